@@ -1,0 +1,29 @@
+// @ts-check
+import mdx from '@astrojs/mdx';
+import node from '@astrojs/node';
+import sitemap from '@astrojs/sitemap';
+import { unified } from '@astrojs/markdown-remark';
+import { defineConfig } from 'astro/config';
+import { remarkSocialLinks } from './src/lib/content/social-links.ts';
+import { ENV_SCHEMA } from './src/lib/server/env-schema.ts';
+
+// Canonical URLs, the sitemap and RSS are written into static HTML at build
+// time, so the origin they use is fixed then; SITE_URL is also read at run
+// time (astro:env) wherever the server itself needs its origin.
+const site = process.env.SITE_URL || 'http://localhost:4321';
+
+export default defineConfig({
+  site,
+  trailingSlash: 'ignore',
+  adapter: node({ mode: 'standalone' }),
+  integrations: [mdx(), sitemap({ filter: (page) => !page.includes('/api/') })],
+  markdown: {
+    // Sätteri (Astro 7's default) runs no remark plugins; the social links
+    // plugin is a remark plugin, so posts go through unified.
+    processor: unified({ remarkPlugins: [remarkSocialLinks] }),
+  },
+  env: { schema: ENV_SCHEMA, validateSecrets: false },
+  build: { inlineStylesheets: 'always' },
+  server: { host: process.env.HOST ?? 'localhost', port: Number(process.env.PORT ?? 4321) },
+  devToolbar: { enabled: false },
+});

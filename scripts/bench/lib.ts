@@ -1,0 +1,66 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  name: string;
+  requestsPerSecond: number;
+  p99Ms: number;
+  p50Ms: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+export interface LoadOptions {
+  name: string;
+  url: string;
+  connections: number;
+  seconds: number;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** Per-request body, for requests that must differ (e.g. one voter each). */
+  setupRequest?: (request: autocannon.Request, context: object) => autocannon.Request;
+}
+
+/** One autocannon run, reduced to the figures the README reports. */
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.seconds,
+    method: options.method ?? 'GET',
+    ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
+  });
+  return {
+    name: options.name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  };
+}
+
+export function printTable(rows: LoadResult[]): void {
+  console.table(
+    rows.map((r) => ({
+      scenario: r.name,
+      'req/s': r.requestsPerSecond,
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
+      requests: r.total,
+      'non-2xx': r.non2xx,
+      errors: r.errors,
+    })),
+  );
+}
+
+/** Keeps the raw figures beside the README's summary (git-ignored). */
+export function saveResults(name: string, data: unknown): void {
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(`bench-results/${name}.json`, `${JSON.stringify(data, null, 2)}\n`);
+}
+
+export const BENCH_SECONDS = Number(process.env.BENCH_SECONDS || 10);

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { TOKEN_SYMBOL } from '../content/schemas.ts';
+
+const ADDRESS = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits');
+
+export const LABEL_KINDS = ['exchange', 'team', 'treasury', 'vesting', 'lp', 'bridge', 'burn', 'contract'] as const;
+
+/** Cohort thresholds as a percentage of supply; a holder falls in the first it reaches. */
+export const cohortsSchema = z
+  .object({
+    whale: z.number().positive().default(0.1),
+    dolphin: z.number().positive().default(0.01),
+    fish: z.number().positive().default(0.001),
+  })
+  .refine((c) => c.whale > c.dolphin && c.dolphin > c.fish, {
+    message: 'cohort thresholds must shrink from whale to fish',
+  });
+
+/** A token in src/content/tokens/<symbol>.yaml. */
+export const tokenDefinitionSchema = z.object({
+  symbol: TOKEN_SYMBOL,
+  name: z.string().min(1),
+  description: z.string().optional(),
+  chainId: z.number().int().positive(),
+  /** Unknown until the contract is public: pages then say there is no data yet. */
+  address: ADDRESS.optional(),
+  decimals: z.number().int().min(0).max(36).default(18),
+  deployBlock: z.number().int().min(0).default(0),
+  /** Name of the environment variable that holds this chain's RPC URL. */
+  rpcEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+  labels: z.record(ADDRESS, z.object({ name: z.string().min(1), kind: z.enum(LABEL_KINDS) })).default({}),
+  unlocks: z
+    .array(
+      z.object({
+        date: z.coerce.date(),
+        /** Whole tokens, as a decimal string so large amounts stay exact. */
+        amount: z.string().regex(/^\d+(\.\d+)?$/),
+        recipient: z.string().min(1),
+      }),
+    )
+    .default([]),
+  cohorts: cohortsSchema.default({ whale: 0.1, dolphin: 0.01, fish: 0.001 }),
+});
+
+export type TokenDefinition = z.infer<typeof tokenDefinitionSchema>;

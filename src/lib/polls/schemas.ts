@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const SLUG = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and single hyphens');
+
+/** Translations of a label, keyed by language: `{ zh: "...", en: "..." }`. */
+export const labelsSchema = z.record(z.string().regex(/^[a-z]{2}(?:-[A-Za-z]{2,4})?$/), z.string().min(1).max(200));
+
+export const pollOptionSchema = z.object({
+  id: SLUG,
+  label: z.string().min(1).max(200),
+  labels: labelsSchema.optional(),
+  /** Votes carried over from where the poll first ran (see `source`). */
+  importedVotes: z.number().int().min(0).default(0),
+});
+
+export const pollSourceSchema = z.object({
+  /** Human description, e.g. "the original post on X". */
+  name: z.string().min(1),
+  url: z.url().optional(),
+  /** When the imported counts were read. */
+  capturedAt: z.coerce.date().optional(),
+});
+
+/** A poll definition in src/content/polls/<id>.yaml. */
+export const pollDefinitionSchema = z
+  .object({
+    id: SLUG,
+    question: z.string().min(1).max(300),
+    questionLabels: labelsSchema.optional(),
+    options: z.array(pollOptionSchema).min(2).max(10),
+    kind: z.enum(['single', 'multiple']).default('single'),
+    maxChoices: z.number().int().min(1).optional(),
+    opensAt: z.coerce.date(),
+    closesAt: z.coerce.date().optional(),
+    voters: z.enum(['anyone', 'wallet']).default('anyone'),
+    results: z.enum(['always', 'after-vote', 'after-close']).default('always'),
+    allowChange: z.boolean().default(false),
+    token: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9]{0,9}$/)
+      .optional(),
+    source: pollSourceSchema.optional(),
+  })
+  .superRefine((poll, ctx) => {
+    const seen = new Set<string>();
+    poll.options.forEach((option, i) => {
+      if (seen.has(option.id)) {
+        ctx.addIssue({ code: 'custom', message: `duplicate option id "${option.id}"`, path: ['options', i, 'id'] });
+      }
+      seen.add(option.id);
+    });
+    if (poll.kind === 'single' && poll.maxChoices !== undefined && poll.maxChoices !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'a single-choice poll has maxChoices 1', path: ['maxChoices'] });
+    }
+    if (poll.kind === 'multiple' && (poll.maxChoices ?? 0) > poll.options.length) {
+      ctx.addIssue({ code: 'custom', message: 'maxChoices exceeds the number of options', path: ['maxChoices'] });
+    }
+    if (poll.closesAt && poll.closesAt <= poll.opensAt) {
+      ctx.addIssue({ code: 'custom', message: 'closesAt must be after opensAt', path: ['closesAt'] });
+    }
+    if (poll.options.some((o) => o.importedVotes > 0) && !poll.source) {
+      ctx.addIssue({ code: 'custom', message: 'imported votes need a source', path: ['source'] });
+    }
+  });
+
+export type PollDefinitionInput = z.input<typeof pollDefinitionSchema>;
+export type PollDefinition = z.infer<typeof pollDefinitionSchema>;

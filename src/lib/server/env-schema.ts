@@ -1,0 +1,21 @@
+import { envField } from 'astro/config';
+
+/**
+ * The one description of the site's configuration. astro.config.mjs hands it to
+ * `astro:env`, and scripts/serve.ts validates the process environment against
+ * it before the server accepts a request, so a bad value stops start-up.
+ *
+ * Everything is `access: 'secret'` because Astro inlines public server
+ * variables at build time; these must be read when the server starts.
+ */
+export const ENV_SCHEMA = {
+  DATABASE_URL: envField.string({
+    context: 'server',
+    access: 'secret',
+    default: 'file:data/app.db',
+  }),
+  DATABASE_AUTH_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
+  SITE_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
+};
+
+export type EnvKey = keyof typeof ENV_SCHEMA;

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, relative, sep } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+/**
+ * Serves the prerendered site from memory, compressed ahead of time. The
+ * adapter's static handler reads and streams files per request and never
+ * compresses; static pages are most of the traffic, so they get the fast path.
+ */
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+const COMPRESSIBLE = new Set(['.html', '.css', '.js', '.mjs', '.json', '.xml', '.txt', '.svg']);
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+interface StaticFile {
+  type: string;
+  etag: string;
+  cacheControl: string;
+  identity: Buffer;
+  gzip: Buffer | null;
+  brotli: Buffer | null;
+}
+
+function cacheControlFor(path: string): string {
+  // Astro fingerprints everything under /_astro/, so those never change.
+  if (path.startsWith('/_astro/')) return 'public, max-age=31536000, immutable';
+  if (path.endsWith('.html')) return 'public, max-age=0, must-revalidate';
+  return 'public, max-age=3600';
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+/** Loads dist/client into memory, keyed by URL path. */
+export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
+  const files = new Map<string, StaticFile>();
+  for (const file of walk(clientDir)) {
+    const ext = extname(file);
+    const type = TYPES[ext];
+    if (!type || statSync(file).size > MAX_FILE_BYTES) continue;
+    const path = `/${relative(clientDir, file).split(sep).join('/')}`;
+    const identity = readFileSync(file);
+    const compress = COMPRESSIBLE.has(ext) && identity.length > 512;
+    files.set(path, {
+      type,
+      etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`,
+      cacheControl: cacheControlFor(path),
+      identity,
+      gzip: compress ? gzipSync(identity, { level: 9 }) : null,
+      brotli: compress ? brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) : null,
+    });
+  }
+  return files;
+}
+
+/** The file a request path names: `/a/` and `/a` both mean `/a/index.html`. */
+export function resolveStaticPath(files: Map<string, StaticFile>, pathname: string): StaticFile | null {
+  if (pathname.endsWith('/')) return files.get(`${pathname}index.html`) ?? null;
+  return files.get(pathname) ?? files.get(`${pathname}/index.html`) ?? null;
+}
+
+/**
+ * Answers GET/HEAD for a known static file and returns true; otherwise
+ * returns false and leaves the response untouched.
+ */
+export function serveStatic(files: Map<string, StaticFile>, req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const rawPath = (req.url ?? '/').split('?', 1)[0] ?? '/';
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(rawPath);
+  } catch {
+    return false;
+  }
+  const file = resolveStaticPath(files, pathname);
+  if (!file) return false;
+
+  const headers: Record<string, string | number> = {
+    'content-type': file.type,
+    'cache-control': file.cacheControl,
+    etag: file.etag,
+    vary: 'Accept-Encoding',
+    'x-content-type-options': 'nosniff',
+  };
+  if (req.headers['if-none-match'] === file.etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return true;
+  }
+  const accepts = String(req.headers['accept-encoding'] ?? '');
+  let body = file.identity;
+  if (file.brotli && /\bbr\b/.test(accepts)) {
+    body = file.brotli;
+    headers['content-encoding'] = 'br';
+  } else if (file.gzip && /\bgzip\b/.test(accepts)) {
+    body = file.gzip;
+    headers['content-encoding'] = 'gzip';
+  }
+  headers['content-length'] = body.length;
+  res.writeHead(200, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}

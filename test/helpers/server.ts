@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface TestServer {
+  url: string;
+  port: number;
+  databaseUrl: string;
+  /** Output so far, for assertions and failure messages. */
+  output(): string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL and wait for exit: a crash. */
+  kill(): Promise<void>;
+  /** Removes the temp directory (after stop), unless the caller kept the database. */
+  cleanup(): void;
+}
+
+export interface StartOptions {
+  /** Extra environment; DATABASE_URL defaults to a fresh temp file. */
+  env?: Record<string, string>;
+  /** Reuse a database (e.g. to restart after a kill). */
+  databaseUrl?: string;
+  timeoutMs?: number;
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Starts the built server (scripts/serve.ts, as `npm start` does) on a free
+ * port with its own temp database, and resolves once /api/health answers.
+ */
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'sentiment-desk-'));
+  const databaseUrl = options.databaseUrl ?? `file:${join(dir, 'app.db')}`;
+  const child = spawn(process.execPath, ['scripts/serve.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: databaseUrl, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in time:\n${log}`)),
+      options.timeoutMs ?? 20_000,
+    );
+    const onData = (): void => {
+      const match = /listening on http:\/\/[^:]+:(\d+)\//.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with code ${code} before listening:\n${log}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const health = await fetch(`${url}/api/health`);
+  if (health.status !== 200) throw new Error(`health check answered ${health.status}:\n${log}`);
+
+  return {
+    url,
+    port,
+    databaseUrl,
+    output: () => log,
+    async stop() {
+      child.kill('SIGTERM');
+      await waitForExit(child);
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await waitForExit(child);
+    },
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs serve.ts expecting it to refuse to start; resolves with its exit code and output. */
+export function startExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['scripts/serve.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExpectingFailure, startServer, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+  server?.cleanup();
+});
+
+const get = (path: string): Promise<Response> => fetch(`${server.url}${path}`, { redirect: 'manual' });
+
+/** Every script a page would load or run, apart from inert JSON data blocks. */
+function scriptsIn(html: string): string[] {
+  const tags = html.match(/<script\b[^>]*>/gi) ?? [];
+  const preloads = html.match(/<link\b[^>]*rel="modulepreload"[^>]*>/gi) ?? [];
+  return [...tags.filter((tag) => !/type="application\/(ld\+)?json"/i.test(tag)), ...preloads];
+}
+
+describe('the server', () => {
+  it('creates and migrates its database on first start and reports healthy', async () => {
+    expect(existsSync(fileURLToPath(server.databaseUrl.replace(/^file:/, 'file://')))).toBe(true);
+    const res = await get('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://localhost/x' }, 'DATABASE_URL'],
+    [{ SITE_URL: 'nope' }, 'SITE_URL'],
+  ])('refuses to start with %j and names the variable', async (env, name) => {
+    const { code, output } = await startExpectingFailure(env);
+    expect(code).toBe(1);
+    expect(output).toContain(name);
+    expect(output).not.toContain('listening');
+  });
+});
+
+describe('pages', () => {
+  it.each(['/', '/posts/opg-liquidity-ghost/', '/tags/', '/tags/opg/', '/about/', '/tokens/opg/'])(
+    '%s has a canonical URL, Open Graph and Twitter meta, one h1 and landmarks',
+    async (path) => {
+      const res = await get(path);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toMatch(new RegExp(`<link rel="canonical" href="https?://[^"]+${path.replace(/\//g, '\\/')}"`));
+      for (const property of ['og:title', 'og:description', 'og:url', 'og:image', 'og:type']) {
+        expect(html).toContain(`property="${property}"`);
+      }
+      expect(html).toContain('name="twitter:card"');
+      expect(html.match(/<h1\b/g)).toHaveLength(1);
+      for (const landmark of ['<header', '<main', '<footer', '<nav']) expect(html).toContain(landmark);
+    },
+  );
+
+  it.each(['/', '/tags/', '/tags/opg/', '/about/'])('%s ships no JavaScript at all', async (path) => {
+    expect(scriptsIn(await (await get(path)).text())).toEqual([]);
+  });
+
+  it('marks the article up as an article in its language', async () => {
+    const html = await (await get('/posts/opg-liquidity-ghost/')).text();
+    expect(html).toContain('<html lang="en"');
+    expect(html).toContain('property="og:type" content="article"');
+    expect(html).toContain('property="article:published_time" content="2026-11-18T00:00:00.000Z"');
+    expect(html).toContain(
+      '<a href="https://x.com/OpenGradient" class="mention" rel="noopener external">@OpenGradient</a>',
+    );
+    expect(html).toContain('<a href="/tags/opg/" class="hashtag">#OPG</a>');
+    expect(html).toContain('aria-labelledby="toc-title"');
+    expect(html).toContain('data-poll-id="opg-liquidity-ghost"');
+  });
+
+  it('answers unknown paths with the 404 page', async () => {
+    const res = await get('/posts/does-not-exist/');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('Page not found');
+  });
+
+  it('publishes RSS and a sitemap that list the article', async () => {
+    const rss = await get('/rss.xml');
+    expect(rss.status).toBe(200);
+    const feed = await rss.text();
+    expect(feed).toContain('<title>The liquidity ghost');
+    expect(feed).toContain('/posts/opg-liquidity-ghost/</link>');
+    const index = await (await get('/sitemap-index.xml')).text();
+    expect(index).toContain('sitemap-0.xml');
+    const sitemap = await (await get('/sitemap-0.xml')).text();
+    expect(sitemap).toContain('/posts/opg-liquidity-ghost/</loc>');
+    expect(sitemap).not.toContain('/api/');
+  });
+});
+
+describe('static delivery', () => {
+  it('serves prerendered pages compressed, with validators', async () => {
+    const br = await fetch(`${server.url}/posts/opg-liquidity-ghost/`, { headers: { 'accept-encoding': 'br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toBe('Accept-Encoding');
+    expect(await br.text()).toContain('The liquidity ghost');
+    const etag = br.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await get('/posts/opg-liquidity-ghost/');
+    expect(again.headers.get('etag')).toBe(etag);
+    const notModified = await fetch(`${server.url}/posts/opg-liquidity-ghost/`, {
+      headers: { 'if-none-match': etag ?? '' },
+    });
+    expect(notModified.status).toBe(304);
+  });
+
+  it('serves the same page with and without the trailing slash', async () => {
+    expect((await get('/about')).status).toBe(200);
+    expect((await get('/about/')).status).toBe(200);
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { readServerConfig } from '../../src/lib/server/config.ts';
+
+describe('readServerConfig', () => {
+  it('defaults to the embedded database file', () => {
+    expect(readServerConfig({})).toEqual({ databaseUrl: 'file:data/app.db', databaseAuthToken: null, siteUrl: null });
+  });
+
+  it.each([['file:/tmp/x.db'], ['http://127.0.0.1:8080'], ['libsql://db-org.turso.io']])(
+    'accepts DATABASE_URL=%s',
+    (url) => {
+      expect(readServerConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    },
+  );
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://x' }, /DATABASE_URL.*must start with/],
+    [{ SITE_URL: 'not a url' }, /SITE_URL.*url/],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => readServerConfig(env)).toThrow(message);
+  });
+});

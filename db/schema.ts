@@ -1,4 +1,4 @@
-import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { foreignKey, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Every table of the site, in one place. Timestamps are integer milliseconds
@@ -17,7 +17,10 @@ export const polls = sqliteTable('polls', {
   results: text('results', { enum: ['always', 'after-vote', 'after-close'] }).notNull(),
   allowChange: integer('allow_change', { mode: 'boolean' }).notNull(),
   token: text('token'),
-  source: text('source'),
+  /** Where imported results come from, as JSON: {"name", "url"?, "capturedAt"?}. */
+  source: text('source', { mode: 'json' }).$type<{ name: string; url?: string; capturedAt?: string }>(),
+  /** Ballots carried over from where the poll first ran (see `source`). */
+  importedTotal: integer('imported_total').notNull().default(0),
   /** Ballots cast here plus imported ones; kept current by every vote write. */
   totalVotes: integer('total_votes').notNull().default(0),
   /** Bumped on every write so live subscribers can detect change cheaply. */
@@ -33,6 +36,8 @@ export const pollOptions = sqliteTable(
     optionId: text('option_id').notNull(),
     position: integer('position').notNull(),
     label: text('label').notNull(),
+    /** Translations of the label by language, as JSON: {"zh": "...", "en": "..."}. */
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
     /** Votes imported from an earlier platform; never changed by voting here. */
     importedVotes: integer('imported_votes').notNull().default(0),
     /** Imported plus cast votes, kept current by every vote write. */
@@ -70,6 +75,28 @@ export const voteChoices = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.voteId, t.optionId] }),
     foreignKey({ columns: [t.pollId, t.optionId], foreignColumns: [pollOptions.pollId, pollOptions.optionId] }),
-    index('vote_choices_poll_time').on(t.pollId, t.createdAt),
+  ],
+);
+
+/**
+ * Net votes gained by each option in each hour, written with every vote, so
+ * the sentiment-over-time chart reads one row per option and hour instead of
+ * every ballot. A changed vote subtracts from the option it left.
+ */
+export const voteBuckets = sqliteTable(
+  'vote_buckets',
+  {
+    pollId: text('poll_id').notNull(),
+    optionId: text('option_id').notNull(),
+    /** Start of the hour, epoch milliseconds. */
+    hourStart: integer('hour_start').notNull(),
+    votes: integer('votes').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.pollId, t.hourStart, t.optionId] }),
+    foreignKey({
+      columns: [t.pollId, t.optionId],
+      foreignColumns: [pollOptions.pollId, pollOptions.optionId],
+    }).onDelete('cascade'),
   ],
 );

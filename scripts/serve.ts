@@ -8,10 +8,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
+import { loadPollDefinitions } from '../src/lib/server/poll-definitions.ts';
 import { loadStaticFiles, serveStatic } from '../src/lib/server/static-files.ts';
+import { syncPollDefinitions } from '../src/lib/polls/repo.ts';
 
 const ENTRY = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
 const CLIENT_DIR = fileURLToPath(new URL('../dist/client/', import.meta.url));
+const POLLS_DIR = process.env.POLLS_DIR || fileURLToPath(new URL('../src/content/polls/', import.meta.url));
 
 function fail(message: string): never {
   console.error(`sentiment-desk: ${message}`);
@@ -23,6 +26,7 @@ async function prepare(): Promise<void> {
   const db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
   try {
     await migrateDatabase(db);
+    await syncPollDefinitions(db, loadPollDefinitions(POLLS_DIR));
   } finally {
     db.$client.close();
   }

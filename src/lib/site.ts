@@ -9,6 +9,7 @@ export const SITE = {
 
 export const NAV = [
   { href: '/', label: 'Research' },
+  { href: '/polls/', label: 'Polls' },
   { href: '/tags/', label: 'Topics' },
   { href: '/about/', label: 'About' },
 ] as const;

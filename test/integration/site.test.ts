@@ -74,14 +74,18 @@ describe('pages', () => {
     );
     expect(html).toContain('<a href="/tags/opg/" class="hashtag">#OPG</a>');
     expect(html).toContain('aria-labelledby="toc-title"');
-    expect(html).toContain('data-poll-id="opg-liquidity-ghost"');
+    expect(html).toContain('id="poll-opg-liquidity-ghost"');
+    expect(html).toContain('/_server-islands/PollIsland');
   });
 
-  it('answers unknown paths with the 404 page', async () => {
-    const res = await get('/posts/does-not-exist/');
-    expect(res.status).toBe(404);
-    expect(await res.text()).toContain('Page not found');
-  });
+  it.each(['/posts/does-not-exist/', '/polls/does-not-exist/', '/polls/does-not-exist/embed/'])(
+    'answers %s with the 404 page',
+    async (path) => {
+      const res = await get(path);
+      expect(res.status).toBe(404);
+      expect(await res.text()).toContain('Page not found');
+    },
+  );
 
   it('publishes RSS and a sitemap that list the article', async () => {
     const rss = await get('/rss.xml');

@@ -3,7 +3,12 @@ import { readServerConfig } from '../../src/lib/server/config.ts';
 
 describe('readServerConfig', () => {
   it('defaults to the embedded database file', () => {
-    expect(readServerConfig({})).toEqual({ databaseUrl: 'file:data/app.db', databaseAuthToken: null, siteUrl: null });
+    expect(readServerConfig({})).toEqual({
+      databaseUrl: 'file:data/app.db',
+      databaseAuthToken: null,
+      siteUrl: null,
+      voteRateLimit: 30,
+    });
   });
 
   it.each([['file:/tmp/x.db'], ['http://127.0.0.1:8080'], ['libsql://db-org.turso.io']])(
@@ -16,6 +21,8 @@ describe('readServerConfig', () => {
   it.each([
     [{ DATABASE_URL: 'postgres://x' }, /DATABASE_URL.*must start with/],
     [{ SITE_URL: 'not a url' }, /SITE_URL.*url/],
+    [{ VOTE_RATE_LIMIT: '-1' }, /VOTE_RATE_LIMIT.*min/],
+    [{ VOTE_RATE_LIMIT: 'many' }, /VOTE_RATE_LIMIT.*type/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(message);
   });

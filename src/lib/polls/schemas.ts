@@ -19,6 +19,8 @@ export const pollSourceSchema = z.object({
   url: z.url().optional(),
   /** When the imported counts were read. */
   capturedAt: z.coerce.date().optional(),
+  /** Imported ballots; needed for multiple-choice polls, where votes do not add up to voters. */
+  voters: z.number().int().min(0).optional(),
 });
 
 /** A poll definition in src/content/polls/<id>.yaml. */
@@ -61,7 +63,32 @@ export const pollDefinitionSchema = z
     if (poll.options.some((o) => o.importedVotes > 0) && !poll.source) {
       ctx.addIssue({ code: 'custom', message: 'imported votes need a source', path: ['source'] });
     }
+    if (
+      poll.kind === 'multiple' &&
+      poll.options.some((o) => o.importedVotes > 0) &&
+      poll.source?.voters === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a multiple-choice poll with imported votes needs source.voters',
+        path: ['source', 'voters'],
+      });
+    }
   });
 
 export type PollDefinitionInput = z.input<typeof pollDefinitionSchema>;
 export type PollDefinition = z.infer<typeof pollDefinitionSchema>;
+
+/** A ballot as the JSON API receives it: `{"optionIds": ["..."]}`. */
+export const voteInputSchema = z.object({
+  optionIds: z.array(z.string().max(100)),
+});
+
+/** The same ballot from the HTML form (checkboxes or radios named optionIds). */
+export const voteFormSchema = voteInputSchema.extend({
+  pollId: z.string().max(100),
+  optionIds: z.array(z.string().max(100)).default([]),
+});
+
+/** Largest vote request body accepted, in bytes. */
+export const MAX_VOTE_BODY_BYTES = 16 * 1024;

@@ -5,6 +5,7 @@ export interface ServerConfig {
   databaseUrl: string;
   databaseAuthToken: string | null;
   siteUrl: string | null;
+  voteRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -47,5 +48,6 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     databaseUrl,
     databaseAuthToken: (values.DATABASE_AUTH_TOKEN as string | undefined) ?? null,
     siteUrl: (values.SITE_URL as string | undefined) ?? null,
+    voteRateLimit: Number(values.VOTE_RATE_LIMIT ?? 30),
   };
 }

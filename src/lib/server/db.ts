@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client } from '@libsql/client';
+import { createClient, type Client, type Transaction, type TransactionMode } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
@@ -35,7 +35,7 @@ export async function openDatabase({ url, authToken }: DatabaseOptions): Promise
     // libsql's embedded driver runs statements synchronously on the event
     // loop, so a second in-process connection waiting on the first one's lock
     // would block the very loop that must release it. One connection, with
-    // callers queued by the client, is both safe and fastest here.
+    // callers queued (see serializeCalls), is safe and loses no parallelism.
     ...(isFileUrl(url) ? { concurrency: 1, timeout: BUSY_TIMEOUT_MS } : {}),
   });
   if (isFileUrl(url)) {
@@ -50,7 +50,71 @@ export async function openDatabase({ url, authToken }: DatabaseOptions): Promise
       PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
     `);
   }
-  return drizzle(client, { schema });
+  return drizzle(isFileUrl(url) ? serializeCalls(client) : client, { schema });
+}
+
+/**
+ * Queues every call on an embedded database's single connection. The libsql
+ * client refuses (rather than waits) when an open transaction holds that
+ * connection, so calls wait their turn here; a transaction keeps its turn
+ * until it commits, rolls back or closes.
+ */
+function serializeCalls(client: Client): Client {
+  let tail: Promise<unknown> = Promise.resolve();
+  const turn = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = tail.then(work);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+  const transaction = async (mode?: TransactionMode): Promise<Transaction> => {
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const previous = tail;
+    tail = previous.then(() => released);
+    await previous;
+    try {
+      return releasing(await client.transaction(mode), release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  };
+  return forward(client, (property, value) => {
+    if (property === 'transaction') return transaction;
+    if (property === 'execute' || property === 'batch' || property === 'executeMultiple' || property === 'migrate') {
+      return (...args: unknown[]) => turn(() => (value as (...a: unknown[]) => Promise<unknown>).apply(client, args));
+    }
+    return undefined;
+  });
+}
+
+/** A transaction that gives the connection's turn back once it ends, however it ends. */
+function releasing(tx: Transaction, release: () => void): Transaction {
+  return forward(tx, (property, value) => {
+    if (property !== 'commit' && property !== 'rollback' && property !== 'close') return undefined;
+    return (...args: unknown[]) => {
+      try {
+        return (value as (...a: unknown[]) => unknown).apply(tx, args);
+      } finally {
+        release();
+      }
+    };
+  });
+}
+
+/**
+ * A proxy whose methods run on the real object (its private fields need the
+ * real `this`), with `override` replacing chosen properties.
+ */
+function forward<T extends object>(target: T, override: (property: string | symbol, value: unknown) => unknown): T {
+  return new Proxy(target, {
+    get(object, property) {
+      const value: unknown = Reflect.get(object, property, object);
+      const replaced = override(property, value);
+      if (replaced !== undefined) return replaced;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(object) : value;
+    },
+  });
 }
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../db/migrations', import.meta.url));

@@ -16,6 +16,8 @@ export const ENV_SCHEMA = {
   }),
   DATABASE_AUTH_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
   SITE_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
+  /** Votes a minute one client address may cast; 0 turns the limit off (load tests, benchmarks). */
+  VOTE_RATE_LIMIT: envField.number({ context: 'server', access: 'secret', default: 30, min: 0, int: true }),
 };
 
 export type EnvKey = keyof typeof ENV_SCHEMA;

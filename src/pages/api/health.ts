@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { json, problem } from '../../lib/http';
-import { getDb } from '../../lib/server/app-db';
+import { getDb } from '../../lib/server/app';
 import { pingDatabase } from '../../lib/server/db';
 
 export const prerender = false;

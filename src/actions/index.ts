@@ -1,0 +1,36 @@
+import { ActionError, defineAction, type ActionErrorCode } from 'astro:actions';
+import { voteFormSchema } from '../lib/polls/schemas';
+import { getVotingDeps } from '../lib/server/app';
+import { issueVoterCookie } from '../lib/server/voter';
+import { submitVote } from '../lib/server/voting';
+
+const CODES: Record<number, ActionErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+export const server = {
+  polls: {
+    /** The poll form without JavaScript: same rules as POST /api/polls/<id>/votes. */
+    vote: defineAction({
+      accept: 'form',
+      input: voteFormSchema,
+      handler: async ({ pollId, optionIds }, context) => {
+        const outcome = await submitVote(await getVotingDeps(), {
+          pollId,
+          voterId: context.locals.voterId,
+          optionIds,
+          clientKey: context.clientAddress,
+          now: Date.now(),
+        });
+        if (!outcome.ok)
+          throw new ActionError({ code: CODES[outcome.status] ?? 'BAD_REQUEST', message: outcome.message });
+        if (outcome.newVoter) issueVoterCookie(context.cookies, outcome.voterId, context.url.protocol === 'https:');
+        return { pollId, optionIds: outcome.results.myVote ?? [] };
+      },
+    }),
+  },
+};

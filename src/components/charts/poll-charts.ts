@@ -1,0 +1,163 @@
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+import type { HistoryPoint } from '../../lib/polls/history';
+import type { PollResults } from '../../lib/polls/results';
+import { chartTheme } from './theme';
+
+// Only what these two charts use, so the chunk stays small (no chart.js/auto). The
+// legend is plain HTML (see htmlLegend), which is lighter and readable by everyone.
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+);
+
+function htmlLegend(canvas: HTMLCanvasElement, entries: { label: string; color: string }[]): void {
+  const list = document.createElement('ul');
+  list.className = 'chart-legend';
+  for (const entry of entries) {
+    const item = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = entry.color;
+    item.append(swatch, entry.label);
+    list.append(item);
+  }
+  canvas.parentElement?.after(list);
+}
+
+interface HistoryResponse {
+  period: 'hour' | 'day';
+  options: { id: string; label: string }[];
+  points: HistoryPoint[];
+}
+
+async function fetchJson<T>(url: string): Promise<T | null> {
+  const response = await fetch(url, { headers: { accept: 'application/json' } });
+  return response.ok ? ((await response.json()) as T) : null;
+}
+
+function formatTick(at: number, period: 'hour' | 'day'): string {
+  return new Date(at).toLocaleString('en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'short',
+    ...(period === 'hour' ? { hour: '2-digit', minute: '2-digit' } : {}),
+  });
+}
+
+/** Draws the results bar chart and the sentiment-over-time line chart inside `root`. */
+export async function mountPollCharts(root: HTMLElement): Promise<void> {
+  const id = root.dataset.poll ?? '';
+  const period = root.dataset.period === 'day' ? 'day' : 'hour';
+  const theme = chartTheme(root);
+  Chart.defaults.color = theme.muted;
+  Chart.defaults.borderColor = theme.grid;
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+
+  const base = `/api/polls/${encodeURIComponent(id)}`;
+  const [results, history] = await Promise.all([
+    fetchJson<PollResults>(base),
+    fetchJson<HistoryResponse>(`${base}/history?period=${period}`),
+  ]);
+  if (!results || !results.resultsVisible) {
+    root.querySelectorAll('.chart-box').forEach((box) => (box.textContent = 'Results are hidden for now.'));
+    return;
+  }
+
+  const barCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="results"]');
+  const lineCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="history"]');
+  const bars = barCanvas
+    ? new Chart(barCanvas, {
+        type: 'bar',
+        data: {
+          labels: results.options.map((o) => o.label),
+          datasets: [
+            {
+              label: 'Share of votes (%)',
+              data: results.options.map((o) => o.percent ?? 0),
+              backgroundColor: results.options.map((_, i) => theme.series[i % theme.series.length] ?? theme.text),
+              borderRadius: 4,
+            },
+          ],
+        },
+        options: {
+          indexAxis: 'y',
+          maintainAspectRatio: false,
+          animation: false,
+          plugins: { legend: { display: false } },
+          scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+        },
+      })
+    : null;
+
+  const lines =
+    lineCanvas && history
+      ? new Chart(lineCanvas, {
+          type: 'line',
+          data: {
+            labels: history.points.map((p) => formatTick(p.at, period)),
+            datasets: history.options.map((option, i) => ({
+              label: option.label,
+              data: history.points.map((p) => p.percent[i] ?? 0),
+              borderColor: theme.series[i % theme.series.length] ?? theme.text,
+              backgroundColor: theme.series[i % theme.series.length] ?? theme.text,
+              tension: 0.25,
+              pointRadius: history.points.length > 40 ? 0 : 3,
+            })),
+          },
+          options: {
+            maintainAspectRatio: false,
+            animation: false,
+            interaction: { mode: 'index', intersect: false },
+            plugins: { legend: { display: false } },
+            scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+          },
+        })
+      : null;
+
+  if (lineCanvas && history) {
+    htmlLegend(
+      lineCanvas,
+      history.options.map((o, i) => ({ label: o.label, color: theme.series[i % theme.series.length] ?? theme.text })),
+    );
+  }
+
+  // Live updates from the widget's stream: bars move at once, the history is re-read at most every 5 s.
+  let refetch: ReturnType<typeof setTimeout> | null = null;
+  document.addEventListener('poll:update', (event) => {
+    const update = (event as CustomEvent<PollResults>).detail;
+    if (update.id !== id || !update.resultsVisible) return;
+    if (bars?.data.datasets[0]) {
+      bars.data.datasets[0].data = update.options.map((o) => o.percent ?? 0);
+      bars.update();
+    }
+    if (lines && !refetch) {
+      refetch = setTimeout(async () => {
+        refetch = null;
+        const next = await fetchJson<HistoryResponse>(`${base}/history?period=${period}`);
+        if (!next) return;
+        lines.data.labels = next.points.map((p) => formatTick(p.at, period));
+        next.options.forEach((_, i) => {
+          const dataset = lines.data.datasets[i];
+          if (dataset) dataset.data = next.points.map((p) => p.percent[i] ?? 0);
+        });
+        lines.update();
+      }, 5000);
+    }
+  });
+}

@@ -1,0 +1,43 @@
+/** Chart colours from the page's CSS custom properties, so charts follow light and dark mode. */
+export interface ChartTheme {
+  text: string;
+  muted: string;
+  grid: string;
+  series: string[];
+}
+
+const SERIES_LIGHT = [
+  '#0b6e5f',
+  '#b4541a',
+  '#3f5bd9',
+  '#a3327a',
+  '#6b7a1f',
+  '#0f7fa6',
+  '#8a4b00',
+  '#5a4bb3',
+  '#b22d3f',
+  '#2f6b3a',
+];
+const SERIES_DARK = [
+  '#5fd1b9',
+  '#f0a36b',
+  '#93a8ff',
+  '#e48cc7',
+  '#c3d45b',
+  '#6fd0f2',
+  '#f3b461',
+  '#b6a8ff',
+  '#ff8f9d',
+  '#8fd49c',
+];
+
+export function chartTheme(element: Element): ChartTheme {
+  const style = getComputedStyle(element);
+  const dark = matchMedia('(prefers-color-scheme: dark)').matches;
+  return {
+    text: style.getPropertyValue('--text').trim() || '#1c1b19',
+    muted: style.getPropertyValue('--muted').trim() || '#5b5852',
+    grid: style.getPropertyValue('--border').trim() || '#e3dfd6',
+    series: dark ? SERIES_DARK : SERIES_LIGHT,
+  };
+}

@@ -1,0 +1,126 @@
+import { describeStatus, formatVotes } from '../lib/polls/format';
+import type { PollResults } from '../lib/polls/results';
+
+/**
+ * <poll-widget>: enhances the server-rendered poll. Votes go through the JSON
+ * API instead of a page load, and results follow the SSE stream. A custom
+ * element, so it also wakes up when a server island inserts it later.
+ */
+class PollWidgetElement extends HTMLElement {
+  private events: EventSource | null = null;
+  private myVote: string[] | null = null;
+  private lastResults: PollResults | null = null;
+
+  get pollId(): string {
+    return this.dataset.poll ?? '';
+  }
+
+  connectedCallback(): void {
+    const mine = [...this.querySelectorAll<HTMLElement>('[data-mine="true"]')].map((li) => li.dataset.option ?? '');
+    this.myVote = mine.length > 0 ? mine : null;
+    this.querySelector('form')?.addEventListener('submit', (event) => void this.submit(event));
+    this.listen();
+  }
+
+  disconnectedCallback(): void {
+    this.events?.close();
+    this.events = null;
+  }
+
+  private listen(): void {
+    this.events?.close();
+    // EventSource reconnects by itself after a drop, honouring the server's retry hint.
+    this.events = new EventSource(`/api/polls/${encodeURIComponent(this.pollId)}/events`);
+    this.events.addEventListener('tally', (event) => this.render(JSON.parse((event as MessageEvent<string>).data)));
+  }
+
+  private async submit(event: Event): Promise<void> {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const optionIds = [...form.querySelectorAll<HTMLInputElement>('input[name="optionIds"]:checked')].map(
+      (i) => i.value,
+    );
+    const button = form.querySelector('button');
+    if (button) button.disabled = true;
+    try {
+      const response = await fetch(`/api/polls/${encodeURIComponent(this.pollId)}/votes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ optionIds }),
+      });
+      const body = (await response.json()) as PollResults & { message?: string; results?: PollResults };
+      if (response.ok) {
+        const wasHidden = this.lastResults?.resultsVisible === false;
+        this.render(body);
+        this.say('Thanks, your vote is counted.', 'success');
+        // Readers who could not see counts before voting now may: resubscribe as a voter.
+        if (wasHidden) this.listen();
+      } else {
+        if (body.results) this.render(body.results);
+        this.say(body.message ?? 'Your vote could not be counted.', 'error');
+      }
+    } catch {
+      this.say('Network error: your vote was not sent. Try again.', 'error');
+    } finally {
+      if (button) button.disabled = false;
+    }
+  }
+
+  private say(text: string, kind: 'success' | 'error'): void {
+    const message = this.querySelector<HTMLElement>('[data-message]');
+    if (!message) return;
+    message.textContent = text;
+    message.className = `poll-message ${kind}`;
+  }
+
+  private render(results: PollResults): void {
+    // Shared stream payloads carry no per-reader choice ([] or null): keep our own.
+    if (results.myVote && results.myVote.length > 0) this.myVote = results.myVote;
+    this.lastResults = results;
+    const visible = results.resultsVisible;
+    const voted = this.myVote !== null;
+    for (const option of results.options) {
+      const item = this.querySelector<HTMLElement>(`[data-option="${CSS.escape(option.id)}"]`);
+      if (!item) continue;
+      const mine = this.myVote?.includes(option.id) ?? false;
+      item.dataset.mine = String(mine);
+      const input = item.querySelector('input');
+      if (input) input.checked = mine;
+      item.querySelector<HTMLElement>('.poll-figures')?.toggleAttribute('hidden', !visible);
+      item.querySelector<HTMLElement>('.poll-bar')?.toggleAttribute('hidden', !visible);
+      if (!visible) continue;
+      setText(item, '[data-percent]', `${option.percent ?? 0}%`);
+      setText(item, '[data-votes]', formatVotes(option.votes ?? 0));
+      const bar = item.querySelector<HTMLElement>('[data-bar]');
+      if (bar) bar.style.width = `${option.percent ?? 0}%`;
+    }
+    const total = this.querySelector<HTMLElement>('[data-total]');
+    if (total) {
+      total.hidden = !visible;
+      total.textContent = formatVotes(results.totalVotes ?? 0);
+    }
+    this.querySelector<HTMLElement>('[data-total-separator]')?.toggleAttribute('hidden', !visible);
+    setText(this, '[data-status-text]', describeStatus(results.status, results.opensAt, results.closesAt, Date.now()));
+    this.querySelector<HTMLElement>('[data-hidden-note]')?.toggleAttribute('hidden', visible);
+    this.querySelector<HTMLElement>('[data-small-sample]')?.toggleAttribute('hidden', !results.smallSample);
+    const labels = results.options.filter((o) => this.myVote?.includes(o.id)).map((o) => o.label);
+    this.querySelector<HTMLElement>('[data-my-vote]')?.toggleAttribute('hidden', labels.length === 0);
+    setText(this, '[data-my-vote-text]', labels.join(', '));
+    const fieldset = this.querySelector('fieldset');
+    const canVote = results.status === 'open' && results.voters === 'anyone' && (!voted || results.allowChange);
+    if (fieldset) fieldset.disabled = !canVote;
+    const button = this.querySelector('button');
+    if (button) {
+      button.hidden = !canVote;
+      button.textContent = voted ? 'Change vote' : 'Vote';
+    }
+    this.dispatchEvent(new CustomEvent('poll:update', { detail: results, bubbles: true }));
+  }
+}
+
+function setText(root: ParentNode, selector: string, text: string): void {
+  const element = root.querySelector(selector);
+  if (element) element.textContent = text;
+}
+
+if (!customElements.get('poll-widget')) customElements.define('poll-widget', PollWidgetElement);

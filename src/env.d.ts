@@ -1,0 +1,6 @@
+declare namespace App {
+  interface Locals {
+    /** The anonymous voter id from the `voter` cookie, or null before the first vote. */
+    voterId: string | null;
+  }
+}

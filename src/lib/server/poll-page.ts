@@ -1,0 +1,43 @@
+import type { AstroGlobal } from 'astro';
+import { actions, isInputError } from 'astro:actions';
+import { getPollForReader } from '../polls/repo.ts';
+import type { PollRecord } from '../polls/records.ts';
+import type { PollResults } from '../polls/results.ts';
+import { getDb } from './app.ts';
+
+export interface PollPageState {
+  poll: PollRecord;
+  results: PollResults;
+  formAction: string;
+  message: string | null;
+  messageKind: 'error' | 'success';
+}
+
+/**
+ * Shared by the poll page and its embed: handles the no-JavaScript form's
+ * result (post/redirect/get on success, the error shown otherwise) and loads
+ * what the reader may see. Returns a Response when the page should redirect
+ * or 404.
+ */
+export async function loadPollPage(Astro: AstroGlobal): Promise<PollPageState | Response> {
+  const id = Astro.params.id ?? '';
+  const result = Astro.getActionResult(actions.polls.vote);
+  if (result && !result.error) {
+    return Astro.redirect(`${Astro.url.pathname}?voted=1#poll-${id}`, 303);
+  }
+  const found = await getPollForReader(await getDb(), id, Astro.locals.voterId, Date.now());
+  // Astro answers an empty 404 with the site's 404 page.
+  if (!found) return new Response(null, { status: 404 });
+  const { poll, results } = found;
+  let message: string | null = null;
+  let messageKind: 'error' | 'success' = 'success';
+  if (result?.error) {
+    message = isInputError(result.error) ? 'Choose an option before voting.' : result.error.message;
+    messageKind = 'error';
+    Astro.response.status = result.error.status;
+  } else if (Astro.url.searchParams.has('voted') && results.myVote) {
+    message = 'Thanks, your vote is counted.';
+  }
+  Astro.response.headers.set('cache-control', 'private, no-store');
+  return { poll, results, formAction: `${Astro.url.pathname}${actions.polls.vote}`, message, messageKind };
+}

@@ -1,0 +1,100 @@
+import type { Database } from './db.ts';
+import { castVote, getBallot, getPoll } from '../polls/repo.ts';
+import { presentResults, type PollResults } from '../polls/results.ts';
+import { checkBallot, describeBallotProblem, pollStatus } from '../polls/rules.ts';
+import type { RateLimiter } from '../rate-limit.ts';
+
+/**
+ * Casting a vote, shared by the JSON endpoint and the no-JavaScript form
+ * action so both enforce the same rules in the same order.
+ */
+
+export interface VoteRequest {
+  pollId: string;
+  /** The voter's id, or null when the request carried no voter cookie. */
+  voterId: string | null;
+  optionIds: readonly string[];
+  /** Rate-limit key: the client's address. */
+  clientKey: string;
+  now: number;
+}
+
+export type VoteError =
+  'not_found' | 'poll_closed' | 'invalid_vote' | 'already_voted' | 'rate_limited' | 'sign_in_required';
+
+export type VoteOutcome =
+  | { ok: true; status: 200 | 201; voterId: string; newVoter: boolean; results: PollResults }
+  | {
+      ok: false;
+      status: number;
+      error: VoteError;
+      message: string;
+      results?: PollResults;
+      retryAfterSeconds?: number;
+    };
+
+export interface VotingDeps {
+  db: Database;
+  limiter: RateLimiter;
+  newVoterId: () => string;
+  /** Called after a successful write so live subscribers hear of it. */
+  changed: (pollId: string) => void;
+}
+
+export async function submitVote(deps: VotingDeps, request: VoteRequest): Promise<VoteOutcome> {
+  const { db, limiter } = deps;
+  const poll = await getPoll(db, request.pollId);
+  if (!poll) return { ok: false, status: 404, error: 'not_found', message: `There is no poll "${request.pollId}".` };
+
+  const status = pollStatus(poll, request.now);
+  if (status !== 'open') {
+    const message = status === 'closed' ? 'Voting in this poll has closed.' : 'This poll has not opened yet.';
+    return { ok: false, status: 409, error: 'poll_closed', message };
+  }
+  if (poll.voters === 'wallet') {
+    return {
+      ok: false,
+      status: 401,
+      error: 'sign_in_required',
+      message: 'Sign in with your wallet to vote in this poll.',
+    };
+  }
+  const problem = checkBallot({ ...poll, optionIds: poll.options.map((o) => o.optionId) }, request.optionIds);
+  if (problem) return { ok: false, status: 400, error: 'invalid_vote', message: describeBallotProblem(problem) };
+
+  // Counted only for ballots that could be recorded, so typos do not use up a reader's allowance.
+  const rate = limiter.hit(request.clientKey, request.now);
+  if (!rate.allowed) {
+    return {
+      ok: false,
+      status: 429,
+      error: 'rate_limited',
+      message: 'Too many votes from your network in the last minute; try again shortly.',
+      retryAfterSeconds: rate.retryAfterSeconds,
+    };
+  }
+
+  const newVoter = request.voterId === null;
+  const voterId = request.voterId ?? deps.newVoterId();
+  const outcome = await castVote(db, {
+    pollId: poll.id,
+    voterId,
+    optionIds: request.optionIds,
+    now: request.now,
+    allowChange: poll.allowChange,
+  });
+  if (outcome !== 'already_voted') deps.changed(poll.id);
+
+  const [updated, ballot] = await Promise.all([getPoll(db, poll.id), getBallot(db, poll.id, voterId)]);
+  const results = presentResults(updated ?? poll, ballot, request.now);
+  if (outcome === 'already_voted') {
+    return {
+      ok: false,
+      status: 409,
+      error: 'already_voted',
+      message: 'You have already voted in this poll.',
+      results,
+    };
+  }
+  return { ok: true, status: outcome === 'created' ? 201 : 200, voterId, newVoter, results };
+}

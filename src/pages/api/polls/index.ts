@@ -1,0 +1,9 @@
+import type { APIRoute } from 'astro';
+import { json } from '../../../lib/http';
+import { listPollsForReader } from '../../../lib/polls/repo';
+import { getDb } from '../../../lib/server/app';
+
+export const prerender = false;
+
+export const GET: APIRoute = async ({ locals }) =>
+  json({ polls: await listPollsForReader(await getDb(), locals.voterId, Date.now()) });

@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  castVote,
+  getBallot,
+  getPoll,
+  getPollHistory,
+  PollSyncError,
+  syncPollDefinitions,
+} from '../../src/lib/polls/repo.ts';
+import { pollDefinitionSchema, type PollDefinitionInput } from '../../src/lib/polls/schemas.ts';
+import type { Database } from '../../src/lib/server/db.ts';
+import { tempDatabase } from '../helpers/temp-db.ts';
+
+let db: Database;
+let dispose: () => void;
+
+beforeEach(async () => {
+  ({ db, dispose } = await tempDatabase());
+});
+afterEach(() => dispose());
+
+const definition = (overrides: Partial<PollDefinitionInput> = {}) =>
+  pollDefinitionSchema.parse({
+    id: 'p',
+    question: 'Which?',
+    opensAt: '2026-01-01',
+    options: [
+      { id: 'a', label: 'A' },
+      { id: 'b', label: 'B' },
+    ],
+    ...overrides,
+  });
+
+const NOW = Date.parse('2026-11-24T10:30:00Z');
+
+describe('poll repository on a real database', () => {
+  it('syncs definitions, including imported votes', async () => {
+    await syncPollDefinitions(db, [
+      definition({
+        options: [
+          { id: 'a', label: 'A', importedVotes: 2, labels: { zh: '甲' } },
+          { id: 'b', label: 'B', importedVotes: 1 },
+        ],
+        source: { name: 'elsewhere' },
+      }),
+    ]);
+    const poll = await getPoll(db, 'p');
+    expect(poll?.totalVotes).toBe(3);
+    expect(poll?.options.map((o) => [o.optionId, o.votes, o.labels])).toEqual([
+      ['a', 2, { zh: '甲' }],
+      ['b', 1, {}],
+    ]);
+  });
+
+  it('counts each voter once however many ballots race in', async () => {
+    await syncPollDefinitions(db, [definition()]);
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        castVote(db, { pollId: 'p', voterId: 'v1', optionIds: ['a'], now: NOW, allowChange: false }),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'already_voted')).toHaveLength(49);
+    const poll = await getPoll(db, 'p');
+    expect(poll?.totalVotes).toBe(1);
+    expect(poll?.options[0]?.votes).toBe(1);
+    const rows = await db.$client.execute("SELECT count(*) AS n FROM votes WHERE poll_id = 'p'");
+    expect(Number(rows.rows[0]?.n)).toBe(1);
+  });
+
+  it('replaces a ballot when the poll allows changes, keeping counts and history consistent', async () => {
+    await syncPollDefinitions(db, [definition({ allowChange: true })]);
+    const cast = (optionIds: string[], now: number) =>
+      castVote(db, { pollId: 'p', voterId: 'v', optionIds, now, allowChange: true });
+    expect(await cast(['a'], NOW)).toBe('created');
+    expect(await cast(['b'], NOW + 3_600_000)).toBe('replaced');
+    const poll = await getPoll(db, 'p');
+    expect(poll?.totalVotes).toBe(1);
+    expect(poll?.options.map((o) => o.votes)).toEqual([0, 1]);
+    expect(await getBallot(db, 'p', 'v')).toEqual(['b']);
+    const history = await getPollHistory(db, poll!, 'hour');
+    expect(history.map((p) => p.votes)).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+  });
+
+  it('rejects options the poll does not have at the database too', async () => {
+    await syncPollDefinitions(db, [definition()]);
+    await expect(
+      castVote(db, { pollId: 'p', voterId: 'v', optionIds: ['zzz'], now: NOW, allowChange: false }),
+    ).rejects.toThrow();
+    expect((await getPoll(db, 'p'))?.totalVotes).toBe(0);
+  });
+
+  it('accepts label edits and new options, refuses to orphan votes, and changes nothing when refusing', async () => {
+    await syncPollDefinitions(db, [definition()]);
+    await castVote(db, { pollId: 'p', voterId: 'v', optionIds: ['b'], now: NOW, allowChange: false });
+    await syncPollDefinitions(db, [
+      definition({
+        options: [
+          { id: 'a', label: 'A, reworded' },
+          { id: 'b', label: 'B' },
+          { id: 'c', label: 'C' },
+        ],
+      }),
+    ]);
+    expect((await getPoll(db, 'p'))?.options.map((o) => o.label)).toEqual(['A, reworded', 'B', 'C']);
+
+    const renamed = definition({
+      options: [
+        { id: 'a', label: 'A' },
+        { id: 'b-renamed', label: 'B' },
+      ],
+    });
+    await expect(syncPollDefinitions(db, [renamed])).rejects.toThrow(PollSyncError);
+    await expect(syncPollDefinitions(db, [renamed])).rejects.toThrow(/poll "p": option "b" has 1 vote/);
+    expect((await getPoll(db, 'p'))?.options.map((o) => o.optionId)).toEqual(['a', 'b', 'c']);
+  });
+});

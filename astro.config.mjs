@@ -15,7 +15,9 @@ const site = process.env.SITE_URL || 'http://localhost:4321';
 export default defineConfig({
   site,
   trailingSlash: 'ignore',
-  adapter: node({ mode: 'standalone' }),
+  // Middleware mode: scripts/serve.ts owns the HTTP server and serves static files from memory,
+  // so only Astro's request handler is needed (the standalone one also stats the disk per request).
+  adapter: node({ mode: 'middleware' }),
   integrations: [mdx(), sitemap({ filter: (page) => !page.includes('/api/') })],
   markdown: {
     // Sätteri (Astro 7's default) runs no remark plugins; the social links

@@ -9,6 +9,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   total: number;
+  status201: number;
+  status5xx: number;
 }
 
 export interface LoadOptions {
@@ -16,6 +18,8 @@ export interface LoadOptions {
   url: string;
   connections: number;
   seconds: number;
+  /** Send exactly this many requests (and wait for every answer) instead of running for `seconds`. */
+  amount?: number;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   /** Per-request body, for requests that must differ (e.g. one voter each). */
@@ -27,7 +31,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
-    duration: options.seconds,
+    ...(options.amount ? { amount: options.amount } : { duration: options.seconds }),
     method: options.method ?? 'GET',
     ...(options.headers ? { headers: options.headers } : {}),
     ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
@@ -40,6 +44,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     total: result.requests.total,
+    status201:
+      (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats?.['201']?.count ??
+      0,
+    status5xx: result['5xx'],
   };
 }
 

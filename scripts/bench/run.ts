@@ -1,16 +1,23 @@
 /**
- * `npm run bench`: throughput and latency of the built site, each figure
- * beside a yardstick measured in the same run on the same machine.
+ * `npm run bench [-- article|polls]`: throughput and latency of the built
+ * site, each figure beside a yardstick measured in the same run.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../../test/helpers/server.ts';
+import { fileURLToPath } from 'node:url';
+import { getPoll, syncPollDefinitions } from '../../src/lib/polls/repo.ts';
+import { migrateDatabase, openDatabase } from '../../src/lib/server/db.ts';
+import { loadPollDefinitions } from '../../src/lib/server/poll-definitions.ts';
+import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { BENCH_SECONDS, load, printTable, saveResults } from './lib.ts';
+import { seedVotes } from './seed-votes.ts';
 
 const ARTICLE = '/posts/opg-liquidity-ghost/';
-const CONNECTIONS = 50;
+const BENCH_POLLS = fileURLToPath(new URL('./polls/', import.meta.url));
+const only = process.argv[2];
+const VOTES = Number(process.env.BENCH_VOTES || 100_000);
 
 async function startBaseline(file: string): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, ['scripts/bench/static-baseline.ts', file], {
@@ -26,36 +33,130 @@ async function startBaseline(file: string): Promise<{ url: string; stop: () => v
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
-const server = await startServer();
-const html = Buffer.from(await (await fetch(`${server.url}${ARTICLE}`)).arrayBuffer());
-const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'article.html');
-writeFileSync(file, html);
-const baseline = await startBaseline(file);
-
-try {
-  console.log(`article page: ${html.length} bytes, ${CONNECTIONS} connections, ${BENCH_SECONDS}s each\n`);
-  // A short warm-up so neither side is measured while its JIT is cold.
-  await load({ name: 'warm-up', url: `${server.url}${ARTICLE}`, connections: 10, seconds: 2 });
-  const site = await load({
-    name: 'site: article page',
-    url: `${server.url}${ARTICLE}`,
-    connections: CONNECTIONS,
-    seconds: BENCH_SECONDS,
-  });
-  const bare = await load({
-    name: 'bare node:http, same bytes',
-    url: `${baseline.url}/`,
-    connections: CONNECTIONS,
-    seconds: BENCH_SECONDS,
-  });
-  printTable([site, bare]);
-  const ratio = site.requestsPerSecond / bare.requestsPerSecond;
-  console.log(
-    `\narticle page throughput is ${(ratio * 100).toFixed(0)}% of a bare node:http server (ratio ${ratio.toFixed(2)})`,
-  );
-  saveResults('article', { date: new Date().toISOString(), bytes: html.length, site, bare, ratio });
-} finally {
-  baseline.stop();
-  await server.stop();
-  server.cleanup();
+/** The article page against a bare node:http server sending the same bytes. */
+async function benchArticle(): Promise<void> {
+  const server = await startServer();
+  const html = Buffer.from(await (await fetch(`${server.url}${ARTICLE}`)).arrayBuffer());
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'article.html');
+  writeFileSync(file, html);
+  const baseline = await startBaseline(file);
+  try {
+    console.log(`\n## article page: ${html.length} bytes, 50 connections, ${BENCH_SECONDS}s each`);
+    await load({ name: 'warm-up', url: `${server.url}${ARTICLE}`, connections: 10, seconds: 2 });
+    const site = await load({
+      name: 'site: article page',
+      url: `${server.url}${ARTICLE}`,
+      connections: 50,
+      seconds: BENCH_SECONDS,
+    });
+    const bare = await load({
+      name: 'bare node:http, same bytes',
+      url: `${baseline.url}/`,
+      connections: 50,
+      seconds: BENCH_SECONDS,
+    });
+    printTable([site, bare]);
+    const ratio = site.requestsPerSecond / bare.requestsPerSecond;
+    console.log(
+      `article page throughput is ${(ratio * 100).toFixed(0)}% of a bare node:http server (ratio ${ratio.toFixed(2)})`,
+    );
+    saveResults('article', { date: new Date().toISOString(), bytes: html.length, site, bare, ratio });
+  } finally {
+    baseline.stop();
+    await server.stop();
+    server.cleanup();
+  }
 }
+
+/** Results reads at 100 and 1,000,000 stored votes; vote throughput beside the article page. */
+async function benchPolls(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-polls-'));
+  const databaseUrl = `file:${join(dir, 'app.db')}`;
+  const db = await openDatabase({ url: databaseUrl });
+  await migrateDatabase(db);
+  await syncPollDefinitions(db, loadPollDefinitions(BENCH_POLLS));
+  const seeded = Date.now();
+  await seedVotes(db, 'bench-small', ['a', 'b', 'c', 'd'], 100, Date.now());
+  await seedVotes(db, 'bench-big', ['a', 'b', 'c', 'd'], 1_000_000, Date.now());
+  console.log(`\n## polls: seeded 1,000,100 votes in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+  db.$client.close();
+
+  let server: TestServer | null = null;
+  try {
+    server = await startServer({ databaseUrl, env: { POLLS_DIR: BENCH_POLLS, VOTE_RATE_LIMIT: '0' } });
+    const url = server.url;
+    await load({ name: 'warm-up', url: `${url}/api/polls/bench-big`, connections: 10, seconds: 2 });
+    const small = await load({
+      name: 'results, 100 votes',
+      url: `${url}/api/polls/bench-small`,
+      connections: 50,
+      seconds: BENCH_SECONDS,
+    });
+    const big = await load({
+      name: 'results, 1,000,000 votes',
+      url: `${url}/api/polls/bench-big`,
+      connections: 50,
+      seconds: BENCH_SECONDS,
+    });
+    printTable([small, big]);
+    console.log(
+      `results read at 1,000,000 votes runs at ${((big.requestsPerSecond / small.requestsPerSecond) * 100).toFixed(0)}% of the rate at 100 votes`,
+    );
+
+    // Every request carries no voter cookie, so each one is a new, distinct voter.
+    const before = Number(
+      ((await (await fetch(`${url}/api/polls/bench-open`)).json()) as { totalVotes: number }).totalVotes,
+    );
+    const votes = await load({
+      name: 'votes, 200 concurrent voters',
+      url: `${url}/api/polls/bench-open/votes`,
+      connections: 200,
+      seconds: BENCH_SECONDS,
+      // A fixed count, so every request is answered before we compare with what was stored.
+      amount: VOTES,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ optionIds: [['a', 'b', 'c', 'd'][Math.floor(Math.random() * 4)]] }),
+      }),
+    });
+    const article = await load({
+      name: 'article page, same server',
+      url: `${url}${ARTICLE}`,
+      connections: 200,
+      seconds: BENCH_SECONDS,
+    });
+    printTable([votes, article]);
+    const after = Number(
+      ((await (await fetch(`${url}/api/polls/bench-open`)).json()) as { totalVotes: number }).totalVotes,
+    );
+    const stored = after - before;
+    console.log(
+      `acknowledged votes: ${votes.status201}; stored: ${stored}; 5xx: ${votes.status5xx}; ` +
+        `votes/s are ${((votes.requestsPerSecond / article.requestsPerSecond) * 100).toFixed(0)}% of the article page's requests/s`,
+    );
+    if (stored !== votes.status201 || votes.status5xx > 0) {
+      console.error('MISMATCH: stored votes differ from 201 responses, or 5xx answers were seen');
+      process.exitCode = 1;
+    }
+    const check = await openDatabase({ url: databaseUrl });
+    const poll = await getPoll(check, 'bench-big');
+    check.$client.close();
+    saveResults('polls', {
+      date: new Date().toISOString(),
+      small,
+      big,
+      votes,
+      article,
+      stored,
+      bigTotal: poll?.totalVotes,
+    });
+  } finally {
+    await server?.stop();
+    server?.cleanup();
+  }
+}
+
+if (!only || only === 'article') await benchArticle();
+if (!only || only === 'polls') await benchPolls();

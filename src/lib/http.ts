@@ -1,81 +1,103 @@
 import type { z } from 'zod';
 
-/** JSON responses in the shape every endpoint shares, and request body parsing. */
+/**
+ * Responses in the shape every JSON endpoint shares, and request body
+ * parsing. Handlers build an ApiResult (plain data), so the same handler can
+ * answer through an Astro endpoint or straight from the Node server.
+ */
+
+export interface ApiResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
-export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+export function jsonResult(body: unknown, status = 200, headers: Record<string, string> = {}): ApiResult {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
-/** An error response: `{"error": "<code>", "message": "<human sentence>"}` plus any extra fields. */
+/** An error: `{"error": "<code>", "message": "<human sentence>"}` plus any extra fields. */
+export function problemResult(
+  status: number,
+  error: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): ApiResult {
+  return jsonResult({ error, message, ...extra }, status, headers);
+}
+
+export function toResponse(result: ApiResult): Response {
+  return new Response(result.body, { status: result.status, headers: result.headers });
+}
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return toResponse(jsonResult(body, status, headers));
+}
+
 export function problem(
   status: number,
   error: string,
   message: string,
   extra: Record<string, unknown> = {},
-  headers: HeadersInit = {},
+  headers: Record<string, string> = {},
 ): Response {
-  return json({ error, message, ...extra }, status, headers);
-}
-
-export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
-
-/** Reads at most `maxBytes` of a body; null when it is longer, whatever Content-Length claimed. */
-async function readLimited(request: Request, maxBytes: number): Promise<string | null> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) return null;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return toResponse(problemResult(status, error, message, extra, headers));
 }
 
 /**
- * Parses a JSON request body against a schema: 400 `bad_request` for a wrong
- * content type, malformed JSON or the wrong shape; 413 `too_large` past `maxBytes`.
+ * Reads at most `maxBytes` of a body; null when it is longer, whatever
+ * Content-Length claimed, without buffering the excess.
  */
-export async function parseBody<S extends z.ZodType>(
-  request: Request,
+export async function readLimited(
+  chunks: AsyncIterable<Uint8Array> | null,
+  declaredLength: string | null,
+  maxBytes: number,
+): Promise<string | null> {
+  if (Number(declaredLength ?? '0') > maxBytes) return null;
+  if (!chunks) return '';
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.byteLength;
+    if (size > maxBytes) return null;
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; result: ApiResult };
+
+const bad = (message: string): Parsed<never> => ({ ok: false, result: problemResult(400, 'bad_request', message) });
+
+/**
+ * Checks a JSON body against a schema: 400 `bad_request` for a wrong content
+ * type, malformed JSON or the wrong shape; 413 `too_large` when `text` is
+ * null because the body ran past `maxBytes`.
+ */
+export function parseJson<S extends z.ZodType>(
+  contentType: string | null,
+  text: string | null,
   schema: S,
   maxBytes: number,
-): Promise<Parsed<z.infer<S>>> {
-  const type = request.headers.get('content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    return {
-      ok: false,
-      response: problem(400, 'bad_request', 'Send the body as JSON with Content-Type: application/json.'),
-    };
+): Parsed<z.infer<S>> {
+  if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) {
+    return bad('Send the body as JSON with Content-Type: application/json.');
   }
-  const text = await readLimited(request, maxBytes);
   if (text === null) {
-    return { ok: false, response: problem(413, 'too_large', `The body is larger than ${maxBytes} bytes.`) };
+    return { ok: false, result: problemResult(413, 'too_large', `The body is larger than ${maxBytes} bytes.`) };
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, response: problem(400, 'bad_request', 'The body is not valid JSON.') };
+    return bad('The body is not valid JSON.');
   }
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    return {
-      ok: false,
-      response: problem(400, 'bad_request', `The body has the wrong shape${where}: ${issue?.message ?? 'invalid'}.`),
-    };
-  }
-  return { ok: true, data: result.data };
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return bad(`The body has the wrong shape${where}: ${issue?.message ?? 'invalid'}.`);
 }

@@ -59,8 +59,8 @@ describe('poll repository on a real database', () => {
         castVote(db, { pollId: 'p', voterId: 'v1', optionIds: ['a'], now: NOW, allowChange: false }),
       ),
     );
-    expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
-    expect(outcomes.filter((o) => o === 'already_voted')).toHaveLength(49);
+    expect(outcomes.filter((o) => o.outcome === 'created')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === 'already_voted')).toHaveLength(49);
     const poll = await getPoll(db, 'p');
     expect(poll?.totalVotes).toBe(1);
     expect(poll?.options[0]?.votes).toBe(1);
@@ -72,8 +72,14 @@ describe('poll repository on a real database', () => {
     await syncPollDefinitions(db, [definition({ allowChange: true })]);
     const cast = (optionIds: string[], now: number) =>
       castVote(db, { pollId: 'p', voterId: 'v', optionIds, now, allowChange: true });
-    expect(await cast(['a'], NOW)).toBe('created');
-    expect(await cast(['b'], NOW + 3_600_000)).toBe('replaced');
+    expect((await cast(['a'], NOW)).outcome).toBe('created');
+    const replaced = await cast(['b'], NOW + 3_600_000);
+    expect(replaced.outcome).toBe('replaced');
+    expect(replaced.counts?.totalVotes).toBe(1);
+    expect([...(replaced.counts?.votes ?? [])]).toEqual([
+      ['a', 0],
+      ['b', 1],
+    ]);
     const poll = await getPoll(db, 'p');
     expect(poll?.totalVotes).toBe(1);
     expect(poll?.options.map((o) => o.votes)).toEqual([0, 1]);
@@ -116,5 +122,40 @@ describe('poll repository on a real database', () => {
     await expect(syncPollDefinitions(db, [renamed])).rejects.toThrow(PollSyncError);
     await expect(syncPollDefinitions(db, [renamed])).rejects.toThrow(/poll "p": option "b" has 1 vote/);
     expect((await getPoll(db, 'p'))?.options.map((o) => o.optionId)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('group commit', () => {
+  it('writes a burst of ballots as one batch, with repeats and changes inside the batch resolved in order', async () => {
+    const { VoteBatcher } = await import('../../src/lib/server/vote-batcher.ts');
+    await syncPollDefinitions(db, [definition({ id: 'fixed' }), definition({ id: 'changeable', allowChange: true })]);
+    const batcher = new VoteBatcher(db);
+    const cast = (pollId: string, voterId: string, optionIds: string[], allowChange = false) =>
+      batcher.cast({ pollId, voterId, optionIds, now: NOW, allowChange });
+    const results = await Promise.all([
+      cast('fixed', 'v1', ['a']),
+      cast('fixed', 'v1', ['b']),
+      cast('fixed', 'v2', ['b']),
+      cast('changeable', 'v1', ['a'], true),
+      cast('changeable', 'v1', ['b'], true),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(['created', 'already_voted', 'created', 'created', 'replaced']);
+    expect((await getPoll(db, 'fixed'))?.options.map((o) => o.votes)).toEqual([1, 1]);
+    expect((await getPoll(db, 'changeable'))?.options.map((o) => o.votes)).toEqual([0, 1]);
+    expect(await getBallot(db, 'changeable', 'v1')).toEqual(['b']);
+    expect(results[4]?.counts?.totalVotes).toBe(1);
+  });
+
+  it('lets a bad ballot fail alone when its batch cannot commit', async () => {
+    const { VoteBatcher } = await import('../../src/lib/server/vote-batcher.ts');
+    await syncPollDefinitions(db, [definition()]);
+    const batcher = new VoteBatcher(db);
+    const [good, bad] = await Promise.allSettled([
+      batcher.cast({ pollId: 'p', voterId: 'good', optionIds: ['a'], now: NOW, allowChange: false }),
+      batcher.cast({ pollId: 'p', voterId: 'bad', optionIds: ['no-such-option'], now: NOW, allowChange: false }),
+    ]);
+    expect(good.status).toBe('fulfilled');
+    expect(bad.status).toBe('rejected');
+    expect((await getPoll(db, 'p'))?.totalVotes).toBe(1);
   });
 });

@@ -27,3 +27,16 @@ export interface PollRecord {
   version: number;
   options: PollOptionRecord[];
 }
+
+/** The poll with counts replaced by fresher ones (e.g. read in the transaction that wrote a vote). */
+export function withCounts(
+  poll: PollRecord,
+  counts: { totalVotes: number; version: number; votes: ReadonlyMap<string, number> },
+): PollRecord {
+  return {
+    ...poll,
+    totalVotes: counts.totalVotes,
+    version: counts.version,
+    options: poll.options.map((o) => ({ ...o, votes: counts.votes.get(o.optionId) ?? o.votes })),
+  };
+}

@@ -63,17 +63,15 @@ function toPoll(row: Row, options: PollOptionRecord[]): PollRecord {
   };
 }
 
-/** One poll with its options, read by primary key: cost does not grow with votes. */
+/** One poll with its options, read by primary key in one statement: cost does not grow with votes. */
 export async function getPoll(db: Database, id: string): Promise<PollRecord | null> {
-  const [polls, options] = await db.$client.batch(
-    [
-      { sql: `SELECT ${POLL_COLUMNS} FROM polls p WHERE p.id = ?`, args: [id] },
-      { sql: `SELECT ${OPTION_COLUMNS} FROM poll_options o WHERE o.poll_id = ? ORDER BY o.position`, args: [id] },
-    ],
-    'read',
-  );
-  const row = polls?.rows[0];
-  return row ? toPoll(row, (options?.rows ?? []).map(toOption)) : null;
+  const result = await db.$client.execute({
+    sql: `SELECT ${POLL_COLUMNS}, ${OPTION_COLUMNS} FROM polls p JOIN poll_options o ON o.poll_id = p.id
+          WHERE p.id = ? ORDER BY o.position`,
+    args: [id],
+  });
+  const first = result.rows[0];
+  return first ? toPoll(first, result.rows.map(toOption)) : null;
 }
 
 export async function listPolls(db: Database): Promise<PollRecord[]> {
@@ -116,6 +114,19 @@ export async function pollVersions(db: Database, ids: readonly string[]): Promis
 
 export type CastOutcome = 'created' | 'replaced' | 'already_voted';
 
+/** Counts as they stand right after a ballot was written, read in the same transaction. */
+export interface FreshCounts {
+  totalVotes: number;
+  version: number;
+  votes: Map<string, number>;
+}
+
+export interface CastResult {
+  outcome: CastOutcome;
+  /** Null when nothing was written (already voted). */
+  counts: FreshCounts | null;
+}
+
 export interface CastVoteInput {
   pollId: string;
   voterId: string;
@@ -125,66 +136,136 @@ export interface CastVoteInput {
 }
 
 /**
- * Records a ballot. The unique (poll_id, voter_id) index decides who voted
- * first: the insert conflicts instead of being checked beforehand, so two
- * simultaneous ballots from one voter can never both count. Counts, hourly
- * buckets and the poll's version change in the same transaction.
+ * Records ballots, all in one BEGIN IMMEDIATE transaction (group commit: the
+ * callers of one batch share a single commit, which is most of a write's
+ * cost). The unique (poll_id, voter_id) index decides who voted first: each
+ * insert conflicts instead of being checked beforehand, so two simultaneous
+ * ballots from one voter never both count, in one batch or across batches.
+ * Counts, hourly buckets and poll versions change in the same transaction,
+ * and each result carries its poll's counts as that transaction left them.
  */
-export async function castVote(db: Database, input: CastVoteInput): Promise<CastOutcome> {
-  const { pollId, voterId, optionIds, now, allowChange } = input;
+export async function castVotes(db: Database, inputs: readonly CastVoteInput[]): Promise<CastResult[]> {
   return inWriteTransaction(db, async (tx) => {
-    const inserted = await tx.execute({
-      sql: `INSERT INTO votes (poll_id, voter_id, created_at, updated_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (poll_id, voter_id) DO NOTHING RETURNING id`,
-      args: [pollId, voterId, now, now],
-    });
-    let voteId: InValue;
-    const deltas = new Map<string, number>();
-    const outcome: CastOutcome = inserted.rows.length > 0 ? 'created' : 'replaced';
-    if (inserted.rows[0]) {
-      voteId = inserted.rows[0].id ?? null;
-    } else {
-      if (!allowChange) {
-        await tx.rollback();
-        return 'already_voted';
+    // poll -> option -> net change; poll -> hour -> option -> net change
+    const deltas = new Map<string, Map<string, number>>();
+    const buckets = new Map<string, Map<number, Map<string, number>>>();
+    const ballots = new Map<string, number>();
+    const add = <K>(map: Map<K, number>, key: K, n: number): void => {
+      map.set(key, (map.get(key) ?? 0) + n);
+    };
+    const outcomes: CastOutcome[] = [];
+    const choiceRows: [InValue, string, string, number][] = [];
+    const record = (input: CastVoteInput, voteId: InValue, change: Map<string, number>): void => {
+      for (const id of input.optionIds) {
+        choiceRows.push([voteId, input.pollId, id, input.now]);
+        add(change, id, 1);
       }
-      const existing = await tx.execute({
-        sql: 'SELECT id FROM votes WHERE poll_id = ? AND voter_id = ?',
-        args: [pollId, voterId],
-      });
-      voteId = existing.rows[0]?.id ?? null;
-      const previous = await tx.execute({
-        sql: 'SELECT option_id FROM vote_choices WHERE vote_id = ?',
-        args: [voteId],
-      });
-      for (const row of previous.rows) deltas.set(String(row.option_id), -1);
-      await tx.execute({ sql: 'DELETE FROM vote_choices WHERE vote_id = ?', args: [voteId] });
-      await tx.execute({ sql: 'UPDATE votes SET updated_at = ? WHERE id = ?', args: [now, voteId] });
-    }
-    for (const id of optionIds) deltas.set(id, (deltas.get(id) ?? 0) + 1);
-    const changed = JSON.stringify(Object.fromEntries([...deltas].filter(([, d]) => d !== 0)));
+      const pollDeltas = deltas.get(input.pollId) ?? new Map<string, number>();
+      deltas.set(input.pollId, pollDeltas);
+      const hours = buckets.get(input.pollId) ?? new Map<number, Map<string, number>>();
+      buckets.set(input.pollId, hours);
+      const hour = Math.floor(input.now / HOUR_MS) * HOUR_MS;
+      const hourDeltas = hours.get(hour) ?? new Map<string, number>();
+      hours.set(hour, hourDeltas);
+      for (const [id, n] of change) {
+        add(pollDeltas, id, n);
+        add(hourDeltas, id, n);
+      }
+    };
 
-    await tx.execute({
-      sql: `INSERT INTO vote_choices (vote_id, poll_id, option_id, created_at) SELECT ?, ?, value, ? FROM json_each(?)`,
-      args: [voteId, pollId, now, JSON.stringify(optionIds)],
+    // Every new ballot in one statement; a conflict (this voter already voted,
+    // earlier or earlier in this batch) inserts nothing and returns no row.
+    const inserted = await tx.execute({
+      sql: `INSERT INTO votes (poll_id, voter_id, created_at, updated_at)
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 2 FROM json_each(?) WHERE true
+            ON CONFLICT (poll_id, voter_id) DO NOTHING RETURNING id, poll_id, voter_id`,
+      args: [JSON.stringify(inputs.map((i) => [i.pollId, i.voterId, i.now]))],
     });
-    await tx.execute({
-      sql: `UPDATE poll_options SET votes = votes + (SELECT d.value FROM json_each(?1) d WHERE d.key = poll_options.option_id)
-            WHERE poll_id = ?2 AND option_id IN (SELECT key FROM json_each(?1))`,
-      args: [changed, pollId],
+    const newIds = new Map(inserted.rows.map((r) => [`${String(r.poll_id)}\u0000${String(r.voter_id)}`, r.id ?? null]));
+
+    for (const input of inputs) {
+      const key = `${input.pollId}\u0000${input.voterId}`;
+      const voteId = newIds.get(key);
+      if (voteId !== undefined) {
+        newIds.delete(key); // a repeat of this voter later in the batch is not new
+        outcomes.push('created');
+        add(ballots, input.pollId, 1);
+        record(input, voteId, new Map());
+        continue;
+      }
+      if (!input.allowChange) {
+        outcomes.push('already_voted');
+        continue;
+      }
+      // Replacing a ballot is rare: its own statements are fine.
+      if (choiceRows.length > 0) await flushChoices(tx, choiceRows.splice(0));
+      outcomes.push('replaced');
+      const existing = await tx.execute({
+        sql: 'UPDATE votes SET updated_at = ? WHERE poll_id = ? AND voter_id = ? RETURNING id',
+        args: [input.now, input.pollId, input.voterId],
+      });
+      const existingId = existing.rows[0]?.id ?? null;
+      const previous = await tx.execute({
+        sql: 'DELETE FROM vote_choices WHERE vote_id = ? RETURNING option_id',
+        args: [existingId],
+      });
+      const change = new Map<string, number>();
+      for (const row of previous.rows) add(change, String(row.option_id), -1);
+      record(input, existingId, change);
+    }
+    if (choiceRows.length > 0) await flushChoices(tx, choiceRows);
+
+    // One statement per poll for counts and buckets, however many ballots the batch holds.
+    const counts = new Map<string, FreshCounts>();
+    for (const [pollId, pollDeltas] of deltas) {
+      const changed = JSON.stringify(Object.fromEntries([...pollDeltas].filter(([, n]) => n !== 0)));
+      await tx.execute({
+        sql: `UPDATE poll_options SET votes = votes + (SELECT d.value FROM json_each(?1) d WHERE d.key = poll_options.option_id)
+              WHERE poll_id = ?2 AND option_id IN (SELECT key FROM json_each(?1))`,
+        args: [changed, pollId],
+      });
+      for (const [hour, hourDeltas] of buckets.get(pollId) ?? []) {
+        await tx.execute({
+          sql: `INSERT INTO vote_buckets (poll_id, option_id, hour_start, votes)
+                SELECT ?, key, ?, value FROM json_each(?) WHERE value != 0
+                ON CONFLICT (poll_id, hour_start, option_id) DO UPDATE SET votes = votes + excluded.votes`,
+          args: [pollId, hour, JSON.stringify(Object.fromEntries(hourDeltas))],
+        });
+      }
+      const poll = await tx.execute({
+        sql: 'UPDATE polls SET total_votes = total_votes + ?, version = version + 1 WHERE id = ? RETURNING total_votes, version',
+        args: [ballots.get(pollId) ?? 0, pollId],
+      });
+      const options = await tx.execute({
+        sql: 'SELECT option_id, votes FROM poll_options WHERE poll_id = ?',
+        args: [pollId],
+      });
+      counts.set(pollId, {
+        totalVotes: Number(poll.rows[0]?.total_votes),
+        version: Number(poll.rows[0]?.version),
+        votes: new Map(options.rows.map((r) => [String(r.option_id), Number(r.votes)])),
+      });
+    }
+    return inputs.map((input, i) => {
+      const outcome = outcomes[i] ?? 'already_voted';
+      return { outcome, counts: outcome === 'already_voted' ? null : (counts.get(input.pollId) ?? null) };
     });
-    await tx.execute({
-      sql: `INSERT INTO vote_buckets (poll_id, option_id, hour_start, votes)
-            SELECT ?, key, ?, value FROM json_each(?) WHERE true
-            ON CONFLICT (poll_id, hour_start, option_id) DO UPDATE SET votes = votes + excluded.votes`,
-      args: [pollId, Math.floor(now / HOUR_MS) * HOUR_MS, changed],
-    });
-    await tx.execute({
-      sql: 'UPDATE polls SET total_votes = total_votes + ?, version = version + 1 WHERE id = ?',
-      args: [outcome === 'created' ? 1 : 0, pollId],
-    });
-    return outcome;
   });
+}
+
+async function flushChoices(tx: Transaction, rows: [InValue, string, string, number][]): Promise<void> {
+  await tx.execute({
+    sql: `INSERT INTO vote_choices (vote_id, poll_id, option_id, created_at)
+          SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
+    args: [JSON.stringify(rows, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))],
+  });
+}
+
+/** Records one ballot in its own transaction; see castVotes. */
+export async function castVote(db: Database, input: CastVoteInput): Promise<CastResult> {
+  const [result] = await castVotes(db, [input]);
+  if (!result) throw new Error('castVotes returned no result');
+  return result;
 }
 
 /** Net votes per option per hour, for the sentiment-over-time chart. */
@@ -312,4 +393,21 @@ export async function listPollsForReader(db: Database, voterId: string | null, n
     polls.map(async (poll) => presentResults(poll, voterId ? await getBallot(db, poll.id, voterId) : null, now)),
   );
   return sortForListing(results);
+}
+
+/** A poll's current counts in one single-row statement (cheaper than re-reading the poll). */
+export async function getPollCounts(db: Database, pollId: string): Promise<FreshCounts | null> {
+  const result = await db.$client.execute({
+    sql: `SELECT total_votes, version,
+            (SELECT json_group_object(option_id, votes) FROM poll_options WHERE poll_id = ?1) AS votes
+          FROM polls WHERE id = ?1`,
+    args: [pollId],
+  });
+  const row = result.rows[0];
+  if (!row) return null;
+  return {
+    totalVotes: Number(row.total_votes),
+    version: Number(row.version),
+    votes: new Map(Object.entries(JSON.parse(String(row.votes ?? '{}')) as Record<string, number>)),
+  };
 }

@@ -1,34 +1,24 @@
 import { DATABASE_AUTH_TOKEN, DATABASE_URL, VOTE_RATE_LIMIT } from 'astro:env/server';
-import { getPoll, pollVersions } from '../polls/repo.ts';
-import { RateLimiter } from '../rate-limit.ts';
 import { openDatabase, type Database } from './db.ts';
-import { PollLiveHub } from './live-polls.ts';
-import { newVoterId } from './voter.ts';
+import type { PollLiveHub } from './live-polls.ts';
+import { createServices, providedServices, type Services } from './services.ts';
 import type { VotingDeps } from './voting.ts';
 
 /**
- * The server process's shared services, configured through astro:env and
- * created on first use. Migrations and poll sync already ran in
- * scripts/serve.ts before the first request.
+ * Services for code inside Astro's bundle: those scripts/serve.ts provided,
+ * or (under `astro dev`) ones created here from astro:env.
  */
+let own: Promise<Services> | null = null;
 
-let database: Promise<Database> | null = null;
-let hub: PollLiveHub | null = null;
-let voteLimiter: RateLimiter | null = null;
-
-export function getDb(): Promise<Database> {
-  database ??= openDatabase({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN ?? null });
-  return database;
+export function getServices(): Promise<Services> {
+  const provided = providedServices();
+  if (provided) return Promise.resolve(provided);
+  own ??= openDatabase({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN ?? null }).then((db) =>
+    createServices(db, { voteRateLimit: VOTE_RATE_LIMIT }),
+  );
+  return own;
 }
 
-export async function getLiveHub(): Promise<PollLiveHub> {
-  const db = await getDb();
-  hub ??= new PollLiveHub({ load: (id) => getPoll(db, id), versions: (ids) => pollVersions(db, ids) });
-  return hub;
-}
-
-export async function getVotingDeps(): Promise<VotingDeps> {
-  const [db, live] = await Promise.all([getDb(), getLiveHub()]);
-  voteLimiter ??= new RateLimiter(VOTE_RATE_LIMIT, 60_000);
-  return { db, limiter: voteLimiter, newVoterId, changed: (id) => live.notify(id) };
-}
+export const getDb = async (): Promise<Database> => (await getServices()).db;
+export const getLiveHub = async (): Promise<PollLiveHub> => (await getServices()).hub;
+export const getVotingDeps = async (): Promise<VotingDeps> => (await getServices()).voting;

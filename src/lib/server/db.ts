@@ -1,7 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client, type Transaction, type TransactionMode } from '@libsql/client';
+import {
+  createClient,
+  type Client,
+  type InArgs,
+  type InStatement,
+  type ResultSet,
+  type Transaction,
+  type TransactionMode,
+} from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
@@ -50,16 +58,23 @@ export async function openDatabase({ url, authToken }: DatabaseOptions): Promise
       PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
     `);
   }
-  return drizzle(isFileUrl(url) ? serializeCalls(client) : client, { schema });
+  if (!isFileUrl(url)) return drizzle(client, { schema });
+  // A second connection only for plain reads: in WAL mode a reader neither
+  // waits for nor blocks the writer, so reads need not queue behind a write.
+  const reader = createClient({ url, concurrency: 1, timeout: BUSY_TIMEOUT_MS });
+  return drizzle(serializeCalls(client, reader), { schema });
 }
 
+const READ_ONLY = /^\s*select\b/i;
+
 /**
- * Queues every call on an embedded database's single connection. The libsql
- * client refuses (rather than waits) when an open transaction holds that
- * connection, so calls wait their turn here; a transaction keeps its turn
- * until it commits, rolls back or closes.
+ * Queues every write on an embedded database's single writing connection.
+ * The libsql client refuses (rather than waits) when an open transaction
+ * holds that connection, so calls wait their turn here; a transaction keeps
+ * its turn until it commits, rolls back or closes. A lone SELECT goes to the
+ * reader connection at once.
  */
-function serializeCalls(client: Client): Client {
+function serializeCalls(client: Client, reader: Client): Client {
   let tail: Promise<unknown> = Promise.resolve();
   const turn = <T>(work: () => Promise<T>): Promise<T> => {
     const result = tail.then(work);
@@ -79,9 +94,21 @@ function serializeCalls(client: Client): Client {
       throw error;
     }
   };
+  const execute = (statement: InStatement | string, args?: InArgs): Promise<ResultSet> => {
+    const sqlText = typeof statement === 'string' ? statement : statement.sql;
+    if (READ_ONLY.test(sqlText))
+      return typeof statement === 'string' ? reader.execute(statement, args) : reader.execute(statement);
+    return turn(() => (typeof statement === 'string' ? client.execute(statement, args) : client.execute(statement)));
+  };
   return forward(client, (property, value) => {
     if (property === 'transaction') return transaction;
-    if (property === 'execute' || property === 'batch' || property === 'executeMultiple' || property === 'migrate') {
+    if (property === 'execute') return execute;
+    if (property === 'batch') {
+      return (statements: Parameters<Client['batch']>[0], mode?: TransactionMode) =>
+        mode === 'read' ? reader.batch(statements, mode) : turn(() => client.batch(statements, mode));
+    }
+    if (property === 'close') return () => (reader.close(), client.close());
+    if (property === 'executeMultiple' || property === 'migrate') {
       return (...args: unknown[]) => turn(() => (value as (...a: unknown[]) => Promise<unknown>).apply(client, args));
     }
     return undefined;

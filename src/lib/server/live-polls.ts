@@ -20,6 +20,8 @@ export interface Subscriber {
   /** Whether this reader had voted when they subscribed; decides what results they may see. */
   hasVoted: boolean;
   write(chunk: string): void;
+  /** Ends the stream (server shutdown). */
+  close(): void;
 }
 
 export interface LiveOptions {
@@ -100,7 +102,10 @@ export class PollLiveHub {
   closeAll(retryMs: number): void {
     for (const channel of this.channels.values()) {
       if (channel.timer) clearTimeout(channel.timer);
-      for (const subscriber of channel.subscribers) subscriber.write(`retry: ${retryMs}\n\n`);
+      for (const subscriber of channel.subscribers) {
+        subscriber.write(`retry: ${retryMs}\n\n`);
+        subscriber.close();
+      }
     }
     this.channels.clear();
     this.stopTimers();

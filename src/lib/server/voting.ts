@@ -1,5 +1,6 @@
 import type { Database } from './db.ts';
-import { castVote, getBallot, getPoll } from '../polls/repo.ts';
+import { withCounts, type PollRecord } from '../polls/records.ts';
+import { getBallot, getPoll, type CastResult, type CastVoteInput } from '../polls/repo.ts';
 import { presentResults, type PollResults } from '../polls/results.ts';
 import { checkBallot, describeBallotProblem, pollStatus } from '../polls/rules.ts';
 import type { RateLimiter } from '../rate-limit.ts';
@@ -35,6 +36,10 @@ export type VoteOutcome =
 
 export interface VotingDeps {
   db: Database;
+  /** A poll's definition, possibly a second old (its counts are not used). */
+  definition: (pollId: string) => Promise<PollRecord | null>;
+  /** Writes a ballot (through the group committer in the server). */
+  cast: (input: CastVoteInput) => Promise<CastResult>;
   limiter: RateLimiter;
   newVoterId: () => string;
   /** Called after a successful write so live subscribers hear of it. */
@@ -43,7 +48,7 @@ export interface VotingDeps {
 
 export async function submitVote(deps: VotingDeps, request: VoteRequest): Promise<VoteOutcome> {
   const { db, limiter } = deps;
-  const poll = await getPoll(db, request.pollId);
+  const poll = await deps.definition(request.pollId);
   if (!poll) return { ok: false, status: 404, error: 'not_found', message: `There is no poll "${request.pollId}".` };
 
   const status = pollStatus(poll, request.now);
@@ -76,25 +81,26 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
 
   const newVoter = request.voterId === null;
   const voterId = request.voterId ?? deps.newVoterId();
-  const outcome = await castVote(db, {
+  const { outcome, counts } = await deps.cast({
     pollId: poll.id,
     voterId,
     optionIds: request.optionIds,
     now: request.now,
     allowChange: poll.allowChange,
   });
-  if (outcome !== 'already_voted') deps.changed(poll.id);
-
-  const [updated, ballot] = await Promise.all([getPoll(db, poll.id), getBallot(db, poll.id, voterId)]);
-  const results = presentResults(updated ?? poll, ballot, request.now);
-  if (outcome === 'already_voted') {
+  if (counts === null) {
+    // The earlier ballot stands; show it with current counts.
+    const [current, ballot] = await Promise.all([getPoll(db, poll.id), getBallot(db, poll.id, voterId)]);
     return {
       ok: false,
       status: 409,
       error: 'already_voted',
       message: 'You have already voted in this poll.',
-      results,
+      results: presentResults(current ?? poll, ballot, request.now),
     };
   }
+  deps.changed(poll.id);
+  const ballot = poll.options.filter((o) => request.optionIds.includes(o.optionId)).map((o) => o.optionId);
+  const results = presentResults(withCounts(poll, counts), ballot, request.now);
   return { ok: true, status: outcome === 'created' ? 201 : 200, voterId, newVoter, results };
 }

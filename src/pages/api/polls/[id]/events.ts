@@ -28,15 +28,16 @@ export const GET: APIRoute = async ({ params, locals, request }) => {
       };
       write(`retry: ${RETRY_MS}\n\n`);
       write(sseEvent('tally', results));
-      unsubscribe = hub.subscribe(poll.id, { hasVoted: results.myVote !== null, write }, poll.version);
-      request.signal.addEventListener('abort', () => {
+      const close = (): void => {
         unsubscribe();
         try {
           controller.close();
         } catch {
           // already closed by the client going away
         }
-      });
+      };
+      unsubscribe = hub.subscribe(poll.id, { hasVoted: results.myVote !== null, write, close }, poll.version);
+      request.signal.addEventListener('abort', close);
     },
     cancel() {
       unsubscribe();

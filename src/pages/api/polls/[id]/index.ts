@@ -1,11 +1,16 @@
 import type { APIRoute } from 'astro';
-import { json, problem } from '../../../../lib/http';
-import { getPollForReader } from '../../../../lib/polls/repo';
-import { getDb } from '../../../../lib/server/app';
+import { toResponse } from '../../../../lib/http';
+import { getServices } from '../../../../lib/server/app';
+import { getPollResults } from '../../../../lib/server/poll-api';
 
 export const prerender = false;
 
-export const GET: APIRoute = async ({ params, locals }) => {
-  const found = await getPollForReader(await getDb(), params.id ?? '', locals.voterId, Date.now());
-  return found ? json(found.results) : problem(404, 'not_found', `There is no poll "${params.id}".`);
-};
+export const GET: APIRoute = async ({ params, locals, clientAddress, url }) =>
+  toResponse(
+    await getPollResults(await getServices(), params.id ?? '', {
+      voterId: locals.voterId,
+      clientAddress,
+      secure: url.protocol === 'https:',
+      now: Date.now(),
+    }),
+  );

@@ -1,0 +1,59 @@
+import { jsonResult, parseJson, problemResult, type ApiResult } from '../http.ts';
+import { getBallot } from '../polls/repo.ts';
+import { presentResults } from '../polls/results.ts';
+import { MAX_VOTE_BODY_BYTES, voteInputSchema } from '../polls/schemas.ts';
+import type { Services } from './services.ts';
+import { voterCookieHeader } from './voter.ts';
+import { submitVote } from './voting.ts';
+
+/**
+ * The poll JSON endpoints as plain functions: the Astro endpoint files and
+ * the Node server's fast path (scripts/serve.ts) both answer with these.
+ */
+
+export interface ReaderContext {
+  voterId: string | null;
+  clientAddress: string;
+  /** Whether the request reached the site over https (decides the cookie's Secure flag). */
+  secure: boolean;
+  now: number;
+}
+
+/** GET /api/polls/<id> */
+export async function getPollResults(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
+  const poll = await services.poll(pollId);
+  if (!poll) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
+  const ballot = reader.voterId ? await getBallot(services.db, pollId, reader.voterId) : null;
+  return jsonResult(presentResults(poll, ballot, reader.now));
+}
+
+/**
+ * POST /api/polls/<id>/votes. `bodyText` is null when the body ran past the
+ * size limit (see readLimited).
+ */
+export async function postVote(
+  services: Services,
+  pollId: string,
+  contentType: string | null,
+  bodyText: string | null,
+  reader: ReaderContext,
+): Promise<ApiResult> {
+  const body = parseJson(contentType, bodyText, voteInputSchema, MAX_VOTE_BODY_BYTES);
+  if (!body.ok) return body.result;
+  const outcome = await submitVote(services.voting, {
+    pollId,
+    voterId: reader.voterId,
+    optionIds: body.data.optionIds,
+    clientKey: reader.clientAddress,
+    now: reader.now,
+  });
+  if (!outcome.ok) {
+    const { status, error, message, results, retryAfterSeconds } = outcome;
+    const headers: Record<string, string> = retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {};
+    return problemResult(status, error, message, results ? { results } : {}, headers);
+  }
+  const headers: Record<string, string> = outcome.newVoter
+    ? { 'set-cookie': voterCookieHeader(outcome.voterId, reader.secure) }
+    : {};
+  return jsonResult(outcome.results, outcome.status, headers);
+}

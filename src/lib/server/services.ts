@@ -1,0 +1,61 @@
+import { withCounts, type PollRecord } from '../polls/records.ts';
+import { getPoll, getPollCounts, pollVersions } from '../polls/repo.ts';
+import { RateLimiter } from '../rate-limit.ts';
+import type { Database } from './db.ts';
+import { PollLiveHub } from './live-polls.ts';
+import { TtlCache } from './ttl-cache.ts';
+import { VoteBatcher } from './vote-batcher.ts';
+import { newVoterId } from './voter.ts';
+import type { VotingDeps } from './voting.ts';
+
+/**
+ * The process's long-lived services. scripts/serve.ts creates them once and
+ * provides them, so its fast path and Astro's bundle share one database
+ * handle (two embedded connections in one process could block each other),
+ * one live hub and one rate limiter.
+ */
+export interface Services {
+  db: Database;
+  hub: PollLiveHub;
+  voting: VotingDeps;
+  /** A poll with current counts: its definition from a short cache, its counts from the database. */
+  poll: (pollId: string) => Promise<PollRecord | null>;
+}
+
+export interface ServiceOptions {
+  voteRateLimit: number;
+}
+
+export function createServices(db: Database, options: ServiceOptions): Services {
+  const hub = new PollLiveHub({ load: (id) => getPoll(db, id), versions: (ids) => pollVersions(db, ids) });
+  const batcher = new VoteBatcher(db);
+  const definitions = new TtlCache<PollRecord>(1000);
+  const definition = (id: string): Promise<PollRecord | null> => definitions.get(id, (key) => getPoll(db, key));
+  return {
+    db,
+    hub,
+    async poll(id) {
+      const [found, counts] = await Promise.all([definition(id), getPollCounts(db, id)]);
+      return found && counts ? withCounts(found, counts) : null;
+    },
+    voting: {
+      db,
+      cast: (input) => batcher.cast(input),
+      definition,
+      limiter: new RateLimiter(options.voteRateLimit, 60_000),
+      newVoterId,
+      changed: (id) => hub.notify(id),
+    },
+  };
+}
+
+// A global symbol, because serve.ts and Astro's bundle hold separate copies of this module.
+const KEY = Symbol.for('sentiment-desk.services');
+
+export function provideServices(services: Services): void {
+  (globalThis as Record<symbol, unknown>)[KEY] = services;
+}
+
+export function providedServices(): Services | null {
+  return ((globalThis as Record<symbol, unknown>)[KEY] as Services | undefined) ?? null;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it, vi } from 'vitest';
+import { TtlCache } from '../../src/lib/server/ttl-cache.ts';
+import { isVoterId, newVoterId, voterCookieHeader, voterIdFromCookieHeader } from '../../src/lib/server/voter.ts';
+
+describe('voter ids', () => {
+  it('are 128-bit base64url strings, all different', () => {
+    const ids = Array.from({ length: 5000 }, newVoterId);
+    expect(ids.every(isVoterId)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(Buffer.from(ids[0] ?? '', 'base64url')).toHaveLength(16);
+  });
+
+  it.each([
+    ['voter=AAAAAAAAAAAAAAAAAAAAAA', 'AAAAAAAAAAAAAAAAAAAAAA'],
+    ['a=1; voter=AAAAAAAAAAAAAAAAAAAAAA; b=2', 'AAAAAAAAAAAAAAAAAAAAAA'],
+    ['voter=short', null],
+    ['voter=<script>alert(1)</script>', null],
+    ['', null],
+    [undefined, null],
+  ])('reads %j as %j', (header, id) => expect(voterIdFromCookieHeader(header)).toBe(id));
+
+  it('sets the cookie HttpOnly, SameSite=Lax, a year long, Secure only on https', () => {
+    expect(voterCookieHeader('X', false)).toBe('voter=X; Max-Age=31536000; Path=/; HttpOnly; SameSite=Lax');
+    expect(voterCookieHeader('X', true)).toMatch(/; Secure$/);
+  });
+});
+
+describe('TtlCache', () => {
+  it('loads once per key within the time limit, again after it, and never caches a miss', async () => {
+    let now = 0;
+    const cache = new TtlCache<string>(1000, () => now);
+    const load = vi.fn(async (key: string) => (key === 'missing' ? null : `value of ${key}`));
+    expect(await cache.get('a', load)).toBe('value of a');
+    expect(await cache.get('a', load)).toBe('value of a');
+    expect(load).toHaveBeenCalledTimes(1);
+    now = 1001;
+    await cache.get('a', load);
+    expect(load).toHaveBeenCalledTimes(2);
+    await cache.get('missing', load);
+    await cache.get('missing', load);
+    expect(load).toHaveBeenCalledTimes(4);
+  });
+});

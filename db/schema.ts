@@ -1,4 +1,14 @@
-import { foreignKey, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  blob,
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
 
 /**
  * Every table of the site, in one place. Timestamps are integer milliseconds
@@ -98,5 +108,52 @@ export const voteBuckets = sqliteTable(
       columns: [t.pollId, t.optionId],
       foreignColumns: [pollOptions.pollId, pollOptions.optionId],
     }).onDelete('cascade'),
+  ],
+);
+
+/** Sign-In with Ethereum nonces: issued by GET /api/auth/nonce, deleted when used or expired. */
+export const authNonces = sqliteTable('auth_nonces', {
+  nonce: text('nonce').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/**
+ * Sessions the way Lucia's guide keeps them: the cookie holds `<id>.<secret>`,
+ * the database only the id and the SHA-256 of the secret, so a leaked table
+ * cannot be replayed as cookies.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+    /** EIP-55 checksummed wallet address. */
+    address: text('address').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** Last time activity extended the session (at most hourly). */
+    lastActiveAt: integer('last_active_at').notNull(),
+  },
+  (t) => [index('sessions_address').on(t.address)],
+);
+
+/** Comments under posts: one level of replies, soft-deleted so replies keep their parent. */
+export const comments = sqliteTable(
+  'comments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    postSlug: text('post_slug').notNull(),
+    parentId: integer('parent_id').references((): AnySQLiteColumn => comments.id),
+    address: text('address').notNull(),
+    body: text('body').notNull(),
+    createdAt: integer('created_at').notNull(),
+    editedAt: integer('edited_at'),
+    deletedAt: integer('deleted_at'),
+    hiddenAt: integer('hidden_at'),
+    hiddenBy: text('hidden_by'),
+  },
+  (t) => [
+    index('comments_post_time').on(t.postSlug, t.createdAt),
+    index('comments_address_time').on(t.address, t.createdAt),
+    index('comments_parent').on(t.parentId),
   ],
 );

@@ -13,14 +13,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { ApiResult } from '../src/lib/http.ts';
-import { readLimited } from '../src/lib/http.ts';
+import { cookieValue, crossSiteProblem, isCrossSiteWrite, readLimited } from '../src/lib/http.ts';
+import { validateSessionToken } from '../src/lib/auth/repo.ts';
+import { SESSION_COOKIE } from '../src/lib/auth/session.ts';
 import { syncPollDefinitions } from '../src/lib/polls/repo.ts';
 import { MAX_VOTE_BODY_BYTES } from '../src/lib/polls/schemas.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
 import { getPollResults, postVote, type ReaderContext } from '../src/lib/server/poll-api.ts';
 import { loadPollDefinitions } from '../src/lib/server/poll-definitions.ts';
-import { createServices, provideServices, type Services } from '../src/lib/server/services.ts';
+import { createServices, provideServices, siteOrigin, type Services } from '../src/lib/server/services.ts';
+import { sessionCookieHeader } from '../src/lib/server/session-cookie.ts';
 import { loadStaticFiles, serveStatic } from '../src/lib/server/static-files.ts';
 import { voterIdFromCookieHeader } from '../src/lib/server/voter.ts';
 
@@ -39,7 +42,7 @@ async function prepare(): Promise<Services> {
   const db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
   await migrateDatabase(db);
   await syncPollDefinitions(db, loadPollDefinitions(POLLS_DIR));
-  return createServices(db, { voteRateLimit: config.voteRateLimit });
+  return createServices(db, config);
 }
 
 let services: Services;
@@ -66,13 +69,33 @@ function send(res: ServerResponse, result: ApiResult): void {
   res.end(result.body);
 }
 
-function readerOf(req: IncomingMessage): ReaderContext {
+/**
+ * What Astro's middleware would put in locals, for the fast path: voter
+ * cookie and signed-in wallet. A session that this request refreshed gets
+ * its cookie sent again, as the middleware does.
+ */
+async function readerOf(req: IncomingMessage): Promise<{ reader: ReaderContext; setCookie: string | null }> {
+  const now = Date.now();
+  const secure = Boolean((req.socket as TLSSocket).encrypted);
+  const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
+  const validated = token ? await validateSessionToken(services.db, token, now) : null;
   return {
-    voterId: voterIdFromCookieHeader(req.headers.cookie),
-    clientAddress: req.socket.remoteAddress ?? 'unknown',
-    secure: Boolean((req.socket as TLSSocket).encrypted),
-    now: Date.now(),
+    reader: {
+      voterId: voterIdFromCookieHeader(req.headers.cookie),
+      address: validated?.session.address ?? null,
+      clientAddress: req.socket.remoteAddress ?? 'unknown',
+      secure,
+      now,
+    },
+    setCookie: token && validated?.refreshed ? sessionCookieHeader(token, validated.session, secure) : null,
   };
+}
+
+function withCookie(result: ApiResult, setCookie: string | null): ApiResult {
+  if (!setCookie) return result;
+  const existing = result.headers['set-cookie'];
+  const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+  return { ...result, headers: { ...result.headers, 'set-cookie': [...cookies, setCookie] } };
 }
 
 const POLL_API = /^\/api\/polls\/([a-z0-9-]{1,100})(\/votes)?\/?$/;
@@ -82,16 +105,29 @@ function servePollApi(req: IncomingMessage, res: ServerResponse): boolean {
   const match = POLL_API.exec((req.url ?? '').split('?', 1)[0] ?? '');
   if (!match) return false;
   const [, pollId = '', votes] = match;
+  const headers = req.headers;
   if (!votes && req.method === 'GET') {
-    void getPollResults(services, pollId, readerOf(req)).then(
-      (r) => send(res, r),
-      (e) => crash(res, e),
-    );
+    void readerOf(req)
+      .then(async ({ reader, setCookie }) => withCookie(await getPollResults(services, pollId, reader), setCookie))
+      .then(
+        (r) => send(res, r),
+        (e) => crash(res, e),
+      );
     return true;
   }
   if (votes && req.method === 'POST') {
-    void readLimited(req, req.headers['content-length'] ?? null, MAX_VOTE_BODY_BYTES)
-      .then((body) => postVote(services, pollId, req.headers['content-type'] ?? null, body, readerOf(req)))
+    // The same refusal Astro's middleware gives cross-site writes.
+    const origin = siteOrigin(services.config, `http://${headers.host ?? 'localhost'}`);
+    const fetchSite = typeof headers['sec-fetch-site'] === 'string' ? headers['sec-fetch-site'] : null;
+    if (isCrossSiteWrite('POST', headers.origin ?? null, fetchSite, origin)) {
+      req.resume();
+      send(res, crossSiteProblem());
+      return true;
+    }
+    void Promise.all([readLimited(req, headers['content-length'] ?? null, MAX_VOTE_BODY_BYTES), readerOf(req)])
+      .then(async ([body, { reader, setCookie }]) =>
+        withCookie(await postVote(services, pollId, headers['content-type'] ?? null, body, reader), setCookie),
+      )
       .then(
         (r) => send(res, r),
         (e) => crash(res, e),

@@ -1,9 +1,41 @@
 import { defineMiddleware } from 'astro:middleware';
+import { crossSiteProblem, isCrossSiteWrite, toResponse } from './lib/http';
+import { validateSessionToken } from './lib/auth/repo';
+import { SESSION_COOKIE } from './lib/auth/session';
+import { getServices } from './lib/server/app';
+import { siteOrigin } from './lib/server/services';
+import { deleteSessionCookie, setSessionCookie } from './lib/server/session-cookie';
 import { readVoterId } from './lib/server/voter';
 
-/** Fills Astro.locals from the request; every page and endpoint decides access itself. */
-export const onRequest = defineMiddleware((context, next) => {
+/**
+ * Fills Astro.locals (voter, session, address) from the request, and refuses
+ * state-changing requests from other sites. Each page or endpoint decides
+ * for itself what a missing session means.
+ */
+export const onRequest = defineMiddleware(async (context, next) => {
+  const { locals, cookies, request } = context;
+  locals.voterId = null;
+  locals.session = null;
+  locals.address = null;
   // Prerendered pages are built once for everyone: there is no reader to identify.
-  context.locals.voterId = context.isPrerendered ? null : readVoterId(context.cookies);
+  if (context.isPrerendered) return next();
+
+  const services = await getServices();
+  const origin = siteOrigin(services.config, context.url.origin);
+  if (isCrossSiteWrite(request.method, request.headers.get('origin'), request.headers.get('sec-fetch-site'), origin)) {
+    return toResponse(crossSiteProblem());
+  }
+  locals.voterId = readVoterId(cookies);
+  const token = cookies.get(SESSION_COOKIE)?.value ?? null;
+  if (token) {
+    const secure = context.url.protocol === 'https:';
+    const validated = await validateSessionToken(services.db, token, Date.now());
+    if (!validated) deleteSessionCookie(cookies, secure);
+    else {
+      locals.session = validated.session;
+      locals.address = validated.session.address;
+      if (validated.refreshed) setSessionCookie(cookies, token, validated.session, secure);
+    }
+  }
   return next();
 });

@@ -22,6 +22,7 @@ export const server = {
         const outcome = await submitVote(await getVotingDeps(), {
           pollId,
           voterId: context.locals.voterId,
+          address: context.locals.address,
           optionIds,
           clientKey: context.clientAddress,
           now: Date.now(),

@@ -8,7 +8,8 @@ import type { z } from 'zod';
 
 export interface ApiResult {
   status: number;
-  headers: Record<string, string>;
+  /** An array value sends the header several times (Set-Cookie). */
+  headers: Record<string, string | string[]>;
   body: string;
 }
 
@@ -30,7 +31,11 @@ export function problemResult(
 }
 
 export function toResponse(result: ApiResult): Response {
-  return new Response(result.body, { status: result.status, headers: result.headers });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(result.headers)) {
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return new Response(result.body, { status: result.status, headers });
 }
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -100,4 +105,37 @@ export function parseJson<S extends z.ZodType>(
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
   return bad(`The body has the wrong shape${where}: ${issue?.message ?? 'invalid'}.`);
+}
+
+/** A cookie's value from a raw Cookie header, or null. */
+export function cookieValue(header: string | null | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether a request that changes state comes from another site: a foreign
+ * Origin header, or the browser's own Sec-Fetch-Site verdict. Requests with
+ * neither header (curl, servers) are not browsers acting for a reader, so
+ * they pass; cookies make no difference to them.
+ */
+export function isCrossSiteWrite(
+  method: string,
+  origin: string | null,
+  secFetchSite: string | null,
+  siteOrigin: string,
+): boolean {
+  if (SAFE_METHODS.has(method.toUpperCase())) return false;
+  if (secFetchSite === 'cross-site') return true;
+  // An opaque origin ("null") is never this site.
+  return origin !== null && origin !== siteOrigin;
+}
+
+export function crossSiteProblem(): ApiResult {
+  return problemResult(403, 'cross_site', 'Requests that change data must come from this site.');
 }

@@ -81,7 +81,7 @@ describe('the no-JavaScript form', () => {
     }
   });
 
-  it('refuses a cross-origin form post (Astro origin check) and writes nothing', async () => {
+  it('refuses a cross-origin form post (the middleware origin check) and writes nothing', async () => {
     const before = await getResults(server.url, 'open-single');
     const res = await postForm(
       '/polls/open-single/?_action=polls.vote',
@@ -92,6 +92,7 @@ describe('the no-JavaScript form', () => {
       { origin: 'https://evil.example' },
     );
     expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: 'cross_site' });
     expect(res.headers.get('set-cookie')).toBeNull();
     expect(await getResults(server.url, 'open-single')).toEqual(before);
   });

@@ -8,6 +8,9 @@ describe('readServerConfig', () => {
       databaseAuthToken: null,
       siteUrl: null,
       voteRateLimit: 30,
+      siweChainIds: [1, 8453],
+      rpcUrls: {},
+      adminAddresses: [],
     });
   });
 
@@ -23,6 +26,9 @@ describe('readServerConfig', () => {
     [{ SITE_URL: 'not a url' }, /SITE_URL.*url/],
     [{ VOTE_RATE_LIMIT: '-1' }, /VOTE_RATE_LIMIT.*min/],
     [{ VOTE_RATE_LIMIT: 'many' }, /VOTE_RATE_LIMIT.*type/],
+    [{ SIWE_CHAIN_IDS: '1,abc' }, /SIWE_CHAIN_IDS/],
+    [{ ADMIN_ADDRESSES: '0x123' }, /ADMIN_ADDRESSES/],
+    [{ RPC_URL_1: 'nope' }, /RPC_URL_1/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(message);
   });

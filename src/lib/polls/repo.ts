@@ -377,20 +377,28 @@ export async function getPollHistory(db: Database, poll: PollRecord, period: 'ho
 export async function getPollForReader(
   db: Database,
   pollId: string,
-  voterId: string | null,
+  reader: { voterId: string | null; address: string | null },
   now: number,
 ): Promise<{ poll: PollRecord; results: PollResults } | null> {
   const poll = await getPoll(db, pollId);
   if (!poll) return null;
-  const ballot = voterId ? await getBallot(db, pollId, voterId) : null;
+  const key = ballotKey(poll, reader);
+  const ballot = key ? await getBallot(db, pollId, key) : null;
   return { poll, results: presentResults(poll, ballot, now) };
 }
 
 /** Every poll as this reader may see it, open first. */
-export async function listPollsForReader(db: Database, voterId: string | null, now: number): Promise<PollResults[]> {
+export async function listPollsForReader(
+  db: Database,
+  reader: { voterId: string | null; address: string | null },
+  now: number,
+): Promise<PollResults[]> {
   const polls = await listPolls(db);
   const results = await Promise.all(
-    polls.map(async (poll) => presentResults(poll, voterId ? await getBallot(db, poll.id, voterId) : null, now)),
+    polls.map(async (poll) => {
+      const key = ballotKey(poll, reader);
+      return presentResults(poll, key ? await getBallot(db, poll.id, key) : null, now);
+    }),
   );
   return sortForListing(results);
 }
@@ -410,4 +418,16 @@ export async function getPollCounts(db: Database, pollId: string): Promise<Fresh
     version: Number(row.version),
     votes: new Map(Object.entries(JSON.parse(String(row.votes ?? '{}')) as Record<string, number>)),
   };
+}
+
+/**
+ * Whose ballot a reader's is: their wallet's in wallet-only polls (the key
+ * is `wallet:<address>`), their anonymous voter cookie's otherwise.
+ */
+export function ballotKey(
+  poll: Pick<PollRecord, 'voters'>,
+  reader: { voterId: string | null; address: string | null },
+): string | null {
+  if (poll.voters === 'wallet') return reader.address ? `wallet:${reader.address.toLowerCase()}` : null;
+  return reader.voterId;
 }

@@ -1,4 +1,14 @@
-import { DATABASE_AUTH_TOKEN, DATABASE_URL, VOTE_RATE_LIMIT } from 'astro:env/server';
+import {
+  ADMIN_ADDRESSES,
+  DATABASE_AUTH_TOKEN,
+  DATABASE_URL,
+  RPC_URL_1,
+  RPC_URL_8453,
+  SITE_URL,
+  SIWE_CHAIN_IDS,
+  VOTE_RATE_LIMIT,
+} from 'astro:env/server';
+import { toServerConfig } from './server-config.ts';
 import { openDatabase, type Database } from './db.ts';
 import type { PollLiveHub } from './live-polls.ts';
 import { createServices, providedServices, type Services } from './services.ts';
@@ -13,9 +23,22 @@ let own: Promise<Services> | null = null;
 export function getServices(): Promise<Services> {
   const provided = providedServices();
   if (provided) return Promise.resolve(provided);
-  own ??= openDatabase({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN ?? null }).then((db) =>
-    createServices(db, { voteRateLimit: VOTE_RATE_LIMIT }),
-  );
+  if (!own) {
+    // astro:env has validated each variable; toServerConfig adds the cross-field rules.
+    const config = toServerConfig({
+      ADMIN_ADDRESSES,
+      DATABASE_AUTH_TOKEN,
+      DATABASE_URL,
+      RPC_URL_1,
+      RPC_URL_8453,
+      SITE_URL,
+      SIWE_CHAIN_IDS,
+      VOTE_RATE_LIMIT,
+    });
+    own = openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken }).then((db) =>
+      createServices(db, config),
+    );
+  }
   return own;
 }
 

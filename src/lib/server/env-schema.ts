@@ -18,6 +18,13 @@ export const ENV_SCHEMA = {
   SITE_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
   /** Votes a minute one client address may cast; 0 turns the limit off (load tests, benchmarks). */
   VOTE_RATE_LIMIT: envField.number({ context: 'server', access: 'secret', default: 30, min: 0, int: true }),
+  /** Chain ids accepted for Sign-In with Ethereum, comma-separated (Ethereum mainnet and Base by default). */
+  SIWE_CHAIN_IDS: envField.string({ context: 'server', access: 'secret', default: '1,8453' }),
+  /** JSON-RPC endpoints, for verifying smart-contract wallet signatures (ERC-1271/6492) per chain. */
+  RPC_URL_1: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
+  RPC_URL_8453: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
+  /** Addresses that may hide any comment, comma-separated. */
+  ADMIN_ADDRESSES: envField.string({ context: 'server', access: 'secret', default: '' }),
 };
 
 export type EnvKey = keyof typeof ENV_SCHEMA;

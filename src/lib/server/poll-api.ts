@@ -1,5 +1,5 @@
 import { jsonResult, parseJson, problemResult, type ApiResult } from '../http.ts';
-import { getBallot } from '../polls/repo.ts';
+import { ballotKey, getBallot } from '../polls/repo.ts';
 import { presentResults } from '../polls/results.ts';
 import { MAX_VOTE_BODY_BYTES, voteInputSchema } from '../polls/schemas.ts';
 import type { Services } from './services.ts';
@@ -13,6 +13,8 @@ import { submitVote } from './voting.ts';
 
 export interface ReaderContext {
   voterId: string | null;
+  /** The signed-in wallet, or null. */
+  address: string | null;
   clientAddress: string;
   /** Whether the request reached the site over https (decides the cookie's Secure flag). */
   secure: boolean;
@@ -23,7 +25,8 @@ export interface ReaderContext {
 export async function getPollResults(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
   const poll = await services.poll(pollId);
   if (!poll) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
-  const ballot = reader.voterId ? await getBallot(services.db, pollId, reader.voterId) : null;
+  const key = ballotKey(poll, reader);
+  const ballot = key ? await getBallot(services.db, pollId, key) : null;
   return jsonResult(presentResults(poll, ballot, reader.now));
 }
 
@@ -43,6 +46,7 @@ export async function postVote(
   const outcome = await submitVote(services.voting, {
     pollId,
     voterId: reader.voterId,
+    address: reader.address,
     optionIds: body.data.optionIds,
     clientKey: reader.clientAddress,
     now: reader.now,

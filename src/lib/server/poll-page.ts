@@ -25,7 +25,7 @@ export async function loadPollPage(Astro: AstroGlobal): Promise<PollPageState | 
   if (result && !result.error) {
     return Astro.redirect(`${Astro.url.pathname}?voted=1#poll-${id}`, 303);
   }
-  const found = await getPollForReader(await getDb(), id, Astro.locals.voterId, Date.now());
+  const found = await getPollForReader(await getDb(), id, Astro.locals, Date.now());
   // Astro answers an empty 404 with the site's 404 page.
   if (!found) return new Response(null, { status: 404 });
   const { poll, results } = found;

@@ -1,6 +1,7 @@
 import { withCounts, type PollRecord } from '../polls/records.ts';
 import { getPoll, getPollCounts, pollVersions } from '../polls/repo.ts';
 import { RateLimiter } from '../rate-limit.ts';
+import type { ServerConfig } from './server-config.ts';
 import type { Database } from './db.ts';
 import { PollLiveHub } from './live-polls.ts';
 import { TtlCache } from './ttl-cache.ts';
@@ -15,24 +16,25 @@ import type { VotingDeps } from './voting.ts';
  * one live hub and one rate limiter.
  */
 export interface Services {
+  config: ServerConfig;
   db: Database;
+  /** Nonce requests a minute per client address. */
+  nonceLimiter: RateLimiter;
   hub: PollLiveHub;
   voting: VotingDeps;
   /** A poll with current counts: its definition from a short cache, its counts from the database. */
   poll: (pollId: string) => Promise<PollRecord | null>;
 }
 
-export interface ServiceOptions {
-  voteRateLimit: number;
-}
-
-export function createServices(db: Database, options: ServiceOptions): Services {
+export function createServices(db: Database, config: ServerConfig): Services {
   const hub = new PollLiveHub({ load: (id) => getPoll(db, id), versions: (ids) => pollVersions(db, ids) });
   const batcher = new VoteBatcher(db);
   const definitions = new TtlCache<PollRecord>(1000);
   const definition = (id: string): Promise<PollRecord | null> => definitions.get(id, (key) => getPoll(db, key));
   return {
+    config,
     db,
+    nonceLimiter: new RateLimiter(60, 60_000),
     hub,
     async poll(id) {
       const [found, counts] = await Promise.all([definition(id), getPollCounts(db, id)]);
@@ -42,7 +44,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
       db,
       cast: (input) => batcher.cast(input),
       definition,
-      limiter: new RateLimiter(options.voteRateLimit, 60_000),
+      limiter: new RateLimiter(config.voteRateLimit, 60_000),
       newVoterId,
       changed: (id) => hub.notify(id),
     },
@@ -58,4 +60,9 @@ export function provideServices(services: Services): void {
 
 export function providedServices(): Services | null {
   return ((globalThis as Record<symbol, unknown>)[KEY] as Services | undefined) ?? null;
+}
+
+/** The site's origin: SITE_URL when configured, else the origin the request came to. */
+export function siteOrigin(config: ServerConfig, requestOrigin: string): string {
+  return config.siteUrl ? new URL(config.siteUrl).origin : requestOrigin;
 }

@@ -1,5 +1,6 @@
 import type { AstroCookies } from 'astro';
 import { encodeBase64urlNoPadding } from '@oslojs/encoding';
+import { cookieValue } from '../http.ts';
 
 /** Anonymous voter identity: 128 random bits in an HttpOnly cookie. */
 export const VOTER_COOKIE = 'voter';
@@ -31,11 +32,8 @@ export function newVoterId(): string {
 
 /** The voter id from a raw Cookie header, or null; a malformed value counts as none. */
 export function voterIdFromCookieHeader(header: string | null | undefined): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [name, value] = part.trim().split('=', 2);
-    if (name === VOTER_COOKIE) return isVoterId(value) ? value : null;
-  }
-  return null;
+  const value = cookieValue(header, VOTER_COOKIE) ?? undefined;
+  return isVoterId(value) ? value : null;
 }
 
 /** The voter id from Astro's cookies, or null. */

@@ -1,6 +1,6 @@
 import type { Database } from './db.ts';
 import { withCounts, type PollRecord } from '../polls/records.ts';
-import { getBallot, getPoll, type CastResult, type CastVoteInput } from '../polls/repo.ts';
+import { ballotKey, getBallot, getPoll, type CastResult, type CastVoteInput } from '../polls/repo.ts';
 import { presentResults, type PollResults } from '../polls/results.ts';
 import { checkBallot, describeBallotProblem, pollStatus } from '../polls/rules.ts';
 import type { RateLimiter } from '../rate-limit.ts';
@@ -14,6 +14,8 @@ export interface VoteRequest {
   pollId: string;
   /** The voter's id, or null when the request carried no voter cookie. */
   voterId: string | null;
+  /** The signed-in wallet, or null; wallet-only polls key ballots by it. */
+  address: string | null;
   optionIds: readonly string[];
   /** Rate-limit key: the client's address. */
   clientKey: string;
@@ -56,7 +58,7 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
     const message = status === 'closed' ? 'Voting in this poll has closed.' : 'This poll has not opened yet.';
     return { ok: false, status: 409, error: 'poll_closed', message };
   }
-  if (poll.voters === 'wallet') {
+  if (poll.voters === 'wallet' && request.address === null) {
     return {
       ok: false,
       status: 401,
@@ -79,8 +81,10 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
     };
   }
 
-  const newVoter = request.voterId === null;
-  const voterId = request.voterId ?? deps.newVoterId();
+  // Wallet-only polls count one ballot per wallet, whatever the browser.
+  const walletVoter = poll.voters === 'wallet' && request.address !== null ? walletVoterId(request.address) : null;
+  const newVoter = walletVoter === null && request.voterId === null;
+  const voterId = walletVoter ?? request.voterId ?? deps.newVoterId();
   const { outcome, counts } = await deps.cast({
     pollId: poll.id,
     voterId,
@@ -103,4 +107,9 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
   const ballot = poll.options.filter((o) => request.optionIds.includes(o.optionId)).map((o) => o.optionId);
   const results = presentResults(withCounts(poll, counts), ballot, request.now);
   return { ok: true, status: outcome === 'created' ? 201 : 200, voterId, newVoter, results };
+}
+
+/** The ballot key of a signed-in wallet. */
+export function walletVoterId(address: string): string {
+  return ballotKey({ voters: 'wallet' }, { voterId: null, address }) ?? '';
 }

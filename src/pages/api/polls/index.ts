@@ -6,4 +6,4 @@ import { getDb } from '../../../lib/server/app';
 export const prerender = false;
 
 export const GET: APIRoute = async ({ locals }) =>
-  json({ polls: await listPollsForReader(await getDb(), locals.voterId, Date.now()) });
+  json({ polls: await listPollsForReader(await getDb(), locals, Date.now()) });

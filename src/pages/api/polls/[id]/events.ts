@@ -10,7 +10,7 @@ export const prerender = false;
 const RETRY_MS = 3000;
 
 export const GET: APIRoute = async ({ params, locals, request }) => {
-  const found = await getPollForReader(await getDb(), params.id ?? '', locals.voterId, Date.now());
+  const found = await getPollForReader(await getDb(), params.id ?? '', locals, Date.now());
   if (!found) return problem(404, 'not_found', `There is no poll "${params.id}".`);
   const { poll, results } = found;
   const hub = await getLiveHub();

@@ -10,7 +10,7 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
   const period = url.searchParams.get('period') ?? 'hour';
   if (period !== 'hour' && period !== 'day') return problem(400, 'bad_request', 'period must be "hour" or "day".');
   const db = await getDb();
-  const found = await getPollForReader(db, params.id ?? '', locals.voterId, Date.now());
+  const found = await getPollForReader(db, params.id ?? '', locals, Date.now());
   if (!found) return problem(404, 'not_found', `There is no poll "${params.id}".`);
   const { poll, results } = found;
   if (!results.resultsVisible) {

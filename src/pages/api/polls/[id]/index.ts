@@ -9,6 +9,7 @@ export const GET: APIRoute = async ({ params, locals, clientAddress, url }) =>
   toResponse(
     await getPollResults(await getServices(), params.id ?? '', {
       voterId: locals.voterId,
+      address: locals.address,
       clientAddress,
       secure: url.protocol === 'https:',
       now: Date.now(),

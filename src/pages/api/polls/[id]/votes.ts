@@ -15,6 +15,7 @@ export const POST: APIRoute = async ({ params, request, locals, clientAddress, u
   return toResponse(
     await postVote(await getServices(), params.id ?? '', request.headers.get('content-type'), body, {
       voterId: locals.voterId,
+      address: locals.address,
       clientAddress,
       secure: url.protocol === 'https:',
       now: Date.now(),

@@ -1,0 +1,59 @@
+import { createPublicClient, getAddress, http, isAddress, isHex, verifyMessage, type Hex } from 'viem';
+import { parseSiweMessage } from 'viem/siwe';
+import { consumeNonce } from '../auth/repo.ts';
+import { checkSiweMessage } from '../auth/siwe.ts';
+import type { Database } from './db.ts';
+
+export type SiweOutcome = { ok: true; address: string } | { ok: false; reason: string };
+
+export interface SiweContext {
+  db: Database;
+  origin: string;
+  chainIds: readonly number[];
+  rpcUrls: Readonly<Record<number, string>>;
+  now: Date;
+}
+
+/**
+ * Verifies a signed EIP-4361 message: fields against this site, then the
+ * signature (offline for ordinary accounts; through the chain for
+ * smart-contract wallets when an RPC URL is configured), and only then uses
+ * up the nonce, so a bad signature cannot burn someone else's nonce.
+ */
+export async function verifySiwe(ctx: SiweContext, message: string, signature: string): Promise<SiweOutcome> {
+  const parsed = parseSiweMessage(message);
+  const problem = checkSiweMessage(parsed, { origin: ctx.origin, chainIds: ctx.chainIds, now: ctx.now });
+  if (problem) return { ok: false, reason: problem };
+  if (!parsed.address || !isAddress(parsed.address, { strict: false }))
+    return { ok: false, reason: 'the message address is not valid' };
+  if (!isHex(signature) || signature.length < 4) return { ok: false, reason: 'the signature is malformed' };
+  const address = getAddress(parsed.address);
+
+  let valid: boolean;
+  try {
+    valid = await verifyMessage({ address, message, signature: signature as Hex });
+  } catch {
+    return { ok: false, reason: 'the signature is malformed' };
+  }
+  if (!valid) {
+    const rpcUrl = parsed.chainId === undefined ? undefined : ctx.rpcUrls[parsed.chainId];
+    if (!rpcUrl) {
+      return {
+        ok: false,
+        reason: `the signature was not made by ${address} (smart-contract wallets can sign in only where RPC_URL_${parsed.chainId} is configured)`,
+      };
+    }
+    // ERC-1271 for deployed contract wallets, ERC-6492 for ones not deployed yet.
+    const client = createPublicClient({ transport: http(rpcUrl, { timeout: 10_000 }) });
+    try {
+      valid = await client.verifyMessage({ address, message, signature: signature as Hex });
+    } catch {
+      return { ok: false, reason: 'the chain could not be asked to check this smart-contract wallet signature' };
+    }
+    if (!valid) return { ok: false, reason: `the signature was not made by ${address}` };
+  }
+  if (!(await consumeNonce(ctx.db, parsed.nonce ?? '', ctx.now.getTime()))) {
+    return { ok: false, reason: 'the nonce is unknown, expired or already used' };
+  }
+  return { ok: true, address };
+}

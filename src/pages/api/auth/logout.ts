@@ -1,0 +1,14 @@
+import type { APIRoute } from 'astro';
+import { json } from '../../../lib/http';
+import { invalidateSession } from '../../../lib/auth/repo';
+import { getDb } from '../../../lib/server/app';
+import { deleteSessionCookie } from '../../../lib/server/session-cookie';
+
+export const prerender = false;
+
+/** Ends the session on the server (the token stops working everywhere) and clears the cookie. */
+export const POST: APIRoute = async ({ locals, cookies, url }) => {
+  if (locals.session) await invalidateSession(await getDb(), locals.session.id);
+  deleteSessionCookie(cookies, url.protocol === 'https:');
+  return json({ ok: true });
+};

@@ -1,0 +1,26 @@
+import type { APIRoute } from 'astro';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { json, problem } from '../../../lib/http';
+import { storeNonce } from '../../../lib/auth/repo';
+import { getServices } from '../../../lib/server/app';
+
+export const prerender = false;
+
+/** A single-use nonce for a Sign-In with Ethereum message: 128 random bits, valid ten minutes. */
+export const GET: APIRoute = async ({ clientAddress }) => {
+  const services = await getServices();
+  const now = Date.now();
+  const rate = services.nonceLimiter.hit(clientAddress, now);
+  if (!rate.allowed) {
+    return problem(
+      429,
+      'rate_limited',
+      'Too many sign-in attempts; wait a moment.',
+      {},
+      { 'retry-after': String(rate.retryAfterSeconds) },
+    );
+  }
+  const nonce = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(16)));
+  await storeNonce(services.db, nonce, now);
+  return json({ nonce });
+};

@@ -1,0 +1,45 @@
+import type { APIRoute } from 'astro';
+import { json, parseJson, problem, readLimited, toResponse } from '../../../lib/http';
+import { createSession } from '../../../lib/auth/repo';
+import { verifyInputSchema } from '../../../lib/auth/schemas';
+import { MAX_MESSAGE_BYTES } from '../../../lib/auth/siwe';
+import { getServices } from '../../../lib/server/app';
+import { siteOrigin } from '../../../lib/server/services';
+import { setSessionCookie } from '../../../lib/server/session-cookie';
+import { verifySiwe } from '../../../lib/server/siwe-verify';
+
+export const prerender = false;
+
+// The signature and JSON framing ride along with the message, hence the allowance.
+const MAX_BODY_BYTES = MAX_MESSAGE_BYTES + 1024;
+
+export const POST: APIRoute = async ({ request, url, cookies }) => {
+  const text = await readLimited(
+    request.body as AsyncIterable<Uint8Array> | null,
+    request.headers.get('content-length'),
+    MAX_BODY_BYTES,
+  );
+  const body = parseJson(request.headers.get('content-type'), text, verifyInputSchema, MAX_BODY_BYTES);
+  if (!body.ok) return toResponse(body.result);
+  if (new TextEncoder().encode(body.data.message).length > MAX_MESSAGE_BYTES) {
+    return problem(413, 'too_large', `The message is larger than ${MAX_MESSAGE_BYTES} bytes.`);
+  }
+  const services = await getServices();
+  const now = new Date();
+  const outcome = await verifySiwe(
+    {
+      db: services.db,
+      origin: siteOrigin(services.config, url.origin),
+      chainIds: services.config.siweChainIds,
+      rpcUrls: services.config.rpcUrls,
+      now,
+    },
+    body.data.message,
+    body.data.signature,
+  );
+  if (!outcome.ok) return problem(401, 'siwe_invalid', `Sign-in refused: ${outcome.reason}.`);
+  // A new session on every sign-in, so a token planted before sign-in is worthless after it.
+  const { token, session } = await createSession(services.db, outcome.address, now.getTime());
+  setSessionCookie(cookies, token, session, url.protocol === 'https:');
+  return json({ address: outcome.address });
+};

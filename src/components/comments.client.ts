@@ -1,0 +1,116 @@
+import './wallet/buttons.client';
+
+/**
+ * <post-comments>: posting, replying, editing, deleting and hiding through
+ * the JSON API. After each change it reloads its HTML from the server, so
+ * the server stays the only place that turns comment text into markup.
+ */
+class PostCommentsElement extends HTMLElement {
+  private order: 'newest' | 'oldest' = 'newest';
+
+  get slug(): string {
+    return this.dataset.slug ?? '';
+  }
+
+  connectedCallback(): void {
+    this.addEventListener('submit', (event) => void this.onSubmit(event));
+    this.addEventListener('click', (event) => void this.onClick(event));
+    document.addEventListener('wallet:change', () => void this.refresh());
+  }
+
+  private api(path = ''): string {
+    return `/api/posts/${encodeURIComponent(this.slug)}/comments${path}`;
+  }
+
+  private say(text: string): void {
+    const message = this.querySelector<HTMLElement>('[data-comment-message]');
+    if (message) message.textContent = text;
+  }
+
+  async refresh(): Promise<void> {
+    const response = await fetch(`/posts/${encodeURIComponent(this.slug)}/comments/?fragment=1&order=${this.order}`);
+    if (response.ok) this.innerHTML = await response.text();
+  }
+
+  /** Sends a change; on success reloads the discussion, otherwise says why. */
+  private async send(method: string, path: string, body: unknown): Promise<boolean> {
+    const response = await fetch(this.api(path), {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    if (response.ok) {
+      await this.refresh();
+      return true;
+    }
+    const problem = (await response.json().catch(() => ({}))) as { message?: string };
+    this.say(problem.message ?? `The change failed (${response.status}).`);
+    return false;
+  }
+
+  private async onSubmit(event: Event): Promise<void> {
+    const form = event.target as HTMLFormElement;
+    const body = (form.elements.namedItem('body') as HTMLTextAreaElement | null)?.value ?? '';
+    event.preventDefault();
+    const button = form.querySelector('button[type="submit"]') as HTMLButtonElement | null;
+    if (button) button.disabled = true;
+    try {
+      if (form.matches('[data-comment-form]')) await this.send('POST', '', { body });
+      else if (form.dataset.replyTo) await this.send('POST', '', { body, parentId: Number(form.dataset.replyTo) });
+      else if (form.dataset.editOf) await this.send('PATCH', `/${form.dataset.editOf}`, { body });
+    } finally {
+      if (button) button.disabled = false;
+    }
+  }
+
+  private async onClick(event: Event): Promise<void> {
+    const target = event.target instanceof Element ? event.target : null;
+    const button = target?.closest<HTMLElement>(
+      '[data-reply],[data-edit],[data-delete],[data-hide],[data-order-link],[data-cancel]',
+    );
+    if (!button) return;
+    event.preventDefault();
+    const { reply, edit, delete: remove, hide, orderLink } = button.dataset;
+    if (button.hasAttribute('data-cancel')) button.closest('form')?.remove();
+    else if (reply) this.openForm(reply, 'replyTo', '', 'Post reply');
+    else if (edit) {
+      const current = this.querySelector<HTMLElement>(`#comment-${edit} [data-body]`)?.dataset.body ?? '';
+      this.openForm(edit, 'editOf', current, 'Save');
+    } else if (remove && confirm('Delete this comment? Replies stay.'))
+      await this.send('DELETE', `/${remove}`, undefined);
+    else if (hide) await this.send('POST', `/${hide}/hide`, { hidden: button.dataset.hidden !== 'true' });
+    else if (orderLink === 'newest' || orderLink === 'oldest') {
+      this.order = orderLink;
+      await this.refresh();
+    }
+  }
+
+  /** A small form under a comment, built with DOM calls (its text goes in as values, never as HTML). */
+  private openForm(id: string, kind: 'replyTo' | 'editOf', text: string, label: string): void {
+    const comment = this.querySelector(`#comment-${CSS.escape(id)}`);
+    if (!comment || comment.nextElementSibling?.matches('form.comment-inline-form')) return;
+    const form = document.createElement('form');
+    form.className = 'comment-inline-form';
+    form.dataset[kind] = id;
+    const area = document.createElement('textarea');
+    area.name = 'body';
+    area.rows = 3;
+    area.maxLength = 2000;
+    area.required = true;
+    area.value = text;
+    area.setAttribute('aria-label', kind === 'replyTo' ? 'Your reply' : 'Edit your comment');
+    const submit = document.createElement('button');
+    submit.type = 'submit';
+    submit.textContent = label;
+    const cancel = document.createElement('button');
+    cancel.type = 'button';
+    cancel.className = 'link-button';
+    cancel.dataset.cancel = '';
+    cancel.textContent = 'Cancel';
+    form.append(area, submit, cancel);
+    comment.after(form);
+    area.focus();
+  }
+}
+
+if (!customElements.get('post-comments')) customElements.define('post-comments', PostCommentsElement);

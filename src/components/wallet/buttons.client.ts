@@ -1,0 +1,38 @@
+/**
+ * Wires every "Sign in with wallet" and "Sign out" button, anywhere on the
+ * page, by event delegation, so buttons inserted later (server islands) work
+ * too. The wallet module itself loads on the first click.
+ */
+async function wallet(): Promise<typeof import('./wallet.client')> {
+  return import('./wallet.client');
+}
+
+function say(button: HTMLElement, text: string): void {
+  const message = button.parentElement?.querySelector<HTMLElement>('[data-wallet-message]');
+  if (message) message.textContent = text;
+}
+
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  const signIn = target?.closest<HTMLButtonElement>('[data-wallet-sign-in]');
+  const signOut = target?.closest<HTMLButtonElement>('[data-sign-out]');
+  if (signIn) {
+    event.preventDefault();
+    signIn.disabled = true;
+    say(signIn, 'Check your wallet…');
+    const chains = (signIn.dataset.chains ?? '1').split(',').map(Number);
+    void wallet()
+      .then((w) => w.signInWithWallet(chains))
+      .then(() => {
+        say(signIn, 'Signed in.');
+        document.dispatchEvent(new CustomEvent('wallet:change'));
+      })
+      .catch((error: unknown) => say(signIn, error instanceof Error ? error.message : 'Sign-in failed.'))
+      .finally(() => (signIn.disabled = false));
+  } else if (signOut) {
+    event.preventDefault();
+    void wallet()
+      .then((w) => w.signOut())
+      .then(() => document.dispatchEvent(new CustomEvent('wallet:change')));
+  }
+});

@@ -1,0 +1,104 @@
+/** Who may do what with a comment, and how threads are assembled. Pure. */
+
+export const EDIT_WINDOW_MS = 15 * 60 * 1000;
+export const PER_MINUTE_LIMIT = 5;
+export const PER_DAY_LIMIT = 100;
+
+export interface CommentRow {
+  id: number;
+  postSlug: string;
+  parentId: number | null;
+  address: string;
+  body: string;
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+  hiddenAt: number | null;
+}
+
+export interface Viewer {
+  /** EIP-55 address, or null when signed out. */
+  address: string | null;
+  isAdmin: boolean;
+}
+
+export type CommentState = 'visible' | 'deleted' | 'hidden';
+
+/** A comment as a reader (or API client) receives it: text only, never HTML. */
+export interface CommentView {
+  id: number;
+  parentId: number | null;
+  address: string;
+  /** Null when deleted, or hidden from this viewer. */
+  body: string | null;
+  state: CommentState;
+  createdAt: string;
+  editedAt: string | null;
+  canEdit: boolean;
+  canDelete: boolean;
+  canHide: boolean;
+  replies: CommentView[];
+}
+
+const same = (a: string | null, b: string): boolean => a !== null && a.toLowerCase() === b.toLowerCase();
+
+export function canEdit(comment: CommentRow, viewer: Viewer, now: number): boolean {
+  return (
+    same(viewer.address, comment.address) && comment.deletedAt === null && now - comment.createdAt < EDIT_WINDOW_MS
+  );
+}
+
+export function canDelete(comment: CommentRow, viewer: Viewer): boolean {
+  return same(viewer.address, comment.address) && comment.deletedAt === null;
+}
+
+function view(row: CommentRow, viewer: Viewer, now: number, replies: CommentView[]): CommentView {
+  const state: CommentState = row.deletedAt !== null ? 'deleted' : row.hiddenAt !== null ? 'hidden' : 'visible';
+  const readable = state === 'visible' || (state === 'hidden' && viewer.isAdmin);
+  return {
+    id: row.id,
+    parentId: row.parentId,
+    address: row.address,
+    body: readable ? row.body : null,
+    state,
+    createdAt: new Date(row.createdAt).toISOString(),
+    editedAt: row.editedAt === null ? null : new Date(row.editedAt).toISOString(),
+    canEdit: state !== 'deleted' && canEdit(row, viewer, now),
+    canDelete: canDelete(row, viewer),
+    canHide: viewer.isAdmin && state !== 'deleted',
+    replies,
+  };
+}
+
+/**
+ * Threads for one post: top-level comments newest or oldest first, replies
+ * oldest first under them. Hidden comments are left out for everyone but
+ * admins, unless replies hang from them (then they stay as a marker).
+ */
+export function buildThreads(
+  rows: readonly CommentRow[],
+  order: 'newest' | 'oldest',
+  viewer: Viewer,
+  now: number,
+): CommentView[] {
+  const byParent = new Map<number, CommentRow[]>();
+  for (const row of rows) {
+    if (row.parentId === null) continue;
+    const list = byParent.get(row.parentId) ?? [];
+    list.push(row);
+    byParent.set(row.parentId, list);
+  }
+  const shown = (row: CommentRow): boolean => row.hiddenAt === null || viewer.isAdmin;
+  const tops = rows.filter((r) => r.parentId === null);
+  tops.sort((a, b) => (order === 'newest' ? b.createdAt - a.createdAt : a.createdAt - b.createdAt) || a.id - b.id);
+  const threads: CommentView[] = [];
+  for (const top of tops) {
+    const replies = (byParent.get(top.id) ?? [])
+      .filter(shown)
+      .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
+      .map((r) => view(r, viewer, now, []));
+    if (!shown(top) && replies.length === 0) continue;
+    threads.push(view(top, viewer, now, replies));
+  }
+  return threads;
+}

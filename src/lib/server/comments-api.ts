@@ -1,0 +1,76 @@
+import { getEntry } from 'astro:content';
+import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
+import type { CommentError, CommentResult } from '../comments/repo.ts';
+import { listComments } from '../comments/repo.ts';
+import { buildThreads, type Viewer } from '../comments/rules.ts';
+import { MAX_COMMENT_REQUEST_BYTES } from '../comments/schemas.ts';
+import type { z } from 'zod';
+import type { Services } from './services.ts';
+
+/** Shared pieces of the comment endpoints: who is asking, which post, how errors map to statuses. */
+
+export function viewerOf(services: Services, address: string | null): Viewer {
+  return { address, isAdmin: address !== null && services.config.adminAddresses.includes(address.toLowerCase()) };
+}
+
+/** Whether a published post has this slug. */
+export async function postExists(slug: string): Promise<boolean> {
+  const post = await getEntry('posts', slug);
+  return post !== undefined && !post.data.draft;
+}
+
+export const unknownPost = (slug: string): ApiResult => problemResult(404, 'not_found', `There is no post "${slug}".`);
+export const signInRequired = (): ApiResult =>
+  problemResult(401, 'sign_in_required', 'Sign in with your wallet to comment.');
+
+const STATUS: Record<CommentError['code'], number> = {
+  not_found: 404,
+  invalid_parent: 400,
+  forbidden: 403,
+  edit_window_closed: 409,
+  rate_limited: 429,
+};
+
+export function commentErrorResult(error: CommentError): ApiResult {
+  const headers: Record<string, string> =
+    error.code === 'rate_limited' ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+  return problemResult(STATUS[error.code], error.code, error.message, {}, headers);
+}
+
+/** The post's threads as this viewer may see them. */
+export async function threadsResult(
+  services: Services,
+  slug: string,
+  viewer: Viewer,
+  order: 'newest' | 'oldest',
+  status = 200,
+): Promise<ApiResult> {
+  const threads = buildThreads(await listComments(services.db, slug), order, viewer, Date.now());
+  return jsonResult({ post: slug, order, viewer, comments: threads }, status);
+}
+
+/** After a write: the changed comment's threads, or the error. */
+export async function afterWrite(
+  services: Services,
+  slug: string,
+  viewer: Viewer,
+  result: CommentResult,
+  status: number,
+): Promise<ApiResult> {
+  if (!result.ok) return commentErrorResult(result.error);
+  return threadsResult(services, slug, viewer, 'newest', status);
+}
+
+export function orderOf(url: URL): 'newest' | 'oldest' {
+  return url.searchParams.get('order') === 'oldest' ? 'oldest' : 'newest';
+}
+
+/** Reads and checks a JSON body for a comment endpoint. */
+export async function readCommentBody<S extends z.ZodType>(request: Request, schema: S) {
+  const text = await readLimited(
+    request.body as AsyncIterable<Uint8Array> | null,
+    request.headers.get('content-length'),
+    MAX_COMMENT_REQUEST_BYTES,
+  );
+  return parseJson(request.headers.get('content-type'), text, schema, MAX_COMMENT_REQUEST_BYTES);
+}

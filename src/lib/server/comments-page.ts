@@ -1,0 +1,21 @@
+import type { AstroGlobal } from 'astro';
+import { listComments } from '../comments/repo.ts';
+import { buildThreads, type CommentView, type Viewer } from '../comments/rules.ts';
+import { getServices } from './app.ts';
+import { postExists, viewerOf } from './comments-api.ts';
+
+export interface CommentsState {
+  threads: CommentView[];
+  viewer: Viewer;
+  order: 'newest' | 'oldest';
+}
+
+/** What the comments island and the comments page render; null for an unknown post. */
+export async function loadComments(Astro: AstroGlobal, slug: string): Promise<CommentsState | null> {
+  if (!(await postExists(slug))) return null;
+  const services = await getServices();
+  const viewer = viewerOf(services, Astro.locals.address);
+  const order = Astro.url.searchParams.get('order') === 'oldest' ? 'oldest' : 'newest';
+  Astro.response.headers.set('cache-control', 'private, no-store');
+  return { threads: buildThreads(await listComments(services.db, slug), order, viewer, Date.now()), viewer, order };
+}

@@ -1,0 +1,41 @@
+import type { APIRoute } from 'astro';
+import { toResponse } from '../../../../../lib/http';
+import { addComment } from '../../../../../lib/comments/repo';
+import { newCommentSchema } from '../../../../../lib/comments/schemas';
+import { getServices } from '../../../../../lib/server/app';
+import {
+  afterWrite,
+  orderOf,
+  postExists,
+  readCommentBody,
+  signInRequired,
+  threadsResult,
+  unknownPost,
+  viewerOf,
+} from '../../../../../lib/server/comments-api';
+
+export const prerender = false;
+
+export const GET: APIRoute = async ({ params, locals, url }) => {
+  const slug = params.slug ?? '';
+  if (!(await postExists(slug))) return toResponse(unknownPost(slug));
+  const services = await getServices();
+  return toResponse(await threadsResult(services, slug, viewerOf(services, locals.address), orderOf(url)));
+};
+
+export const POST: APIRoute = async ({ params, locals, request }) => {
+  const slug = params.slug ?? '';
+  if (!locals.address) return toResponse(signInRequired());
+  const body = await readCommentBody(request, newCommentSchema);
+  if (!body.ok) return toResponse(body.result);
+  if (!(await postExists(slug))) return toResponse(unknownPost(slug));
+  const services = await getServices();
+  const result = await addComment(services.db, {
+    postSlug: slug,
+    parentId: body.data.parentId ?? null,
+    address: locals.address,
+    body: body.data.body,
+    now: Date.now(),
+  });
+  return toResponse(await afterWrite(services, slug, viewerOf(services, locals.address), result, 201));
+};

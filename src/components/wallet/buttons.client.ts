@@ -1,9 +1,11 @@
+import type * as WalletModule from './wallet.client';
+
 /**
  * Wires every "Sign in with wallet" and "Sign out" button, anywhere on the
  * page, by event delegation, so buttons inserted later (server islands) work
  * too. The wallet module itself loads on the first click.
  */
-async function wallet(): Promise<typeof import('./wallet.client')> {
+async function wallet(): Promise<typeof WalletModule> {
   return import('./wallet.client');
 }
 

@@ -10,7 +10,13 @@ export const commentBodySchema = z
     z
       .string()
       .min(1, 'Write something before posting.')
-      .max(MAX_COMMENT_CHARS, `Comments are at most ${MAX_COMMENT_CHARS} characters.`),
+      .max(MAX_COMMENT_CHARS, `Comments are at most ${MAX_COMMENT_CHARS} characters.`)
+      // The storage engine ends strings at NUL, and no reader types a bell:
+      // refuse control characters instead of storing a silently cut comment.
+      .refine(
+        (s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s),
+        'Comments cannot contain control characters.',
+      ),
   );
 
 /** POST /api/posts/<slug>/comments */

@@ -20,6 +20,8 @@ class PollWidgetElement extends HTMLElement {
     this.myVote = mine.length > 0 ? mine : null;
     this.querySelector('form')?.addEventListener('submit', (event) => void this.submit(event));
     this.listen();
+    // Signing in changes who may vote in wallet-only polls: render afresh.
+    if (this.dataset.voters === 'wallet') document.addEventListener('wallet:change', () => location.reload());
   }
 
   disconnectedCallback(): void {
@@ -107,7 +109,10 @@ class PollWidgetElement extends HTMLElement {
     this.querySelector<HTMLElement>('[data-my-vote]')?.toggleAttribute('hidden', labels.length === 0);
     setText(this, '[data-my-vote-text]', labels.join(', '));
     const fieldset = this.querySelector('fieldset');
-    const canVote = results.status === 'open' && results.voters === 'anyone' && (!voted || results.allowChange);
+    const canVote =
+      results.status === 'open' &&
+      (results.voters === 'anyone' || this.dataset.signedIn === 'true') &&
+      (!voted || results.allowChange);
     if (fieldset) fieldset.disabled = !canVote;
     const button = this.querySelector('button');
     if (button) {

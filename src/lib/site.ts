@@ -12,6 +12,7 @@ export const NAV = [
   { href: '/polls/', label: 'Polls' },
   { href: '/tags/', label: 'Topics' },
   { href: '/about/', label: 'About' },
+  { href: '/account/', label: 'Account' },
 ] as const;
 
 /**

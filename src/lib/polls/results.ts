@@ -26,6 +26,8 @@ export interface PollResults {
   resultsVisible: boolean;
   totalVotes: number | null;
   smallSample: boolean;
+  /** Ballots cast here by signed-in wallets (wallet-only polls); null otherwise or while hidden. */
+  verifiedVotes: number | null;
   /** Ballots carried over from elsewhere, with where from; null for a poll run only here. */
   imported: { votes: number; source: string; url: string | null } | null;
   options: OptionResult[];
@@ -54,6 +56,7 @@ export function presentResults(poll: PollRecord, myVote: string[] | null, now: n
     resultsVisible: visible,
     totalVotes: visible ? poll.totalVotes : null,
     smallSample: visible && isSmallSample(poll.totalVotes),
+    verifiedVotes: visible && poll.voters === 'wallet' ? poll.totalVotes - poll.importedTotal : null,
     imported:
       poll.source && poll.importedTotal > 0
         ? { votes: poll.importedTotal, source: poll.source.name, url: poll.source.url ?? null }

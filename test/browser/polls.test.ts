@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 
-let server: TestServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ env: { VOTE_RATE_LIMIT: '0' } }), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+const env = serverAndBrowser({ env: { VOTE_RATE_LIMIT: '0' } });
 
 describe('polls in Chromium', () => {
   it('shows the seed poll in the article as imported: 3 votes, voting closed, 34/33/0/33', async () => {
-    const context = await browser.newContext({ viewport: { width: 800, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width: 800, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${server.url}/posts/opg-liquidity-ghost/`);
+    await page.goto(`${env.server.url}/posts/opg-liquidity-ghost/`);
     const widget = page.locator('poll-widget[data-poll="opg-liquidity-ghost"]');
     await widget.waitFor();
     expect(await widget.locator('[data-percent]').allTextContents()).toEqual(['34%', '33%', '0%', '33%']);
@@ -32,9 +20,9 @@ describe('polls in Chromium', () => {
   });
 
   it('votes without JavaScript on the poll page: form, redirect, results and choice shown', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.url}/polls/opg-distribution-retail/`);
+    await page.goto(`${env.server.url}/polls/opg-distribution-retail/`);
     await page.getByLabel('Neither: it has barely moved').check();
     await page.getByRole('button', { name: 'Vote' }).click();
     await page.waitForURL(/\?voted=1/);
@@ -47,9 +35,9 @@ describe('polls in Chromium', () => {
   });
 
   it('votes without JavaScript inside an article, through the framed poll', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.url}/posts/opg-distribution-question/`);
+    await page.goto(`${env.server.url}/posts/opg-distribution-question/`);
     const frame = page.frameLocator('iframe.poll-frame');
     await frame.getByLabel('Nobody can tell until the contract is public').check();
     await frame.getByRole('button', { name: 'Vote' }).click();
@@ -62,13 +50,13 @@ describe('polls in Chromium', () => {
   });
 
   it('updates a second open page within 2 s of a vote in the first, over SSE', async () => {
-    const voter = await browser.newContext();
-    const watcher = await browser.newContext();
+    const voter = await env.browser.newContext();
+    const watcher = await env.browser.newContext();
     const a = await voter.newPage();
     const b = await watcher.newPage();
     await Promise.all([
-      a.goto(`${server.url}/polls/opg-distribution-retail/`),
-      b.goto(`${server.url}/posts/opg-distribution-question/`),
+      a.goto(`${env.server.url}/polls/opg-distribution-retail/`),
+      b.goto(`${env.server.url}/posts/opg-distribution-question/`),
     ]);
     const watched = b.locator('poll-widget [data-option="toward-retail"] [data-votes]');
     await watched.waitFor();
@@ -99,11 +87,11 @@ describe('polls in Chromium', () => {
   it('draws the charts once they scroll into view, light and dark, with a table alternative', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       // A short viewport keeps the charts below the fold until we scroll.
-      const context = await browser.newContext({ colorScheme, viewport: { width: 1000, height: 480 } });
+      const context = await env.browser.newContext({ colorScheme, viewport: { width: 1000, height: 480 } });
       const page = await context.newPage();
       const scripts: string[] = [];
       page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
-      await page.goto(`${server.url}/polls/opg-liquidity-ghost/`);
+      await page.goto(`${env.server.url}/polls/opg-liquidity-ghost/`);
       await page.waitForLoadState('networkidle');
       expect(scripts.some((u) => /poll-charts\.[\w-]+\.js$/.test(u))).toBe(false);
       await page.locator('poll-charts').scrollIntoViewIfNeeded();

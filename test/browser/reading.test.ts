@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 
-let server: TestServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+const env = serverAndBrowser();
 
 describe('a reader', () => {
   it('goes from the home page to the article and finds working cashtag links', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
+    const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${env.server.url}/`);
     await page.screenshot({ path: screenshotPath('home-mobile-light'), fullPage: true });
 
     await page.getByRole('link', { name: /liquidity ghost/i }).click();
@@ -49,15 +37,15 @@ describe('a reader', () => {
     ['dark', 1280],
     ['dark', 360],
   ] as const)('sees the article in %s mode at %i px without sideways scrolling', async (colorScheme, width) => {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+    const context = await env.browser.newContext({ viewport: { width, height: 900 }, colorScheme });
     const page = await context.newPage();
-    await page.goto(`${server.url}/posts/opg-liquidity-ghost/`);
+    await page.goto(`${env.server.url}/posts/opg-liquidity-ghost/`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe(colorScheme === 'dark' ? 'rgb(18, 20, 19)' : 'rgb(251, 250, 247)');
     await page.screenshot({ path: screenshotPath(`article-${width}-${colorScheme}`), fullPage: true });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${env.server.url}/`);
     await page.screenshot({ path: screenshotPath(`home-${width}-${colorScheme}`), fullPage: true });
     await context.close();
   });

@@ -1,24 +1,13 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HOSTILE_COMMENTS } from '../fixtures/hostile-comments.ts';
-import { launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser.ts';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 import { injectWallet } from '../helpers/injected-wallet.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
 
-let server: TestServer;
-let browser: TestBrowser;
 const ARTICLE = '/posts/opg-liquidity-ghost/';
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+const env = serverAndBrowser();
 
 async function signInThroughUi(page: Page): Promise<void> {
   await page.locator('post-comments').getByRole('button', { name: 'Sign in with wallet' }).click();
@@ -27,11 +16,11 @@ async function signInThroughUi(page: Page): Promise<void> {
 
 describe('wallet sign-in and comments in Chromium', () => {
   it('loads no wallet code until the button is clicked', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const scripts: string[] = [];
     page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
-    await page.goto(`${server.url}${ARTICLE}`);
+    await page.goto(`${env.server.url}${ARTICLE}`);
     await page.locator('post-comments h2').waitFor();
     await page.waitForLoadState('networkidle');
     expect(scripts.some((u) => u.includes('wallet.client'))).toBe(false);
@@ -39,9 +28,9 @@ describe('wallet sign-in and comments in Chromium', () => {
   });
 
   it('says so clearly when there is no wallet', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}${ARTICLE}`);
+    await page.goto(`${env.server.url}${ARTICLE}`);
     await page.locator('post-comments').getByRole('button', { name: 'Sign in with wallet' }).click();
     await expect(page.locator('post-comments [data-wallet-message]').innerText()).resolves.toBeDefined();
     await page.waitForFunction(() =>
@@ -51,10 +40,10 @@ describe('wallet sign-in and comments in Chromium', () => {
   });
 
   it('says so clearly when the wallet is on a chain the site does not accept', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     await injectWallet(context, newAccount(), 137);
     const page = await context.newPage();
-    await page.goto(`${server.url}${ARTICLE}`);
+    await page.goto(`${env.server.url}${ARTICLE}`);
     await page.locator('post-comments').getByRole('button', { name: 'Sign in with wallet' }).click();
     await page.waitForFunction(() =>
       document.querySelector('post-comments [data-wallet-message]')?.textContent?.includes('Switch it to'),
@@ -64,10 +53,10 @@ describe('wallet sign-in and comments in Chromium', () => {
 
   it('signs in, comments, replies, edits, survives a reload, signs out; another account cannot edit', async () => {
     const author = newAccount();
-    const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
+    const context = await env.browser.newContext({ viewport: { width: 900, height: 1000 } });
     await injectWallet(context, author);
     const page = await context.newPage();
-    await page.goto(`${server.url}${ARTICLE}`);
+    await page.goto(`${env.server.url}${ARTICLE}`);
     await signInThroughUi(page);
     const short = `${author.address.slice(0, 6)}…${author.address.slice(-4)}`;
     await expect(page.locator('post-comments .wallet-address').innerText()).resolves.toBe(short);
@@ -100,10 +89,10 @@ describe('wallet sign-in and comments in Chromium', () => {
 
     // A second reader, signed in with another wallet, gets no Edit or Delete on the author's comment.
     const other = newAccount();
-    const otherContext = await browser.newContext();
+    const otherContext = await env.browser.newContext();
     await injectWallet(otherContext, other);
     const otherPage = await otherContext.newPage();
-    await otherPage.goto(`${server.url}${ARTICLE}`);
+    await otherPage.goto(`${env.server.url}${ARTICLE}`);
     await signInThroughUi(otherPage);
     const seen = otherPage.locator('post-comments article.comment').filter({ hasText: 'The chain will tell.' });
     await seen.waitFor();
@@ -133,18 +122,22 @@ describe('wallet sign-in and comments in Chromium', () => {
 
   it('shows hostile comments as text: no dialog opens, no script runs', async () => {
     const cookies = await Promise.all(
-      Array.from({ length: Math.ceil(HOSTILE_COMMENTS.length / 5) }, () => signIn(server.url, newAccount())),
+      Array.from({ length: Math.ceil(HOSTILE_COMMENTS.length / 5) }, () => signIn(env.server.url, newAccount())),
     );
     for (const [i, body] of HOSTILE_COMMENTS.entries()) {
-      const res = await fetch(`${server.url}/api/posts/opg-distribution-question/comments`, {
+      const res = await fetch(`${env.server.url}/api/posts/opg-distribution-question/comments`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: server.url, cookie: cookies[Math.floor(i / 5)] ?? '' },
+        headers: {
+          'content-type': 'application/json',
+          origin: env.server.url,
+          cookie: cookies[Math.floor(i / 5)] ?? '',
+        },
         body: JSON.stringify({ body }),
       });
       expect(res.status).toBe(201);
     }
     for (const javaScriptEnabled of [true, false]) {
-      const context = await browser.newContext({ javaScriptEnabled });
+      const context = await env.browser.newContext({ javaScriptEnabled });
       const page = await context.newPage();
       const dialogs: string[] = [];
       page.on('dialog', (dialog) => {
@@ -154,7 +147,7 @@ describe('wallet sign-in and comments in Chromium', () => {
       const path = javaScriptEnabled
         ? '/posts/opg-distribution-question/'
         : '/posts/opg-distribution-question/comments/';
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${env.server.url}${path}`);
       await page.locator('article.comment').first().waitFor();
       await page.waitForTimeout(500);
       expect(dialogs).toEqual([]);

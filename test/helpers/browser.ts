@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium.ts';
+import { startServer, type StartOptions, type TestServer } from './server.ts';
 
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../browser/__screenshots__/', import.meta.url));
 
@@ -32,4 +34,25 @@ export async function launchBrowser(): Promise<TestBrowser> {
 
 export function screenshotPath(name: string): string {
   return join(SCREENSHOT_DIR, `${name}.png`);
+}
+
+/**
+ * The usual browser-test setup: a fresh server and Chromium for the file,
+ * started before its tests and stopped after. Read them from the returned
+ * object inside tests.
+ */
+export function serverAndBrowser(options: StartOptions = {}): {
+  readonly server: TestServer;
+  readonly browser: TestBrowser;
+} {
+  const state = {} as { server: TestServer; browser: TestBrowser };
+  beforeAll(async () => {
+    [state.server, state.browser] = await Promise.all([startServer(options), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+    await state.server?.stop();
+    state.server?.cleanup();
+  });
+  return state;
 }

@@ -41,13 +41,45 @@ describe('wallet sign-in and comments in Chromium', () => {
 
   it('says so clearly when the wallet is on a chain the site does not accept', async () => {
     const context = await env.browser.newContext();
-    await injectWallet(context, newAccount(), 137);
+    await injectWallet(context, newAccount(), { chainId: 137 });
     const page = await context.newPage();
     await page.goto(`${env.server.url}${ARTICLE}`);
     await page.locator('post-comments').getByRole('button', { name: 'Sign in with wallet' }).click();
     await page.waitForFunction(() =>
       document.querySelector('post-comments [data-wallet-message]')?.textContent?.includes('Switch it to'),
     );
+    await context.close();
+  });
+
+  it('says so clearly when the reader rejects the request, and when the server refuses the signature', async () => {
+    for (const [options, text] of [
+      [{ rejectConnection: true }, 'declined'],
+      [{ signer: newAccount() }, 'Sign-in refused'],
+    ] as const) {
+      const context = await env.browser.newContext();
+      await injectWallet(context, newAccount(), options);
+      const page = await context.newPage();
+      await page.goto(`${env.server.url}${ARTICLE}`);
+      await page.locator('post-comments').getByRole('button', { name: 'Sign in with wallet' }).click();
+      await page.waitForFunction(
+        (expected) => document.querySelector('post-comments [data-wallet-message]')?.textContent?.includes(expected),
+        text,
+      );
+      await context.close();
+    }
+  });
+
+  it('lets the reader choose when several wallets announce themselves', async () => {
+    const chosen = newAccount();
+    const context = await env.browser.newContext();
+    await injectWallet(context, newAccount(), { name: 'First Wallet' });
+    await injectWallet(context, chosen, { name: 'Second Wallet' });
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}${ARTICLE}`);
+    await page.locator('post-comments').getByRole('button', { name: 'Sign in with wallet' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Second Wallet' }).click();
+    await page.locator('post-comments').getByText('Commenting as').waitFor();
+    await expect(page.locator('post-comments .wallet-address').getAttribute('title')).resolves.toBe(chosen.address);
     await context.close();
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/lib/server/db.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { fetchNonce, newAccount, postVerify, signIn, siweMessage } from '../helpers/wallet.ts';
 
@@ -200,6 +201,23 @@ describe('sessions', () => {
       expect(res.headers.getSetCookie().some((c) => /^session=;/.test(c))).toBe(true);
     }
     expect((await me(cookie)).status).toBe(200);
+  });
+
+  it('expires a session after 30 idle days, deleting it', async () => {
+    const cookie = await signIn(server.url, newAccount());
+    const id = cookie.replace('session=', '').split('.')[0] ?? '';
+    const db = await openDatabase({ url: server.databaseUrl });
+    try {
+      await db.$client.execute({
+        sql: 'UPDATE sessions SET last_active_at = ? WHERE id = ?',
+        args: [Date.now() - 31 * 86_400_000, id],
+      });
+      expect((await me(cookie)).status).toBe(401);
+      const left = await db.$client.execute({ sql: 'SELECT count(*) AS n FROM sessions WHERE id = ?', args: [id] });
+      expect(Number(left.rows[0]?.n)).toBe(0);
+    } finally {
+      db.$client.close();
+    }
   });
 
   it('ends the session on the server at logout: the old cookie stops working', async () => {

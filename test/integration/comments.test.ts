@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/lib/server/db.ts';
 import { CONTROL_CHARACTER_COMMENT, HOSTILE_COMMENTS } from '../fixtures/hostile-comments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
@@ -147,6 +148,38 @@ describe('comments API', () => {
     const limited = await call('POST', `${SLUG}/comments`, cookie, { body: 'one more' });
     expect(limited.json.error).toBe('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('limits that need the clock moved', () => {
+  it('refuses edits after 15 minutes and a 101st comment in a day', async () => {
+    const account = newAccount();
+    const cookie = await signIn(server.url, account);
+    const db = await openDatabase({ url: server.databaseUrl });
+    try {
+      const now = Date.now();
+      const old = await db.$client.execute({
+        sql: `INSERT INTO comments (post_slug, address, body, created_at) VALUES (?, ?, 'sixteen minutes old', ?) RETURNING id`,
+        args: [SLUG, account.address, now - 16 * 60_000],
+      });
+      const edit = await call('PATCH', `${SLUG}/comments/${Number(old.rows[0]?.id)}`, cookie, { body: 'too late' });
+      expect(edit.status).toBe(409);
+      expect(edit.json.error).toBe('edit_window_closed');
+
+      // 99 more over the past day (older than a minute, so only the daily limit applies): 100 in all.
+      for (let i = 0; i < 99; i++) {
+        await db.$client.execute({
+          sql: `INSERT INTO comments (post_slug, address, body, created_at) VALUES (?, ?, 'earlier', ?)`,
+          args: [SLUG, account.address, now - 2 * 60_000 - i * 600_000],
+        });
+      }
+      const refused = await call('POST', `${SLUG}/comments`, cookie, { body: 'one too many' });
+      expect(refused.status).toBe(429);
+      expect(refused.json.message).toMatch(/100 comments a day/);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
+    } finally {
+      db.$client.close();
+    }
   });
 });
 

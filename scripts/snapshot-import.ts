@@ -1,0 +1,86 @@
+/**
+ * `npm run snapshot:import -- <SYMBOL> <holders.csv> --block N --date YYYY-MM-DD`
+ * Builds a holder snapshot from an export (Etherscan's or a plain
+ * address,balance file). A bad row stops the import naming file, line and
+ * reason, and nothing is written.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseHoldersCsv } from '../src/lib/chain/holders-csv.ts';
+import { saveSnapshot } from '../src/lib/chain/repo.ts';
+import { buildSnapshot } from '../src/lib/chain/snapshot.ts';
+import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
+import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
+import { loadTokenDefinition } from '../src/lib/server/token-definitions.ts';
+
+const USAGE = 'usage: npm run snapshot:import -- <SYMBOL> <holders.csv> --block N --date YYYY-MM-DD';
+
+function fail(message: string): never {
+  console.error(`snapshot:import: ${message}`);
+  process.exit(1);
+}
+
+function readArgs(): { symbol: string; file: string; block: number; date: string; takenAt: number } {
+  let values: { block?: string | undefined; date?: string | undefined };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      options: { block: { type: 'string' }, date: { type: 'string' } },
+      allowPositionals: true,
+    }));
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  const [symbol, file] = positionals;
+  if (!symbol || !file || positionals.length !== 2) fail(USAGE);
+  const block = Number(values.block);
+  if (!values.block || !Number.isSafeInteger(block) || block < 0) fail(`--block must be a block number\n${USAGE}`);
+  const date = values.date ?? '';
+  const takenAt = Date.parse(`${date}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(takenAt))
+    fail(`--date must be a date like 2026-11-24\n${USAGE}`);
+  return { symbol: symbol.toUpperCase(), file, block, date, takenAt };
+}
+
+const { symbol, file, block, date, takenAt } = readArgs();
+
+let token;
+try {
+  token = loadTokenDefinition(symbol);
+} catch (error) {
+  fail((error as Error).message);
+}
+if (!token) fail(`there is no token ${symbol} in src/content/tokens/`);
+if (!existsSync(file)) fail(`${file}: no such file`);
+
+const bytes = readFileSync(file);
+const result = parseHoldersCsv(bytes.toString('utf8'), token.decimals);
+if (!result.ok) fail(`${file}:${result.line}: ${result.reason}; nothing was imported`);
+
+const snapshot = buildSnapshot({
+  token,
+  block,
+  takenAt,
+  holders: result.holders,
+  source: { kind: 'csv', file: basename(file), sha256: createHash('sha256').update(bytes).digest('hex') },
+  totalSupply: null,
+  simulated: false,
+});
+
+try {
+  const config = readServerConfig(process.env);
+  const db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
+  await migrateDatabase(db);
+  await saveSnapshot(db, snapshot, Date.now());
+  db.$client.close();
+} catch (error) {
+  fail(error instanceof ConfigError ? error.message : `could not save the snapshot: ${(error as Error).message}`);
+}
+
+const { all } = snapshot.metrics;
+console.log(
+  `${symbol} snapshot at block ${block} (${date}): ${all.holderCount} holders, top-10 share ${(all.top10Share * 100).toFixed(2)}%, ` +
+    `Gini ${all.gini.toFixed(4)}, Nakamoto ${all.nakamoto}`,
+);

@@ -1,0 +1,17 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tokenDefinitionSchema, type TokenDefinition } from '../chain/schemas.ts';
+import { loadYamlFile } from './content-files.ts';
+
+export const TOKENS_DIR = fileURLToPath(new URL('../../content/tokens/', import.meta.url));
+
+/** A token definition by symbol (src/content/tokens/<symbol>.yaml), or null when there is none. */
+export function loadTokenDefinition(symbol: string, dir = TOKENS_DIR): TokenDefinition | null {
+  const path = join(dir, `${symbol.toLowerCase()}.yaml`);
+  if (!existsSync(path)) return null;
+  const token = loadYamlFile(path, tokenDefinitionSchema);
+  if (token.symbol !== symbol.toUpperCase())
+    throw new Error(`${path}: symbol "${token.symbol}" does not match the file name`);
+  return token;
+}

@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listSnapshots, topHolders } from '../../src/lib/chain/repo.ts';
+import { migrateDatabase, openDatabase } from '../../src/lib/server/db.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'snapshot-import-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function importCsv(databaseUrl: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['scripts/snapshot-import.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+const address = (i: number): string => `0x${i.toString(16).padStart(40, '0')}`;
+
+async function snapshotsIn(databaseUrl: string) {
+  const db = await openDatabase({ url: databaseUrl });
+  // A refused import never created the tables; migrating an empty database lets us look anyway.
+  await migrateDatabase(db);
+  try {
+    const snapshots = await listSnapshots(db, 'OPG');
+    return { snapshots, top: snapshots[0] ? await topHolders(db, snapshots[0].id) : [] };
+  } finally {
+    db.$client.close();
+  }
+}
+
+describe('npm run snapshot:import', () => {
+  it('imports an Etherscan-style export and records the file and its sha256', async () => {
+    const db = `file:${join(dir, 'a.db')}`;
+    const csv = join(dir, 'etherscan.csv');
+    writeFileSync(
+      csv,
+      `"HolderAddress","Balance","PendingBalanceUpdate"\n"${address(1)}","600","No"\n"${address(2)}","300","No"\n"${address(3)}","100","No"\n`,
+    );
+    const run = await importCsv(db, ['OPG', csv, '--block', '123', '--date', '2026-11-20']);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('3 holders');
+    const { snapshots, top } = await snapshotsIn(db);
+    expect(snapshots).toHaveLength(1);
+    const [snapshot] = snapshots;
+    expect(snapshot).toMatchObject({
+      block: 123,
+      takenAt: Date.parse('2026-11-20T00:00:00Z'),
+      simulated: false,
+      supply: (1000n * 10n ** 18n).toString(),
+    });
+    expect(snapshot?.source).toMatchObject({ kind: 'csv', file: 'etherscan.csv' });
+    expect((snapshot?.source as { sha256: string }).sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(snapshot?.metrics.all.top1Share).toBeCloseTo(0.6, 12);
+    expect(snapshot?.metrics.all.nakamoto).toBe(1);
+    expect(top.map((h) => h.address)).toEqual([address(1), address(2), address(3)]);
+  });
+
+  it('imports a plain address,balance file, and a re-import of the same block replaces it', async () => {
+    const db = `file:${join(dir, 'b.db')}`;
+    const csv = join(dir, 'plain.csv');
+    writeFileSync(csv, `address,balance\n${address(1)},5\n${address(2)},5\n`);
+    expect((await importCsv(db, ['opg', csv, '--block', '7', '--date', '2026-11-21'])).code).toBe(0);
+    writeFileSync(csv, `address,balance\n${address(1)},9\n${address(2)},1\n`);
+    expect((await importCsv(db, ['OPG', csv, '--block', '7', '--date', '2026-11-21'])).code).toBe(0);
+    const { snapshots } = await snapshotsIn(db);
+    expect(snapshots).toHaveLength(1);
+    expect(snapshots[0]?.metrics.all.top1Share).toBeCloseTo(0.9, 12);
+  });
+
+  it.each([
+    ['a bad address', `address,balance\n0xnope,1\n`, 'bad.csv:2: "0xnope" is not an address'],
+    ['a negative balance', `address,balance\n${address(1)},1\n${address(2)},-3\n`, 'bad.csv:3:'],
+    ['a duplicate holder', `address,balance\n${address(1)},1\n${address(1)},2\n`, 'bad.csv:3:'],
+    ['too many decimals', `address,balance\n${address(1)},0.1234567890123456789\n`, 'more than 18 decimal places'],
+    ['a missing column', `address,balance\n${address(1)}\n`, 'expected 2 columns'],
+    ['no usable header', `who,how much\n${address(1)},1\n`, 'bad.csv:1:'],
+  ])('stops on %s with the file, line and reason, writing nothing', async (_name, content, message) => {
+    const db = `file:${join(dir, `bad-${Math.random()}.db`)}`;
+    const csv = join(dir, 'bad.csv');
+    writeFileSync(csv, content);
+    const run = await importCsv(db, ['OPG', csv, '--block', '1', '--date', '2026-11-20']);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(message);
+    expect(run.output).toContain('nothing was imported');
+    expect(run.output.trim().split('\n')).toHaveLength(1);
+    expect((await snapshotsIn(db)).snapshots).toHaveLength(0);
+  });
+
+  it.each([
+    [['OPG'], 'usage'],
+    [['NOPE', 'x.csv', '--block', '1', '--date', '2026-11-20'], 'no token NOPE'],
+    [['OPG', 'missing.csv', '--block', '1', '--date', '2026-11-20'], 'no such file'],
+    [['OPG', 'x.csv', '--block', 'ten', '--date', '2026-11-20'], '--block'],
+    [['OPG', 'x.csv', '--block', '1', '--date', '20/11/2026'], '--date'],
+  ])('refuses arguments %j with one clear line', async (args, message) => {
+    const run = await importCsv(`file:${join(dir, 'args.db')}`, args);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(message);
+  });
+
+  it('imports 100,000 holders', async () => {
+    const db = `file:${join(dir, 'big.db')}`;
+    const csv = join(dir, 'big.csv');
+    // Offset past 0x…dead, which is a burn address and rightly not a holder.
+    const rows = Array.from({ length: 100_000 }, (_, i) => `${address(i + 1_000_000)},${(i % 1000) + 1}.5`);
+    writeFileSync(csv, `address,balance\n${rows.join('\n')}\n`);
+    const run = await importCsv(db, ['OPG', csv, '--block', '99', '--date', '2026-11-22']);
+    expect(run.code, run.output).toBe(0);
+    const { snapshots, top } = await snapshotsIn(db);
+    expect(snapshots[0]?.metrics.all.holderCount).toBe(100_000);
+    expect(top).toHaveLength(100);
+    // Σ over 100 rounds of (1..1000) + 0.5 each = 100 × 500,500 + 50,000 tokens.
+    expect(snapshots[0]?.supply).toBe((50_100_000n * 10n ** 18n).toString());
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { parseHoldersCsv, splitCsvLine, toBaseUnits } from '../../src/lib/chain/holders-csv.ts';
+
+const A = '0x1111111111111111111111111111111111111111';
+const B = '0x2222222222222222222222222222222222222222';
+
+describe('toBaseUnits', () => {
+  it.each([
+    ['1', 18, 10n ** 18n],
+    ['1.5', 18, 15n * 10n ** 17n],
+    ['0.000000000000000001', 18, 1n],
+    ['1,234.5', 2, 123450n],
+    ['10.10', 1, 101n],
+    ['7', 0, 7n],
+  ] as const)('%s with %i decimals', (text, decimals, units) => expect(toBaseUnits(text, decimals)).toBe(units));
+
+  it.each([['-1'], ['1e18'], ['abc'], [''], ['1.2.3'], ['12,34']])('refuses %j', (text) => {
+    expect(typeof toBaseUnits(text, 18)).toBe('string');
+  });
+
+  it('refuses more decimals than the token has', () => expect(toBaseUnits('0.123', 2)).toMatch(/more than 2 decimal/));
+});
+
+describe('splitCsvLine', () => {
+  it.each([
+    ['a,b,c', ['a', 'b', 'c']],
+    ['"a","b,c"', ['a', 'b,c']],
+    ['"say ""hi"""', ['say "hi"']],
+  ])('%s', (line, fields) => expect(splitCsvLine(line)).toEqual(fields));
+  it('notices an unclosed quote', () => expect(splitCsvLine('"abc')).toBeNull());
+});
+
+describe('parseHoldersCsv', () => {
+  it('reads an Etherscan-style export', () => {
+    const csv = `"HolderAddress","Balance","PendingBalanceUpdate"\n"${A}","1,000.5","No"\n"${B}","2","No"\n`;
+    expect(parseHoldersCsv(csv, 18)).toEqual({
+      ok: true,
+      holders: [
+        { address: A, balance: 10005n * 10n ** 17n },
+        { address: B, balance: 2n * 10n ** 18n },
+      ],
+    });
+  });
+
+  it('reads a plain address,balance file, skipping zero balances and burn addresses', () => {
+    const csv = `address,balance\n${A},5\n${B},0\n0x000000000000000000000000000000000000dEaD,9\n`;
+    expect(parseHoldersCsv(csv, 0)).toEqual({ ok: true, holders: [{ address: A, balance: 5n }] });
+  });
+
+  it.each([
+    ['', 1, /empty/],
+    ['foo,bar\n', 1, /header needs/],
+    [`address,balance\n0x123,1\n`, 2, /not an address/],
+    [`address,balance\n${A},1\n${A.toUpperCase().replace('0X', '0x')},2\n`, 3, /appears twice/],
+    [`address,balance\n${A},-4\n`, 2, /not a non-negative/],
+    [`address,balance\n${A},1,extra\n`, 2, /expected 2 columns/],
+    [`address,balance\n${A},1\n\n${B},oops\n`, 4, /"oops"/],
+    [`address,balance\n"${A},1\n`, 2, /quoted field/],
+  ])('stops at the first bad row: %j', (csv, line, reason) => {
+    const result = parseHoldersCsv(csv, 18);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.line).toBe(line);
+      expect(result.reason).toMatch(reason);
+    }
+  });
+});

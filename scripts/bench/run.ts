@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- article|polls]`: throughput and latency of the built
+ * `npm run bench [-- article|polls|metrics]`: throughput and latency of the built
  * site, each figure beside a yardstick measured in the same run.
  */
 import { spawn } from 'node:child_process';
@@ -158,5 +158,29 @@ async function benchPolls(): Promise<void> {
   }
 }
 
+/** Metrics over a million holders, in a process of its own so its memory is measured alone. */
+async function benchMetrics(): Promise<void> {
+  const child = spawn(process.execPath, ['--expose-gc', 'scripts/bench/metrics.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  const result = JSON.parse(out) as {
+    holders: number;
+    ms: number;
+    inputRssMb: number;
+    peakRssMb: number;
+    addedMb: number;
+  };
+  console.log(
+    `\n## metrics: ${result.holders.toLocaleString('en-US')} holders in ${result.ms} ms; memory added by the work ${result.addedMb} MB ` +
+      `(process ${result.inputRssMb} MB with the holders loaded, ${result.peakRssMb} MB at peak). Goal: < 2,000 ms, < 500 MB.`,
+  );
+  saveResults('metrics', { date: new Date().toISOString(), ...result });
+  if (result.ms >= 2000 || result.addedMb >= 500) process.exitCode = 1;
+}
+
 if (!only || only === 'article') await benchArticle();
 if (!only || only === 'polls') await benchPolls();
+if (!only || only === 'metrics') await benchMetrics();

@@ -53,8 +53,15 @@ export function cohortOf(share: number, thresholds: CohortThresholds): Cohort {
  * @example distributionMetrics([50, 30, 20], DEFAULT).top1Share // 0.5
  */
 export function distributionMetrics(balances: ArrayLike<number>, thresholds: CohortThresholds): DistributionMetrics {
-  // Ascending order, positives only: one typed-array sort, no comparator.
-  const sorted = Float64Array.from(Array.prototype.filter.call(balances, (b: number) => b > 0) as number[]).sort();
+  // Ascending order, positives only: one typed-array sort, no comparator, no intermediate array.
+  let positives = 0;
+  for (let i = 0; i < balances.length; i++) if ((balances[i] ?? 0) > 0) positives++;
+  const sorted = new Float64Array(positives);
+  for (let i = 0, j = 0; i < balances.length; i++) {
+    const b = balances[i] ?? 0;
+    if (b > 0) sorted[j++] = b;
+  }
+  sorted.sort();
   const n = sorted.length;
   let supply = 0;
   for (let i = 0; i < n; i++) supply += sorted[i] ?? 0;

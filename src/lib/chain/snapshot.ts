@@ -43,19 +43,17 @@ export interface Snapshot {
 
 export function buildSnapshot(input: SnapshotInput): Snapshot {
   const labels = new Map(Object.entries(input.token.labels).map(([address, label]) => [address.toLowerCase(), label]));
-  const all: number[] = [];
-  const kept: number[] = [];
+  const all = new Float64Array(input.holders.length);
+  const kept = new Float64Array(input.holders.length);
   let supply = 0n;
-  for (const holder of input.holders) {
+  input.holders.forEach((holder, i) => {
     supply += holder.balance;
     const value = Number(holder.balance);
-    all.push(value);
-    if (!EXCLUDED_KINDS.has(labels.get(holder.address)?.kind ?? '')) kept.push(value);
-  }
-  const top = [...input.holders]
-    .sort((a, b) => (a.balance < b.balance ? 1 : a.balance > b.balance ? -1 : a.address.localeCompare(b.address)))
-    .slice(0, TOP_HOLDERS_KEPT)
-    .map((h, i) => ({ rank: i + 1, address: h.address, balance: h.balance }));
+    all[i] = value;
+    // Zero marks an excluded holder; the metrics skip zero balances.
+    if (!EXCLUDED_KINDS.has(labels.get(holder.address)?.kind ?? '')) kept[i] = value;
+  });
+  const top = topHolders(input.holders, all, TOP_HOLDERS_KEPT);
   const difference = input.totalSupply === null ? null : input.totalSupply - supply;
   return {
     token: input.token.symbol,
@@ -72,4 +70,21 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     },
     topHolders: top,
   };
+}
+
+/**
+ * The k largest holders, exactly ordered. Comparing a million bigints is
+ * slow, so the float values (same order up to rounding) find the cut-off and
+ * only the holders at or above it are sorted exactly.
+ */
+function topHolders(holders: readonly Holder[], values: Float64Array, k: number): Snapshot['topHolders'] {
+  if (holders.length === 0) return [];
+  const sorted = Float64Array.from(values).sort();
+  const cutoff = sorted[Math.max(0, sorted.length - k)] ?? 0;
+  // Float rounding can merge neighbours near the cut-off; a small margin keeps every candidate.
+  const candidates = holders.filter((_, i) => (values[i] ?? 0) >= cutoff * (1 - 1e-12));
+  return candidates
+    .sort((a, b) => (a.balance < b.balance ? 1 : a.balance > b.balance ? -1 : a.address.localeCompare(b.address)))
+    .slice(0, k)
+    .map((h, i) => ({ rank: i + 1, address: h.address, balance: h.balance }));
 }

@@ -194,3 +194,28 @@ export const tokenSnapshotHolders = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.snapshotId, t.rank] })],
 );
+
+/** Current balance of every address seen in a token's Transfer logs, as ingestion leaves it. */
+export const tokenBalances = sqliteTable(
+  'token_balances',
+  {
+    token: text('token').notNull(),
+    address: text('address').notNull(),
+    /** Base units, decimal string. */
+    balance: text('balance').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.token, t.address] })],
+);
+
+/** Where ingestion stopped: the next block to scan, per token contract and chain. */
+export const tokenCursors = sqliteTable(
+  'token_cursors',
+  {
+    token: text('token').notNull(),
+    chainId: integer('chain_id').notNull(),
+    contract: text('contract').notNull(),
+    nextBlock: integer('next_block').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.token, t.chainId, t.contract] })],
+);

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { tokenDefinitionSchema, type TokenDefinition } from '../chain/schemas.ts';
 import { loadYamlFile } from './content-files.ts';
 
-export const TOKENS_DIR = fileURLToPath(new URL('../../content/tokens/', import.meta.url));
+/** Where token definitions are read from; tests and the demo point TOKENS_DIR at their own. */
+export const TOKENS_DIR = process.env.TOKENS_DIR || fileURLToPath(new URL('../../content/tokens/', import.meta.url));
 
-/** A token definition by symbol (src/content/tokens/<symbol>.yaml), or null when there is none. */
+/** A token definition by symbol (<dir>/<symbol>.yaml), or null when there is none. */
 export function loadTokenDefinition(symbol: string, dir = TOKENS_DIR): TokenDefinition | null {
   const path = join(dir, `${symbol.toLowerCase()}.yaml`);
   if (!existsSync(path)) return null;

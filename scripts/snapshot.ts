@@ -1,0 +1,118 @@
+/**
+ * `npm run snapshot -- <SYMBOL> [--rpc URL] [--address 0x..] [--from-block N] [--to-block N]`
+ * Scans the token's Transfer logs from where it last stopped, keeps balances
+ * in the database and writes a snapshot at the last scanned block. Progress
+ * goes to stderr; any failure ends with one line and exit code 1.
+ */
+import { parseArgs } from 'node:util';
+import { createPublicClient, http, isAddress, type Hex } from 'viem';
+import { ingest, IngestError } from '../src/lib/chain/ingest.ts';
+import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
+import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
+import { loadTokenDefinition } from '../src/lib/server/token-definitions.ts';
+
+const USAGE = 'usage: npm run snapshot -- <SYMBOL> [--rpc URL] [--address 0x..] [--from-block N] [--to-block N]';
+
+function fail(message: string): never {
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  console.error(`snapshot: ${message}`);
+  process.exit(1);
+}
+
+function blockArg(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) fail(`${name} must be a block number\n${USAGE}`);
+  return n;
+}
+
+let values: {
+  rpc?: string | undefined;
+  address?: string | undefined;
+  'from-block'?: string | undefined;
+  'to-block'?: string | undefined;
+  simulated?: boolean | undefined;
+};
+let positionals: string[];
+try {
+  ({ values, positionals } = parseArgs({
+    options: {
+      rpc: { type: 'string' },
+      address: { type: 'string' },
+      'from-block': { type: 'string' },
+      'to-block': { type: 'string' },
+      // For npm run demo:chain: marks the snapshot as generated, never real.
+      simulated: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  }));
+} catch (error) {
+  fail(`${(error as Error).message}\n${USAGE}`);
+}
+if (positionals.length !== 1 || !positionals[0]) fail(USAGE);
+const symbol = positionals[0].toUpperCase();
+let token;
+try {
+  token = loadTokenDefinition(symbol);
+} catch (error) {
+  fail((error as Error).message);
+}
+if (!token) fail(`there is no token ${symbol} in src/content/tokens/`);
+const contract = values.address ?? token.address;
+if (!contract) fail(`${symbol} has no contract address yet: pass --address 0x… or add address to its token file`);
+if (!isAddress(contract, { strict: false })) fail(`--address ${contract} is not an address`);
+const rpc = values.rpc ?? process.env[token.rpcEnv];
+if (!rpc) fail(`no RPC URL: pass --rpc or set ${token.rpcEnv}`);
+const fromBlock = blockArg(values['from-block'], '--from-block');
+const toBlock = blockArg(values['to-block'], '--to-block');
+
+let config;
+try {
+  config = readServerConfig(process.env);
+} catch (error) {
+  fail(error instanceof ConfigError ? error.message : (error as Error).message);
+}
+const db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
+await migrateDatabase(db);
+// cacheTime 0: the latest block must be the latest, not one remembered for a few seconds.
+const client = createPublicClient({ transport: http(rpc, { retryCount: 0, timeout: 15_000 }), cacheTime: 0 });
+
+let lastPrint = 0;
+try {
+  const result = await ingest({
+    db,
+    client,
+    token,
+    contract: contract as Hex,
+    fromBlock,
+    toBlock,
+    simulated: values.simulated ?? false,
+    onProgress: (p) => {
+      const now = Date.now();
+      if (now - lastPrint < 500 && p.scannedTo < p.toBlock) return;
+      lastPrint = now;
+      const done =
+        p.toBlock > p.fromBlock ? ((p.scannedTo - p.fromBlock + 1) / (p.toBlock - p.fromBlock + 1)) * 100 : 100;
+      const eta = p.etaSeconds === null ? '' : `, ETA ${Math.ceil(p.etaSeconds)} s`;
+      process.stderr.write(
+        `${process.stderr.isTTY ? '\r' : ''}blocks ${p.scannedTo}/${p.toBlock} (${done.toFixed(1)}%), ${p.logs} logs, ${Math.round(p.logsPerSecond)} logs/s${eta}${process.stderr.isTTY ? '   ' : '\n'}`,
+      );
+    },
+  });
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const { all } = result.snapshot.metrics;
+  const flag =
+    result.snapshot.supplyDifference === null
+      ? ''
+      : ` FLAGGED: holders sum to ${result.snapshot.supplyDifference} base units less than totalSupply()`;
+  console.log(
+    `${symbol} snapshot at block ${result.scannedTo}: ${all.holderCount} holders, ${result.logs} new logs, top-10 share ${(all.top10Share * 100).toFixed(2)}%, Gini ${all.gini.toFixed(4)}${flag}`,
+  );
+} catch (error) {
+  if (error instanceof IngestError) fail(error.message);
+  const message = (error as Error).message ?? String(error);
+  if (/fetch failed|ECONNREFUSED|timed out|HTTP request failed/i.test(message)) fail(`cannot reach the RPC at ${rpc}`);
+  fail(message.split('\n')[0] ?? 'ingestion failed');
+} finally {
+  db.$client.close();
+}

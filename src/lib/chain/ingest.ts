@@ -1,0 +1,261 @@
+import { getAddress, type Hex, type PublicClient } from 'viem';
+import type { Database } from '../server/db.ts';
+import { NON_HOLDERS, type Holder } from './holders-csv.ts';
+import { isRangeTooLarge, isTransient, RangePlanner } from './ranges.ts';
+import { saveSnapshot } from './repo.ts';
+import type { TokenDefinition } from './schemas.ts';
+import { buildSnapshot, type Snapshot } from './snapshot.ts';
+
+/**
+ * Ingestion of an ERC-20's Transfer logs into per-address balances, then one
+ * snapshot at the last scanned block. Each block range's balance changes and
+ * the cursor move commit in one transaction, so an interrupted run (Ctrl-C,
+ * kill -9) resumes exactly where the last commit left it and ends with the
+ * same balances as an uninterrupted one.
+ */
+
+/** keccak256("Transfer(address,address,uint256)") */
+export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+const ZERO = '0x0000000000000000000000000000000000000000';
+
+export class IngestError extends Error {
+  override name = 'IngestError';
+}
+
+export interface Progress {
+  fromBlock: number;
+  toBlock: number;
+  scannedTo: number;
+  logs: number;
+  logsPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export interface IngestOptions {
+  db: Database;
+  client: PublicClient;
+  token: Pick<TokenDefinition, 'symbol' | 'chainId' | 'decimals' | 'deployBlock' | 'labels' | 'cohorts'>;
+  contract: Hex;
+  fromBlock?: number | undefined;
+  toBlock?: number | undefined;
+  simulated?: boolean;
+  onProgress?: (progress: Progress) => void;
+  /** Retries of a transient failure before giving up, with doubling waits from `backoffMs`. */
+  retries?: number;
+  backoffMs?: number;
+  initialRange?: number;
+}
+
+interface RawLog {
+  topics: Hex[];
+  data: Hex;
+  blockNumber: Hex;
+}
+
+type Retry = <T>(work: () => Promise<T>) => Promise<T>;
+
+async function withRetries<T>(work: () => Promise<T>, retries: number, backoffMs: number): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isTransient(error) || attempt >= retries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** attempt));
+    }
+  }
+}
+
+const topicAddress = (topic: Hex | undefined): string => `0x${(topic ?? '').slice(26).toLowerCase()}`;
+
+/** Checks the contract looks like the ERC-20 we were told about; one clear sentence when not. */
+export async function checkContract(
+  client: PublicClient,
+  contract: Hex,
+  decimals: number,
+  retry: Retry,
+): Promise<void> {
+  const code = await retry(() => client.getCode({ address: contract }));
+  if (!code || code === '0x') throw new IngestError(`there is no contract at ${contract} on this chain`);
+  let onChainDecimals: number;
+  try {
+    const [supplyHex, decimalsHex] = await Promise.all([
+      retry(() => client.call({ to: contract, data: '0x18160ddd' })), // totalSupply()
+      retry(() => client.call({ to: contract, data: '0x313ce567' })), // decimals()
+    ]);
+    if (!supplyHex.data || supplyHex.data === '0x' || !decimalsHex.data || decimalsHex.data === '0x')
+      throw new Error('empty');
+    onChainDecimals = Number(BigInt(decimalsHex.data));
+  } catch (error) {
+    // A node that stays unreachable is not the contract's fault: say that instead.
+    if (isTransient(error)) throw error;
+    throw new IngestError(`${contract} does not look like an ERC-20 (totalSupply() or decimals() failed)`);
+  }
+  if (onChainDecimals !== decimals) {
+    throw new IngestError(`${contract} has ${onChainDecimals} decimals but the token definition says ${decimals}`);
+  }
+}
+
+async function totalSupplyAt(client: PublicClient, contract: Hex, block: number): Promise<bigint> {
+  const result = await client.call({ to: contract, data: '0x18160ddd', blockNumber: BigInt(block) });
+  return BigInt(result.data ?? '0x0');
+}
+
+/**
+ * Scans from the cursor (or `fromBlock`, or the deploy block) to `toBlock`
+ * (default: latest), then writes a snapshot at `toBlock`.
+ */
+export async function ingest(options: IngestOptions): Promise<{ scannedTo: number; logs: number; snapshot: Snapshot }> {
+  const { db, client, token, retries = 5, backoffMs = 200 } = options;
+  const contract = options.contract.toLowerCase() as Hex;
+  const retry: Retry = (work) => withRetries(work, retries, backoffMs);
+  const chainId = await retry(() => client.getChainId());
+  if (chainId !== token.chainId) {
+    throw new IngestError(`the RPC serves chain ${chainId}, but ${token.symbol} is defined on chain ${token.chainId}`);
+  }
+  await checkContract(client, contract, token.decimals, retry);
+
+  const cursor = await db.$client.execute({
+    sql: 'SELECT next_block FROM token_cursors WHERE token = ? AND chain_id = ? AND contract = ?',
+    args: [token.symbol, chainId, contract],
+  });
+  const start = cursor.rows[0] ? Number(cursor.rows[0].next_block) : (options.fromBlock ?? token.deployBlock);
+  const end = options.toBlock ?? Number(await withRetries(() => client.getBlockNumber(), retries, backoffMs));
+  if (end < start - 1) throw new IngestError(`--to-block ${end} is before the next block to scan (${start})`);
+
+  const planner = new RangePlanner(options.initialRange);
+  const began = performance.now();
+  let logs = 0;
+  let from = start;
+  while (from <= end) {
+    const range = planner.next(from, end);
+    let batch: RawLog[];
+    try {
+      batch = await withRetries(
+        () =>
+          client.request({
+            method: 'eth_getLogs',
+            params: [
+              {
+                address: contract,
+                topics: [TRANSFER_TOPIC],
+                fromBlock: `0x${range.from.toString(16)}`,
+                toBlock: `0x${range.to.toString(16)}`,
+              },
+            ],
+          }) as Promise<RawLog[]>,
+        retries,
+        backoffMs,
+      );
+    } catch (error) {
+      if (isRangeTooLarge(error) && planner.shrink()) continue;
+      throw error;
+    }
+    await applyRange(db, token.symbol, chainId, contract, batch, range.to + 1);
+    planner.succeeded();
+    logs += batch.length;
+    from = range.to + 1;
+    if (options.onProgress) {
+      const seconds = (performance.now() - began) / 1000;
+      const done = from - start;
+      const rate = done / Math.max(seconds, 1e-3);
+      options.onProgress({
+        fromBlock: start,
+        toBlock: end,
+        scannedTo: range.to,
+        logs,
+        logsPerSecond: logs / Math.max(seconds, 1e-3),
+        etaSeconds: rate > 0 ? (end - range.to) / rate : null,
+      });
+    }
+  }
+
+  const balances = await db.$client.execute({
+    sql: 'SELECT address, balance FROM token_balances WHERE token = ?',
+    args: [token.symbol],
+  });
+  const holders: Holder[] = balances.rows
+    .map((r) => ({ address: String(r.address), balance: BigInt(String(r.balance)) }))
+    .filter((h) => h.balance > 0n && !NON_HOLDERS.has(h.address));
+  const [block, totalSupply] = await Promise.all([
+    withRetries(() => client.getBlock({ blockNumber: BigInt(end) }), retries, backoffMs),
+    withRetries(() => totalSupplyAt(client, contract, end), retries, backoffMs),
+  ]);
+  // Tokens still held by the burn sink count toward totalSupply but not toward holders.
+  const burned = balances.rows
+    .filter((r) => NON_HOLDERS.has(String(r.address)))
+    .reduce((sum, r) => sum + BigInt(String(r.balance)), 0n);
+  const snapshot = buildSnapshot({
+    token,
+    block: end,
+    takenAt: Number(block.timestamp) * 1000,
+    holders,
+    source: { kind: 'rpc', chainId, block: end, contract: getAddress(contract) },
+    totalSupply: totalSupply - burned,
+    simulated: options.simulated ?? false,
+  });
+  await saveSnapshot(db, snapshot, Date.now());
+  return { scannedTo: end, logs, snapshot };
+}
+
+/** One range: net balance changes for the addresses it touched, and the cursor, in one transaction. */
+async function applyRange(
+  db: Database,
+  token: string,
+  chainId: number,
+  contract: string,
+  batch: RawLog[],
+  nextBlock: number,
+): Promise<void> {
+  const deltas = new Map<string, bigint>();
+  for (const log of batch) {
+    if (log.topics[0] !== TRANSFER_TOPIC || log.topics.length < 3) continue;
+    const value = BigInt(log.data === '0x' ? 0 : log.data);
+    const from = topicAddress(log.topics[1]);
+    const to = topicAddress(log.topics[2]);
+    // The zero address is where mints come from and burns go: it holds nothing.
+    if (from !== ZERO) deltas.set(from, (deltas.get(from) ?? 0n) - value);
+    if (to !== ZERO) deltas.set(to, (deltas.get(to) ?? 0n) + value);
+  }
+  const tx = await db.$client.transaction('write');
+  try {
+    if (deltas.size > 0) {
+      const current = await tx.execute({
+        sql: 'SELECT address, balance FROM token_balances WHERE token = ? AND address IN (SELECT value FROM json_each(?))',
+        args: [token, JSON.stringify([...deltas.keys()])],
+      });
+      const balances = new Map(current.rows.map((r) => [String(r.address), BigInt(String(r.balance))]));
+      const updated: [string, string][] = [];
+      const emptied: string[] = [];
+      for (const [address, delta] of deltas) {
+        const balance = (balances.get(address) ?? 0n) + delta;
+        if (balance < 0n) {
+          throw new IngestError(
+            `${address} would hold a negative balance at block ${nextBlock - 1}: scanning must start at the token's deploy block`,
+          );
+        }
+        if (balance === 0n) emptied.push(address);
+        else updated.push([address, balance.toString()]);
+      }
+      await tx.execute({
+        sql: `INSERT INTO token_balances (token, address, balance) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?) WHERE true
+              ON CONFLICT (token, address) DO UPDATE SET balance = excluded.balance`,
+        args: [token, JSON.stringify(updated)],
+      });
+      // Addresses that sent everything are no longer holders; only this range's are checked.
+      if (emptied.length > 0) {
+        await tx.execute({
+          sql: 'DELETE FROM token_balances WHERE token = ? AND address IN (SELECT value FROM json_each(?))',
+          args: [token, JSON.stringify(emptied)],
+        });
+      }
+    }
+    await tx.execute({
+      sql: `INSERT INTO token_cursors (token, chain_id, contract, next_block, updated_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (token, chain_id, contract) DO UPDATE SET next_block = excluded.next_block, updated_at = excluded.updated_at`,
+      args: [token, chainId, contract, nextBlock, Date.now()],
+    });
+    await tx.commit();
+  } finally {
+    tx.close();
+  }
+}

@@ -13,7 +13,7 @@ import { saveSnapshot } from '../src/lib/chain/repo.ts';
 import { buildSnapshot } from '../src/lib/chain/snapshot.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
-import { loadTokenDefinition } from '../src/lib/server/token-definitions.ts';
+import { tokenOrReason } from '../src/lib/server/token-definitions.ts';
 
 const USAGE = 'usage: npm run snapshot:import -- <SYMBOL> <holders.csv> --block N --date YYYY-MM-DD';
 
@@ -46,13 +46,8 @@ function readArgs(): { symbol: string; file: string; block: number; date: string
 
 const { symbol, file, block, date, takenAt } = readArgs();
 
-let token;
-try {
-  token = loadTokenDefinition(symbol);
-} catch (error) {
-  fail((error as Error).message);
-}
-if (!token) fail(`there is no token ${symbol} in src/content/tokens/`);
+const token = tokenOrReason(symbol);
+if (typeof token === 'string') fail(token);
 if (!existsSync(file)) fail(`${file}: no such file`);
 
 const bytes = readFileSync(file);

@@ -9,7 +9,7 @@ import { createPublicClient, http, isAddress, type Hex } from 'viem';
 import { ingest, IngestError } from '../src/lib/chain/ingest.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
-import { loadTokenDefinition } from '../src/lib/server/token-definitions.ts';
+import { tokenOrReason } from '../src/lib/server/token-definitions.ts';
 
 const USAGE = 'usage: npm run snapshot -- <SYMBOL> [--rpc URL] [--address 0x..] [--from-block N] [--to-block N]';
 
@@ -51,13 +51,8 @@ try {
 }
 if (positionals.length !== 1 || !positionals[0]) fail(USAGE);
 const symbol = positionals[0].toUpperCase();
-let token;
-try {
-  token = loadTokenDefinition(symbol);
-} catch (error) {
-  fail((error as Error).message);
-}
-if (!token) fail(`there is no token ${symbol} in src/content/tokens/`);
+const token = tokenOrReason(symbol);
+if (typeof token === 'string') fail(token);
 const contract = values.address ?? token.address;
 if (!contract) fail(`${symbol} has no contract address yet: pass --address 0x… or add address to its token file`);
 if (!isAddress(contract, { strict: false })) fail(`--address ${contract} is not an address`);

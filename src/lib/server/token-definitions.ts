@@ -16,3 +16,12 @@ export function loadTokenDefinition(symbol: string, dir = TOKENS_DIR): TokenDefi
     throw new Error(`${path}: symbol "${token.symbol}" does not match the file name`);
   return token;
 }
+
+/** For CLI scripts: the token, or a one-line reason why there is none to use. */
+export function tokenOrReason(symbol: string, dir = TOKENS_DIR): TokenDefinition | string {
+  try {
+    return loadTokenDefinition(symbol, dir) ?? `there is no token ${symbol} in ${dir}`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- article|polls|metrics]`: throughput and latency of the built
+ * `npm run bench [-- article|polls|metrics|ingest]`: throughput and latency of the built
  * site, each figure beside a yardstick measured in the same run.
  */
 import { spawn } from 'node:child_process';
@@ -181,6 +181,26 @@ async function benchMetrics(): Promise<void> {
   if (result.ms >= 2000 || result.addedMb >= 500) process.exitCode = 1;
 }
 
+/** Ingestion of 100,000 Transfer logs from a local node, in a process of its own. */
+async function benchIngest(): Promise<void> {
+  const child = spawn(process.execPath, ['scripts/bench/ingest.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
+    logs: number;
+    ingestMs: number;
+    logsPerSecond: number;
+  };
+  console.log(
+    `\n## ingestion: ${result.logs.toLocaleString('en-US')} Transfer logs from a local Hardhat node in ${result.ingestMs} ms: ` +
+      `${result.logsPerSecond.toLocaleString('en-US')} logs/s end to end (goal: >= 20,000)`,
+  );
+  saveResults('ingest', { date: new Date().toISOString(), ...result });
+  if (result.logsPerSecond < 20_000) process.exitCode = 1;
+}
+
 if (!only || only === 'article') await benchArticle();
 if (!only || only === 'polls') await benchPolls();
 if (!only || only === 'metrics') await benchMetrics();
+if (!only || only === 'ingest') await benchIngest();

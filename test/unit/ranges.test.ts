@@ -27,6 +27,7 @@ describe('error classification', () => {
     [{ code: -32005, message: 'limit exceeded' }, true],
     [{ message: 'query returned more than 10000 results' }, true],
     [{ message: 'block range is too wide' }, true],
+    [{ name: 'ResponseBodyTooLargeError', message: 'HTTP response body exceeded the size limit.' }, true],
     [{ message: 'execution reverted' }, false],
   ])('range too large: %j -> %s', (error, expected) => expect(isRangeTooLarge(error)).toBe(expected));
 

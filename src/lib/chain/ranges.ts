@@ -32,7 +32,13 @@ export class RangePlanner {
 export function isRangeTooLarge(error: unknown): boolean {
   const text = `${(error as { message?: string })?.message ?? ''} ${(error as { details?: string })?.details ?? ''}`;
   const code = (error as { code?: number })?.code;
-  return code === -32005 || /range|too many|more than \d+ results|limit exceeded|response size/i.test(text);
+  // viem's own response-size guard counts too: a smaller range means a smaller answer.
+  const name = (error as { name?: string })?.name;
+  return (
+    code === -32005 ||
+    name === 'ResponseBodyTooLargeError' ||
+    /range|too many|more than \d+ results|limit exceeded|response size|size limit/i.test(text)
+  );
 }
 
 /** Whether an error is worth retrying as it is: rate limits, timeouts, dropped connections. */

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const env = serverAndBrowser();
+
+beforeAll(() => {
+  // Three snapshots from holder exports: supply spreading out over time.
+  const csv = join(tmpdir(), `token-page-${process.pid}.csv`);
+  const holder = (i: number): string => `0x${(i + 0x5000).toString(16).padStart(40, '0')}`;
+  const history: [number, string, number[]][] = [
+    [100, '2026-10-01', [5000, 3000, 1000, ...Array.from({ length: 40 }, () => 25)]],
+    [200, '2026-10-15', [4000, 2500, 1200, ...Array.from({ length: 120 }, () => 19)]],
+    [300, '2026-11-01', [3000, 2000, 1500, ...Array.from({ length: 300 }, (_, i) => 10 + (i % 7))]],
+  ];
+  for (const [block, date, balances] of history) {
+    writeFileSync(csv, `address,balance\n${balances.map((b, i) => `${holder(i)},${b}`).join('\n')}\n`);
+    const run = spawnSync(
+      process.execPath,
+      ['scripts/snapshot-import.ts', 'OPG', csv, '--block', String(block), '--date', date],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: env.server.databaseUrl },
+        encoding: 'utf8',
+      },
+    );
+    if (run.status !== 0) throw new Error(run.stderr);
+  }
+});
+
+describe('token page in Chromium', () => {
+  it('draws concentration, holders, cohorts and Lorenz charts with their source, light and dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await env.browser.newContext({ colorScheme, viewport: { width: 1000, height: 700 } });
+      const page = await context.newPage();
+      await page.goto(`${env.server.url}/tokens/opg/`);
+      await expect(page.locator('.chart-source').first().innerText()).resolves.toContain('holder export');
+      await page.locator('token-charts').scrollIntoViewIfNeeded();
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('token-charts canvas')].every((c) => (c as HTMLCanvasElement).width > 0),
+      );
+      await page.waitForTimeout(300);
+      const painted = await page.$$eval('token-charts canvas', (canvases) =>
+        canvases.map((canvas) => {
+          const c = canvas as HTMLCanvasElement;
+          const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+          let inked = 0;
+          for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) inked++;
+          return inked;
+        }),
+      );
+      expect(painted.length).toBe(4);
+      expect(painted.every((n) => n > 500)).toBe(true);
+      const rows = await page.locator('#whales + .table-scroll tbody tr').count();
+      expect(rows).toBe(20);
+      await page.screenshot({ path: screenshotPath(`token-page-${colorScheme}`), fullPage: true });
+      await context.close();
+    }
+  });
+
+  it('says there is no data for a token without an address, and 404s an unknown symbol', async () => {
+    const res = await fetch(`${env.server.url}/tokens/zzz/`);
+    expect(res.status).toBe(404);
+    const btc = await (await fetch(`${env.server.url}/tokens/btc/`)).text();
+    expect(btc).toContain('We do not track $BTC on-chain');
+  });
+});

@@ -37,6 +37,12 @@ export default defineConfig({
       rollupOptions: {
         // MDX content modules carry Astro's own "use astro:head-inject" marker,
         // which the bundler reports on every build; it is expected and harmless.
+        output: {
+          // The poll and token charts share Chart.js: give that chunk a name that says what it is.
+          manualChunks(id) {
+            return /node_modules\/(chart\.js|@kurkle\/color)\//.test(id) ? 'chartjs' : undefined;
+          },
+        },
         onwarn(warning, warn) {
           if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('astro:head-inject')) return;
           warn(warning);

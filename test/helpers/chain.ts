@@ -33,7 +33,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A real local EVM node (Hardhat's, from npm) on 127.0.0.1, for as long as the caller needs it. */
-export async function startChain(): Promise<LocalChain> {
+export async function startChain(options: { startDate?: string } = {}): Promise<LocalChain> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
@@ -47,7 +47,15 @@ export async function startChain(): Promise<LocalChain> {
       '--port',
       String(port),
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true' } },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true',
+        ...(options.startDate ? { CHAIN_START_DATE: options.startDate } : {}),
+      },
+    },
   );
   let log = '';
   child.stdout?.on('data', (c: Buffer) => (log += c.toString()));
@@ -141,4 +149,10 @@ export async function transferFrom(
 export async function fund(chain: LocalChain, to: Hex, wei = 10n ** 18n): Promise<void> {
   const hash = await chain.wallet.sendTransaction({ to, value: wei, account: chain.deployer, chain: null });
   await chain.publicClient.waitForTransactionReceipt({ hash });
+}
+
+/** Moves the chain's clock forward (the next block is mined that much later). */
+export async function advanceTime(chain: LocalChain, seconds: number): Promise<void> {
+  await chain.publicClient.request({ method: 'evm_increaseTime' as never, params: [seconds] as never });
+  await chain.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
 }

@@ -11,7 +11,7 @@ import {
 } from 'chart.js';
 import type { HistoryPoint } from '../../lib/polls/history';
 import type { PollResults } from '../../lib/polls/results';
-import { chartTheme } from './theme';
+import { chartTheme, htmlLegend } from './theme';
 
 // Only what these two charts use, so the chunk stays small (no chart.js/auto). The
 // legend is plain HTML (see htmlLegend), which is lighter and readable by everyone.
@@ -25,20 +25,6 @@ Chart.register(
   PointElement,
   Tooltip,
 );
-
-function htmlLegend(canvas: HTMLCanvasElement, entries: { label: string; color: string }[]): void {
-  const list = document.createElement('ul');
-  list.className = 'chart-legend';
-  for (const entry of entries) {
-    const item = document.createElement('li');
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    swatch.style.background = entry.color;
-    item.append(swatch, entry.label);
-    list.append(item);
-  }
-  canvas.parentElement?.after(list);
-}
 
 interface HistoryResponse {
   period: 'hour' | 'day';

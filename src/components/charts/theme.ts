@@ -41,3 +41,18 @@ export function chartTheme(element: Element): ChartTheme {
     series: dark ? SERIES_DARK : SERIES_LIGHT,
   };
 }
+
+/** A legend in plain HTML after the chart: lighter than Chart.js's plugin, and readable by everyone. */
+export function htmlLegend(canvas: HTMLCanvasElement, entries: { label: string; color: string }[]): void {
+  const list = document.createElement('ul');
+  list.className = 'chart-legend';
+  for (const entry of entries) {
+    const item = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = entry.color;
+    item.append(swatch, entry.label);
+    list.append(item);
+  }
+  canvas.parentElement?.after(list);
+}

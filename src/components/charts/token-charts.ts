@@ -11,7 +11,7 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import type { ChartData } from '../../lib/chain/presentation';
-import { chartTheme } from './theme';
+import { chartTheme, htmlLegend } from './theme';
 
 Chart.register(
   BarController,
@@ -65,8 +65,12 @@ export function mountTokenCharts(root: HTMLElement): void {
           ),
         ],
       },
-      options: { ...common, scales: { y: { min: 0, max: 1, ...percent } }, plugins: { legend: { display: false } } },
+      options: { ...common, scales: { y: { min: 0, max: 1, ...percent } } },
     });
+    htmlLegend(concentration, [
+      { label: 'Top-10 share', color: color(0) },
+      { label: 'Gini', color: color(1) },
+    ]);
   }
   const holders = canvas('holders');
   if (holders) {
@@ -99,6 +103,10 @@ export function mountTokenCharts(root: HTMLElement): void {
       },
       options: { ...common, scales: { x: { stacked: true }, y: { stacked: true, min: 0, max: 1, ...percent } } },
     });
+    htmlLegend(
+      cohorts,
+      (['whale', 'dolphin', 'fish', 'shrimp'] as const).map((c, i) => ({ label: c, color: color(i) })),
+    );
   }
   const lorenz = canvas('lorenz');
   if (lorenz && data.lorenz.length > 0) {
@@ -122,6 +130,10 @@ export function mountTokenCharts(root: HTMLElement): void {
       },
       options: { ...common, scales: { y: { min: 0, max: 1, ...percent } } },
     });
+    htmlLegend(lorenz, [
+      { label: 'Share held', color: color(0) },
+      { label: 'Perfect equality', color: color(3) },
+    ]);
   }
   const unlocks = canvas('unlocks');
   if (unlocks && data.unlocks.length > 0) {

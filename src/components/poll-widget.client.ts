@@ -20,8 +20,11 @@ class PollWidgetElement extends HTMLElement {
     this.myVote = mine.length > 0 ? mine : null;
     this.querySelector('form')?.addEventListener('submit', (event) => void this.submit(event));
     this.listen();
-    // Signing in changes who may vote in wallet-only polls: render afresh.
-    if (this.dataset.voters === 'wallet') document.addEventListener('wallet:change', () => location.reload());
+    // Wallet-only polls need the sign-in buttons; signing in changes who may vote, so render afresh.
+    if (this.dataset.voters === 'wallet') {
+      void import('./wallet/buttons.client');
+      document.addEventListener('wallet:change', () => location.reload());
+    }
   }
 
   disconnectedCallback(): void {

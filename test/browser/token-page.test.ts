@@ -70,3 +70,31 @@ describe('token page in Chromium', () => {
     expect(btc).toContain('We do not track $BTC on-chain');
   });
 });
+
+describe('charts embedded in a post', () => {
+  it('draws readers’ answers beside the on-chain measure, and a token measure on its own, with tables', async () => {
+    await fetch(`${env.server.url}/api/polls/opg-distribution-retail/votes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: env.server.url },
+      body: JSON.stringify({ optionIds: ['toward-whales'] }),
+    });
+    const context = await env.browser.newContext({ viewport: { width: 900, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}/posts/opg-distribution-question/`);
+    const embeds = page.locator('figure.chain-embed');
+    await expect.poll(() => embeds.count(), { timeout: 5000 }).toBe(2);
+    await expect(embeds.nth(0).locator('figcaption').innerText()).resolves.toContain('Readers’ answers beside');
+    await expect(embeds.nth(0).locator('.chart-source').first().innerText()).resolves.toContain('holder export');
+    for (const i of [0, 1]) {
+      await embeds.nth(i).scrollIntoViewIfNeeded();
+      await page.waitForFunction(
+        (n) => Boolean(document.querySelectorAll('figure.chain-embed')[n]?.querySelector('.chart-legend')),
+        i,
+      );
+    }
+    const tableRows = await embeds.nth(1).locator('tbody tr').count();
+    expect(tableRows).toBe(3);
+    await embeds.nth(0).screenshot({ path: screenshotPath('sentiment-vs-chain') });
+    await context.close();
+  });
+});

@@ -48,13 +48,16 @@ describe('JavaScript budgets, from the built output', () => {
     },
   );
 
-  it('a post with a poll ships at most 6 KB gzip before the chart is in view, and no Chart.js', () => {
-    const { gzipBytes, files } = initialJs('posts/opg-liquidity-ghost/index.html');
-    expect(gzipBytes).toBeGreaterThan(0);
-    expect(gzipBytes).toBeLessThanOrEqual(6 * 1024);
-    expect(files.some((f) => f.includes('poll-charts.'))).toBe(false);
-    expect(files.map((f) => asset(f)).join('\n')).not.toContain('chart.js');
-  });
+  it.each(['posts/opg-liquidity-ghost/index.html', 'posts/opg-distribution-question/index.html'])(
+    '%s ships at most 6 KB gzip before a chart is in view, and no Chart.js',
+    (page) => {
+      const { gzipBytes, files } = initialJs(page);
+      expect(gzipBytes).toBeGreaterThan(0);
+      expect(gzipBytes).toBeLessThanOrEqual(6 * 1024);
+      expect(files.some((f) => /(poll|token|embed)-charts\.|chartjs\./.test(f))).toBe(false);
+      expect(files.map((f) => asset(f)).join('\n')).not.toContain('chart.js');
+    },
+  );
 
   it.each(['poll-charts', 'token-charts'])(
     'the %s chunk, with what it imports, is at most 60 KB gzip and registers only what it uses',

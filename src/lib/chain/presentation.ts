@@ -92,3 +92,82 @@ export function chartData(
     }),
   };
 }
+
+/** On-chain measures a chart can follow, with how to show them. */
+export const CHAIN_METRICS = {
+  top1Share: { label: 'Largest holder’s share', percent: true },
+  top10Share: { label: 'Top-10 holders’ share', percent: true },
+  top100Share: { label: 'Top-100 holders’ share', percent: true },
+  gini: { label: 'Gini coefficient', percent: false },
+  hhi: { label: 'HHI', percent: false },
+  nakamoto: { label: 'Nakamoto coefficient', percent: false },
+  holderCount: { label: 'Holders', percent: false },
+} as const;
+export type ChainMetric = keyof typeof CHAIN_METRICS;
+export const CHAIN_METRIC_NAMES = Object.keys(CHAIN_METRICS) as ChainMetric[];
+
+export function isChainMetric(name: string): name is ChainMetric {
+  return name in CHAIN_METRICS;
+}
+
+const dayOf = (at: number): string => new Date(at).toISOString().slice(0, 10);
+
+export interface MetricSeries {
+  metric: ChainMetric;
+  label: string;
+  percent: boolean;
+  simulated: boolean;
+  source: string | null;
+  points: { day: string; block: number; value: number }[];
+}
+
+/** One measure at each snapshot (the scope without exchanges and other custodians). */
+export function metricSeries(snapshots: readonly StoredSnapshot[], metric: ChainMetric): MetricSeries {
+  const latest = snapshots.at(-1);
+  return {
+    metric,
+    ...CHAIN_METRICS[metric],
+    simulated: snapshots.some((s) => s.simulated),
+    source: latest ? describeSource(latest) : null,
+    points: snapshots.map((s) => ({
+      day: dayOf(s.takenAt),
+      block: s.block,
+      value: s.metrics.excludingLabelled[metric],
+    })),
+  };
+}
+
+export interface SentimentVsChainData {
+  /** Every day that has a poll point or a snapshot, in order: the shared time axis. */
+  days: string[];
+  options: { label: string; shares: (number | null)[] }[];
+  metric: { label: string; percent: boolean; values: (number | null)[] } | null;
+  simulated: boolean;
+  source: string | null;
+}
+
+/**
+ * Poll option shares and an on-chain measure on one time axis. Days without a
+ * reading stay empty (null) rather than being invented.
+ */
+export function sentimentVsChain(
+  poll: { options: { label: string }[]; points: { at: number; percent: number[] }[] },
+  series: MetricSeries | null,
+): SentimentVsChainData {
+  const pollByDay = new Map(poll.points.map((p) => [dayOf(p.at - 1), p.percent]));
+  const chainByDay = new Map((series?.points ?? []).map((p) => [p.day, p.value]));
+  const days = [...new Set([...pollByDay.keys(), ...chainByDay.keys()])].sort();
+  return {
+    days,
+    options: poll.options.map((o, i) => ({
+      label: o.label,
+      shares: days.map((d) => (pollByDay.has(d) ? (pollByDay.get(d)?.[i] ?? 0) / 100 : null)),
+    })),
+    metric:
+      series && series.points.length > 0
+        ? { label: series.label, percent: series.percent, values: days.map((d) => chainByDay.get(d) ?? null) }
+        : null,
+    simulated: series?.simulated ?? false,
+    source: series?.source ?? null,
+  };
+}

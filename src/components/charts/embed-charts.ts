@@ -1,0 +1,105 @@
+import { CategoryScale, Chart, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import type { MetricSeries, SentimentVsChainData } from '../../lib/chain/presentation';
+import { chartTheme, htmlLegend } from './theme';
+
+Chart.register(CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip);
+
+const asPercent = (v: string | number): string => `${Math.round(Number(v) * 100)}%`;
+
+/** Draws a <chain-chart>: one on-chain series, or poll shares (left axis) beside it (right axis). */
+export function mountChainChart(root: HTMLElement): void {
+  const canvas = root.querySelector('canvas');
+  const raw = JSON.parse(root.querySelector('[data-chart-data]')?.textContent ?? '{}') as
+    SentimentVsChainData | { series: MetricSeries };
+  if (!canvas) return;
+  const theme = chartTheme(root);
+  Chart.defaults.color = theme.muted;
+  Chart.defaults.borderColor = theme.grid;
+  const color = (i: number): string => theme.series[i % theme.series.length] ?? theme.text;
+
+  if ('series' in raw) {
+    const { series } = raw;
+    new Chart(canvas, {
+      type: 'line',
+      data: {
+        labels: series.points.map((p) => p.day),
+        datasets: [
+          {
+            label: series.label,
+            data: series.points.map((p) => p.value),
+            borderColor: color(0),
+            backgroundColor: color(0),
+          },
+        ],
+      },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { y: series.percent ? { min: 0, max: 1, ticks: { callback: asPercent } } : { beginAtZero: true } },
+      },
+    });
+    htmlLegend(canvas, [{ label: series.label, color: color(0) }]);
+    return;
+  }
+
+  const metricIndex = raw.options.length;
+  new Chart(canvas, {
+    type: 'line',
+    data: {
+      labels: raw.days,
+      datasets: [
+        ...raw.options.map((o, i) => ({
+          label: o.label,
+          data: o.shares,
+          borderColor: color(i),
+          backgroundColor: color(i),
+          spanGaps: true,
+          yAxisID: 'sentiment',
+        })),
+        ...(raw.metric
+          ? [
+              {
+                label: raw.metric.label,
+                data: raw.metric.values,
+                borderColor: color(metricIndex),
+                backgroundColor: color(metricIndex),
+                borderDash: [6, 4],
+                spanGaps: true,
+                yAxisID: 'chain',
+              },
+            ]
+          : []),
+      ],
+    },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        sentiment: {
+          type: 'linear',
+          position: 'left',
+          min: 0,
+          max: 1,
+          ticks: { callback: asPercent },
+          title: { display: true, text: 'Share of votes' },
+        },
+        ...(raw.metric
+          ? {
+              chain: {
+                type: 'linear' as const,
+                position: 'right' as const,
+                grid: { drawOnChartArea: false },
+                ...(raw.metric.percent ? { min: 0, max: 1, ticks: { callback: asPercent } } : { beginAtZero: true }),
+                title: { display: true, text: raw.metric.label },
+              },
+            }
+          : {}),
+      },
+    },
+  });
+  htmlLegend(canvas, [
+    ...raw.options.map((o, i) => ({ label: o.label, color: color(i) })),
+    ...(raw.metric ? [{ label: `${raw.metric.label} (right axis, dashed)`, color: color(metricIndex) }] : []),
+  ]);
+}

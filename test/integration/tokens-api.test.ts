@@ -51,6 +51,9 @@ describe('GET /api/tokens/<symbol>/snapshots', () => {
     });
     expect((first?.all as { top1Share: number }).top1Share).toBeCloseTo(0.8, 12);
     expect(typeof (first?.all as { gini: number }).gini).toBe('number');
+    // Balances travel exactly, as decimal strings, never as floats.
+    expect(first?.all).not.toHaveProperty('supply');
+    expect(first?.excludingLabelled).not.toHaveProperty('supply');
     expect(first?.source).toMatchObject({ kind: 'csv' });
   });
 

@@ -1,7 +1,8 @@
 import type { StoredSnapshot } from './repo.ts';
 import { COHORTS, type DistributionMetrics } from './metrics.ts';
 
-type Figures = Omit<DistributionMetrics, 'lorenz'>;
+/** Ratios and counts only: the supply, a balance, is given exactly (as a decimal string) at the top level. */
+type Figures = Omit<DistributionMetrics, 'lorenz' | 'supply'>;
 
 export interface SnapshotView {
   block: number;
@@ -15,12 +16,13 @@ export interface SnapshotView {
   excludingLabelled: Figures;
 }
 
-/** Snapshots as the public API shows them: numbers as numbers, balances as decimal strings, Lorenz left out. */
+/** Snapshots as the public API shows them: numbers as numbers, balances as exact decimal strings, Lorenz left out. */
 export function snapshotView(s: StoredSnapshot): SnapshotView {
   // The Lorenz curve is chart data (101 points), not a figure to download.
   const strip = (m: DistributionMetrics): Figures => {
     const copy: Partial<DistributionMetrics> = { ...m };
     delete copy.lorenz;
+    delete copy.supply;
     return copy as Figures;
   };
   return {

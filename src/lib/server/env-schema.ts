@@ -23,6 +23,8 @@ export const ENV_SCHEMA = {
   /** JSON-RPC endpoints, for verifying smart-contract wallet signatures (ERC-1271/6492) per chain. */
   RPC_URL_1: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
   RPC_URL_8453: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
+  /** A local development chain (Hardhat's, as npm run demo:chain starts), for sign-in tests and demos. */
+  RPC_URL_31337: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
   /** Addresses that may hide any comment, comma-separated. */
   ADMIN_ADDRESSES: envField.string({ context: 'server', access: 'secret', default: '' }),
 };

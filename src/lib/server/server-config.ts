@@ -20,7 +20,6 @@ export class ConfigError extends Error {
 }
 
 const DATABASE_URL_SCHEMES = ['file:', 'http:', 'https:', 'libsql:', 'ws:', 'wss:'];
-export const RPC_CHAINS = [1, 8453] as const;
 
 /** Values as astro:env hands them over (already type-checked field by field). */
 export interface EnvValues {
@@ -31,6 +30,7 @@ export interface EnvValues {
   SIWE_CHAIN_IDS: string;
   RPC_URL_1?: string | undefined;
   RPC_URL_8453?: string | undefined;
+  RPC_URL_31337?: string | undefined;
   ADMIN_ADDRESSES: string;
 }
 
@@ -59,6 +59,7 @@ export function toServerConfig(values: EnvValues, problems: string[] = []): Serv
   const rpcUrls: Record<number, string> = {};
   if (values.RPC_URL_1) rpcUrls[1] = values.RPC_URL_1;
   if (values.RPC_URL_8453) rpcUrls[8453] = values.RPC_URL_8453;
+  if (values.RPC_URL_31337) rpcUrls[31337] = values.RPC_URL_31337;
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return {
     databaseUrl: values.DATABASE_URL,

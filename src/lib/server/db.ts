@@ -146,9 +146,23 @@ function forward<T extends object>(target: T, override: (property: string | symb
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../db/migrations', import.meta.url));
 
-/** Applies the committed drizzle-kit migrations that this database lacks. */
+/**
+ * Applies the committed drizzle-kit migrations that this database lacks.
+ * Several instances may start at once against one libSQL server: each reads
+ * what is applied, then applies the rest in a transaction, so the slower one
+ * fails on tables the faster one just made. Trying again then finds nothing
+ * left to do, which is the outcome both wanted.
+ */
 export async function migrateDatabase(db: Database, migrationsFolder = MIGRATIONS_FOLDER): Promise<void> {
-  await migrate(db, { migrationsFolder });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await migrate(db, { migrationsFolder });
+      return;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200 * (attempt + 1)));
+    }
+  }
 }
 
 /** True when the database answers a trivial query. */

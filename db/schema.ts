@@ -219,3 +219,11 @@ export const tokenCursors = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.token, t.chainId, t.contract] })],
 );
+
+/** Fixed-window rate-limit counters, shared by every instance using this database. */
+export const rateLimits = sqliteTable('rate_limits', {
+  /** What is limited and for whom, e.g. "vote:203.0.113.7". */
+  bucket: text('bucket').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
+});

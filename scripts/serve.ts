@@ -13,13 +13,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { ApiResult } from '../src/lib/http.ts';
-import { cookieValue, crossSiteProblem, isCrossSiteWrite, readLimited } from '../src/lib/http.ts';
+import { cookieValue, crossSiteProblem, isCrossSiteWrite, readLimited, unavailableResult } from '../src/lib/http.ts';
 import { validateSessionToken } from '../src/lib/auth/repo.ts';
 import { SESSION_COOKIE } from '../src/lib/auth/session.ts';
 import { syncPollDefinitions } from '../src/lib/polls/repo.ts';
 import { MAX_VOTE_BODY_BYTES } from '../src/lib/polls/schemas.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
+import { isDatabaseUnavailable, migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
 import { getPollResults, postVote, type ReaderContext } from '../src/lib/server/poll-api.ts';
 import { loadPollDefinitions } from '../src/lib/server/poll-definitions.ts';
 import { createServices, provideServices, siteOrigin, type Services } from '../src/lib/server/services.ts';
@@ -138,6 +138,10 @@ function servePollApi(req: IncomingMessage, res: ServerResponse): boolean {
 }
 
 function crash(res: ServerResponse, error: unknown): void {
+  if (isDatabaseUnavailable(error)) {
+    if (!res.headersSent) return send(res, unavailableResult());
+    return void res.end();
+  }
   console.error('sentiment-desk: unhandled request error', error);
   if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
   res.end('{"error":"internal","message":"Something went wrong on our side."}');

@@ -1,8 +1,10 @@
+import type { APIContext } from 'astro';
 import { defineMiddleware } from 'astro:middleware';
-import { crossSiteProblem, isCrossSiteWrite, toResponse } from './lib/http';
+import { crossSiteProblem, isCrossSiteWrite, toResponse, unavailableResult } from './lib/http';
 import { validateSessionToken } from './lib/auth/repo';
 import { SESSION_COOKIE } from './lib/auth/session';
 import { getServices } from './lib/server/app';
+import { isDatabaseUnavailable, type Database } from './lib/server/db';
 import { siteOrigin } from './lib/server/services';
 import { deleteSessionCookie, setSessionCookie } from './lib/server/session-cookie';
 import { readVoterId } from './lib/server/voter';
@@ -13,7 +15,7 @@ import { readVoterId } from './lib/server/voter';
  * for itself what a missing session means.
  */
 export const onRequest = defineMiddleware(async (context, next) => {
-  const { locals, cookies, request } = context;
+  const { locals, request } = context;
   locals.voterId = null;
   locals.session = null;
   locals.address = null;
@@ -25,17 +27,25 @@ export const onRequest = defineMiddleware(async (context, next) => {
   if (isCrossSiteWrite(request.method, request.headers.get('origin'), request.headers.get('sec-fetch-site'), origin)) {
     return toResponse(crossSiteProblem());
   }
+  try {
+    await fillLocals(context, services.db);
+    return await next();
+  } catch (error) {
+    // A database outage is not a bug: answer 503 and keep serving what needs no database.
+    if (!isDatabaseUnavailable(error)) throw error;
+    return toResponse(unavailableResult());
+  }
+});
+
+async function fillLocals(context: APIContext, db: Database): Promise<void> {
+  const { locals, cookies } = context;
   locals.voterId = readVoterId(cookies);
   const token = cookies.get(SESSION_COOKIE)?.value ?? null;
-  if (token) {
-    const secure = context.url.protocol === 'https:';
-    const validated = await validateSessionToken(services.db, token, Date.now());
-    if (!validated) deleteSessionCookie(cookies, secure);
-    else {
-      locals.session = validated.session;
-      locals.address = validated.session.address;
-      if (validated.refreshed) setSessionCookie(cookies, token, validated.session, secure);
-    }
-  }
-  return next();
-});
+  if (!token) return;
+  const secure = context.url.protocol === 'https:';
+  const validated = await validateSessionToken(db, token, Date.now());
+  if (!validated) return deleteSessionCookie(cookies, secure);
+  locals.session = validated.session;
+  locals.address = validated.session.address;
+  if (validated.refreshed) setSessionCookie(cookies, token, validated.session, secure);
+}

@@ -139,3 +139,14 @@ export function isCrossSiteWrite(
 export function crossSiteProblem(): ApiResult {
   return problemResult(403, 'cross_site', 'Requests that change data must come from this site.');
 }
+
+/** The database is down or busy: try again shortly. Nothing was written. */
+export function unavailableResult(): ApiResult {
+  return problemResult(
+    503,
+    'unavailable',
+    'The site cannot reach its database right now; nothing was saved. Try again in a moment.',
+    {},
+    { 'retry-after': '5' },
+  );
+}

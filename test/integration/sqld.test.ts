@@ -94,3 +94,32 @@ describe('two instances on one libSQL server (sqld)', () => {
     }
   });
 });
+
+describe('when the libSQL server goes down', () => {
+  it('answers writes with 503 and Retry-After, keeps serving static pages, and recovers without a restart', async () => {
+    const cookie = await signIn(a.url, newAccount());
+    await sqld.stop();
+    try {
+      const refused = await vote(a.url, 'open-change', ['a']);
+      expect(refused.status).toBe(503);
+      expect(refused.body.error).toBe('unavailable');
+      expect(refused.headers.get('retry-after')).toBe('5');
+      const comment = await fetch(`${b.url}/api/posts/opg-liquidity-ghost/comments`, {
+        method: 'POST',
+        headers: { cookie, origin: b.url, 'content-type': 'application/json' },
+        body: JSON.stringify({ body: 'while down' }),
+      });
+      expect(comment.status).toBe(503);
+      expect(comment.headers.get('retry-after')).toBe('5');
+      expect((await fetch(`${a.url}/api/health`)).status).toBe(503);
+      const article = await fetch(`${a.url}/posts/opg-liquidity-ghost/`);
+      expect(article.status).toBe(200);
+      expect(await article.text()).toContain('The liquidity ghost');
+    } finally {
+      await sqld.restart();
+    }
+    expect((await vote(a.url, 'open-change', ['a'])).status).toBe(201);
+    expect((await fetch(`${b.url}/api/auth/me`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${a.url}/api/health`)).status).toBe(200);
+  });
+});

@@ -174,3 +174,19 @@ export async function pingDatabase(db: Database): Promise<boolean> {
     return false;
   }
 }
+
+const UNREACHABLE =
+  /fetch failed|ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|other side closed|SERVER_ERROR|HRANA_(WEBSOCKET|CLOSED)_ERROR|SQLITE_BUSY/;
+
+/**
+ * Whether an error means the database could not be reached or is busy, as
+ * opposed to a bug: such requests deserve a 503 with Retry-After, and the
+ * process keeps running until the database is back.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { message, code } = e as { message?: string; code?: string };
+    if (UNREACHABLE.test(`${message ?? ''} ${code ?? ''}`)) return true;
+  }
+  return false;
+}

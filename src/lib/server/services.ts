@@ -1,6 +1,7 @@
 import { withCounts, type PollRecord } from '../polls/records.ts';
 import { getPoll, getPollCounts, pollVersions } from '../polls/repo.ts';
-import { RateLimiter } from '../rate-limit.ts';
+import type { Limiter } from '../rate-limit.ts';
+import { DatabaseRateLimiter } from './rate-limit-store.ts';
 import type { ServerConfig } from './server-config.ts';
 import type { Database } from './db.ts';
 import { PollLiveHub } from './live-polls.ts';
@@ -19,7 +20,7 @@ export interface Services {
   config: ServerConfig;
   db: Database;
   /** Nonce requests a minute per client address. */
-  nonceLimiter: RateLimiter;
+  nonceLimiter: Limiter;
   hub: PollLiveHub;
   voting: VotingDeps;
   /** A poll with current counts: its definition from a short cache, its counts from the database. */
@@ -34,7 +35,7 @@ export function createServices(db: Database, config: ServerConfig): Services {
   return {
     config,
     db,
-    nonceLimiter: new RateLimiter(60, 60_000),
+    nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
     hub,
     async poll(id) {
       const [found, counts] = await Promise.all([definition(id), getPollCounts(db, id)]);
@@ -44,7 +45,7 @@ export function createServices(db: Database, config: ServerConfig): Services {
       db,
       cast: (input) => batcher.cast(input),
       definition,
-      limiter: new RateLimiter(config.voteRateLimit, 60_000),
+      limiter: new DatabaseRateLimiter(db, 'vote', config.voteRateLimit, 60_000),
       newVoterId,
       changed: (id) => hub.notify(id),
     },

@@ -3,7 +3,7 @@ import { withCounts, type PollRecord } from '../polls/records.ts';
 import { ballotKey, getBallot, getPoll, type CastResult, type CastVoteInput } from '../polls/repo.ts';
 import { presentResults, type PollResults } from '../polls/results.ts';
 import { checkBallot, describeBallotProblem, pollStatus } from '../polls/rules.ts';
-import type { RateLimiter } from '../rate-limit.ts';
+import type { Limiter } from '../rate-limit.ts';
 
 /**
  * Casting a vote, shared by the JSON endpoint and the no-JavaScript form
@@ -42,7 +42,7 @@ export interface VotingDeps {
   definition: (pollId: string) => Promise<PollRecord | null>;
   /** Writes a ballot (through the group committer in the server). */
   cast: (input: CastVoteInput) => Promise<CastResult>;
-  limiter: RateLimiter;
+  limiter: Limiter;
   newVoterId: () => string;
   /** Called after a successful write so live subscribers hear of it. */
   changed: (pollId: string) => void;
@@ -70,7 +70,7 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
   if (problem) return { ok: false, status: 400, error: 'invalid_vote', message: describeBallotProblem(problem) };
 
   // Counted only for ballots that could be recorded, so typos do not use up a reader's allowance.
-  const rate = limiter.hit(request.clientKey, request.now);
+  const rate = await limiter.hit(request.clientKey, request.now);
   if (!rate.allowed) {
     return {
       ok: false,

@@ -10,7 +10,7 @@ export const prerender = false;
 export const GET: APIRoute = async ({ clientAddress }) => {
   const services = await getServices();
   const now = Date.now();
-  const rate = services.nonceLimiter.hit(clientAddress, now);
+  const rate = await services.nonceLimiter.hit(clientAddress, now);
   if (!rate.allowed) {
     return problem(
       429,

@@ -1,0 +1,29 @@
+/**
+ * `npm run db:backup -- <file>`: a consistent copy of DATABASE_URL (an
+ * embedded file or a libSQL server) into a new SQLite file, while the site
+ * keeps running. Restore it with `npm run db:restore -- <file>`.
+ */
+import { existsSync } from 'node:fs';
+import { copyDatabase } from '../src/lib/server/backup.ts';
+import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
+import { openDatabase } from '../src/lib/server/db.ts';
+
+const file = process.argv[2];
+function fail(message: string): never {
+  console.error(`db:backup: ${message}`);
+  process.exit(1);
+}
+if (!file || process.argv.length !== 3) fail('usage: npm run db:backup -- <file>');
+if (existsSync(file)) fail(`${file} exists already; choose a new file (a backup never overwrites)`);
+
+try {
+  const config = readServerConfig(process.env);
+  const source = (await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken })).$client;
+  const target = (await openDatabase({ url: `file:${file}` })).$client;
+  const report = await copyDatabase(source, target);
+  source.close();
+  target.close();
+  console.log(`backed up ${report.tables} tables, ${report.rows} rows to ${file}`);
+} catch (error) {
+  fail(error instanceof ConfigError ? error.message : (error as Error).message);
+}

@@ -168,15 +168,30 @@ server.listen(port, host, () => {
   console.log(`sentiment-desk listening on http://${host}:${actual}/`);
 });
 
+let stopping = false;
+
+/**
+ * Drains: stop accepting, end live streams with a reconnect hint (readers
+ * move to another instance), let in-flight requests finish, close the
+ * database, exit. Past 10 seconds it gives up waiting and exits with 1.
+ */
 function shutdown(signal: string): void {
-  console.log(`sentiment-desk: ${signal}, closing`);
+  if (stopping) return;
+  stopping = true;
+  console.log(`sentiment-desk: ${signal}, draining`);
   services.hub.closeAll(3000);
   server.close(() => {
     services.db.$client.close();
+    console.log('sentiment-desk: drained, exiting');
     process.exit(0);
   });
-  server.closeIdleConnections();
-  setTimeout(() => process.exit(0), 10_000).unref();
+  // Keep-alive connections become idle as their last response ends; close each as it does.
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  sweep.unref();
+  setTimeout(() => {
+    console.error('sentiment-desk: requests still open after 10 s, exiting anyway');
+    process.exit(1);
+  }, 10_000).unref();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+import { paintedPixels, screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 
 const env = serverAndBrowser({ env: { VOTE_RATE_LIMIT: '0' } });
 
@@ -97,15 +97,7 @@ describe('polls in Chromium', () => {
       await page.locator('poll-charts').scrollIntoViewIfNeeded();
       await page.waitForSelector('.chart-legend');
       expect(scripts.some((u) => /poll-charts\.[\w-]+\.js$/.test(u))).toBe(true);
-      const painted = await page.$$eval('canvas', (canvases) =>
-        canvases.map((canvas) => {
-          const c = canvas as HTMLCanvasElement;
-          const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
-          let inked = 0;
-          for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) inked++;
-          return inked;
-        }),
-      );
+      const painted = await paintedPixels(page, 'canvas');
       expect(painted.every((n) => n > 500)).toBe(true);
       await page.locator('.chart-table summary').click();
       await expect(page.locator('.chart-table tbody tr').first().innerText()).resolves.toContain('34%');

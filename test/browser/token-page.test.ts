@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+import { paintedPixels, screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const env = serverAndBrowser();
@@ -45,15 +45,7 @@ describe('token page in Chromium', () => {
         [...document.querySelectorAll('token-charts canvas')].every((c) => (c as HTMLCanvasElement).width > 0),
       );
       await page.waitForTimeout(300);
-      const painted = await page.$$eval('token-charts canvas', (canvases) =>
-        canvases.map((canvas) => {
-          const c = canvas as HTMLCanvasElement;
-          const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
-          let inked = 0;
-          for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) inked++;
-          return inked;
-        }),
-      );
+      const painted = await paintedPixels(page, 'token-charts canvas');
       expect(painted.length).toBe(4);
       expect(painted.every((n) => n > 500)).toBe(true);
       const rows = await page.locator('#whales + .table-scroll tbody tr').count();

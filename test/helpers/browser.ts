@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium.ts';
 import { startServer, type StartOptions, type TestServer } from './server.ts';
@@ -55,4 +55,17 @@ export function serverAndBrowser(options: StartOptions = {}): {
     state.server?.cleanup();
   });
   return state;
+}
+
+/** How many pixels each matching canvas has drawn (alpha > 0): proof that a chart rendered. */
+export function paintedPixels(page: Page, selector: string): Promise<number[]> {
+  return page.$$eval(selector, (canvases) =>
+    canvases.map((canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+      let inked = 0;
+      for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) inked++;
+      return inked;
+    }),
+  );
 }

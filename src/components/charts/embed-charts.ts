@@ -1,6 +1,6 @@
 import { CategoryScale, Chart, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import type { MetricSeries, SentimentVsChainData } from '../../lib/chain/presentation';
-import { chartTheme, htmlLegend } from './theme';
+import { htmlLegend, prepareCharts } from './theme';
 
 Chart.register(CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
@@ -12,9 +12,7 @@ export function mountChainChart(root: HTMLElement): void {
   const raw = JSON.parse(root.querySelector('[data-chart-data]')?.textContent ?? '{}') as
     SentimentVsChainData | { series: MetricSeries };
   if (!canvas) return;
-  const theme = chartTheme(root);
-  Chart.defaults.color = theme.muted;
-  Chart.defaults.borderColor = theme.grid;
+  const theme = prepareCharts(root);
   const color = (i: number): string => theme.series[i % theme.series.length] ?? theme.text;
 
   if ('series' in raw) {

@@ -11,7 +11,7 @@ import {
 } from 'chart.js';
 import type { HistoryPoint } from '../../lib/polls/history';
 import type { PollResults } from '../../lib/polls/results';
-import { chartTheme, htmlLegend } from './theme';
+import { htmlLegend, prepareCharts } from './theme';
 
 // Only what these two charts use, so the chunk stays small (no chart.js/auto). The
 // legend is plain HTML (see htmlLegend), which is lighter and readable by everyone.
@@ -50,10 +50,7 @@ function formatTick(at: number, period: 'hour' | 'day'): string {
 export async function mountPollCharts(root: HTMLElement): Promise<void> {
   const id = root.dataset.poll ?? '';
   const period = root.dataset.period === 'day' ? 'day' : 'hour';
-  const theme = chartTheme(root);
-  Chart.defaults.color = theme.muted;
-  Chart.defaults.borderColor = theme.grid;
-  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  const theme = prepareCharts(root);
 
   const base = `/api/polls/${encodeURIComponent(id)}`;
   const [results, history] = await Promise.all([

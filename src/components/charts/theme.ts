@@ -1,3 +1,5 @@
+import { Chart } from 'chart.js';
+
 /** Chart colours from the page's CSS custom properties, so charts follow light and dark mode. */
 export interface ChartTheme {
   text: string;
@@ -40,6 +42,15 @@ export function chartTheme(element: Element): ChartTheme {
     grid: style.getPropertyValue('--border').trim() || '#e3dfd6',
     series: dark ? SERIES_DARK : SERIES_LIGHT,
   };
+}
+
+/** Points Chart.js's defaults at the page's colours and font; returns the palette for datasets. */
+export function prepareCharts(root: Element): ChartTheme {
+  const theme = chartTheme(root);
+  Chart.defaults.color = theme.muted;
+  Chart.defaults.borderColor = theme.grid;
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  return theme;
 }
 
 /** A legend in plain HTML after the chart: lighter than Chart.js's plugin, and readable by everyone. */

@@ -11,7 +11,7 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import type { ChartData } from '../../lib/chain/presentation';
-import { chartTheme, htmlLegend } from './theme';
+import { htmlLegend, prepareCharts } from './theme';
 
 Chart.register(
   BarController,
@@ -30,10 +30,7 @@ const percent = { ticks: { callback: (v: string | number) => `${Math.round(Numbe
 /** Draws every chart in a <token-charts> element from its JSON data block. */
 export function mountTokenCharts(root: HTMLElement): void {
   const data = JSON.parse(root.querySelector('[data-chart-data]')?.textContent ?? '{}') as ChartData;
-  const theme = chartTheme(root);
-  Chart.defaults.color = theme.muted;
-  Chart.defaults.borderColor = theme.grid;
-  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  const theme = prepareCharts(root);
   const color = (i: number): string => theme.series[i % theme.series.length] ?? theme.text;
   const canvas = (name: string): HTMLCanvasElement | null => root.querySelector(`canvas[data-chart="${name}"]`);
   const labels = data.points.map((p) => day(p.at));

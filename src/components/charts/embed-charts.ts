@@ -1,8 +1,6 @@
-import { CategoryScale, Chart, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { Chart } from 'chart.js';
 import type { MetricSeries, SentimentVsChainData } from '../../lib/chain/presentation';
 import { htmlLegend, prepareCharts } from './theme';
-
-Chart.register(CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
 const asPercent = (v: string | number): string => `${Math.round(Number(v) * 100)}%`;
 

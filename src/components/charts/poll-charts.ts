@@ -1,30 +1,7 @@
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-} from 'chart.js';
+import { Chart } from 'chart.js';
 import type { HistoryPoint } from '../../lib/polls/history';
 import type { PollResults } from '../../lib/polls/results';
 import { htmlLegend, prepareCharts } from './theme';
-
-// Only what these two charts use, so the chunk stays small (no chart.js/auto). The
-// legend is plain HTML (see htmlLegend), which is lighter and readable by everyone.
-Chart.register(
-  BarController,
-  BarElement,
-  CategoryScale,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-);
 
 interface HistoryResponse {
   period: 'hour' | 'day';

@@ -1,4 +1,27 @@
-import { Chart } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+
+// Only what the site's charts use, so the chunk stays small (no chart.js/auto). Legends
+// are plain HTML (htmlLegend below): lighter, and readable by everyone.
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+);
 
 /** Chart colours from the page's CSS custom properties, so charts follow light and dark mode. */
 export interface ChartTheme {

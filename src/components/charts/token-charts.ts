@@ -1,28 +1,6 @@
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-} from 'chart.js';
+import { Chart, type ChartDataset } from 'chart.js';
 import type { ChartData } from '../../lib/chain/presentation';
 import { htmlLegend, prepareCharts } from './theme';
-
-Chart.register(
-  BarController,
-  BarElement,
-  CategoryScale,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-);
 
 const day = (at: number): string => new Date(at).toISOString().slice(0, 10);
 const percent = { ticks: { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` } };

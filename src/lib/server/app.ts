@@ -1,14 +1,4 @@
-import {
-  ADMIN_ADDRESSES,
-  DATABASE_AUTH_TOKEN,
-  DATABASE_URL,
-  RPC_URL_1,
-  RPC_URL_8453,
-  RPC_URL_31337,
-  SITE_URL,
-  SIWE_CHAIN_IDS,
-  VOTE_RATE_LIMIT,
-} from 'astro:env/server';
+import * as env from 'astro:env/server';
 import { toServerConfig } from './server-config.ts';
 import { openDatabase, type Database } from './db.ts';
 import type { PollLiveHub } from './live-polls.ts';
@@ -26,17 +16,7 @@ export function getServices(): Promise<Services> {
   if (provided) return Promise.resolve(provided);
   if (!own) {
     // astro:env has validated each variable; toServerConfig adds the cross-field rules.
-    const config = toServerConfig({
-      ADMIN_ADDRESSES,
-      DATABASE_AUTH_TOKEN,
-      DATABASE_URL,
-      RPC_URL_1,
-      RPC_URL_8453,
-      RPC_URL_31337,
-      SITE_URL,
-      SIWE_CHAIN_IDS,
-      VOTE_RATE_LIMIT,
-    });
+    const config = toServerConfig(env);
     own = openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken }).then((db) =>
       createServices(db, config),
     );

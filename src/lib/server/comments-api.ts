@@ -74,3 +74,8 @@ export async function readCommentBody<S extends z.ZodType>(request: Request, sch
   );
   return parseJson(request.headers.get('content-type'), text, schema, MAX_COMMENT_REQUEST_BYTES);
 }
+
+/** A comment id from the URL, or null when it is not one (answered as 404 by the endpoints). */
+export function commentIdOf(raw: string | undefined): number | null {
+  return /^\d{1,15}$/.test(raw ?? '') ? Number(raw) : null;
+}

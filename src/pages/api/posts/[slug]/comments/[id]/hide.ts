@@ -3,14 +3,20 @@ import { problem, toResponse } from '../../../../../../lib/http';
 import { setCommentHidden } from '../../../../../../lib/comments/repo';
 import { hideCommentSchema } from '../../../../../../lib/comments/schemas';
 import { getServices } from '../../../../../../lib/server/app';
-import { afterWrite, readCommentBody, signInRequired, viewerOf } from '../../../../../../lib/server/comments-api';
+import {
+  afterWrite,
+  commentIdOf,
+  readCommentBody,
+  signInRequired,
+  viewerOf,
+} from '../../../../../../lib/server/comments-api';
 
 export const prerender = false;
 
 /** Moderators (ADMIN_ADDRESSES) hide or restore any comment: `{"hidden": true|false}`. */
 export const POST: APIRoute = async ({ params, locals, request }) => {
   if (!locals.address) return toResponse(signInRequired());
-  const id = /^\d{1,15}$/.test(params.id ?? '') ? Number(params.id) : null;
+  const id = commentIdOf(params.id);
   if (id === null) return problem(404, 'not_found', 'There is no such comment.');
   const body = await readCommentBody(request, hideCommentSchema);
   if (!body.ok) return toResponse(body.result);

@@ -3,16 +3,20 @@ import { problem, toResponse } from '../../../../../../lib/http';
 import { deleteComment, editComment } from '../../../../../../lib/comments/repo';
 import { editCommentSchema } from '../../../../../../lib/comments/schemas';
 import { getServices } from '../../../../../../lib/server/app';
-import { afterWrite, readCommentBody, signInRequired, viewerOf } from '../../../../../../lib/server/comments-api';
+import {
+  afterWrite,
+  commentIdOf,
+  readCommentBody,
+  signInRequired,
+  viewerOf,
+} from '../../../../../../lib/server/comments-api';
 
 export const prerender = false;
-
-const commentId = (raw: string | undefined): number | null => (/^\d{1,15}$/.test(raw ?? '') ? Number(raw) : null);
 
 /** The author edits within 15 minutes. */
 export const PATCH: APIRoute = async ({ params, locals, request }) => {
   if (!locals.address) return toResponse(signInRequired());
-  const id = commentId(params.id);
+  const id = commentIdOf(params.id);
   if (id === null) return problem(404, 'not_found', 'There is no such comment.');
   const body = await readCommentBody(request, editCommentSchema);
   if (!body.ok) return toResponse(body.result);
@@ -25,7 +29,7 @@ export const PATCH: APIRoute = async ({ params, locals, request }) => {
 /** The author deletes; replies stay. */
 export const DELETE: APIRoute = async ({ params, locals }) => {
   if (!locals.address) return toResponse(signInRequired());
-  const id = commentId(params.id);
+  const id = commentIdOf(params.id);
   if (id === null) return problem(404, 'not_found', 'There is no such comment.');
   const services = await getServices();
   const viewer = viewerOf(services, locals.address);

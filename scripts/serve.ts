@@ -9,6 +9,7 @@
  * files call), skipping Astro's page pipeline; everything else by Astro.
  */
 import { existsSync } from 'node:fs';
+import { Server as NetServer } from 'node:net';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +25,16 @@ import { getPollResults, postVote, type ReaderContext } from '../src/lib/server/
 import { loadPollDefinitions } from '../src/lib/server/poll-definitions.ts';
 import { createServices, provideServices, siteOrigin, type Services } from '../src/lib/server/services.ts';
 import { sessionCookieHeader } from '../src/lib/server/session-cookie.ts';
+import {
+  CLIENT_ADDRESS_HEADER,
+  CLIENT_PROTO_HEADER,
+  clientOrigin,
+  type ClientOrigin,
+} from '../src/lib/server/forwarded.ts';
 import { loadStaticFiles, serveStatic } from '../src/lib/server/static-files.ts';
 import { voterIdFromCookieHeader } from '../src/lib/server/voter.ts';
 
+const netServerClose = NetServer.prototype.close;
 const ENTRY = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
 const CLIENT_DIR = fileURLToPath(new URL('../dist/client/', import.meta.url));
 /** Where poll definitions are read from; tests and benchmarks point it at their own. */
@@ -76,19 +84,40 @@ function send(res: ServerResponse, result: ApiResult): void {
  */
 async function readerOf(req: IncomingMessage): Promise<{ reader: ReaderContext; setCookie: string | null }> {
   const now = Date.now();
-  const secure = Boolean((req.socket as TLSSocket).encrypted);
+  const client = clientOf(req);
+  const secure = client.secure;
   const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
   const validated = token ? await validateSessionToken(services.db, token, now) : null;
   return {
     reader: {
       voterId: voterIdFromCookieHeader(req.headers.cookie),
       address: validated?.session.address ?? null,
-      clientAddress: req.socket.remoteAddress ?? 'unknown',
+      clientAddress: client.address,
       secure,
       now,
     },
     setCookie: token && validated?.refreshed ? sessionCookieHeader(token, validated.session, secure) : null,
   };
+}
+
+/** The client behind any trusted proxy (TRUSTED_PROXIES); a forged X-Forwarded-For from anyone else is ignored. */
+function clientOf(req: IncomingMessage): ClientOrigin {
+  return clientOrigin(
+    {
+      socketAddress: req.socket.remoteAddress,
+      encrypted: Boolean((req.socket as TLSSocket).encrypted),
+      forwardedFor: req.headers['x-forwarded-for'],
+      forwardedProto: req.headers['x-forwarded-proto'],
+    },
+    services.config.trustedProxies,
+  );
+}
+
+/** Astro's pages read the client from these headers (see src/middleware.ts); a client's own copies are replaced. */
+function passClientToAstro(req: IncomingMessage): void {
+  const client = clientOf(req);
+  req.headers[CLIENT_ADDRESS_HEADER] = client.address;
+  req.headers[CLIENT_PROTO_HEADER] = client.secure ? 'https' : 'http';
 }
 
 function withCookie(result: ApiResult, setCookie: string | null): ApiResult {
@@ -147,8 +176,13 @@ function crash(res: ServerResponse, error: unknown): void {
   res.end('{"error":"internal","message":"Something went wrong on our side."}');
 }
 
+let stopping = false;
+
 const server = createServer((req, res) => {
+  // While draining, each connection ends with its current response.
+  if (stopping) res.setHeader('connection', 'close');
   if (serveStatic(staticFiles, req, res) || servePollApi(req, res)) return;
+  passClientToAstro(req);
   void handler(req, res, (error) => {
     if (error) return crash(res, error);
     // Astro found no route.
@@ -168,7 +202,14 @@ server.listen(port, host, () => {
   console.log(`sentiment-desk listening on http://${host}:${actual}/`);
 });
 
-let stopping = false;
+/**
+ * How long a draining instance keeps serving its idle keep-alive connections
+ * (with `Connection: close` on every response) before closing them. A proxy
+ * may pick an idle connection at the moment we close it, and a POST lost that
+ * way is not retried; deploy/nginx.conf drops idle upstream connections after
+ * 2 s, so by the end of the grace nginx has closed its own.
+ */
+const DRAIN_IDLE_GRACE_MS = 3000;
 
 /**
  * Drains: stop accepting, end live streams with a reconnect hint (readers
@@ -180,14 +221,17 @@ function shutdown(signal: string): void {
   stopping = true;
   console.log(`sentiment-desk: ${signal}, draining`);
   services.hub.closeAll(3000);
-  server.close(() => {
+  // net.Server's close stops accepting but, unlike http.Server's, leaves idle keep-alive connections alone.
+  netServerClose.call(server, () => {
     services.db.$client.close();
     console.log('sentiment-desk: drained, exiting');
     process.exit(0);
   });
-  // Keep-alive connections become idle as their last response ends; close each as it does.
-  const sweep = setInterval(() => server.closeIdleConnections(), 100);
-  sweep.unref();
+  setTimeout(() => {
+    // Keep-alive connections become idle as their last response ends; close each as it does.
+    server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
+  }, DRAIN_IDLE_GRACE_MS).unref();
   setTimeout(() => {
     console.error('sentiment-desk: requests still open after 10 s, exiting anyway');
     process.exit(1);

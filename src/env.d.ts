@@ -9,6 +9,10 @@ declare global {
       session: Session | null;
       /** The signed-in wallet (EIP-55), or null. */
       address: string | null;
+      /** The client's IP address (behind a trusted proxy, the one it forwarded); '' on prerendered pages. */
+      clientAddress: string;
+      /** The reader came over HTTPS, directly or through a trusted proxy: cookies get Secure. */
+      secure: boolean;
     }
   }
 }

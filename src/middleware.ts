@@ -4,6 +4,7 @@ import { crossSiteProblem, isCrossSiteWrite, toResponse, unavailableResult } fro
 import { validateSessionToken } from './lib/auth/repo';
 import { SESSION_COOKIE } from './lib/auth/session';
 import { getServices } from './lib/server/app';
+import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER } from './lib/server/forwarded';
 import { isDatabaseUnavailable, type Database } from './lib/server/db';
 import { siteOrigin } from './lib/server/services';
 import { deleteSessionCookie, setSessionCookie } from './lib/server/session-cookie';
@@ -19,8 +20,11 @@ export const onRequest = defineMiddleware(async (context, next) => {
   locals.voterId = null;
   locals.session = null;
   locals.address = null;
+  locals.clientAddress = '';
+  locals.secure = context.url.protocol === 'https:';
   // Prerendered pages are built once for everyone: there is no reader to identify.
   if (context.isPrerendered) return next();
+  fillClient(context);
 
   const services = await getServices();
   const origin = siteOrigin(services.config, context.url.origin);
@@ -37,12 +41,24 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
 });
 
+/**
+ * scripts/serve.ts works out the client behind any trusted proxy and passes it
+ * in headers it overwrites on every request; under `astro dev` there is no
+ * serve.ts, so the socket's address is all there is.
+ */
+function fillClient(context: APIContext): void {
+  const headers = context.request.headers;
+  const address = import.meta.env.PROD ? headers.get(CLIENT_ADDRESS_HEADER) : null;
+  context.locals.clientAddress = address ?? context.clientAddress;
+  if (address !== null) context.locals.secure = headers.get(CLIENT_PROTO_HEADER) === 'https';
+}
+
 async function fillLocals(context: APIContext, db: Database): Promise<void> {
   const { locals, cookies } = context;
   locals.voterId = readVoterId(cookies);
   const token = cookies.get(SESSION_COOKIE)?.value ?? null;
   if (!token) return;
-  const secure = context.url.protocol === 'https:';
+  const secure = locals.secure;
   const validated = await validateSessionToken(db, token, Date.now());
   if (!validated) return deleteSessionCookie(cookies, secure);
   locals.session = validated.session;

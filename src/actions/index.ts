@@ -24,12 +24,12 @@ export const server = {
           voterId: context.locals.voterId,
           address: context.locals.address,
           optionIds,
-          clientKey: context.clientAddress,
+          clientKey: context.locals.clientAddress,
           now: Date.now(),
         });
         if (!outcome.ok)
           throw new ActionError({ code: CODES[outcome.status] ?? 'BAD_REQUEST', message: outcome.message });
-        if (outcome.newVoter) issueVoterCookie(context.cookies, outcome.voterId, context.url.protocol === 'https:');
+        if (outcome.newVoter) issueVoterCookie(context.cookies, outcome.voterId, context.locals.secure);
         return { pollId, optionIds: outcome.results.myVote ?? [] };
       },
     }),

@@ -3,7 +3,9 @@ import { readServerConfig } from '../../src/lib/server/config.ts';
 
 describe('readServerConfig', () => {
   it('defaults to the embedded database file', () => {
-    expect(readServerConfig({})).toEqual({
+    const { trustedProxies, ...rest } = readServerConfig({});
+    expect(trustedProxies.rules).toEqual([]);
+    expect(rest).toEqual({
       databaseUrl: 'file:data/app.db',
       databaseAuthToken: null,
       siteUrl: null,
@@ -29,6 +31,7 @@ describe('readServerConfig', () => {
     [{ SIWE_CHAIN_IDS: '1,abc' }, /SIWE_CHAIN_IDS/],
     [{ ADMIN_ADDRESSES: '0x123' }, /ADMIN_ADDRESSES/],
     [{ RPC_URL_1: 'nope' }, /RPC_URL_1/],
+    [{ TRUSTED_PROXIES: '127.0.0.1,nginx' }, /TRUSTED_PROXIES entry "nginx"/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(message);
   });

@@ -27,6 +27,12 @@ export const ENV_SCHEMA = {
   RPC_URL_31337: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
   /** Addresses that may hide any comment, comma-separated. */
   ADMIN_ADDRESSES: envField.string({ context: 'server', access: 'secret', default: '' }),
+  /**
+   * Proxies (IPs or CIDR ranges, comma-separated) whose X-Forwarded-For and
+   * X-Forwarded-Proto are believed, e.g. `127.0.0.1` for nginx on the same host.
+   * Empty: the TCP peer is the client.
+   */
+  TRUSTED_PROXIES: envField.string({ context: 'server', access: 'secret', default: '' }),
 };
 
 export type EnvKey = keyof typeof ENV_SCHEMA;

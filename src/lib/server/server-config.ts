@@ -1,3 +1,5 @@
+import type { BlockList } from 'node:net';
+import { parseTrustedProxies } from './forwarded.ts';
 /**
  * The server's configuration once each variable has passed its astro:env
  * field rules: the cross-field rules and parsing live here, with no Astro
@@ -13,6 +15,8 @@ export interface ServerConfig {
   rpcUrls: Record<number, string>;
   /** Lower-cased addresses. */
   adminAddresses: string[];
+  /** Peers whose forwarding headers are believed. */
+  trustedProxies: BlockList;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +36,7 @@ export interface EnvValues {
   RPC_URL_8453?: string | undefined;
   RPC_URL_31337?: string | undefined;
   ADMIN_ADDRESSES: string;
+  TRUSTED_PROXIES: string;
 }
 
 /** Applies the rules between and inside variables; problems are listed by variable name. */
@@ -60,6 +65,8 @@ export function toServerConfig(values: EnvValues, problems: string[] = []): Serv
   if (values.RPC_URL_1) rpcUrls[1] = values.RPC_URL_1;
   if (values.RPC_URL_8453) rpcUrls[8453] = values.RPC_URL_8453;
   if (values.RPC_URL_31337) rpcUrls[31337] = values.RPC_URL_31337;
+  const trusted = parseTrustedProxies(values.TRUSTED_PROXIES);
+  problems.push(...trusted.problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return {
     databaseUrl: values.DATABASE_URL,
@@ -69,5 +76,6 @@ export function toServerConfig(values: EnvValues, problems: string[] = []): Serv
     siweChainIds,
     rpcUrls,
     adminAddresses,
+    trustedProxies: trusted.proxies,
   };
 }

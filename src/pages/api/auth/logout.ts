@@ -7,8 +7,8 @@ import { deleteSessionCookie } from '../../../lib/server/session-cookie';
 export const prerender = false;
 
 /** Ends the session on the server (the token stops working everywhere) and clears the cookie. */
-export const POST: APIRoute = async ({ locals, cookies, url }) => {
+export const POST: APIRoute = async ({ locals, cookies }) => {
   if (locals.session) await invalidateSession(await getDb(), locals.session.id);
-  deleteSessionCookie(cookies, url.protocol === 'https:');
+  deleteSessionCookie(cookies, locals.secure);
   return json({ ok: true });
 };

@@ -7,10 +7,10 @@ import { getServices } from '../../../lib/server/app';
 export const prerender = false;
 
 /** A single-use nonce for a Sign-In with Ethereum message: 128 random bits, valid ten minutes. */
-export const GET: APIRoute = async ({ clientAddress }) => {
+export const GET: APIRoute = async ({ locals }) => {
   const services = await getServices();
   const now = Date.now();
-  const rate = await services.nonceLimiter.hit(clientAddress, now);
+  const rate = await services.nonceLimiter.hit(locals.clientAddress, now);
   if (!rate.allowed) {
     return problem(
       429,

@@ -13,7 +13,7 @@ export const prerender = false;
 // The signature and JSON framing ride along with the message, hence the allowance.
 const MAX_BODY_BYTES = MAX_MESSAGE_BYTES + 1024;
 
-export const POST: APIRoute = async ({ request, url, cookies }) => {
+export const POST: APIRoute = async ({ request, url, cookies, locals }) => {
   const text = await readLimited(
     request.body as AsyncIterable<Uint8Array> | null,
     request.headers.get('content-length'),
@@ -40,6 +40,6 @@ export const POST: APIRoute = async ({ request, url, cookies }) => {
   if (!outcome.ok) return problem(401, 'siwe_invalid', `Sign-in refused: ${outcome.reason}.`);
   // A new session on every sign-in, so a token planted before sign-in is worthless after it.
   const { token, session } = await createSession(services.db, outcome.address, now.getTime());
-  setSessionCookie(cookies, token, session, url.protocol === 'https:');
+  setSessionCookie(cookies, token, session, locals.secure);
   return json({ address: outcome.address });
 };

@@ -5,13 +5,13 @@ import { getPollResults } from '../../../../lib/server/poll-api';
 
 export const prerender = false;
 
-export const GET: APIRoute = async ({ params, locals, clientAddress, url }) =>
+export const GET: APIRoute = async ({ params, locals }) =>
   toResponse(
     await getPollResults(await getServices(), params.id ?? '', {
       voterId: locals.voterId,
       address: locals.address,
-      clientAddress,
-      secure: url.protocol === 'https:',
+      clientAddress: locals.clientAddress,
+      secure: locals.secure,
       now: Date.now(),
     }),
   );

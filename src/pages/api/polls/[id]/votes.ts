@@ -6,7 +6,7 @@ import { postVote } from '../../../../lib/server/poll-api';
 
 export const prerender = false;
 
-export const POST: APIRoute = async ({ params, request, locals, clientAddress, url }) => {
+export const POST: APIRoute = async ({ params, request, locals }) => {
   const body = await readLimited(
     request.body as AsyncIterable<Uint8Array> | null,
     request.headers.get('content-length'),
@@ -16,8 +16,8 @@ export const POST: APIRoute = async ({ params, request, locals, clientAddress, u
     await postVote(await getServices(), params.id ?? '', request.headers.get('content-type'), body, {
       voterId: locals.voterId,
       address: locals.address,
-      clientAddress,
-      secure: url.protocol === 'https:',
+      clientAddress: locals.clientAddress,
+      secure: locals.secure,
       now: Date.now(),
     }),
   );

@@ -1,0 +1,140 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../helpers/http.ts';
+import { startNginx, type Nginx } from '../helpers/nginx.ts';
+import { FIXTURE_POLLS } from '../helpers/polls.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { openSse } from '../helpers/sse.ts';
+import { startSqld, type Sqld } from '../helpers/sqld.ts';
+
+const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url));
+const VOTE_LIMIT = 3;
+
+let sqld: Sqld;
+let a: TestServer;
+let b: TestServer;
+let nginx: Nginx;
+
+beforeAll(async () => {
+  sqld = await startSqld();
+  const env = { POLLS_DIR: FIXTURE_POLLS, VOTE_RATE_LIMIT: String(VOTE_LIMIT), TRUSTED_PROXIES: '127.0.0.1' };
+  [a, b] = await Promise.all([
+    startServer({ databaseUrl: sqld.url, env }),
+    startServer({ databaseUrl: sqld.url, env }),
+  ]);
+  nginx = await startNginx([a.port, b.port]);
+});
+
+afterAll(async () => {
+  await nginx?.stop();
+  nginx?.cleanup();
+  for (const server of [a, b]) {
+    await server?.stop();
+    server?.cleanup();
+  }
+  await sqld?.stop();
+  sqld?.cleanup();
+});
+
+/** A ballot for a new voter, sent from a chosen loopback address. */
+function voteFrom(baseUrl: string, localAddress: string, headers: Record<string, string> = {}) {
+  return rawRequest(`${baseUrl}/api/polls/open-change/votes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ optionIds: ['a'] }),
+    localAddress,
+  });
+}
+
+describe('nginx in front of two instances on sqld (deploy/nginx.conf)', () => {
+  it('serves prerendered pages and fingerprinted assets from dist/client, compressed and cacheable', async () => {
+    const home = await fetch(`${nginx.url}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
+    expect(home.headers.get('etag')).toBeTruthy();
+    expect(await home.text()).toBe(readFileSync(`${CLIENT_DIR}index.html`, 'utf8'));
+
+    const asset = readdirSync(`${CLIENT_DIR}_astro`).find((f) => f.endsWith('.js'));
+    const script = await rawRequest(`${nginx.url}/_astro/${asset}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(script.status).toBe(200);
+    expect(script.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(script.headers['x-content-type-options']).toBe('nosniff');
+    if (readFileSync(`${CLIENT_DIR}_astro/${asset}`).length > 512)
+      expect(script.headers['content-encoding']).toBe('gzip');
+
+    // An article path without its trailing slash is the same file.
+    expect((await fetch(`${nginx.url}/posts/opg-liquidity-ghost`)).status).toBe(200);
+    expect((await fetch(`${nginx.url}/_astro/missing.js`)).status).toBe(404);
+  });
+
+  it('hands everything else to the instances: API, server-rendered pages, unknown paths', async () => {
+    const poll = await fetch(`${nginx.url}/api/polls/open-change`);
+    expect(poll.status).toBe(200);
+    expect(((await poll.json()) as { id: string }).id).toBe('open-change');
+    const token = await fetch(`${nginx.url}/tokens/opg/`);
+    expect(token.status).toBe(200);
+    expect(await token.text()).toContain('OPG');
+    const missing = await fetch(`${nginx.url}/no/such/page/`);
+    expect(missing.status).toBe(404);
+    // A POST to a path that is a file on disk is not nginx's 405: the instances answer it (the site's 404 page).
+    const post = await fetch(`${nginx.url}/about/`, { method: 'POST' });
+    expect(post.status).toBe(404);
+    expect(await post.text()).toContain('<title>Page not found');
+  });
+
+  it('streams live results unbuffered: a vote through nginx reaches a subscriber through nginx within 2 s', async () => {
+    const stream = await openSse(`${nginx.url}/api/polls/open-change/events`);
+    try {
+      const first = (await stream.next('tally')) as { totalVotes: number };
+      // Whichever instance takes the vote, the stream's instance notices within 2 s and nginx passes it on at once.
+      const cast = await voteFrom(nginx.url, '127.0.0.8');
+      expect(cast.status).toBe(201);
+      await stream.next('tally', 2000, (data) => (data as { totalVotes: number }).totalVotes > first.totalVotes);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('gives each real client its own rate-limit bucket, and a forged X-Forwarded-For changes none', async () => {
+    // Through nginx from 127.0.0.2, each ballot claiming a different origin: one bucket all the same.
+    for (let i = 0; i < VOTE_LIMIT; i++) {
+      expect((await voteFrom(nginx.url, '127.0.0.2', { 'x-forwarded-for': `198.51.100.${i}` })).status).toBe(201);
+    }
+    const limited = await voteFrom(nginx.url, '127.0.0.2', { 'x-forwarded-for': '198.51.100.77' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    // Another client behind the same proxy is counted apart: the instances see its address, not nginx's.
+    expect((await voteFrom(nginx.url, '127.0.0.3')).status).toBe(201);
+
+    // Straight to an instance from an address that is not a trusted proxy, the header is ignored outright.
+    for (let i = 0; i < VOTE_LIMIT; i++) {
+      expect((await voteFrom(a.url, '127.0.0.4', { 'x-forwarded-for': `203.0.113.${i}` })).status).toBe(201);
+    }
+    expect((await voteFrom(b.url, '127.0.0.4', { 'x-forwarded-for': '203.0.113.99' })).status).toBe(429);
+
+    // The same on Astro's side of the server (sign-in nonces, 60 a minute per client).
+    const nonce = (from: string, forged: string) =>
+      rawRequest(`${nginx.url}/api/auth/nonce`, { localAddress: from, headers: { 'x-forwarded-for': forged } });
+    for (let i = 0; i < 60; i++) expect((await nonce('127.0.0.5', `10.0.${i}.1`)).status).toBe(200);
+    expect((await nonce('127.0.0.5', '10.9.9.9')).status).toBe(429);
+    expect((await nonce('127.0.0.6', '10.0.0.1')).status).toBe(200);
+  });
+
+  it('marks cookies Secure when a trusted proxy says the reader came over https, and only then', async () => {
+    const viaProxy = await voteFrom(a.url, '127.0.0.1', { 'x-forwarded-proto': 'https' });
+    expect(viaProxy.status).toBe(201);
+    expect(String(viaProxy.headers['set-cookie'])).toMatch(/; Secure/);
+    const forged = await voteFrom(a.url, '127.0.0.7', { 'x-forwarded-proto': 'https' });
+    expect(forged.status).toBe(201);
+    expect(String(forged.headers['set-cookie'])).not.toMatch(/Secure/);
+  });
+
+  it('keeps serving prerendered pages from disk with every instance down; the API answers 502', async () => {
+    await Promise.all([a.stop(), b.stop()]);
+    expect((await fetch(`${nginx.url}/`)).status).toBe(200);
+    expect((await fetch(`${nginx.url}/posts/opg-liquidity-ghost/`)).status).toBe(200);
+    expect((await fetch(`${nginx.url}/about/`)).status).toBe(200);
+    expect((await fetch(`${nginx.url}/api/polls/open-change`)).status).toBe(502);
+  });
+});

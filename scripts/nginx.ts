@@ -29,15 +29,16 @@ export interface NginxOptions {
   staticRoot?: string;
 }
 
-/** Debian's nginx, or whichever is on PATH; a clear message when there is none. */
+/** Debian's nginx, or whichever is on PATH; null when there is none. */
+export function findNginx(): string | null {
+  const dirs = ['/usr/sbin', '/usr/local/sbin', ...(process.env.PATH ?? '').split(':').filter(Boolean)];
+  return dirs.map((dir) => join(dir, 'nginx')).find((path) => existsSync(path)) ?? null;
+}
+
 export function nginxBinary(): string {
-  for (const candidate of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx']) {
-    if (existsSync(candidate)) return candidate;
-  }
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir && existsSync(join(dir, 'nginx'))) return join(dir, 'nginx');
-  }
-  throw new Error('nginx is not installed (Debian: apt-get install nginx-light)');
+  const found = findNginx();
+  if (!found) throw new Error('nginx is not installed (Debian: apt-get install nginx)');
+  return found;
 }
 
 /** Fills deploy/nginx.conf for these instances; returns the config text. */

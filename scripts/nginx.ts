@@ -27,6 +27,11 @@ export interface NginxOptions {
   runtimeDir: string;
   /** The prerendered site; dist/client by default. */
   staticRoot?: string;
+  /**
+   * For installing elsewhere (`--print`): workers run as Debian's www-data.
+   * Otherwise (a local run) they stay the user who started nginx.
+   */
+  forInstall?: boolean;
 }
 
 /** Debian's nginx, or whichever is on PATH; null when there is none. */
@@ -54,9 +59,9 @@ export function renderNginxConfig(options: NginxOptions): string {
     root: resolve(options.staticRoot ?? join(ROOT, 'dist', 'client')),
     listen: options.listen,
     mime_types: '/etc/nginx/mime.types',
-    // Workers started by root switch to `nobody`, who may not be able to read a
-    // checkout under /root; a local run keeps them as the user who started it.
-    user: process.getuid?.() === 0 ? `user ${userInfo().username};` : '',
+    // Workers started by root would switch to `nobody`, who may not be able to
+    // read a checkout under /root; a local run keeps them as the user who started it.
+    user: options.forInstall ? 'user www-data;' : process.getuid?.() === 0 ? `user ${userInfo().username};` : '',
     // An instance that refuses a connection sits out 2 s, then gets a request again.
     upstreams: options.upstreams.map((u) => `    server ${u} max_fails=1 fail_timeout=2s;`).join('\n'),
   };
@@ -100,7 +105,7 @@ function main(): void {
   });
   const options: NginxOptions = { listen: values.listen, upstreams: values.upstream, runtimeDir: values.dir };
   if (values.print) {
-    process.stdout.write(renderNginxConfig(options));
+    process.stdout.write(renderNginxConfig({ ...options, forInstall: true }));
     return;
   }
   const config = writeNginxConfig(options);

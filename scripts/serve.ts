@@ -20,17 +20,18 @@ import { SESSION_COOKIE } from '../src/lib/auth/session.ts';
 import { syncPollDefinitions } from '../src/lib/polls/repo.ts';
 import { MAX_VOTE_BODY_BYTES } from '../src/lib/polls/schemas.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
-import { isDatabaseUnavailable, migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
+import {
+  databaseErrorReason,
+  isDatabaseUnavailable,
+  migrateDatabase,
+  openDatabase,
+  type Database,
+} from '../src/lib/server/db.ts';
 import { getPollResults, postVote, type ReaderContext } from '../src/lib/server/poll-api.ts';
 import { loadPollDefinitions } from '../src/lib/server/poll-definitions.ts';
 import { createServices, provideServices, siteOrigin, type Services } from '../src/lib/server/services.ts';
 import { sessionCookieHeader } from '../src/lib/server/session-cookie.ts';
-import {
-  CLIENT_ADDRESS_HEADER,
-  CLIENT_PROTO_HEADER,
-  clientOrigin,
-  type ClientOrigin,
-} from '../src/lib/server/forwarded.ts';
+import { clientOrigin, type ClientOrigin } from '../src/lib/server/forwarded.ts';
 import { loadStaticFiles, serveStatic } from '../src/lib/server/static-files.ts';
 import { voterIdFromCookieHeader } from '../src/lib/server/voter.ts';
 
@@ -47,8 +48,15 @@ function fail(message: string): never {
 
 async function prepare(): Promise<Services> {
   const config = readServerConfig(process.env);
-  const db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
-  await migrateDatabase(db);
+  let db: Database;
+  try {
+    db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
+    await migrateDatabase(db);
+  } catch (error) {
+    // Never the token, and never credentials in the URL.
+    const where = config.databaseUrl.replace(/\/\/[^@/]*@/, '//');
+    throw new Error(`cannot open the database at ${where}: ${databaseErrorReason(error)}`, { cause: error });
+  }
   await syncPollDefinitions(db, loadPollDefinitions(POLLS_DIR));
   return createServices(db, config);
 }
@@ -66,7 +74,12 @@ if (!existsSync(ENTRY)) fail('dist/ is missing: run `npm run build` first (npm s
 // The adapter is built in middleware mode: we own the server, so start-up
 // checks run first, static files come from memory and shutdown can drain.
 const { handler } = (await import(ENTRY)) as {
-  handler: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => Promise<void>;
+  handler: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+    locals: { clientAddress: string; secure: boolean },
+  ) => Promise<void>;
 };
 
 const staticFiles = loadStaticFiles(CLIENT_DIR);
@@ -113,13 +126,6 @@ function clientOf(req: IncomingMessage): ClientOrigin {
   );
 }
 
-/** Astro's pages read the client from these headers (see src/middleware.ts); a client's own copies are replaced. */
-function passClientToAstro(req: IncomingMessage): void {
-  const client = clientOf(req);
-  req.headers[CLIENT_ADDRESS_HEADER] = client.address;
-  req.headers[CLIENT_PROTO_HEADER] = client.secure ? 'https' : 'http';
-}
-
 function withCookie(result: ApiResult, setCookie: string | null): ApiResult {
   if (!setCookie) return result;
   const existing = result.headers['set-cookie'];
@@ -146,7 +152,7 @@ function servePollApi(req: IncomingMessage, res: ServerResponse): boolean {
   }
   if (votes && req.method === 'POST') {
     // The same refusal Astro's middleware gives cross-site writes.
-    const origin = siteOrigin(services.config, `http://${headers.host ?? 'localhost'}`);
+    const origin = siteOrigin(services.config, headers.host ?? 'localhost', clientOf(req).secure);
     const fetchSite = typeof headers['sec-fetch-site'] === 'string' ? headers['sec-fetch-site'] : null;
     if (isCrossSiteWrite('POST', headers.origin ?? null, fetchSite, origin)) {
       req.resume();
@@ -177,18 +183,30 @@ function crash(res: ServerResponse, error: unknown): void {
 }
 
 let stopping = false;
+/** Responses under way, so a drain can end their connections with them. */
+const unfinished = new Set<ServerResponse>();
 
 const server = createServer((req, res) => {
   // While draining, each connection ends with its current response.
   if (stopping) res.setHeader('connection', 'close');
+  else {
+    unfinished.add(res);
+    res.once('close', () => unfinished.delete(res));
+  }
   if (serveStatic(staticFiles, req, res) || servePollApi(req, res)) return;
-  passClientToAstro(req);
-  void handler(req, res, (error) => {
-    if (error) return crash(res, error);
-    // Astro found no route.
-    res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(notFound?.identity ?? 'Not found');
-  });
+  // Astro's middleware takes the client from locals (src/middleware.ts).
+  const client = clientOf(req);
+  void handler(
+    req,
+    res,
+    (error) => {
+      if (error) return crash(res, error);
+      // Astro found no route.
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(notFound?.identity ?? 'Not found');
+    },
+    { clientAddress: client.address, secure: client.secure },
+  );
 });
 server.keepAliveTimeout = 65_000;
 
@@ -221,6 +239,7 @@ function shutdown(signal: string): void {
   stopping = true;
   console.log(`sentiment-desk: ${signal}, draining`);
   services.hub.closeAll(3000);
+  for (const res of unfinished) if (!res.headersSent) res.setHeader('connection', 'close');
   // net.Server's close stops accepting but, unlike http.Server's, leaves idle keep-alive connections alone.
   netServerClose.call(server, () => {
     services.db.$client.close();

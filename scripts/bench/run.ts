@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- article|polls|metrics|ingest]`: throughput and latency of the built
+ * `npm run bench [-- article|polls|metrics|ingest|scale|sse|soak]`: throughput and latency of the built
  * site, each figure beside a yardstick measured in the same run.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +12,7 @@ import { migrateDatabase, openDatabase } from '../../src/lib/server/db.ts';
 import { loadPollDefinitions } from '../../src/lib/server/poll-definitions.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { BENCH_SECONDS, load, printTable, saveResults } from './lib.ts';
+import { benchScale, benchSoak, benchSse } from './scale.ts';
 import { seedVotes } from './seed-votes.ts';
 
 const ARTICLE = '/posts/opg-liquidity-ghost/';
@@ -204,3 +205,6 @@ if (!only || only === 'article') await benchArticle();
 if (!only || only === 'polls') await benchPolls();
 if (!only || only === 'metrics') await benchMetrics();
 if (!only || only === 'ingest') await benchIngest();
+if (!only || only === 'scale') await benchScale();
+if (!only || only === 'sse') await benchSse();
+if (!only || only === 'soak') await benchSoak();

@@ -39,29 +39,30 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
     }
   };
   const url = `http://127.0.0.1:${port}`;
+  // SIGTERM is nginx's fast shutdown: it does not wait for open live streams.
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  };
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited:\n${log}${read('error.log')}`);
+    const problem =
+      child.exitCode !== null ? 'nginx exited' : Date.now() > deadline ? 'nginx did not start in time' : null;
+    if (problem) {
+      const detail = `${problem}:\n${log}${read('error.log')}`;
+      await stop();
+      cleanup();
+      throw new Error(detail);
+    }
     try {
       if ((await fetch(`${url}/robots.txt`)).ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`nginx did not start in time:\n${log}${read('error.log')}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return {
-    url,
-    output: () => log + read('error.log'),
-    accessLog: () => read('access.log'),
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGQUIT');
-        await new Promise((resolve) => child.once('exit', resolve));
-      }
-    },
-    cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { url, output: () => log + read('error.log'), accessLog: () => read('access.log'), stop, cleanup };
 }

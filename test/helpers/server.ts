@@ -9,6 +9,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface TestServer {
   url: string;
   port: number;
+  /** The server's process id (for memory readings in benchmarks). */
+  pid: number;
   databaseUrl: string;
   /** Output so far, for assertions and failure messages. */
   output(): string;
@@ -74,6 +76,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   return {
     url,
     port,
+    pid: child.pid ?? 0,
     databaseUrl,
     output: () => log,
     async stop() {

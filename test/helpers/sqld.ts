@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSqld } from '../../scripts/sqld.ts';
@@ -10,56 +10,76 @@ export interface Sqld {
   url: string;
   /** SIGTERM and wait. */
   stop(): Promise<void>;
+  /** SIGKILL and wait: a crash. */
+  kill(): Promise<void>;
   /** Starts it again on the same port and data (after stop). */
   restart(): Promise<void>;
   cleanup(): void;
 }
 
-/** A real libSQL server (sqld) on 127.0.0.1 with a temp data directory. */
-export async function startSqld(): Promise<Sqld> {
+/**
+ * A real libSQL server (sqld) on 127.0.0.1 with a temp data directory. With
+ * `jwtPublicKeyPem`, it accepts only clients bearing a JWT signed by the
+ * matching Ed25519 key, as Turso does.
+ */
+export async function startSqld(options: { jwtPublicKeyPem?: string } = {}): Promise<Sqld> {
   const binary = ensureSqld();
   const dir = mkdtempSync(join(tmpdir(), 'sqld-'));
+  const auth: string[] = [];
+  if (options.jwtPublicKeyPem) {
+    writeFileSync(join(dir, 'jwt-key.pem'), options.jwtPublicKeyPem);
+    auth.push('--auth-jwt-key-file', join(dir, 'jwt-key.pem'));
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
   let log = '';
 
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    const running = child as ChildProcess | null;
+    if (running && running.exitCode === null && running.signalCode === null) {
+      running.kill(signal);
+      await new Promise((resolve) => running.once('exit', resolve));
+    }
+  };
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+
   const launch = async (): Promise<void> => {
-    child = spawn(
+    const started: ChildProcess = spawn(
       binary,
-      ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome', ...auth],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    child.stdout?.on('data', (c: Buffer) => (log += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
+    child = started;
+    started.stdout?.on('data', (c: Buffer) => (log += c.toString()));
+    started.stderr?.on('data', (c: Buffer) => (log += c.toString()));
     const deadline = Date.now() + 20_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`sqld exited:\n${log}`);
+      const gone = started.exitCode !== null || started.signalCode !== null;
+      if (gone || Date.now() > deadline) {
+        await end('SIGKILL');
+        throw new Error(`${gone ? 'sqld exited' : 'sqld did not start in time'}:\n${log}`);
+      }
       try {
         if ((await fetch(`${url}/health`)).ok) return;
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`sqld did not start in time:\n${log}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
 
   return {
     url,
-    async stop() {
-      const running = child;
-      if (running && running.exitCode === null) {
-        running.kill('SIGTERM');
-        await new Promise((resolve) => running.once('exit', resolve));
-      }
-    },
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
     restart: launch,
-    cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
+    cleanup,
   };
 }

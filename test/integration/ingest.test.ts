@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSnapshots } from '../../src/lib/chain/repo.ts';
 import { migrateDatabase, openDatabase } from '../../src/lib/server/db.ts';
 import { deployToken, fund, mintMany, startChain, transferFrom, TOKEN_ABI, type LocalChain } from '../helpers/chain.ts';
+import { startSqld } from '../helpers/sqld.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DEAD = '0x000000000000000000000000000000000000dEaD';
@@ -62,6 +63,11 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A database name in the temp dir, or a libSQL server's URL. */
+function urlOf(db: string): string {
+  return db.startsWith('http://') ? db : `file:${join(dir, db)}`;
+}
+
 function runSnapshot(
   dbName: string,
   rpc: string,
@@ -69,7 +75,7 @@ function runSnapshot(
 ): { done: Promise<{ code: number | null; output: string }>; kill: () => void } {
   const child = spawn(process.execPath, ['scripts/snapshot.ts', 'TST', '--rpc', rpc, ...extra], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `file:${join(dir, dbName)}`, TOKENS_DIR: tokensDir },
+    env: { ...process.env, DATABASE_URL: urlOf(dbName), TOKENS_DIR: tokensDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -82,7 +88,7 @@ function runSnapshot(
 }
 
 async function storedBalances(dbName: string): Promise<Map<string, bigint>> {
-  const db = await openDatabase({ url: `file:${join(dir, dbName)}` });
+  const db = await openDatabase({ url: urlOf(dbName) });
   await migrateDatabase(db);
   try {
     const rows = await db.$client.execute(
@@ -207,6 +213,22 @@ describe('npm run snapshot against a local EVM node', () => {
     expect(snapshot?.metrics.excludingLabelled.holderCount).toBe(real.length - 1);
     // The holder that sent everything is not a holder any more.
     expect(stored.has(holders[0]?.toLowerCase() ?? '')).toBe(false);
+  });
+
+  it('ingests into a libSQL server (sqld) exactly as into a file', async () => {
+    const sqld = await startSqld();
+    try {
+      const run = await runSnapshot(sqld.url, chain.url, ['--to-block', String(endBlock)]).done;
+      expect(run.code, run.output).toBe(0);
+      expect(await storedBalances(sqld.url)).toEqual(await chainBalances());
+      const db = await openDatabase({ url: sqld.url });
+      const [snapshot] = await listSnapshots(db, 'TST');
+      db.$client.close();
+      expect(snapshot).toMatchObject({ block: endBlock, supplyDifference: null });
+    } finally {
+      await sqld.stop();
+      sqld.cleanup();
+    }
   });
 
   it('resumes from its cursor: two partial runs end exactly like one full run', async () => {

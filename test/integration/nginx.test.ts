@@ -121,13 +121,31 @@ describe('nginx in front of two instances on sqld (deploy/nginx.conf)', () => {
     expect((await nonce('127.0.0.6', '10.0.0.1')).status).toBe(200);
   });
 
-  it('marks cookies Secure when a trusted proxy says the reader came over https, and only then', async () => {
-    const viaProxy = await voteFrom(a.url, '127.0.0.1', { 'x-forwarded-proto': 'https' });
+  it('takes https from a trusted proxy only: Secure cookies, and an https Origin is same-site', async () => {
+    const origin = `https://${new URL(a.url).host}`;
+    const tls = { 'x-forwarded-proto': 'https', origin };
+    // nginx's own address, as when it terminates TLS: the fast path and Astro's pages alike.
+    const viaProxy = await voteFrom(a.url, '127.0.0.1', tls);
     expect(viaProxy.status).toBe(201);
     expect(String(viaProxy.headers['set-cookie'])).toMatch(/; Secure/);
-    const forged = await voteFrom(a.url, '127.0.0.7', { 'x-forwarded-proto': 'https' });
-    expect(forged.status).toBe(201);
-    expect(String(forged.headers['set-cookie'])).not.toMatch(/Secure/);
+    const logout = await rawRequest(`${a.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: tls,
+      localAddress: '127.0.0.1',
+    });
+    expect(logout.status).toBe(200);
+
+    // Anyone else claiming https is a plain-http reader whose https Origin is another site.
+    expect((await voteFrom(a.url, '127.0.0.7', tls)).status).toBe(403);
+    const astro = await rawRequest(`${a.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: tls,
+      localAddress: '127.0.0.7',
+    });
+    expect(astro.status).toBe(403);
+    const plain = await voteFrom(a.url, '127.0.0.7', { 'x-forwarded-proto': 'https' });
+    expect(plain.status).toBe(201);
+    expect(String(plain.headers['set-cookie'])).not.toMatch(/Secure/);
   });
 
   it('keeps serving prerendered pages from disk with every instance down; the API answers 502', async () => {

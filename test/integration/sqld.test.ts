@@ -1,6 +1,7 @@
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_POLLS, getResults, vote } from '../helpers/polls.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { startExpectingFailure, startServer, type TestServer } from '../helpers/server.ts';
 import { openSse } from '../helpers/sse.ts';
 import { startSqld, type Sqld } from '../helpers/sqld.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
@@ -121,5 +122,46 @@ describe('when the libSQL server goes down', () => {
     expect((await vote(a.url, 'open-change', ['a'])).status).toBe(201);
     expect((await fetch(`${b.url}/api/auth/me`, { headers: { cookie } })).status).toBe(200);
     expect((await fetch(`${a.url}/api/health`)).status).toBe(200);
+  });
+});
+
+/** A JWT as Turso issues them (EdDSA), read-write. */
+function signJwt(key: KeyObject): string {
+  const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'EdDSA', typ: 'JWT' })}.${part({ a: 'rw', iat: Math.floor(Date.now() / 1000) })}`;
+  return `${unsigned}.${sign(null, Buffer.from(unsigned), key).toString('base64url')}`;
+}
+
+describe('a libsql:// URL with DATABASE_AUTH_TOKEN (the Turso form), against sqld that demands a signed token', () => {
+  it('works with the right token, and refuses to start with a wrong or missing one, saying why', async () => {
+    const keys = generateKeyPairSync('ed25519');
+    const secured = await startSqld({
+      jwtPublicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
+    // tls=0: plain HTTP on loopback; Turso's URLs use TLS.
+    const url = `${secured.url.replace('http://', 'libsql://')}?tls=0`;
+    const env = { POLLS_DIR: FIXTURE_POLLS, VOTE_RATE_LIMIT: '0' };
+    try {
+      const server = await startServer({
+        databaseUrl: url,
+        env: { ...env, DATABASE_AUTH_TOKEN: signJwt(keys.privateKey) },
+      });
+      try {
+        expect((await vote(server.url, 'open-change', ['a'])).status).toBe(201);
+        expect(((await getResults(server.url, 'open-change')) as { totalVotes: number }).totalVotes).toBe(1);
+      } finally {
+        await server.stop();
+        server.cleanup();
+      }
+      const stranger = generateKeyPairSync('ed25519').privateKey;
+      for (const token of [signJwt(stranger), '']) {
+        const refused = await startExpectingFailure({ ...env, DATABASE_URL: url, DATABASE_AUTH_TOKEN: token });
+        expect(refused.code).toBe(1);
+        expect(refused.output).toMatch(/start-up failed: cannot open the database at libsql:.*HTTP status 401/);
+      }
+    } finally {
+      await secured.stop();
+      secured.cleanup();
+    }
   });
 });

@@ -80,5 +80,10 @@ describe('PollLiveHub', () => {
     expect(s.chunks).toHaveLength(1);
     hub.closeAll(3000);
     expect(s.chunks.slice(1)).toEqual(['retry: 3000\n\n', '<closed>']);
+    // Once closed (shutting down), a late subscriber is sent away at once.
+    const late = subscriber(false);
+    hub.subscribe('p', late, 2);
+    expect(late.chunks).toEqual(['retry: 3000\n\n', '<closed>']);
+    expect(hub.subscriberCount()).toBe(0);
   });
 });

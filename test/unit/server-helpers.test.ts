@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { databaseErrorReason } from '../../src/lib/server/db.ts';
 import { TtlCache } from '../../src/lib/server/ttl-cache.ts';
 import { isVoterId, newVoterId, voterCookieHeader, voterIdFromCookieHeader } from '../../src/lib/server/voter.ts';
 
@@ -39,5 +40,26 @@ describe('TtlCache', () => {
     await cache.get('missing', load);
     await cache.get('missing', load);
     expect(load).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('databaseErrorReason', () => {
+  it.each<[string, unknown, string]>([
+    ['a plain error', new Error('boom'), 'boom'],
+    [
+      "drizzle's wrapper around the driver's error",
+      new Error('Failed query: CREATE TABLE ...', {
+        cause: Object.assign(new Error('Server returned HTTP status 401'), { code: 'SERVER_ERROR' }),
+      }),
+      'SERVER_ERROR: Server returned HTTP status 401',
+    ],
+    [
+      'a code already in the message',
+      new Error('x', { cause: Object.assign(new Error('ECONNREFUSED: connect'), { code: 'ECONNREFUSED' }) }),
+      'ECONNREFUSED: connect',
+    ],
+    ['not an Error', 'text', 'text'],
+  ])('%s', (_name, error, expected) => {
+    expect(databaseErrorReason(error)).toBe(expected);
   });
 });

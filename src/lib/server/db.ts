@@ -190,3 +190,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * The deepest cause of a database error, which says what went wrong (an
+ * HTTP 401 from the server, a refused connection): drizzle's own message
+ * only repeats the SQL that failed.
+ */
+export function databaseErrorReason(error: unknown): string {
+  let reason = error instanceof Error ? error.message : String(error);
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { message, code } = e as { message?: string; code?: string };
+    if (message) reason = code && !message.startsWith(code) ? `${code}: ${message}` : message;
+  }
+  return reason;
+}

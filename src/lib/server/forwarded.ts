@@ -96,10 +96,3 @@ export function clientOrigin(input: ForwardedInput, proxies: BlockList): ClientO
   const proto = headerList(input.forwardedProto).at(-1)?.toLowerCase();
   return { address, secure: proto === undefined ? input.encrypted : proto === 'https' };
 }
-
-/**
- * scripts/serve.ts hands Astro's pages the address it worked out in these
- * request headers, after removing whatever a client sent under the same names.
- */
-export const CLIENT_ADDRESS_HEADER = 'x-sentiment-client-address';
-export const CLIENT_PROTO_HEADER = 'x-sentiment-client-proto';

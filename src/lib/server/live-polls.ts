@@ -54,6 +54,8 @@ export class PollLiveHub {
   private readonly options: LiveOptions;
   private watchTimer: ReturnType<typeof setInterval> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
+  /** Set by closeAll: the hub takes no new subscribers. */
+  private closedRetryMs: number | null = null;
 
   constructor(source: LiveSource, options: Partial<LiveOptions> = {}) {
     this.source = source;
@@ -68,6 +70,12 @@ export class PollLiveHub {
 
   /** Adds a subscriber; returns the function that removes it. */
   subscribe(pollId: string, subscriber: Subscriber, version: number): () => void {
+    // Shutting down: a stream that arrives now is told to come back (elsewhere) at once.
+    if (this.closedRetryMs !== null) {
+      subscriber.write(`retry: ${this.closedRetryMs}\n\n`);
+      subscriber.close();
+      return () => {};
+    }
     let channel = this.channels.get(pollId);
     if (!channel) {
       channel = { subscribers: new Set(), lastSentAt: 0, timer: null, version, status: null, times: null };
@@ -100,6 +108,7 @@ export class PollLiveHub {
 
   /** Ends every stream, telling clients when to reconnect (e.g. on shutdown). */
   closeAll(retryMs: number): void {
+    this.closedRetryMs = retryMs;
     for (const channel of this.channels.values()) {
       if (channel.timer) clearTimeout(channel.timer);
       for (const subscriber of channel.subscribers) {

@@ -63,7 +63,10 @@ export function providedServices(): Services | null {
   return ((globalThis as Record<symbol, unknown>)[KEY] as Services | undefined) ?? null;
 }
 
-/** The site's origin: SITE_URL when configured, else the origin the request came to. */
-export function siteOrigin(config: ServerConfig, requestOrigin: string): string {
-  return config.siteUrl ? new URL(config.siteUrl).origin : requestOrigin;
+/**
+ * The site's origin: SITE_URL when configured, else the host the request came
+ * to, over https if the reader used it (directly or through a trusted proxy).
+ */
+export function siteOrigin(config: ServerConfig, host: string, secure: boolean): string {
+  return config.siteUrl ? new URL(config.siteUrl).origin : `${secure ? 'https' : 'http'}://${host}`;
 }

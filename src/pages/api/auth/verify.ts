@@ -29,7 +29,7 @@ export const POST: APIRoute = async ({ request, url, cookies, locals }) => {
   const outcome = await verifySiwe(
     {
       db: services.db,
-      origin: siteOrigin(services.config, url.origin),
+      origin: siteOrigin(services.config, url.host, locals.secure),
       chainIds: services.config.siweChainIds,
       rpcUrls: services.config.rpcUrls,
       now,

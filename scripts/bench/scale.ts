@@ -1,0 +1,310 @@
+/**
+ * Beyond one process: votes through nginx to two instances on sqld against one
+ * instance on a file; 2,000 live subscribers on one instance; a steady soak.
+ * Run by scripts/bench/run.ts (`npm run bench -- scale|sse|soak`).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { startNginx, type Nginx } from '../../test/helpers/nginx.ts';
+import { startServer, type TestServer } from '../../test/helpers/server.ts';
+import { startSqld, type Sqld } from '../../test/helpers/sqld.ts';
+import { load, printTable, saveResults, type LoadResult } from './lib.ts';
+
+const BENCH_POLLS = fileURLToPath(new URL('./polls/', import.meta.url));
+const ENV = { POLLS_DIR: BENCH_POLLS, VOTE_RATE_LIMIT: '0', TRUSTED_PROXIES: '127.0.0.1' };
+const POLL = 'bench-open';
+const OPTIONS = ['a', 'b', 'c', 'd'];
+
+/** Resident memory of a process in MB, from /proc. */
+export function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Math.round((Number(match?.[1] ?? 0) / 1024) * 10) / 10;
+}
+
+async function totalVotes(baseUrl: string): Promise<number> {
+  const poll = (await (await fetch(`${baseUrl}/api/polls/${POLL}`)).json()) as { totalVotes: number };
+  return poll.totalVotes;
+}
+
+/** A fixed number of new-voter ballots at `connections` concurrency; checks 201s against what was stored. */
+async function voteLoad(
+  name: string,
+  baseUrl: string,
+  options: { connections: number; amount: number; rate?: number },
+): Promise<LoadResult & { stored: number }> {
+  const before = await totalVotes(baseUrl);
+  const result = await load({
+    name,
+    url: `${baseUrl}/api/polls/${POLL}/votes`,
+    connections: options.connections,
+    seconds: 0,
+    amount: options.amount,
+    ...(options.rate ? { rate: options.rate } : {}),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (req) => ({
+      ...req,
+      body: JSON.stringify({ optionIds: [OPTIONS[Math.floor(Math.random() * OPTIONS.length)]] }),
+    }),
+  });
+  const stored = (await totalVotes(baseUrl)) - before;
+  if (stored !== result.status201 || result.status5xx > 0) {
+    console.error(`MISMATCH in "${name}": ${result.status201} answered 201, ${stored} stored, ${result.status5xx} 5xx`);
+    process.exitCode = 1;
+  }
+  return { ...result, stored };
+}
+
+/** Two instances behind nginx on sqld against one instance on a file, 500 concurrent voters each. */
+export async function benchScale(): Promise<void> {
+  const amount = Number(process.env.BENCH_SCALE_VOTES || 40_000);
+  const connections = 500;
+  console.log(`\n## scale: ${amount.toLocaleString('en-US')} new voters' ballots, ${connections} concurrent`);
+  const rows: (LoadResult & { stored: number })[] = [];
+
+  const single = await startServer({ env: ENV });
+  try {
+    await voteLoad('warm-up', single.url, { connections: 50, amount: 2000 });
+    rows.push(await voteLoad('one instance, file database', single.url, { connections, amount }));
+  } finally {
+    await single.stop();
+    single.cleanup();
+  }
+
+  let sqld: Sqld | null = null;
+  let instances: TestServer[] = [];
+  let nginx: Nginx | null = null;
+  try {
+    sqld = await startSqld();
+    const databaseUrl = sqld.url;
+    instances = await Promise.all([0, 1].map(() => startServer({ databaseUrl, env: ENV })));
+    nginx = await startNginx(instances.map((s) => s.port));
+    await voteLoad('warm-up', nginx.url, { connections: 50, amount: 2000 });
+    rows.push(await voteLoad('one instance on sqld, direct', instances[0]?.url ?? '', { connections, amount }));
+    rows.push(await voteLoad('two instances on sqld, behind nginx', nginx.url, { connections, amount }));
+  } finally {
+    await nginx?.stop();
+    nginx?.cleanup();
+    for (const server of instances) {
+      await server.stop();
+      server.cleanup();
+    }
+    await sqld?.stop();
+    sqld?.cleanup();
+  }
+
+  printTable(rows);
+  const [file, , scaled] = rows;
+  const ratio = (scaled?.requestsPerSecond ?? 0) / (file?.requestsPerSecond ?? 1);
+  console.log(
+    `two instances behind nginx on sqld: ${scaled?.requestsPerSecond} votes/s, p99 ${scaled?.p99Ms} ms; ` +
+      `${(ratio * 100).toFixed(0)}% of one instance on a file (${file?.requestsPerSecond} votes/s, p99 ${file?.p99Ms} ms). ` +
+      `Every run: stored = answered 201, no 5xx.`,
+  );
+  saveResults('scale', { date: new Date().toISOString(), amount, connections, rows, ratio });
+}
+
+interface Subscriber {
+  /** Highest totalVotes seen on this stream so far. */
+  seen: number;
+  /** ms timestamps at which each expected total first arrived. */
+  arrivals: Map<number, number>;
+  close(): void;
+}
+
+/** One raw SSE connection; scans tally events for totalVotes without parsing every byte as JSON. */
+function subscribe(url: string, ready: () => void): Subscriber {
+  const subscriber: Subscriber = { seen: -1, arrivals: new Map(), close: () => req.destroy() };
+  let first = true;
+  let carry = '';
+  const req = request(url, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      const text = carry + chunk;
+      const at = Date.now();
+      for (const match of text.matchAll(/"totalVotes":(\d+)/g)) {
+        const total = Number(match[1]);
+        if (total > subscriber.seen) {
+          subscriber.seen = total;
+          subscriber.arrivals.set(total, at);
+        }
+        if (first) {
+          first = false;
+          ready();
+        }
+      }
+      carry = text.slice(-32);
+    });
+    res.on('error', () => undefined);
+  });
+  req.on('error', () => undefined);
+  req.end();
+  return subscriber;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** 2,000 live subscribers on one instance: time from a vote's 201 to each subscriber's tally; memory each. */
+export async function benchSse(): Promise<void> {
+  const count = Number(process.env.BENCH_SUBSCRIBERS || 2000);
+  const votes = 20;
+  const server = await startServer({ env: ENV });
+  const subscribers: Subscriber[] = [];
+  try {
+    console.log(`\n## live results: ${count.toLocaleString('en-US')} subscribers on one instance, ${votes} votes`);
+    const url = `${server.url}/api/polls/${POLL}/events`;
+    // One stream first, so the hub and its code are warm before the baseline reading.
+    await new Promise<void>((resolve) => {
+      const warm = subscribe(url, () => {
+        warm.close();
+        resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssBefore = rssMb(server.pid);
+    let ready = 0;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`only ${ready} of ${count} subscribers connected in 60 s`)),
+        60_000,
+      );
+      const onReady = (): void => {
+        if (++ready < count) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      for (let i = 0; i < count; i++) subscribers.push(subscribe(url, onReady));
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const rssWith = rssMb(server.pid);
+
+    const latencies: number[] = [];
+    let late = 0;
+    let missed = 0;
+    for (let v = 0; v < votes; v++) {
+      const response = await fetch(`${server.url}/api/polls/${POLL}/votes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ optionIds: [OPTIONS[v % OPTIONS.length]] }),
+      });
+      const acknowledgedAt = Date.now();
+      const { totalVotes: expected } = (await response.json()) as { totalVotes: number };
+      if (response.status !== 201) throw new Error(`vote answered ${response.status}`);
+      // Wait long enough to tell "late" from "never", then look at who got it when.
+      await new Promise((r) => setTimeout(r, 1500));
+      for (const s of subscribers) {
+        const arrived = [...s.arrivals].find(([total]) => total >= expected)?.[1];
+        if (arrived === undefined) missed++;
+        else {
+          const ms = Math.max(0, arrived - acknowledgedAt);
+          latencies.push(ms);
+          if (ms > 1000) late++;
+        }
+      }
+    }
+    latencies.sort((x, y) => x - y);
+    const result = {
+      subscribers: count,
+      votes,
+      deliveries: latencies.length,
+      missed,
+      later_than_1s: late,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: latencies.at(-1) ?? 0,
+      rssBeforeMb: rssBefore,
+      rssWithSubscribersMb: rssWith,
+      kbPerSubscriber: Math.round(((rssWith - rssBefore) * 1024 * 10) / count) / 10,
+    };
+    console.table([result]);
+    console.log(
+      `${result.deliveries.toLocaleString('en-US')} tallies delivered (${missed} missed, ${late} later than 1 s): ` +
+        `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms after the vote's 201; ` +
+        `memory ${result.kbPerSubscriber} KB per subscriber (RSS ${rssBefore} -> ${rssWith} MB)`,
+    );
+    if (missed > 0 || late > 0) process.exitCode = 1;
+    saveResults('sse', { date: new Date().toISOString(), ...result });
+  } finally {
+    for (const s of subscribers) s.close();
+    await server.stop();
+    server.cleanup();
+  }
+}
+
+function fileSizeMb(path: string): number {
+  try {
+    return Math.round((statSync(path).size / 1024 / 1024) * 10) / 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** A steady vote rate for SOAK_SECONDS (10 minutes): RSS and WAL size sampled throughout, every vote accounted for. */
+export async function benchSoak(): Promise<void> {
+  const seconds = Number(process.env.SOAK_SECONDS || 600);
+  const rate = Number(process.env.SOAK_RATE || 200);
+  const server = await startServer({ env: ENV });
+  const wal = `${server.databaseUrl.slice('file:'.length)}-wal`;
+  const samples: { second: number; rssMb: number; walMb: number }[] = [];
+  const started = Date.now();
+  const sample = (): void => {
+    samples.push({
+      second: Math.round((Date.now() - started) / 1000),
+      rssMb: rssMb(server.pid),
+      walMb: fileSizeMb(wal),
+    });
+  };
+  const timer = setInterval(sample, 10_000);
+  const subscribers: Subscriber[] = [];
+  let churn: ReturnType<typeof setInterval> | undefined;
+  try {
+    console.log(
+      `\n## soak: ${rate} votes/s for ${seconds} s on one instance (file database), ` +
+        `results read alongside, 200 live subscribers`,
+    );
+    // Live subscribers through the whole run, joining and leaving, so a leak in the hub would show in RSS.
+    for (let i = 0; i < 200; i++)
+      subscribers.push(subscribe(`${server.url}/api/polls/${POLL}/events`, () => undefined));
+    churn = setInterval(() => {
+      subscribers.shift()?.close();
+      subscribers.push(subscribe(`${server.url}/api/polls/${POLL}/events`, () => undefined));
+    }, 100);
+    sample();
+    const readers = load({
+      name: 'results reads alongside',
+      url: `${server.url}/api/polls/${POLL}`,
+      connections: 5,
+      seconds,
+      rate: 50,
+    });
+    const votes = await voteLoad('soak votes', server.url, { connections: 20, amount: rate * seconds, rate });
+    const reads = await readers;
+    clearInterval(churn);
+    // The last tally leaves within the hub's 250 ms coalescing window.
+    await new Promise((r) => setTimeout(r, 1500));
+    sample();
+    clearInterval(timer);
+    const live = subscribers.filter((sub) => sub.seen >= votes.stored).length;
+    console.log(`${live} of ${subscribers.length} live subscribers saw the final tally`);
+    printTable([votes, reads]);
+    const first = samples[0];
+    const last = samples.at(-1);
+    const maxRss = Math.max(...samples.map((s) => s.rssMb));
+    const maxWal = Math.max(...samples.map((s) => s.walMb));
+    console.log(
+      `RSS ${first?.rssMb} MB at start, ${last?.rssMb} MB at the end (max ${maxRss}); ` +
+        `WAL ${first?.walMb} MB at start, ${last?.walMb} MB at the end (max ${maxWal}); ` +
+        `${votes.status201.toLocaleString('en-US')} answered 201, ${votes.stored.toLocaleString('en-US')} stored, ${votes.status5xx} 5xx`,
+    );
+    saveResults('soak', { date: new Date().toISOString(), seconds, rate, votes, reads, samples });
+  } finally {
+    clearInterval(timer);
+    clearInterval(churn);
+    for (const sub of subscribers) sub.close();
+    await server.stop();
+    server.cleanup();
+  }
+}

@@ -22,6 +22,43 @@ export function rssMb(pid: number): number {
   return Math.round((Number(match?.[1] ?? 0) / 1024) * 10) / 10;
 }
 
+/** CPU seconds (user + system) a process and its children have used, from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = (Number(fields[11]) + Number(fields[12])) / 100;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return own + children.reduce((sum, child) => sum + cpuSeconds(Number(child)), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Where the machine's CPU went during a run: cores kept busy by each group of processes. */
+function cpuMeter(groups: Record<string, number[]>): () => Record<string, number> {
+  const read = (): Record<string, number> =>
+    Object.fromEntries(
+      Object.entries(groups).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)]),
+    );
+  const before = read();
+  const ownBefore = process.cpuUsage();
+  const started = Date.now();
+  return () => {
+    const after = read();
+    const seconds = (Date.now() - started) / 1000;
+    const own = process.cpuUsage(ownBefore);
+    const cores: Record<string, number> = {};
+    for (const name of Object.keys(groups)) cores[name] = round2(((after[name] ?? 0) - (before[name] ?? 0)) / seconds);
+    cores['load generator'] = round2((own.user + own.system) / 1e6 / seconds);
+    return cores;
+  };
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
 async function totalVotes(baseUrl: string): Promise<number> {
   const poll = (await (await fetch(`${baseUrl}/api/polls/${POLL}`)).json()) as { totalVotes: number };
   return poll.totalVotes;
@@ -31,9 +68,10 @@ async function totalVotes(baseUrl: string): Promise<number> {
 async function voteLoad(
   name: string,
   baseUrl: string,
-  options: { connections: number; amount: number; rate?: number },
-): Promise<LoadResult & { stored: number }> {
+  options: { connections: number; amount: number; rate?: number; processes?: Record<string, number[]> },
+): Promise<LoadResult & { stored: number; cores: Record<string, number> }> {
   const before = await totalVotes(baseUrl);
+  const meter = cpuMeter(options.processes ?? {});
   const result = await load({
     name,
     url: `${baseUrl}/api/polls/${POLL}/votes`,
@@ -48,12 +86,13 @@ async function voteLoad(
       body: JSON.stringify({ optionIds: [OPTIONS[Math.floor(Math.random() * OPTIONS.length)]] }),
     }),
   });
+  const cores = meter();
   const stored = (await totalVotes(baseUrl)) - before;
   if (stored !== result.status201 || result.status5xx > 0) {
     console.error(`MISMATCH in "${name}": ${result.status201} answered 201, ${stored} stored, ${result.status5xx} 5xx`);
     process.exitCode = 1;
   }
-  return { ...result, stored };
+  return { ...result, stored, cores };
 }
 
 /** Two instances behind nginx on sqld against one instance on a file, 500 concurrent voters each. */
@@ -61,12 +100,18 @@ export async function benchScale(): Promise<void> {
   const amount = Number(process.env.BENCH_SCALE_VOTES || 40_000);
   const connections = 500;
   console.log(`\n## scale: ${amount.toLocaleString('en-US')} new voters' ballots, ${connections} concurrent`);
-  const rows: (LoadResult & { stored: number })[] = [];
+  const rows: (LoadResult & { stored: number; cores: Record<string, number> })[] = [];
 
   const single = await startServer({ env: ENV });
   try {
     await voteLoad('warm-up', single.url, { connections: 50, amount: 2000 });
-    rows.push(await voteLoad('one instance, file database', single.url, { connections, amount }));
+    rows.push(
+      await voteLoad('one instance, file database', single.url, {
+        connections,
+        amount,
+        processes: { instances: [single.pid] },
+      }),
+    );
   } finally {
     await single.stop();
     single.cleanup();
@@ -81,8 +126,21 @@ export async function benchScale(): Promise<void> {
     instances = await Promise.all([0, 1].map(() => startServer({ databaseUrl, env: ENV })));
     nginx = await startNginx(instances.map((s) => s.port));
     await voteLoad('warm-up', nginx.url, { connections: 50, amount: 2000 });
-    rows.push(await voteLoad('one instance on sqld, direct', instances[0]?.url ?? '', { connections, amount }));
-    rows.push(await voteLoad('two instances on sqld, behind nginx', nginx.url, { connections, amount }));
+    const first = instances[0] as TestServer;
+    rows.push(
+      await voteLoad('one instance on sqld, direct', first.url, {
+        connections,
+        amount,
+        processes: { instances: [first.pid], sqld: [sqld.pid()] },
+      }),
+    );
+    rows.push(
+      await voteLoad('two instances on sqld, behind nginx', nginx.url, {
+        connections,
+        amount,
+        processes: { instances: instances.map((s) => s.pid), sqld: [sqld.pid()], nginx: [nginx.pid] },
+      }),
+    );
   } finally {
     await nginx?.stop();
     nginx?.cleanup();
@@ -95,6 +153,10 @@ export async function benchScale(): Promise<void> {
   }
 
   printTable(rows);
+  for (const row of rows) {
+    const busy = Object.entries(row.cores).map(([name, n]) => `${name} ${n}`);
+    console.log(`cores busy, ${row.name}: ${busy.join(', ')}`);
+  }
   const [file, , scaled] = rows;
   const ratio = (scaled?.requestsPerSecond ?? 0) / (file?.requestsPerSecond ?? 1);
   console.log(

@@ -7,6 +7,8 @@ import { freePort } from './ports.ts';
 
 export interface Nginx {
   url: string;
+  /** The master process's id; its workers are its children. */
+  pid: number;
   /** The error log and stderr so far, for failure messages. */
   output(): string;
   /** The access log (flushed each second by the config). */
@@ -64,5 +66,5 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, output: () => log + read('error.log'), accessLog: () => read('access.log'), stop, cleanup };
+  return { url, pid: child.pid ?? 0, output: () => log + read('error.log'), accessLog: () => read('access.log'), stop, cleanup };
 }

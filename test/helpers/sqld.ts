@@ -8,6 +8,8 @@ import { freePort } from './ports.ts';
 export interface Sqld {
   /** DATABASE_URL for the app: http://127.0.0.1:<port> */
   url: string;
+  /** The running process's id (for CPU and memory readings in benchmarks). */
+  pid(): number;
   /** SIGTERM and wait. */
   stop(): Promise<void>;
   /** SIGKILL and wait: a crash. */
@@ -77,6 +79,7 @@ export async function startSqld(options: { jwtPublicKeyPem?: string } = {}): Pro
 
   return {
     url,
+    pid: () => (child as ChildProcess | null)?.pid ?? 0,
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
     restart: launch,

@@ -66,5 +66,12 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, pid: child.pid ?? 0, output: () => log + read('error.log'), accessLog: () => read('access.log'), stop, cleanup };
+  return {
+    url,
+    pid: child.pid ?? 0,
+    output: () => log + read('error.log'),
+    accessLog: () => read('access.log'),
+    stop,
+    cleanup,
+  };
 }

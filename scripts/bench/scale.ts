@@ -97,7 +97,7 @@ async function voteLoad(
 
 /** Two instances behind nginx on sqld against one instance on a file, 500 concurrent voters each. */
 export async function benchScale(): Promise<void> {
-  const amount = Number(process.env.BENCH_SCALE_VOTES || 40_000);
+  const amount = Number(process.env.BENCH_SCALE_VOTES || 60_000);
   const connections = 500;
   console.log(`\n## scale: ${amount.toLocaleString('en-US')} new voters' ballots, ${connections} concurrent`);
   const rows: (LoadResult & { stored: number; cores: Record<string, number> })[] = [];

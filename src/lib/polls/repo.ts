@@ -1,4 +1,4 @@
-import type { InValue, Row, Transaction } from '@libsql/client';
+import type { InStatement, InValue, Row, Transaction } from '@libsql/client';
 import type { Database } from '../server/db.ts';
 import { buildHistory, HOUR_MS, type HistoryPoint, type VoteBucket } from './history.ts';
 import type { PollOptionRecord, PollRecord } from './records.ts';
@@ -198,7 +198,7 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         continue;
       }
       // Replacing a ballot is rare: its own statements are fine.
-      if (choiceRows.length > 0) await flushChoices(tx, choiceRows.splice(0));
+      if (choiceRows.length > 0) await tx.execute(choicesStatement(choiceRows.splice(0)));
       outcomes.push('replaced');
       const existing = await tx.execute({
         sql: 'UPDATE votes SET updated_at = ? WHERE poll_id = ? AND voter_id = ? RETURNING id',
@@ -213,37 +213,43 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       for (const row of previous.rows) add(change, String(row.option_id), -1);
       record(input, existingId, change);
     }
-    if (choiceRows.length > 0) await flushChoices(tx, choiceRows);
-
+    // Everything left depends only on what is known now, so it goes to the
+    // database in one round trip: on a libSQL server each statement of an
+    // interactive transaction is a request, and the write lock is held for all of them.
+    const statements: InStatement[] = [];
+    if (choiceRows.length > 0) statements.push(choicesStatement(choiceRows));
     // One statement per poll for counts and buckets, however many ballots the batch holds.
-    const counts = new Map<string, FreshCounts>();
+    const countReads: { pollId: string; poll: number; options: number }[] = [];
     for (const [pollId, pollDeltas] of deltas) {
       const changed = JSON.stringify(Object.fromEntries([...pollDeltas].filter(([, n]) => n !== 0)));
-      await tx.execute({
+      statements.push({
         sql: `UPDATE poll_options SET votes = votes + (SELECT d.value FROM json_each(?1) d WHERE d.key = poll_options.option_id)
               WHERE poll_id = ?2 AND option_id IN (SELECT key FROM json_each(?1))`,
         args: [changed, pollId],
       });
       for (const [hour, hourDeltas] of buckets.get(pollId) ?? []) {
-        await tx.execute({
+        statements.push({
           sql: `INSERT INTO vote_buckets (poll_id, option_id, hour_start, votes)
                 SELECT ?, key, ?, value FROM json_each(?) WHERE value != 0
                 ON CONFLICT (poll_id, hour_start, option_id) DO UPDATE SET votes = votes + excluded.votes`,
           args: [pollId, hour, JSON.stringify(Object.fromEntries(hourDeltas))],
         });
       }
-      const poll = await tx.execute({
+      statements.push({
         sql: 'UPDATE polls SET total_votes = total_votes + ?, version = version + 1 WHERE id = ? RETURNING total_votes, version',
         args: [ballots.get(pollId) ?? 0, pollId],
       });
-      const options = await tx.execute({
-        sql: 'SELECT option_id, votes FROM poll_options WHERE poll_id = ?',
-        args: [pollId],
-      });
-      counts.set(pollId, {
-        totalVotes: Number(poll.rows[0]?.total_votes),
-        version: Number(poll.rows[0]?.version),
-        votes: new Map(options.rows.map((r) => [String(r.option_id), Number(r.votes)])),
+      statements.push({ sql: 'SELECT option_id, votes FROM poll_options WHERE poll_id = ?', args: [pollId] });
+      countReads.push({ pollId, poll: statements.length - 2, options: statements.length - 1 });
+    }
+    const results = statements.length > 0 ? await tx.batch(statements) : [];
+    const counts = new Map<string, FreshCounts>();
+    for (const read of countReads) {
+      const poll = results[read.poll]?.rows[0];
+      counts.set(read.pollId, {
+        totalVotes: Number(poll?.total_votes),
+        version: Number(poll?.version),
+        votes: new Map((results[read.options]?.rows ?? []).map((r) => [String(r.option_id), Number(r.votes)])),
       });
     }
     return inputs.map((input, i) => {
@@ -253,12 +259,12 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
   });
 }
 
-async function flushChoices(tx: Transaction, rows: [InValue, string, string, number][]): Promise<void> {
-  await tx.execute({
+function choicesStatement(rows: [InValue, string, string, number][]): InStatement {
+  return {
     sql: `INSERT INTO vote_choices (vote_id, poll_id, option_id, created_at)
           SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
     args: [JSON.stringify(rows, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))],
-  });
+  };
 }
 
 /** Records one ballot in its own transaction; see castVotes. */

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startNginx, type Nginx } from '../../test/helpers/nginx.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { startSqld, type Sqld } from '../../test/helpers/sqld.ts';
-import { load, printTable, saveResults, type LoadResult } from './lib.ts';
+import { BENCH_SECONDS, load, printTable, saveResults, type LoadResult } from './lib.ts';
 
 const BENCH_POLLS = fileURLToPath(new URL('./polls/', import.meta.url));
 const ENV = { POLLS_DIR: BENCH_POLLS, VOTE_RATE_LIMIT: '0', TRUSTED_PROXIES: '127.0.0.1' };
@@ -101,6 +101,9 @@ export async function benchScale(): Promise<void> {
   const connections = 500;
   console.log(`\n## scale: ${amount.toLocaleString('en-US')} new voters' ballots, ${connections} concurrent`);
   const rows: (LoadResult & { stored: number; cores: Record<string, number> })[] = [];
+  const reads: LoadResult[] = [];
+  const readLoad = (name: string, baseUrl: string): Promise<LoadResult> =>
+    load({ name, url: `${baseUrl}/api/polls/${POLL}`, connections: 100, seconds: BENCH_SECONDS });
 
   const single = await startServer({ env: ENV });
   try {
@@ -112,6 +115,7 @@ export async function benchScale(): Promise<void> {
         processes: { instances: [single.pid] },
       }),
     );
+    reads.push(await readLoad('results reads, one instance, file database', single.url));
   } finally {
     await single.stop();
     single.cleanup();
@@ -141,6 +145,8 @@ export async function benchScale(): Promise<void> {
         processes: { instances: instances.map((s) => s.pid), sqld: [sqld.pid()], nginx: [nginx.pid] },
       }),
     );
+    reads.push(await readLoad('results reads, one instance on sqld, direct', first.url));
+    reads.push(await readLoad('results reads, two instances on sqld, behind nginx', nginx.url));
   } finally {
     await nginx?.stop();
     nginx?.cleanup();
@@ -153,6 +159,7 @@ export async function benchScale(): Promise<void> {
   }
 
   printTable(rows);
+  printTable(reads);
   for (const row of rows) {
     const busy = Object.entries(row.cores).map(([name, n]) => `${name} ${n}`);
     console.log(`cores busy, ${row.name}: ${busy.join(', ')}`);
@@ -164,7 +171,7 @@ export async function benchScale(): Promise<void> {
       `${(ratio * 100).toFixed(0)}% of one instance on a file (${file?.requestsPerSecond} votes/s, p99 ${file?.p99Ms} ms). ` +
       `Every run: stored = answered 201, no 5xx.`,
   );
-  saveResults('scale', { date: new Date().toISOString(), amount, connections, rows, ratio });
+  saveResults('scale', { date: new Date().toISOString(), amount, connections, rows, reads, ratio });
 }
 
 interface Subscriber {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { databaseErrorReason } from '../../src/lib/server/db.ts';
+import { SharedReads } from '../../src/lib/server/shared-reads.ts';
 import { TtlCache } from '../../src/lib/server/ttl-cache.ts';
 import { isVoterId, newVoterId, voterCookieHeader, voterIdFromCookieHeader } from '../../src/lib/server/voter.ts';
 
@@ -61,5 +62,59 @@ describe('databaseErrorReason', () => {
     ['not an Error', 'text', 'text'],
   ])('%s', (_name, error, expected) => {
     expect(databaseErrorReason(error)).toBe(expected);
+  });
+});
+
+describe('SharedReads', () => {
+  function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+    const handles: { resolve?: (v: T) => void; reject?: (e: unknown) => void } = {};
+    const promise = new Promise<T>((resolve, reject) => Object.assign(handles, { resolve, reject }));
+    return { promise, resolve: (v) => handles.resolve?.(v), reject: (e) => handles.reject?.(e) };
+  }
+
+  it('lets overlapping reads of one key share a query, and starts afresh once it has settled', async () => {
+    const reads = new SharedReads<number>();
+    const pending: Record<string, ReturnType<typeof deferred<number>>> = { p: deferred(), q: deferred() };
+    const load = vi.fn(
+      (key: string) => (load.mock.calls.length <= 2 ? pending[key]?.promise : null) ?? Promise.resolve(0),
+    );
+    const a = reads.get('p', load);
+    const b = reads.get('p', load);
+    const other = reads.get('q', load);
+    expect(load.mock.calls.map(([key]) => key)).toEqual(['p', 'q']);
+    pending.p?.resolve(7);
+    expect(await Promise.all([a, b])).toEqual([7, 7]);
+    pending.q?.resolve(1);
+    await other;
+    await reads.get('p', load);
+    expect(load).toHaveBeenCalledTimes(3);
+  });
+
+  it('never hands a read a query that began before a write of this process', async () => {
+    const reads = new SharedReads<string>();
+    const before = deferred<string>();
+    const load = vi.fn((key: string) =>
+      key === 'p' && load.mock.calls.length === 1 ? before.promise : Promise.resolve('after'),
+    );
+    const early = reads.get('p', load);
+    reads.written();
+    const late = reads.get('p', load);
+    before.resolve('before');
+    expect([await early, await late]).toEqual(['before', 'after']);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('passes a failure to every reader sharing it, and does not keep it', async () => {
+    const reads = new SharedReads<number>();
+    const failing = deferred<number>();
+    const load = vi.fn((key: string) =>
+      key === 'p' && load.mock.calls.length === 1 ? failing.promise : Promise.resolve(2),
+    );
+    const a = reads.get('p', load);
+    const b = reads.get('p', load);
+    failing.reject(new Error('database unavailable'));
+    await expect(a).rejects.toThrow('database unavailable');
+    await expect(b).rejects.toThrow('database unavailable');
+    expect(await reads.get('p', load)).toBe(2);
   });
 });

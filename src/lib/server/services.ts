@@ -1,10 +1,11 @@
 import { withCounts, type PollRecord } from '../polls/records.ts';
-import { getPoll, getPollCounts, pollVersions } from '../polls/repo.ts';
+import { getPoll, getPollCounts, pollVersions, type FreshCounts } from '../polls/repo.ts';
 import type { Limiter } from '../rate-limit.ts';
 import { DatabaseRateLimiter } from './rate-limit-store.ts';
 import type { ServerConfig } from './server-config.ts';
 import type { Database } from './db.ts';
 import { PollLiveHub } from './live-polls.ts';
+import { SharedReads } from './shared-reads.ts';
 import { TtlCache } from './ttl-cache.ts';
 import { VoteBatcher } from './vote-batcher.ts';
 import { newVoterId } from './voter.ts';
@@ -32,14 +33,15 @@ export function createServices(db: Database, config: ServerConfig): Services {
   const batcher = new VoteBatcher(db);
   const definitions = new TtlCache<PollRecord>(1000);
   const definition = (id: string): Promise<PollRecord | null> => definitions.get(id, (key) => getPoll(db, key));
+  const counts = new SharedReads<FreshCounts | null>();
   return {
     config,
     db,
     nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
     hub,
     async poll(id) {
-      const [found, counts] = await Promise.all([definition(id), getPollCounts(db, id)]);
-      return found && counts ? withCounts(found, counts) : null;
+      const [found, current] = await Promise.all([definition(id), counts.get(id, (key) => getPollCounts(db, key))]);
+      return found && current ? withCounts(found, current) : null;
     },
     voting: {
       db,
@@ -47,7 +49,10 @@ export function createServices(db: Database, config: ServerConfig): Services {
       definition,
       limiter: new DatabaseRateLimiter(db, 'vote', config.voteRateLimit, 60_000),
       newVoterId,
-      changed: (id) => hub.notify(id),
+      changed: (id) => {
+        counts.written();
+        hub.notify(id);
+      },
     },
   };
 }

@@ -71,5 +71,5 @@ describe('a rolling restart behind nginx, under load', () => {
       await sqld.stop();
       sqld.cleanup();
     }
-  });
+  }, 120_000); // two drains, two starts and 400 votes on sqld: about 30 s here
 });

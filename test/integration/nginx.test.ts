@@ -121,6 +121,14 @@ describe('nginx in front of two instances on sqld (deploy/nginx.conf)', () => {
     expect((await nonce('127.0.0.6', '10.0.0.1')).status).toBe(200);
   });
 
+  it('counts IPv6 clients a /64 at a time: walking through one network does not escape the limit', async () => {
+    // From 127.0.0.1, the trusted proxy's own address, as nginx would forward IPv6 readers.
+    const from = (address: string) => voteFrom(a.url, '127.0.0.1', { 'x-forwarded-for': address });
+    for (let i = 1; i <= VOTE_LIMIT; i++) expect((await from(`2001:db8:5:6::${i}`)).status).toBe(201);
+    expect((await from('2001:db8:5:6:ffff::99')).status).toBe(429);
+    expect((await from('2001:db8:5:7::1')).status).toBe(201);
+  });
+
   it('takes https from a trusted proxy only: Secure cookies, and an https Origin is same-site', async () => {
     const origin = `https://${new URL(a.url).host}`;
     const tls = { 'x-forwarded-proto': 'https', origin };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { clientOrigin, parseTrustedProxies, type ForwardedInput } from '../../src/lib/server/forwarded.ts';
+import {
+  clientBucket,
+  clientOrigin,
+  parseTrustedProxies,
+  type ForwardedInput,
+} from '../../src/lib/server/forwarded.ts';
 
 const { proxies } = parseTrustedProxies('127.0.0.1, ::1, 10.0.0.0/8, fd00::/8');
 const none = parseTrustedProxies('').proxies;
@@ -75,5 +80,27 @@ describe('clientOrigin', () => {
     ['nobody trusted', { forwardedProto: 'https' }, none, false],
   ])('secure: %s', (_name, overrides, trusted, expected) => {
     expect(clientOrigin(input(overrides), trusted).secure).toBe(expected);
+  });
+});
+
+describe('clientBucket', () => {
+  it.each([
+    ['203.0.113.9', '203.0.113.9'],
+    ['2001:db8:1:2:aaaa:bbbb:cccc:7', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::7', '2001:db8:1:2::/64'],
+    ['2001:DB8:0001:0002:0:0:0:1', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['::ffff:0:198.51.100.1', '0:0:0:0::/64'],
+    ['1::2:3:4:5.6.7.8', '1:0:0:2::/64'],
+    ['unknown', 'unknown'],
+  ])('%s is counted as %s', (address, bucket) => {
+    expect(clientBucket(address)).toBe(bucket);
+  });
+
+  it('puts every address of one /64 in one bucket, and the next /64 in another', () => {
+    const one = ['2001:db8:5:6::1', '2001:db8:5:6:ffff:ffff:ffff:ffff', '2001:db8:5:6:1234::'].map(clientBucket);
+    expect(new Set(one).size).toBe(1);
+    expect(clientBucket('2001:db8:5:7::1')).not.toBe(one[0]);
   });
 });

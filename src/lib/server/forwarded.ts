@@ -96,3 +96,24 @@ export function clientOrigin(input: ForwardedInput, proxies: BlockList): ClientO
   const proto = headerList(input.forwardedProto).at(-1)?.toLowerCase();
   return { address, secure: proto === undefined ? input.encrypted : proto === 'https' };
 }
+
+/**
+ * The rate-limit bucket of a client address. An IPv6 client is usually given
+ * a whole /64, and could walk through it address by address, so a bucket is
+ * the /64; an IPv4 address is its own bucket. Anything else is kept as is.
+ *
+ * @example clientBucket('2001:db8:1:2:aaaa::7') // '2001:db8:1:2::/64'
+ */
+export function clientBucket(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  // A trailing dotted IPv4 part stands for two groups.
+  const dotted = [...left, ...right].at(-1)?.includes('.') ? 1 : 0;
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length - dotted)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}

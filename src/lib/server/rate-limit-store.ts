@@ -1,11 +1,13 @@
 import type { RateDecision } from '../rate-limit.ts';
 import type { Database } from './db.ts';
+import { clientBucket } from './forwarded.ts';
 
 /**
  * Rate limits counted in the database, so every instance behind a load
  * balancer shares one count per client. One upsert per hit: it starts a new
  * window when the old one has passed, otherwise adds one, and returns the
  * count, so two instances cannot both admit the last allowed request.
+ * Keys are client addresses, counted per bucket (an IPv6 /64: see clientBucket).
  */
 export class DatabaseRateLimiter {
   private readonly db: Database;
@@ -30,7 +32,7 @@ export class DatabaseRateLimiter {
               count = CASE WHEN rate_limits.window_start <= ?3 THEN 1 ELSE rate_limits.count + 1 END,
               window_start = CASE WHEN rate_limits.window_start <= ?3 THEN ?2 ELSE rate_limits.window_start END
             RETURNING count, window_start`,
-      args: [`${this.name}:${key}`, now, expired],
+      args: [`${this.name}:${clientBucket(key)}`, now, expired],
     });
     // Now and then, finished windows go, so the table follows active clients only.
     if (++this.hits % 1000 === 0) {

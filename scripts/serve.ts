@@ -95,9 +95,11 @@ function send(res: ServerResponse, result: ApiResult): void {
  * cookie and signed-in wallet. A session that this request refreshed gets
  * its cookie sent again, as the middleware does.
  */
-async function readerOf(req: IncomingMessage): Promise<{ reader: ReaderContext; setCookie: string | null }> {
+async function readerOf(
+  req: IncomingMessage,
+  client: ClientOrigin,
+): Promise<{ reader: ReaderContext; setCookie: string | null }> {
   const now = Date.now();
-  const client = clientOf(req);
   const secure = client.secure;
   const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
   const validated = token ? await validateSessionToken(services.db, token, now) : null;
@@ -142,7 +144,7 @@ function servePollApi(req: IncomingMessage, res: ServerResponse): boolean {
   const [, pollId = '', votes] = match;
   const headers = req.headers;
   if (!votes && req.method === 'GET') {
-    void readerOf(req)
+    void readerOf(req, clientOf(req))
       .then(async ({ reader, setCookie }) => withCookie(await getPollResults(services, pollId, reader), setCookie))
       .then(
         (r) => send(res, r),
@@ -152,14 +154,15 @@ function servePollApi(req: IncomingMessage, res: ServerResponse): boolean {
   }
   if (votes && req.method === 'POST') {
     // The same refusal Astro's middleware gives cross-site writes.
-    const origin = siteOrigin(services.config, headers.host ?? 'localhost', clientOf(req).secure);
+    const client = clientOf(req);
+    const origin = siteOrigin(services.config, headers.host ?? 'localhost', client.secure);
     const fetchSite = typeof headers['sec-fetch-site'] === 'string' ? headers['sec-fetch-site'] : null;
     if (isCrossSiteWrite('POST', headers.origin ?? null, fetchSite, origin)) {
       req.resume();
       send(res, crossSiteProblem());
       return true;
     }
-    void Promise.all([readLimited(req, headers['content-length'] ?? null, MAX_VOTE_BODY_BYTES), readerOf(req)])
+    void Promise.all([readLimited(req, headers['content-length'] ?? null, MAX_VOTE_BODY_BYTES), readerOf(req, client)])
       .then(async ([body, { reader, setCookie }]) =>
         withCookie(await postVote(services, pollId, headers['content-type'] ?? null, body, reader), setCookie),
       )
@@ -189,11 +192,13 @@ const unfinished = new Set<ServerResponse>();
 const server = createServer((req, res) => {
   // While draining, each connection ends with its current response.
   if (stopping) res.setHeader('connection', 'close');
-  else {
+  // A static file is answered before this returns; only slower answers need tracking.
+  if (serveStatic(staticFiles, req, res)) return;
+  if (!stopping) {
     unfinished.add(res);
     res.once('close', () => unfinished.delete(res));
   }
-  if (serveStatic(staticFiles, req, res) || servePollApi(req, res)) return;
+  if (servePollApi(req, res)) return;
   // Astro's middleware takes the client from locals (src/middleware.ts).
   const client = clientOf(req);
   void handler(

@@ -9,8 +9,9 @@ import { createPublicClient, http, type Hex } from 'viem';
 import { ingest } from '../../src/lib/chain/ingest.ts';
 import { migrateDatabase, openDatabase } from '../../src/lib/server/db.ts';
 import { deployToken, mintMany, startChain } from '../../test/helpers/chain.ts';
+import { envCount } from './lib.ts';
 
-const TRANSFERS = Number(process.env.BENCH_TRANSFERS || 100_000);
+const TRANSFERS = envCount('BENCH_TRANSFERS', 100_000);
 const chain = await startChain();
 const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
 try {

@@ -78,4 +78,16 @@ export function saveResults(name: string, data: unknown): void {
   writeFileSync(`bench-results/${name}.json`, `${JSON.stringify(data, null, 2)}\n`);
 }
 
-export const BENCH_SECONDS = Number(process.env.BENCH_SECONDS || 10);
+/** A positive whole number from the environment, or the default; anything else stops the run naming the variable. */
+export function envCount(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    console.error(`bench: ${name}=${JSON.stringify(raw)} must be a positive whole number`);
+    process.exit(1);
+  }
+  return value;
+}
+
+export const BENCH_SECONDS = envCount('BENCH_SECONDS', 10);

@@ -11,14 +11,14 @@ import { getPoll, syncPollDefinitions } from '../../src/lib/polls/repo.ts';
 import { migrateDatabase, openDatabase } from '../../src/lib/server/db.ts';
 import { loadPollDefinitions } from '../../src/lib/server/poll-definitions.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
-import { BENCH_SECONDS, load, printTable, saveResults } from './lib.ts';
+import { BENCH_SECONDS, envCount, load, printTable, saveResults } from './lib.ts';
 import { benchScale, benchSoak, benchSse } from './scale.ts';
 import { seedVotes } from './seed-votes.ts';
 
 const ARTICLE = '/posts/opg-liquidity-ghost/';
 const BENCH_POLLS = fileURLToPath(new URL('./polls/', import.meta.url));
 const only = process.argv[2];
-const VOTES = Number(process.env.BENCH_VOTES || 100_000);
+const VOTES = envCount('BENCH_VOTES', 100_000);
 
 async function startBaseline(file: string): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, ['scripts/bench/static-baseline.ts', file], {

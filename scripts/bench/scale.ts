@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startNginx, type Nginx } from '../../test/helpers/nginx.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { startSqld, type Sqld } from '../../test/helpers/sqld.ts';
-import { BENCH_SECONDS, load, printTable, saveResults, type LoadResult } from './lib.ts';
+import { BENCH_SECONDS, envCount, load, printTable, saveResults, type LoadResult } from './lib.ts';
 
 const BENCH_POLLS = fileURLToPath(new URL('./polls/', import.meta.url));
 const ENV = { POLLS_DIR: BENCH_POLLS, VOTE_RATE_LIMIT: '0', TRUSTED_PROXIES: '127.0.0.1' };
@@ -97,7 +97,7 @@ async function voteLoad(
 
 /** Two instances behind nginx on sqld against one instance on a file, 500 concurrent voters each. */
 export async function benchScale(): Promise<void> {
-  const amount = Number(process.env.BENCH_SCALE_VOTES || 60_000);
+  const amount = envCount('BENCH_SCALE_VOTES', 60_000);
   const connections = 500;
   console.log(`\n## scale: ${amount.toLocaleString('en-US')} new voters' ballots, ${connections} concurrent`);
   const rows: (LoadResult & { stored: number; cores: Record<string, number> })[] = [];
@@ -218,7 +218,7 @@ function percentile(sorted: number[], p: number): number {
 
 /** 2,000 live subscribers on one instance: time from a vote's 201 to each subscriber's tally; memory each. */
 export async function benchSse(): Promise<void> {
-  const count = Number(process.env.BENCH_SUBSCRIBERS || 2000);
+  const count = envCount('BENCH_SUBSCRIBERS', 2000);
   const votes = 20;
   const server = await startServer({ env: ENV });
   const subscribers: Subscriber[] = [];
@@ -313,8 +313,8 @@ function fileSizeMb(path: string): number {
 
 /** A steady vote rate for SOAK_SECONDS (10 minutes): RSS and WAL size sampled throughout, every vote accounted for. */
 export async function benchSoak(): Promise<void> {
-  const seconds = Number(process.env.SOAK_SECONDS || 600);
-  const rate = Number(process.env.SOAK_RATE || 200);
+  const seconds = envCount('SOAK_SECONDS', 600);
+  const rate = envCount('SOAK_RATE', 200);
   const server = await startServer({ env: ENV });
   const wal = `${server.databaseUrl.slice('file:'.length)}-wal`;
   const samples: { second: number; rssMb: number; walMb: number }[] = [];

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db.ts';
 
 export interface LoadReport {
@@ -144,5 +145,17 @@ export async function auditVotes(
     return { integrity, missing, wrongChoice, voteRows, perOption };
   } finally {
     db.$client.close();
+  }
+}
+
+/** Integrity ok, every acknowledged ballot stored as cast, and each option's counters equal to its rows. */
+export function expectVotesIntact(audit: VoteAudit, acknowledged: number): void {
+  expect(audit.integrity).toBe('ok');
+  expect(audit.missing).toEqual([]);
+  expect(audit.wrongChoice).toEqual([]);
+  expect(audit.voteRows).toBeGreaterThanOrEqual(acknowledged);
+  expect(Object.keys(audit.perOption).length).toBeGreaterThan(0);
+  for (const [option, { counter, choices, buckets }] of Object.entries(audit.perOption)) {
+    expect([option, counter, buckets]).toEqual([option, choices, choices]);
   }
 }

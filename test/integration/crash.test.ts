@@ -2,22 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURE_POLLS, getResults } from '../helpers/polls.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { startSqld, type Sqld } from '../helpers/sqld.ts';
-import { auditVotes, startVoteLoad, waitUntil, type VoteAudit } from '../helpers/vote-load.ts';
+import { auditVotes, expectVotesIntact, startVoteLoad, waitUntil } from '../helpers/vote-load.ts';
 
 const ENV = { POLLS_DIR: FIXTURE_POLLS, VOTE_RATE_LIMIT: '0' };
 const OPTIONS = ['a', 'b', 'c'];
-
-/** Integrity ok, every acknowledged ballot stored as cast, and each option's counters equal to its rows. */
-function expectIntact(audit: VoteAudit, acknowledged: number): void {
-  expect(audit.integrity).toBe('ok');
-  expect(audit.missing).toEqual([]);
-  expect(audit.wrongChoice).toEqual([]);
-  expect(audit.voteRows).toBeGreaterThanOrEqual(acknowledged);
-  for (const option of OPTIONS) {
-    const { counter, choices, buckets } = audit.perOption[option] ?? { counter: -1, choices: -2, buckets: -3 };
-    expect([option, counter, buckets]).toEqual([option, choices, choices]);
-  }
-}
 
 describe.each([
   ['an embedded database file', false],
@@ -37,7 +25,7 @@ describe.each([
       const acknowledged = report.acknowledged.size;
 
       const audit = await auditVotes(first.databaseUrl, 'open-change', report.acknowledged);
-      expectIntact(audit, acknowledged);
+      expectVotesIntact(audit, acknowledged);
       // Votes committed whose answer the kill cut off are stored too, but never more than were sent.
       expect(audit.voteRows).toBeLessThanOrEqual(acknowledged + 16);
 
@@ -74,7 +62,7 @@ describe('kill -9 of the libSQL server (sqld) under vote load', () => {
 
       // No answer but 201 and 503: the instance neither crashed nor reported an error of its own.
       expect([...report.statuses.keys()].sort()).toEqual([201, 503]);
-      expectIntact(await auditVotes(sqld.url, 'open-change', report.acknowledged), report.acknowledged.size);
+      expectVotesIntact(await auditVotes(sqld.url, 'open-change', report.acknowledged), report.acknowledged.size);
     } finally {
       await server?.stop();
       server?.cleanup();

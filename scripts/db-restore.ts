@@ -5,9 +5,9 @@
  * the switch mid-request.
  */
 import { existsSync } from 'node:fs';
-import { copyDatabase } from '../src/lib/server/backup.ts';
+import { copyDatabase } from '../src/lib/backup/backup.server.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
-import { openDatabase } from '../src/lib/server/db.ts';
+import { openDatabase } from '../src/lib/server/db.server.ts';
 
 const file = process.argv[2];
 function fail(message: string): never {

@@ -6,10 +6,10 @@
  */
 import { createPublicClient, http, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { ingest } from '../src/lib/chain/ingest.ts';
+import { ingest } from '../src/lib/chain/ingest.server.ts';
 import { readServerConfig } from '../src/lib/server/config.ts';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
-import { loadTokenDefinition } from '../src/lib/server/token-definitions.ts';
+import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
+import { loadTokenDefinition } from '../src/lib/chain/tokens.server.ts';
 import { advanceTime, deployToken, fund, mintMany, startChain, transferFrom } from '../test/helpers/chain.ts';
 
 const DAY = 86_400;

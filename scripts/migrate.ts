@@ -1,6 +1,6 @@
 /** `npm run db:migrate`: applies committed migrations to DATABASE_URL. */
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
+import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
 
 try {
   const config = readServerConfig(process.env);

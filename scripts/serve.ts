@@ -15,9 +15,9 @@ import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { ApiResult } from '../src/lib/http.ts';
 import { cookieValue, crossSiteProblem, isCrossSiteWrite, readLimited, unavailableResult } from '../src/lib/http.ts';
-import { validateSessionToken } from '../src/lib/auth/repo.ts';
+import { validateSessionToken } from '../src/lib/auth/repo.server.ts';
 import { SESSION_COOKIE } from '../src/lib/auth/session.ts';
-import { syncPollDefinitions } from '../src/lib/polls/repo.ts';
+import { syncPollDefinitions } from '../src/lib/polls/repo.server.ts';
 import { MAX_VOTE_BODY_BYTES } from '../src/lib/polls/schemas.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import {
@@ -26,14 +26,14 @@ import {
   migrateDatabase,
   openDatabase,
   type Database,
-} from '../src/lib/server/db.ts';
-import { getPollResults, postVote, type ReaderContext } from '../src/lib/server/poll-api.ts';
-import { loadPollDefinitions } from '../src/lib/server/poll-definitions.ts';
-import { createServices, provideServices, siteOrigin, type Services } from '../src/lib/server/services.ts';
-import { sessionCookieHeader } from '../src/lib/server/session-cookie.ts';
+} from '../src/lib/server/db.server.ts';
+import { getPollResults, postVote, type ReaderContext } from '../src/lib/polls/api.server.ts';
+import { loadPollDefinitions } from '../src/lib/polls/definitions.server.ts';
+import { createServices, provideServices, siteOrigin, type Services } from '../src/lib/server/services.server.ts';
+import { sessionCookieHeader } from '../src/lib/auth/session-cookie.ts';
 import { clientOrigin, type ClientOrigin } from '../src/lib/server/forwarded.ts';
-import { loadStaticFiles, serveStatic } from '../src/lib/server/static-files.ts';
-import { voterIdFromCookieHeader } from '../src/lib/server/voter.ts';
+import { loadStaticFiles, serveStatic } from '../src/lib/server/static-files.server.ts';
+import { voterIdFromCookieHeader } from '../src/lib/polls/voter.ts';
 
 const netServerClose = NetServer.prototype.close;
 const ENTRY = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));

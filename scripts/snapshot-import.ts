@@ -9,11 +9,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHoldersCsv } from '../src/lib/chain/holders-csv.ts';
-import { saveSnapshot } from '../src/lib/chain/repo.ts';
+import { saveSnapshot } from '../src/lib/chain/repo.server.ts';
 import { buildSnapshot } from '../src/lib/chain/snapshot.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
-import { tokenOrReason } from '../src/lib/server/token-definitions.ts';
+import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
+import { tokenOrReason } from '../src/lib/chain/tokens.server.ts';
 
 const USAGE = 'usage: npm run snapshot:import -- <SYMBOL> <holders.csv> --block N --date YYYY-MM-DD';
 

@@ -6,10 +6,10 @@
  */
 import { parseArgs } from 'node:util';
 import { createPublicClient, http, isAddress, type Hex } from 'viem';
-import { ingest, IngestError } from '../src/lib/chain/ingest.ts';
+import { ingest, IngestError } from '../src/lib/chain/ingest.server.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
-import { tokenOrReason } from '../src/lib/server/token-definitions.ts';
+import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
+import { tokenOrReason } from '../src/lib/chain/tokens.server.ts';
 
 const USAGE = 'usage: npm run snapshot -- <SYMBOL> [--rpc URL] [--address 0x..] [--from-block N] [--to-block N]';
 

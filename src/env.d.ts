@@ -1,4 +1,4 @@
-import type { Session } from './lib/auth/repo';
+import type { Session } from './lib/auth/repo.server';
 
 declare global {
   namespace App {

@@ -1,13 +1,13 @@
 import type { APIContext } from 'astro';
 import { defineMiddleware } from 'astro:middleware';
 import { crossSiteProblem, isCrossSiteWrite, toResponse, unavailableResult } from './lib/http';
-import { validateSessionToken } from './lib/auth/repo';
+import { validateSessionToken } from './lib/auth/repo.server';
 import { SESSION_COOKIE } from './lib/auth/session';
-import { getServices } from './lib/server/app';
-import { isDatabaseUnavailable, type Database } from './lib/server/db';
-import { siteOrigin } from './lib/server/services';
-import { deleteSessionCookie, setSessionCookie } from './lib/server/session-cookie';
-import { readVoterId } from './lib/server/voter';
+import { getServices } from './lib/server/app.server';
+import { isDatabaseUnavailable, type Database } from './lib/server/db.server';
+import { siteOrigin } from './lib/server/services.server';
+import { deleteSessionCookie, setSessionCookie } from './lib/auth/session-cookie';
+import { readVoterId } from './lib/polls/voter';
 
 /**
  * Fills Astro.locals (voter, session, address) from the request, and refuses

@@ -1,4 +1,4 @@
-import type { Database } from '../../src/lib/server/db.ts';
+import type { Database } from '../../src/lib/server/db.server.ts';
 
 /**
  * Writes `count` ballots straight into a poll, spread over its options and

@@ -1,8 +1,8 @@
 import { ActionError, defineAction, type ActionErrorCode } from 'astro:actions';
 import { voteFormSchema } from '../lib/polls/schemas';
-import { getVotingDeps } from '../lib/server/app';
-import { issueVoterCookie } from '../lib/server/voter';
-import { submitVote } from '../lib/server/voting';
+import { getVotingDeps } from '../lib/server/app.server';
+import { issueVoterCookie } from '../lib/polls/voter';
+import { submitVote } from '../lib/polls/votes.server';
 
 const CODES: Record<number, ActionErrorCode> = {
   400: 'BAD_REQUEST',

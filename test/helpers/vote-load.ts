@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db.ts';
+import { openDatabase } from '../../src/lib/server/db.server.ts';
 
 export interface LoadReport {
   /** voter id -> option id, for every vote answered 201. */

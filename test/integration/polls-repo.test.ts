@@ -6,9 +6,9 @@ import {
   getPollHistory,
   PollSyncError,
   syncPollDefinitions,
-} from '../../src/lib/polls/repo.ts';
+} from '../../src/lib/polls/repo.server.ts';
 import { pollDefinitionSchema, type PollDefinitionInput } from '../../src/lib/polls/schemas.ts';
-import type { Database } from '../../src/lib/server/db.ts';
+import type { Database } from '../../src/lib/server/db.server.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
 
 let db: Database;
@@ -127,7 +127,7 @@ describe('poll repository on a real database', () => {
 
 describe('group commit', () => {
   it('writes a burst of ballots as one batch, with repeats and changes inside the batch resolved in order', async () => {
-    const { VoteBatcher } = await import('../../src/lib/server/vote-batcher.ts');
+    const { VoteBatcher } = await import('../../src/lib/polls/batcher.server.ts');
     await syncPollDefinitions(db, [definition({ id: 'fixed' }), definition({ id: 'changeable', allowChange: true })]);
     const batcher = new VoteBatcher(db);
     const cast = (pollId: string, voterId: string, optionIds: string[], allowChange = false) =>
@@ -147,7 +147,7 @@ describe('group commit', () => {
   });
 
   it('lets a bad ballot fail alone when its batch cannot commit', async () => {
-    const { VoteBatcher } = await import('../../src/lib/server/vote-batcher.ts');
+    const { VoteBatcher } = await import('../../src/lib/polls/batcher.server.ts');
     await syncPollDefinitions(db, [definition()]);
     const batcher = new VoteBatcher(db);
     const [good, bad] = await Promise.allSettled([

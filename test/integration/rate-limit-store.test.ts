@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/server/db.ts';
-import { DatabaseRateLimiter } from '../../src/lib/server/rate-limit-store.ts';
+import type { Database } from '../../src/lib/server/db.server.ts';
+import { DatabaseRateLimiter } from '../../src/lib/rate-limit/store.server.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
 
 let db: Database;

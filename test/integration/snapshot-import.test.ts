@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSnapshots, topHolders } from '../../src/lib/chain/repo.ts';
-import { migrateDatabase, openDatabase } from '../../src/lib/server/db.ts';
+import { listSnapshots, topHolders } from '../../src/lib/chain/repo.server.ts';
+import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PollRecord } from '../../src/lib/polls/records.ts';
-import { PollLiveHub, type Subscriber } from '../../src/lib/server/live-polls.ts';
+import { PollLiveHub, type Subscriber } from '../../src/lib/polls/live.server.ts';
 
 const poll = (version: number, votes: number): PollRecord => ({
   id: 'p',

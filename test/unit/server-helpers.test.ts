@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { databaseErrorReason } from '../../src/lib/server/db.ts';
+import { databaseErrorReason } from '../../src/lib/server/db.server.ts';
 import { SharedReads } from '../../src/lib/server/shared-reads.ts';
 import { TtlCache } from '../../src/lib/server/ttl-cache.ts';
-import { isVoterId, newVoterId, voterCookieHeader, voterIdFromCookieHeader } from '../../src/lib/server/voter.ts';
+import { isVoterId, newVoterId, voterCookieHeader, voterIdFromCookieHeader } from '../../src/lib/polls/voter.ts';
 
 describe('voter ids', () => {
   it('are 128-bit base64url strings, all different', () => {

@@ -1,4 +1,4 @@
-import type { StoredSnapshot } from './repo.ts';
+import type { StoredSnapshot } from './repo.server.ts';
 import { COHORTS, type DistributionMetrics } from './metrics.ts';
 
 /** Ratios and counts only: the supply, a balance, is given exactly (as a decimal string) at the top level. */

@@ -1,6 +1,6 @@
 import { formatUnits } from 'viem';
 import { COHORTS, type Cohort } from './metrics.ts';
-import type { StoredSnapshot } from './repo.ts';
+import type { StoredSnapshot } from './repo.server.ts';
 import type { TokenDefinition } from './schemas.ts';
 
 /** What the token page and its charts show, computed from stored snapshots. Pure. */

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { json, problem } from '../../lib/http';
-import { getDb } from '../../lib/server/app';
-import { pingDatabase } from '../../lib/server/db';
+import { getDb } from '../../lib/server/app.server';
+import { pingDatabase } from '../../lib/server/db.server';
 
 export const prerender = false;
 

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
 import { json } from '../../../lib/http';
-import { invalidateSession } from '../../../lib/auth/repo';
-import { getDb } from '../../../lib/server/app';
-import { deleteSessionCookie } from '../../../lib/server/session-cookie';
+import { invalidateSession } from '../../../lib/auth/repo.server';
+import { getDb } from '../../../lib/server/app.server';
+import { deleteSessionCookie } from '../../../lib/auth/session-cookie';
 
 export const prerender = false;
 

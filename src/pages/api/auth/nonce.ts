@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { json, problem } from '../../../lib/http';
-import { storeNonce } from '../../../lib/auth/repo';
-import { getServices } from '../../../lib/server/app';
+import { storeNonce } from '../../../lib/auth/repo.server';
+import { getServices } from '../../../lib/server/app.server';
 
 export const prerender = false;
 

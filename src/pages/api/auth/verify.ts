@@ -1,12 +1,12 @@
 import type { APIRoute } from 'astro';
 import { json, parseJson, problem, readLimited, toResponse } from '../../../lib/http';
-import { createSession } from '../../../lib/auth/repo';
+import { createSession } from '../../../lib/auth/repo.server';
 import { verifyInputSchema } from '../../../lib/auth/schemas';
 import { MAX_MESSAGE_BYTES } from '../../../lib/auth/siwe';
-import { getServices } from '../../../lib/server/app';
-import { siteOrigin } from '../../../lib/server/services';
-import { setSessionCookie } from '../../../lib/server/session-cookie';
-import { verifySiwe } from '../../../lib/server/siwe-verify';
+import { getServices } from '../../../lib/server/app.server';
+import { siteOrigin } from '../../../lib/server/services.server';
+import { setSessionCookie } from '../../../lib/auth/session-cookie';
+import { verifySiwe } from '../../../lib/auth/siwe.server';
 
 export const prerender = false;
 

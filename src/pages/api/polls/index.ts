@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { json } from '../../../lib/http';
-import { listPollsForReader } from '../../../lib/polls/repo';
-import { getDb } from '../../../lib/server/app';
+import { listPollsForReader } from '../../../lib/polls/repo.server';
+import { getDb } from '../../../lib/server/app.server';
 
 export const prerender = false;
 

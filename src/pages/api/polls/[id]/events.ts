@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
 import { problem } from '../../../../lib/http';
-import { getPollForReader } from '../../../../lib/polls/repo';
-import { getDb, getLiveHub } from '../../../../lib/server/app';
-import { sseEvent } from '../../../../lib/server/live-polls';
+import { getPollForReader } from '../../../../lib/polls/repo.server';
+import { getDb, getLiveHub } from '../../../../lib/server/app.server';
+import { sseEvent } from '../../../../lib/polls/live.server';
 
 export const prerender = false;
 

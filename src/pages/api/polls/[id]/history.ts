@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { json, problem } from '../../../../lib/http';
-import { getPollForReader, getPollHistory } from '../../../../lib/polls/repo';
-import { getDb } from '../../../../lib/server/app';
+import { getPollForReader, getPollHistory } from '../../../../lib/polls/repo.server';
+import { getDb } from '../../../../lib/server/app.server';
 
 export const prerender = false;
 

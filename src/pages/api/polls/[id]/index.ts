@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { toResponse } from '../../../../lib/http';
-import { getServices } from '../../../../lib/server/app';
-import { getPollResults } from '../../../../lib/server/poll-api';
+import { getServices } from '../../../../lib/server/app.server';
+import { getPollResults } from '../../../../lib/polls/api.server';
 
 export const prerender = false;
 

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
 import { readLimited, toResponse } from '../../../../lib/http';
 import { MAX_VOTE_BODY_BYTES } from '../../../../lib/polls/schemas';
-import { getServices } from '../../../../lib/server/app';
-import { postVote } from '../../../../lib/server/poll-api';
+import { getServices } from '../../../../lib/server/app.server';
+import { postVote } from '../../../../lib/polls/api.server';
 
 export const prerender = false;
 

@@ -2,8 +2,8 @@ import type { APIRoute } from 'astro';
 import { getEntry } from 'astro:content';
 import { json, problem } from '../../../../lib/http';
 import { snapshotsCsv, snapshotView } from '../../../../lib/chain/export';
-import { listSnapshots } from '../../../../lib/chain/repo';
-import { getDb } from '../../../../lib/server/app';
+import { listSnapshots } from '../../../../lib/chain/repo.server';
+import { getDb } from '../../../../lib/server/app.server';
 
 export const prerender = false;
 

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
 import { toResponse } from '../../../../../lib/http';
-import { addComment } from '../../../../../lib/comments/repo';
+import { addComment } from '../../../../../lib/comments/repo.server';
 import { newCommentSchema } from '../../../../../lib/comments/schemas';
-import { getServices } from '../../../../../lib/server/app';
+import { getServices } from '../../../../../lib/server/app.server';
 import {
   afterWrite,
   orderOf,
@@ -12,7 +12,7 @@ import {
   threadsResult,
   unknownPost,
   viewerOf,
-} from '../../../../../lib/server/comments-api';
+} from '../../../../../lib/comments/api.server';
 
 export const prerender = false;
 

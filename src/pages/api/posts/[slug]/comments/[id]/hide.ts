@@ -1,15 +1,15 @@
 import type { APIRoute } from 'astro';
 import { problem, toResponse } from '../../../../../../lib/http';
-import { setCommentHidden } from '../../../../../../lib/comments/repo';
+import { setCommentHidden } from '../../../../../../lib/comments/repo.server';
 import { hideCommentSchema } from '../../../../../../lib/comments/schemas';
-import { getServices } from '../../../../../../lib/server/app';
+import { getServices } from '../../../../../../lib/server/app.server';
 import {
   afterWrite,
   commentIdOf,
   readCommentBody,
   signInRequired,
   viewerOf,
-} from '../../../../../../lib/server/comments-api';
+} from '../../../../../../lib/comments/api.server';
 
 export const prerender = false;
 

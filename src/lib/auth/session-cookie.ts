@@ -1,5 +1,5 @@
 import type { AstroCookies } from 'astro';
-import { SESSION_COOKIE, sessionExpiresAt, type SessionTimes } from '../auth/session.ts';
+import { SESSION_COOKIE, sessionExpiresAt, type SessionTimes } from './session.ts';
 
 /** The session cookie: HttpOnly, SameSite=Lax, whole site, Secure on https, with an explicit expiry. */
 export function setSessionCookie(cookies: AstroCookies, token: string, session: SessionTimes, secure: boolean): void {

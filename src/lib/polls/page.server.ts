@@ -1,9 +1,9 @@
 import type { AstroGlobal } from 'astro';
 import { actions, isInputError } from 'astro:actions';
-import { getPollForReader } from '../polls/repo.ts';
-import type { PollRecord } from '../polls/records.ts';
-import type { PollResults } from '../polls/results.ts';
-import { getDb } from './app.ts';
+import { getPollForReader } from './repo.server.ts';
+import type { PollRecord } from './records.ts';
+import type { PollResults } from './results.ts';
+import { getDb } from '../server/app.server.ts';
 
 export interface PollPageState {
   poll: PollRecord;

@@ -1,8 +1,8 @@
 import { getAddress, type Hex, type PublicClient } from 'viem';
-import type { Database } from '../server/db.ts';
+import type { Database } from '../server/db.server.ts';
 import { NON_HOLDERS, type Holder } from './holders-csv.ts';
 import { isRangeTooLarge, isTransient, RangePlanner } from './ranges.ts';
-import { saveSnapshot } from './repo.ts';
+import { saveSnapshot } from './repo.server.ts';
 import type { TokenDefinition } from './schemas.ts';
 import { buildSnapshot, type Snapshot } from './snapshot.ts';
 

@@ -1,11 +1,11 @@
 import { getEntry } from 'astro:content';
 import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
-import type { CommentError, CommentResult } from '../comments/repo.ts';
-import { listComments } from '../comments/repo.ts';
-import { buildThreads, type Viewer } from '../comments/rules.ts';
-import { MAX_COMMENT_REQUEST_BYTES } from '../comments/schemas.ts';
+import type { CommentError, CommentResult } from './repo.server.ts';
+import { listComments } from './repo.server.ts';
+import { buildThreads, type Viewer } from './rules.ts';
+import { MAX_COMMENT_REQUEST_BYTES } from './schemas.ts';
 import type { z } from 'zod';
-import type { Services } from './services.ts';
+import type { Services } from '../server/services.server.ts';
 
 /** Shared pieces of the comment endpoints: who is asking, which post, how errors map to statuses. */
 

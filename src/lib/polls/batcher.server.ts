@@ -1,5 +1,5 @@
-import { castVote, castVotes, type CastResult, type CastVoteInput } from '../polls/repo.ts';
-import type { Database } from './db.ts';
+import { castVote, castVotes, type CastResult, type CastVoteInput } from './repo.server.ts';
+import type { Database } from '../server/db.server.ts';
 
 /**
  * Group commit for ballots. Ballots that arrive together, or while a write

@@ -1,5 +1,5 @@
-import { pollDefinitionSchema, type PollDefinition } from '../polls/schemas.ts';
-import { loadYamlDir } from './content-files.ts';
+import { pollDefinitionSchema, type PollDefinition } from './schemas.ts';
+import { loadYamlDir } from '../content/yaml.server.ts';
 
 /** Poll definitions from src/content/polls/*.yaml, for syncing at start-up. */
 export function loadPollDefinitions(dir: string): PollDefinition[] {

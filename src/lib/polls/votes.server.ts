@@ -1,9 +1,9 @@
-import type { Database } from './db.ts';
-import { withCounts, type PollRecord } from '../polls/records.ts';
-import { ballotKey, getBallot, getPoll, type CastResult, type CastVoteInput } from '../polls/repo.ts';
-import { presentResults, type PollResults } from '../polls/results.ts';
-import { checkBallot, describeBallotProblem, pollStatus } from '../polls/rules.ts';
-import type { Limiter } from '../rate-limit.ts';
+import type { Database } from '../server/db.server.ts';
+import { withCounts, type PollRecord } from './records.ts';
+import { ballotKey, getBallot, getPoll, type CastResult, type CastVoteInput } from './repo.server.ts';
+import { presentResults, type PollResults } from './results.ts';
+import { checkBallot, describeBallotProblem, pollStatus } from './rules.ts';
+import type { Limiter } from '../rate-limit/limiter.ts';
 
 /**
  * Casting a vote, shared by the JSON endpoint and the no-JavaScript form

@@ -1,5 +1,5 @@
 import type { Row } from '@libsql/client';
-import type { Database } from '../server/db.ts';
+import type { Database } from '../server/db.server.ts';
 import { canDelete, canEdit, PER_DAY_LIMIT, PER_MINUTE_LIMIT, type CommentRow, type Viewer } from './rules.ts';
 
 /** Comment storage. Writes that check and then change run in one BEGIN IMMEDIATE transaction. */

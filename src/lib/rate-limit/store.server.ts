@@ -1,6 +1,6 @@
-import type { RateDecision } from '../rate-limit.ts';
-import type { Database } from './db.ts';
-import { clientBucket } from './forwarded.ts';
+import type { RateDecision } from './limiter.ts';
+import type { Database } from '../server/db.server.ts';
+import { clientBucket } from '../server/forwarded.ts';
 
 /**
  * Rate limits counted in the database, so every instance behind a load

@@ -1,4 +1,4 @@
-import type { Database } from '../server/db.ts';
+import type { Database } from '../server/db.server.ts';
 import {
   createSessionToken,
   needsActivityRefresh,

@@ -1,15 +1,15 @@
 import { withCounts, type PollRecord } from '../polls/records.ts';
-import { getPoll, getPollCounts, pollVersions, type FreshCounts } from '../polls/repo.ts';
-import type { Limiter } from '../rate-limit.ts';
-import { DatabaseRateLimiter } from './rate-limit-store.ts';
+import { getPoll, getPollCounts, pollVersions, type FreshCounts } from '../polls/repo.server.ts';
+import type { Limiter } from '../rate-limit/limiter.ts';
+import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
 import type { ServerConfig } from './server-config.ts';
-import type { Database } from './db.ts';
-import { PollLiveHub } from './live-polls.ts';
+import type { Database } from './db.server.ts';
+import { PollLiveHub } from '../polls/live.server.ts';
 import { SharedReads } from './shared-reads.ts';
 import { TtlCache } from './ttl-cache.ts';
-import { VoteBatcher } from './vote-batcher.ts';
-import { newVoterId } from './voter.ts';
-import type { VotingDeps } from './voting.ts';
+import { VoteBatcher } from '../polls/batcher.server.ts';
+import { newVoterId } from '../polls/voter.ts';
+import type { VotingDeps } from '../polls/votes.server.ts';
 
 /**
  * The process's long-lived services. scripts/serve.ts creates them once and

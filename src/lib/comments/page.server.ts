@@ -1,8 +1,8 @@
 import type { AstroGlobal } from 'astro';
-import { listComments } from '../comments/repo.ts';
-import { buildThreads, type CommentView, type Viewer } from '../comments/rules.ts';
-import { getServices } from './app.ts';
-import { postExists, viewerOf } from './comments-api.ts';
+import { listComments } from './repo.server.ts';
+import { buildThreads, type CommentView, type Viewer } from './rules.ts';
+import { getServices } from '../server/app.server.ts';
+import { postExists, viewerOf } from './api.server.ts';
 
 export interface CommentsState {
   threads: CommentView[];

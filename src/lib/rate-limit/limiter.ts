@@ -1,4 +1,4 @@
-/** Rate limiting's shape; the counting lives in src/lib/server/rate-limit-store.ts (shared through the database). */
+/** Rate limiting's shape; the counting lives in src/lib/rate-limit/store.server.ts (shared through the database). */
 
 export interface RateDecision {
   allowed: boolean;

@@ -1,5 +1,5 @@
 import type { InStatement, InValue, Row, Transaction } from '@libsql/client';
-import type { Database } from '../server/db.ts';
+import type { Database } from '../server/db.server.ts';
 import { buildHistory, HOUR_MS, type HistoryPoint, type VoteBucket } from './history.ts';
 import type { PollOptionRecord, PollRecord } from './records.ts';
 import { presentResults, sortForListing, type PollResults } from './results.ts';

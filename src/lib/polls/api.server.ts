@@ -1,10 +1,10 @@
 import { jsonResult, parseJson, problemResult, type ApiResult } from '../http.ts';
-import { ballotKey, getBallot } from '../polls/repo.ts';
-import { presentResults } from '../polls/results.ts';
-import { MAX_VOTE_BODY_BYTES, voteInputSchema } from '../polls/schemas.ts';
-import type { Services } from './services.ts';
+import { ballotKey, getBallot } from './repo.server.ts';
+import { presentResults } from './results.ts';
+import { MAX_VOTE_BODY_BYTES, voteInputSchema } from './schemas.ts';
+import type { Services } from '../server/services.server.ts';
 import { voterCookieHeader } from './voter.ts';
-import { submitVote } from './voting.ts';
+import { submitVote } from './votes.server.ts';
 
 /**
  * The poll JSON endpoints as plain functions: the Astro endpoint files and

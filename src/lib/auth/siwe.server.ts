@@ -1,8 +1,8 @@
 import { createPublicClient, getAddress, http, isAddress, isHex, verifyMessage, type Hex } from 'viem';
 import { parseSiweMessage } from 'viem/siwe';
-import { consumeNonce } from '../auth/repo.ts';
-import { checkSiweMessage } from '../auth/siwe.ts';
-import type { Database } from './db.ts';
+import { consumeNonce } from './repo.server.ts';
+import { checkSiweMessage } from './siwe.ts';
+import type { Database } from '../server/db.server.ts';
 
 export type SiweOutcome = { ok: true; address: string } | { ok: false; reason: string };
 

@@ -1,9 +1,9 @@
 import * as env from 'astro:env/server';
 import { toServerConfig } from './server-config.ts';
-import { openDatabase, type Database } from './db.ts';
-import type { PollLiveHub } from './live-polls.ts';
-import { createServices, providedServices, type Services } from './services.ts';
-import type { VotingDeps } from './voting.ts';
+import { openDatabase, type Database } from './db.server.ts';
+import type { PollLiveHub } from '../polls/live.server.ts';
+import { createServices, providedServices, type Services } from './services.server.ts';
+import type { VotingDeps } from '../polls/votes.server.ts';
 
 /**
  * Services for code inside Astro's bundle: those scripts/serve.ts provided,

@@ -1,6 +1,6 @@
-import type { PollRecord } from '../polls/records.ts';
-import { presentResults } from '../polls/results.ts';
-import { pollStatus, type PollStatus } from '../polls/rules.ts';
+import type { PollRecord } from './records.ts';
+import { presentResults } from './results.ts';
+import { pollStatus, type PollStatus } from './rules.ts';
 
 /**
  * Fans poll results out to Server-Sent Events subscribers. Each change costs

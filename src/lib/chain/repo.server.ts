@@ -1,4 +1,4 @@
-import type { Database } from '../server/db.ts';
+import type { Database } from '../server/db.server.ts';
 import type { DistributionMetrics } from './metrics.ts';
 import type { Snapshot, SnapshotSource } from './snapshot.ts';
 

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tokenDefinitionSchema, type TokenDefinition } from '../chain/schemas.ts';
-import { loadYamlFile } from './content-files.ts';
+import { tokenDefinitionSchema, type TokenDefinition } from './schemas.ts';
+import { loadYamlFile } from '../content/yaml.server.ts';
 
 /** Where token definitions are read from; tests and the demo point TOKENS_DIR at their own. */
 export const TOKENS_DIR = process.env.TOKENS_DIR || fileURLToPath(new URL('../../content/tokens/', import.meta.url));

@@ -17,6 +17,9 @@ import * as schema from '../../../db/schema.ts';
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 
+/** What queries run on: the database itself, or one transaction of it (see writeTransaction). */
+export type Queries = LibSQLDatabase<typeof schema>;
+
 export interface DatabaseOptions {
   url: string;
   authToken?: string | null;
@@ -142,6 +145,50 @@ function forward<T extends object>(target: T, override: (property: string | symb
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(object) : value;
     },
   });
+}
+
+/**
+ * Runs `work` in one BEGIN IMMEDIATE transaction: the write lock is taken up
+ * front, so concurrent writers queue instead of failing half-way. Commits
+ * when `work` returns, rolls back when it throws.
+ *
+ * drizzle's own `transaction()` on libSQL takes no behaviour and offers no
+ * batch, so `work` gets a drizzle instance over libSQL's transaction itself:
+ * queries are built by drizzle and typed by the schema, and `tx.batch([...])`
+ * sends several of them in one round trip (on a libSQL server every statement
+ * of an interactive transaction is a request, with the lock held meanwhile).
+ */
+export async function writeTransaction<T>(db: Database, work: (tx: Queries) => Promise<T>): Promise<T> {
+  const transaction = await db.$client.transaction('write');
+  try {
+    // A libSQL transaction has the execute and batch a drizzle session calls.
+    const result = await work(drizzle(transaction as unknown as Client, { schema }));
+    if (!transaction.closed) await transaction.commit();
+    return result;
+  } finally {
+    // Rolls back whatever was not committed.
+    transaction.close();
+  }
+}
+
+/**
+ * Several writes built by drizzle, sent as one BEGIN IMMEDIATE batch: one
+ * round trip, all or nothing. For writes that need no result and no check
+ * between them.
+ */
+export async function writeBatch(db: Database, queries: readonly BuiltQuery[]): Promise<void> {
+  await db.$client.batch(
+    queries.map((query) => {
+      const { sql, params } = query.toSQL();
+      return { sql, args: params as InArgs };
+    }),
+    'write',
+  );
+}
+
+/** Any drizzle query builder: it can say the SQL and parameters it would run. */
+interface BuiltQuery {
+  toSQL(): { sql: string; params: unknown[] };
 }
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../db/migrations', import.meta.url));

@@ -1,32 +1,9 @@
-/** A poll as stored, with its options in display order. Plain data, no I/O. */
-export interface PollOptionRecord {
-  optionId: string;
-  position: number;
-  label: string;
-  labels: Record<string, string>;
-  importedVotes: number;
-  /** Imported plus cast. */
-  votes: number;
-}
+import type { pollOptions, polls } from '../../../db/schema.ts';
 
-export interface PollRecord {
-  id: string;
-  question: string;
-  kind: 'single' | 'multiple';
-  maxChoices: number;
-  opensAt: number;
-  closesAt: number | null;
-  voters: 'anyone' | 'wallet';
-  results: 'always' | 'after-vote' | 'after-close';
-  allowChange: boolean;
-  token: string | null;
-  source: { name: string; url?: string; capturedAt?: string } | null;
-  importedTotal: number;
-  /** Imported plus cast ballots. */
-  totalVotes: number;
-  version: number;
-  options: PollOptionRecord[];
-}
+/** A poll as stored (db/schema.ts), with its options in display order. Plain data, no I/O. */
+export type PollOptionRecord = Omit<typeof pollOptions.$inferSelect, 'pollId'>;
+
+export type PollRecord = typeof polls.$inferSelect & { options: PollOptionRecord[] };
 
 /** The poll with counts replaced by fresher ones (e.g. read in the transaction that wrote a vote). */
 export function withCounts(

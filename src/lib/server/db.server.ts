@@ -10,7 +10,8 @@ import {
   type Transaction,
   type TransactionMode,
 } from '@libsql/client';
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../../../db/schema.ts';
@@ -184,6 +185,41 @@ export async function writeBatch(db: Database, queries: readonly BuiltQuery[]): 
     }),
     'write',
   );
+}
+
+/**
+ * One value per database handle, made on first use: prepared statements
+ * belong to the handle they were prepared on, and tests open many.
+ */
+export function perDatabase<T>(make: (db: Database) => T): (db: Database) => T {
+  const made = new WeakMap<Database, T>();
+  return (db) => {
+    let value = made.get(db);
+    if (value === undefined) {
+      value = make(db);
+      made.set(db, value);
+    }
+    return value;
+  };
+}
+
+/** The value an upsert tried to insert, for `onConflictDoUpdate({ set })`. */
+export function excluded(column: AnySQLiteColumn): SQL {
+  return sql`excluded.${sql.identifier(column.name)}`;
+}
+
+/** `excluded(...)` for each named column: an upsert that takes these values from the new row. */
+export function excludedValues<T extends SQLiteTable, K extends keyof T['_']['columns'] & string>(
+  table: T,
+  keys: readonly K[],
+): Record<K, SQL> {
+  const columns = getTableColumns(table);
+  return Object.fromEntries(keys.map((key) => [key, excluded(columns[key] as AnySQLiteColumn)])) as Record<K, SQL>;
+}
+
+/** The rows of a JSON array parameter, as a table to select from (one bound parameter, however many rows). */
+export function jsonRows(rows: readonly unknown[]): SQL {
+  return sql`json_each(${JSON.stringify(rows)})`;
 }
 
 /** Any drizzle query builder: it can say the SQL and parameters it would run. */

@@ -21,3 +21,8 @@ export function sessionCookieHeader(token: string, session: SessionTimes, secure
   const expires = new Date(sessionExpiresAt(session)).toUTCString();
   return `${SESSION_COOKIE}=${token}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
+
+/** The raw Set-Cookie value that deletes the session cookie, as deleteSessionCookie does. */
+export function deletedSessionCookieHeader(secure: boolean): string {
+  return `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}

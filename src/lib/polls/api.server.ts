@@ -1,4 +1,6 @@
-import { jsonResult, parseJson, problemResult, type ApiResult } from '../http.ts';
+import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
+import type { FastRoute } from '../server/http-server.server.ts';
+import type { RequestContext } from '../server/request-context.server.ts';
 import { ballotKey, getBallot } from './repo.server.ts';
 import { presentResults } from './results.ts';
 import { MAX_VOTE_BODY_BYTES, voteInputSchema } from './schemas.ts';
@@ -8,18 +10,11 @@ import { submitVote } from './votes.server.ts';
 
 /**
  * The poll JSON endpoints as plain functions: the Astro endpoint files and
- * the Node server's fast path (scripts/serve.ts) both answer with these.
+ * the Node server's fast path (POLL_FAST_ROUTES) both answer with these.
  */
 
-export interface ReaderContext {
-  voterId: string | null;
-  /** The signed-in wallet, or null. */
-  address: string | null;
-  clientAddress: string;
-  /** Whether the request reached the site over https (decides the cookie's Secure flag). */
-  secure: boolean;
-  now: number;
-}
+/** What the endpoints need of the request context, and the time of the request. */
+export type ReaderContext = Pick<RequestContext, 'voterId' | 'address' | 'clientAddress' | 'secure'> & { now: number };
 
 /** GET /api/polls/<id> */
 export async function getPollResults(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
@@ -61,3 +56,20 @@ export async function postVote(
     : {};
   return jsonResult(outcome.results, outcome.status, headers);
 }
+
+/** The two hot poll endpoints, answered by the Node server without Astro's page pipeline. */
+export const POLL_FAST_ROUTES: readonly FastRoute[] = [
+  {
+    method: 'GET',
+    pattern: /^\/api\/polls\/([a-z0-9-]{1,100})\/?$/,
+    answer: ({ services, match, reader, now }) => getPollResults(services, match[1] ?? '', { ...reader, now }),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/polls\/([a-z0-9-]{1,100})\/votes\/?$/,
+    answer: async ({ services, match, req, reader, now }) => {
+      const body = await readLimited(req, req.headers['content-length'] ?? null, MAX_VOTE_BODY_BYTES);
+      return postVote(services, match[1] ?? '', req.headers['content-type'] ?? null, body, { ...reader, now });
+    },
+  },
+];

@@ -28,6 +28,7 @@ export class PollSyncError extends Error {
   override name = 'PollSyncError';
 }
 
+/** An option's columns but its poll id, which the poll it is read with already carries. */
 const { pollId: _pollId, ...OPTION_FIELDS } = getTableColumns(pollOptions);
 
 /** The hot reads, prepared once per database handle. */

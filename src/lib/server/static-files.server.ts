@@ -28,7 +28,7 @@ const TYPES: Record<string, string> = {
 const COMPRESSIBLE = new Set(['.html', '.css', '.js', '.mjs', '.json', '.xml', '.txt', '.svg']);
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-interface StaticFile {
+export interface StaticFile {
   type: string;
   etag: string;
   cacheControl: string;

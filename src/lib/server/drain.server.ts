@@ -1,0 +1,74 @@
+import { Server as NetServer } from 'node:net';
+import type { Server, ServerResponse } from 'node:http';
+
+const netServerClose = NetServer.prototype.close;
+
+/**
+ * How long a draining instance keeps serving its idle keep-alive connections
+ * (with `Connection: close` on every response) before closing them. A proxy
+ * may pick an idle connection at the moment we close it, and a POST lost that
+ * way is not retried; deploy/nginx.conf drops idle upstream connections after
+ * 2 s, so by the end of the grace nginx has closed its own.
+ */
+const DRAIN_IDLE_GRACE_MS = 3000;
+/** Past this, a drain gives up waiting and the process exits with 1. */
+const DRAIN_LIMIT_MS = 10_000;
+
+export interface DrainSteps {
+  /** Ends live streams with a reconnect hint, so readers move to another instance. */
+  endStreams: () => void;
+  /** Runs once every connection has ended, before the process exits with 0. */
+  closed: () => void;
+}
+
+/**
+ * Shutdown on SIGTERM or SIGINT: stop accepting, end live streams, let
+ * in-flight requests finish (their connections close with them), run the
+ * last steps, exit.
+ */
+export class Drain {
+  private stopping = false;
+  /** Responses under way, so a drain can end their connections with them. */
+  private readonly unfinished = new Set<ServerResponse>();
+
+  /** Every response: while draining, each connection ends with its current response. */
+  admit(res: ServerResponse): void {
+    if (this.stopping) res.setHeader('connection', 'close');
+  }
+
+  /** A response that is not finished when the request handler returns. */
+  track(res: ServerResponse): void {
+    if (this.stopping) return;
+    this.unfinished.add(res);
+    res.once('close', () => this.unfinished.delete(res));
+  }
+
+  /** Drains `server` when the process is asked to stop. */
+  onSignals(server: Server, steps: DrainSteps): void {
+    process.on('SIGTERM', () => this.start(server, 'SIGTERM', steps));
+    process.on('SIGINT', () => this.start(server, 'SIGINT', steps));
+  }
+
+  private start(server: Server, signal: string, steps: DrainSteps): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    console.log(`sentiment-desk: ${signal}, draining`);
+    steps.endStreams();
+    for (const res of this.unfinished) if (!res.headersSent) res.setHeader('connection', 'close');
+    // net.Server's close stops accepting but, unlike http.Server's, leaves idle keep-alive connections alone.
+    netServerClose.call(server, () => {
+      steps.closed();
+      console.log('sentiment-desk: drained, exiting');
+      process.exit(0);
+    });
+    setTimeout(() => {
+      // Keep-alive connections become idle as their last response ends; close each as it does.
+      server.closeIdleConnections();
+      setInterval(() => server.closeIdleConnections(), 100).unref();
+    }, DRAIN_IDLE_GRACE_MS).unref();
+    setTimeout(() => {
+      console.error(`sentiment-desk: requests still open after ${DRAIN_LIMIT_MS / 1000} s, exiting anyway`);
+      process.exit(1);
+    }, DRAIN_LIMIT_MS).unref();
+  }
+}

@@ -1,0 +1,151 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { deletedSessionCookieHeader, sessionCookieHeader } from '../auth/session-cookie.ts';
+import { crossSiteProblem, unavailableResult, type ApiResult } from '../http.ts';
+import { isDatabaseUnavailable } from './db.server.ts';
+import type { Drain } from './drain.server.ts';
+import {
+  readRequestContext,
+  type RequestContext,
+  type RequestFacts,
+  type SocketFacts,
+} from './request-context.server.ts';
+import type { Services } from './services.server.ts';
+import { serveStatic, type StaticFile } from './static-files.server.ts';
+
+/**
+ * The site's HTTP server, answering in three tiers: prerendered files from
+ * memory (compressed ahead of time); a few hot endpoints straight from their
+ * handlers (fast routes, which features declare beside the functions their
+ * Astro endpoint files call), skipping Astro's page pipeline; everything
+ * else by Astro. Both of the last two tiers learn who is asking from the one
+ * request context.
+ */
+
+/** A hot endpoint answered without Astro. */
+export interface FastRoute {
+  method: 'GET' | 'POST';
+  /** Matched against the path without its query string. */
+  pattern: RegExp;
+  answer(request: {
+    services: Services;
+    match: RegExpExecArray;
+    req: IncomingMessage;
+    reader: RequestContext;
+    now: number;
+  }): Promise<ApiResult>;
+}
+
+/** Astro's request handler in middleware mode; `locals` reach src/middleware.ts. */
+export type AstroHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+  locals: { socket: SocketFacts },
+) => Promise<void>;
+
+export interface SiteServerOptions {
+  services: Services;
+  staticFiles: Map<string, StaticFile>;
+  fastRoutes: readonly FastRoute[];
+  astro: AstroHandler;
+  /** What Astro answers when it has no route. */
+  notFoundHtml: Buffer | string;
+  drain: Drain;
+}
+
+export function createSiteServer(options: SiteServerOptions): Server {
+  const { staticFiles, drain } = options;
+  const server = createServer((req, res) => {
+    drain.admit(res);
+    // A static file is answered before this returns; only slower answers need tracking.
+    if (serveStatic(staticFiles, req, res)) return;
+    drain.track(res);
+    if (serveFastRoute(options, req, res)) return;
+    void options.astro(
+      req,
+      res,
+      (error) => {
+        if (error) return crash(res, error);
+        // Astro found no route.
+        res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(options.notFoundHtml);
+      },
+      { socket: socketOf(req) },
+    );
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+/** Answers a request that a fast route takes; returns false for anything else. */
+function serveFastRoute(options: SiteServerOptions, req: IncomingMessage, res: ServerResponse): boolean {
+  const path = (req.url ?? '').split('?', 1)[0] ?? '';
+  for (const route of options.fastRoutes) {
+    if (route.method !== req.method) continue;
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    const now = Date.now();
+    void readRequestContext(options.services, nodeRequestFacts(req), now)
+      .then(async (reader) => {
+        if (reader.crossSite) {
+          req.resume();
+          return crossSiteProblem();
+        }
+        const result = await route.answer({ services: options.services, match, req, reader, now });
+        return withSessionCookie(result, reader);
+      })
+      .then(
+        (result) => send(res, result),
+        (error) => crash(res, error),
+      );
+    return true;
+  }
+  return false;
+}
+
+function socketOf(req: IncomingMessage): SocketFacts {
+  return { address: req.socket.remoteAddress, encrypted: Boolean((req.socket as TLSSocket).encrypted) };
+}
+
+function nodeRequestFacts(req: IncomingMessage): RequestFacts {
+  const socket = socketOf(req);
+  return {
+    method: req.method ?? 'GET',
+    host: req.headers.host ?? 'localhost',
+    socketAddress: socket.address,
+    encrypted: socket.encrypted,
+    header: (name) => {
+      const value = req.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+/** The session cookie as the request context says it must be sent (refreshed or deleted), as Astro would. */
+function withSessionCookie(result: ApiResult, reader: RequestContext): ApiResult {
+  const { sessionCookie, secure } = reader;
+  if (!sessionCookie) return result;
+  const cookie =
+    sessionCookie === 'delete'
+      ? deletedSessionCookieHeader(secure)
+      : sessionCookieHeader(sessionCookie.token, sessionCookie.session, secure);
+  const existing = result.headers['set-cookie'];
+  const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+  return { ...result, headers: { ...result.headers, 'set-cookie': [...cookies, cookie] } };
+}
+
+function send(res: ServerResponse, result: ApiResult): void {
+  res.writeHead(result.status, result.headers);
+  res.end(result.body);
+}
+
+function crash(res: ServerResponse, error: unknown): void {
+  if (isDatabaseUnavailable(error)) {
+    if (!res.headersSent) return send(res, unavailableResult());
+    return void res.end();
+  }
+  console.error('sentiment-desk: unhandled request error', error);
+  if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+  res.end('{"error":"internal","message":"Something went wrong on our side."}');
+}

@@ -1,0 +1,96 @@
+import { validateSessionToken, type Session } from '../auth/repo.server.ts';
+import { SESSION_COOKIE } from '../auth/session.ts';
+import { cookieValue, isCrossSiteWrite } from '../http.ts';
+import { voterIdFromCookieHeader } from '../polls/voter.ts';
+import { clientOrigin } from './forwarded.ts';
+import { siteOrigin, type Services } from './services.server.ts';
+
+/**
+ * Who is asking, worked out once per request by one function for every
+ * path: Astro's middleware (src/middleware.ts) and the Node server's fast
+ * path (scripts/serve.ts) both call readRequestContext, so a rule about
+ * clients, cookies, sessions or cross-site writes is stated here only.
+ */
+
+/** The connection a request came on, as the Node server hands it to Astro (locals.socket). */
+export interface SocketFacts {
+  address: string | undefined;
+  encrypted: boolean;
+}
+
+/** What a request carries, whichever server received it. */
+export interface RequestFacts {
+  method: string;
+  /** The Host the request was sent to. */
+  host: string;
+  /** The TCP peer's address; undefined once the socket has closed. */
+  socketAddress: string | undefined;
+  /** The connection itself is TLS. */
+  encrypted: boolean;
+  /** A request header by lower-case name (joined with ", " when repeated), or null. */
+  header: (name: string) => string | null;
+}
+
+export interface RequestContext {
+  /** The client's IP address, behind a trusted proxy the one it forwarded. */
+  clientAddress: string;
+  /** The reader came over HTTPS, directly or through a trusted proxy: cookies get Secure. */
+  secure: boolean;
+  /** A state-changing request sent by another site: refused before anything else happens. */
+  crossSite: boolean;
+  /** The anonymous voter id from the `voter` cookie, or null. */
+  voterId: string | null;
+  session: Session | null;
+  /** The signed-in wallet (EIP-55), or null. */
+  address: string | null;
+  /**
+   * What the response must do to the session cookie: send it again because
+   * this request extended the session, delete it because it names no valid
+   * session, or nothing.
+   */
+  sessionCookie: { token: string; session: Session } | 'delete' | null;
+}
+
+/**
+ * The reader context of one request. A cross-site write is decided before
+ * the database is asked anything, so it is refused even while the database
+ * is down; database errors otherwise propagate (callers answer 503).
+ */
+export async function readRequestContext(
+  services: Services,
+  request: RequestFacts,
+  now: number,
+): Promise<RequestContext> {
+  const client = clientOrigin(
+    {
+      socketAddress: request.socketAddress,
+      encrypted: request.encrypted,
+      forwardedFor: request.header('x-forwarded-for') ?? undefined,
+      forwardedProto: request.header('x-forwarded-proto') ?? undefined,
+    },
+    services.config.trustedProxies,
+  );
+  const origin = siteOrigin(services.config, request.host, client.secure);
+  const crossSite = isCrossSiteWrite(
+    request.method,
+    request.header('origin'),
+    request.header('sec-fetch-site'),
+    origin,
+  );
+  const cookies = request.header('cookie');
+  const context: RequestContext = {
+    clientAddress: client.address,
+    secure: client.secure,
+    crossSite,
+    voterId: voterIdFromCookieHeader(cookies),
+    session: null,
+    address: null,
+    sessionCookie: null,
+  };
+  const token = cookieValue(cookies, SESSION_COOKIE);
+  if (crossSite || !token) return context;
+  const validated = await validateSessionToken(services.db, token, now);
+  if (!validated) return { ...context, sessionCookie: 'delete' };
+  const { session, refreshed } = validated;
+  return { ...context, session, address: session.address, sessionCookie: refreshed ? { token, session } : null };
+}

@@ -1,0 +1,55 @@
+import type { Server } from 'node:http';
+import { loadPollDefinitions } from '../polls/definitions.server.ts';
+import { syncPollDefinitions } from '../polls/repo.server.ts';
+import { ConfigError, readServerConfig } from './config.ts';
+import { databaseErrorReason, migrateDatabase, openDatabase, type Database } from './db.server.ts';
+import { createServices, type Services } from './services.server.ts';
+
+/**
+ * Everything the server needs before it accepts a request: configuration
+ * validated, the database opened and migrated, poll definitions synced.
+ * Throws an error whose message is the one line an operator needs.
+ */
+export async function startServices(env: Record<string, string | undefined>, pollsDir: string): Promise<Services> {
+  try {
+    const config = readServerConfig(env);
+    let db: Database;
+    try {
+      db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
+      await migrateDatabase(db);
+    } catch (error) {
+      // Never the token, and never credentials in the URL.
+      const where = config.databaseUrl.replace(/\/\/[^@/]*@/, '//');
+      throw new Error(`cannot open the database at ${where}: ${databaseErrorReason(error)}`, { cause: error });
+    }
+    await syncPollDefinitions(db, loadPollDefinitions(pollsDir));
+    return createServices(db, config);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new Error(`start-up failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Where the server listens: HOST and PORT, checked. */
+export function listenAddress(env: Record<string, string | undefined>): { host: string; port: number } {
+  const host = env.HOST || 'localhost';
+  const port = Number(env.PORT || 4321);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT=${env.PORT} is not a port number`);
+  }
+  return { host, port };
+}
+
+/** Listens, announcing the address (tests and benchmarks wait for that line); `failed` gets a listen error. */
+export function listen(
+  server: Server,
+  { host, port }: { host: string; port: number },
+  failed: (message: string) => void,
+): void {
+  server.on('error', (error) => failed(`cannot listen on ${host}:${port}: ${error.message}`));
+  server.listen(port, host, () => {
+    const address = server.address();
+    const actual = typeof address === 'object' && address ? address.port : port;
+    console.log(`sentiment-desk listening on http://${host}:${actual}/`);
+  });
+}

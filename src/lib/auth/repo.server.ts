@@ -1,31 +1,20 @@
-import type { Database } from '../server/db.server.ts';
-import {
-  createSessionToken,
-  needsActivityRefresh,
-  parseSessionToken,
-  secretMatches,
-  sessionState,
-  type SessionTimes,
-} from './session.ts';
+import { and, eq, gt, lte, or, sql } from 'drizzle-orm';
+import { authNonces, sessions } from '../../../db/schema.ts';
+import { writeBatch, type Database } from '../server/db.server.ts';
+import { createSessionToken, needsActivityRefresh, parseSessionToken, secretMatches, sessionState } from './session.ts';
 
 /** Session and nonce storage. The database handle comes first, so tests pass a temp database. */
 
-export interface Session extends SessionTimes {
-  id: string;
-  address: string;
-}
+export type Session = Pick<typeof sessions.$inferSelect, 'id' | 'address' | 'createdAt' | 'lastActiveAt'>;
 
 export const NONCE_LIFETIME_MS = 10 * 60 * 1000;
 
 /** Stores a fresh nonce for ten minutes, clearing out expired ones on the way. */
 export async function storeNonce(db: Database, nonce: string, now: number): Promise<void> {
-  await db.$client.batch(
-    [
-      { sql: 'DELETE FROM auth_nonces WHERE expires_at <= ?', args: [now] },
-      { sql: 'INSERT INTO auth_nonces (nonce, expires_at) VALUES (?, ?)', args: [nonce, now + NONCE_LIFETIME_MS] },
-    ],
-    'write',
-  );
+  await writeBatch(db, [
+    db.delete(authNonces).where(lte(authNonces.expiresAt, now)),
+    db.insert(authNonces).values({ nonce, expiresAt: now + NONCE_LIFETIME_MS }),
+  ]);
 }
 
 /**
@@ -33,11 +22,11 @@ export async function storeNonce(db: Database, nonce: string, now: number): Prom
  * statement, so two sign-ins racing with the same nonce cannot both succeed.
  */
 export async function consumeNonce(db: Database, nonce: string, now: number): Promise<boolean> {
-  const result = await db.$client.execute({
-    sql: 'DELETE FROM auth_nonces WHERE nonce = ? AND expires_at > ? RETURNING nonce',
-    args: [nonce, now],
-  });
-  return result.rows.length === 1;
+  const used = await db
+    .delete(authNonces)
+    .where(and(eq(authNonces.nonce, nonce), gt(authNonces.expiresAt, now)))
+    .returning({ nonce: authNonces.nonce });
+  return used.length === 1;
 }
 
 /** A new session for an address; returns the token for the cookie (never stored). */
@@ -47,20 +36,19 @@ export async function createSession(
   now: number,
 ): Promise<{ token: string; session: Session }> {
   const { id, secretHash, token } = createSessionToken();
-  await db.$client.batch(
-    [
-      // Expired sessions go whenever a new one is made, so the table does not grow without bound.
-      {
-        sql: 'DELETE FROM sessions WHERE last_active_at <= ? OR created_at <= ?',
-        args: [now - 30 * 86_400_000, now - 90 * 86_400_000],
-      },
-      {
-        sql: 'INSERT INTO sessions (id, secret_hash, address, created_at, last_active_at) VALUES (?, ?, ?, ?, ?)',
-        args: [id, secretHash, address, now, now],
-      },
-    ],
-    'write',
-  );
+  await writeBatch(db, [
+    // Expired sessions go whenever a new one is made, so the table does not grow without bound.
+    db
+      .delete(sessions)
+      .where(or(lte(sessions.lastActiveAt, now - 30 * 86_400_000), lte(sessions.createdAt, now - 90 * 86_400_000))),
+    db.insert(sessions).values({
+      id,
+      secretHash: Buffer.from(secretHash.buffer, secretHash.byteOffset, secretHash.byteLength),
+      address,
+      createdAt: now,
+      lastActiveAt: now,
+    }),
+  ]);
   return { token, session: { id, address, createdAt: now, lastActiveAt: now } };
 }
 
@@ -68,6 +56,26 @@ export interface ValidatedSession {
   session: Session;
   /** True when this validation extended the session, so the cookie should be sent again. */
   refreshed: boolean;
+}
+
+function prepareSessionById(db: Database) {
+  return db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare();
+}
+
+// Every request with a cookie looks its session up, so the query is built once per database.
+const sessionLookups = new WeakMap<Database, ReturnType<typeof prepareSessionById>>();
+
+function sessionById(db: Database): ReturnType<typeof prepareSessionById> {
+  let lookup = sessionLookups.get(db);
+  if (!lookup) {
+    lookup = prepareSessionById(db);
+    sessionLookups.set(db, lookup);
+  }
+  return lookup;
 }
 
 /**
@@ -82,29 +90,19 @@ export async function validateSessionToken(
 ): Promise<ValidatedSession | null> {
   const parsed = parseSessionToken(token);
   if (!parsed) return null;
-  const result = await db.$client.execute({
-    sql: 'SELECT id, secret_hash, address, created_at, last_active_at FROM sessions WHERE id = ?',
-    args: [parsed.id],
-  });
-  const row = result.rows[0];
+  const row = await sessionById(db).get({ id: parsed.id });
   if (!row) return null;
-  const storedHash = new Uint8Array(row.secret_hash as ArrayBuffer);
-  if (!secretMatches(parsed.secret, storedHash)) return null;
-  const session: Session = {
-    id: String(row.id),
-    address: String(row.address),
-    createdAt: Number(row.created_at),
-    lastActiveAt: Number(row.last_active_at),
-  };
+  const { secretHash, ...session } = row;
+  if (!secretMatches(parsed.secret, secretHash)) return null;
   if (sessionState(session, now) === 'expired') {
     await invalidateSession(db, session.id);
     return null;
   }
   if (!needsActivityRefresh(session, now)) return { session, refreshed: false };
-  await db.$client.execute({ sql: 'UPDATE sessions SET last_active_at = ? WHERE id = ?', args: [now, session.id] });
+  await db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, session.id));
   return { session: { ...session, lastActiveAt: now }, refreshed: true };
 }
 
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
-  await db.$client.execute({ sql: 'DELETE FROM sessions WHERE id = ?', args: [sessionId] });
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
 }

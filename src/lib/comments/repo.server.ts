@@ -1,32 +1,29 @@
-import type { Row } from '@libsql/client';
-import type { Database } from '../server/db.server.ts';
+import { and, count, eq, gt, isNull, min, sql } from 'drizzle-orm';
+import { comments } from '../../../db/schema.ts';
+import { writeTransaction, type Database } from '../server/db.server.ts';
 import { canDelete, canEdit, PER_DAY_LIMIT, PER_MINUTE_LIMIT, type CommentRow, type Viewer } from './rules.ts';
 
 /** Comment storage. Writes that check and then change run in one BEGIN IMMEDIATE transaction. */
 
-const COLUMNS = 'id, post_slug, parent_id, address, body, created_at, edited_at, deleted_at, hidden_at';
-
-function toRow(r: Row): CommentRow {
-  const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-  return {
-    id: Number(r.id),
-    postSlug: String(r.post_slug),
-    parentId: n(r.parent_id),
-    address: String(r.address),
-    body: String(r.body),
-    createdAt: Number(r.created_at),
-    editedAt: n(r.edited_at),
-    deletedAt: n(r.deleted_at),
-    hiddenAt: n(r.hidden_at),
-  };
-}
+// Who hid a comment stays in the table: nothing that shows comments needs it.
+const COMMENT_ROW = {
+  id: comments.id,
+  postSlug: comments.postSlug,
+  parentId: comments.parentId,
+  address: comments.address,
+  body: comments.body,
+  createdAt: comments.createdAt,
+  editedAt: comments.editedAt,
+  deletedAt: comments.deletedAt,
+  hiddenAt: comments.hiddenAt,
+} satisfies Record<keyof CommentRow, unknown>;
 
 export async function listComments(db: Database, postSlug: string): Promise<CommentRow[]> {
-  const result = await db.$client.execute({
-    sql: `SELECT ${COLUMNS} FROM comments WHERE post_slug = ? ORDER BY created_at, id`,
-    args: [postSlug],
-  });
-  return result.rows.map(toRow);
+  return db
+    .select(COMMENT_ROW)
+    .from(comments)
+    .where(eq(comments.postSlug, postSlug))
+    .orderBy(comments.createdAt, comments.id);
 }
 
 export type CommentError =
@@ -50,79 +47,86 @@ export async function addComment(
   db: Database,
   input: { postSlug: string; parentId: number | null; address: string; body: string; now: number },
 ): Promise<CommentResult> {
-  const tx = await db.$client.transaction('write');
-  try {
+  return writeTransaction(db, async (tx) => {
     if (input.parentId !== null) {
-      const parent = await tx.execute({
-        sql: 'SELECT post_slug, parent_id FROM comments WHERE id = ?',
-        args: [input.parentId],
-      });
-      const row = parent.rows[0];
-      if (!row || row.post_slug !== input.postSlug) {
+      const [parent] = await tx
+        .select({ postSlug: comments.postSlug, parentId: comments.parentId })
+        .from(comments)
+        .where(eq(comments.id, input.parentId));
+      if (!parent || parent.postSlug !== input.postSlug) {
         return { ok: false, error: { code: 'invalid_parent', message: 'That comment is not under this post.' } };
       }
-      if (row.parent_id !== null) {
+      if (parent.parentId !== null) {
         return {
           ok: false,
           error: { code: 'invalid_parent', message: 'Replies go one level deep: reply to the thread instead.' },
         };
       }
     }
-    const recent = await tx.execute({
-      sql: `SELECT count(*) FILTER (WHERE created_at > ?2) AS minute, count(*) AS day,
-              min(created_at) FILTER (WHERE created_at > ?2) AS first_minute, min(created_at) AS first_day
-            FROM comments WHERE address = ?1 AND created_at > ?3`,
-      args: [input.address, input.now - MINUTE, input.now - DAY],
-    });
-    const counts = recent.rows[0];
-    const retry = (from: unknown, window: number): number =>
-      Math.max(1, Math.ceil((Number(from) + window - input.now) / 1000));
-    if (Number(counts?.minute ?? 0) >= PER_MINUTE_LIMIT) {
+    const inLastMinute = sql`${comments.createdAt} > ${input.now - MINUTE}`;
+    const [counts] = await tx
+      .select({
+        minute: sql<number>`count(*) FILTER (WHERE ${inLastMinute})`,
+        day: count(),
+        firstMinute: sql<number | null>`min(${comments.createdAt}) FILTER (WHERE ${inLastMinute})`,
+        firstDay: min(comments.createdAt),
+      })
+      .from(comments)
+      .where(and(eq(comments.address, input.address), gt(comments.createdAt, input.now - DAY)));
+    const retry = (from: number | null | undefined, window: number): number =>
+      Math.max(1, Math.ceil(((from ?? 0) + window - input.now) / 1000));
+    if ((counts?.minute ?? 0) >= PER_MINUTE_LIMIT) {
       return {
         ok: false,
         error: {
           code: 'rate_limited',
           message: `At most ${PER_MINUTE_LIMIT} comments a minute.`,
-          retryAfterSeconds: retry(counts?.first_minute, MINUTE),
+          retryAfterSeconds: retry(counts?.firstMinute, MINUTE),
         },
       };
     }
-    if (Number(counts?.day ?? 0) >= PER_DAY_LIMIT) {
+    if ((counts?.day ?? 0) >= PER_DAY_LIMIT) {
       return {
         ok: false,
         error: {
           code: 'rate_limited',
           message: `At most ${PER_DAY_LIMIT} comments a day.`,
-          retryAfterSeconds: retry(counts?.first_day, DAY),
+          retryAfterSeconds: retry(counts?.firstDay, DAY),
         },
       };
     }
-    const inserted = await tx.execute({
-      sql: `INSERT INTO comments (post_slug, parent_id, address, body, created_at) VALUES (?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-      args: [input.postSlug, input.parentId, input.address, input.body, input.now],
-    });
-    await tx.commit();
-    const row = inserted.rows[0];
-    if (!row) throw new Error('insert returned no row');
-    return { ok: true, comment: toRow(row) };
-  } finally {
-    tx.close();
-  }
+    const [comment] = await tx
+      .insert(comments)
+      .values({
+        postSlug: input.postSlug,
+        parentId: input.parentId,
+        address: input.address,
+        body: input.body,
+        createdAt: input.now,
+      })
+      .returning(COMMENT_ROW);
+    if (!comment) throw new Error('insert returned no row');
+    return { ok: true, comment };
+  });
 }
 
 async function findOnPost(db: Database, postSlug: string, id: number): Promise<CommentRow | null> {
-  const result = await db.$client.execute({
-    sql: `SELECT ${COLUMNS} FROM comments WHERE id = ? AND post_slug = ?`,
-    args: [id, postSlug],
-  });
-  const row = result.rows[0];
-  return row ? toRow(row) : null;
+  const [row] = await db
+    .select(COMMENT_ROW)
+    .from(comments)
+    .where(and(eq(comments.id, id), eq(comments.postSlug, postSlug)));
+  return row ?? null;
 }
 
 const NOT_FOUND: CommentResult = {
   ok: false,
   error: { code: 'not_found', message: 'There is no such comment under this post.' },
 };
+
+/** What a write that returned the changed rows means: the comment, or that there was none to change. */
+function changed([comment]: CommentRow[]): CommentResult {
+  return comment ? { ok: true, comment } : NOT_FOUND;
+}
 
 /** The author edits within 15 minutes of posting; the comment is marked edited. */
 export async function editComment(
@@ -143,12 +147,13 @@ export async function editComment(
       error: { code: 'edit_window_closed', message: 'Comments can be edited for 15 minutes after posting.' },
     };
   }
-  const result = await db.$client.execute({
-    sql: `UPDATE comments SET body = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-    args: [body, now, id],
-  });
-  const row = result.rows[0];
-  return row ? { ok: true, comment: toRow(row) } : NOT_FOUND;
+  return changed(
+    await db
+      .update(comments)
+      .set({ body, editedAt: now })
+      .where(and(eq(comments.id, id), isNull(comments.deletedAt)))
+      .returning(COMMENT_ROW),
+  );
 }
 
 /** The author deletes: the text goes, the row stays so replies keep their thread. */
@@ -163,12 +168,9 @@ export async function deleteComment(
   if (!comment || comment.deletedAt !== null) return NOT_FOUND;
   if (!canDelete(comment, viewer))
     return { ok: false, error: { code: 'forbidden', message: 'Only the author can delete a comment.' } };
-  const result = await db.$client.execute({
-    sql: `UPDATE comments SET deleted_at = ?, body = '' WHERE id = ? RETURNING ${COLUMNS}`,
-    args: [now, id],
-  });
-  const row = result.rows[0];
-  return row ? { ok: true, comment: toRow(row) } : NOT_FOUND;
+  return changed(
+    await db.update(comments).set({ deletedAt: now, body: '' }).where(eq(comments.id, id)).returning(COMMENT_ROW),
+  );
 }
 
 /** Admins hide (or show again) any comment; hidden ones stay visible to admins only. */
@@ -182,10 +184,11 @@ export async function setCommentHidden(
 ): Promise<CommentResult> {
   if (!viewer.isAdmin || !viewer.address)
     return { ok: false, error: { code: 'forbidden', message: 'Only moderators can hide comments.' } };
-  const result = await db.$client.execute({
-    sql: `UPDATE comments SET hidden_at = ?, hidden_by = ? WHERE id = ? AND post_slug = ? RETURNING ${COLUMNS}`,
-    args: [hidden ? now : null, hidden ? viewer.address : null, id, postSlug],
-  });
-  const row = result.rows[0];
-  return row ? { ok: true, comment: toRow(row) } : NOT_FOUND;
+  return changed(
+    await db
+      .update(comments)
+      .set({ hiddenAt: hidden ? now : null, hiddenBy: hidden ? viewer.address : null })
+      .where(and(eq(comments.id, id), eq(comments.postSlug, postSlug)))
+      .returning(COMMENT_ROW),
+  );
 }

@@ -1,20 +1,15 @@
 /** Who may do what with a comment, and how threads are assembled. Pure. */
 
+import type { comments } from '../../../db/schema.ts';
+
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 export const PER_MINUTE_LIMIT = 5;
 export const PER_DAY_LIMIT = 100;
 
-export interface CommentRow {
-  id: number;
-  postSlug: string;
-  parentId: number | null;
-  address: string;
-  body: string;
-  createdAt: number;
-  editedAt: number | null;
-  deletedAt: number | null;
-  hiddenAt: number | null;
-}
+export type CommentRow = Pick<
+  typeof comments.$inferSelect,
+  'id' | 'postSlug' | 'parentId' | 'address' | 'body' | 'createdAt' | 'editedAt' | 'deletedAt' | 'hiddenAt'
+>;
 
 export interface Viewer {
   /** EIP-55 address, or null when signed out. */

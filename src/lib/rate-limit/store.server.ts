@@ -1,3 +1,5 @@
+import { lte, sql } from 'drizzle-orm';
+import { rateLimits } from '../../../db/schema.ts';
 import type { RateDecision } from './limiter.ts';
 import type { Database } from '../server/db.server.ts';
 import { clientBucket } from '../server/forwarded.ts';
@@ -26,21 +28,24 @@ export class DatabaseRateLimiter {
   async hit(key: string, now: number): Promise<RateDecision> {
     if (this.limit === 0) return { allowed: true, retryAfterSeconds: 0 };
     const expired = now - this.windowMs;
-    const result = await this.db.$client.execute({
-      sql: `INSERT INTO rate_limits (bucket, window_start, count) VALUES (?1, ?2, 1)
-            ON CONFLICT (bucket) DO UPDATE SET
-              count = CASE WHEN rate_limits.window_start <= ?3 THEN 1 ELSE rate_limits.count + 1 END,
-              window_start = CASE WHEN rate_limits.window_start <= ?3 THEN ?2 ELSE rate_limits.window_start END
-            RETURNING count, window_start`,
-      args: [`${this.name}:${clientBucket(key)}`, now, expired],
-    });
+    const restart = sql<boolean>`${rateLimits.windowStart} <= ${expired}`;
+    const [row] = await this.db
+      .insert(rateLimits)
+      .values({ bucket: `${this.name}:${clientBucket(key)}`, windowStart: now, count: 1 })
+      .onConflictDoUpdate({
+        target: rateLimits.bucket,
+        set: {
+          count: sql<number>`CASE WHEN ${restart} THEN 1 ELSE ${rateLimits.count} + 1 END`,
+          windowStart: sql<number>`CASE WHEN ${restart} THEN ${now} ELSE ${rateLimits.windowStart} END`,
+        },
+      })
+      .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart });
     // Now and then, finished windows go, so the table follows active clients only.
     if (++this.hits % 1000 === 0) {
-      await this.db.$client.execute({ sql: 'DELETE FROM rate_limits WHERE window_start <= ?', args: [expired] });
+      await this.db.delete(rateLimits).where(lte(rateLimits.windowStart, expired));
     }
-    const row = result.rows[0];
-    const count = Number(row?.count ?? 0);
-    const retryAfterSeconds = Math.max(1, Math.ceil((Number(row?.window_start ?? now) + this.windowMs - now) / 1000));
+    const count = row?.count ?? 0;
+    const retryAfterSeconds = Math.max(1, Math.ceil(((row?.windowStart ?? now) + this.windowMs - now) / 1000));
     return count <= this.limit ? { allowed: true, retryAfterSeconds: 0 } : { allowed: false, retryAfterSeconds };
   }
 }

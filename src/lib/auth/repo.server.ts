@@ -1,7 +1,15 @@
 import { and, eq, gt, lte, or, sql } from 'drizzle-orm';
 import { authNonces, sessions } from '../../../db/schema.ts';
-import { writeBatch, type Database } from '../server/db.server.ts';
-import { createSessionToken, needsActivityRefresh, parseSessionToken, secretMatches, sessionState } from './session.ts';
+import { perDatabase, writeBatch, type Database } from '../server/db.server.ts';
+import {
+  ABSOLUTE_LIFETIME_MS,
+  createSessionToken,
+  INACTIVITY_TIMEOUT_MS,
+  needsActivityRefresh,
+  parseSessionToken,
+  secretMatches,
+  sessionState,
+} from './session.ts';
 
 /** Session and nonce storage. The database handle comes first, so tests pass a temp database. */
 
@@ -40,7 +48,12 @@ export async function createSession(
     // Expired sessions go whenever a new one is made, so the table does not grow without bound.
     db
       .delete(sessions)
-      .where(or(lte(sessions.lastActiveAt, now - 30 * 86_400_000), lte(sessions.createdAt, now - 90 * 86_400_000))),
+      .where(
+        or(
+          lte(sessions.lastActiveAt, now - INACTIVITY_TIMEOUT_MS),
+          lte(sessions.createdAt, now - ABSOLUTE_LIFETIME_MS),
+        ),
+      ),
     db.insert(sessions).values({
       id,
       secretHash: Buffer.from(secretHash.buffer, secretHash.byteOffset, secretHash.byteLength),
@@ -58,25 +71,21 @@ export interface ValidatedSession {
   refreshed: boolean;
 }
 
-function prepareSessionById(db: Database) {
-  return db
-    .select()
+// Every request with a cookie looks its session up, so the query is built once per database.
+// The columns are named so that only a Session's fields (and the hash) ever reach Astro.locals.
+const sessionById = perDatabase((db) =>
+  db
+    .select({
+      id: sessions.id,
+      address: sessions.address,
+      createdAt: sessions.createdAt,
+      lastActiveAt: sessions.lastActiveAt,
+      secretHash: sessions.secretHash,
+    })
     .from(sessions)
     .where(eq(sessions.id, sql.placeholder('id')))
-    .prepare();
-}
-
-// Every request with a cookie looks its session up, so the query is built once per database.
-const sessionLookups = new WeakMap<Database, ReturnType<typeof prepareSessionById>>();
-
-function sessionById(db: Database): ReturnType<typeof prepareSessionById> {
-  let lookup = sessionLookups.get(db);
-  if (!lookup) {
-    lookup = prepareSessionById(db);
-    sessionLookups.set(db, lookup);
-  }
-  return lookup;
-}
+    .prepare(),
+);
 
 /**
  * Checks a cookie token: known id, matching secret (constant time), not

@@ -5,6 +5,11 @@ import type { Client, InValue, Transaction } from '@libsql/client';
  * another, reading everything inside one read transaction so the copy is
  * consistent while the site keeps writing. Works the same for embedded files
  * and libSQL servers, which is why it is plain SQL rather than VACUUM INTO.
+ *
+ * It stays on the raw libSQL client, not drizzle, on purpose: it copies
+ * whatever tables sqlite_master lists (drizzle's own migrations table
+ * included) without knowing the schema, and it needs libSQL's read
+ * transaction, a snapshot that drizzle's transaction() cannot ask for.
  */
 
 interface SchemaObject {

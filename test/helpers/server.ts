@@ -52,10 +52,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in time:\n${log}`)),
-      options.timeoutMs ?? 20_000,
-    );
+    const timer = setTimeout(() => {
+      // A server that starts after all would outlive the test run.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${log}`));
+    }, options.timeoutMs ?? 20_000);
     const onData = (): void => {
       const match = /listening on http:\/\/[^:]+:(\d+)\//.exec(log);
       if (match) {

@@ -3,7 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { getAddress, type Hex, type PublicClient } from 'viem';
 import { tokenBalances, tokenCursors } from '../../../db/schema.ts';
-import { writeTransaction, type Database } from '../server/db.server.ts';
+import { writeTransaction, type Database, type Queries } from '../server/db.server.ts';
 import { NON_HOLDERS, type Holder } from './holders-csv.ts';
 import { isRangeTooLarge, isTransient, RangePlanner } from './ranges.ts';
 import { saveSnapshot } from './repo.server.ts';
@@ -176,12 +176,7 @@ export async function ingest(options: IngestOptions): Promise<{ scannedTo: numbe
     }
   }
 
-  const balances = (
-    await db
-      .select({ address: tokenBalances.address, balance: tokenBalances.balance })
-      .from(tokenBalances)
-      .where(eq(tokenBalances.token, token.symbol))
-  ).map((r): Holder => ({ address: r.address, balance: BigInt(r.balance) }));
+  const balances = await storedBalances(db, token.symbol);
   const holders = balances.filter((h) => h.balance > 0n && !NON_HOLDERS.has(h.address));
   const [block, totalSupply] = await Promise.all([
     withRetries(() => client.getBlock({ blockNumber: BigInt(end) }), retries, backoffMs),
@@ -224,11 +219,8 @@ async function applyRange(
   await writeTransaction(db, async (tx) => {
     const writes: BatchItem<'sqlite'>[] = [];
     if (deltas.size > 0) {
-      const current = await tx
-        .select({ address: tokenBalances.address, balance: tokenBalances.balance })
-        .from(tokenBalances)
-        .where(and(eq(tokenBalances.token, token), inJson(tokenBalances.address, [...deltas.keys()])));
-      const balances = new Map(current.map((r) => [r.address, BigInt(r.balance)]));
+      const current = await storedBalances(tx, token, [...deltas.keys()]);
+      const balances = new Map(current.map((h) => [h.address, h.balance]));
       const updated: [string, string][] = [];
       const emptied: string[] = [];
       for (const [address, delta] of deltas) {
@@ -271,6 +263,23 @@ async function applyRange(
       });
     await tx.batch([moveCursor, ...writes]);
   });
+}
+
+/**
+ * A token's stored balances, or only those of `addresses`. A relational
+ * query because it reads the driver's rows as they come, where the select
+ * builder first copies each one into an array: a quarter slower over a
+ * token's 100,000 balances, which ingestion reads at the end of every run.
+ */
+async function storedBalances(q: Queries, token: string, addresses?: readonly string[]): Promise<Holder[]> {
+  const rows = await q.query.tokenBalances.findMany({
+    columns: { address: true, balance: true },
+    where: and(
+      eq(tokenBalances.token, token),
+      addresses === undefined ? undefined : inJson(tokenBalances.address, addresses),
+    ),
+  });
+  return rows.map((r) => ({ address: r.address, balance: BigInt(r.balance) }));
 }
 
 /**

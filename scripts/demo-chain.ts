@@ -4,12 +4,14 @@
  * through the same RPC ingestion as real tokens. Every snapshot is stored as
  * simulated, and the /tokens/opgsim/ page says so. Nothing here is real.
  */
+import { eq } from 'drizzle-orm';
 import { createPublicClient, http, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { ingest } from '../src/lib/chain/ingest.server.ts';
 import { readServerConfig } from '../src/lib/server/config.ts';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
+import { migrateDatabase, openDatabase, writeBatch } from '../src/lib/server/db.server.ts';
 import { loadTokenDefinition } from '../src/lib/chain/tokens.server.ts';
+import { tokenBalances, tokenCursors, tokenSnapshots } from '../db/schema.ts';
 import { advanceTime, deployToken, fund, mintMany, startChain, transferFrom } from '../test/helpers/chain.ts';
 
 const DAY = 86_400;
@@ -37,14 +39,11 @@ async function snapshot(phase: string): Promise<void> {
 
 try {
   // Clear earlier demo runs: each run replays the whole history on a fresh chain.
-  await db.$client.batch(
-    [
-      { sql: "DELETE FROM token_snapshots WHERE token = 'OPGSIM'", args: [] },
-      { sql: "DELETE FROM token_balances WHERE token = 'OPGSIM'", args: [] },
-      { sql: "DELETE FROM token_cursors WHERE token = 'OPGSIM'", args: [] },
-    ],
-    'write',
-  );
+  await writeBatch(db, [
+    db.delete(tokenSnapshots).where(eq(tokenSnapshots.token, token.symbol)),
+    db.delete(tokenBalances).where(eq(tokenBalances.token, token.symbol)),
+    db.delete(tokenCursors).where(eq(tokenCursors.token, token.symbol)),
+  ]);
   const address = await deployToken(chain, 'OpenGradient (simulated)', 'OPGSIM');
   if (address.toLowerCase() !== token.address.toLowerCase())
     throw new Error(`demo token deployed at ${address}, expected ${token.address}`);

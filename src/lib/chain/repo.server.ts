@@ -1,88 +1,78 @@
-import type { Database } from '../server/db.server.ts';
-import type { DistributionMetrics } from './metrics.ts';
-import type { Snapshot, SnapshotSource } from './snapshot.ts';
+import { and, eq, getTableColumns, type Table } from 'drizzle-orm';
+import { tokenSnapshotHolders, tokenSnapshots } from '../../../db/schema.ts';
+import { writeTransaction, type Database } from '../server/db.server.ts';
+import type { Snapshot } from './snapshot.ts';
 
 /** Snapshot storage: one transaction per snapshot, replacing an earlier one at the same block. */
 
 export async function saveSnapshot(db: Database, snapshot: Snapshot, now: number): Promise<number> {
-  const tx = await db.$client.transaction('write');
-  try {
-    await tx.execute({
-      sql: 'DELETE FROM token_snapshots WHERE token = ? AND block = ?',
-      args: [snapshot.token, snapshot.block],
-    });
-    const inserted = await tx.execute({
-      sql: `INSERT INTO token_snapshots (token, block, taken_at, source, simulated, supply, total_supply, supply_difference, metrics, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      args: [
-        snapshot.token,
-        snapshot.block,
-        snapshot.takenAt,
-        JSON.stringify(snapshot.source),
-        snapshot.simulated ? 1 : 0,
-        snapshot.supply.toString(),
-        snapshot.totalSupply?.toString() ?? null,
-        snapshot.supplyDifference?.toString() ?? null,
-        JSON.stringify(snapshot.metrics),
-        now,
-      ],
-    });
-    const id = Number(inserted.rows[0]?.id);
+  return writeTransaction(db, async (tx) => {
+    const [, inserted] = await tx.batch([
+      tx
+        .delete(tokenSnapshots)
+        .where(and(eq(tokenSnapshots.token, snapshot.token), eq(tokenSnapshots.block, snapshot.block))),
+      tx
+        .insert(tokenSnapshots)
+        .values({
+          token: snapshot.token,
+          block: snapshot.block,
+          takenAt: snapshot.takenAt,
+          source: snapshot.source,
+          simulated: snapshot.simulated,
+          supply: snapshot.supply.toString(),
+          totalSupply: snapshot.totalSupply?.toString() ?? null,
+          supplyDifference: snapshot.supplyDifference?.toString() ?? null,
+          metrics: snapshot.metrics,
+          createdAt: now,
+        })
+        .returning({ id: tokenSnapshots.id }),
+    ]);
+    const id = inserted[0]?.id;
+    if (id === undefined)
+      throw new Error(`no id returned for the ${snapshot.token} snapshot at block ${snapshot.block}`);
+    // At most TOP_HOLDERS_KEPT rows of four values: far below SQLite's bound-parameter limit.
     if (snapshot.topHolders.length > 0) {
-      await tx.execute({
-        sql: `INSERT INTO token_snapshot_holders (snapshot_id, rank, address, balance)
-              SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)`,
-        args: [id, JSON.stringify(snapshot.topHolders.map((h) => [h.rank, h.address, h.balance.toString()]))],
-      });
+      await tx.insert(tokenSnapshotHolders).values(
+        snapshot.topHolders.map((h) => ({
+          snapshotId: id,
+          rank: h.rank,
+          address: h.address,
+          balance: h.balance.toString(),
+        })),
+      );
     }
-    await tx.commit();
     return id;
-  } finally {
-    tx.close();
-  }
+  });
 }
 
-export interface StoredSnapshot {
-  id: number;
-  token: string;
-  block: number;
-  takenAt: number;
-  source: SnapshotSource;
-  simulated: boolean;
-  supply: string;
-  totalSupply: string | null;
-  supplyDifference: string | null;
-  metrics: { all: DistributionMetrics; excludingLabelled: DistributionMetrics };
-}
+export type StoredSnapshot = Omit<typeof tokenSnapshots.$inferSelect, 'createdAt'>;
 
 /** A token's snapshots, oldest first. */
 export async function listSnapshots(db: Database, token: string): Promise<StoredSnapshot[]> {
-  const result = await db.$client.execute({
-    sql: `SELECT id, token, block, taken_at, source, simulated, supply, total_supply, supply_difference, metrics
-          FROM token_snapshots WHERE token = ? ORDER BY block`,
-    args: [token],
-  });
-  return result.rows.map((r) => ({
-    id: Number(r.id),
-    token: String(r.token),
-    block: Number(r.block),
-    takenAt: Number(r.taken_at),
-    source: JSON.parse(String(r.source)) as SnapshotSource,
-    simulated: Number(r.simulated) === 1,
-    supply: String(r.supply),
-    totalSupply: r.total_supply === null ? null : String(r.total_supply),
-    supplyDifference: r.supply_difference === null ? null : String(r.supply_difference),
-    metrics: JSON.parse(String(r.metrics)) as StoredSnapshot['metrics'],
-  }));
+  return db
+    .select(columnsExcept(tokenSnapshots, 'createdAt'))
+    .from(tokenSnapshots)
+    .where(eq(tokenSnapshots.token, token))
+    .orderBy(tokenSnapshots.block);
 }
 
 export async function topHolders(
   db: Database,
   snapshotId: number,
-): Promise<{ rank: number; address: string; balance: string }[]> {
-  const result = await db.$client.execute({
-    sql: 'SELECT rank, address, balance FROM token_snapshot_holders WHERE snapshot_id = ? ORDER BY rank',
-    args: [snapshotId],
-  });
-  return result.rows.map((r) => ({ rank: Number(r.rank), address: String(r.address), balance: String(r.balance) }));
+): Promise<Omit<typeof tokenSnapshotHolders.$inferSelect, 'snapshotId'>[]> {
+  return db
+    .select(columnsExcept(tokenSnapshotHolders, 'snapshotId'))
+    .from(tokenSnapshotHolders)
+    .where(eq(tokenSnapshotHolders.snapshotId, snapshotId))
+    .orderBy(tokenSnapshotHolders.rank);
+}
+
+/** A table's columns but the named ones, as a selection. */
+function columnsExcept<T extends Table, K extends keyof T['_']['columns'] & string>(
+  table: T,
+  ...left: K[]
+): Omit<T['_']['columns'], K> {
+  const columns: Record<string, unknown> = { ...getTableColumns(table) };
+  for (const key of left) delete columns[key];
+  return columns as Omit<T['_']['columns'], K>;
 }

@@ -14,6 +14,12 @@ export const TOP_HOLDERS_KEPT = 100;
 export type SnapshotSource =
   { kind: 'rpc'; chainId: number; block: number; contract: string } | { kind: 'csv'; file: string; sha256: string };
 
+/** A snapshot's metrics: over every holder, and without the labelled ones. */
+export interface SnapshotMetrics {
+  all: DistributionMetrics;
+  excludingLabelled: DistributionMetrics;
+}
+
 export interface SnapshotInput {
   token: Pick<TokenDefinition, 'symbol' | 'labels' | 'cohorts'>;
   block: number;
@@ -37,7 +43,7 @@ export interface Snapshot {
   totalSupply: bigint | null;
   /** totalSupply − supply when they disagree (fee-on-transfer, rebasing); null when equal or unknown. */
   supplyDifference: bigint | null;
-  metrics: { all: DistributionMetrics; excludingLabelled: DistributionMetrics };
+  metrics: SnapshotMetrics;
   topHolders: { rank: number; address: string; balance: bigint }[];
 }
 

@@ -3,7 +3,14 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { getAddress, type Hex, type PublicClient } from 'viem';
 import { tokenBalances, tokenCursors } from '../../../db/schema.ts';
-import { writeTransaction, type Database, type Queries } from '../server/db.server.ts';
+import {
+  excludedValues,
+  jsonField,
+  jsonRows,
+  writeTransaction,
+  type Database,
+  type Queries,
+} from '../server/db.server.ts';
 import { NON_HOLDERS, type Holder } from './holders-csv.ts';
 import { isRangeTooLarge, isTransient, RangePlanner } from './ranges.ts';
 import { saveSnapshot } from './repo.server.ts';
@@ -237,13 +244,20 @@ async function applyRange(
         writes.push(
           tx
             .insert(tokenBalances)
-            // WHERE true: without it SQLite would read the ON of ON CONFLICT as a join constraint.
-            .select(
-              sql`select ${token}, value ->> 0, value ->> 1 from json_each(${JSON.stringify(updated)}) where true`,
+            .select((qb) =>
+              qb
+                .select({
+                  token: sql<string>`${token}`.as(tokenBalances.token.name),
+                  address: jsonField<string>(0, tokenBalances.address),
+                  balance: jsonField<string>(1, tokenBalances.balance),
+                })
+                .from(jsonRows(updated))
+                // Without a WHERE, SQLite would read the ON of ON CONFLICT as a join constraint.
+                .where(sql`true`),
             )
             .onConflictDoUpdate({
               target: [tokenBalances.token, tokenBalances.address],
-              set: { balance: sql`excluded.balance` },
+              set: excludedValues(tokenBalances, ['balance']),
             }),
         );
       }
@@ -259,7 +273,7 @@ async function applyRange(
       .values({ token, chainId, contract, nextBlock, updatedAt: Date.now() })
       .onConflictDoUpdate({
         target: [tokenCursors.token, tokenCursors.chainId, tokenCursors.contract],
-        set: { nextBlock: sql`excluded.next_block`, updatedAt: sql`excluded.updated_at` },
+        set: excludedValues(tokenCursors, ['nextBlock', 'updatedAt']),
       });
     await tx.batch([moveCursor, ...writes]);
   });

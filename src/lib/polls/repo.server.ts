@@ -1,10 +1,10 @@
-import { and, eq, getTableColumns, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, notInArray, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { pollOptions, polls, voteBuckets, voteChoices, votes } from '../../../db/schema.ts';
 import {
   excluded,
   excludedValues,
+  jsonField,
   jsonRows,
   perDatabase,
   writeTransaction,
@@ -126,10 +126,6 @@ export interface CastVoteInput {
   allowChange: boolean;
 }
 
-/** Element `index` of each JSON row from jsonRows(), as the value of `column` in an INSERT ... SELECT. */
-const field = <T>(index: number, column: AnySQLiteColumn): SQL.Aliased<T> =>
-  sql<T>`value ->> ${sql.raw(String(index))}`.as(column.name);
-
 /**
  * Records ballots, all in one BEGIN IMMEDIATE transaction (group commit: the
  * callers of one batch share a single commit, which is most of a write's
@@ -171,10 +167,10 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         qb
           .select({
             id: sql<number>`null`.as(votes.id.name),
-            pollId: field<string>(0, votes.pollId),
-            voterId: field<string>(1, votes.voterId),
-            createdAt: field<number>(2, votes.createdAt),
-            updatedAt: field<number>(2, votes.updatedAt),
+            pollId: jsonField<string>(0, votes.pollId),
+            voterId: jsonField<string>(1, votes.voterId),
+            createdAt: jsonField<number>(2, votes.createdAt),
+            updatedAt: jsonField<number>(2, votes.updatedAt),
           })
           .from(jsonRows(inputs.map((i) => [i.pollId, i.voterId, i.now])))
           // SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON.
@@ -246,10 +242,10 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         .select((qb) =>
           qb
             .select({
-              pollId: field<string>(0, voteBuckets.pollId),
-              optionId: field<string>(1, voteBuckets.optionId),
-              hourStart: field<number>(2, voteBuckets.hourStart),
-              votes: field<number>(3, voteBuckets.votes),
+              pollId: jsonField<string>(0, voteBuckets.pollId),
+              optionId: jsonField<string>(1, voteBuckets.optionId),
+              hourStart: jsonField<number>(2, voteBuckets.hourStart),
+              votes: jsonField<number>(3, voteBuckets.votes),
             })
             .from(jsonRows(bucketDeltas))
             .where(sql`true`),
@@ -286,10 +282,10 @@ function insertChoicesQuery(tx: Queries, rows: readonly [number, string, string,
   return tx.insert(voteChoices).select((qb) =>
     qb
       .select({
-        voteId: field<number>(0, voteChoices.voteId),
-        pollId: field<string>(1, voteChoices.pollId),
-        optionId: field<string>(2, voteChoices.optionId),
-        createdAt: field<number>(3, voteChoices.createdAt),
+        voteId: jsonField<number>(0, voteChoices.voteId),
+        pollId: jsonField<string>(1, voteChoices.pollId),
+        optionId: jsonField<string>(2, voteChoices.optionId),
+        createdAt: jsonField<number>(3, voteChoices.createdAt),
       })
       .from(jsonRows(rows)),
   );

@@ -222,6 +222,15 @@ export function jsonRows(rows: readonly unknown[]): SQL {
   return sql`json_each(${JSON.stringify(rows)})`;
 }
 
+/**
+ * Element `index` of each row from jsonRows(), as the value of `column`, for
+ * the select of an `insert(table).select(...)`: drizzle checks that the
+ * selection names the table's columns in their order.
+ */
+export function jsonField<T>(index: number, column: AnySQLiteColumn): SQL.Aliased<T> {
+  return sql<T>`value ->> ${sql.raw(String(Math.trunc(index)))}`.as(column.name);
+}
+
 /** Any drizzle query builder: it can say the SQL and parameters it would run. */
 interface BuiltQuery {
   toSQL(): { sql: string; params: unknown[] };

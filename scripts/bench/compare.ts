@@ -9,8 +9,8 @@
  * (for example a `git worktree` of the commit before a change, with
  * `npm run build` run in it); this checkout is "after" and is built here.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './lib.ts';
@@ -71,10 +71,15 @@ function figuresOf(dir: string, section: string): Figure[] {
 }
 
 function run(dir: string, section: string): Figure[] {
-  execFileSync(process.execPath, ['scripts/bench/run.ts', section], {
+  const started = Date.now();
+  const { status } = spawnSync(process.execPath, ['scripts/bench/run.ts', section], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // run.ts exits with 1 when a figure misses its goal; the figures still count if it saved them.
+  const saved = statSync(join(dir, 'bench-results', `${section}.json`), { throwIfNoEntry: false });
+  if (!saved || saved.mtimeMs < started) throw new Error(`${section} in ${dir} saved no results (exit ${status})`);
+  if (status !== 0) console.error(`${section} in ${dir}: a figure missed its goal (exit ${status})`);
   return figuresOf(dir, section);
 }
 

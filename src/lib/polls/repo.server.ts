@@ -51,13 +51,14 @@ const statements = perDatabase((db) => ({
     .where(and(eq(votes.pollId, sql.placeholder('pollId')), eq(votes.voterId, sql.placeholder('voterId'))))
     .orderBy(pollOptions.position)
     .prepare(),
-  // One single-row statement: cheaper than re-reading the poll with its options.
+  // One single-row statement: cheaper than re-reading the poll with its options. The subquery
+  // takes the id as a parameter: drizzle leaves columns unqualified in a one-table select.
   counts: db
     .select({
       totalVotes: polls.totalVotes,
       version: polls.version,
       votes: sql<Map<string, number>>`(select json_group_object(${pollOptions.optionId}, ${pollOptions.votes})
-        from ${pollOptions} where ${pollOptions.pollId} = ${polls.id})`.mapWith(
+        from ${pollOptions} where ${pollOptions.pollId} = ${sql.placeholder('id')})`.mapWith(
         (json: string | null) => new Map(Object.entries(JSON.parse(json ?? '{}') as Record<string, number>)),
       ),
     })

@@ -36,6 +36,8 @@ export const polls = sqliteTable('polls', {
   totalVotes: integer('total_votes').notNull().default(0),
   /** Bumped on every write so live subscribers can detect change cheaply. */
   version: integer('version').notNull().default(0),
+  /** Ballots cast here by a signed-in wallet (votes.address set); kept current like totalVotes. */
+  verifiedVotes: integer('verified_votes').notNull().default(0),
 });
 
 export const pollOptions = sqliteTable(
@@ -57,7 +59,12 @@ export const pollOptions = sqliteTable(
   (t) => [primaryKey({ columns: [t.pollId, t.optionId] })],
 );
 
-/** One ballot per voter per poll: the unique index is the rule. */
+/**
+ * One ballot per voter per poll, and one per wallet: the unique indexes are
+ * the rule. A ballot always has the browser's voter id; a signed-in reader's
+ * also has the wallet, so neither a second browser nor signing out gives
+ * anyone a second ballot.
+ */
 export const votes = sqliteTable(
   'votes',
   {
@@ -66,10 +73,16 @@ export const votes = sqliteTable(
       .notNull()
       .references(() => polls.id, { onDelete: 'cascade' }),
     voterId: text('voter_id').notNull(),
+    /** The EIP-55 wallet that cast or claimed this ballot; null for an anonymous one. */
+    address: text('address'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('votes_poll_voter_unique').on(t.pollId, t.voterId)],
+  (t) => [
+    uniqueIndex('votes_poll_voter_unique').on(t.pollId, t.voterId),
+    // SQLite lets NULLs repeat in a unique index: anonymous ballots are not limited by it.
+    uniqueIndex('votes_poll_address_unique').on(t.pollId, t.address),
+  ],
 );
 
 /** The options a ballot chose (several for multiple-choice polls). */
@@ -194,6 +207,24 @@ export const tokenSnapshotHolders = sqliteTable(
     balance: text('balance').notNull(),
   },
   (t) => [primaryKey({ columns: [t.snapshotId, t.rank] })],
+);
+
+/**
+ * Every holder's balance in each snapshot (not only the largest), so that
+ * any snapshot can weight ballots exactly, for chain and CSV snapshots alike.
+ */
+export const tokenSnapshotBalances = sqliteTable(
+  'token_snapshot_balances',
+  {
+    snapshotId: integer('snapshot_id')
+      .notNull()
+      .references(() => tokenSnapshots.id, { onDelete: 'cascade' }),
+    /** Lower-case 0x address, as holders are kept. */
+    address: text('address').notNull(),
+    /** Base units, decimal string. */
+    balance: text('balance').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.snapshotId, t.address] })],
 );
 
 /** Current balance of every address seen in a token's Transfer logs, as ingestion leaves it. */

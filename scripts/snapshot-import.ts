@@ -68,7 +68,7 @@ try {
   const config = readServerConfig(process.env);
   const db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
   await migrateDatabase(db);
-  await saveSnapshot(db, snapshot, Date.now());
+  await saveSnapshot(db, snapshot, Date.now(), result.holders);
   db.$client.close();
 } catch (error) {
   fail(error instanceof ConfigError ? error.message : `could not save the snapshot: ${(error as Error).message}`);

@@ -1,8 +1,8 @@
 import { ActionError, defineAction, type ActionErrorCode } from 'astro:actions';
-import { voteFormSchema } from '../lib/polls/schemas';
+import { claimFormSchema, voteFormSchema } from '../lib/polls/schemas';
 import { getVotingDeps } from '../lib/server/app.server';
 import { issueVoterCookie } from '../lib/polls/voter';
-import { submitVote } from '../lib/polls/votes.server';
+import { claimBallot, submitVote } from '../lib/polls/votes.server';
 
 const CODES: Record<number, ActionErrorCode> = {
   400: 'BAD_REQUEST',
@@ -31,6 +31,22 @@ export const server = {
           throw new ActionError({ code: CODES[outcome.status] ?? 'BAD_REQUEST', message: outcome.message });
         if (outcome.newVoter) issueVoterCookie(context.cookies, outcome.voterId, context.locals.secure);
         return { pollId, optionIds: outcome.results.myVote ?? [] };
+      },
+    }),
+    /** "Count my vote as verified" without JavaScript: same rules as POST /api/polls/<id>/ballot/wallet. */
+    verifyBallot: defineAction({
+      accept: 'form',
+      input: claimFormSchema,
+      handler: async ({ pollId }, context) => {
+        const outcome = await claimBallot(await getVotingDeps(), {
+          pollId,
+          voterId: context.locals.voterId,
+          address: context.locals.address,
+          now: Date.now(),
+        });
+        if (!outcome.ok)
+          throw new ActionError({ code: CODES[outcome.status] ?? 'BAD_REQUEST', message: outcome.message });
+        return { pollId };
       },
     }),
   },

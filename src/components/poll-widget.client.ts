@@ -105,6 +105,12 @@ class PollWidgetElement extends HTMLElement {
       total.textContent = formatVotes(results.totalVotes ?? 0);
     }
     this.querySelector<HTMLElement>('[data-total-separator]')?.toggleAttribute('hidden', !visible);
+    const verified = this.querySelector<HTMLElement>('[data-verified]');
+    const verifiedVotes = results.voters === 'anyone' ? (results.verifiedVotes ?? 0) : 0;
+    if (verified) {
+      verified.hidden = verifiedVotes === 0;
+      verified.textContent = `${verifiedVotes.toLocaleString('en-US')} wallet-verified · `;
+    }
     setText(this, '[data-status-text]', describeStatus(results.status, results.opensAt, results.closesAt, Date.now()));
     this.querySelector<HTMLElement>('[data-hidden-note]')?.toggleAttribute('hidden', visible);
     this.querySelector<HTMLElement>('[data-small-sample]')?.toggleAttribute('hidden', !results.smallSample);
@@ -117,7 +123,7 @@ class PollWidgetElement extends HTMLElement {
       (results.voters === 'anyone' || this.dataset.signedIn === 'true') &&
       (!voted || results.allowChange);
     if (fieldset) fieldset.disabled = !canVote;
-    const button = this.querySelector('button');
+    const button = this.querySelector<HTMLButtonElement>('[data-vote-button]');
     if (button) {
       button.hidden = !canVote;
       button.textContent = voted ? 'Change vote' : 'Vote';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSnapshots } from '../../src/lib/chain/repo.server.ts';
+import { listSnapshots, snapshotBalances } from '../../src/lib/chain/repo.server.ts';
 import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts';
 import { deployToken, fund, mintMany, startChain, transferFrom, TOKEN_ABI, type LocalChain } from '../helpers/chain.ts';
 import { startSqld } from '../helpers/sqld.ts';
@@ -199,7 +199,12 @@ describe('npm run snapshot against a local EVM node', () => {
 
     const db = await openDatabase({ url: `file:${join(dir, 'full.db')}` });
     const [snapshot] = await listSnapshots(db, 'TST');
+    const kept = await snapshotBalances(db, snapshot?.id ?? -1);
     db.$client.close();
+    // The snapshot keeps every holder's balance, the burn sink left out.
+    expect(new Map(kept.map((h) => [h.address, h.balance]))).toEqual(
+      new Map([...stored].filter(([a]) => a !== DEAD.toLowerCase())),
+    );
     expect(snapshot).toMatchObject({ block: endBlock, supplyDifference: null, simulated: false });
     expect(snapshot?.source).toMatchObject({ kind: 'rpc', chainId: 31337, block: endBlock });
 

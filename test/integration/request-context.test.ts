@@ -2,8 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '../../db/schema.ts';
 import { createSession } from '../../src/lib/auth/repo.server.ts';
-import { castVote } from '../../src/lib/polls/repo.server.ts';
-import { walletVoterId } from '../../src/lib/polls/votes.server.ts';
+import { castVote, walletVoterId } from '../../src/lib/polls/repo.server.ts';
 import { openDatabase, type Database } from '../../src/lib/server/db.server.ts';
 import { FIXTURE_POLLS } from '../helpers/polls.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -48,6 +47,7 @@ async function walletSession(idleMs: number): Promise<{ cookie: string; address:
   await castVote(db, {
     pollId: 'wallet-only',
     voterId: walletVoterId(address),
+    address,
     optionIds: ['b'],
     now,
     allowChange: false,

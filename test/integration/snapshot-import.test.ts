@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSnapshots, topHolders } from '../../src/lib/chain/repo.server.ts';
+import { listSnapshots, snapshotBalances, topHolders } from '../../src/lib/chain/repo.server.ts';
 import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -125,4 +125,42 @@ describe('npm run snapshot:import', () => {
     // Σ over 100 rounds of (1..1000) + 0.5 each = 100 × 500,500 + 50,000 tokens.
     expect(snapshots[0]?.supply).toBe((50_100_000n * 10n ** 18n).toString());
   });
+
+  it('keeps every holder’s balance in each snapshot, exactly as the file gave it', async () => {
+    const url = `file:${join(dir, 'balances.db')}`;
+    const csv = join(dir, 'balances.csv');
+    const rows = Array.from({ length: 60_001 }, (_, i) => [address(i + 2_000_000), `${i + 1}.000000000000000001`]);
+    writeFileSync(csv, `address,balance\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+    expect((await importCsv(url, ['OPG', csv, '--block', '5', '--date', '2026-11-22'])).code).toBe(0);
+    writeFileSync(csv, `address,balance\n${address(1)},2\n${address(2)},3\n`);
+    expect((await importCsv(url, ['OPG', csv, '--block', '6', '--date', '2026-11-23'])).code).toBe(0);
+
+    const db = await openDatabase({ url });
+    try {
+      const [first, second] = await listSnapshots(db, 'OPG');
+      const stored = await snapshotBalances(db, first?.id ?? -1);
+      // More rows than one statement carries: every one arrives, exact to the base unit.
+      expect(stored).toHaveLength(60_001);
+      const expected = new Map(rows.map(([a, b]) => [a, BigInt(i18(b ?? '0'))]));
+      for (const holder of stored) expect(holder.balance).toBe(expected.get(holder.address));
+      expect(stored.reduce((sum, h) => sum + h.balance, 0n).toString()).toBe(first?.supply);
+      expect(await snapshotBalances(db, second?.id ?? -1)).toEqual(
+        expect.arrayContaining([
+          { address: address(1), balance: 2n * 10n ** 18n },
+          { address: address(2), balance: 3n * 10n ** 18n },
+        ]),
+      );
+      expect(await snapshotBalances(db, first?.id ?? -1, [address(2_000_004), address(9)])).toEqual([
+        { address: address(2_000_004), balance: 5n * 10n ** 18n + 1n },
+      ]);
+    } finally {
+      db.$client.close();
+    }
+  });
 });
+
+/** "12.000000000000000001" in base units of an 18-decimal token. */
+function i18(amount: string): string {
+  const [whole = '0', fraction = ''] = amount.split('.');
+  return (BigInt(whole) * 10n ** 18n + BigInt(fraction.padEnd(18, '0'))).toString();
+}

@@ -16,6 +16,7 @@ const poll = (version: number, votes: number): PollRecord => ({
   source: null,
   importedTotal: 0,
   totalVotes: votes,
+  verifiedVotes: 0,
   version,
   options: [
     { optionId: 'a', position: 0, label: 'A', labels: {}, importedVotes: 0, votes },

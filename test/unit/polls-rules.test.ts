@@ -64,6 +64,7 @@ const record = (overrides: Partial<PollRecord> = {}): PollRecord => ({
   source: null,
   importedTotal: 0,
   totalVotes: 3,
+  verifiedVotes: 0,
   version: 1,
   options: [
     { optionId: 'a', position: 0, label: 'A', labels: {}, importedVotes: 0, votes: 2 },

@@ -200,7 +200,7 @@ export async function ingest(options: IngestOptions): Promise<{ scannedTo: numbe
     totalSupply: totalSupply - burned,
     simulated: options.simulated ?? false,
   });
-  await saveSnapshot(db, snapshot, Date.now());
+  await saveSnapshot(db, snapshot, Date.now(), holders);
   return { scannedTo: end, logs, snapshot };
 }
 

@@ -1,11 +1,21 @@
-import { and, eq, getTableColumns, type Table } from 'drizzle-orm';
-import { tokenSnapshotHolders, tokenSnapshots } from '../../../db/schema.ts';
-import { writeTransaction, type Database } from '../server/db.server.ts';
+import { and, eq, getTableColumns, sql, type Table } from 'drizzle-orm';
+import { tokenSnapshotBalances, tokenSnapshotHolders, tokenSnapshots } from '../../../db/schema.ts';
+import { jsonField, jsonRows, writeTransaction, type Database } from '../server/db.server.ts';
+import type { Holder } from './holders-csv.ts';
 import type { Snapshot } from './snapshot.ts';
 
 /** Snapshot storage: one transaction per snapshot, replacing an earlier one at the same block. */
 
-export async function saveSnapshot(db: Database, snapshot: Snapshot, now: number): Promise<number> {
+/** Balances per INSERT when a snapshot's holders are stored: one JSON parameter of a few MB. */
+const BALANCES_PER_STATEMENT = 50_000;
+
+/** Stores a snapshot with its metrics, its largest holders and every holder's balance. */
+export async function saveSnapshot(
+  db: Database,
+  snapshot: Snapshot,
+  now: number,
+  holders: readonly Holder[],
+): Promise<number> {
   return writeTransaction(db, async (tx) => {
     const [, inserted] = await tx.batch([
       tx
@@ -41,8 +51,40 @@ export async function saveSnapshot(db: Database, snapshot: Snapshot, now: number
         })),
       );
     }
+    for (let first = 0; first < holders.length; first += BALANCES_PER_STATEMENT) {
+      const rows = holders.slice(first, first + BALANCES_PER_STATEMENT).map((h) => [h.address, h.balance.toString()]);
+      await tx.insert(tokenSnapshotBalances).select((qb) =>
+        qb
+          .select({
+            snapshotId: sql<number>`${id}`.as(tokenSnapshotBalances.snapshotId.name),
+            address: jsonField<string>(0, tokenSnapshotBalances.address),
+            balance: jsonField<string>(1, tokenSnapshotBalances.balance),
+          })
+          .from(jsonRows(rows)),
+      );
+    }
     return id;
   });
+}
+
+/** Every holder's balance in a snapshot (base units), or only those of `addresses` (lower-case). */
+export async function snapshotBalances(
+  db: Database,
+  snapshotId: number,
+  addresses?: readonly string[],
+): Promise<Holder[]> {
+  const rows = await db
+    .select({ address: tokenSnapshotBalances.address, balance: tokenSnapshotBalances.balance })
+    .from(tokenSnapshotBalances)
+    .where(
+      and(
+        eq(tokenSnapshotBalances.snapshotId, snapshotId),
+        addresses === undefined
+          ? undefined
+          : sql`${tokenSnapshotBalances.address} in (select value from ${jsonRows(addresses)})`,
+      ),
+    );
+  return rows.map((r) => ({ address: r.address, balance: BigInt(r.balance) }));
 }
 
 export type StoredSnapshot = Omit<typeof tokenSnapshots.$inferSelect, 'createdAt'>;

@@ -1,7 +1,7 @@
 import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
 import type { FastRoute } from '../server/http-server.server.ts';
 import type { RequestContext } from '../server/request-context.server.ts';
-import { ballotKey, getBallot } from './repo.server.ts';
+import { getReaderBallot } from './repo.server.ts';
 import { presentResults } from './results.ts';
 import { MAX_VOTE_BODY_BYTES, voteInputSchema } from './schemas.ts';
 import type { Services } from '../server/services.server.ts';
@@ -20,9 +20,7 @@ export type ReaderContext = Pick<RequestContext, 'voterId' | 'address' | 'client
 export async function getPollResults(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
   const poll = await services.poll(pollId);
   if (!poll) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
-  const key = ballotKey(poll, reader);
-  const ballot = key ? await getBallot(services.db, pollId, key) : null;
-  return jsonResult(presentResults(poll, ballot, reader.now));
+  return jsonResult(presentResults(poll, await getReaderBallot(services.db, poll, reader), reader.now));
 }
 
 /**

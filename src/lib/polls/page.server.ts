@@ -21,10 +21,11 @@ export interface PollPageState {
  */
 export async function loadPollPage(Astro: AstroGlobal): Promise<PollPageState | Response> {
   const id = Astro.params.id ?? '';
-  const result = Astro.getActionResult(actions.polls.vote);
-  if (result && !result.error) {
-    return Astro.redirect(`${Astro.url.pathname}?voted=1#poll-${id}`, 303);
-  }
+  const voted = Astro.getActionResult(actions.polls.vote);
+  const claimed = Astro.getActionResult(actions.polls.verifyBallot);
+  if (voted && !voted.error) return Astro.redirect(`${Astro.url.pathname}?voted=1#poll-${id}`, 303);
+  if (claimed && !claimed.error) return Astro.redirect(`${Astro.url.pathname}?verified=1#poll-${id}`, 303);
+  const result = voted ?? claimed;
   const found = await getPollForReader(await getDb(), id, Astro.locals, Date.now());
   // Astro answers an empty 404 with the site's 404 page.
   if (!found) return new Response(null, { status: 404 });
@@ -35,6 +36,8 @@ export async function loadPollPage(Astro: AstroGlobal): Promise<PollPageState | 
     message = isInputError(result.error) ? 'Choose an option before voting.' : result.error.message;
     messageKind = 'error';
     Astro.response.status = result.error.status;
+  } else if (Astro.url.searchParams.has('verified') && results.myVoteVerified) {
+    message = 'Your vote now counts as wallet-verified.';
   } else if (Astro.url.searchParams.has('voted') && results.myVote) {
     message = 'Thanks, your vote is counted.';
   }

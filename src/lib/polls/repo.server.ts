@@ -1,5 +1,6 @@
-import { and, eq, getTableColumns, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, like, notInArray, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import { getAddress } from 'viem';
 import { pollOptions, polls, voteBuckets, voteChoices, votes } from '../../../db/schema.ts';
 import {
   excluded,
@@ -51,11 +52,31 @@ const statements = perDatabase((db) => ({
     .where(and(eq(votes.pollId, sql.placeholder('pollId')), eq(votes.voterId, sql.placeholder('voterId'))))
     .orderBy(pollOptions.position)
     .prepare(),
+  // A signed-in reader's ballot is their wallet's, or else this browser's if no wallet claimed it;
+  // an anonymous reader's is this browser's.
+  readerBallot: db
+    .select({ voteId: votes.id, address: votes.address, optionId: voteChoices.optionId })
+    .from(votes)
+    .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
+    .innerJoin(
+      pollOptions,
+      and(eq(pollOptions.pollId, voteChoices.pollId), eq(pollOptions.optionId, voteChoices.optionId)),
+    )
+    .where(
+      and(
+        eq(votes.pollId, sql.placeholder('pollId')),
+        sql`(${votes.address} = ${sql.placeholder('address')} or (${votes.voterId} = ${sql.placeholder('voterId')}
+          and (${sql.placeholder('address')} is null or ${votes.address} is null)))`,
+      ),
+    )
+    .orderBy(sql`${votes.address} is not null desc`, votes.id, pollOptions.position)
+    .prepare(),
   // One single-row statement: cheaper than re-reading the poll with its options. The subquery
   // takes the id as a parameter: drizzle leaves columns unqualified in a one-table select.
   counts: db
     .select({
       totalVotes: polls.totalVotes,
+      verifiedVotes: polls.verifiedVotes,
       version: polls.version,
       votes: sql<Map<string, number>>`(select json_group_object(${pollOptions.optionId}, ${pollOptions.votes})
         from ${pollOptions} where ${pollOptions.pollId} = ${sql.placeholder('id')})`.mapWith(
@@ -94,6 +115,42 @@ export async function getBallot(db: Database, pollId: string, voterId: string): 
   return rows.length === 0 ? null : rows.map((r) => r.optionId);
 }
 
+/** The ballot a reader's results show as theirs, and whether a wallet stands behind it. */
+export interface ReaderBallot {
+  optionIds: string[];
+  verified: boolean;
+}
+
+export interface Reader {
+  /** The browser's voter cookie, or null. */
+  voterId: string | null;
+  /** The signed-in wallet (EIP-55), or null. */
+  address: string | null;
+}
+
+/**
+ * The reader's ballot: in a wallet-only poll the signed-in wallet's; in
+ * others the wallet's if it has voted, else this browser's unless another
+ * wallet claimed it.
+ */
+export async function getReaderBallot(
+  db: Database,
+  poll: Pick<PollRecord, 'id' | 'voters'>,
+  reader: Reader,
+): Promise<ReaderBallot | null> {
+  if (poll.voters === 'wallet' && reader.address === null) return null;
+  if (reader.voterId === null && reader.address === null) return null;
+  const rows = await statements(db).readerBallot.all({
+    pollId: poll.id,
+    address: reader.address,
+    voterId: poll.voters === 'wallet' ? null : reader.voterId,
+  });
+  const first = rows[0];
+  if (!first) return null;
+  const mine = rows.filter((r) => r.voteId === first.voteId);
+  return { optionIds: mine.map((r) => r.optionId), verified: first.address !== null };
+}
+
 /** Current version of each poll, for cheap change detection by live subscribers. */
 export async function pollVersions(db: Database, ids: readonly string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
@@ -109,6 +166,7 @@ export type CastOutcome = 'created' | 'replaced' | 'already_voted';
 /** Counts as they stand right after a ballot was written, read in the same transaction. */
 export interface FreshCounts {
   totalVotes: number;
+  verifiedVotes: number;
   version: number;
   votes: Map<string, number>;
 }
@@ -122,6 +180,8 @@ export interface CastResult {
 export interface CastVoteInput {
   pollId: string;
   voterId: string;
+  /** The signed-in wallet (EIP-55) casting it, which then counts as verified; null or absent for anonymous. */
+  address?: string | null;
   optionIds: readonly string[];
   now: number;
   allowChange: boolean;
@@ -141,7 +201,9 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
     // "poll\0option" -> net change; "poll\0hour\0option" -> net change
     const deltas = new Map<string, number>();
     const buckets = new Map<string, number>();
+    // poll -> new ballots; poll -> new ballots cast by a wallet
     const ballots = new Map<string, number>();
+    const verified = new Map<string, number>();
     const add = (map: Map<string, number>, key: string, n: number): void => {
       map.set(key, (map.get(key) ?? 0) + n);
     };
@@ -160,8 +222,9 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       }
     };
 
-    // Every new ballot in one statement; a conflict (this voter already voted,
-    // earlier or earlier in this batch) inserts nothing and returns no row.
+    // Every new ballot in one statement; a conflict (this browser or this
+    // wallet already voted, earlier or earlier in this batch) inserts nothing
+    // and returns no row.
     const inserted = await tx
       .insert(votes)
       .select((qb) =>
@@ -170,14 +233,16 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
             id: sql<number>`null`.as(votes.id.name),
             pollId: jsonField<string>(0, votes.pollId),
             voterId: jsonField<string>(1, votes.voterId),
+            address: jsonField<string | null>(3, votes.address),
             createdAt: jsonField<number>(2, votes.createdAt),
             updatedAt: jsonField<number>(2, votes.updatedAt),
           })
-          .from(jsonRows(inputs.map((i) => [i.pollId, i.voterId, i.now])))
+          .from(jsonRows(inputs.map((i) => [i.pollId, i.voterId, i.now, i.address ?? null])))
           // SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON.
           .where(sql`true`),
       )
-      .onConflictDoNothing({ target: [votes.pollId, votes.voterId] })
+      // No target: a conflict on either unique index (browser or wallet) means "already voted".
+      .onConflictDoNothing()
       .returning({ id: votes.id, pollId: votes.pollId, voterId: votes.voterId });
     const newIds = new Map(inserted.map((r) => [`${r.pollId}\u0000${r.voterId}`, r.id]));
 
@@ -188,6 +253,7 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         newIds.delete(key); // a repeat of this voter later in the batch is not new
         outcomes.push('created');
         add(ballots, input.pollId, 1);
+        if (input.address) add(verified, input.pollId, 1);
         record(input, voteId, new Map());
         continue;
       }
@@ -198,12 +264,22 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       // Replacing a ballot is rare: its own statements are fine.
       if (choiceRows.length > 0) await insertChoices(tx, choiceRows.splice(0));
       outcomes.push('replaced');
+      // The wallet's ballot if it has one, else this browser's.
       const [existing] = await tx
-        .update(votes)
-        .set({ updatedAt: input.now })
-        .where(and(eq(votes.pollId, input.pollId), eq(votes.voterId, input.voterId)))
-        .returning({ id: votes.id });
+        .select({ id: votes.id })
+        .from(votes)
+        .where(
+          and(
+            eq(votes.pollId, input.pollId),
+            input.address
+              ? or(eq(votes.address, input.address), eq(votes.voterId, input.voterId))
+              : eq(votes.voterId, input.voterId),
+          ),
+        )
+        .orderBy(sql`${votes.address} is not null desc`)
+        .limit(1);
       if (!existing) throw new Error(`ballot of ${input.voterId} in ${input.pollId} vanished`);
+      await tx.update(votes).set({ updatedAt: input.now }).where(eq(votes.id, existing.id));
       const previous = await tx
         .delete(voteChoices)
         .where(eq(voteChoices.voteId, existing.id))
@@ -259,17 +335,23 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         .update(polls)
         .set({
           totalVotes: sql`${polls.totalVotes} + (select value ->> 1 from ${jsonRows([...ballots])} where value ->> 0 = ${polls.id})`,
+          verifiedVotes: sql`${polls.verifiedVotes} + coalesce((select value ->> 1 from ${jsonRows([...verified])} where value ->> 0 = ${polls.id}), 0)`,
           version: sql`${polls.version} + 1`,
         })
         .where(inArray(polls.id, pollIds))
-        .returning({ id: polls.id, totalVotes: polls.totalVotes, version: polls.version }),
+        .returning({
+          id: polls.id,
+          totalVotes: polls.totalVotes,
+          verifiedVotes: polls.verifiedVotes,
+          version: polls.version,
+        }),
       tx
         .select({ pollId: pollOptions.pollId, optionId: pollOptions.optionId, votes: pollOptions.votes })
         .from(pollOptions)
         .where(inArray(pollOptions.pollId, pollIds)),
     ]);
     const counts = new Map<string, FreshCounts>(
-      pollCounts.map((p) => [p.id, { totalVotes: p.totalVotes, version: p.version, votes: new Map() }]),
+      pollCounts.map(({ id, ...poll }) => [id, { ...poll, votes: new Map() }]),
     );
     for (const o of optionCounts) counts.get(o.pollId)?.votes.set(o.optionId, o.votes);
     return inputs.map((input, i) => {
@@ -431,6 +513,17 @@ export async function syncPollDefinitions(db: Database, definitions: readonly Po
       ),
     );
     await tx.batch(writes as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+
+    // Wallet-only ballots from before votes.address existed name their wallet only in the voter id.
+    const legacy = await tx
+      .select({ id: votes.id, voterId: votes.voterId })
+      .from(votes)
+      .innerJoin(polls, eq(polls.id, votes.pollId))
+      .where(and(eq(polls.voters, 'wallet'), like(votes.voterId, 'wallet:0x%'), isNull(votes.address)));
+    for (const ballot of legacy) {
+      const address = getAddress(ballot.voterId.slice('wallet:'.length));
+      await tx.update(votes).set({ address }).where(eq(votes.id, ballot.id));
+    }
   });
 }
 
@@ -451,28 +544,19 @@ export async function getPollHistory(db: Database, poll: PollRecord, period: 'ho
 export async function getPollForReader(
   db: Database,
   pollId: string,
-  reader: { voterId: string | null; address: string | null },
+  reader: Reader,
   now: number,
 ): Promise<{ poll: PollRecord; results: PollResults } | null> {
   const poll = await getPoll(db, pollId);
   if (!poll) return null;
-  const key = ballotKey(poll, reader);
-  const ballot = key ? await getBallot(db, pollId, key) : null;
-  return { poll, results: presentResults(poll, ballot, now) };
+  return { poll, results: presentResults(poll, await getReaderBallot(db, poll, reader), now) };
 }
 
 /** Every poll as this reader may see it, open first. */
-export async function listPollsForReader(
-  db: Database,
-  reader: { voterId: string | null; address: string | null },
-  now: number,
-): Promise<PollResults[]> {
+export async function listPollsForReader(db: Database, reader: Reader, now: number): Promise<PollResults[]> {
   const polls = await listPolls(db);
   const results = await Promise.all(
-    polls.map(async (poll) => {
-      const key = ballotKey(poll, reader);
-      return presentResults(poll, key ? await getBallot(db, poll.id, key) : null, now);
-    }),
+    polls.map(async (poll) => presentResults(poll, await getReaderBallot(db, poll, reader), now)),
   );
   return sortForListing(results);
 }
@@ -482,14 +566,63 @@ export async function getPollCounts(db: Database, pollId: string): Promise<Fresh
   return (await statements(db).counts.get({ id: pollId })) ?? null;
 }
 
+/** The voter id of a wallet's ballots in wallet-only polls, where the browser plays no part. */
+export function walletVoterId(address: string): string {
+  return `wallet:${address.toLowerCase()}`;
+}
+
+export type AttachOutcome =
+  | { ok: true; counts: FreshCounts }
+  | { ok: false; error: 'no_ballot' | 'wallet_already_voted' | 'claimed_by_another_wallet' };
+
 /**
- * Whose ballot a reader's is: their wallet's in wallet-only polls (the key
- * is `wallet:<address>`), their anonymous voter cookie's otherwise.
+ * Counts a browser's anonymous ballot as the signed-in wallet's ("count my
+ * vote as verified"). Refused, changing nothing, when that wallet already
+ * has a ballot in the poll or another wallet claimed this one. Claiming it
+ * again with the same wallet changes nothing and succeeds.
  */
-export function ballotKey(
-  poll: Pick<PollRecord, 'voters'>,
-  reader: { voterId: string | null; address: string | null },
-): string | null {
-  if (poll.voters === 'wallet') return reader.address ? `wallet:${reader.address.toLowerCase()}` : null;
-  return reader.voterId;
+export async function attachWallet(
+  db: Database,
+  input: { pollId: string; voterId: string; address: string; now: number },
+): Promise<AttachOutcome> {
+  return writeTransaction(db, async (tx) => {
+    // BEGIN IMMEDIATE holds the write lock, so nothing changes between these checks and the write.
+    const [[ballot], [walletBallot]] = await tx.batch([
+      tx
+        .select({ id: votes.id, address: votes.address })
+        .from(votes)
+        .where(and(eq(votes.pollId, input.pollId), eq(votes.voterId, input.voterId))),
+      tx
+        .select({ id: votes.id })
+        .from(votes)
+        .where(and(eq(votes.pollId, input.pollId), eq(votes.address, input.address))),
+    ]);
+    if (!ballot) return { ok: false, error: 'no_ballot' };
+    if (ballot.address !== null && ballot.address !== input.address) {
+      return { ok: false, error: 'claimed_by_another_wallet' };
+    }
+    if (walletBallot && walletBallot.id !== ballot.id) return { ok: false, error: 'wallet_already_voted' };
+    const claim = ballot.address === null;
+    const [, [poll], options] = await tx.batch([
+      tx
+        .update(votes)
+        .set({ address: input.address, updatedAt: claim ? input.now : sql`${votes.updatedAt}` })
+        .where(and(eq(votes.id, ballot.id), isNull(votes.address))),
+      tx
+        .update(polls)
+        .set(
+          claim
+            ? { verifiedVotes: sql`${polls.verifiedVotes} + 1`, version: sql`${polls.version} + 1` }
+            : { version: sql`${polls.version}` },
+        )
+        .where(eq(polls.id, input.pollId))
+        .returning({ totalVotes: polls.totalVotes, verifiedVotes: polls.verifiedVotes, version: polls.version }),
+      tx
+        .select({ optionId: pollOptions.optionId, votes: pollOptions.votes })
+        .from(pollOptions)
+        .where(eq(pollOptions.pollId, input.pollId)),
+    ]);
+    if (!poll) return { ok: false, error: 'no_ballot' };
+    return { ok: true, counts: { ...poll, votes: new Map(options.map((o) => [o.optionId, o.votes])) } };
+  });
 }

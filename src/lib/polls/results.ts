@@ -26,19 +26,26 @@ export interface PollResults {
   resultsVisible: boolean;
   totalVotes: number | null;
   smallSample: boolean;
-  /** Ballots cast here by signed-in wallets (wallet-only polls); null otherwise or while hidden. */
+  /** Ballots cast here by signed-in wallets, or claimed by one afterwards; null while hidden. */
   verifiedVotes: number | null;
   /** Ballots carried over from elsewhere, with where from; null for a poll run only here. */
   imported: { votes: number; source: string; url: string | null } | null;
   options: OptionResult[];
   myVote: string[] | null;
+  /** Whether a wallet stands behind the reader's ballot (false without one). */
+  myVoteVerified: boolean;
 }
 
 /**
  * Builds what a reader may see of a poll. Hidden counts are left out here, at
  * the one place every response is built, so neither HTML nor JSON can leak them.
  */
-export function presentResults(poll: PollRecord, myVote: string[] | null, now: number): PollResults {
+export function presentResults(
+  poll: PollRecord,
+  ballot: { optionIds: string[]; verified: boolean } | string[] | null,
+  now: number,
+): PollResults {
+  const myVote = ballot === null || Array.isArray(ballot) ? ballot : ballot.optionIds;
   const status = pollStatus(poll, now);
   const visible = resultsVisible(poll.results, status, myVote !== null);
   const shares = percentages(poll.options.map((o) => o.votes));
@@ -56,7 +63,7 @@ export function presentResults(poll: PollRecord, myVote: string[] | null, now: n
     resultsVisible: visible,
     totalVotes: visible ? poll.totalVotes : null,
     smallSample: visible && isSmallSample(poll.totalVotes),
-    verifiedVotes: visible && poll.voters === 'wallet' ? poll.totalVotes - poll.importedTotal : null,
+    verifiedVotes: visible ? poll.verifiedVotes : null,
     imported:
       poll.source && poll.importedTotal > 0
         ? { votes: poll.importedTotal, source: poll.source.name, url: poll.source.url ?? null }
@@ -69,6 +76,7 @@ export function presentResults(poll: PollRecord, myVote: string[] | null, now: n
       percent: visible ? (shares[i] ?? 0) : null,
     })),
     myVote,
+    myVoteVerified: ballot !== null && !Array.isArray(ballot) && ballot.verified,
   };
 }
 

@@ -90,5 +90,8 @@ export const voteFormSchema = voteInputSchema.extend({
   optionIds: z.array(z.string().max(100)).default([]),
 });
 
+/** The "count my vote as verified" form: which poll. */
+export const claimFormSchema = z.object({ pollId: z.string().max(100) });
+
 /** Largest vote request body accepted, in bytes. */
 export const MAX_VOTE_BODY_BYTES = 16 * 1024;

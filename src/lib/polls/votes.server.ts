@@ -1,6 +1,13 @@
 import type { Database } from '../server/db.server.ts';
 import { withCounts, type PollRecord } from './records.ts';
-import { ballotKey, getBallot, getPoll, type CastResult, type CastVoteInput } from './repo.server.ts';
+import {
+  attachWallet,
+  getPoll,
+  getReaderBallot,
+  walletVoterId,
+  type CastResult,
+  type CastVoteInput,
+} from './repo.server.ts';
 import { presentResults, type PollResults } from './results.ts';
 import { checkBallot, describeBallotProblem, pollStatus } from './rules.ts';
 import type { Limiter } from '../rate-limit/limiter.ts';
@@ -81,20 +88,26 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
     };
   }
 
-  // Wallet-only polls count one ballot per wallet, whatever the browser.
+  // Wallet-only polls count one ballot per wallet, whatever the browser. Elsewhere a ballot is
+  // the browser's, and a signed-in reader's is the wallet's too: signing out, or another browser,
+  // gives nobody a second one.
   const walletVoter = poll.voters === 'wallet' && request.address !== null ? walletVoterId(request.address) : null;
   const newVoter = walletVoter === null && request.voterId === null;
   const voterId = walletVoter ?? request.voterId ?? deps.newVoterId();
   const { outcome, counts } = await deps.cast({
     pollId: poll.id,
     voterId,
+    address: request.address,
     optionIds: request.optionIds,
     now: request.now,
     allowChange: poll.allowChange,
   });
   if (counts === null) {
     // The earlier ballot stands; show it with current counts.
-    const [current, ballot] = await Promise.all([getPoll(db, poll.id), getBallot(db, poll.id, voterId)]);
+    const [current, ballot] = await Promise.all([
+      getPoll(db, poll.id),
+      getReaderBallot(db, poll, { voterId, address: request.address }),
+    ]);
     return {
       ok: false,
       status: 409,
@@ -104,12 +117,68 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
     };
   }
   deps.changed(poll.id);
-  const ballot = poll.options.filter((o) => request.optionIds.includes(o.optionId)).map((o) => o.optionId);
-  const results = presentResults(withCounts(poll, counts), ballot, request.now);
+  const optionIds = poll.options.filter((o) => request.optionIds.includes(o.optionId)).map((o) => o.optionId);
+  // A new ballot is verified when a wallet cast it; a changed one keeps whatever it was.
+  const verified =
+    outcome === 'created'
+      ? request.address !== null
+      : ((await getReaderBallot(db, poll, { voterId, address: request.address }))?.verified ?? false);
+  const results = presentResults(withCounts(poll, counts), { optionIds, verified }, request.now);
   return { ok: true, status: outcome === 'created' ? 201 : 200, voterId, newVoter, results };
 }
 
-/** The ballot key of a signed-in wallet. */
-export function walletVoterId(address: string): string {
-  return ballotKey({ voters: 'wallet' }, { voterId: null, address }) ?? '';
+export type ClaimError = 'not_found' | 'poll_closed' | 'sign_in_required' | 'no_ballot' | 'wallet_already_voted';
+
+export type ClaimOutcome =
+  | { ok: true; results: PollResults }
+  | { ok: false; status: number; error: ClaimError | 'claimed_by_another_wallet'; message: string };
+
+/**
+ * POST /api/polls/<id>/ballot/wallet and its form: "count my vote as
+ * verified", attaching the signed-in wallet to this browser's anonymous
+ * ballot. Nothing changes when it is refused.
+ */
+export async function claimBallot(
+  deps: Pick<VotingDeps, 'db' | 'definition' | 'changed'>,
+  request: { pollId: string; voterId: string | null; address: string | null; now: number },
+): Promise<ClaimOutcome> {
+  const poll = await deps.definition(request.pollId);
+  if (!poll) return { ok: false, status: 404, error: 'not_found', message: `There is no poll "${request.pollId}".` };
+  if (request.address === null) {
+    return {
+      ok: false,
+      status: 401,
+      error: 'sign_in_required',
+      message: 'Sign in with your wallet to count your vote as verified.',
+    };
+  }
+  if (pollStatus(poll, request.now) !== 'open') {
+    return { ok: false, status: 409, error: 'poll_closed', message: 'Voting in this poll has closed.' };
+  }
+  const refused = (error: ClaimError | 'claimed_by_another_wallet', message: string): ClaimOutcome => ({
+    ok: false,
+    status: error === 'no_ballot' ? 404 : 409,
+    error,
+    message,
+  });
+  // Wallet-only ballots are the wallet's from the start; there is nothing anonymous to claim.
+  if (request.voterId === null || poll.voters === 'wallet') {
+    return refused('no_ballot', 'This browser has no anonymous ballot in this poll to count as verified.');
+  }
+  const claimed = await attachWallet(deps.db, {
+    pollId: poll.id,
+    voterId: request.voterId,
+    address: request.address,
+    now: request.now,
+  });
+  if (!claimed.ok) {
+    if (claimed.error === 'no_ballot')
+      return refused('no_ballot', 'This browser has no ballot in this poll to count as verified.');
+    if (claimed.error === 'wallet_already_voted')
+      return refused('wallet_already_voted', 'Your wallet has already voted in this poll; its ballot stands.');
+    return refused('claimed_by_another_wallet', 'Another wallet has already counted this ballot as its own.');
+  }
+  deps.changed(poll.id);
+  const ballot = await getReaderBallot(deps.db, poll, request);
+  return { ok: true, results: presentResults(withCounts(poll, claimed.counts), ballot, request.now) };
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -92,6 +93,22 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The usual integration-test setup: one server for the file, started before
+ * its tests and stopped (its database removed) after. Read `.server` inside tests.
+ */
+export function serverForTests(options: StartOptions = {}): { readonly server: TestServer } {
+  const state = {} as { server: TestServer };
+  beforeAll(async () => {
+    state.server = await startServer(options);
+  });
+  afterAll(async () => {
+    await state.server?.stop();
+    state.server?.cleanup();
+  });
+  return state;
 }
 
 /** Runs serve.ts expecting it to refuse to start; resolves with its exit code and output. */

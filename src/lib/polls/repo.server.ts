@@ -602,21 +602,20 @@ export async function attachWallet(
       return { ok: false, error: 'claimed_by_another_wallet' };
     }
     if (walletBallot && walletBallot.id !== ballot.id) return { ok: false, error: 'wallet_already_voted' };
-    const claim = ballot.address === null;
-    const [, [poll], options] = await tx.batch([
+    if (ballot.address === null) {
+      await tx.batch([
+        tx.update(votes).set({ address: input.address, updatedAt: input.now }).where(eq(votes.id, ballot.id)),
+        tx
+          .update(polls)
+          .set({ verifiedVotes: sql`${polls.verifiedVotes} + 1`, version: sql`${polls.version} + 1` })
+          .where(eq(polls.id, input.pollId)),
+      ]);
+    }
+    const [[poll], options] = await tx.batch([
       tx
-        .update(votes)
-        .set({ address: input.address, updatedAt: claim ? input.now : sql`${votes.updatedAt}` })
-        .where(and(eq(votes.id, ballot.id), isNull(votes.address))),
-      tx
-        .update(polls)
-        .set(
-          claim
-            ? { verifiedVotes: sql`${polls.verifiedVotes} + 1`, version: sql`${polls.version} + 1` }
-            : { version: sql`${polls.version}` },
-        )
-        .where(eq(polls.id, input.pollId))
-        .returning({ totalVotes: polls.totalVotes, verifiedVotes: polls.verifiedVotes, version: polls.version }),
+        .select({ totalVotes: polls.totalVotes, verifiedVotes: polls.verifiedVotes, version: polls.version })
+        .from(polls)
+        .where(eq(polls.id, input.pollId)),
       tx
         .select({ optionId: pollOptions.optionId, votes: pollOptions.votes })
         .from(pollOptions)

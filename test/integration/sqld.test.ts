@@ -49,6 +49,20 @@ describe('two instances on one libSQL server (sqld)', () => {
     expect(again.map((r) => r.status)).toEqual([409, 409]);
   });
 
+  it('count a ballot cast on one instance in its voter’s next read on the other, whatever that one holds in memory', async () => {
+    type Results = { totalVotes: number; myVote: string[] | null };
+    const cached = (await getResults(b.url, 'open-change')) as Results;
+    const cast = await vote(a.url, 'open-change', ['b']);
+    expect(cast.status).toBe(201);
+    const mine = (await getResults(b.url, 'open-change', cast.cookie)) as Results;
+    expect(mine.myVote).toEqual(['b']);
+    expect(mine.totalVotes).toBeGreaterThanOrEqual(cached.totalVotes + 1);
+    // Readers without a ballot there learn of it within the cache's short window.
+    await expect
+      .poll(async () => ((await getResults(b.url, 'open-change')) as Results).totalVotes, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(cached.totalVotes + 1);
+  });
+
   it('share sessions: signed in on one instance, known on the other; signed out everywhere', async () => {
     const cookie = await signIn(a.url, newAccount());
     expect((await fetch(`${b.url}/api/auth/me`, { headers: { cookie } })).status).toBe(200);

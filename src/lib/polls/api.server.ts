@@ -2,7 +2,9 @@ import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } fro
 import type { FastRoute } from '../server/http-server.server.ts';
 import type { RequestContext } from '../server/request-context.server.ts';
 import { getReaderBallot } from './repo.server.ts';
+import type { PollRecord } from './records.ts';
 import { presentResults } from './results.ts';
+import { pollStatus, type PollStatus } from './rules.ts';
 import { MAX_VOTE_BODY_BYTES, voteInputSchema } from './schemas.ts';
 import type { Services } from '../server/services.server.ts';
 import { voterCookieHeader } from './voter.ts';
@@ -18,10 +20,24 @@ export type ReaderContext = Pick<RequestContext, 'voterId' | 'address' | 'client
 
 /** GET /api/polls/<id> */
 export async function getPollResults(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
-  const poll = await services.poll(pollId);
+  const definition = await services.voting.definition(pollId);
+  if (!definition) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
+  // The ballot first: counts then come at least as new as it, wherever it was cast.
+  const ballot = await getReaderBallot(services.db, definition, reader);
+  const poll = await services.poll(pollId, ballot?.pollVersion);
   if (!poll) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
-  return jsonResult(presentResults(poll, await getReaderBallot(services.db, poll, reader), reader.now));
+  if (ballot !== null) return jsonResult(presentResults(poll, ballot, reader.now));
+  // Every reader without a ballot gets the same bytes until the counts or the poll's status change.
+  const status = pollStatus(poll, reader.now);
+  const kept = unballotedAnswers.get(poll);
+  if (kept?.status === status) return kept.result;
+  const result = jsonResult(presentResults(poll, null, reader.now));
+  unballotedAnswers.set(poll, { status, result });
+  return result;
 }
+
+/** The answer for readers without a ballot, per poll record (services.poll returns one per counts version). */
+const unballotedAnswers = new WeakMap<PollRecord, { status: PollStatus; result: ApiResult }>();
 
 /**
  * POST /api/polls/<id>/votes. `bodyText` is null when the body ran past the

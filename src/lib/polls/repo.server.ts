@@ -55,8 +55,9 @@ const statements = perDatabase((db) => ({
   // A signed-in reader's ballot is their wallet's, or else this browser's if no wallet claimed it;
   // an anonymous reader's is this browser's.
   readerBallot: db
-    .select({ voteId: votes.id, address: votes.address, optionId: voteChoices.optionId })
+    .select({ voteId: votes.id, address: votes.address, optionId: voteChoices.optionId, pollVersion: polls.version })
     .from(votes)
+    .innerJoin(polls, eq(polls.id, votes.pollId))
     .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
     .innerJoin(
       pollOptions,
@@ -119,6 +120,8 @@ export async function getBallot(db: Database, pollId: string, voterId: string): 
 export interface ReaderBallot {
   optionIds: string[];
   verified: boolean;
+  /** The poll's version when the ballot was read: counts at least this new include it. */
+  pollVersion: number;
 }
 
 export interface Reader {
@@ -148,7 +151,7 @@ export async function getReaderBallot(
   const first = rows[0];
   if (!first) return null;
   const mine = rows.filter((r) => r.voteId === first.voteId);
-  return { optionIds: mine.map((r) => r.optionId), verified: first.address !== null };
+  return { optionIds: mine.map((r) => r.optionId), verified: first.address !== null, pollVersion: first.pollVersion };
 }
 
 /** Current version of each poll, for cheap change detection by live subscribers. */

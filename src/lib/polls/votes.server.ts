@@ -7,6 +7,7 @@ import {
   walletVoterId,
   type CastResult,
   type CastVoteInput,
+  type FreshCounts,
 } from './repo.server.ts';
 import { presentResults, type PollResults } from './results.ts';
 import { checkBallot, describeBallotProblem, pollStatus } from './rules.ts';
@@ -51,8 +52,8 @@ export interface VotingDeps {
   cast: (input: CastVoteInput) => Promise<CastResult>;
   limiter: Limiter;
   newVoterId: () => string;
-  /** Called after a successful write so live subscribers hear of it. */
-  changed: (pollId: string) => void;
+  /** Called after a successful write, with the counts it left, so caches and live subscribers hear of it. */
+  changed: (pollId: string, counts: FreshCounts | null) => void;
 }
 
 export async function submitVote(deps: VotingDeps, request: VoteRequest): Promise<VoteOutcome> {
@@ -116,7 +117,7 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
       results: presentResults(current ?? poll, ballot, request.now),
     };
   }
-  deps.changed(poll.id);
+  deps.changed(poll.id, counts);
   const optionIds = poll.options.filter((o) => request.optionIds.includes(o.optionId)).map((o) => o.optionId);
   // A new ballot is verified when a wallet cast it; a changed one keeps whatever it was.
   const verified =
@@ -178,7 +179,7 @@ export async function claimBallot(
       return refused('wallet_already_voted', 'Your wallet has already voted in this poll; its ballot stands.');
     return refused('claimed_by_another_wallet', 'Another wallet has already counted this ballot as its own.');
   }
-  deps.changed(poll.id);
+  deps.changed(poll.id, claimed.counts);
   const ballot = await getReaderBallot(deps.db, poll, request);
   return { ok: true, results: presentResults(withCounts(poll, claimed.counts), ballot, request.now) };
 }

@@ -5,7 +5,7 @@ import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
 import type { ServerConfig } from './server-config.ts';
 import type { Database } from './db.server.ts';
 import { PollLiveHub } from '../polls/live.server.ts';
-import { SharedReads } from './shared-reads.ts';
+import { CountsCache } from '../polls/counts-cache.ts';
 import { TtlCache } from './ttl-cache.ts';
 import { VoteBatcher } from '../polls/batcher.server.ts';
 import { newVoterId } from '../polls/voter.ts';
@@ -24,8 +24,11 @@ export interface Services {
   nonceLimiter: Limiter;
   hub: PollLiveHub;
   voting: VotingDeps;
-  /** A poll with current counts: its definition from a short cache, its counts from the database. */
-  poll: (pollId: string) => Promise<PollRecord | null>;
+  /**
+   * A poll with current counts: its definition from a short cache, its
+   * counts from memory (see CountsCache), at least as new as `minVersion`.
+   */
+  poll: (pollId: string, minVersion?: number) => Promise<PollRecord | null>;
 }
 
 export function createServices(db: Database, config: ServerConfig): Services {
@@ -33,15 +36,22 @@ export function createServices(db: Database, config: ServerConfig): Services {
   const batcher = new VoteBatcher(db);
   const definitions = new TtlCache<PollRecord>(1000);
   const definition = (id: string): Promise<PollRecord | null> => definitions.get(id, (key) => getPoll(db, key));
-  const counts = new SharedReads<FreshCounts | null>();
+  const counts = new CountsCache<FreshCounts>((key) => getPollCounts(db, key));
+  const merged = new Map<string, { definition: PollRecord; counts: FreshCounts; poll: PollRecord }>();
   return {
     config,
     db,
     nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
     hub,
-    async poll(id) {
-      const [found, current] = await Promise.all([definition(id), counts.get(id, (key) => getPollCounts(db, key))]);
-      return found && current ? withCounts(found, current) : null;
+    async poll(id, minVersion) {
+      const [found, current] = await Promise.all([definition(id), counts.get(id, minVersion)]);
+      if (!found || !current) return null;
+      // The same definition and counts give the same record, so what is built from it can be kept too.
+      const last = merged.get(id);
+      if (last && last.definition === found && last.counts === current) return last.poll;
+      const poll = withCounts(found, current);
+      merged.set(id, { definition: found, counts: current, poll });
+      return poll;
     },
     voting: {
       db,
@@ -49,8 +59,9 @@ export function createServices(db: Database, config: ServerConfig): Services {
       definition,
       limiter: new DatabaseRateLimiter(db, 'vote', config.voteRateLimit, 60_000),
       newVoterId,
-      changed: (id) => {
-        counts.written();
+      changed: (id, fresh) => {
+        if (fresh) counts.offer(id, fresh);
+        else counts.forget(id);
         hub.notify(id);
       },
     },

@@ -4,12 +4,14 @@ import {
   index,
   integer,
   primaryKey,
+  real,
   sqliteTable,
   text,
   uniqueIndex,
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
 import type { SnapshotMetrics, SnapshotSource } from '../src/lib/chain/snapshot.ts';
+import { COHORT_IDS, WEIGHT_KEY_ZERO, type WeightingToken } from '../src/lib/cohorts/ids.ts';
 
 /**
  * Every table of the site, in one place. Timestamps are integer milliseconds
@@ -38,6 +40,24 @@ export const polls = sqliteTable('polls', {
   version: integer('version').notNull().default(0),
   /** Ballots cast here by a signed-in wallet (votes.address set); kept current like totalVotes. */
   verifiedVotes: integer('verified_votes').notNull().default(0),
+  /**
+   * Which snapshot of `token` weights the ballots: the one before the poll
+   * opens, the latest (re-weighted as snapshots land, until it closes), or a
+   * pinned block.
+   */
+  weighting: text('weighting', { enum: ['open', 'latest', 'block'] })
+    .notNull()
+    .default('open'),
+  /** The block `weighting: { block }` pins; null otherwise. */
+  weightingPin: integer('weighting_pin'),
+  /** Block of the snapshot the stored weights come from; null until the token has one. */
+  weightingBlock: integer('weighting_block'),
+  /** The block and token definition the stored weights were computed with; they are rebuilt when either changes. */
+  weightedWith: text('weighted_with'),
+  /** What weighting needs of the token definition, synced with the poll: null for a poll without token. */
+  weightingToken: text('weighting_token', { mode: 'json' }).$type<WeightingToken>(),
+  /** After close, every verified ballot is published with its address (ballots.csv); no privacy floor. */
+  publicBallots: integer('public_ballots', { mode: 'boolean' }).notNull().default(false),
 });
 
 export const pollOptions = sqliteTable(
@@ -77,11 +97,21 @@ export const votes = sqliteTable(
     address: text('address'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** Holder cohort at the poll's weighting snapshot ('unverified' without a wallet). */
+    cohort: text('cohort', { enum: COHORT_IDS }).notNull().default('unverified'),
+    /** Balance at the weighting snapshot in base units, decimal string; '0' when it carries no weight. */
+    weight: text('weight').notNull().default('0'),
+    /** The weight zero-padded to 78 digits (any uint256), so text order is numeric order. */
+    weightKey: text('weight_key').notNull().default(WEIGHT_KEY_ZERO),
+    /** √(balance ÷ 10^decimals), float. */
+    sqrtWeight: real('sqrt_weight').notNull().default(0),
   },
   (t) => [
     uniqueIndex('votes_poll_voter_unique').on(t.pollId, t.voterId),
     // SQLite lets NULLs repeat in a unique index: anonymous ballots are not limited by it.
     uniqueIndex('votes_poll_address_unique').on(t.pollId, t.address),
+    // "Which wallets decide it" reads the heaviest ballots first.
+    index('votes_poll_weight').on(t.pollId, t.weightKey),
   ],
 );
 
@@ -118,6 +148,63 @@ export const voteBuckets = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.pollId, t.hourStart, t.optionId] }),
+    foreignKey({
+      columns: [t.pollId, t.optionId],
+      foreignColumns: [pollOptions.pollId, pollOptions.optionId],
+    }).onDelete('cascade'),
+  ],
+);
+
+/**
+ * Ballots per holder cohort of a token poll, kept current by every vote
+ * write (and rebuilt when the poll is re-weighted), so cohort results never
+ * scan ballots.
+ */
+export const pollCohorts = sqliteTable(
+  'poll_cohorts',
+  {
+    pollId: text('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    cohort: text('cohort', { enum: COHORT_IDS }).notNull(),
+    voters: integer('voters').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.cohort] })],
+);
+
+/** Votes and weight sums per option and cohort of a token poll, kept like pollCohorts. */
+export const pollOptionCohorts = sqliteTable(
+  'poll_option_cohorts',
+  {
+    pollId: text('poll_id').notNull(),
+    optionId: text('option_id').notNull(),
+    cohort: text('cohort', { enum: COHORT_IDS }).notNull(),
+    votes: integer('votes').notNull().default(0),
+    /** Sum of base-unit weights, decimal string: it overflows SQLite integers. */
+    weight: text('weight').notNull().default('0'),
+    sqrtWeight: real('sqrt_weight').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.pollId, t.optionId, t.cohort] }),
+    foreignKey({
+      columns: [t.pollId, t.optionId],
+      foreignColumns: [pollOptions.pollId, pollOptions.optionId],
+    }).onDelete('cascade'),
+  ],
+);
+
+/** Net votes per option, cohort and hour of a token poll: sentiment by cohort over time. */
+export const cohortBuckets = sqliteTable(
+  'cohort_buckets',
+  {
+    pollId: text('poll_id').notNull(),
+    optionId: text('option_id').notNull(),
+    cohort: text('cohort', { enum: COHORT_IDS }).notNull(),
+    hourStart: integer('hour_start').notNull(),
+    votes: integer('votes').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.pollId, t.cohort, t.hourStart, t.optionId] }),
     foreignKey({
       columns: [t.pollId, t.optionId],
       foreignColumns: [pollOptions.pollId, pollOptions.optionId],

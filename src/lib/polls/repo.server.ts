@@ -15,6 +15,7 @@ import {
 import { buildHistory, HOUR_MS, type HistoryPoint, type VoteBucket } from './history.ts';
 import type { PollOptionRecord, PollRecord } from './records.ts';
 import { presentResults, sortForListing, type PollResults } from './results.ts';
+import type { WeightingToken } from '../cohorts/ids.ts';
 import type { PollDefinition } from './schemas.ts';
 import { findOrphanedVotes, importedBallots, type StoredPollCounts } from './sync.ts';
 
@@ -401,10 +402,20 @@ export async function getVoteBuckets(db: Database, pollId: string): Promise<Vote
  * Makes the database match the poll definitions in src/content/polls. Refuses,
  * changing nothing, when an edit would orphan votes (see findOrphanedVotes).
  */
-export async function syncPollDefinitions(db: Database, definitions: readonly PollDefinition[]): Promise<void> {
+export async function syncPollDefinitions(
+  db: Database,
+  definitions: readonly PollDefinition[],
+  tokens: (symbol: string) => WeightingToken | null = () => null,
+): Promise<void> {
   await writeTransaction(db, async (tx) => {
     const [storedPolls, storedOptions] = await tx.batch([
-      tx.select({ id: polls.id, cast: sql<number>`${polls.totalVotes} - ${polls.importedTotal}` }).from(polls),
+      tx
+        .select({
+          id: polls.id,
+          cast: sql<number>`${polls.totalVotes} - ${polls.importedTotal}`,
+          publicBallots: polls.publicBallots,
+        })
+        .from(polls),
       tx
         .select({
           pollId: pollOptions.pollId,
@@ -419,6 +430,13 @@ export async function syncPollDefinitions(db: Database, definitions: readonly Po
       options: storedOptions.filter((o) => o.pollId === p.id),
     }));
     const problems = findOrphanedVotes(definitions, stored);
+    // Voters were told before voting whether their ballots would be published; that cannot change under them.
+    for (const d of definitions) {
+      const before = storedPolls.find((p) => p.id === d.id);
+      if (before && before.cast > 0 && before.publicBallots !== d.publicBallots) {
+        problems.push(`${d.id}: publicBallots cannot change once ballots exist (it was ${before.publicBallots})`);
+      }
+    }
     if (problems.length > 0) {
       throw new PollSyncError(`poll definitions would orphan votes:\n- ${problems.join('\n- ')}`);
     }
@@ -440,6 +458,10 @@ export async function syncPollDefinitions(db: Database, definitions: readonly Po
             results: d.results,
             allowChange: d.allowChange,
             token: d.token ?? null,
+            weighting: d.weighting === undefined ? 'open' : 'block' in d.weighting ? 'block' : 'latest',
+            weightingPin: d.weighting && 'block' in d.weighting ? d.weighting.block : null,
+            weightingToken: d.token ? tokens(d.token) : null,
+            publicBallots: d.publicBallots,
             source: d.source
               ? {
                   name: d.source.name,
@@ -464,6 +486,10 @@ export async function syncPollDefinitions(db: Database, definitions: readonly Po
                 'results',
                 'allowChange',
                 'token',
+                'weighting',
+                'weightingPin',
+                'weightingToken',
+                'publicBallots',
                 'source',
                 'importedTotal',
               ]),

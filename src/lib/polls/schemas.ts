@@ -42,6 +42,19 @@ export const pollDefinitionSchema = z
       .regex(/^[A-Z][A-Z0-9]{0,9}$/)
       .optional(),
     source: pollSourceSchema.optional(),
+    /**
+     * Which snapshot of `token` weights the ballots. By default the latest one
+     * taken at or before the poll opens (else the first after): weights are
+     * fixed before voting starts, so nobody can buy tokens to sway it.
+     */
+    weighting: z
+      .union([
+        z.object({ block: z.number().int().min(0) }).strict(),
+        z.object({ snapshot: z.literal('latest') }).strict(),
+      ])
+      .optional(),
+    /** After close, list every verified ballot with its address (ballots.csv). Stated before anyone votes. */
+    publicBallots: z.boolean().default(false),
   })
   .superRefine((poll, ctx) => {
     const seen = new Set<string>();
@@ -59,6 +72,10 @@ export const pollDefinitionSchema = z
     }
     if (poll.closesAt && poll.closesAt <= poll.opensAt) {
       ctx.addIssue({ code: 'custom', message: 'closesAt must be after opensAt', path: ['closesAt'] });
+    }
+    if ((poll.weighting || poll.publicBallots) && !poll.token) {
+      const path = poll.weighting ? 'weighting' : 'publicBallots';
+      ctx.addIssue({ code: 'custom', message: `${path} needs a token to weight ballots by`, path: [path] });
     }
     if (poll.options.some((o) => o.importedVotes > 0) && !poll.source) {
       ctx.addIssue({ code: 'custom', message: 'imported votes need a source', path: ['source'] });

@@ -1,0 +1,85 @@
+import { ballotWeight, holderCohort, sqrtWeight } from './cohorts.ts';
+import type { CohortId, WeightingToken } from './ids.ts';
+
+/**
+ * Which snapshot weights a poll, and what one ballot weighs in it. Pure:
+ * the snapshots and balances come in as arguments.
+ */
+
+export type WeightingMode = 'open' | 'latest' | 'block';
+
+export interface SnapshotRef {
+  block: number;
+  takenAt: number;
+}
+
+/**
+ * The block of the snapshot a poll's weights come from, or null while there
+ * is none to use.
+ * - `open`: the latest snapshot taken at or before the poll opened, else the
+ *   first one after; chosen once (`current`) and kept.
+ * - `latest`: the latest snapshot, but never one taken after the poll closed,
+ *   so a closed poll stops re-weighting.
+ * - `block`: the snapshot at the pinned block, once it exists.
+ *
+ * @example chooseWeightingBlock({ mode: 'open', opensAt: 10, closesAt: null, pin: null, current: null, now: 20 },
+ *   [{ block: 1, takenAt: 5 }, { block: 2, takenAt: 15 }]) // 1
+ */
+export function chooseWeightingBlock(
+  poll: {
+    mode: WeightingMode;
+    opensAt: number;
+    closesAt: number | null;
+    pin: number | null;
+    current: number | null;
+    now: number;
+  },
+  snapshots: readonly SnapshotRef[],
+): number | null {
+  const byTime = [...snapshots].sort((a, b) => a.takenAt - b.takenAt || a.block - b.block);
+  const exists = (block: number | null): block is number => block !== null && byTime.some((s) => s.block === block);
+  if (poll.mode === 'block') return exists(poll.pin) ? poll.pin : null;
+  if (poll.mode === 'open') {
+    if (exists(poll.current)) return poll.current;
+    const before = byTime.filter((s) => s.takenAt <= poll.opensAt).at(-1);
+    return (before ?? byTime[0])?.block ?? null;
+  }
+  const until = poll.closesAt === null ? poll.now : Math.min(poll.now, poll.closesAt);
+  const latest = byTime.filter((s) => s.takenAt <= until).at(-1);
+  return (latest ?? byTime[0])?.block ?? null;
+}
+
+/** What a ballot weighs and which cohort it counts in. */
+export interface BallotWeight {
+  cohort: CohortId;
+  /** Base units. */
+  weight: bigint;
+  sqrtWeight: number;
+}
+
+export const UNVERIFIED: BallotWeight = { cohort: 'unverified', weight: 0n, sqrtWeight: 0 };
+
+/**
+ * A ballot's cohort and weight at a snapshot: a cookie ballot (no address)
+ * is unverified; a wallet's is its balance there (0 when it held none),
+ * labels deciding custodial (no weight) and insiders.
+ */
+export function weighBallot(
+  address: string | null,
+  balance: bigint,
+  supply: bigint,
+  token: WeightingToken,
+): BallotWeight {
+  if (address === null) return UNVERIFIED;
+  const kind = token.labels[address.toLowerCase()]?.kind ?? null;
+  return {
+    cohort: holderCohort(balance, supply, token.thresholds, kind),
+    weight: ballotWeight(balance, kind),
+    sqrtWeight: sqrtWeight(balance, token.decimals, kind),
+  };
+}
+
+/** The key a poll's stored weights are valid for: rebuilt when the block or the token definition changes. */
+export function weightsKey(block: number | null, token: WeightingToken | null): string {
+  return JSON.stringify({ block, token });
+}

@@ -18,7 +18,7 @@ export interface PollOption {
   label: string;
 }
 
-interface Leading {
+export interface Leading {
   /** Every option with the greatest value; empty when nothing has been counted. */
   leader: string[];
 }

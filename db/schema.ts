@@ -11,7 +11,8 @@ import {
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
 import type { SnapshotMetrics, SnapshotSource } from '../src/lib/chain/snapshot.ts';
-import { COHORT_IDS, WEIGHT_KEY_ZERO, type WeightingToken } from '../src/lib/cohorts/ids.ts';
+import { COHORT_IDS } from '../src/lib/cohorts/cohorts.ts';
+import { WEIGHT_KEY_ZERO, type WeightingToken } from '../src/lib/cohorts/ids.ts';
 
 /**
  * Every table of the site, in one place. Timestamps are integer milliseconds

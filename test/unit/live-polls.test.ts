@@ -17,6 +17,12 @@ const poll = (version: number, votes: number): PollRecord => ({
   importedTotal: 0,
   totalVotes: votes,
   verifiedVotes: 0,
+  weighting: 'open',
+  weightingPin: null,
+  weightingBlock: null,
+  weightedWith: null,
+  weightingToken: null,
+  publicBallots: false,
   version,
   options: [
     { optionId: 'a', position: 0, label: 'A', labels: {}, importedVotes: 0, votes },

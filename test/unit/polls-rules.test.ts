@@ -65,6 +65,12 @@ const record = (overrides: Partial<PollRecord> = {}): PollRecord => ({
   importedTotal: 0,
   totalVotes: 3,
   verifiedVotes: 0,
+  weighting: 'open',
+  weightingPin: null,
+  weightingBlock: null,
+  weightedWith: null,
+  weightingToken: null,
+  publicBallots: false,
   version: 1,
   options: [
     { optionId: 'a', position: 0, label: 'A', labels: {}, importedVotes: 0, votes: 2 },

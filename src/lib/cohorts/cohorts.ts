@@ -27,8 +27,8 @@ export const COHORT_LABELS: Readonly<Record<CohortId, string>> = {
   fish: 'Fish',
   shrimp: 'Shrimp',
   insiders: 'Insiders',
-  none: 'No stake',
-  unverified: 'Unverified',
+  none: 'Holds none',
+  unverified: 'Not verified',
 };
 
 /**

@@ -10,7 +10,8 @@ import {
 } from '../../../db/schema.ts';
 import { HOUR_MS } from '../polls/history.ts';
 import { excluded, jsonField, jsonRows, type Queries } from '../server/db.server.ts';
-import { weightKey, type CohortId, type WeightingToken } from './ids.ts';
+import type { CohortId } from './cohorts.ts';
+import { weightKey, type WeightingToken } from './ids.ts';
 import { UNVERIFIED, weighBallot, type BallotWeight } from './weighting.ts';
 
 /**
@@ -70,10 +71,18 @@ export async function recordInLedger(tx: Queries, ballots: readonly LedgerBallot
       )
       .innerJoin(
         tokenSnapshotBalances,
-        and(eq(tokenSnapshotBalances.snapshotId, tokenSnapshots.id), eq(tokenSnapshotBalances.address, sql`value ->> 1`)),
+        and(
+          eq(tokenSnapshotBalances.snapshotId, tokenSnapshots.id),
+          eq(tokenSnapshotBalances.address, sql`value ->> 1`),
+        ),
       ),
     tx
-      .select({ pollId: pollOptionCohorts.pollId, optionId: pollOptionCohorts.optionId, cohort: pollOptionCohorts.cohort, weight: pollOptionCohorts.weight })
+      .select({
+        pollId: pollOptionCohorts.pollId,
+        optionId: pollOptionCohorts.optionId,
+        cohort: pollOptionCohorts.cohort,
+        weight: pollOptionCohorts.weight,
+      })
       .from(pollOptionCohorts)
       .where(inArray(pollOptionCohorts.pollId, pollIds)),
   ]);
@@ -88,7 +97,7 @@ export async function recordInLedger(tx: Queries, ballots: readonly LedgerBallot
   for (const row of current) ledger.knownWeight(row.pollId, row.optionId, row.cohort, BigInt(row.weight));
   // A ballot written twice in one batch was, the second time, what the first write made it.
   const latest = new Map<number, BallotWeight>();
-  const updates: [number, CohortId, string, string, number][] = [];
+  const updates: WeightUpdate[] = [];
   for (const ballot of ballots) {
     const poll = weighting.get(ballot.pollId);
     if (!poll) continue;
@@ -105,18 +114,26 @@ export async function recordInLedger(tx: Queries, ballots: readonly LedgerBallot
     updates.push([ballot.voteId, after.cohort, after.weight.toString(), weightKey(after.weight), after.sqrtWeight]);
   }
   if (updates.length === 0) return;
-  await tx.batch([
-    tx
-      .update(votes)
-      .set({
-        cohort: sql`(select value ->> 1 from ${jsonRows(updates)} where value ->> 0 = ${votes.id})`,
-        weight: sql`(select value ->> 2 from ${jsonRows(updates)} where value ->> 0 = ${votes.id})`,
-        weightKey: sql`(select value ->> 3 from ${jsonRows(updates)} where value ->> 0 = ${votes.id})`,
-        sqrtWeight: sql`(select value ->> 4 from ${jsonRows(updates)} where value ->> 0 = ${votes.id})`,
-      })
-      .where(inArray(votes.id, updates.map((u) => u[0]))),
-    ...ledger.writes(tx),
-  ]);
+  await tx.batch([setBallotWeights(tx, updates), ...ledger.writes(tx)]);
+}
+
+/** A ballot's new weight columns: [voteId, cohort, weight, weightKey, sqrtWeight]. */
+export type WeightUpdate = [number, CohortId, string, string, number];
+
+/** One UPDATE ... FROM for many ballots: a join, not a subquery per row. */
+export function setBallotWeights(tx: Queries, updates: readonly WeightUpdate[]) {
+  const rows = sql`(select value ->> 0 as vote_id, value ->> 1 as cohort, value ->> 2 as weight,
+    value ->> 3 as weight_key, value ->> 4 as sqrt_weight from ${jsonRows(updates)}) as w`;
+  return tx
+    .update(votes)
+    .set({
+      cohort: sql`w.cohort`,
+      weight: sql`w.weight`,
+      weightKey: sql`w.weight_key`,
+      sqrtWeight: sql`w.sqrt_weight`,
+    })
+    .from(rows)
+    .where(sql`${votes.id} = w.vote_id`);
 }
 
 /** Counter changes gathered over a batch, written as three upserts. */

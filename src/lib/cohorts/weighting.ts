@@ -1,5 +1,6 @@
-import { ballotWeight, holderCohort, sqrtWeight } from './cohorts.ts';
-import type { CohortId, WeightingToken } from './ids.ts';
+import { ballotWeight, holderCohort, sqrtWeight, type CohortId } from './cohorts.ts';
+import type { TokenDefinition } from '../chain/schemas.ts';
+import type { WeightingToken } from './ids.ts';
 
 /**
  * Which snapshot weights a poll, and what one ballot weighs in it. Pure:
@@ -79,7 +80,25 @@ export function weighBallot(
   };
 }
 
-/** The key a poll's stored weights are valid for: rebuilt when the block or the token definition changes. */
-export function weightsKey(block: number | null, token: WeightingToken | null): string {
-  return JSON.stringify({ block, token });
+/**
+ * The key a poll's stored weights are valid for: they are rebuilt when the
+ * snapshot (a re-import at the same block is a new one) or the token's
+ * definition changes.
+ */
+export function weightsKey(snapshot: { id: number; block: number } | null, token: WeightingToken | null): string {
+  return JSON.stringify({ snapshot: snapshot && { id: snapshot.id, block: snapshot.block }, token });
+}
+
+/** What a poll keeps of its token's definition for weighting: decimals, cohort thresholds, labels (lower-case). */
+export function weightingTokenOf(
+  token: Pick<TokenDefinition, 'symbol' | 'decimals' | 'cohorts' | 'labels'>,
+): WeightingToken {
+  return {
+    symbol: token.symbol,
+    decimals: token.decimals,
+    thresholds: { whale: token.cohorts.whale, dolphin: token.cohorts.dolphin, fish: token.cohorts.fish },
+    labels: Object.fromEntries(
+      Object.entries(token.labels).map(([address, label]) => [address.toLowerCase(), { ...label }]),
+    ),
+  };
 }

@@ -1,10 +1,11 @@
 import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
 import type { FastRoute } from '../server/http-server.server.ts';
 import type { RequestContext } from '../server/request-context.server.ts';
-import { getReaderBallot } from './repo.server.ts';
+import type { CohortResults } from '../cohorts/present.ts';
+import { getReaderBallot, type ReaderBallot } from './repo.server.ts';
 import type { PollRecord } from './records.ts';
-import { presentResults } from './results.ts';
-import { pollStatus, type PollStatus } from './rules.ts';
+import { presentResults, type PollResults } from './results.ts';
+import type { PollStatus } from './rules.ts';
 import { MAX_VOTE_BODY_BYTES, voteInputSchema } from './schemas.ts';
 import type { Services } from '../server/services.server.ts';
 import { voterCookieHeader } from './voter.ts';
@@ -20,24 +21,44 @@ export type ReaderContext = Pick<RequestContext, 'voterId' | 'address' | 'client
 
 /** GET /api/polls/<id> */
 export async function getPollResults(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
-  const definition = await services.voting.definition(pollId);
-  if (!definition) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
-  // The ballot first: counts then come at least as new as it, wherever it was cast.
-  const ballot = await getReaderBallot(services.db, definition, reader);
-  const poll = await services.poll(pollId, ballot?.pollVersion);
-  if (!poll) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
-  if (ballot !== null) return jsonResult(presentResults(poll, ballot, reader.now));
-  // Every reader without a ballot gets the same bytes until the counts or the poll's status change.
-  const status = pollStatus(poll, reader.now);
-  const kept = unballotedAnswers.get(poll);
-  if (kept?.status === status) return kept.result;
-  const result = jsonResult(presentResults(poll, null, reader.now));
-  unballotedAnswers.set(poll, { status, result });
+  const found = await getPollResultsData(services, pollId, reader);
+  if (!found) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
+  if (found.ballot !== null) return jsonResult(found.results);
+  // Every reader without a ballot gets the same bytes until the counts, the cohorts or the poll's status change.
+  const kept = unballotedAnswers.get(found.poll);
+  if (kept?.cohorts === found.cohorts && kept.status === found.results.status) return kept.result;
+  const result = jsonResult(found.results);
+  unballotedAnswers.set(found.poll, { status: found.results.status, cohorts: found.cohorts, result });
   return result;
 }
 
+/** A reader's results of a poll, a token poll's also by cohort; null for an unknown poll. */
+export async function getPollResultsData(
+  services: Pick<Services, 'voting' | 'db' | 'poll' | 'cohorts'>,
+  pollId: string,
+  reader: ReaderContext,
+): Promise<{
+  poll: PollRecord;
+  ballot: ReaderBallot | null;
+  cohorts: CohortResults | null;
+  results: PollResults & Partial<CohortResults>;
+} | null> {
+  const definition = await services.voting.definition(pollId);
+  if (!definition) return null;
+  // The ballot first: counts then come at least as new as it, wherever it was cast.
+  const ballot = await getReaderBallot(services.db, definition, reader);
+  const poll = await services.poll(pollId, ballot?.pollVersion);
+  if (!poll) return null;
+  const results = presentResults(poll, ballot, reader.now);
+  const cohorts = await services.cohorts.results(poll, results.resultsVisible, ballot?.pollVersion);
+  return { poll, ballot, cohorts, results: cohorts ? { ...results, ...cohorts } : results };
+}
+
 /** The answer for readers without a ballot, per poll record (services.poll returns one per counts version). */
-const unballotedAnswers = new WeakMap<PollRecord, { status: PollStatus; result: ApiResult }>();
+const unballotedAnswers = new WeakMap<
+  PollRecord,
+  { status: PollStatus; cohorts: CohortResults | null; result: ApiResult }
+>();
 
 /**
  * POST /api/polls/<id>/votes. `bodyText` is null when the body ran past the

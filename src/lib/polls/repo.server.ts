@@ -15,7 +15,8 @@ import {
 import { buildHistory, HOUR_MS, type HistoryPoint, type VoteBucket } from './history.ts';
 import type { PollOptionRecord, PollRecord } from './records.ts';
 import { presentResults, sortForListing, type PollResults } from './results.ts';
-import type { WeightingToken } from '../cohorts/ids.ts';
+import { WEIGHT_KEY_ZERO, type WeightingToken } from '../cohorts/ids.ts';
+import { recordInLedger, storedWeight, type LedgerBallot } from '../cohorts/ledger.server.ts';
 import type { PollDefinition } from './schemas.ts';
 import { findOrphanedVotes, importedBallots, type StoredPollCounts } from './sync.ts';
 
@@ -189,6 +190,8 @@ export interface CastVoteInput {
   optionIds: readonly string[];
   now: number;
   allowChange: boolean;
+  /** The poll has a token: the ballot also goes into its cohort ledger. */
+  tokenPoll?: boolean;
 }
 
 /**
@@ -212,6 +215,7 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       map.set(key, (map.get(key) ?? 0) + n);
     };
     const outcomes: CastOutcome[] = [];
+    const ledger: LedgerBallot[] = [];
     const choiceRows: [number, string, string, number][] = [];
     const record = (input: CastVoteInput, voteId: number, change: Map<string, number>): void => {
       for (const id of input.optionIds) {
@@ -240,6 +244,11 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
             address: jsonField<string | null>(3, votes.address),
             createdAt: jsonField<number>(2, votes.createdAt),
             updatedAt: jsonField<number>(2, votes.updatedAt),
+            // Unweighted until the cohort ledger (token polls) weighs it, below.
+            cohort: sql<'unverified'>`'unverified'`.as(votes.cohort.name),
+            weight: sql<string>`'0'`.as(votes.weight.name),
+            weightKey: sql<string>`${WEIGHT_KEY_ZERO}`.as(votes.weightKey.name),
+            sqrtWeight: sql<number>`0`.as(votes.sqrtWeight.name),
           })
           .from(jsonRows(inputs.map((i) => [i.pollId, i.voterId, i.now, i.address ?? null])))
           // SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON.
@@ -259,6 +268,8 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         add(ballots, input.pollId, 1);
         if (input.address) add(verified, input.pollId, 1);
         record(input, voteId, new Map());
+        if (input.tokenPoll)
+          ledger.push({ ...ledgerFields(input, voteId), address: input.address ?? null, before: null });
         continue;
       }
       if (!input.allowChange) {
@@ -270,7 +281,13 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       outcomes.push('replaced');
       // The wallet's ballot if it has one, else this browser's.
       const [existing] = await tx
-        .select({ id: votes.id })
+        .select({
+          id: votes.id,
+          address: votes.address,
+          cohort: votes.cohort,
+          weight: votes.weight,
+          sqrtWeight: votes.sqrtWeight,
+        })
         .from(votes)
         .where(
           and(
@@ -291,6 +308,13 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       const change = new Map<string, number>();
       for (const row of previous) add(change, row.optionId, -1);
       record(input, existing.id, change);
+      if (input.tokenPoll) {
+        ledger.push({
+          ...ledgerFields(input, existing.id),
+          address: existing.address,
+          before: { optionIds: previous.map((r) => r.optionId), weight: storedWeight(existing) },
+        });
+      }
     }
     if (ballots.size === 0) return inputs.map(() => ({ outcome: 'already_voted' as const, counts: null }));
 
@@ -354,6 +378,7 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         .from(pollOptions)
         .where(inArray(pollOptions.pollId, pollIds)),
     ]);
+    await recordInLedger(tx, ledger);
     const counts = new Map<string, FreshCounts>(
       pollCounts.map(({ id, ...poll }) => [id, { ...poll, votes: new Map() }]),
     );
@@ -363,6 +388,13 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       return { outcome, counts: outcome === 'already_voted' ? null : (counts.get(input.pollId) ?? null) };
     });
   });
+}
+
+function ledgerFields(
+  input: CastVoteInput,
+  voteId: number,
+): Pick<LedgerBallot, 'pollId' | 'voteId' | 'optionIds' | 'now'> {
+  return { pollId: input.pollId, voteId, optionIds: input.optionIds, now: input.now };
 }
 
 function insertChoicesQuery(tx: Queries, rows: readonly [number, string, string, number][]) {
@@ -618,7 +650,13 @@ export async function attachWallet(
     // BEGIN IMMEDIATE holds the write lock, so nothing changes between these checks and the write.
     const [[ballot], [walletBallot]] = await tx.batch([
       tx
-        .select({ id: votes.id, address: votes.address })
+        .select({
+          id: votes.id,
+          address: votes.address,
+          cohort: votes.cohort,
+          weight: votes.weight,
+          sqrtWeight: votes.sqrtWeight,
+        })
         .from(votes)
         .where(and(eq(votes.pollId, input.pollId), eq(votes.voterId, input.voterId))),
       tx
@@ -632,12 +670,25 @@ export async function attachWallet(
     }
     if (walletBallot && walletBallot.id !== ballot.id) return { ok: false, error: 'wallet_already_voted' };
     if (ballot.address === null) {
-      await tx.batch([
+      const [, , choices] = await tx.batch([
         tx.update(votes).set({ address: input.address, updatedAt: input.now }).where(eq(votes.id, ballot.id)),
         tx
           .update(polls)
           .set({ verifiedVotes: sql`${polls.verifiedVotes} + 1`, version: sql`${polls.version} + 1` })
           .where(eq(polls.id, input.pollId)),
+        tx.select({ optionId: voteChoices.optionId }).from(voteChoices).where(eq(voteChoices.voteId, ballot.id)),
+      ]);
+      // The same choices, now counted in the wallet's cohort instead of "not verified".
+      const optionIds = choices.map((c) => c.optionId);
+      await recordInLedger(tx, [
+        {
+          pollId: input.pollId,
+          voteId: ballot.id,
+          address: input.address,
+          before: { optionIds, weight: storedWeight(ballot) },
+          optionIds,
+          now: input.now,
+        },
       ]);
     }
     const [[poll], options] = await tx.batch([

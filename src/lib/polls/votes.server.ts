@@ -102,6 +102,7 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
     optionIds: request.optionIds,
     now: request.now,
     allowChange: poll.allowChange,
+    tokenPoll: poll.token !== null,
   });
   if (counts === null) {
     // The earlier ballot stands; show it with current counts.

@@ -1,3 +1,4 @@
+import { CohortReads } from '../cohorts/reads.server.ts';
 import { withCounts, type PollRecord } from '../polls/records.ts';
 import { getPoll, getPollCounts, pollVersions, type FreshCounts } from '../polls/repo.server.ts';
 import type { Limiter } from '../rate-limit/limiter.ts';
@@ -29,6 +30,8 @@ export interface Services {
    * counts from memory (see CountsCache), at least as new as `minVersion`.
    */
   poll: (pollId: string, minVersion?: number) => Promise<PollRecord | null>;
+  /** Token polls' results by cohort, kept in memory the same way. */
+  cohorts: CohortReads;
 }
 
 export function createServices(db: Database, config: ServerConfig): Services {
@@ -37,12 +40,14 @@ export function createServices(db: Database, config: ServerConfig): Services {
   const definitions = new TtlCache<PollRecord>(1000);
   const definition = (id: string): Promise<PollRecord | null> => definitions.get(id, (key) => getPoll(db, key));
   const counts = new CountsCache<FreshCounts>((key) => getPollCounts(db, key));
+  const cohorts = new CohortReads(db);
   const merged = new Map<string, { definition: PollRecord; counts: FreshCounts; poll: PollRecord }>();
   return {
     config,
     db,
     nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
     hub,
+    cohorts,
     async poll(id, minVersion) {
       const [found, current] = await Promise.all([definition(id), counts.get(id, minVersion)]);
       if (!found || !current) return null;
@@ -62,6 +67,7 @@ export function createServices(db: Database, config: ServerConfig): Services {
       changed: (id, fresh) => {
         if (fresh) counts.offer(id, fresh);
         else counts.forget(id);
+        cohorts.forget(id);
         hub.notify(id);
       },
     },

@@ -1,5 +1,8 @@
 import type { Server } from 'node:http';
 import { loadPollDefinitions } from '../polls/definitions.server.ts';
+import { loadTokenDefinition } from '../chain/tokens.server.ts';
+import { weightingTokenOf } from '../cohorts/weighting.ts';
+import { reweightPolls } from '../cohorts/weighting.server.ts';
 import { syncPollDefinitions } from '../polls/repo.server.ts';
 import { ConfigError, readServerConfig } from './config.ts';
 import { databaseErrorReason, migrateDatabase, openDatabase, type Database } from './db.server.ts';
@@ -22,7 +25,12 @@ export async function startServices(env: Record<string, string | undefined>, pol
       const where = config.databaseUrl.replace(/\/\/[^@/]*@/, '//');
       throw new Error(`cannot open the database at ${where}: ${databaseErrorReason(error)}`, { cause: error });
     }
-    await syncPollDefinitions(db, loadPollDefinitions(pollsDir));
+    await syncPollDefinitions(db, loadPollDefinitions(pollsDir), (symbol) => {
+      const token = loadTokenDefinition(symbol);
+      return token && weightingTokenOf(token);
+    });
+    // Snapshots taken while no server ran, or an edited token definition, change what ballots weigh.
+    await reweightPolls(db, Date.now());
     return createServices(db, config);
   } catch (error) {
     if (error instanceof ConfigError) throw error;

@@ -1,0 +1,52 @@
+import { problemResult, type ApiResult } from '../http.ts';
+import { getPollResultsData, type ReaderContext } from '../polls/api.server.ts';
+import { pollStatus } from '../polls/rules.ts';
+import type { Services } from '../server/services.server.ts';
+import { ballotsCsv, cohortsCsv } from './csv.ts';
+import { getPublicBallots } from './repo.server.ts';
+
+/** The cohort CSV endpoints, as plain functions for the Astro endpoint files. */
+
+function csvResult(body: string, filename: string): ApiResult {
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'no-store',
+    },
+    body,
+  };
+}
+
+/** GET /api/polls/<id>/cohorts.csv: what GET /api/polls/<id> shows by cohort, with the same floor and visibility. */
+export async function getCohortsCsv(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
+  const found = await getPollResultsData(services, pollId, reader);
+  if (!found) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
+  const { results } = found;
+  if (!('weighting' in results) || results.weighting === undefined) {
+    return problemResult(404, 'not_found', `Poll "${pollId}" has no token, so no results by cohort.`);
+  }
+  if (!results.resultsVisible) {
+    return problemResult(403, 'results_hidden', 'This poll does not show its results to you yet.');
+  }
+  return csvResult(cohortsCsv(pollId, results as Parameters<typeof cohortsCsv>[1]), `${pollId}-cohorts.csv`);
+}
+
+/** GET /api/polls/<id>/ballots.csv: only for `publicBallots: true` polls, once they have closed. */
+export async function getBallotsCsv(services: Services, pollId: string, now: number): Promise<ApiResult> {
+  const poll = await services.poll(pollId);
+  if (!poll) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
+  if (!poll.publicBallots) {
+    return problemResult(
+      403,
+      'ballots_private',
+      'This poll does not publish its ballots; no address is linked to a choice.',
+    );
+  }
+  if (pollStatus(poll, now) !== 'closed') {
+    return problemResult(409, 'poll_open', 'Ballots are published once the poll has closed.');
+  }
+  const ballots = await getPublicBallots(services.db, pollId);
+  return csvResult(ballotsCsv(ballots, poll.weightingBlock), `${pollId}-ballots.csv`);
+}

@@ -1,0 +1,84 @@
+import { CountsCache } from '../polls/counts-cache.ts';
+import type { PollRecord } from '../polls/records.ts';
+import type { Database } from '../server/db.server.ts';
+import { decisiveWallets, type DecisiveWallets } from './decisive.ts';
+import { presentCohortResults, type CohortResults } from './present.ts';
+import { getCohortData, getWeightedBallots, type CohortData } from './repo.server.ts';
+
+/**
+ * "Wallets that decide it" reads every verified ballot, so it is worked out
+ * at most this often per poll; in between, the last answer is served with
+ * the time it was computed (`asOf`).
+ */
+const DECISIVE_EVERY_MS = 10_000;
+
+export type DecisiveView = DecisiveWallets & { asOf: string };
+
+/**
+ * Cohort reads of token polls, kept in memory between writes the way poll
+ * counts are (CountsCache): a read costs no database round trip, writes made
+ * here are seen at once, and a reader's own ballot is always counted.
+ */
+export class CohortReads {
+  private readonly db: Database;
+  private readonly cache: CountsCache<CohortData>;
+  private readonly decisiveByPoll = new Map<
+    string,
+    { version: number; at: number; value: DecisiveView; pending: Promise<DecisiveView> | null }
+  >();
+  private readonly now: () => number;
+
+  constructor(db: Database, now: () => number = Date.now) {
+    this.db = db;
+    this.now = now;
+    this.cache = new CountsCache((id) => getCohortData(db, id), { now });
+  }
+
+  /** A write to the poll: the next read goes to the database. */
+  forget(pollId: string): void {
+    this.cache.forget(pollId);
+  }
+
+  /** The cohort fields of a token poll for a reader, or null for a poll without token. */
+  async results(poll: PollRecord, visible: boolean, minVersion = 0): Promise<CohortResults | null> {
+    if (poll.token === null) return null;
+    const data = await this.cache.get(poll.id, Math.max(minVersion, poll.version));
+    if (!data) return null;
+    const decisive = visible && data.snapshot ? await this.decisive(poll, data) : null;
+    // The same inputs give the same object, so callers can keep what they built from it.
+    const kept = this.presented.get(data);
+    if (kept && kept.poll === poll && kept.visible === visible && kept.decisive === decisive) return kept.result;
+    const result = presentCohortResults(poll, data, decisive, visible);
+    this.presented.set(data, { poll, visible, decisive, result });
+    return result;
+  }
+
+  private readonly presented = new WeakMap<
+    CohortData,
+    { poll: PollRecord; visible: boolean; decisive: DecisiveView | null; result: CohortResults }
+  >();
+
+  private async decisive(poll: PollRecord, data: CohortData): Promise<DecisiveView> {
+    const kept = this.decisiveByPoll.get(poll.id);
+    const now = this.now();
+    if (kept && (kept.version === data.version || now - kept.at < DECISIVE_EVERY_MS)) return kept.value;
+    if (kept?.pending) return kept.value;
+    const pending = this.computeDecisive(poll, data);
+    if (kept) kept.pending = pending;
+    try {
+      const value = await pending;
+      this.decisiveByPoll.set(poll.id, { version: data.version, at: now, value, pending: null });
+      return value;
+    } catch (error) {
+      if (kept) kept.pending = null;
+      throw error;
+    }
+  }
+
+  private async computeDecisive(poll: PollRecord, data: CohortData): Promise<DecisiveView> {
+    const asOf = new Date(this.now()).toISOString();
+    const ballots = await getWeightedBallots(this.db, poll.id);
+    const optionIds = poll.options.map((o) => o.optionId);
+    return { ...decisiveWallets(ballots, optionIds, { publicBallots: data.publicBallots }), asOf };
+  }
+}

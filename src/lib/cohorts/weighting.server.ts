@@ -1,0 +1,145 @@
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import {
+  cohortBuckets,
+  pollCohorts,
+  pollOptionCohorts,
+  polls,
+  tokenSnapshotBalances,
+  tokenSnapshots,
+  voteChoices,
+  votes,
+} from '../../../db/schema.ts';
+import { HOUR_MS } from '../polls/history.ts';
+import { writeTransaction, type Database } from '../server/db.server.ts';
+import { weightKey } from './ids.ts';
+import { LedgerDeltas, setBallotWeights, type WeightUpdate } from './ledger.server.ts';
+import { chooseWeightingBlock, UNVERIFIED, weighBallot, weightsKey } from './weighting.ts';
+
+/** Ballots per UPDATE when a poll is re-weighted: one JSON parameter of a few MB. */
+const WEIGHTS_PER_STATEMENT = 25_000;
+
+export interface Reweighted {
+  pollId: string;
+  /** The block weights now come from, or null while the token has no snapshot to use. */
+  block: number | null;
+  ballots: number;
+}
+
+/**
+ * Chooses each token poll's weighting snapshot (see chooseWeightingBlock)
+ * and, where the choice or the token's definition changed since its weights
+ * were stored, re-weights every ballot and rebuilds its cohort counters.
+ * Run after a snapshot lands and at start-up; polls already up to date cost
+ * one small read.
+ */
+export async function reweightPolls(db: Database, now: number, token?: string): Promise<Reweighted[]> {
+  const tokenPolls = await db
+    .select({
+      id: polls.id,
+      token: polls.token,
+      weighting: polls.weighting,
+      pin: polls.weightingPin,
+      current: polls.weightingBlock,
+      weightedWith: polls.weightedWith,
+      weightingToken: polls.weightingToken,
+      opensAt: polls.opensAt,
+      closesAt: polls.closesAt,
+    })
+    .from(polls)
+    .where(and(isNotNull(polls.weightingToken), token === undefined ? undefined : eq(polls.token, token)));
+  const done: Reweighted[] = [];
+  for (const poll of tokenPolls) {
+    if (!poll.token) continue;
+    const snapshots = await db
+      .select({ id: tokenSnapshots.id, block: tokenSnapshots.block, takenAt: tokenSnapshots.takenAt })
+      .from(tokenSnapshots)
+      .where(eq(tokenSnapshots.token, poll.token));
+    const block = chooseWeightingBlock({ ...poll, mode: poll.weighting, now }, snapshots);
+    const snapshot = snapshots.find((s) => s.block === block) ?? null;
+    if (weightsKey(snapshot, poll.weightingToken) === poll.weightedWith) continue;
+    done.push(await reweightPoll(db, poll.id, poll.token, block));
+  }
+  return done;
+}
+
+/** Every ballot of one poll weighed at `block` (none while null), and its ledger rebuilt, in one transaction. */
+async function reweightPoll(db: Database, pollId: string, token: string, block: number | null): Promise<Reweighted> {
+  return writeTransaction(db, async (tx) => {
+    const [[poll], [snapshot]] = await tx.batch([
+      tx.select({ weightingToken: polls.weightingToken }).from(polls).where(eq(polls.id, pollId)),
+      tx
+        .select({ id: tokenSnapshots.id, supply: tokenSnapshots.supply })
+        .from(tokenSnapshots)
+        .where(and(eq(tokenSnapshots.token, token), eq(tokenSnapshots.block, block ?? -1))),
+    ]);
+    const definition = poll?.weightingToken;
+    if (!definition) return { pollId, block: null, ballots: 0 };
+    const [ballots, choices] = await tx.batch([
+      tx
+        .select({ id: votes.id, address: votes.address, balance: tokenSnapshotBalances.balance })
+        .from(votes)
+        .leftJoin(
+          tokenSnapshotBalances,
+          and(
+            eq(tokenSnapshotBalances.snapshotId, snapshot?.id ?? -1),
+            eq(tokenSnapshotBalances.address, sql`lower(${votes.address})`),
+          ),
+        )
+        .where(eq(votes.pollId, pollId)),
+      tx
+        .select({ voteId: voteChoices.voteId, optionId: voteChoices.optionId, createdAt: voteChoices.createdAt })
+        .from(voteChoices)
+        .where(eq(voteChoices.pollId, pollId))
+        .orderBy(asc(voteChoices.voteId)),
+    ]);
+    const chosen = new Map<number, { optionIds: string[]; hour: number }>();
+    for (const c of choices) {
+      const entry = chosen.get(c.voteId) ?? { optionIds: [], hour: Math.floor(c.createdAt / HOUR_MS) * HOUR_MS };
+      entry.optionIds.push(c.optionId);
+      chosen.set(c.voteId, entry);
+    }
+    const supply = BigInt(snapshot?.supply ?? '0');
+    const ledger = new LedgerDeltas();
+    const updates: WeightUpdate[] = [];
+    for (const ballot of ballots) {
+      const weight =
+        ballot.address === null
+          ? UNVERIFIED
+          : weighBallot(ballot.address, BigInt(ballot.balance ?? '0'), supply, definition);
+      const picked = chosen.get(ballot.id) ?? { optionIds: [], hour: 0 };
+      ledger.move(pollId, picked.optionIds, weight, 1, picked.hour);
+      updates.push([ballot.id, weight.cohort, weight.weight.toString(), weightKey(weight.weight), weight.sqrtWeight]);
+    }
+    await tx.batch([
+      tx.delete(pollCohorts).where(eq(pollCohorts.pollId, pollId)),
+      tx.delete(pollOptionCohorts).where(eq(pollOptionCohorts.pollId, pollId)),
+      tx.delete(cohortBuckets).where(eq(cohortBuckets.pollId, pollId)),
+    ]);
+    for (let first = 0; first < updates.length; first += WEIGHTS_PER_STATEMENT) {
+      await setBallotWeights(tx, updates.slice(first, first + WEIGHTS_PER_STATEMENT));
+    }
+    await tx.batch([
+      ...ledger.writes(tx),
+      tx
+        .update(polls)
+        .set({
+          weightingBlock: block,
+          weightedWith: weightsKey(snapshot ? { id: snapshot.id, block: block ?? -1 } : null, definition),
+          version: sql`${polls.version} + 1`,
+        })
+        .where(eq(polls.id, pollId)),
+    ]);
+    return { pollId, block, ballots: ballots.length };
+  });
+}
+
+/** For CLI scripts: one line per poll whose weights a new snapshot changed. */
+export function reportReweighted(done: readonly Reweighted[]): void {
+  for (const r of done) {
+    console.log(
+      r.block === null
+        ? `poll ${r.pollId}: no snapshot to weight its ${r.ballots} ballots by yet`
+        : `poll ${r.pollId}: ${r.ballots} ballots re-weighted at block ${r.block}`,
+    );
+  }
+}

@@ -97,7 +97,7 @@ beforeAll(async () => {
     'address,balance\n' +
       voters
         .filter((v) => v.tokens > 0n)
-        .map((v) => `${v.account.address.toLowerCase()},${v.tokens * UNIT}`)
+        .map((v) => `${v.account.address.toLowerCase()},${v.tokens}`)
         .join('\n') +
       '\n',
   );

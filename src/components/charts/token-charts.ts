@@ -1,9 +1,30 @@
-import { Chart, type ChartDataset } from 'chart.js';
+import { Chart, LogarithmicScale, type ChartDataset } from 'chart.js';
+import { COHORTS } from '../../lib/chain/metrics';
+import { formatPercent } from '../../lib/chain/format';
 import type { ChartData } from '../../lib/chain/presentation';
 import { htmlLegend, prepareCharts } from './theme';
 
+// Only the token page draws on a log scale, so only its chunk carries it.
+Chart.register(LogarithmicScale);
+
 const day = (at: number): string => new Date(at).toISOString().slice(0, 10);
 const percent = { ticks: { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` } };
+
+/** Labels only the powers of ten of a log axis; the steps between keep their grid lines. */
+const decades = (format: (v: number) => string) => ({
+  ticks: {
+    callback: (v: string | number): string => {
+      const exponent = Math.log10(Number(v));
+      return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? format(Number(v)) : '';
+    },
+  },
+});
+/** A log axis cannot place 0: those points are left out (a gap), and the tables give the exact figures. */
+const positive = (values: number[]): (number | null)[] => values.map((v) => (v > 0 ? v : null));
+const floorDecade = (values: number[], fallback: number): number => {
+  const smallest = Math.min(...values.filter((v) => v > 0));
+  return Number.isFinite(smallest) ? 10 ** Math.floor(Math.log10(smallest)) : fallback;
+};
 
 /** Draws every chart in a <token-charts> element from its JSON data block. */
 export function mountTokenCharts(root: HTMLElement): void {
@@ -12,7 +33,7 @@ export function mountTokenCharts(root: HTMLElement): void {
   const color = (i: number): string => theme.series[i % theme.series.length] ?? theme.text;
   const canvas = (name: string): HTMLCanvasElement | null => root.querySelector(`canvas[data-chart="${name}"]`);
   const labels = data.points.map((p) => day(p.at));
-  const line = (label: string, values: number[], i: number): ChartDataset<'line'> => ({
+  const line = (label: string, values: (number | null)[], i: number): ChartDataset<'line'> => ({
     label,
     data: values,
     borderColor: color(i),
@@ -64,23 +85,48 @@ export function mountTokenCharts(root: HTMLElement): void {
       options: { ...common, scales: { y: { beginAtZero: true } } },
     });
   }
-  const cohorts = canvas('cohorts');
-  if (cohorts) {
-    new Chart(cohorts, {
-      type: 'bar',
-      data: {
-        labels,
-        datasets: (['whale', 'dolphin', 'fish', 'shrimp'] as const).map((c, i) => ({
-          label: c,
-          data: data.points.map((p) => p.cohorts[c]),
-          backgroundColor: color(i),
-        })),
+  const latest = data.points.at(-1);
+  const cohortCounts = canvas('cohort-counts');
+  if (cohortCounts) {
+    const counts = COHORTS.map((c) => data.points.map((p) => p.cohorts[c].holders));
+    new Chart(cohortCounts, {
+      type: 'line',
+      data: { labels, datasets: COHORTS.map((c, i) => line(c, positive(counts[i] ?? []), i)) },
+      options: {
+        ...common,
+        scales: { y: { type: 'logarithmic', min: 1, ...decades((v) => v.toLocaleString('en-US')) } },
       },
-      options: { ...common, scales: { x: { stacked: true }, y: { stacked: true, min: 0, max: 1, ...percent } } },
     });
     htmlLegend(
-      cohorts,
-      (['whale', 'dolphin', 'fish', 'shrimp'] as const).map((c, i) => ({ label: c, color: color(i) })),
+      cohortCounts,
+      COHORTS.map((c, i) => ({
+        label: `${c}: ${(latest?.cohorts[c].holders ?? 0).toLocaleString('en-US')} now`,
+        color: color(i),
+      })),
+    );
+  }
+  const cohortShares = canvas('cohort-shares');
+  if (cohortShares) {
+    const shares = COHORTS.map((c) => data.points.map((p) => p.cohorts[c].share));
+    new Chart(cohortShares, {
+      type: 'line',
+      // Unclipped, so a cohort at 100% draws on the top edge in full rather than half hidden.
+      data: { labels, datasets: COHORTS.map((c, i) => ({ ...line(c, positive(shares[i] ?? []), i), clip: false })) },
+      options: {
+        ...common,
+        scales: {
+          y: {
+            type: 'logarithmic',
+            min: floorDecade(shares.flat(), 0.0001),
+            max: 1,
+            ...decades((v) => `${(v * 100).toLocaleString('en-US', { maximumSignificantDigits: 1 })}%`),
+          },
+        },
+      },
+    });
+    htmlLegend(
+      cohortShares,
+      COHORTS.map((c, i) => ({ label: `${c}: ${formatPercent(latest?.cohorts[c].share ?? 0)} now`, color: color(i) })),
     );
   }
   const lorenz = canvas('lorenz');
@@ -120,7 +166,7 @@ export function mountTokenCharts(root: HTMLElement): void {
           {
             ...line(
               'Unlocked',
-              data.unlocks.map((u) => u.circulating),
+              data.unlocks.map((u) => u.unlocked),
               4,
             ),
             stepped: true,

@@ -78,20 +78,40 @@ export function labelKinds(labels: TokenDefinition['labels']): Map<string, Label
   return new Map(Object.entries(labels).map(([address, label]) => [address.toLowerCase(), label.kind]));
 }
 
-/**
- * The balances `scope` counts, as numbers in holder order; a left-out
- * holder is 0, which the metrics skip like any empty address.
- */
-export function scopeBalances(
+/** Every holder's balance as a number, in holder order: converted from bigint once, for all scopes. */
+export function balanceValues(holders: readonly Holder[]): Float64Array {
+  const values = new Float64Array(holders.length);
+  holders.forEach((holder, i) => (values[i] = Number(holder.balance)));
+  return values;
+}
+
+/** The labelled holders, by position: the only ones a scope may leave out (a handful, among any number). */
+export function labelledHolders(
   holders: readonly Holder[],
   kinds: ReadonlyMap<string, LabelKind>,
-  scope: Scope,
-): Float64Array {
-  const values = new Float64Array(holders.length);
-  holders.forEach((holder, i) => {
-    if (countsIn(scope, kinds.get(holder.address))) values[i] = Number(holder.balance);
+): { index: number; kind: LabelKind }[] {
+  const found: { index: number; kind: LabelKind }[] = [];
+  holders.forEach((holder, index) => {
+    const kind = kinds.get(holder.address);
+    if (kind !== undefined) found.push({ index, kind });
   });
-  return values;
+  return found;
+}
+
+/**
+ * The balances `scope` counts: `all` with the holders it leaves out set to
+ * 0, which the metrics skip like any empty address. Written into `into`, so
+ * one scratch array serves every scope of a million-holder snapshot.
+ */
+export function scopeValues(
+  all: Float64Array,
+  labelled: readonly { index: number; kind: LabelKind }[],
+  scope: Scope,
+  into: Float64Array = new Float64Array(all.length),
+): Float64Array {
+  into.set(all);
+  for (const { index, kind } of labelled) if (!countsIn(scope, kind)) into[index] = 0;
+  return into;
 }
 
 /**
@@ -103,5 +123,9 @@ export function scopeMetrics(
   token: { labels: TokenDefinition['labels']; cohorts: CohortThresholds },
   scope: Scope,
 ): DistributionMetrics {
-  return distributionMetrics(scopeBalances(holders, labelKinds(token.labels), scope), token.cohorts);
+  const all = balanceValues(holders);
+  return distributionMetrics(
+    scopeValues(all, labelledHolders(holders, labelKinds(token.labels)), scope),
+    token.cohorts,
+  );
 }

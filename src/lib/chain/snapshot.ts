@@ -1,7 +1,7 @@
 import type { Holder } from './holders-csv.ts';
 import { distributionMetrics, type DistributionMetrics } from './metrics.ts';
 import type { TokenDefinition } from './schemas.ts';
-import { labelKinds, scopeBalances, SCOPES, type Scope } from './scopes.ts';
+import { balanceValues, labelKinds, labelledHolders, scopeValues, SCOPES, type Scope } from './scopes.ts';
 
 /**
  * One snapshot of a token's holders, with its metrics computed for each
@@ -60,16 +60,17 @@ export interface Snapshot {
 }
 
 export function buildSnapshot(input: SnapshotInput): Snapshot {
-  const kinds = labelKinds(input.token.labels);
   let supply = 0n;
   for (const holder of input.holders) supply += holder.balance;
-  const all = scopeBalances(input.holders, kinds, 'all');
+  const all = balanceValues(input.holders);
   const top = topHolders(input.holders, all, TOP_HOLDERS_KEPT);
-  // One scope at a time, so at most two balance arrays are alive on a million-holder token.
+  const labelled = labelledHolders(input.holders, labelKinds(input.token.labels));
+  // One scratch array for the other scopes: a million holders convert from bigint once, not once a scope.
+  const scratch = new Float64Array(all.length);
   const metrics = Object.fromEntries(
     SCOPES.map((scope) => [
       scope,
-      distributionMetrics(scope === 'all' ? all : scopeBalances(input.holders, kinds, scope), input.token.cohorts),
+      distributionMetrics(scope === 'all' ? all : scopeValues(all, labelled, scope, scratch), input.token.cohorts),
     ]),
   ) as Record<Scope, DistributionMetrics>;
   const difference = input.totalSupply === null ? null : input.totalSupply - supply;

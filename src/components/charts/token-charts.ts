@@ -86,49 +86,50 @@ export function mountTokenCharts(root: HTMLElement): void {
     });
   }
   const latest = data.points.at(-1);
-  const cohortCounts = canvas('cohort-counts');
-  if (cohortCounts) {
-    const counts = COHORTS.map((c) => data.points.map((p) => p.cohorts[c].holders));
-    new Chart(cohortCounts, {
+  /** One line per cohort on a log axis, the latest figure of each in the legend. */
+  const cohortChart = (
+    name: string,
+    pick: (stats: { holders: number; share: number }) => number,
+    y: { min: number; max?: number; format: (v: number) => string },
+    now: (v: number) => string,
+  ): void => {
+    const target = canvas(name);
+    if (!target) return;
+    new Chart(target, {
       type: 'line',
-      data: { labels, datasets: COHORTS.map((c, i) => line(c, positive(counts[i] ?? []), i)) },
+      data: {
+        labels,
+        // Unclipped, so a line on the axis's edge (a cohort at 100%) draws in full rather than half hidden.
+        datasets: COHORTS.map((c, i) => ({
+          ...line(c, positive(data.points.map((p) => pick(p.cohorts[c]))), i),
+          clip: false,
+        })),
+      },
       options: {
         ...common,
-        scales: { y: { type: 'logarithmic', min: 1, ...decades((v) => v.toLocaleString('en-US')) } },
+        scales: { y: { type: 'logarithmic', min: y.min, ...(y.max ? { max: y.max } : {}), ...decades(y.format) } },
       },
     });
     htmlLegend(
-      cohortCounts,
-      COHORTS.map((c, i) => ({
-        label: `${c}: ${(latest?.cohorts[c].holders ?? 0).toLocaleString('en-US')} now`,
-        color: color(i),
-      })),
+      target,
+      COHORTS.map((c, i) => ({ label: `${c}: ${now(latest ? pick(latest.cohorts[c]) : 0)} now`, color: color(i) })),
     );
-  }
-  const cohortShares = canvas('cohort-shares');
-  if (cohortShares) {
-    const shares = COHORTS.map((c) => data.points.map((p) => p.cohorts[c].share));
-    new Chart(cohortShares, {
-      type: 'line',
-      // Unclipped, so a cohort at 100% draws on the top edge in full rather than half hidden.
-      data: { labels, datasets: COHORTS.map((c, i) => ({ ...line(c, positive(shares[i] ?? []), i), clip: false })) },
-      options: {
-        ...common,
-        scales: {
-          y: {
-            type: 'logarithmic',
-            min: floorDecade(shares.flat(), 0.0001),
-            max: 1,
-            ...decades((v) => `${(v * 100).toLocaleString('en-US', { maximumSignificantDigits: 1 })}%`),
-          },
-        },
-      },
-    });
-    htmlLegend(
-      cohortShares,
-      COHORTS.map((c, i) => ({ label: `${c}: ${formatPercent(latest?.cohorts[c].share ?? 0)} now`, color: color(i) })),
-    );
-  }
+  };
+  const count = (v: number): string => v.toLocaleString('en-US');
+  cohortChart('cohort-counts', (s) => s.holders, { min: 1, format: count }, count);
+  cohortChart(
+    'cohort-shares',
+    (s) => s.share,
+    {
+      min: floorDecade(
+        data.points.flatMap((p) => COHORTS.map((c) => p.cohorts[c].share)),
+        0.0001,
+      ),
+      max: 1,
+      format: (v) => `${(v * 100).toLocaleString('en-US', { maximumSignificantDigits: 1 })}%`,
+    },
+    formatPercent,
+  );
   const lorenz = canvas('lorenz');
   if (lorenz && data.lorenz.length > 0) {
     const steps = data.lorenz.map((_, i) => `${i}%`);

@@ -276,7 +276,7 @@ export const tokenSnapshots = sqliteTable(
     supply: text('supply').notNull(),
     totalSupply: text('total_supply'),
     supplyDifference: text('supply_difference'),
-    /** JSON: {"all": DistributionMetrics, "excludingLabelled": DistributionMetrics}. */
+    /** JSON, one DistributionMetrics per scope (src/lib/chain/scopes.ts): {"all", "excludingLabelled", "circulating"}. */
     metrics: text('metrics', { mode: 'json' }).$type<SnapshotMetrics>().notNull(),
     createdAt: integer('created_at').notNull(),
   },

@@ -32,8 +32,10 @@ async function snapshot(phase: string): Promise<void> {
   if (!token) return;
   const { snapshot: s } = await ingest({ db, client, token, contract: token.address as Hex, simulated: true });
   const m = s.metrics.excludingLabelled;
+  const circulating = s.metrics.circulating;
   console.log(
-    `${phase}: block ${s.block}, ${m.holderCount} holders, top-10 ${(m.top10Share * 100).toFixed(1)}%, Gini ${m.gini.toFixed(3)}`,
+    `${phase}: block ${s.block}, ${m.holderCount} holders, top-10 ${(m.top10Share * 100).toFixed(1)}%, Gini ${m.gini.toFixed(3)}` +
+      ` (circulating: ${circulating?.holderCount} holders, top-10 ${((circulating?.top10Share ?? 0) * 100).toFixed(1)}%)`,
   );
 }
 

@@ -1,4 +1,5 @@
-/** `npm run db:migrate`: applies committed migrations to DATABASE_URL. */
+/** `npm run db:migrate`: applies committed migrations to DATABASE_URL, then the snapshot backfill start-up runs too. */
+import { backfillStoredSnapshots } from '../src/lib/chain/backfill.server.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
 
@@ -6,6 +7,8 @@ try {
   const config = readServerConfig(process.env);
   const db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
   await migrateDatabase(db);
+  const backfilled = await backfillStoredSnapshots(db);
+  if (backfilled) console.log(backfilled);
   db.$client.close();
   console.log(`migrated ${config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'the libSQL server'}`);
 } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * A snapshot over 1,000,000 holders: metrics for both scopes plus the top
+ * A snapshot over 1,000,000 holders: metrics for the three scopes plus the top
  * holders, from exact bigint balances, sorting included. Run as its own
  * process (npm run bench runs it) so its memory figures are this work's.
  */

@@ -25,13 +25,25 @@ afterAll(async () => {
 describe('npm run demo:chain', () => {
   it('writes a snapshot after each phase through the RPC path, every one marked simulated', async () => {
     const { snapshots } = (await (await fetch(`${server.url}/api/tokens/opgsim/snapshots`)).json()) as {
-      snapshots: { simulated: boolean; source: { kind: string; chainId: number }; all: { holderCount: number } }[];
+      snapshots: {
+        simulated: boolean;
+        source: { kind: string; chainId: number };
+        all: { holderCount: number };
+        excludingLabelled: { holderCount: number };
+        circulating: { holderCount: number } | null;
+        circulatingBackfilledAt: string | null;
+      }[];
     };
     expect(snapshots).toHaveLength(5);
     expect(snapshots.every((s) => s.simulated && s.source.kind === 'rpc' && s.source.chainId === 31337)).toBe(true);
     // The script's story: a handful of holders at launch, a retail crowd later.
     expect(snapshots[0]?.all.holderCount).toBeLessThan(10);
     expect(snapshots.at(-1)?.all.holderCount).toBeGreaterThan(200);
+    // Each snapshot computes the circulating scope as it is taken: without the exchange, the vesting and the treasury.
+    const latest = snapshots.at(-1);
+    expect(latest?.circulatingBackfilledAt).toBeNull();
+    expect(latest?.excludingLabelled.holderCount).toBe((latest?.all.holderCount ?? 0) - 1);
+    expect(latest?.circulating?.holderCount).toBe((latest?.all.holderCount ?? 0) - 3);
   });
 
   it('labels the data as simulated on the token page, and leaves OPG itself without data', async () => {

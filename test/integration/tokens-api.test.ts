@@ -1,34 +1,29 @@
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importSnapshots, testAddress } from '../helpers/snapshots.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let server: TestServer;
+const holder = (i: number): string => testAddress(i + 4096);
+// The labelled addresses of src/content/tokens/opgsim.yaml.
+const EXCHANGE = testAddress(0xe0e0e);
+const VESTING = testAddress(0xfeed);
+const TREASURY = testAddress(0xcafe);
 
 beforeAll(async () => {
   server = await startServer();
-  const csv = join(tmpdir(), `tokens-api-${process.pid}.csv`);
-  const holder = (i: number): string => `0x${(i + 4096).toString(16).padStart(40, '0')}`;
-  for (const [block, date, balances] of [
-    [100, '2026-11-01', [800, 100, 100]],
-    [200, '2026-11-15', [500, 300, 200]],
-  ] as const) {
-    writeFileSync(csv, `address,balance\n${balances.map((b, i) => `${holder(i)},${b}`).join('\n')}\n`);
-    const run = spawnSync(
-      process.execPath,
-      ['scripts/snapshot-import.ts', 'OPG', csv, '--block', String(block), '--date', date],
-      {
-        cwd: ROOT,
-        env: { ...process.env, DATABASE_URL: server.databaseUrl },
-        encoding: 'utf8',
-      },
-    );
-    if (run.status !== 0) throw new Error(run.stderr);
-  }
+  importSnapshots(server.databaseUrl, 'OPG', [
+    [100, '2026-11-01', [800, 100, 100].map((b, i) => [holder(i), b])],
+    [200, '2026-11-15', [500, 300, 200].map((b, i) => [holder(i), b])],
+  ]);
+  const labelled = (exchange: number, vesting: number, treasury: number): [string, number][] => [
+    [EXCHANGE, exchange],
+    [VESTING, vesting],
+    [TREASURY, treasury],
+  ];
+  importSnapshots(server.databaseUrl, 'OPGSIM', [
+    [100, '2026-11-01', [...labelled(100, 400, 200), [holder(0), 200], [holder(1), 50], [holder(2), 50]]],
+    [200, '2026-11-15', [...labelled(150, 300, 200), [holder(0), 250], [holder(1), 60], [holder(2), 40]]],
+  ]);
 });
 
 afterAll(async () => {
@@ -54,7 +49,36 @@ describe('GET /api/tokens/<symbol>/snapshots', () => {
     // Balances travel exactly, as decimal strings, never as floats.
     expect(first?.all).not.toHaveProperty('supply');
     expect(first?.excludingLabelled).not.toHaveProperty('supply');
+    expect(first?.circulating).not.toHaveProperty('supply');
     expect(first?.source).toMatchObject({ kind: 'csv' });
+  });
+
+  it('measures three scopes and says what each leaves out', async () => {
+    const body = (await (await fetch(`${server.url}/api/tokens/opgsim/snapshots`)).json()) as {
+      scopes: Record<string, { name: string; excludesLabelKinds: string[] }>;
+      snapshots: Record<'all' | 'excludingLabelled' | 'circulating', { holderCount: number; top1Share: number }>[];
+    };
+    expect(Object.keys(body.scopes)).toEqual(['all', 'excludingLabelled', 'circulating']);
+    expect(body.scopes.all?.excludesLabelKinds).toEqual([]);
+    expect(body.scopes.excludingLabelled?.excludesLabelKinds.sort()).toEqual([
+      'bridge',
+      'burn',
+      'contract',
+      'exchange',
+      'lp',
+    ]);
+    expect(body.scopes.circulating?.excludesLabelKinds).toEqual(
+      expect.arrayContaining(['team', 'vesting', 'treasury']),
+    );
+    const latest = body.snapshots.at(-1);
+    // Six holders; without the exchange five; without the exchange, the vesting contract and the treasury three.
+    expect([latest?.all.holderCount, latest?.excludingLabelled.holderCount, latest?.circulating.holderCount]).toEqual([
+      6, 5, 3,
+    ]);
+    expect(latest?.all.top1Share).toBeCloseTo(300 / 1000, 12);
+    expect(latest?.excludingLabelled.top1Share).toBeCloseTo(300 / 850, 12);
+    expect(latest?.circulating.top1Share).toBeCloseTo(250 / 350, 12);
+    expect(latest).toMatchObject({ circulatingBackfilledAt: null });
   });
 
   it('downloads the same figures as CSV', async () => {
@@ -63,8 +87,36 @@ describe('GET /api/tokens/<symbol>/snapshots', () => {
     expect(res.headers.get('content-disposition')).toContain('opg-snapshots.csv');
     const lines = (await res.text()).trim().split('\n');
     expect(lines[0]).toMatch(/^block,timestamp,scope,simulated,source,supply,holderCount,top1Share/);
-    expect(lines).toHaveLength(1 + 2 * 2);
+    // One row per snapshot and scope: all, excludingLabelled, circulating.
+    expect(lines).toHaveLength(1 + 2 * 3);
     expect(lines[1]).toMatch(/^100,2026-11-01T00:00:00.000Z,all,false,csv:/);
+    expect(lines.slice(1, 4).map((l) => l.split(',')[2])).toEqual(['all', 'excludingLabelled', 'circulating']);
+  });
+
+  it('shows every figure of the token page for the three scopes, and charts the one asked for', async () => {
+    const page = await (await fetch(`${server.url}/tokens/opgsim/`)).text();
+    for (const name of ['All holders', 'Without custodians', 'Circulating']) expect(page).toContain(`<dt>${name}</dt>`);
+    expect(page).toContain('Also leaves out insiders, addresses labelled team, treasury or vesting');
+    expect(page).toContain('Labels from src/content/tokens/opgsim.yaml: 1 exchange, 1 treasury, 1 vesting');
+    // Holders 6 / 5 / 3, supply counted 1,000 / 850 / 350 tokens.
+    expect(page).toMatch(
+      /Holders<\/th>\s*<td class="num"[^>]*>6<\/td>\s*<td class="num"[^>]*>5<\/td>\s*<td class="num"[^>]*>3<\/td>/,
+    );
+    expect(page).toMatch(
+      /Supply counted \(tokens\)<\/th>\s*<td[^>]*>1,000<\/td>\s*<td[^>]*>850<\/td>\s*<td[^>]*>350<\/td>/,
+    );
+    // The vesting contract is the largest holder of all, and left out of circulating.
+    expect(page).toContain('Team vesting (vesting)');
+    expect(page).toContain('left out');
+    expect(page).toMatch(/data-chart="cohort-counts"/);
+    expect(page).toMatch(/<token-charts[^>]*data-scope="all"/);
+    expect(page).toMatch(/href="\?scope=all#charts"[^>]*aria-current="true"/);
+
+    const circulating = await (await fetch(`${server.url}/tokens/opgsim/?scope=circulating`)).text();
+    expect(circulating).toMatch(/<token-charts[^>]*data-scope="circulating"/);
+    expect(circulating).toContain('Holders in each cohort, on a log scale (circulating)');
+    // Anything else falls back to all holders rather than failing.
+    expect(await (await fetch(`${server.url}/tokens/opgsim/?scope=nope`)).text()).toMatch(/data-scope="all"/);
   });
 
   it.each([

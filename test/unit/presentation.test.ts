@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { sentimentVsChain, type MetricSeries } from '../../src/lib/chain/presentation.ts';
+import { snapshotsCsv, snapshotView } from '../../src/lib/chain/export.ts';
+import { formatPercent } from '../../src/lib/chain/format.ts';
+import {
+  chartData,
+  latestFigures,
+  scopeNotes,
+  sentimentVsChain,
+  whaleTable,
+  type MetricSeries,
+} from '../../src/lib/chain/presentation.ts';
+import type { StoredSnapshot } from '../../src/lib/chain/repo.server.ts';
+import { buildSnapshot } from '../../src/lib/chain/snapshot.ts';
 
 describe('sentimentVsChain', () => {
   it('puts poll shares and the on-chain measure on one day axis, leaving missing days empty', () => {
@@ -35,5 +46,138 @@ describe('sentimentVsChain', () => {
     const data = sentimentVsChain({ options: [{ label: 'Yes' }], points: [{ at: 86_400_000, percent: [100] }] }, null);
     expect(data.metric).toBeNull();
     expect(data.days).toEqual(['1970-01-01']);
+  });
+});
+
+describe('the token page in three scopes', () => {
+  const EXCHANGE = '0x00000000000000000000000000000000000e0e0e';
+  const TEAM = '0x000000000000000000000000000000000000feed';
+  const holder = (i: number): string => `0x${(i + 0x5000).toString(16).padStart(40, '0')}`;
+  const token = {
+    symbol: 'TST',
+    decimals: 0,
+    labels: {
+      [EXCHANGE]: { name: 'Exchange', kind: 'exchange' as const },
+      [TEAM]: { name: 'Team', kind: 'team' as const },
+    },
+    cohorts: { whale: 0.1, dolphin: 0.01, fish: 0.001 },
+    unlocks: [],
+  };
+  const stored = (id: number, block: number, balances: bigint[]): StoredSnapshot => {
+    const holders = [
+      { address: EXCHANGE, balance: 300n },
+      { address: TEAM, balance: 500n },
+      ...balances.map((balance, i) => ({ address: holder(i), balance })),
+    ];
+    const s = buildSnapshot({
+      token,
+      block,
+      takenAt: Date.UTC(2026, 10, block),
+      holders,
+      source: { kind: 'csv', file: 'x.csv', sha256: 'ab' },
+      totalSupply: null,
+      simulated: false,
+    });
+    return {
+      id,
+      token: s.token,
+      block,
+      takenAt: s.takenAt,
+      source: s.source,
+      simulated: false,
+      supply: s.supply.toString(),
+      totalSupply: null,
+      supplyDifference: null,
+      metrics: s.metrics,
+    };
+  };
+  // An older snapshot whose balances were never stored: the backfill marked its circulating scope null.
+  const old = stored(1, 1, [100n, 100n]);
+  const older = {
+    ...old,
+    metrics: { ...old.metrics, circulating: null, circulatingBackfilledAt: Date.UTC(2026, 11, 1) },
+  };
+  const latest = stored(2, 2, [150n, 50n]);
+
+  it('lists every figure for all three scopes', () => {
+    const rows = latestFigures(latest, token);
+    const row = (label: string): Record<string, string | null> | undefined =>
+      rows.find((r) => r.label === label)?.values;
+    expect(row('Supply counted (tokens)')).toEqual({ all: '1,000', excludingLabelled: '700', circulating: '200' });
+    expect(row('Holders')).toEqual({ all: '4', excludingLabelled: '3', circulating: '2' });
+    expect(row('Largest holder')).toEqual({ all: '50.00%', excludingLabelled: '71.43%', circulating: '75.00%' });
+    expect(rows.map((r) => r.label)).toContain('Shrimp (< 0.001%)');
+    expect(rows.every((r) => Object.keys(r.values).length === 3)).toBe(true);
+    expect(latestFigures(older, token).find((r) => r.label === 'Holders')?.values.circulating).toBeNull();
+  });
+
+  it('charts one scope, leaving out snapshots that lack it, with cohort counts and shares', () => {
+    const data = chartData([older, latest], token, 'circulating');
+    expect(data.scope).toBe('circulating');
+    expect(data.missing).toBe(1);
+    expect(data.points.map((p) => p.block)).toEqual([2]);
+    expect(data.points[0]?.cohorts.whale).toEqual({ holders: 2, share: 1 });
+    expect(chartData([older, latest], token, 'all').points).toHaveLength(2);
+  });
+
+  it('gives each large holder its share in every scope that counts it', () => {
+    const rows = whaleTable(
+      token,
+      {
+        supply: latest.supply,
+        metrics: latest.metrics,
+        holders: [
+          { rank: 1, address: TEAM, balance: '500' },
+          { rank: 2, address: EXCHANGE, balance: '300' },
+          { rank: 3, address: holder(0), balance: '150' },
+        ],
+      },
+      null,
+    );
+    expect(rows.map((r) => r.shares)).toEqual([
+      { all: 0.5, excludingLabelled: 500 / 700, circulating: null },
+      { all: 0.3, excludingLabelled: null, circulating: null },
+      { all: 0.15, excludingLabelled: 150 / 700, circulating: 0.75 },
+    ]);
+  });
+
+  it('says which snapshots got the scope later, and which cannot have it', () => {
+    const backfilled = { ...old, metrics: { ...old.metrics, circulatingBackfilledAt: Date.UTC(2026, 11, 1) } };
+    expect(scopeNotes([backfilled, latest])).toEqual([
+      expect.stringMatching(
+        /^Circulating figures for 1 snapshot stored before that scope existed were computed on 2026-12-01/,
+      ),
+    ]);
+    expect(scopeNotes([older, latest])).toEqual([expect.stringMatching(/^1 snapshot \(block 1\) was stored before/)]);
+    expect(scopeNotes([latest])).toEqual([]);
+  });
+
+  it('exports the circulating scope, empty where a snapshot lacks it', () => {
+    const lines = snapshotsCsv([older, latest]).trim().split('\n');
+    expect(lines.map((l) => l.split(',')[2])).toEqual([
+      'scope',
+      'all',
+      'excludingLabelled',
+      'circulating',
+      'all',
+      'excludingLabelled',
+      'circulating',
+    ]);
+    expect(lines[3]).toMatch(/,circulating,false,csv:x\.csv:ab,1000,,,,/);
+    expect(snapshotView(older).circulating).toBeNull();
+    expect(snapshotView(older).circulatingBackfilledAt).toBe('2026-12-01T00:00:00.000Z');
+    expect(snapshotView(latest)).toMatchObject({ circulating: { holderCount: 2 }, circulatingBackfilledAt: null });
+  });
+});
+
+describe('formatPercent', () => {
+  it.each([
+    [0, '0.00%'],
+    [0.003, '0.30%'],
+    [0.00004, '< 0.01%'],
+    [0.00005, '0.01%'],
+    [0.991, '99.10%'],
+  ])('%f prints as %s', (n, text) => {
+    expect(formatPercent(n)).toBe(text);
   });
 });

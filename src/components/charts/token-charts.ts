@@ -1,9 +1,30 @@
-import { Chart, type ChartDataset } from 'chart.js';
+import { Chart, LogarithmicScale, type ChartDataset } from 'chart.js';
+import { COHORTS } from '../../lib/chain/metrics';
+import { formatPercent } from '../../lib/chain/format';
 import type { ChartData } from '../../lib/chain/presentation';
 import { htmlLegend, prepareCharts } from './theme';
 
+// Only the token page draws on a log scale, so only its chunk carries it.
+Chart.register(LogarithmicScale);
+
 const day = (at: number): string => new Date(at).toISOString().slice(0, 10);
 const percent = { ticks: { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` } };
+
+/** Labels only the powers of ten of a log axis; the steps between keep their grid lines. */
+const decades = (format: (v: number) => string) => ({
+  ticks: {
+    callback: (v: string | number): string => {
+      const exponent = Math.log10(Number(v));
+      return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? format(Number(v)) : '';
+    },
+  },
+});
+/** A log axis cannot place 0: those points are left out (a gap), and the tables give the exact figures. */
+const positive = (values: number[]): (number | null)[] => values.map((v) => (v > 0 ? v : null));
+const floorDecade = (values: number[], fallback: number): number => {
+  const smallest = Math.min(...values.filter((v) => v > 0));
+  return Number.isFinite(smallest) ? 10 ** Math.floor(Math.log10(smallest)) : fallback;
+};
 
 /** Draws every chart in a <token-charts> element from its JSON data block. */
 export function mountTokenCharts(root: HTMLElement): void {
@@ -12,7 +33,7 @@ export function mountTokenCharts(root: HTMLElement): void {
   const color = (i: number): string => theme.series[i % theme.series.length] ?? theme.text;
   const canvas = (name: string): HTMLCanvasElement | null => root.querySelector(`canvas[data-chart="${name}"]`);
   const labels = data.points.map((p) => day(p.at));
-  const line = (label: string, values: number[], i: number): ChartDataset<'line'> => ({
+  const line = (label: string, values: (number | null)[], i: number): ChartDataset<'line'> => ({
     label,
     data: values,
     borderColor: color(i),
@@ -64,25 +85,51 @@ export function mountTokenCharts(root: HTMLElement): void {
       options: { ...common, scales: { y: { beginAtZero: true } } },
     });
   }
-  const cohorts = canvas('cohorts');
-  if (cohorts) {
-    new Chart(cohorts, {
-      type: 'bar',
+  const latest = data.points.at(-1);
+  /** One line per cohort on a log axis, the latest figure of each in the legend. */
+  const cohortChart = (
+    name: string,
+    pick: (stats: { holders: number; share: number }) => number,
+    y: { min: number; max?: number; format: (v: number) => string },
+    now: (v: number) => string,
+  ): void => {
+    const target = canvas(name);
+    if (!target) return;
+    new Chart(target, {
+      type: 'line',
       data: {
         labels,
-        datasets: (['whale', 'dolphin', 'fish', 'shrimp'] as const).map((c, i) => ({
-          label: c,
-          data: data.points.map((p) => p.cohorts[c]),
-          backgroundColor: color(i),
+        // Unclipped, so a line on the axis's edge (a cohort at 100%) draws in full rather than half hidden.
+        datasets: COHORTS.map((c, i) => ({
+          ...line(c, positive(data.points.map((p) => pick(p.cohorts[c]))), i),
+          clip: false,
         })),
       },
-      options: { ...common, scales: { x: { stacked: true }, y: { stacked: true, min: 0, max: 1, ...percent } } },
+      options: {
+        ...common,
+        scales: { y: { type: 'logarithmic', min: y.min, ...(y.max ? { max: y.max } : {}), ...decades(y.format) } },
+      },
     });
     htmlLegend(
-      cohorts,
-      (['whale', 'dolphin', 'fish', 'shrimp'] as const).map((c, i) => ({ label: c, color: color(i) })),
+      target,
+      COHORTS.map((c, i) => ({ label: `${c}: ${now(latest ? pick(latest.cohorts[c]) : 0)} now`, color: color(i) })),
     );
-  }
+  };
+  const count = (v: number): string => v.toLocaleString('en-US');
+  cohortChart('cohort-counts', (s) => s.holders, { min: 1, format: count }, count);
+  cohortChart(
+    'cohort-shares',
+    (s) => s.share,
+    {
+      min: floorDecade(
+        data.points.flatMap((p) => COHORTS.map((c) => p.cohorts[c].share)),
+        0.0001,
+      ),
+      max: 1,
+      format: (v) => `${(v * 100).toLocaleString('en-US', { maximumSignificantDigits: 1 })}%`,
+    },
+    formatPercent,
+  );
   const lorenz = canvas('lorenz');
   if (lorenz && data.lorenz.length > 0) {
     const steps = data.lorenz.map((_, i) => `${i}%`);
@@ -120,7 +167,7 @@ export function mountTokenCharts(root: HTMLElement): void {
           {
             ...line(
               'Unlocked',
-              data.unlocks.map((u) => u.circulating),
+              data.unlocks.map((u) => u.unlocked),
               4,
             ),
             stepped: true,

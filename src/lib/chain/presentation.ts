@@ -1,7 +1,10 @@
 import { formatUnits } from 'viem';
-import { COHORTS, type Cohort } from './metrics.ts';
+import { COHORTS, type Cohort, type CohortStats, type CohortThresholds, type DistributionMetrics } from './metrics.ts';
 import type { StoredSnapshot } from './repo.server.ts';
 import type { TokenDefinition } from './schemas.ts';
+import { formatPercent } from './format.ts';
+import { metricsOf, type SnapshotMetrics } from './snapshot.ts';
+import { countsIn, SCOPES, type Scope } from './scopes.ts';
 
 /** What the token page and its charts show, computed from stored snapshots. Pure. */
 
@@ -12,7 +15,8 @@ export interface WhaleRow {
   kind: string | null;
   /** Whole tokens, as a decimal string. */
   balance: string;
-  share: number;
+  /** Share of each scope's supply; null where the scope leaves this holder out (or the snapshot lacks the scope). */
+  shares: Record<Scope, number | null>;
   /** Change in whole tokens since the previous snapshot; null when that snapshot did not list the address. */
   change: string | null;
 }
@@ -25,7 +29,7 @@ export function describeSource(s: StoredSnapshot): string {
 
 export function whaleTable(
   token: Pick<TokenDefinition, 'decimals' | 'labels'>,
-  latest: { supply: string; holders: { rank: number; address: string; balance: string }[] },
+  latest: { supply: string; metrics: SnapshotMetrics; holders: { rank: number; address: string; balance: string }[] },
   previous: { address: string; balance: string }[] | null,
   limit = 20,
 ): WhaleRow[] {
@@ -36,61 +40,138 @@ export function whaleTable(
     const balance = BigInt(h.balance);
     const prior = before.get(h.address);
     const label = labels.get(h.address) ?? null;
+    const shareOf = (scope: Scope): number | null => {
+      // Of all holders exactly, in bigints; a scope's supply is kept only as a float, like its other figures.
+      if (scope === 'all') return supply === 0n ? 0 : Number((balance * 1_000_000n) / supply) / 1_000_000;
+      const m = metricsOf(latest.metrics, scope);
+      return m === null || !countsIn(scope, label?.kind) || m.supply === 0 ? null : Number(balance) / m.supply;
+    };
     return {
       rank: h.rank,
       address: h.address,
       label: label?.name ?? null,
       kind: label?.kind ?? null,
       balance: formatUnits(balance, token.decimals),
-      share: supply === 0n ? 0 : Number((balance * 1_000_000n) / supply) / 1_000_000,
+      shares: Object.fromEntries(SCOPES.map((scope) => [scope, shareOf(scope)])) as Record<Scope, number | null>,
       change: previous === null || prior === undefined ? null : formatUnits(balance - prior, token.decimals),
     };
   });
 }
 
 export interface ChartData {
+  scope: Scope;
   points: {
     block: number;
     at: number;
     top10: number;
     gini: number;
     holders: number;
-    cohorts: Record<Cohort, number>;
+    cohorts: Record<Cohort, CohortStats>;
   }[];
+  /** Snapshots left out of `points` because they lack this scope (stored before it, without balances). */
+  missing: number;
+  /** The latest snapshot's Lorenz curve in this scope; empty when it lacks the scope. */
   lorenz: number[];
-  unlocks: { at: number; circulating: number; amount: number; recipient: string }[];
+  /** The token file's schedule, whatever the scope: tokens unlocked by each date. */
+  unlocks: { at: number; unlocked: number; amount: number; recipient: string }[];
 }
 
-/**
- * The series the token charts draw. Circulating supply over unlocks starts
- * from the latest snapshot's supply minus everything still to unlock.
- */
+/** The series the token charts draw, for one scope. */
 export function chartData(
   snapshots: readonly StoredSnapshot[],
   token: Pick<TokenDefinition, 'unlocks'>,
-  scope: 'all' | 'excludingLabelled',
+  scope: Scope,
 ): ChartData {
-  const points = snapshots.map((s) => {
-    const m = s.metrics[scope];
-    return {
-      block: s.block,
-      at: s.takenAt,
-      top10: m.top10Share,
-      gini: m.gini,
-      holders: m.holderCount,
-      cohorts: Object.fromEntries(COHORTS.map((c) => [c, m.cohorts[c].share])) as Record<Cohort, number>,
-    };
+  const points = snapshots.flatMap((s) => {
+    const m = metricsOf(s.metrics, scope);
+    if (m === null) return [];
+    return [
+      { block: s.block, at: s.takenAt, top10: m.top10Share, gini: m.gini, holders: m.holderCount, cohorts: m.cohorts },
+    ];
   });
   const unlocks = [...token.unlocks].sort((a, b) => a.date.getTime() - b.date.getTime());
-  let circulating = 0;
+  let unlocked = 0;
+  const latest = snapshots.at(-1);
   return {
+    scope,
     points,
-    lorenz: snapshots.at(-1)?.metrics[scope].lorenz ?? [],
+    missing: snapshots.length - points.length,
+    lorenz: (latest && metricsOf(latest.metrics, scope)?.lorenz) ?? [],
     unlocks: unlocks.map((u) => {
-      circulating += Number(u.amount);
-      return { at: u.date.getTime(), circulating, amount: Number(u.amount), recipient: u.recipient };
+      unlocked += Number(u.amount);
+      return { at: u.date.getTime(), unlocked, amount: Number(u.amount), recipient: u.recipient };
     }),
   };
+}
+
+export interface FigureRow {
+  label: string;
+  /** The figure in each scope, formatted; null where the snapshot lacks the scope. */
+  values: Record<Scope, string | null>;
+}
+
+const COHORT_NAMES: Record<Cohort, string> = { whale: 'Whales', dolphin: 'Dolphins', fish: 'Fish', shrimp: 'Shrimp' };
+
+/** The cohort thresholds in words, as the charts say them. */
+export function describeCohorts(t: CohortThresholds): string {
+  return `Whales hold at least ${t.whale}% of the supply counted, dolphins ${t.dolphin}%, fish ${t.fish}%, shrimp less.`;
+}
+
+/** The figures table: every measure of the latest snapshot, in every scope. */
+export function latestFigures(
+  latest: Pick<StoredSnapshot, 'supply' | 'metrics'>,
+  token: Pick<TokenDefinition, 'decimals' | 'cohorts'>,
+): FigureRow[] {
+  const total = Number(latest.supply);
+  const tokens = (baseUnits: number): string =>
+    (baseUnits / 10 ** token.decimals).toLocaleString('en-US', { maximumFractionDigits: 0 });
+  const row = (label: string, format: (m: DistributionMetrics) => string): FigureRow => ({
+    label,
+    values: Object.fromEntries(
+      SCOPES.map((scope) => {
+        const m = metricsOf(latest.metrics, scope);
+        return [scope, m === null ? null : format(m)];
+      }),
+    ) as Record<Scope, string | null>,
+  });
+  const bound = (c: Cohort): string => (c === 'shrimp' ? `< ${token.cohorts.fish}%` : `≥ ${token.cohorts[c]}%`);
+  return [
+    row('Supply counted (tokens)', (m) => tokens(m.supply)),
+    row('Share of all holders’ supply', (m) => formatPercent(total === 0 ? 0 : m.supply / total)),
+    row('Holders', (m) => m.holderCount.toLocaleString('en-US')),
+    row('Largest holder', (m) => formatPercent(m.top1Share)),
+    row('Top 10 holders', (m) => formatPercent(m.top10Share)),
+    row('Top 100 holders', (m) => formatPercent(m.top100Share)),
+    row('Gini', (m) => m.gini.toFixed(3)),
+    row('HHI', (m) => m.hhi.toFixed(4)),
+    row('Nakamoto coefficient', (m) => String(m.nakamoto)),
+    ...COHORTS.map((c) =>
+      row(
+        `${COHORT_NAMES[c]} (${bound(c)})`,
+        (m) => `${m.cohorts[c].holders.toLocaleString('en-US')} · ${formatPercent(m.cohorts[c].share)}`,
+      ),
+    ),
+  ];
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What the page must say about the circulating scope of older snapshots:
+ * computed later from stored balances, or not available at all.
+ */
+export function scopeNotes(snapshots: readonly Pick<StoredSnapshot, 'block' | 'metrics'>[]): string[] {
+  const lacking = snapshots.filter((s) => metricsOf(s.metrics, 'circulating') === null);
+  const later = snapshots.filter((s) => s.metrics.circulatingBackfilledAt !== undefined && !lacking.includes(s));
+  const days = [...new Set(later.map((s) => dayOf(s.metrics.circulatingBackfilledAt ?? 0)))].join(', ');
+  return [
+    later.length > 0
+      ? `Circulating figures for ${plural(later.length, 'snapshot', 'snapshots')} stored before that scope existed were computed on ${days} from the balances each snapshot stored, with the token file’s labels of that day.`
+      : '',
+    lacking.length > 0
+      ? `${plural(lacking.length, 'snapshot', 'snapshots')} (block ${lacking.map((s) => s.block.toLocaleString('en-US')).join(', ')}) ${lacking.length === 1 ? 'was' : 'were'} stored before every balance was kept, so there are no circulating figures for ${lacking.length === 1 ? 'it' : 'them'}; the charts leave ${lacking.length === 1 ? 'it' : 'them'} out.`
+      : '',
+  ].filter(Boolean);
 }
 
 /** On-chain measures a chart can follow, with how to show them. */

@@ -4,6 +4,7 @@ import { TOKEN_SYMBOL } from '../content/schemas.ts';
 const ADDRESS = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits');
 
 export const LABEL_KINDS = ['exchange', 'team', 'treasury', 'vesting', 'lp', 'bridge', 'burn', 'contract'] as const;
+export type LabelKind = (typeof LABEL_KINDS)[number];
 
 /** Cohort thresholds as a percentage of supply; a holder falls in the first it reaches. */
 export const cohortsSchema = z

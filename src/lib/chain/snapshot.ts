@@ -1,23 +1,35 @@
 import type { Holder } from './holders-csv.ts';
 import { distributionMetrics, type DistributionMetrics } from './metrics.ts';
 import type { TokenDefinition } from './schemas.ts';
+import { balanceValues, labelKinds, labelledHolders, scopeValues, SCOPES, type Scope } from './scopes.ts';
 
 /**
- * One snapshot of a token's holders, with its metrics computed twice: over
- * everyone, and without the addresses labelled as exchanges, pools, bridges,
- * burn sinks or contracts (which hold on behalf of many people, or nobody).
+ * One snapshot of a token's holders, with its metrics computed for each
+ * scope (scopes.ts): over everyone, without custodians, and circulating.
  */
 
-export const EXCLUDED_KINDS: ReadonlySet<string> = new Set(['exchange', 'lp', 'bridge', 'burn', 'contract']);
 export const TOP_HOLDERS_KEPT = 100;
 
 export type SnapshotSource =
   { kind: 'rpc'; chainId: number; block: number; contract: string } | { kind: 'csv'; file: string; sha256: string };
 
-/** A snapshot's metrics: over every holder, and without the labelled ones. */
+/** A snapshot's metrics, one set per scope. */
 export interface SnapshotMetrics {
   all: DistributionMetrics;
   excludingLabelled: DistributionMetrics;
+  /**
+   * Snapshots stored before this scope existed get it at start-up from their
+   * stored balances (backfill.server.ts); null when they have none to use.
+   */
+  circulating: DistributionMetrics | null;
+  /** Set when `circulating` was computed after the snapshot (epoch ms), with the token file's labels then. */
+  circulatingBackfilledAt?: number;
+}
+
+/** A scope's metrics, or null when a stored snapshot lacks them. */
+export function metricsOf(metrics: SnapshotMetrics, scope: Scope): DistributionMetrics | null {
+  // Rows written before the circulating scope may lack the key until the backfill has run.
+  return metrics[scope] ?? null;
 }
 
 export interface SnapshotInput {
@@ -48,18 +60,19 @@ export interface Snapshot {
 }
 
 export function buildSnapshot(input: SnapshotInput): Snapshot {
-  const labels = new Map(Object.entries(input.token.labels).map(([address, label]) => [address.toLowerCase(), label]));
-  const all = new Float64Array(input.holders.length);
-  const kept = new Float64Array(input.holders.length);
   let supply = 0n;
-  input.holders.forEach((holder, i) => {
-    supply += holder.balance;
-    const value = Number(holder.balance);
-    all[i] = value;
-    // Zero marks an excluded holder; the metrics skip zero balances.
-    if (!EXCLUDED_KINDS.has(labels.get(holder.address)?.kind ?? '')) kept[i] = value;
-  });
+  for (const holder of input.holders) supply += holder.balance;
+  const all = balanceValues(input.holders);
   const top = topHolders(input.holders, all, TOP_HOLDERS_KEPT);
+  const labelled = labelledHolders(input.holders, labelKinds(input.token.labels));
+  // One scratch array for the other scopes: a million holders convert from bigint once, not once a scope.
+  const scratch = new Float64Array(all.length);
+  const metrics = Object.fromEntries(
+    SCOPES.map((scope) => [
+      scope,
+      distributionMetrics(scope === 'all' ? all : scopeValues(all, labelled, scope, scratch), input.token.cohorts),
+    ]),
+  ) as Record<Scope, DistributionMetrics>;
   const difference = input.totalSupply === null ? null : input.totalSupply - supply;
   return {
     token: input.token.symbol,
@@ -70,10 +83,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     supply,
     totalSupply: input.totalSupply,
     supplyDifference: difference === null || difference === 0n ? null : difference,
-    metrics: {
-      all: distributionMetrics(all, input.token.cohorts),
-      excludingLabelled: distributionMetrics(kept, input.token.cohorts),
-    },
+    metrics,
     topHolders: top,
   };
 }

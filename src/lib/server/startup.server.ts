@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { backfillStoredSnapshots } from '../chain/backfill.server.ts';
 import { loadPollDefinitions } from '../polls/definitions.server.ts';
 import { loadTokenDefinition } from '../chain/tokens.server.ts';
 import { weightingTokenOf } from '../cohorts/weighting.ts';
@@ -10,7 +11,8 @@ import { createServices, type Services } from './services.server.ts';
 
 /**
  * Everything the server needs before it accepts a request: configuration
- * validated, the database opened and migrated, poll definitions synced.
+ * validated, the database opened and migrated, stored snapshots given any
+ * scope they lack (chain/backfill.server.ts), poll definitions synced.
  * Throws an error whose message is the one line an operator needs.
  */
 export async function startServices(env: Record<string, string | undefined>, pollsDir: string): Promise<Services> {
@@ -25,6 +27,8 @@ export async function startServices(env: Record<string, string | undefined>, pol
       const where = config.databaseUrl.replace(/\/\/[^@/]*@/, '//');
       throw new Error(`cannot open the database at ${where}: ${databaseErrorReason(error)}`, { cause: error });
     }
+    const backfilled = await backfillStoredSnapshots(db);
+    if (backfilled) console.log(backfilled);
     await syncPollDefinitions(db, loadPollDefinitions(pollsDir), (symbol) => {
       const token = loadTokenDefinition(symbol);
       return token && weightingTokenOf(token);

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getEntry } from 'astro:content';
 import { json, problem } from '../../../../lib/http';
-import { snapshotsCsv, snapshotView } from '../../../../lib/chain/export';
+import { SCOPES_VIEW, snapshotsCsv, snapshotView } from '../../../../lib/chain/export';
 import { listSnapshots } from '../../../../lib/chain/repo.server';
 import { getDb } from '../../../../lib/server/app.server';
 
@@ -28,6 +28,7 @@ export const GET: APIRoute = async ({ params, url }) => {
     symbol,
     name: token.data.name,
     address: token.data.address ?? null,
+    scopes: SCOPES_VIEW,
     snapshots: snapshots.map(snapshotView),
   });
 };

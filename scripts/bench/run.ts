@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- article|polls|metrics|ingest|scale|sse|soak]`: throughput and latency of the built
+ * `npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak]`: throughput and latency of the built
  * site, each figure beside a yardstick measured in the same run.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +12,7 @@ import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts
 import { loadPollDefinitions } from '../../src/lib/polls/definitions.server.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { BENCH_SECONDS, envCount, load, printTable, saveResults } from './lib.ts';
+import { benchCohorts } from './cohorts.ts';
 import { benchScale, benchSoak, benchSse } from './scale.ts';
 import { seedVotes } from './seed-votes.ts';
 
@@ -203,6 +204,7 @@ async function benchIngest(): Promise<void> {
 
 if (!only || only === 'article') await benchArticle();
 if (!only || only === 'polls') await benchPolls();
+if (!only || only === 'cohorts') await benchCohorts();
 if (!only || only === 'metrics') await benchMetrics();
 if (!only || only === 'ingest') await benchIngest();
 if (!only || only === 'scale') await benchScale();

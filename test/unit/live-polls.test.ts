@@ -1,34 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PollRecord } from '../../src/lib/polls/records.ts';
 import { PollLiveHub, type Subscriber } from '../../src/lib/polls/live.server.ts';
+import { pollRecord } from '../helpers/poll-record.ts';
 
-const poll = (version: number, votes: number): PollRecord => ({
-  id: 'p',
-  question: 'Q?',
-  kind: 'single',
-  maxChoices: 1,
-  opensAt: 0,
-  closesAt: null,
-  voters: 'anyone',
-  results: 'after-vote',
-  allowChange: false,
-  token: null,
-  source: null,
-  importedTotal: 0,
-  totalVotes: votes,
-  verifiedVotes: 0,
-  weighting: 'open',
-  weightingPin: null,
-  weightingBlock: null,
-  weightedWith: null,
-  weightingToken: null,
-  publicBallots: false,
-  version,
-  options: [
-    { optionId: 'a', position: 0, label: 'A', labels: {}, importedVotes: 0, votes },
-    { optionId: 'b', position: 1, label: 'B', labels: {}, importedVotes: 0, votes: 0 },
-  ],
-});
+const poll = (version: number, votes: number): PollRecord =>
+  pollRecord({
+    results: 'after-vote',
+    totalVotes: votes,
+    version,
+    options: [
+      { optionId: 'a', position: 0, label: 'A', labels: {}, importedVotes: 0, votes },
+      { optionId: 'b', position: 1, label: 'B', labels: {}, importedVotes: 0, votes: 0 },
+    ],
+  });
 
 function subscriber(hasVoted: boolean): Subscriber & { chunks: string[] } {
   const chunks: string[] = [];

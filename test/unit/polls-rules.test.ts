@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pollRecord } from '../helpers/poll-record.ts';
 import { describeStatus, formatVotes, roughDuration } from '../../src/lib/polls/format.ts';
 import { buildHistory, DAY_MS, HOUR_MS } from '../../src/lib/polls/history.ts';
 import type { PollRecord } from '../../src/lib/polls/records.ts';
@@ -50,34 +51,16 @@ describe('resultsVisible', () => {
   });
 });
 
-const record = (overrides: Partial<PollRecord> = {}): PollRecord => ({
-  id: 'p',
-  question: 'Q?',
-  kind: 'single',
-  maxChoices: 1,
-  opensAt: T0,
-  closesAt: null,
-  voters: 'anyone',
-  results: 'always',
-  allowChange: false,
-  token: null,
-  source: null,
-  importedTotal: 0,
-  totalVotes: 3,
-  verifiedVotes: 0,
-  weighting: 'open',
-  weightingPin: null,
-  weightingBlock: null,
-  weightedWith: null,
-  weightingToken: null,
-  publicBallots: false,
-  version: 1,
-  options: [
-    { optionId: 'a', position: 0, label: 'A', labels: {}, importedVotes: 0, votes: 2 },
-    { optionId: 'b', position: 1, label: 'B', labels: {}, importedVotes: 0, votes: 1 },
-  ],
-  ...overrides,
-});
+const record = (overrides: Partial<PollRecord> = {}): PollRecord =>
+  pollRecord({
+    opensAt: T0,
+    totalVotes: 3,
+    options: [
+      { optionId: 'a', position: 0, label: 'A', labels: {}, importedVotes: 0, votes: 2 },
+      { optionId: 'b', position: 1, label: 'B', labels: {}, importedVotes: 0, votes: 1 },
+    ],
+    ...overrides,
+  });
 
 describe('presentResults', () => {
   it('shows counts, shares and the reader’s choice', () => {

@@ -34,6 +34,15 @@ export class PollSyncError extends Error {
 /** An option's columns but its poll id, which the poll it is read with already carries. */
 const { pollId: _pollId, ...OPTION_FIELDS } = getTableColumns(pollOptions);
 
+/** A ballot's wallet and what it weighs in the cohort ledger, read before a write changes it. */
+const BALLOT_FIELDS = {
+  id: votes.id,
+  address: votes.address,
+  cohort: votes.cohort,
+  weight: votes.weight,
+  sqrtWeight: votes.sqrtWeight,
+};
+
 /** The hot reads, prepared once per database handle. */
 const statements = perDatabase((db) => ({
   poll: db
@@ -281,13 +290,7 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       outcomes.push('replaced');
       // The wallet's ballot if it has one, else this browser's.
       const [existing] = await tx
-        .select({
-          id: votes.id,
-          address: votes.address,
-          cohort: votes.cohort,
-          weight: votes.weight,
-          sqrtWeight: votes.sqrtWeight,
-        })
+        .select(BALLOT_FIELDS)
         .from(votes)
         .where(
           and(
@@ -650,13 +653,7 @@ export async function attachWallet(
     // BEGIN IMMEDIATE holds the write lock, so nothing changes between these checks and the write.
     const [[ballot], [walletBallot]] = await tx.batch([
       tx
-        .select({
-          id: votes.id,
-          address: votes.address,
-          cohort: votes.cohort,
-          weight: votes.weight,
-          sqrtWeight: votes.sqrtWeight,
-        })
+        .select(BALLOT_FIELDS)
         .from(votes)
         .where(and(eq(votes.pollId, input.pollId), eq(votes.voterId, input.voterId))),
       tx

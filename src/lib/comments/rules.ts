@@ -1,6 +1,7 @@
 /** Who may do what with a comment, and how threads are assembled. Pure. */
 
 import type { comments } from '../../../db/schema.ts';
+import type { HolderBadge } from '../holders/badge.ts';
 
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 export const PER_MINUTE_LIMIT = 5;
@@ -32,8 +33,13 @@ export interface CommentView {
   canEdit: boolean;
   canDelete: boolean;
   canHide: boolean;
+  /** What the post's token's latest snapshot says of the author's wallet; null without token or snapshot. */
+  badge: HolderBadge | null;
   replies: CommentView[];
 }
+
+/** Holder badges by lower-case address. */
+export type BadgesByAddress = ReadonlyMap<string, HolderBadge>;
 
 const same = (a: string | null, b: string): boolean => a !== null && a.toLowerCase() === b.toLowerCase();
 
@@ -47,7 +53,13 @@ export function canDelete(comment: CommentRow, viewer: Viewer): boolean {
   return same(viewer.address, comment.address) && comment.deletedAt === null;
 }
 
-function view(row: CommentRow, viewer: Viewer, now: number, replies: CommentView[]): CommentView {
+function view(
+  row: CommentRow,
+  viewer: Viewer,
+  now: number,
+  badges: BadgesByAddress,
+  replies: CommentView[],
+): CommentView {
   const state: CommentState = row.deletedAt !== null ? 'deleted' : row.hiddenAt !== null ? 'hidden' : 'visible';
   const readable = state === 'visible' || (state === 'hidden' && viewer.isAdmin);
   return {
@@ -61,6 +73,7 @@ function view(row: CommentRow, viewer: Viewer, now: number, replies: CommentView
     canEdit: state !== 'deleted' && canEdit(row, viewer, now),
     canDelete: canDelete(row, viewer),
     canHide: viewer.isAdmin && state !== 'deleted',
+    badge: badges.get(row.address.toLowerCase()) ?? null,
     replies,
   };
 }
@@ -75,6 +88,7 @@ export function buildThreads(
   order: 'newest' | 'oldest',
   viewer: Viewer,
   now: number,
+  badges: BadgesByAddress = new Map(),
 ): CommentView[] {
   const byParent = new Map<number, CommentRow[]>();
   for (const row of rows) {
@@ -91,9 +105,9 @@ export function buildThreads(
     const replies = (byParent.get(top.id) ?? [])
       .filter(shown)
       .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
-      .map((r) => view(r, viewer, now, []));
+      .map((r) => view(r, viewer, now, badges, []));
     if (!shown(top) && replies.length === 0) continue;
-    threads.push(view(top, viewer, now, replies));
+    threads.push(view(top, viewer, now, badges, replies));
   }
   return threads;
 }

@@ -1,0 +1,144 @@
+/**
+ * A commenter's holder badge: what the post's token's latest snapshot says
+ * of their wallet. Pure: the snapshot, the balance and the token's definition
+ * come in as arguments, the badge and its wording go out.
+ */
+import { holderCohort, isVerifiedCohort, type LabelKind, type VerifiedCohortId } from '../cohorts/cohorts.ts';
+import type { WeightingToken } from '../cohorts/ids.ts';
+import { formatDate } from '../site.ts';
+
+/** The snapshot a badge is read from: the token's latest, by block. */
+export interface BadgeSnapshot {
+  block: number;
+  /** Milliseconds since the epoch: the block's time, or the date a CSV export was given. */
+  takenAt: number;
+  simulated: boolean;
+  /** Base units: the sum of the snapshot's balances, as cohort thresholds are measured. */
+  supply: bigint;
+}
+
+/** A snapshot as a badge names it. */
+export interface BadgeSnapshotRef {
+  block: number;
+  /** RFC 3339, UTC. */
+  takenAt: string;
+}
+
+/** What GET /api/posts/<slug>/comments says of each commenter's wallet (the `badge` field). */
+export interface HolderBadge {
+  token: string;
+  cohort: VerifiedCohortId;
+  /** The word the page shows: "whale" … "shrimp", "insider", "holds none", or a custodial label's name. */
+  text: string;
+  /** The token definition's label for this address, if it has one. */
+  label: { name: string; kind: LabelKind } | null;
+  /** The latest snapshot, the one the cohort is read from. */
+  snapshot: BadgeSnapshotRef & { simulated: boolean };
+  /**
+   * The first snapshot of the run of consecutive snapshots, up to the latest,
+   * in which the address held a balance; null when it holds none now. Transfer
+   * history is not kept, so this is a snapshot, never the block of a transfer.
+   */
+  holdingSince: BadgeSnapshotRef | null;
+}
+
+/**
+ * One holder, singular: COHORT_LABELS names the groups a poll's results
+ * show ("Whales"), a badge names one wallet ("whale").
+ */
+const COHORT_WORDS: Readonly<Record<VerifiedCohortId, string>> = {
+  whale: 'whale',
+  dolphin: 'dolphin',
+  fish: 'fish',
+  shrimp: 'shrimp',
+  insiders: 'insider',
+  none: 'holds none',
+};
+
+const refOf = (s: { block: number; takenAt: number }): BadgeSnapshotRef => ({
+  block: s.block,
+  takenAt: new Date(s.takenAt).toISOString(),
+});
+
+/**
+ * A wallet's badge at the token's latest snapshot, or null while the token
+ * has none. The cohort is `holderCohort`'s, the one a poll weighting by the
+ * same snapshot would count the wallet in. A custodial label (exchange, pool,
+ * bridge, burn, contract) is shown by its name: "holds none" would hide that
+ * the address holds other people's tokens.
+ *
+ * @example holderBadge({ symbol: 'OPG', decimals: 18, thresholds: { whale: 0.1, dolphin: 0.01, fish: 0.001 }, labels: {} },
+ *   { block: 9, takenAt: 0, simulated: false, supply: 1000n }, '0x…', 1n, null)?.text // 'whale' (1 of 1,000 is 0.1%)
+ */
+export function holderBadge(
+  token: WeightingToken,
+  snapshot: BadgeSnapshot | null,
+  address: string,
+  balance: bigint,
+  holdingSince: { block: number; takenAt: number } | null,
+): HolderBadge | null {
+  if (snapshot === null) return null;
+  const label = token.labels[address.toLowerCase()] ?? null;
+  const cohort = holderCohort(balance, snapshot.supply, token.thresholds, label?.kind ?? null);
+  // Never taken: only a ballot without a wallet is unverified.
+  if (!isVerifiedCohort(cohort)) return null;
+  return {
+    token: token.symbol,
+    cohort,
+    text: label !== null && cohort === 'none' ? label.name : COHORT_WORDS[cohort],
+    label: label && { name: label.name, kind: label.kind },
+    snapshot: { ...refOf(snapshot), simulated: snapshot.simulated },
+    holdingSince: balance > 0n && holdingSince !== null ? refOf(holdingSince) : null,
+  };
+}
+
+const dateOf = (iso: string): string => formatDate(new Date(iso));
+
+/**
+ * The badge's tooltip: which snapshot the cohort comes from (and that it is
+ * simulated, when it is).
+ *
+ * @example badgeTitle(badge) // 'OPG whale at the latest snapshot: block 900, Feb 3, 2026'
+ */
+export function badgeTitle(badge: HolderBadge): string {
+  const simulated = badge.snapshot.simulated ? ' (simulated)' : '';
+  const who = badge.label && badge.label.name !== badge.text ? ` (${badge.label.name})` : '';
+  return (
+    `${badge.token} ${badge.text}${who} at the latest snapshot: ` +
+    `block ${badge.snapshot.block}, ${dateOf(badge.snapshot.takenAt)}${simulated}`
+  );
+}
+
+/**
+ * The line above a badged discussion, in small print: which snapshot every
+ * badge comes from, whether it is simulated, and what "holding since" counts.
+ *
+ * @example badgesNote(badge) // 'Holder badges: OPG at its latest snapshot, block 900 of Feb 3, 2026. …'
+ */
+export function badgesNote(badge: HolderBadge): string {
+  const simulated = badge.snapshot.simulated ? ' (simulated, not real holdings)' : '';
+  return (
+    `Holder badges: ${badge.token} at its latest snapshot, block ${badge.snapshot.block} ` +
+    `of ${dateOf(badge.snapshot.takenAt)}${simulated}. “Holding since” is the first of the consecutive ` +
+    'snapshots up to it in which the wallet held a balance: transfers between snapshots are not recorded.'
+  );
+}
+
+/**
+ * "Holding since" as the page shows it, with what it measures spelled out
+ * in the tooltip; null when the wallet holds none now.
+ *
+ * @example holdingSinceText(badge) // { text: 'holding since Dec 1, 2025', block: 'block 777', title: '…' }
+ */
+export function holdingSinceText(badge: HolderBadge): { text: string; block: string; title: string } | null {
+  const since = badge.holdingSince;
+  if (since === null) return null;
+  return {
+    text: `holding since ${dateOf(since.takenAt)}`,
+    block: `block ${since.block}`,
+    title:
+      `Held ${badge.token} in every snapshot from block ${since.block} to the latest. ` +
+      'Transfers between snapshots are not kept, so this is the first snapshot of the current holding, ' +
+      'not the block of the first transfer.',
+  };
+}

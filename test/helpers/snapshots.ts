@@ -6,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** One holder export: its block, its date and its `address,balance` rows (whole tokens). */
-export type HolderExport = [block: number, date: string, rows: [address: string, balance: number][]];
+/**
+ * One holder export: its block, its date and its `address,balance` rows
+ * (whole tokens; a string for a decimal a number cannot hold exactly).
+ */
+export type HolderExport = [block: number, date: string, rows: [address: string, balance: number | string][]];
 
 /** An address made from a number, for test holders: `0x…` followed by the number in hex. */
 export const testAddress = (n: number): string => `0x${n.toString(16).padStart(40, '0')}`;

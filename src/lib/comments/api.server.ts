@@ -2,10 +2,13 @@ import { getEntry } from 'astro:content';
 import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
 import type { CommentError, CommentResult } from './repo.server.ts';
 import { listComments } from './repo.server.ts';
-import { buildThreads, type Viewer } from './rules.ts';
+import { buildThreads, type CommentView, type Viewer } from './rules.ts';
 import { MAX_COMMENT_REQUEST_BYTES } from './schemas.ts';
 import type { z } from 'zod';
 import type { Services } from '../server/services.server.ts';
+import type { WeightingToken } from '../cohorts/ids.ts';
+import { weightingTokenOf } from '../cohorts/weighting.ts';
+import { holderBadges } from '../holders/badge.server.ts';
 
 /** Shared pieces of the comment endpoints: who is asking, which post, how errors map to statuses. */
 
@@ -37,6 +40,34 @@ export function commentErrorResult(error: CommentError): ApiResult {
   return problemResult(STATUS[error.code], error.code, error.message, {}, headers);
 }
 
+/**
+ * The token a post's commenters are badged by: the first of its `tokens`,
+ * when that token is defined (src/content/tokens, as on the token page).
+ */
+async function badgeToken(slug: string): Promise<WeightingToken | null> {
+  const symbol = (await getEntry('posts', slug))?.data.tokens[0];
+  const token = symbol === undefined ? undefined : await getEntry('tokens', symbol.toLowerCase());
+  return token ? weightingTokenOf(token.data) : null;
+}
+
+/** The post's threads as this viewer may see them, each comment with its author's holder badge. */
+export async function postThreads(
+  services: Services,
+  slug: string,
+  viewer: Viewer,
+  order: 'newest' | 'oldest',
+): Promise<CommentView[]> {
+  const [rows, token] = await Promise.all([listComments(services.db, slug), badgeToken(slug)]);
+  const badges = token
+    ? await holderBadges(
+        services.db,
+        token,
+        rows.map((r) => r.address),
+      )
+    : undefined;
+  return buildThreads(rows, order, viewer, Date.now(), badges);
+}
+
 /** The post's threads as this viewer may see them. */
 export async function threadsResult(
   services: Services,
@@ -45,7 +76,7 @@ export async function threadsResult(
   order: 'newest' | 'oldest',
   status = 200,
 ): Promise<ApiResult> {
-  const threads = buildThreads(await listComments(services.db, slug), order, viewer, Date.now());
+  const threads = await postThreads(services, slug, viewer, order);
   return jsonResult({ post: slug, order, viewer, comments: threads }, status);
 }
 

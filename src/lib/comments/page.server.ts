@@ -1,8 +1,7 @@
 import type { AstroGlobal } from 'astro';
-import { listComments } from './repo.server.ts';
-import { buildThreads, type CommentView, type Viewer } from './rules.ts';
+import type { CommentView, Viewer } from './rules.ts';
 import { getServices } from '../server/app.server.ts';
-import { postExists, viewerOf } from './api.server.ts';
+import { postExists, postThreads, viewerOf } from './api.server.ts';
 
 export interface CommentsState {
   threads: CommentView[];
@@ -17,5 +16,5 @@ export async function loadComments(Astro: AstroGlobal, slug: string): Promise<Co
   const viewer = viewerOf(services, Astro.locals.address);
   const order = Astro.url.searchParams.get('order') === 'oldest' ? 'oldest' : 'newest';
   Astro.response.headers.set('cache-control', 'private, no-store');
-  return { threads: buildThreads(await listComments(services.db, slug), order, viewer, Date.now()), viewer, order };
+  return { threads: await postThreads(services, slug, viewer, order), viewer, order };
 }

@@ -170,7 +170,7 @@ async function startSite(): Promise<TestServer> {
     databaseUrl,
     env: {
       DEMO: 'on',
-      DEMO_FIXTURE: join(scratch, 'none.json'),
+      DEMO_FIXTURE: 'none',
       POLLS_DIR: '',
       TOKENS_DIR: '',
       SIWE_CHAIN_IDS: '31337',

@@ -21,8 +21,14 @@ const ENTRY = fileURLToPath(new URL('server/entry.mjs', DIST));
 const CLIENT_DIR = fileURLToPath(new URL('client/', DIST));
 /** Where poll definitions are read from; tests and benchmarks point it at their own. */
 const POLLS_DIR = process.env.POLLS_DIR || fileURLToPath(new URL('../src/content/polls/', import.meta.url));
-/** The simulated demo's fixture, written by `npm run demo:chain`; its test points it at the one it wrote. */
-const DEMO_FIXTURE = process.env.DEMO_FIXTURE || fileURLToPath(new URL('../db/demo/opgsim.json', import.meta.url));
+/**
+ * The simulated demo's fixture, written by `npm run demo:chain`: tests point it at one they wrote, and `none`
+ * loads none (leaving whatever demo data the database holds, as demo:chain and tests with their own need).
+ */
+const DEMO_FIXTURE =
+  process.env.DEMO_FIXTURE === 'none'
+    ? null
+    : process.env.DEMO_FIXTURE || fileURLToPath(new URL('../db/demo/opgsim.json', import.meta.url));
 
 function fail(message: string): never {
   console.error(`sentiment-desk: ${message}`);

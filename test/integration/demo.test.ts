@@ -125,6 +125,16 @@ describe('the demo on a fresh database', () => {
     expect(((await getResults(server.url, POLL)) as unknown as Results).totalVotes).toBe(BALLOTS.length);
   });
 
+  it('loads nothing with DEMO_FIXTURE=none: the demo poll is there, empty, and OPGSIM has no snapshots', async () => {
+    const bare = await startServer({ env: { DEMO_FIXTURE: 'none' } });
+    started.push(bare);
+    expect(bare.output()).not.toContain('demo: loaded');
+    expect(((await getResults(bare.url, POLL)) as unknown as Results).totalVotes).toBe(0);
+    const { snapshots } = (await (await get('/api/tokens/opgsim/snapshots', bare)).json()) as { snapshots: unknown[] };
+    expect(snapshots).toEqual([]);
+    await bare.stop();
+  });
+
   it('refuses DEMO=off with a build that has the demo in its static pages', async () => {
     const { code, output } = await startExpectingFailure({ DEMO: 'off', DATABASE_URL: `file:${join(dir, 'x.db')}` });
     expect(code).toBe(1);

@@ -38,8 +38,8 @@ export interface DemoOptions {
   shown: boolean;
   /** Every poll definition, the demo's included. */
   definitions: readonly PollDefinition[];
-  /** The fixture file; a missing file leaves whatever demo data the database holds. */
-  fixturePath: string;
+  /** The fixture file; null (or a missing file) leaves whatever demo data the database holds. */
+  fixturePath: string | null;
   tokensDir?: string;
   now: number;
 }
@@ -93,17 +93,18 @@ export async function prepareDemo(db: Database, options: DemoOptions): Promise<D
   }
   const all = [...options.definitions];
   // Tests and benchmarks point POLLS_DIR at their own polls: no demo poll, no demo.
-  if (demoPolls.length === 0 || !existsSync(options.fixturePath)) return { definitions: all, claimed: null };
+  const path = options.fixturePath;
+  if (demoPolls.length === 0 || path === null || !existsSync(path)) return { definitions: all, claimed: null };
 
-  const bytes = readFileSync(options.fixturePath);
+  const bytes = readFileSync(path);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const name = basename(options.fixturePath, '.json');
-  const fixture = parseFixture(options.fixturePath, bytes.toString('utf8'));
+  const name = basename(path, '.json');
+  const fixture = parseFixture(path, bytes.toString('utf8'));
   const token = tokens.find((t) => t.symbol === fixture.token);
-  if (!token) throw new Error(`${options.fixturePath}: ${fixture.token} is not a demo token (demo: true)`);
+  if (!token) throw new Error(`${path}: ${fixture.token} is not a demo token (demo: true)`);
   for (const poll of fixture.polls) {
     if (!demoPolls.some((d) => d.id === poll.id && d.token === fixture.token)) {
-      throw new Error(`${options.fixturePath}: poll "${poll.id}" is not a demo poll on ${fixture.token}`);
+      throw new Error(`${path}: poll "${poll.id}" is not a demo poll on ${fixture.token}`);
     }
   }
   const claimed = await writeTransaction(db, async (tx) => {

@@ -13,8 +13,8 @@ import { createServices, type Services } from './services.server.ts';
 export interface StartOptions {
   /** Where poll definitions are read from. */
   pollsDir: string;
-  /** The simulated demo's fixture (db/demo/opgsim.json). */
-  demoFixture: string;
+  /** The simulated demo's fixture (db/demo/opgsim.json), or null to load none. */
+  demoFixture: string | null;
   /** What the build decided (dist/build-info.json), or null when it does not say. */
   build: BuildInfo | null;
 }

@@ -5,6 +5,8 @@ import sitemap from '@astrojs/sitemap';
 import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
 import { remarkSocialLinks } from './src/lib/content/social-links.ts';
+import { buildInfo } from './src/lib/server/build-info.server.ts';
+import { readDemo } from './src/lib/server/config.ts';
 import { ENV_SCHEMA } from './src/lib/server/env-schema.ts';
 
 // Canonical URLs, the sitemap and RSS are written into static HTML at build
@@ -18,7 +20,12 @@ export default defineConfig({
   // Middleware mode: scripts/serve.ts owns the HTTP server and serves static files from memory,
   // so only Astro's request handler is needed (the standalone one also stats the disk per request).
   adapter: node({ mode: 'middleware' }),
-  integrations: [mdx(), sitemap({ filter: (page) => !page.includes('/api/') })],
+  integrations: [
+    mdx(),
+    sitemap({ filter: (page) => !page.includes('/api/') }),
+    // The content collections leave the demo out when DEMO=off; the server checks it agrees.
+    buildInfo({ demo: readDemo(process.env) }),
+  ],
   markdown: {
     // Sätteri (Astro 7's default) runs no remark plugins; the social links
     // plugin is a remark plugin, so posts go through unified.

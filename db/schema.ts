@@ -347,3 +347,15 @@ export const rateLimits = sqliteTable('rate_limits', {
   windowStart: integer('window_start').notNull(),
   count: integer('count').notNull(),
 });
+
+/**
+ * The demo fixture (db/demo/*.json) the database holds, by the SHA-256 of the
+ * file, so start-up loads it once and again only when the file changes.
+ * `loadedAt` is null while an instance is loading it (since `claimedAt`).
+ */
+export const demoFixtures = sqliteTable('demo_fixtures', {
+  name: text('name').primaryKey(),
+  sha256: text('sha256').notNull(),
+  claimedAt: integer('claimed_at').notNull(),
+  loadedAt: integer('loaded_at'),
+});

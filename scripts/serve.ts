@@ -2,23 +2,33 @@
  * Starts the built site: `npm start`, the tests and the benchmarks all start
  * the server this way. Each step is a call into src/lib/server/:
  *
- * 1. start-up: configuration, database (opened and migrated), poll definitions synced;
+ * 1. start-up: configuration (matching the build), database (opened and migrated), the demo, poll definitions synced;
  * 2. the server's tiers: static files from memory, the features' fast routes, then Astro;
  * 3. the drain on SIGTERM or SIGINT.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { POLL_FAST_ROUTES } from '../src/lib/polls/api.server.ts';
+import { readBuildInfo } from '../src/lib/server/build-info.server.ts';
 import { Drain } from '../src/lib/server/drain.server.ts';
 import { createSiteServer, type AstroHandler } from '../src/lib/server/http-server.server.ts';
 import { provideServices, type Services } from '../src/lib/server/services.server.ts';
 import { listen, listenAddress, startServices } from '../src/lib/server/startup.server.ts';
 import { loadStaticFiles } from '../src/lib/server/static-files.server.ts';
 
-const ENTRY = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
-const CLIENT_DIR = fileURLToPath(new URL('../dist/client/', import.meta.url));
+const DIST = new URL('../dist/', import.meta.url);
+const ENTRY = fileURLToPath(new URL('server/entry.mjs', DIST));
+const CLIENT_DIR = fileURLToPath(new URL('client/', DIST));
 /** Where poll definitions are read from; tests and benchmarks point it at their own. */
 const POLLS_DIR = process.env.POLLS_DIR || fileURLToPath(new URL('../src/content/polls/', import.meta.url));
+/**
+ * The simulated demo's fixture, written by `npm run demo:chain`: tests point it at one they wrote, and `none`
+ * loads none (leaving whatever demo data the database holds, as demo:chain and tests with their own need).
+ */
+const DEMO_FIXTURE =
+  process.env.DEMO_FIXTURE === 'none'
+    ? null
+    : process.env.DEMO_FIXTURE || fileURLToPath(new URL('../db/demo/opgsim.json', import.meta.url));
 
 function fail(message: string): never {
   console.error(`sentiment-desk: ${message}`);
@@ -29,7 +39,11 @@ function fail(message: string): never {
 let services: Services;
 let address: { host: string; port: number };
 try {
-  services = await startServices(process.env, POLLS_DIR);
+  services = await startServices(process.env, {
+    pollsDir: POLLS_DIR,
+    demoFixture: DEMO_FIXTURE,
+    build: readBuildInfo(DIST),
+  });
   address = listenAddress(process.env);
 } catch (error) {
   fail((error as Error).message);

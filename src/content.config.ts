@@ -1,21 +1,26 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { tokenDefinitionSchema } from './lib/chain/schemas.ts';
+import { withoutDemo } from './lib/content/demo.ts';
 import { postSchema } from './lib/content/schemas.ts';
 import { pollDefinitionSchema } from './lib/polls/schemas.ts';
+import { readDemo } from './lib/server/config.ts';
+
+/** DEMO=off builds the site without the simulated demo's post, poll and token. */
+const demo = readDemo(process.env);
 
 const posts = defineCollection({
-  loader: glob({ pattern: '**/*.mdx', base: './src/content/posts' }),
+  loader: withoutDemo(glob({ pattern: '**/*.mdx', base: './src/content/posts' }), demo),
   schema: postSchema,
 });
 
 const polls = defineCollection({
-  loader: glob({ pattern: '*.yaml', base: './src/content/polls' }),
+  loader: withoutDemo(glob({ pattern: '*.yaml', base: './src/content/polls' }), demo),
   schema: pollDefinitionSchema,
 });
 
 const tokens = defineCollection({
-  loader: glob({ pattern: '*.yaml', base: './src/content/tokens' }),
+  loader: withoutDemo(glob({ pattern: '*.yaml', base: './src/content/tokens' }), demo),
   schema: tokenDefinitionSchema,
 });
 

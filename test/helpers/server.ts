@@ -29,6 +29,8 @@ export interface StartOptions {
   /** Reuse a database (e.g. to restart after a kill). */
   databaseUrl?: string;
   timeoutMs?: number;
+  /** A copy of the project to serve (its own scripts/serve.ts and dist/); this checkout by default. */
+  root?: string;
 }
 
 function waitForExit(child: ChildProcess): Promise<void> {
@@ -44,7 +46,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const dir = mkdtempSync(join(tmpdir(), 'sentiment-desk-'));
   const databaseUrl = options.databaseUrl ?? `file:${join(dir, 'app.db')}`;
   const child = spawn(process.execPath, ['scripts/serve.ts'], {
-    cwd: ROOT,
+    cwd: options.root ?? ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: databaseUrl, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

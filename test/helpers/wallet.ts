@@ -59,9 +59,13 @@ export async function postVerify(
   };
 }
 
-/** Signs in a viem local account; returns the session cookie. */
-export async function signIn(baseUrl: string, account: PrivateKeyAccount): Promise<string> {
-  const message = await siweMessage(baseUrl, account);
+/** Signs in a viem local account (`overrides` as for siweMessage); returns the session cookie. */
+export async function signIn(
+  baseUrl: string,
+  account: PrivateKeyAccount,
+  overrides: Partial<CreateSiweMessageParameters> = {},
+): Promise<string> {
+  const message = await siweMessage(baseUrl, account, overrides);
   const res = await postVerify(baseUrl, message, await account.signMessage({ message }));
   if (res.status !== 200 || !res.cookie) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.cookie;

@@ -1,31 +1,74 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoFixtureSchema, type DemoFixture } from '../../src/lib/demo/fixture.ts';
+import { getResults } from '../helpers/polls.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
+/**
+ * `npm run demo:chain` end to end: the scripted history on a real local
+ * chain, scripted wallets signing in and voting over HTTP, the fixture it
+ * writes, and a server that loads that fixture with no chain running.
+ */
+
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const POLL = 'opgsim-distribution-retail';
+let dir: string;
+let fixture: DemoFixture;
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startServer();
-  const run = spawnSync(process.execPath, ['scripts/demo-chain.ts'], {
+  dir = mkdtempSync(join(tmpdir(), 'sentiment-desk-demo-chain-'));
+  const out = join(dir, 'opgsim.json');
+  const run = spawnSync(process.execPath, ['scripts/demo-chain.ts', '--out', out], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: server.databaseUrl },
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: 150_000,
   });
   if (run.status !== 0) throw new Error(`demo:chain failed:\n${run.stdout}\n${run.stderr}`);
-});
+  fixture = demoFixtureSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+  server = await startServer({ env: { DEMO_FIXTURE: out } });
+}, 180_000);
 
 afterAll(async () => {
   await server?.stop();
   server?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('npm run demo:chain', () => {
-  it('writes a snapshot after each phase through the RPC path, every one marked simulated', async () => {
+  it('records a simulated chain snapshot after each phase, with every balance', () => {
+    expect(fixture.token).toBe('OPGSIM');
+    expect(fixture.snapshots).toHaveLength(5);
+    for (const s of fixture.snapshots) {
+      expect(s.simulated).toBe(true);
+      expect(s.source).toMatchObject({ kind: 'rpc', chainId: 31337, block: s.block });
+      // Holders add up to totalSupply(): nothing left out.
+      const sum = Object.values(s.holders).reduce((a, b) => a + BigInt(b), 0n);
+      expect(sum).toBe(BigInt(s.totalSupply));
+    }
+    // The script's story: a handful of holders at launch, a retail crowd later.
+    expect(Object.keys(fixture.snapshots[0]?.holders ?? {}).length).toBeLessThan(10);
+    expect(Object.keys(fixture.snapshots.at(-1)?.holders ?? {}).length).toBeGreaterThan(200);
+  });
+
+  it('records the ballots of holders who signed in, each one a holder, beside cookie ballots', () => {
+    const ballots = fixture.polls.find((p) => p.id === POLL)?.ballots ?? [];
+    const signed = ballots.filter((b) => b.address !== null);
+    expect(signed.length).toBeGreaterThanOrEqual(40);
+    expect(ballots.length - signed.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(ballots.map((b) => b.voterId)).size).toBe(ballots.length);
+    const weighting = fixture.snapshots[2]?.holders ?? {};
+    for (const b of signed) expect(weighting[b.address?.toLowerCase() ?? '']).toBeDefined();
+  });
+
+  it('is loaded by a server without a chain: snapshots simulated, three cohorts above the privacy floor', async () => {
     const { snapshots } = (await (await fetch(`${server.url}/api/tokens/opgsim/snapshots`)).json()) as {
       snapshots: {
+        block: number;
         simulated: boolean;
         source: { kind: string; chainId: number };
         all: { holderCount: number };
@@ -34,16 +77,21 @@ describe('npm run demo:chain', () => {
         circulatingBackfilledAt: string | null;
       }[];
     };
-    expect(snapshots).toHaveLength(5);
-    expect(snapshots.every((s) => s.simulated && s.source.kind === 'rpc' && s.source.chainId === 31337)).toBe(true);
-    // The script's story: a handful of holders at launch, a retail crowd later.
-    expect(snapshots[0]?.all.holderCount).toBeLessThan(10);
-    expect(snapshots.at(-1)?.all.holderCount).toBeGreaterThan(200);
-    // Each snapshot computes the circulating scope as it is taken: without the exchange, the vesting and the treasury.
+    expect(snapshots.map((s) => s.block)).toEqual(fixture.snapshots.map((s) => s.block));
+    // Each snapshot computes the circulating scope as it is stored: without the exchange, the vesting and the treasury.
     const latest = snapshots.at(-1);
     expect(latest?.circulatingBackfilledAt).toBeNull();
     expect(latest?.excludingLabelled.holderCount).toBe((latest?.all.holderCount ?? 0) - 1);
     expect(latest?.circulating?.holderCount).toBe((latest?.all.holderCount ?? 0) - 3);
+    expect(snapshots.every((s) => s.simulated && s.source.kind === 'rpc' && s.source.chainId === 31337)).toBe(true);
+    const results = (await getResults(server.url, POLL)) as {
+      totalVotes: number;
+      weighting: { simulated: boolean };
+      cohorts: { id: string; hidden: boolean }[];
+    };
+    expect(results.totalVotes).toBe(fixture.polls[0]?.ballots.length);
+    expect(results.weighting.simulated).toBe(true);
+    expect(results.cohorts.filter((c) => !c.hidden && c.id !== 'unverified').length).toBeGreaterThanOrEqual(3);
   });
 
   it('labels the data as simulated on the token page, and leaves OPG itself without data', async () => {

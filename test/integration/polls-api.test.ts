@@ -39,6 +39,8 @@ describe('the seed poll', () => {
     };
     expect(polls.map((p) => [p.id, p.status])).toEqual([
       ['opg-distribution-retail', 'open'],
+      // The simulated demo's poll (DEMO is on by default).
+      ['opgsim-distribution-retail', 'open'],
       ['opg-liquidity-ghost', 'closed'],
     ]);
   });

@@ -13,6 +13,7 @@ describe('readServerConfig', () => {
       siweChainIds: [1, 8453],
       rpcUrls: {},
       adminAddresses: [],
+      demo: true,
     });
   });
 
@@ -32,6 +33,7 @@ describe('readServerConfig', () => {
     [{ ADMIN_ADDRESSES: '0x123' }, /ADMIN_ADDRESSES/],
     [{ RPC_URL_1: 'nope' }, /RPC_URL_1/],
     [{ TRUSTED_PROXIES: '127.0.0.1,nginx' }, /TRUSTED_PROXIES entry "nginx"/],
+    [{ DEMO: 'no' }, /DEMO.*on/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(message);
   });

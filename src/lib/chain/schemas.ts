@@ -41,6 +41,8 @@ export const tokenDefinitionSchema = z.object({
     )
     .default([]),
   cohorts: cohortsSchema.default({ whale: 0.1, dolphin: 0.01, fish: 0.001 }),
+  /** The simulated demo token: its page and data are left out when DEMO=off. */
+  demo: z.boolean().default(false),
 });
 
 export type TokenDefinition = z.infer<typeof tokenDefinitionSchema>;

@@ -20,6 +20,8 @@ export const postSchema = z
     tokens: z.array(TOKEN_SYMBOL).default([]),
     lang: z.enum(POST_LANGS).default('en'),
     draft: z.boolean().default(false),
+    /** Part of the simulated demo: left out of the site when DEMO=off. */
+    demo: z.boolean().default(false),
   })
   .refine((post) => !post.updatedAt || post.updatedAt >= post.publishedAt, {
     message: 'updatedAt must not be before publishedAt',

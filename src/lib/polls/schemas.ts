@@ -55,6 +55,8 @@ export const pollDefinitionSchema = z
       .optional(),
     /** After close, list every verified ballot with its address (ballots.csv). Stated before anyone votes. */
     publicBallots: z.boolean().default(false),
+    /** Part of the simulated demo: not synced, and its ballots removed, when DEMO=off. */
+    demo: z.boolean().default(false),
   })
   .superRefine((poll, ctx) => {
     const seen = new Set<string>();

@@ -4,6 +4,21 @@ import { ConfigError, toServerConfig, type EnvValues, type ServerConfig } from '
 
 export { ConfigError, type ServerConfig };
 
+/** One variable checked with astro:env's own field rules; a problem names it. */
+function readField(
+  env: Record<string, string | undefined>,
+  key: EnvKey,
+): { ok: true; value: unknown } | { ok: false; problem: string } {
+  const field = ENV_SCHEMA[key];
+  const raw = env[key] === '' ? undefined : env[key];
+  const result = validateEnvVariable(raw, field);
+  if (result.ok) return { ok: true, value: result.value };
+  if (result.errors[0] === 'missing') return { ok: false, problem: `${key} is missing` };
+  if (result.errors[0] === 'type')
+    return { ok: false, problem: `${key} has the wrong type, expected ${getEnvFieldType(field)}` };
+  return { ok: false, problem: `${key}=${JSON.stringify(raw)} does not satisfy: ${result.errors.join(', ')}` };
+}
+
 /**
  * Validates a process environment with astro:env's own field rules (the
  * schema astro.config hands to Astro), then the cross-field rules. For
@@ -13,15 +28,22 @@ export { ConfigError, type ServerConfig };
 export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
   const problems: string[] = [];
   const values: Partial<Record<EnvKey, unknown>> = {};
-  for (const [key, field] of Object.entries(ENV_SCHEMA) as [EnvKey, (typeof ENV_SCHEMA)[EnvKey]][]) {
-    const raw = env[key] === '' ? undefined : env[key];
-    const result = validateEnvVariable(raw, field);
-    if (result.ok) values[key] = result.value;
-    else if (result.errors[0] === 'missing') problems.push(`${key} is missing`);
-    else if (result.errors[0] === 'type')
-      problems.push(`${key} has the wrong type, expected ${getEnvFieldType(field)}`);
-    else problems.push(`${key}=${JSON.stringify(raw)} does not satisfy: ${result.errors.join(', ')}`);
+  for (const key of Object.keys(ENV_SCHEMA) as EnvKey[]) {
+    const field = readField(env, key);
+    if (field.ok) values[key] = field.value;
+    else problems.push(field.problem);
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return toServerConfig(values as unknown as EnvValues, problems);
+}
+
+/**
+ * DEMO alone, for the build (content collections and astro.config), which
+ * decides whether the static pages carry the demo; the server reads the same
+ * field in readServerConfig.
+ */
+export function readDemo(env: Record<string, string | undefined>): boolean {
+  const field = readField(env, 'DEMO');
+  if (!field.ok) throw new ConfigError(`Invalid configuration: ${field.problem}`);
+  return field.value === 'on';
 }

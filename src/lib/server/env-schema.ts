@@ -33,6 +33,12 @@ export const ENV_SCHEMA = {
    * Empty: the TCP peer is the client.
    */
   TRUSTED_PROXIES: envField.string({ context: 'server', access: 'secret', default: '' }),
+  /**
+   * `off` hides the simulated demo (the OPGSIM token, its post, poll and data).
+   * Static pages are built with or without it, so the build reads it too and
+   * the server refuses to start with a value other than the build's.
+   */
+  DEMO: envField.enum({ context: 'server', access: 'secret', values: ['on', 'off'], default: 'on' }),
 };
 
 export type EnvKey = keyof typeof ENV_SCHEMA;

@@ -17,6 +17,8 @@ export interface ServerConfig {
   adminAddresses: string[];
   /** Peers whose forwarding headers are believed. */
   trustedProxies: BlockList;
+  /** The simulated demo is shown (DEMO=on, the default). */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +39,7 @@ export interface EnvValues {
   RPC_URL_31337?: string | undefined;
   ADMIN_ADDRESSES: string;
   TRUSTED_PROXIES: string;
+  DEMO: 'on' | 'off';
 }
 
 /** Applies the rules between and inside variables; problems are listed by variable name. */
@@ -77,5 +80,6 @@ export function toServerConfig(values: EnvValues, problems: string[] = []): Serv
     rpcUrls,
     adminAddresses,
     trustedProxies: trusted.proxies,
+    demo: values.DEMO === 'on',
   };
 }

@@ -1,23 +1,43 @@
 import type { Server } from 'node:http';
 import { backfillStoredSnapshots } from '../chain/backfill.server.ts';
+import { loadDemoFixture, prepareDemo } from '../demo/demo.server.ts';
 import { loadPollDefinitions } from '../polls/definitions.server.ts';
 import { loadTokenDefinition } from '../chain/tokens.server.ts';
 import { weightingTokenOf } from '../cohorts/weighting.ts';
 import { reweightPolls } from '../cohorts/weighting.server.ts';
 import { syncPollDefinitions } from '../polls/repo.server.ts';
+import type { BuildInfo } from './build-info.server.ts';
 import { ConfigError, readServerConfig } from './config.ts';
 import { databaseErrorReason, migrateDatabase, openDatabase, type Database } from './db.server.ts';
 import { createServices, type Services } from './services.server.ts';
 
+export interface StartOptions {
+  /** Where poll definitions are read from. */
+  pollsDir: string;
+  /** The simulated demo's fixture (db/demo/opgsim.json), or null to load none. */
+  demoFixture: string | null;
+  /** What the build decided (dist/build-info.json), or null when it does not say. */
+  build: BuildInfo | null;
+}
+
 /**
  * Everything the server needs before it accepts a request: configuration
- * validated, the database opened and migrated, stored snapshots given any
- * scope they lack (chain/backfill.server.ts), poll definitions synced.
+ * validated and matching the build, the database opened and migrated,
+ * stored snapshots given any scope they lack (chain/backfill.server.ts), the
+ * demo prepared, poll definitions synced, the demo fixture loaded if needed.
  * Throws an error whose message is the one line an operator needs.
  */
-export async function startServices(env: Record<string, string | undefined>, pollsDir: string): Promise<Services> {
+export async function startServices(env: Record<string, string | undefined>, options: StartOptions): Promise<Services> {
   try {
     const config = readServerConfig(env);
+    if (options.build && options.build.demo !== config.demo) {
+      // The static pages carry the build's choice: serving them with the other would show half a demo.
+      const built = options.build.demo ? 'on' : 'off';
+      throw new ConfigError(
+        `DEMO=${config.demo ? 'on' : 'off'}, but dist/ was built with DEMO=${built}: ` +
+          'build again with the same DEMO (npm start builds), or start with the build’s',
+      );
+    }
     let db: Database;
     try {
       db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
@@ -29,10 +49,17 @@ export async function startServices(env: Record<string, string | undefined>, pol
     }
     const backfilled = await backfillStoredSnapshots(db);
     if (backfilled) console.log(backfilled);
-    await syncPollDefinitions(db, loadPollDefinitions(pollsDir), (symbol) => {
+    const demo = await prepareDemo(db, {
+      shown: config.demo,
+      definitions: loadPollDefinitions(options.pollsDir),
+      fixturePath: options.demoFixture,
+      now: Date.now(),
+    });
+    await syncPollDefinitions(db, demo.definitions, (symbol) => {
       const token = loadTokenDefinition(symbol);
       return token && weightingTokenOf(token);
     });
+    if (demo.claimed) console.log(await loadDemoFixture(db, demo.claimed, Date.now()));
     // Snapshots taken while no server ran, or an edited token definition, change what ballots weigh.
     await reweightPolls(db, Date.now());
     return createServices(db, config);

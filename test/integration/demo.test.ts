@@ -1,0 +1,211 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoFixtures, tokenSnapshots, votes } from '../../db/schema.ts';
+import type { DemoFixture } from '../../src/lib/demo/fixture.ts';
+import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { getResults } from '../helpers/polls.ts';
+import { startExpectingFailure, startServer, type TestServer } from '../helpers/server.ts';
+
+/**
+ * The simulated demo as a fresh clone gets it: `npm start` on an empty
+ * database loads the committed fixture, and DEMO=off (built and started so)
+ * leaves no trace of it anywhere.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const POLL = 'opgsim-distribution-retail';
+const POST = '/posts/opgsim-demo/';
+const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'db/demo/opgsim.json'), 'utf8')) as DemoFixture;
+const BALLOTS = FIXTURE.polls.find((p) => p.id === POLL)?.ballots ?? [];
+const run = promisify(execFile);
+
+interface Results {
+  question: string;
+  totalVotes: number;
+  verifiedVotes: number;
+  weighting: { block: number; simulated: boolean };
+  cohorts: { id: string; hidden: boolean; voters: number | null }[];
+  disagreement: string | null;
+}
+
+let dir: string;
+let server: TestServer;
+const started: TestServer[] = [];
+
+/** A server on this file's database (kept across restarts, as a real one is). */
+async function start(env: Record<string, string> = {}, root?: string): Promise<TestServer> {
+  const s = await startServer({ databaseUrl: `file:${join(dir, 'app.db')}`, env, ...(root ? { root } : {}) });
+  started.push(s);
+  return s;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sentiment-desk-demo-'));
+  server = await start();
+});
+
+afterAll(async () => {
+  for (const s of started) {
+    await s.stop();
+    s.cleanup();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const get = (path: string, at = server): Promise<Response> => fetch(`${at.url}${path}`);
+
+describe('the demo on a fresh database', () => {
+  it('is loaded from db/demo/opgsim.json on the first start', () => {
+    expect(server.output()).toContain(`demo: loaded opgsim (simulated): 5 OPGSIM snapshots, ${BALLOTS.length} ballots`);
+  });
+
+  it('lists the demo post, which says it is simulated and embeds the poll and the chain chart', async () => {
+    expect(await (await get('/')).text()).toContain(`href="${POST}"`);
+    expect(await (await get('/rss.xml')).text()).toContain(`${POST}</link>`);
+    const post = await (await get(POST)).text();
+    expect(post).toContain('<strong>Simulated demo.</strong>');
+    expect(post).toContain(`id="poll-${POLL}"`);
+    expect(post).toContain('Loading readers’ answers and on-chain data…');
+  });
+
+  it('has the demo poll, labelled simulated, with at least three holder cohorts above the privacy floor', async () => {
+    const { polls } = (await (await get('/api/polls')).json()) as { polls: { id: string }[] };
+    expect(polls.map((p) => p.id)).toContain(POLL);
+    const results = (await getResults(server.url, POLL)) as unknown as Results;
+    expect(results.question).toMatch(/^Simulated demo: /);
+    expect(results.totalVotes).toBe(BALLOTS.length);
+    expect(results.verifiedVotes).toBe(BALLOTS.filter((b) => b.address !== null).length);
+    // Weighted at the third snapshot, the last before the poll opened.
+    expect(results.weighting).toMatchObject({ block: FIXTURE.snapshots[2]?.block, simulated: true });
+    const shown = results.cohorts.filter((c) => !c.hidden && c.id !== 'unverified');
+    expect(shown.length).toBeGreaterThanOrEqual(3);
+    for (const c of shown) expect(c.voters).toBeGreaterThanOrEqual(5);
+    expect(results.disagreement).not.toBeNull();
+  });
+
+  it('has the OPGSIM snapshots, every one simulated, and says so on the token page', async () => {
+    const { snapshots } = (await (await get('/api/tokens/opgsim/snapshots')).json()) as {
+      snapshots: { block: number; simulated: boolean; all: { holderCount: number } }[];
+    };
+    expect(snapshots.map((s) => s.block)).toEqual(FIXTURE.snapshots.map((s) => s.block));
+    expect(snapshots.every((s) => s.simulated)).toBe(true);
+    expect(snapshots.map((s) => s.all.holderCount)).toEqual(
+      FIXTURE.snapshots.map((s) => Object.keys(s.holders).length),
+    );
+    expect(await (await get('/tokens/opgsim/')).text()).toContain('Simulated data.');
+  });
+
+  it('is not loaded twice: a restart on the same database leaves it as it was', async () => {
+    await server.stop();
+    server = await start();
+    expect(server.output()).not.toContain('demo: loaded');
+    expect(((await getResults(server.url, POLL)) as unknown as Results).totalVotes).toBe(BALLOTS.length);
+  });
+
+  it('replaces the demo data, not adds to it, when the fixture changes', async () => {
+    const edited = join(dir, 'opgsim.json');
+    const fewer = { ...FIXTURE, polls: [{ id: POLL, ballots: BALLOTS.slice(1) }] };
+    writeFileSync(edited, JSON.stringify(fewer));
+    await server.stop();
+    const changed = await start({ DEMO_FIXTURE: edited });
+    expect(changed.output()).toContain(`${BALLOTS.length - 1} ballots`);
+    expect(((await getResults(changed.url, POLL)) as unknown as Results).totalVotes).toBe(BALLOTS.length - 1);
+    const { snapshots } = (await (await get('/api/tokens/opgsim/snapshots', changed)).json()) as {
+      snapshots: unknown[];
+    };
+    expect(snapshots).toHaveLength(FIXTURE.snapshots.length);
+    await changed.stop();
+    server = await start();
+    expect(((await getResults(server.url, POLL)) as unknown as Results).totalVotes).toBe(BALLOTS.length);
+  });
+
+  it('loads nothing with DEMO_FIXTURE=none: the demo poll is there, empty, and OPGSIM has no snapshots', async () => {
+    const bare = await startServer({ env: { DEMO_FIXTURE: 'none' } });
+    started.push(bare);
+    expect(bare.output()).not.toContain('demo: loaded');
+    expect(((await getResults(bare.url, POLL)) as unknown as Results).totalVotes).toBe(0);
+    const { snapshots } = (await (await get('/api/tokens/opgsim/snapshots', bare)).json()) as { snapshots: unknown[] };
+    expect(snapshots).toEqual([]);
+    await bare.stop();
+  });
+
+  it('refuses DEMO=off with a build that has the demo in its static pages', async () => {
+    const { code, output } = await startExpectingFailure({ DEMO: 'off', DATABASE_URL: `file:${join(dir, 'x.db')}` });
+    expect(code).toBe(1);
+    expect(output).toContain('DEMO=off, but dist/ was built with DEMO=on');
+  });
+});
+
+describe('DEMO=off', () => {
+  let copy: string;
+  let off: TestServer;
+
+  beforeAll(async () => {
+    await server.stop();
+    // A copy of the project built with DEMO=off, started on the database that holds the demo.
+    copy = mkdtempSync(join(tmpdir(), 'sentiment-desk-demo-off-'));
+    for (const entry of ['src', 'public', 'db', 'scripts', 'astro.config.mjs', 'tsconfig.json', 'package.json']) {
+      cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    // Its own content cache, so that builds of other checkouts cannot mix into it.
+    writeFileSync(
+      join(copy, 'astro.config.off.mjs'),
+      "import config from './astro.config.mjs';\nexport default { ...config, cacheDir: './.astro-cache' };\n",
+    );
+    await run(
+      process.execPath,
+      ['node_modules/astro/bin/astro.mjs', 'build', '--silent', '--config', 'astro.config.off.mjs'],
+      { cwd: copy, env: { ...process.env, DEMO: 'off' } },
+    );
+    off = await start({ DEMO: 'off' }, copy);
+  }, 180_000);
+
+  afterAll(async () => {
+    await off?.stop();
+    if (copy) rmSync(copy, { recursive: true, force: true });
+  });
+
+  it('answers 404 for the demo post, poll, token page and snapshots', async () => {
+    for (const path of [
+      POST,
+      `/polls/${POLL}/`,
+      `/api/polls/${POLL}`,
+      '/tokens/opgsim/',
+      '/api/tokens/opgsim/snapshots',
+    ]) {
+      expect((await get(path, off)).status, path).toBe(404);
+    }
+  });
+
+  it('leaves the demo out of every list: home, tags, RSS, sitemap, polls', async () => {
+    for (const path of ['/', '/tags/', '/rss.xml', '/sitemap-0.xml', '/polls/', '/api/polls']) {
+      const body = await (await get(path, off)).text();
+      expect(body, path).not.toMatch(/opgsim|simulated demo/i);
+    }
+    expect((await get('/tags/simulated-demo/', off)).status).toBe(404);
+    // The rest of the site is there.
+    expect(await (await get('/', off)).text()).toContain('/posts/opg-liquidity-ghost/');
+  });
+
+  it('removed the demo rows from the database', async () => {
+    const db = await openDatabase({ url: `file:${join(dir, 'app.db')}` });
+    try {
+      const [snapshots] = await db
+        .select({ n: count() })
+        .from(tokenSnapshots)
+        .where(eq(tokenSnapshots.token, 'OPGSIM'));
+      const [ballots] = await db.select({ n: count() }).from(votes).where(eq(votes.pollId, POLL));
+      const [markers] = await db.select({ n: count() }).from(demoFixtures);
+      expect([snapshots?.n, ballots?.n, markers?.n]).toEqual([0, 0, 0]);
+    } finally {
+      db.$client.close();
+    }
+  });
+});

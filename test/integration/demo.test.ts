@@ -39,8 +39,12 @@ let server: TestServer;
 const started: TestServer[] = [];
 
 /** A server on this file's database (kept across restarts, as a real one is). */
-async function start(env: Record<string, string> = {}, root?: string): Promise<TestServer> {
-  const s = await startServer({ databaseUrl: `file:${join(dir, 'app.db')}`, env, ...(root ? { root } : {}) });
+async function start(
+  env: Record<string, string> = {},
+  root?: string,
+  databaseUrl = `file:${join(dir, 'app.db')}`,
+): Promise<TestServer> {
+  const s = await startServer({ databaseUrl, env, ...(root ? { root } : {}) });
   started.push(s);
   return s;
 }
@@ -133,6 +137,34 @@ describe('the demo on a fresh database', () => {
     const { snapshots } = (await (await get('/api/tokens/opgsim/snapshots', bare)).json()) as { snapshots: unknown[] };
     expect(snapshots).toEqual([]);
     await bare.stop();
+  });
+
+  it('refuses a fixture that does not fit, and gives up its claim when loading fails', async () => {
+    const write = (name: string, ballots: DemoFixture['polls'][number]['ballots']): string => {
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify({ ...FIXTURE, polls: [{ id: POLL, ballots }] }));
+      return path;
+    };
+    const [first] = BALLOTS;
+    if (!first) throw new Error('the committed fixture has no ballots');
+    const databaseUrl = `file:${join(dir, 'refused.db')}`;
+    const unknown = write('unknown-option.json', [{ ...first, optionIds: ['nope'] }]);
+    const refused = await startExpectingFailure({ DEMO_FIXTURE: unknown, DATABASE_URL: databaseUrl });
+    expect(refused.output).toContain(`poll "${POLL}" has no option "nope"`);
+    // The same voter twice: the second ballot is refused by the database, after the snapshots went in.
+    const twice = write('twice.json', [first, first]);
+    const failed = await startExpectingFailure({ DEMO_FIXTURE: twice, DATABASE_URL: databaseUrl });
+    expect(failed.output).toContain('1 ballot(s) were not new');
+    const db = await openDatabase({ url: databaseUrl });
+    try {
+      expect(await db.select().from(demoFixtures)).toEqual([]);
+    } finally {
+      db.$client.close();
+    }
+    // The next start loads the committed fixture over what the failed one left.
+    const fixed = await start({}, undefined, databaseUrl);
+    expect(((await getResults(fixed.url, POLL)) as unknown as Results).totalVotes).toBe(BALLOTS.length);
+    await fixed.stop();
   });
 
   it('refuses DEMO=off with a build that has the demo in its static pages', async () => {

@@ -103,9 +103,11 @@ export async function prepareDemo(db: Database, options: DemoOptions): Promise<D
   const token = tokens.find((t) => t.symbol === fixture.token);
   if (!token) throw new Error(`${path}: ${fixture.token} is not a demo token (demo: true)`);
   for (const poll of fixture.polls) {
-    if (!demoPolls.some((d) => d.id === poll.id && d.token === fixture.token)) {
-      throw new Error(`${path}: poll "${poll.id}" is not a demo poll on ${fixture.token}`);
-    }
+    const definition = demoPolls.find((d) => d.id === poll.id && d.token === fixture.token);
+    if (!definition) throw new Error(`${path}: poll "${poll.id}" is not a demo poll on ${fixture.token}`);
+    const options = new Set(definition.options.map((o) => o.id));
+    const unknown = poll.ballots.flatMap((b) => b.optionIds).find((id) => !options.has(id));
+    if (unknown !== undefined) throw new Error(`${path}: poll "${poll.id}" has no option "${unknown}"`);
   }
   const claimed = await writeTransaction(db, async (tx) => {
     const [row] = await tx.select().from(demoFixtures).where(eq(demoFixtures.name, name));
@@ -138,6 +140,18 @@ function parseFixture(path: string, text: string): DemoFixture {
  * Returns the line start-up prints.
  */
 export async function loadDemoFixture(db: Database, claimed: ClaimedFixture, now: number): Promise<string> {
+  try {
+    return await loadClaimed(db, claimed, now);
+  } catch (error) {
+    // Give up the claim, so the next start tries again at once instead of waiting out CLAIM_MS.
+    await db
+      .delete(demoFixtures)
+      .where(and(eq(demoFixtures.name, claimed.name), eq(demoFixtures.sha256, claimed.sha256)));
+    throw error;
+  }
+}
+
+async function loadClaimed(db: Database, claimed: ClaimedFixture, now: number): Promise<string> {
   const { fixture, token } = claimed;
   for (const s of fixture.snapshots) {
     const holders = Object.entries(s.holders).map(([address, balance]) => ({ address, balance: BigInt(balance) }));

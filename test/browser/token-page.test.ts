@@ -3,7 +3,8 @@ import type { Page } from 'playwright-core';
 import { paintedPixels, screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 import { importSnapshots, testAddress } from '../helpers/snapshots.ts';
 
-const env = serverAndBrowser();
+// Its own OPGSIM snapshots, not the demo's.
+const env = serverAndBrowser({ env: { DEMO_FIXTURE: 'none' } });
 const holder = (i: number): string => testAddress(i + 0x5000);
 const crowd = (length: number, balance: (i: number) => number, from = 3): [string, number][] =>
   Array.from({ length }, (_, i) => [holder(from + i), balance(i)]);

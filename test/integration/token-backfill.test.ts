@@ -53,7 +53,8 @@ beforeAll(async () => {
   await saveAsBefore(temp.db, 1, true);
   // Stored before every balance was kept: nothing to compute from.
   await saveAsBefore(temp.db, 2, false);
-  server = await startServer({ databaseUrl: temp.url });
+  // Its own OPGSIM snapshots, not the demo's.
+  server = await startServer({ databaseUrl: temp.url, env: { DEMO_FIXTURE: 'none' } });
 });
 
 afterAll(async () => {

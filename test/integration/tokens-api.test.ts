@@ -10,7 +10,8 @@ const VESTING = testAddress(0xfeed);
 const TREASURY = testAddress(0xcafe);
 
 beforeAll(async () => {
-  server = await startServer();
+  // Its own OPGSIM snapshots, not the demo's.
+  server = await startServer({ env: { DEMO_FIXTURE: 'none' } });
   importSnapshots(server.databaseUrl, 'OPG', [
     [100, '2026-11-01', [800, 100, 100].map((b, i) => [holder(i), b])],
     [200, '2026-11-15', [500, 300, 200].map((b, i) => [holder(i), b])],

@@ -1,5 +1,15 @@
+import type { CohortResults } from '../lib/cohorts/present';
+import { cohortLine, countsKey } from '../lib/cohorts/summary';
 import { describeStatus, formatVotes } from '../lib/polls/format';
 import type { PollResults } from '../lib/polls/results';
+
+/**
+ * The live tally carries plain results only, so a token poll's cohort line is
+ * refreshed from GET /api/polls/<id>, at most this often and only when the
+ * counts moved: thousands of open widgets must not turn every vote into
+ * thousands of reads.
+ */
+const COHORT_REFRESH_MS = 3000;
 
 /**
  * <poll-widget>: enhances the server-rendered poll. Votes go through the JSON
@@ -10,6 +20,9 @@ class PollWidgetElement extends HTMLElement {
   private events: EventSource | null = null;
   private myVote: string[] | null = null;
   private lastResults: PollResults | null = null;
+  /** The counts the cohort line was last built from, and the pending refresh. */
+  private cohortCounts: string | null = null;
+  private cohortTimer: ReturnType<typeof setTimeout> | null = null;
 
   get pollId(): string {
     return this.dataset.poll ?? '';
@@ -30,6 +43,8 @@ class PollWidgetElement extends HTMLElement {
   disconnectedCallback(): void {
     this.events?.close();
     this.events = null;
+    if (this.cohortTimer) clearTimeout(this.cohortTimer);
+    this.cohortTimer = null;
   }
 
   private listen(): void {
@@ -58,6 +73,8 @@ class PollWidgetElement extends HTMLElement {
         const wasHidden = this.lastResults?.resultsVisible === false;
         this.render(body);
         this.say('Thanks, your vote is counted.', 'success');
+        // Our own vote: the cohort line follows at once rather than after the usual wait.
+        if (this.dataset.token === 'true') void this.refreshCohorts();
         // Readers who could not see counts before voting now may: resubscribe as a voter.
         if (wasHidden) this.listen();
       } else {
@@ -129,6 +146,35 @@ class PollWidgetElement extends HTMLElement {
       button.textContent = voted ? 'Change vote' : 'Vote';
     }
     this.dispatchEvent(new CustomEvent('poll:update', { detail: results, bubbles: true }));
+    this.followCohorts(results);
+  }
+
+  private followCohorts(results: PollResults): void {
+    if (this.dataset.token !== 'true') return;
+    // The server rendered the line from the counts in data-counts; a tally with the same ones changes nothing.
+    const counts = countsKey(results);
+    if (counts === (this.cohortCounts ?? this.dataset.counts)) return;
+    this.cohortCounts = counts;
+    this.cohortTimer ??= setTimeout(() => void this.refreshCohorts(), COHORT_REFRESH_MS);
+  }
+
+  private async refreshCohorts(): Promise<void> {
+    if (this.cohortTimer) clearTimeout(this.cohortTimer);
+    this.cohortTimer = null;
+    try {
+      const response = await fetch(`/api/polls/${encodeURIComponent(this.pollId)}`, {
+        headers: { accept: 'application/json' },
+      });
+      if (!response.ok) return;
+      const results = (await response.json()) as PollResults & Partial<CohortResults>;
+      const parts = cohortLine(results);
+      const line = this.querySelector<HTMLElement>('[data-cohort-line]');
+      if (line) line.hidden = parts.length === 0;
+      setText(this, '[data-cohort-text]', parts.join(' · '));
+      this.dispatchEvent(new CustomEvent('poll:cohorts', { detail: results, bubbles: true }));
+    } catch {
+      // A dropped request leaves the last line; the next change tries again.
+    }
   }
 }
 

@@ -121,3 +121,66 @@ export async function castBallots(
     }
   }
 }
+
+export type PageOption = 'a' | 'b' | 'c';
+export type PageCohort = 'whale' | 'dolphin' | 'fish' | 'shrimp' | 'insiders' | 'none';
+
+/**
+ * The poll page's fixture: 29 wallets and 4 cookie ballots. Whales lean Beta
+ * and the rest Alpha, so wallets and tokens disagree; insiders (2) and
+ * holds-none (3) are under the floor and hidden together.
+ */
+export const PAGE_PLAN: PlanRow<PageCohort, PageOption>[] = [
+  [5, 1200n, 'whale', ['b', 'b', 'b', 'a', 'b']],
+  [6, 300n, 'dolphin', ['a', 'a', 'b', 'a', 'c', 'a']],
+  [6, 50n, 'fish', ['a', 'c', 'a', 'a', 'b', 'a']],
+  [6, 5n, 'shrimp', ['a', 'a', 'c', 'a', 'a', 'b']],
+  [1, 1000n, 'insiders', ['b'], 'team'],
+  [1, 500n, 'insiders', ['a'], 'vesting'],
+  [3, 0n, 'none', ['a', 'c', 'b']],
+];
+export const PAGE_ANONYMOUS: PageOption[] = ['c', 'c', 'a', 'c'];
+
+const pagePoll = (id: string, question: string, extra: string): string =>
+  `id: ${id}\nquestion: ${question}\ntoken: TST\n${extra}options:\n` +
+  `  - { id: a, label: Alpha }\n  - { id: b, label: Beta }\n  - { id: c, label: Gamma }\n`;
+
+/** The polls of the page fixture, by id. */
+export const PAGE_POLLS = {
+  /** Open, results always shown: every figure on the page. */
+  // Opened a day ago, so the page charts its history hour by hour.
+  'tok-open': pagePoll(
+    'tok-open',
+    'Which way for TST?',
+    `opensAt: ${new Date(Date.now() - 86_400_000).toISOString()}\n`,
+  ),
+  /** Open, results after close: the same ballots, no figure on the page. */
+  'tok-after-close': pagePoll(
+    'tok-after-close',
+    'Which way, after close?',
+    'opensAt: 2026-01-01T00:00:00Z\nclosesAt: 2099-01-01T00:00:00Z\nresults: after-close\n',
+  ),
+  /** Open with public ballots, no votes yet: the notice before anyone votes. */
+  'tok-public': pagePoll('tok-public', 'Which way, in public?', 'opensAt: 2026-01-01T00:00:00Z\npublicBallots: true\n'),
+  /** Closed with public ballots: the link to ballots.csv. */
+  'tok-public-closed': pagePoll(
+    'tok-public-closed',
+    'Which way, in public, then?',
+    'opensAt: 2025-01-01T00:00:00Z\nclosesAt: 2025-02-01T00:00:00Z\npublicBallots: true\n',
+  ),
+} as const;
+
+/** The page fixture on a real server, its ballots cast in tok-open and tok-after-close. */
+export async function startCohortPageServer(): Promise<
+  TokenPollServer & { voters: (Holder & { cohort: PageCohort; choice: PageOption })[] }
+> {
+  const voters = votersFromPlan(PAGE_PLAN);
+  const setup = await startTokenPollServer(voters, PAGE_POLLS);
+  const sessions = new Map<string, string>();
+  const ballots = [
+    ...voters.map((v) => ({ account: v.account, optionIds: [v.choice] })),
+    ...PAGE_ANONYMOUS.map((choice) => ({ account: null, optionIds: [choice] })),
+  ];
+  for (const id of ['tok-open', 'tok-after-close']) await castBallots(setup.server, id, ballots, sessions);
+  return { ...setup, voters };
+}

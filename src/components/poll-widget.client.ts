@@ -1,15 +1,6 @@
-import type { CohortResults } from '../lib/cohorts/present';
-import { cohortLine, countsKey } from '../lib/cohorts/summary';
+import { countsKey } from '../lib/cohorts/live';
 import { describeStatus, formatVotes } from '../lib/polls/format';
 import type { PollResults } from '../lib/polls/results';
-
-/**
- * The live tally carries plain results only, so a token poll's cohort line is
- * refreshed from GET /api/polls/<id>, at most this often and only when the
- * counts moved: thousands of open widgets must not turn every vote into
- * thousands of reads.
- */
-const COHORT_REFRESH_MS = 3000;
 
 /**
  * <poll-widget>: enhances the server-rendered poll. Votes go through the JSON
@@ -20,9 +11,8 @@ class PollWidgetElement extends HTMLElement {
   private events: EventSource | null = null;
   private myVote: string[] | null = null;
   private lastResults: PollResults | null = null;
-  /** The counts the cohort line was last built from, and the pending refresh. */
+  /** The counts a token poll's cohort line was last asked for (the server's, in data-counts, before that). */
   private cohortCounts: string | null = null;
-  private cohortTimer: ReturnType<typeof setTimeout> | null = null;
 
   get pollId(): string {
     return this.dataset.poll ?? '';
@@ -43,8 +33,6 @@ class PollWidgetElement extends HTMLElement {
   disconnectedCallback(): void {
     this.events?.close();
     this.events = null;
-    if (this.cohortTimer) clearTimeout(this.cohortTimer);
-    this.cohortTimer = null;
   }
 
   private listen(): void {
@@ -74,7 +62,7 @@ class PollWidgetElement extends HTMLElement {
         this.render(body);
         this.say('Thanks, your vote is counted.', 'success');
         // Our own vote: the cohort line follows at once rather than after the usual wait.
-        if (this.dataset.token === 'true') void this.refreshCohorts();
+        this.followCohorts(body, true);
         // Readers who could not see counts before voting now may: resubscribe as a voter.
         if (wasHidden) this.listen();
       } else {
@@ -149,32 +137,17 @@ class PollWidgetElement extends HTMLElement {
     this.followCohorts(results);
   }
 
-  private followCohorts(results: PollResults): void {
+  /**
+   * A token poll's cohort line, when the counts moved: the live tally carries
+   * plain results only, so the code that re-reads the cohort figures loads
+   * the first time it is needed (poll-cohort-line.client).
+   */
+  private followCohorts(results: PollResults, now = false): void {
     if (this.dataset.token !== 'true') return;
-    // The server rendered the line from the counts in data-counts; a tally with the same ones changes nothing.
     const counts = countsKey(results);
-    if (counts === (this.cohortCounts ?? this.dataset.counts)) return;
+    if (!now && counts === (this.cohortCounts ?? this.dataset.counts)) return;
     this.cohortCounts = counts;
-    this.cohortTimer ??= setTimeout(() => void this.refreshCohorts(), COHORT_REFRESH_MS);
-  }
-
-  private async refreshCohorts(): Promise<void> {
-    if (this.cohortTimer) clearTimeout(this.cohortTimer);
-    this.cohortTimer = null;
-    try {
-      const response = await fetch(`/api/polls/${encodeURIComponent(this.pollId)}`, {
-        headers: { accept: 'application/json' },
-      });
-      if (!response.ok) return;
-      const results = (await response.json()) as PollResults & Partial<CohortResults>;
-      const parts = cohortLine(results);
-      const line = this.querySelector<HTMLElement>('[data-cohort-line]');
-      if (line) line.hidden = parts.length === 0;
-      setText(this, '[data-cohort-text]', parts.join(' · '));
-      this.dispatchEvent(new CustomEvent('poll:cohorts', { detail: results, bubbles: true }));
-    } catch {
-      // A dropped request leaves the last line; the next change tries again.
-    }
+    void import('./poll-cohort-line.client').then((line) => line.refreshCohortLine(this, now));
   }
 }
 

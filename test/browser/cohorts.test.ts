@@ -110,13 +110,13 @@ describe('results by cohort in Chromium', () => {
     await expect(page.locator('figure:has([data-cohort-history-table]) figcaption').innerText()).resolves.toContain(
       '“Gamma”',
     );
-    await expect(page.locator('.poll-cohort-link [data-cohort-text]').innerText()).resolves.toBe(
-      '32 votes · 28 wallet-verified · tokens lean Beta',
+    await expect(page.locator('.poll-summary').innerText()).resolves.toBe(
+      '32 votes · 28 wallet-verified · tokens lean Beta · Open',
     );
     await context.close();
   });
 
-  it('keeps the widget’s cohort line live: a new vote shows up without a reload', async () => {
+  it('keeps the widget’s line live: the counts from the tally, what the cohorts add re-read after it', async () => {
     const context = await browser.newContext();
     // Counts the tallies the widget renders, so the test knows when the stream is connected.
     await context.addInitScript(() => {
@@ -126,17 +126,25 @@ describe('results by cohort in Chromium', () => {
     });
     const page = await context.newPage();
     await page.goto(url('/polls/tok-open/embed/'));
-    const line = page.locator('[data-cohort-text]');
-    await expect(line.innerText()).resolves.toBe('32 votes · 28 wallet-verified · tokens lean Beta');
+    const line = page.locator('.poll-summary');
+    await expect(line.innerText()).resolves.toBe('32 votes · 28 wallet-verified · tokens lean Beta · Open');
     expect(await page.locator('.poll-cohort-link').getAttribute('href')).toBe('/polls/tok-open/#cohorts');
     // Wait for the stream to connect (its first tally), then vote from outside the page.
     await page.waitForFunction(() => (window as unknown as { tallies: number }).tallies > 0);
+    // Spoil the cohort part: only a fresh read of the cohort figures can put it right again.
+    await page.evaluate(() => {
+      const text = document.querySelector('[data-cohort-text]');
+      if (text) text.textContent = 'stale';
+    });
     expect((await vote(setup.server.url, 'tok-open', ['c'])).status).toBe(201);
     await page.waitForFunction(
-      () => document.querySelector('[data-cohort-text]')?.textContent?.startsWith('33 votes ·'),
+      () => document.querySelector('[data-cohort-text]')?.textContent === 'tokens lean Beta',
       undefined,
-      { timeout: 10_000 },
+      {
+        timeout: 10_000,
+      },
     );
+    await expect(line.innerText()).resolves.toBe('33 votes · 28 wallet-verified · tokens lean Beta · Open');
     await context.close();
   });
 });

@@ -118,7 +118,9 @@ describe('the poll page by cohort, in HTML', () => {
     const embed = await page('/polls/tok-open/embed/');
     const link = /<a href="([^"]*)"[^>]*class="poll-cohort-link[\s\S]*?<\/a>/.exec(embed);
     expect(link?.[1]).toBe('/polls/tok-open/#cohorts');
-    expect(text(link?.[0] ?? '')).toBe('32 votes · 28 wallet-verified · tokens lean Beta (results by holder cohort)');
+    expect(text(link?.[0] ?? '')).toBe('tokens lean Beta');
+    const summary = /<p class="poll-summary"[\s\S]*?<\/p>/.exec(embed)?.[0] ?? '';
+    expect(text(summary)).toBe('32 votes · 28 wallet-verified · tokens lean Beta · Open');
     // On the poll page itself the link stays on the page.
     expect(await page('/polls/tok-open/')).toMatch(/<a href="#cohorts"[^>]*class="poll-cohort-link/);
   });

@@ -9,8 +9,8 @@ import {
 } from '../../src/lib/cohorts/summary.ts';
 
 const OPTIONS = [
-  { id: 'a', label: 'Alpha', labels: {}, votes: 1, percent: 50 },
-  { id: 'b', label: 'Beta', labels: {}, votes: 1, percent: 50 },
+  { id: 'a', label: 'Alpha' },
+  { id: 'b', label: 'Beta' },
 ];
 const tally = (leader: string[]) => ({ leader, summary: '', options: [] });
 const tallies = (tokens: string[] | null): CohortResults['tallies'] => ({
@@ -19,57 +19,43 @@ const tallies = (tokens: string[] | null): CohortResults['tallies'] => ({
   tokens: tokens && tally(tokens),
   squareRoot: tokens && tally(tokens),
 });
+const SHOWN: CohortResults['cohorts'] = [];
 
 describe('cohortLine', () => {
-  it.each<[string, Partial<CohortLineInput>, string[]]>([
+  it.each<[string, Partial<CohortLineInput>, string | null]>([
     [
-      'every figure there',
-      {
-        totalVotes: 312,
-        verifiedVotes: 41,
-        tallies: tallies(['b']),
-        decisiveWallets: { count: 3, share: 0.4, note: '' },
-      },
-      ['312 votes', '41 wallet-verified', 'tokens lean Beta', '3 wallets decide it'],
+      'the token lean and the wallets that decide it',
+      { cohorts: SHOWN, tallies: tallies(['b']), decisiveWallets: { count: 3, share: 0.4, note: '' } },
+      'tokens lean Beta · 3 wallets decide it',
     ],
     [
       'one wallet decides it; thousands are spelled with commas',
-      {
-        totalVotes: 1200,
-        verifiedVotes: 1001,
-        tallies: tallies(['a']),
-        decisiveWallets: { count: 1, share: 0.9, note: '' },
-      },
-      ['1,200 votes', '1,001 wallet-verified', 'tokens lean Alpha', '1 wallet decides it'],
+      { cohorts: SHOWN, tallies: tallies(['a']), decisiveWallets: { count: 1, share: 0.9, note: '' } },
+      'tokens lean Alpha · 1 wallet decides it',
     ],
     [
-      'a tie in words',
-      {
-        totalVotes: 40,
-        verifiedVotes: 30,
-        tallies: tallies(['a', 'b']),
-        decisiveWallets: { count: null, share: null, note: '' },
-      },
-      ['40 votes', '30 wallet-verified', 'tokens split between Alpha and Beta'],
+      'a large count',
+      { cohorts: SHOWN, tallies: tallies(['a']), decisiveWallets: { count: 1200, share: 0.5, note: '' } },
+      'tokens lean Alpha · 1,200 wallets decide it',
     ],
     [
-      'weighted tallies gated (fewer than 20 verified): no token lean, no decisive count',
-      { totalVotes: 12, verifiedVotes: 4, tallies: tallies(null), decisiveWallets: null },
-      ['12 votes', '4 wallet-verified'],
+      'a tie in words; under the floor the count is left out',
+      { cohorts: SHOWN, tallies: tallies(['a', 'b']), decisiveWallets: { count: null, share: null, note: '' } },
+      'tokens split between Alpha and Beta',
     ],
     [
-      'no verified ballots: that part is left out too',
-      { totalVotes: 3, verifiedVotes: 0, tallies: tallies(null), decisiveWallets: null },
-      ['3 votes'],
+      'weighted tallies gated (fewer than 20 verified): only the way to the breakdown',
+      { cohorts: SHOWN, tallies: tallies(null), decisiveWallets: null },
+      'results by cohort',
     ],
     [
-      'results hidden from this reader: nothing at all',
-      { totalVotes: null, verifiedVotes: null, tallies: null, decisiveWallets: null },
-      [],
+      'results hidden from this reader, or no snapshot yet: nothing',
+      { cohorts: null, tallies: null, decisiveWallets: null },
+      null,
     ],
-    ['a poll without token: only the total', { totalVotes: 7 }, ['7 votes']],
+    ['a poll without token: nothing', {}, null],
   ])('%s', (_name, fields, expected) => {
-    expect(cohortLine({ totalVotes: null, options: OPTIONS, ...fields })).toEqual(expected);
+    expect(cohortLine({ options: OPTIONS, ...fields })).toBe(expected);
   });
 });
 

@@ -1,47 +1,38 @@
 /**
- * A token poll's results by cohort in one line, for the poll widget. Shared
- * by the server rendering and the live client, so both say the same thing.
+ * Words for a token poll's results by cohort: the widget's summary line and
+ * the page's sentences. Shared by the server rendering and the live client,
+ * so both say the same thing.
  */
-import { formatVotes } from '../polls/format.ts';
-import type { PollResults } from '../polls/results.ts';
 import type { CohortResults } from './present.ts';
 import { listWords } from './tallies.ts';
 
-export type CohortLineInput = Pick<PollResults, 'totalVotes' | 'options'> &
-  Partial<Pick<CohortResults, 'verifiedVotes' | 'tallies' | 'decisiveWallets'>>;
+export type CohortLineInput = { options: readonly { id: string; label: string }[] } & Partial<
+  Pick<CohortResults, 'cohorts' | 'tallies' | 'decisiveWallets'>
+>;
 
 /**
- * The parts of the widget's cohort line, in order; a figure the reader may
- * not see yet (hidden results, weighted tallies gated, a count under the
- * floor) is left out rather than shown empty.
+ * What the cohorts add to the widget's summary line, after its vote and
+ * verified counts: null while there is nothing by cohort to show (results
+ * hidden, or no snapshot yet). A figure gated or under the floor is left out
+ * rather than shown empty; with none left the line still points to the
+ * breakdown.
  *
  * @example
- * cohortLine({
- *   totalVotes: 312, verifiedVotes: 41, options: [{ id: 'b', label: 'B' }],
- *   tallies: { tokens: { leader: ['b'] } }, decisiveWallets: { count: 3 },
- * })
- * // ['312 votes', '41 wallet-verified', 'tokens lean B', '3 wallets decide it']
+ * cohortLine({ options, cohorts, tallies: { tokens: { leader: ['b'] } }, decisiveWallets: { count: 3 } })
+ * // 'tokens lean B · 3 wallets decide it'
  */
-export function cohortLine(results: CohortLineInput): string[] {
+export function cohortLine(results: CohortLineInput): string | null {
+  if (!results.cohorts) return null;
   const parts: string[] = [];
-  if (results.totalVotes !== null) parts.push(formatVotes(results.totalVotes));
-  if (results.verifiedVotes) parts.push(`${results.verifiedVotes.toLocaleString('en-US')} wallet-verified`);
   const leader = results.tallies?.tokens?.leader ?? [];
   const labels = leader.map((id) => results.options.find((o) => o.id === id)?.label ?? id);
   if (labels.length === 1) parts.push(`tokens lean ${labels[0]}`);
   if (labels.length > 1) parts.push(`tokens split between ${listWords(labels)}`);
   const count = results.decisiveWallets?.count ?? null;
-  if (count !== null)
+  if (count !== null) {
     parts.push(count === 1 ? '1 wallet decides it' : `${count.toLocaleString('en-US')} wallets decide it`);
-  return parts;
-}
-
-/**
- * What the cohort line depends on that a live tally also tells: a tally with
- * the same key as the last line needs no new read of the cohort figures.
- */
-export function countsKey(results: Pick<PollResults, 'resultsVisible' | 'totalVotes' | 'verifiedVotes'>): string {
-  return `${results.resultsVisible}/${results.totalVotes}/${results.verifiedVotes}`;
+  }
+  return parts.length > 0 ? parts.join(' · ') : 'results by cohort';
 }
 
 /** The date of a snapshot as the page gives it, in UTC: "1 Dec 2025". */

@@ -4,7 +4,7 @@ import { shareTable, type CohortHistory } from '../../lib/cohorts/history';
 import type { CohortResults } from '../../lib/cohorts/present';
 import { formatChartTick, formatPeriodEnd } from '../../lib/polls/format';
 import type { PollResults } from '../../lib/polls/results';
-import { htmlLegend, prepareCharts, type ChartTheme } from './theme';
+import { htmlLegend, prepareCharts, shareLineOptions, type ChartTheme } from './theme';
 
 type Results = PollResults & Partial<CohortResults>;
 interface HistoryResponse extends CohortHistory {
@@ -143,13 +143,7 @@ export async function mountCohortCharts(root: HTMLElement): Promise<void> {
   const lines = new Chart(lineCanvas, {
     type: 'line',
     data: { labels: shown.labels, datasets: shown.datasets },
-    options: {
-      maintainAspectRatio: false,
-      animation: false,
-      interaction: { mode: 'index', intersect: false },
-      plugins: { legend: { display: false } },
-      scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
-    },
+    options: shareLineOptions(),
   });
   const legend = (): void => {
     const old = lineCanvas.parentElement?.nextElementSibling;

@@ -2,7 +2,7 @@ import { Chart } from 'chart.js';
 import { formatChartTick } from '../../lib/polls/format';
 import type { HistoryPoint } from '../../lib/polls/history';
 import type { PollResults } from '../../lib/polls/results';
-import { htmlLegend, prepareCharts } from './theme';
+import { htmlLegend, prepareCharts, shareLineOptions } from './theme';
 
 interface HistoryResponse {
   period: 'hour' | 'day';
@@ -72,13 +72,7 @@ export async function mountPollCharts(root: HTMLElement): Promise<void> {
               pointRadius: history.points.length > 40 ? 0 : 3,
             })),
           },
-          options: {
-            maintainAspectRatio: false,
-            animation: false,
-            interaction: { mode: 'index', intersect: false },
-            plugins: { legend: { display: false } },
-            scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
-          },
+          options: shareLineOptions(),
         })
       : null;
 

@@ -111,7 +111,7 @@ describe('results by cohort in Chromium', () => {
       '“Gamma”',
     );
     await expect(page.locator('.poll-summary').innerText()).resolves.toBe(
-      '32 votes · 28 wallet-verified · tokens lean Beta · Open',
+      '33 votes · 29 wallet-verified · tokens lean Beta · Open',
     );
     await context.close();
   });
@@ -127,7 +127,7 @@ describe('results by cohort in Chromium', () => {
     const page = await context.newPage();
     await page.goto(url('/polls/tok-open/embed/'));
     const line = page.locator('.poll-summary');
-    await expect(line.innerText()).resolves.toBe('32 votes · 28 wallet-verified · tokens lean Beta · Open');
+    await expect(line.innerText()).resolves.toBe('33 votes · 29 wallet-verified · tokens lean Beta · Open');
     expect(await page.locator('.poll-cohort-link').getAttribute('href')).toBe('/polls/tok-open/#cohorts');
     // Wait for the stream to connect (its first tally), then vote from outside the page.
     await page.waitForFunction(() => (window as unknown as { tallies: number }).tallies > 0);
@@ -144,7 +144,7 @@ describe('results by cohort in Chromium', () => {
         timeout: 10_000,
       },
     );
-    await expect(line.innerText()).resolves.toBe('33 votes · 28 wallet-verified · tokens lean Beta · Open');
+    await expect(line.innerText()).resolves.toBe('34 votes · 29 wallet-verified · tokens lean Beta · Open');
     await context.close();
   });
 });

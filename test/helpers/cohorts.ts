@@ -91,6 +91,8 @@ export async function startTokenPollServer(
   const server = await startServer({
     databaseUrl,
     env: { POLLS_DIR: pollsDir, TOKENS_DIR: tokens, VOTE_RATE_LIMIT: '0', ...env },
+    // Several of these start at once in a test run, on two cores.
+    timeoutMs: 60_000,
   });
   return {
     server,
@@ -126,20 +128,23 @@ export type PageOption = 'a' | 'b' | 'c';
 export type PageCohort = 'whale' | 'dolphin' | 'fish' | 'shrimp' | 'insiders' | 'none';
 
 /**
- * The poll page's fixture: 29 wallets and 4 cookie ballots. Whales lean Beta
- * and the rest Alpha, so wallets and tokens disagree; insiders (2) and
- * holds-none (3) are under the floor and hidden together.
+ * A mix of holders that exercises every cohort rule: 29 wallets and 4 cookie
+ * ballots. Supply 10,000 tokens, thresholds 10% / 1% / 0.1%: whale >= 1,000,
+ * dolphin >= 100, fish >= 10. Whales lean Beta and the rest Alpha, so
+ * wallets and tokens disagree; insiders (2) and holds-none (4, one an
+ * exchange) are under the floor and hidden together.
  */
-export const PAGE_PLAN: PlanRow<PageCohort, PageOption>[] = [
+export const MIXED_PLAN: PlanRow<PageCohort, PageOption>[] = [
   [5, 1200n, 'whale', ['b', 'b', 'b', 'a', 'b']],
   [6, 300n, 'dolphin', ['a', 'a', 'b', 'a', 'c', 'a']],
   [6, 50n, 'fish', ['a', 'c', 'a', 'a', 'b', 'a']],
   [6, 5n, 'shrimp', ['a', 'a', 'c', 'a', 'a', 'b']],
   [1, 1000n, 'insiders', ['b'], 'team'],
   [1, 500n, 'insiders', ['a'], 'vesting'],
+  [1, 370n, 'none', ['b'], 'exchange'],
   [3, 0n, 'none', ['a', 'c', 'b']],
 ];
-export const PAGE_ANONYMOUS: PageOption[] = ['c', 'c', 'a', 'c'];
+export const MIXED_ANONYMOUS: PageOption[] = ['c', 'c', 'a', 'c'];
 
 const pagePoll = (id: string, question: string, extra: string): string =>
   `id: ${id}\nquestion: ${question}\ntoken: TST\n${extra}options:\n` +
@@ -170,16 +175,16 @@ export const PAGE_POLLS = {
   ),
 } as const;
 
-/** The page fixture on a real server, its ballots cast in tok-open and tok-after-close. */
+/** The page fixture on a real server: MIXED_PLAN's ballots cast in tok-open and tok-after-close. */
 export async function startCohortPageServer(): Promise<
   TokenPollServer & { voters: (Holder & { cohort: PageCohort; choice: PageOption })[] }
 > {
-  const voters = votersFromPlan(PAGE_PLAN);
+  const voters = votersFromPlan(MIXED_PLAN);
   const setup = await startTokenPollServer(voters, PAGE_POLLS);
   const sessions = new Map<string, string>();
   const ballots = [
     ...voters.map((v) => ({ account: v.account, optionIds: [v.choice] })),
-    ...PAGE_ANONYMOUS.map((choice) => ({ account: null, optionIds: [choice] })),
+    ...MIXED_ANONYMOUS.map((choice) => ({ account: null, optionIds: [choice] })),
   ];
   for (const id of ['tok-open', 'tok-after-close']) await castBallots(setup.server, id, ballots, sessions);
   return { ...setup, voters };

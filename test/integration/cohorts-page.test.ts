@@ -55,7 +55,7 @@ describe('the poll page by cohort, in HTML', () => {
     expect(row(html, 'whale')).toBe('Whales 5 20% (1) 80% (4) 0% (0)');
     expect(row(html, 'dolphin')).toBe('Dolphins 6 67% (4) 17% (1) 16% (1)');
     expect(row(html, 'unverified')).toBe('Not verified 4 25% (1) 0% (0) 75% (3)');
-    // Insiders (2) and holds-none (3): the floor, and nothing else, in their rows.
+    // Insiders (2) and holds-none (4): the floor, and nothing else, in their rows.
     expect(row(html, 'insiders')).toBe('Insiders fewer than 5 voters');
     expect(row(html, 'none')).toBe('Holds none fewer than 5 voters');
     // The chart leaves them out too, and so does the history, at every moment.
@@ -105,7 +105,7 @@ describe('the poll page by cohort, in HTML', () => {
     for (const title of ['One ballot, one vote', 'One wallet, one vote', 'Token-weighted', 'Square root']) {
       expect(html).toContain(title);
     }
-    expect(html).toContain('Alpha 50% 16 votes Beta 28% 9 votes Gamma 22% 7 votes Alpha leads.');
+    expect(html).toContain('Alpha 49% 16 votes Beta 30% 10 votes Gamma 21% 7 votes Alpha leads.');
     expect(html).toContain('Wallets lean Alpha; tokens lean Beta.');
     expect(html).toContain('Fewer than 5 wallets decide it.');
     expect(html).toContain('not Snapshot’s quadratic voting');
@@ -120,7 +120,7 @@ describe('the poll page by cohort, in HTML', () => {
     expect(link?.[1]).toBe('/polls/tok-open/#cohorts');
     expect(text(link?.[0] ?? '')).toBe('tokens lean Beta');
     const summary = /<p class="poll-summary"[\s\S]*?<\/p>/.exec(embed)?.[0] ?? '';
-    expect(text(summary)).toBe('32 votes · 28 wallet-verified · tokens lean Beta · Open');
+    expect(text(summary)).toBe('33 votes · 29 wallet-verified · tokens lean Beta · Open');
     // On the poll page itself the link stays on the page.
     expect(await page('/polls/tok-open/')).toMatch(/<a href="#cohorts"[^>]*class="poll-cohort-link/);
   });

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   castBallots,
+  MIXED_ANONYMOUS,
+  MIXED_PLAN,
   startTokenPollServer,
   UNIT,
   votersFromPlan,
   type Holder,
-  type PlanRow,
   type TokenPollServer,
 } from '../helpers/cohorts.ts';
 import { getResults, vote } from '../helpers/polls.ts';
@@ -16,7 +17,7 @@ import { newAccount, signIn } from '../helpers/wallet.ts';
  * Results by holder cohort on a real server and database: wallets from a CSV
  * snapshot sign in with SIWE and vote over HTTP, and every cohort and tally
  * the API and CSV show is checked against a computation made here, from the
- * balances and choices this test chose.
+ * balances and choices of the fixture (MIXED_PLAN).
  */
 
 type Option = 'a' | 'b' | 'c';
@@ -27,19 +28,8 @@ interface Voter extends Holder {
   choice: Option;
 }
 
-// Supply 10,000 tokens; thresholds 10% / 1% / 0.1%: whale >= 1,000, dolphin >= 100, fish >= 10.
-const plan: PlanRow<Voter['cohort'], Option>[] = [
-  [5, 1200n, 'whale', ['b', 'b', 'b', 'a', 'b']],
-  [6, 300n, 'dolphin', ['a', 'a', 'b', 'a', 'c', 'a']],
-  [6, 50n, 'fish', ['a', 'c', 'a', 'a', 'b', 'a']],
-  [6, 5n, 'shrimp', ['a', 'a', 'c', 'a', 'a', 'b']],
-  [1, 1000n, 'insiders', ['b'], 'team'],
-  [1, 500n, 'insiders', ['a'], 'vesting'],
-  [1, 370n, 'none', ['b'], 'exchange'],
-  [3, 0n, 'none', ['a', 'c', 'b']],
-];
-const voters: Voter[] = votersFromPlan(plan);
-const ANONYMOUS: Option[] = ['c', 'c', 'a', 'c'];
+const voters: Voter[] = votersFromPlan(MIXED_PLAN);
+const ANONYMOUS: Option[] = MIXED_ANONYMOUS;
 
 let setup: TokenPollServer;
 let server: TestServer;

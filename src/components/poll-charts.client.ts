@@ -1,3 +1,3 @@
-import { defineLazyChart } from './charts/lazy';
+import { defineLazyChart, foldChartTables } from './charts/lazy';
 
-defineLazyChart('poll-charts', async () => (await import('./charts/poll-charts')).mountPollCharts);
+defineLazyChart('poll-charts', async () => (await import('./charts/poll-charts')).mountPollCharts, foldChartTables);

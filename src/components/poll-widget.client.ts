@@ -1,3 +1,4 @@
+import { countsKey } from '../lib/cohorts/live';
 import { describeStatus, formatVotes } from '../lib/polls/format';
 import type { PollResults } from '../lib/polls/results';
 
@@ -10,6 +11,8 @@ class PollWidgetElement extends HTMLElement {
   private events: EventSource | null = null;
   private myVote: string[] | null = null;
   private lastResults: PollResults | null = null;
+  /** The counts a token poll's cohort line was last asked for (the server's, in data-counts, before that). */
+  private cohortCounts: string | null = null;
 
   get pollId(): string {
     return this.dataset.poll ?? '';
@@ -58,6 +61,8 @@ class PollWidgetElement extends HTMLElement {
         const wasHidden = this.lastResults?.resultsVisible === false;
         this.render(body);
         this.say('Thanks, your vote is counted.', 'success');
+        // Our own vote: the cohort line follows at once rather than after the usual wait.
+        this.followCohorts(body, true);
         // Readers who could not see counts before voting now may: resubscribe as a voter.
         if (wasHidden) this.listen();
       } else {
@@ -129,6 +134,20 @@ class PollWidgetElement extends HTMLElement {
       button.textContent = voted ? 'Change vote' : 'Vote';
     }
     this.dispatchEvent(new CustomEvent('poll:update', { detail: results, bubbles: true }));
+    this.followCohorts(results);
+  }
+
+  /**
+   * A token poll's cohort line, when the counts moved: the live tally carries
+   * plain results only, so the code that re-reads the cohort figures loads
+   * the first time it is needed (poll-cohort-line.client).
+   */
+  private followCohorts(results: PollResults, now = false): void {
+    if (this.dataset.token !== 'true') return;
+    const counts = countsKey(results);
+    if (!now && counts === (this.cohortCounts ?? this.dataset.counts)) return;
+    this.cohortCounts = counts;
+    void import('./poll-cohort-line.client').then((line) => line.refreshCohortLine(this, now));
   }
 }
 

@@ -1,128 +1,54 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { PrivateKeyAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  castBallots,
+  MIXED_ANONYMOUS,
+  MIXED_PLAN,
+  startTokenPollServer,
+  UNIT,
+  votersFromPlan,
+  type Holder,
+  type TokenPollServer,
+} from '../helpers/cohorts.ts';
 import { getResults, vote } from '../helpers/polls.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
 
 /**
  * Results by holder cohort on a real server and database: wallets from a CSV
  * snapshot sign in with SIWE and vote over HTTP, and every cohort and tally
  * the API and CSV show is checked against a computation made here, from the
- * balances and choices this test chose.
+ * balances and choices of the fixture (MIXED_PLAN).
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const UNIT = 10n ** 18n;
 type Option = 'a' | 'b' | 'c';
 
-interface Voter {
-  account: PrivateKeyAccount;
-  /** Whole tokens in the snapshot; 0 = not in it. */
-  tokens: bigint;
-  label?: 'exchange' | 'team' | 'vesting';
+interface Voter extends Holder {
   /** What the test expects the site to make of the wallet. */
   cohort: 'whale' | 'dolphin' | 'fish' | 'shrimp' | 'insiders' | 'none';
   choice: Option;
 }
 
-// Supply 10,000 tokens; thresholds 10% / 1% / 0.1%: whale >= 1,000, dolphin >= 100, fish >= 10.
-const plan: [number, bigint, Voter['cohort'], Option[], Voter['label']?][] = [
-  [5, 1200n, 'whale', ['b', 'b', 'b', 'a', 'b']],
-  [6, 300n, 'dolphin', ['a', 'a', 'b', 'a', 'c', 'a']],
-  [6, 50n, 'fish', ['a', 'c', 'a', 'a', 'b', 'a']],
-  [6, 5n, 'shrimp', ['a', 'a', 'c', 'a', 'a', 'b']],
-  [1, 1000n, 'insiders', ['b'], 'team'],
-  [1, 500n, 'insiders', ['a'], 'vesting'],
-  [1, 370n, 'none', ['b'], 'exchange'],
-  [3, 0n, 'none', ['a', 'c', 'b']],
-];
-const voters: Voter[] = plan.flatMap(([n, tokens, cohort, choices, label]) =>
-  Array.from({ length: n }, (_, i) => ({
-    account: newAccount(),
-    tokens,
-    cohort,
-    choice: choices[i] ?? 'a',
-    ...(label ? { label } : {}),
-  })),
-);
-const ANONYMOUS: Option[] = ['c', 'c', 'a', 'c'];
+const voters: Voter[] = votersFromPlan(MIXED_PLAN);
+const ANONYMOUS: Option[] = MIXED_ANONYMOUS;
 
-let dir: string;
+let setup: TokenPollServer;
 let server: TestServer;
 
-function run(
-  script: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cohorts-'));
-  const tokens = join(dir, 'tokens');
-  const pollsDir = join(dir, 'polls');
-  mkdirSync(tokens);
-  mkdirSync(pollsDir);
-  const labels = voters
-    .filter((v) => v.label)
-    .map((v) => `  '${v.account.address}': { name: 'Labelled ${v.label}', kind: ${v.label} }`)
-    .join('\n');
-  writeFileSync(
-    join(tokens, 'tst.yaml'),
-    `symbol: TST\nname: Test token\nchainId: 31337\ndecimals: 18\nrpcEnv: RPC_URL_31337\n` +
-      `cohorts: { whale: 10, dolphin: 1, fish: 0.1 }\nlabels:\n${labels}\n`,
-  );
-  writeFileSync(
-    join(pollsDir, 'tst-single.yaml'),
-    `id: tst-single\nquestion: Which way?\ntoken: TST\nopensAt: 2026-01-01T00:00:00Z\noptions:\n` +
+  setup = await startTokenPollServer(voters, {
+    'tst-single':
+      `id: tst-single\nquestion: Which way?\ntoken: TST\nopensAt: 2026-01-01T00:00:00Z\noptions:\n` +
       `  - { id: a, label: Alpha }\n  - { id: b, label: Beta }\n  - { id: c, label: Gamma }\n`,
-  );
-  const csv = join(dir, 'holders.csv');
-  writeFileSync(
-    csv,
-    'address,balance\n' +
-      voters
-        .filter((v) => v.tokens > 0n)
-        .map((v) => `${v.account.address.toLowerCase()},${v.tokens}`)
-        .join('\n') +
-      '\n',
-  );
-  const databaseUrl = `file:${join(dir, 'app.db')}`;
-  const imported = await run('scripts/snapshot-import.ts', ['TST', csv, '--block', '777', '--date', '2025-12-01'], {
-    DATABASE_URL: databaseUrl,
-    TOKENS_DIR: tokens,
   });
-  expect(imported.code, imported.output).toBe(0);
-  server = await startServer({
-    databaseUrl,
-    env: { POLLS_DIR: pollsDir, TOKENS_DIR: tokens, VOTE_RATE_LIMIT: '0' },
-  });
-  for (const v of voters) {
-    const cookie = await signIn(server.url, v.account);
-    const cast = await vote(server.url, 'tst-single', [v.choice], { cookie });
-    expect(cast.status, `${JSON.stringify(cast.body)}\n${server.output().slice(-3000)}`).toBe(201);
-  }
-  for (const choice of ANONYMOUS) expect((await vote(server.url, 'tst-single', [choice])).status).toBe(201);
+  server = setup.server;
+  await castBallots(server, 'tst-single', [
+    ...voters.map((v) => ({ account: v.account, optionIds: [v.choice] })),
+    ...ANONYMOUS.map((choice) => ({ account: null, optionIds: [choice] })),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
-  await server?.stop();
-  server?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
+  await setup?.stop();
 });
 
 /** Largest remainder to 100, ties to the earlier option: written again here, not imported. */

@@ -1,7 +1,8 @@
 import { Chart } from 'chart.js';
+import { formatChartTick } from '../../lib/polls/format';
 import type { HistoryPoint } from '../../lib/polls/history';
 import type { PollResults } from '../../lib/polls/results';
-import { htmlLegend, prepareCharts } from './theme';
+import { htmlLegend, prepareCharts, shareLineOptions } from './theme';
 
 interface HistoryResponse {
   period: 'hour' | 'day';
@@ -12,15 +13,6 @@ interface HistoryResponse {
 async function fetchJson<T>(url: string): Promise<T | null> {
   const response = await fetch(url, { headers: { accept: 'application/json' } });
   return response.ok ? ((await response.json()) as T) : null;
-}
-
-function formatTick(at: number, period: 'hour' | 'day'): string {
-  return new Date(at).toLocaleString('en-GB', {
-    timeZone: 'UTC',
-    day: 'numeric',
-    month: 'short',
-    ...(period === 'hour' ? { hour: '2-digit', minute: '2-digit' } : {}),
-  });
 }
 
 /** Draws the results bar chart and the sentiment-over-time line chart inside `root`. */
@@ -70,7 +62,7 @@ export async function mountPollCharts(root: HTMLElement): Promise<void> {
       ? new Chart(lineCanvas, {
           type: 'line',
           data: {
-            labels: history.points.map((p) => formatTick(p.at, period)),
+            labels: history.points.map((p) => formatChartTick(p.at, period)),
             datasets: history.options.map((option, i) => ({
               label: option.label,
               data: history.points.map((p) => p.percent[i] ?? 0),
@@ -80,13 +72,7 @@ export async function mountPollCharts(root: HTMLElement): Promise<void> {
               pointRadius: history.points.length > 40 ? 0 : 3,
             })),
           },
-          options: {
-            maintainAspectRatio: false,
-            animation: false,
-            interaction: { mode: 'index', intersect: false },
-            plugins: { legend: { display: false } },
-            scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
-          },
+          options: shareLineOptions(),
         })
       : null;
 
@@ -111,7 +97,7 @@ export async function mountPollCharts(root: HTMLElement): Promise<void> {
         refetch = null;
         const next = await fetchJson<HistoryResponse>(`${base}/history?period=${period}`);
         if (!next) return;
-        lines.data.labels = next.points.map((p) => formatTick(p.at, period));
+        lines.data.labels = next.points.map((p) => formatChartTick(p.at, period));
         next.options.forEach((_, i) => {
           const dataset = lines.data.datasets[i];
           if (dataset) dataset.data = next.points.map((p) => p.percent[i] ?? 0);

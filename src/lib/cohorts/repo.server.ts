@@ -9,10 +9,12 @@ import {
   votes,
 } from '../../../db/schema.ts';
 import type { SnapshotSource } from '../chain/snapshot.ts';
+import type { PollRecord } from '../polls/records.ts';
 import type { Database } from '../server/db.server.ts';
 import type { CohortId } from './cohorts.ts';
 import type { CohortCounters } from './counters.ts';
 import type { WeightedBallot } from './decisive.ts';
+import { buildCohortHistory, type CohortBucket, type CohortHistory } from './history.ts';
 
 /**
  * Cohort reads of token polls. The results read takes counters only (a few
@@ -118,10 +120,7 @@ export async function getWeightedBallots(db: Database, pollId: string): Promise<
 }
 
 /** Net votes per option, cohort and hour, oldest first: sentiment by cohort over time. */
-export async function getCohortBuckets(
-  db: Database,
-  pollId: string,
-): Promise<{ optionId: string; cohort: CohortId; hourStart: number; votes: number }[]> {
+export async function getCohortBuckets(db: Database, pollId: string): Promise<CohortBucket[]> {
   return db
     .select({
       optionId: cohortBuckets.optionId,
@@ -132,6 +131,25 @@ export async function getCohortBuckets(
     .from(cohortBuckets)
     .where(eq(cohortBuckets.pollId, pollId))
     .orderBy(cohortBuckets.hourStart);
+}
+
+/**
+ * Sentiment by cohort over time, floored at every point. Empty until the
+ * poll has a weighting snapshot: before it, no ballot has a cohort that
+ * means anything, and the results show no cohorts either.
+ */
+export async function getCohortHistory(
+  db: Database,
+  poll: Pick<PollRecord, 'id' | 'kind' | 'publicBallots' | 'weightingBlock' | 'options'>,
+  period: 'hour' | 'day',
+): Promise<CohortHistory> {
+  const buckets = poll.weightingBlock === null ? [] : await getCohortBuckets(db, poll.id);
+  return buildCohortHistory(
+    poll.options.map((o) => o.optionId),
+    buckets,
+    period,
+    { kind: poll.kind, publicBallots: poll.publicBallots },
+  );
 }
 
 export interface PublicBallot {

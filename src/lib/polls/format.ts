@@ -35,3 +35,31 @@ export function describeStatus(
   if (status === 'scheduled') return `Opens in ${roughDuration(Date.parse(opensAt) - now)}`;
   return closesAt === null ? 'Open' : `Ends in ${roughDuration(Date.parse(closesAt) - now)}`;
 }
+
+/**
+ * The end of a history period as a table gives it, in UTC: the hour for
+ * hourly points, the day (with its year) for daily ones.
+ *
+ * @example formatPeriodEnd(Date.UTC(2026, 0, 2, 13), 'hour') // '2 Jan, 13:00 UTC'
+ * @example formatPeriodEnd(Date.UTC(2026, 0, 2), 'day') // '2 Jan 2026'
+ */
+export function formatPeriodEnd(at: number, period: 'hour' | 'day'): string {
+  return (
+    new Date(at).toLocaleString('en-GB', {
+      timeZone: 'UTC',
+      day: 'numeric',
+      month: 'short',
+      ...(period === 'hour' ? { hour: '2-digit', minute: '2-digit' } : { year: 'numeric' }),
+    }) + (period === 'hour' ? ' UTC' : '')
+  );
+}
+
+/** A history chart's axis label, shorter than a table's: no year, no zone (the tables say UTC). */
+export function formatChartTick(at: number, period: 'hour' | 'day'): string {
+  return new Date(at).toLocaleString('en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'short',
+    ...(period === 'hour' ? { hour: '2-digit', minute: '2-digit' } : {}),
+  });
+}

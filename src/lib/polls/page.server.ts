@@ -3,11 +3,14 @@ import { actions, isInputError } from 'astro:actions';
 import { getPollForReader } from './repo.server.ts';
 import type { PollRecord } from './records.ts';
 import type { PollResults } from './results.ts';
-import { getDb } from '../server/app.server.ts';
+import type { CohortResults } from '../cohorts/present.ts';
+import { getServices } from '../server/app.server.ts';
 
 export interface PollPageState {
   poll: PollRecord;
   results: PollResults;
+  /** A token poll's results by cohort (hidden parts null, as in the API); null for other polls. */
+  cohorts: CohortResults | null;
   formAction: string;
   message: string | null;
   messageKind: 'error' | 'success';
@@ -26,10 +29,12 @@ export async function loadPollPage(Astro: AstroGlobal): Promise<PollPageState | 
   if (voted && !voted.error) return Astro.redirect(`${Astro.url.pathname}?voted=1#poll-${id}`, 303);
   if (claimed && !claimed.error) return Astro.redirect(`${Astro.url.pathname}?verified=1#poll-${id}`, 303);
   const result = voted ?? claimed;
-  const found = await getPollForReader(await getDb(), id, Astro.locals, Date.now());
+  const services = await getServices();
+  const found = await getPollForReader(services.db, id, Astro.locals, Date.now());
   // Astro answers an empty 404 with the site's 404 page.
   if (!found) return new Response(null, { status: 404 });
   const { poll, results } = found;
+  const cohorts = await services.cohorts.results(poll, results.resultsVisible);
   let message: string | null = null;
   let messageKind: 'error' | 'success' = 'success';
   if (result?.error) {
@@ -42,5 +47,5 @@ export async function loadPollPage(Astro: AstroGlobal): Promise<PollPageState | 
     message = 'Thanks, your vote is counted.';
   }
   Astro.response.headers.set('cache-control', 'private, no-store');
-  return { poll, results, formAction: `${Astro.url.pathname}${actions.polls.vote}`, message, messageKind };
+  return { poll, results, cohorts, formAction: `${Astro.url.pathname}${actions.polls.vote}`, message, messageKind };
 }

@@ -1,0 +1,199 @@
+import { Chart } from 'chart.js';
+import type { CohortId } from '../../lib/cohorts/cohorts';
+import { shareTable, type CohortHistory } from '../../lib/cohorts/history';
+import type { CohortResults } from '../../lib/cohorts/present';
+import { formatChartTick, formatPeriodEnd } from '../../lib/polls/format';
+import type { PollResults } from '../../lib/polls/results';
+import { htmlLegend, prepareCharts, shareLineOptions, type ChartTheme } from './theme';
+
+type Results = PollResults & Partial<CohortResults>;
+interface HistoryResponse extends CohortHistory {
+  options: { id: string; label: string }[];
+}
+
+/** How often, at most, a live page re-reads the cohort history. */
+const HISTORY_REFRESH_MS = 5000;
+
+async function fetchJson<T>(url: string): Promise<T | null> {
+  const response = await fetch(url, { headers: { accept: 'application/json' } });
+  return response.ok ? ((await response.json()) as T) : null;
+}
+
+const colour = (theme: ChartTheme, i: number): string => theme.series[i % theme.series.length] ?? theme.text;
+/**
+ * A cohort keeps its colour whichever cohorts are shown, neighbours in size
+ * get palette entries far apart, and ballots without a wallet are grey.
+ */
+const COHORT_SERIES: Readonly<Record<CohortId, number | null>> = {
+  whale: 0,
+  dolphin: 2,
+  fish: 1,
+  shrimp: 3,
+  insiders: 4,
+  none: 5,
+  unverified: null,
+};
+const cohortColour = (theme: ChartTheme, id: CohortId): string => {
+  const i = COHORT_SERIES[id];
+  return i === null ? theme.muted : colour(theme, i);
+};
+
+/** The cohorts the stacked bars show: hidden ones and empty ones left out, as in the page's table. */
+function charted(results: Results) {
+  return (results.cohorts ?? []).filter((c) => !c.hidden && (c.voters ?? 0) > 0);
+}
+
+function stackedData(results: Results, theme: ChartTheme) {
+  const cohorts = charted(results);
+  return {
+    labels: cohorts.map((c) => c.label),
+    datasets: results.options.map((option, i) => ({
+      label: option.label,
+      data: cohorts.map((c) => c.options.find((o) => o.id === option.id)?.percent ?? 0),
+      backgroundColor: colour(theme, i),
+    })),
+  };
+}
+
+function historyData(history: HistoryResponse, optionId: string, period: 'hour' | 'day', theme: ChartTheme) {
+  const table = shareTable(
+    history,
+    history.options.map((o) => o.id),
+    optionId,
+  );
+  return {
+    table,
+    labels: table.rows.map((r) => formatChartTick(r.at, period)),
+    datasets: table.cohorts.map((c, i) => ({
+      label: c.label,
+      data: table.rows.map((r) => r.shares[i] ?? null),
+      borderColor: cohortColour(theme, c.id),
+      backgroundColor: cohortColour(theme, c.id),
+      tension: 0.25,
+      spanGaps: false,
+      pointRadius: table.rows.length > 40 ? 0 : 3,
+    })),
+  };
+}
+
+/** Rewrites the history table under the chart for another option. */
+function renderTable(root: HTMLElement, data: ReturnType<typeof historyData>, period: 'hour' | 'day'): void {
+  const table = root.querySelector<HTMLTableElement>('[data-cohort-history-table]');
+  if (!table) return;
+  const cell = (tag: 'th' | 'td', text: string, numeric: boolean): HTMLElement => {
+    const element = document.createElement(tag);
+    element.textContent = text;
+    if (numeric) element.className = 'num';
+    return element;
+  };
+  const head = document.createElement('tr');
+  head.append(cell('th', 'Until', false), ...data.table.cohorts.map((c) => cell('th', c.label, true)));
+  head.querySelectorAll('th').forEach((th) => th.setAttribute('scope', 'col'));
+  table.tHead?.replaceChildren(head);
+  table.tBodies[0]?.replaceChildren(
+    ...data.table.rows.map((row) => {
+      const tr = document.createElement('tr');
+      const at = cell('th', formatPeriodEnd(row.at, period), false);
+      at.setAttribute('scope', 'row');
+      tr.append(at, ...row.shares.map((s) => cell('td', s === null ? '–' : `${s}%`, true)));
+      return tr;
+    }),
+  );
+}
+
+/** Draws the stacked bars of shares per cohort and sentiment by cohort over time inside `root`. */
+export async function mountCohortCharts(root: HTMLElement): Promise<void> {
+  const id = root.dataset.poll ?? '';
+  const period = root.dataset.period === 'day' ? 'day' : 'hour';
+  let optionId = root.dataset.option ?? '';
+  const theme = prepareCharts(root);
+  const base = `/api/polls/${encodeURIComponent(id)}`;
+  const historyUrl = `${base}/history?by=cohort&period=${period}`;
+  const [results, first] = await Promise.all([fetchJson<Results>(base), fetchJson<HistoryResponse>(historyUrl)]);
+  if (!results?.resultsVisible || !results.cohorts) return;
+
+  const barCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="cohorts"]');
+  const bars = barCanvas
+    ? new Chart(barCanvas, {
+        type: 'bar',
+        data: stackedData(results, theme),
+        options: {
+          indexAxis: 'y',
+          maintainAspectRatio: false,
+          animation: false,
+          plugins: { legend: { display: false } },
+          scales: {
+            x: { stacked: true, min: 0, max: 100, ticks: { callback: (v) => `${v}%` } },
+            y: { stacked: true },
+          },
+        },
+      })
+    : null;
+  if (barCanvas) {
+    htmlLegend(
+      barCanvas,
+      results.options.map((o, i) => ({ label: o.label, color: colour(theme, i) })),
+    );
+  }
+
+  const lineCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="cohort-history"]');
+  if (!lineCanvas || !first) return;
+  let latest = first;
+  let shown = historyData(latest, optionId, period, theme);
+  const lines = new Chart(lineCanvas, {
+    type: 'line',
+    data: { labels: shown.labels, datasets: shown.datasets },
+    options: shareLineOptions(),
+  });
+  const legend = (): void => {
+    const old = lineCanvas.parentElement?.nextElementSibling;
+    if (old?.classList.contains('chart-legend')) old.remove();
+    htmlLegend(
+      lineCanvas,
+      shown.table.cohorts.map((c) => ({ label: c.label, color: cohortColour(theme, c.id) })),
+    );
+  };
+  legend();
+  const redraw = (): void => {
+    const before = shown.table.cohorts.map((c) => c.id).join();
+    shown = historyData(latest, optionId, period, theme);
+    lines.data.labels = shown.labels;
+    lines.data.datasets = shown.datasets;
+    lines.update();
+    renderTable(root, shown, period);
+    if (shown.table.cohorts.map((c) => c.id).join() !== before) legend();
+  };
+
+  // The picker now redraws in place.
+  const form = root.querySelector<HTMLFormElement>('[data-cohort-option-form]');
+  const select = root.querySelector<HTMLSelectElement>('[data-cohort-option]');
+  const caption = lineCanvas.closest('figure')?.querySelector('figcaption');
+  if (form) form.dataset.live = 'true';
+  select?.addEventListener('change', () => {
+    optionId = select.value;
+    const label = select.selectedOptions[0]?.textContent?.trim() ?? '';
+    if (caption) caption.textContent = caption.textContent?.replace(/“[^”]*”/, `“${label}”`) ?? '';
+    const url = new URL(location.href);
+    url.searchParams.set('option', optionId);
+    history.replaceState(null, '', url);
+    redraw();
+  });
+
+  // Live: the widget re-reads the cohort figures after votes (poll:cohorts); the history follows at most every 5 s.
+  let refetch: ReturnType<typeof setTimeout> | null = null;
+  document.addEventListener('poll:cohorts', (event) => {
+    const update = (event as CustomEvent<Results>).detail;
+    if (update.id !== id || !update.resultsVisible || !update.cohorts) return;
+    if (bars) {
+      bars.data = stackedData(update, theme);
+      bars.update();
+    }
+    refetch ??= setTimeout(async () => {
+      refetch = null;
+      const next = await fetchJson<HistoryResponse>(historyUrl);
+      if (!next) return;
+      latest = next;
+      redraw();
+    }, HISTORY_REFRESH_MS);
+  });
+}

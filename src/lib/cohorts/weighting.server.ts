@@ -13,7 +13,7 @@ import { HOUR_MS } from '../polls/history.ts';
 import { writeTransaction, type Database } from '../server/db.server.ts';
 import { weightKey } from './ids.ts';
 import { LedgerDeltas, setBallotWeights, type WeightUpdate } from './ledger.server.ts';
-import { chooseWeightingBlock, UNVERIFIED, weighBallot, weightsKey } from './weighting.ts';
+import { ballotWeigher, chooseWeightingBlock, weightsKey } from './weighting.ts';
 
 /** Ballots per UPDATE when a poll is re-weighted: one JSON parameter of a few MB. */
 const WEIGHTS_PER_STATEMENT = 25_000;
@@ -101,11 +101,9 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
     const supply = BigInt(snapshot?.supply ?? '0');
     const ledger = new LedgerDeltas();
     const updates: WeightUpdate[] = [];
+    const weigh = ballotWeigher(supply, definition);
     for (const ballot of ballots) {
-      const weight =
-        ballot.address === null
-          ? UNVERIFIED
-          : weighBallot(ballot.address, BigInt(ballot.balance ?? '0'), supply, definition);
+      const weight = weigh(ballot.address, BigInt(ballot.balance ?? '0'));
       const picked = chosen.get(ballot.id) ?? { optionIds: [], hour: 0 };
       ledger.move(pollId, picked.optionIds, weight, 1, picked.hour);
       updates.push([ballot.id, weight.cohort, weight.weight.toString(), weightKey(weight.weight), weight.sqrtWeight]);

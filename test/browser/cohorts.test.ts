@@ -37,15 +37,19 @@ describe('results by cohort in Chromium', () => {
       await expect(table.locator('tr[data-cohort="insiders"]').innerText()).resolves.toMatch(
         /^Insiders\s+fewer than 5 voters$/,
       );
-      const tallies = page.locator('[data-tally]');
+      const tallies = page.locator('[data-tallies] thead th[data-tally]');
       expect(await tallies.count()).toBe(4);
-      await expect(page.locator('[data-tally="tokens"]').innerText()).resolves.toContain('Beta leads.');
+      await expect(page.locator('[data-tally-summary="tokens"]').innerText()).resolves.toContain('Beta leads.');
       await expect(page.locator('[data-disagreement]').innerText()).resolves.toBe(
         'Wallets lean Alpha; tokens lean Beta.',
       );
-      // The four tallies sit side by side at this width.
-      const tops = await tallies.evaluateAll((cards) => cards.map((c) => Math.round(c.getBoundingClientRect().top)));
+      // The four tallies sit side by side, and the table fits the width.
+      const tops = await tallies.evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().top)));
       expect(new Set(tops).size).toBe(1);
+      const fits = await page
+        .locator('[data-tallies]')
+        .evaluate((t) => t.getBoundingClientRect().right <= (t.parentElement?.getBoundingClientRect().right ?? 0) + 1);
+      expect(fits).toBe(true);
 
       await page.locator('cohort-charts canvas[data-chart="cohort-history"]').scrollIntoViewIfNeeded();
       await page.waitForFunction(() => document.querySelectorAll('cohort-charts .chart-legend').length === 2);
@@ -100,7 +104,7 @@ describe('results by cohort in Chromium', () => {
     await expect(page.locator('tr[data-cohort="none"]').innerText()).resolves.toMatch(
       /^Holds none\s+fewer than 5 voters$/,
     );
-    await expect(page.locator('[data-tally="squareRoot"]').innerText()).resolves.toContain('Beta leads.');
+    await expect(page.locator('[data-tally-summary="squareRoot"]').innerText()).resolves.toContain('Beta leads.');
     // No empty canvases; the history table is open.
     expect(await page.locator('cohort-charts .chart-box').first().isVisible()).toBe(false);
     expect(await page.locator('[data-cohort-history-table]').isVisible()).toBe(true);

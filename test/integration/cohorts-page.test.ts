@@ -105,7 +105,15 @@ describe('the poll page by cohort, in HTML', () => {
     for (const title of ['One ballot, one vote', 'One wallet, one vote', 'Token-weighted', 'Square root']) {
       expect(html).toContain(title);
     }
-    expect(html).toContain('Alpha 49% 16 votes Beta 30% 10 votes Gamma 21% 7 votes Alpha leads.');
+    // One column a tally: the counted ones with their votes, the weighted ones as whole percentages only.
+    const tallies = /<table[^>]*data-tallies[\s\S]*?<\/table>/.exec(markupOf)?.[0] ?? '';
+    const tallyRow = (id: string): string =>
+      text(new RegExp(`<tr[^>]*data-option="${id}"[\\s\\S]*?</tr>`).exec(tallies)?.[0] ?? '');
+    expect(tallyRow('a')).toBe('Alpha 49% (16) 52% (15) 32% 42%');
+    expect(tallyRow('b')).toBe('Beta 30% (10) 34% (10) 64% 51%');
+    expect(tallyRow('c')).toBe('Gamma 21% (7) 14% (4) 4% 7%');
+    expect(html).toContain('One ballot, one vote (every ballot, anonymous ones too): Alpha leads.');
+    expect(html).toContain('Token-weighted (each wallet by its balance): Beta leads.');
     expect(html).toContain('Wallets lean Alpha; tokens lean Beta.');
     expect(html).toContain('Fewer than 5 wallets decide it.');
     expect(html).toContain('not Snapshot’s quadratic voting');

@@ -60,6 +60,9 @@ describe('holder badges in Chromium', () => {
       const page = await context.newPage();
       await page.goto(`${env.server.url}${ARTICLE}`);
       const comments = page.locator('post-comments');
+      // The discussion's script loads as it comes into view; a click before it has loaded does nothing.
+      await comments.locator('h2').scrollIntoViewIfNeeded();
+      await page.waitForLoadState('networkidle');
       await comments.getByRole('button', { name: 'Sign in with wallet' }).click();
       await comments.getByText('Commenting as').waitFor();
       const text = `A whale speaks, ${colorScheme}.`;

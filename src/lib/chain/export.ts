@@ -1,3 +1,4 @@
+import { csvField } from '../csv.ts';
 import type { StoredSnapshot } from './repo.server.ts';
 import { COHORTS, type DistributionMetrics } from './metrics.ts';
 import { metricsOf } from './snapshot.ts';
@@ -79,7 +80,6 @@ export function snapshotsCsv(snapshots: readonly StoredSnapshot[]): string {
     ...COLUMNS,
     ...COHORTS.flatMap((c) => [`${c}Holders`, `${c}Share`]),
   ];
-  const quote = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const rows = snapshots.flatMap((s) =>
     SCOPES.map((scope) => {
       const m = metricsOf(s.metrics, scope);
@@ -97,7 +97,7 @@ export function snapshotsCsv(snapshots: readonly StoredSnapshot[]): string {
         ...COLUMNS.map((c) => (m ? String(m[c]) : '')),
         ...COHORTS.flatMap((c) => (m ? [String(m.cohorts[c].holders), String(m.cohorts[c].share)] : ['', ''])),
       ]
-        .map(quote)
+        .map(csvField)
         .join(',');
     }),
   );

@@ -1,15 +1,11 @@
+import { csvField } from '../csv.ts';
 import type { PublicBallot } from './repo.server.ts';
 import type { CohortResults } from './present.ts';
 
 /** CSV files of cohort results and public ballots (RFC 4180: quoted where needed, CRLF-free). */
 
-function quote(value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function table(header: readonly string[], rows: readonly (readonly (string | number | boolean | null)[])[]): string {
-  return [header, ...rows].map((row) => row.map(quote).join(',')).join('\n') + '\n';
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   blob,
   foreignKey,
@@ -109,10 +110,15 @@ export const votes = sqliteTable(
   },
   (t) => [
     uniqueIndex('votes_poll_voter_unique').on(t.pollId, t.voterId),
-    // SQLite lets NULLs repeat in a unique index: anonymous ballots are not limited by it.
-    uniqueIndex('votes_poll_address_unique').on(t.pollId, t.address),
-    // "Which wallets decide it" reads the heaviest ballots first.
-    index('votes_poll_weight').on(t.pollId, t.weightKey),
+    // Partial: anonymous ballots, most of them, carry no entry in either index, so a plain vote writes
+    // one index fewer. Queries by address (`address = ?`, `address is not null`) still use them.
+    uniqueIndex('votes_poll_address_unique')
+      .on(t.pollId, t.address)
+      .where(sql`${t.address} is not null`),
+    // Published ballots are read heaviest first.
+    index('votes_poll_weight')
+      .on(t.pollId, t.weightKey)
+      .where(sql`${t.address} is not null`),
   ],
 );
 

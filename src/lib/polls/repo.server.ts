@@ -8,9 +8,10 @@ import {
   jsonField,
   jsonRows,
   perDatabase,
+  PreparedBatch,
+  runPrepared,
   writeTransaction,
   type Database,
-  type Queries,
 } from '../server/db.server.ts';
 import { buildHistory, HOUR_MS, type HistoryPoint, type VoteBucket } from './history.ts';
 import type { PollOptionRecord, PollRecord } from './records.ts';
@@ -213,59 +214,39 @@ export interface CastVoteInput {
  * and each result carries its poll's counts as that transaction left them.
  */
 export async function castVotes(db: Database, inputs: readonly CastVoteInput[]): Promise<CastResult[]> {
+  const prepared = castStatements(db);
   return writeTransaction(db, async (tx) => {
-    // "poll\0option" -> net change; "poll\0hour\0option" -> net change
-    const deltas = new Map<string, number>();
-    const buckets = new Map<string, number>();
-    // poll -> new ballots; poll -> new ballots cast by a wallet
-    const ballots = new Map<string, number>();
-    const verified = new Map<string, number>();
-    const add = (map: Map<string, number>, key: string, n: number): void => {
-      map.set(key, (map.get(key) ?? 0) + n);
+    const changes = new Map<string, PollChange>();
+    const changeOf = (pollId: string): PollChange => {
+      let change = changes.get(pollId);
+      if (!change) changes.set(pollId, (change = { ballots: 0, verified: 0, options: {}, hours: new Map() }));
+      return change;
     };
     const outcomes: CastOutcome[] = [];
     const ledger: LedgerBallot[] = [];
-    const choiceRows: [number, string, string, number][] = [];
-    const record = (input: CastVoteInput, voteId: number, change: Map<string, number>): void => {
+    const choiceRows: ChoiceRow[] = [];
+    const record = (input: CastVoteInput, voteId: number, previous: readonly string[]): void => {
+      const poll = changeOf(input.pollId);
+      const hour = Math.floor(input.now / HOUR_MS) * HOUR_MS;
+      let hourDeltas = poll.hours.get(hour);
+      if (!hourDeltas) poll.hours.set(hour, (hourDeltas = {}));
+      const add = (optionId: string, n: number): void => {
+        poll.options[optionId] = (poll.options[optionId] ?? 0) + n;
+        hourDeltas[optionId] = (hourDeltas[optionId] ?? 0) + n;
+      };
+      for (const id of previous) add(id, -1);
       for (const id of input.optionIds) {
         choiceRows.push([voteId, input.pollId, id, input.now]);
-        add(change, id, 1);
-      }
-      add(ballots, input.pollId, 0);
-      const hour = Math.floor(input.now / HOUR_MS) * HOUR_MS;
-      for (const [id, n] of change) {
-        add(deltas, `${input.pollId}\u0000${id}`, n);
-        add(buckets, `${input.pollId}\u0000${hour}\u0000${id}`, n);
+        add(id, 1);
       }
     };
 
-    // Every new ballot in one statement; a conflict (this browser or this
-    // wallet already voted, earlier or earlier in this batch) inserts nothing
-    // and returns no row.
-    const inserted = await tx
-      .insert(votes)
-      .select((qb) =>
-        qb
-          .select({
-            id: sql<number>`null`.as(votes.id.name),
-            pollId: jsonField<string>(0, votes.pollId),
-            voterId: jsonField<string>(1, votes.voterId),
-            address: jsonField<string | null>(3, votes.address),
-            createdAt: jsonField<number>(2, votes.createdAt),
-            updatedAt: jsonField<number>(2, votes.updatedAt),
-            // Unweighted until the cohort ledger (token polls) weighs it, below.
-            cohort: sql<'unverified'>`'unverified'`.as(votes.cohort.name),
-            weight: sql<string>`'0'`.as(votes.weight.name),
-            weightKey: sql<string>`${WEIGHT_KEY_ZERO}`.as(votes.weightKey.name),
-            sqrtWeight: sql<number>`0`.as(votes.sqrtWeight.name),
-          })
-          .from(jsonRows(inputs.map((i) => [i.pollId, i.voterId, i.now, i.address ?? null])))
-          // SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON.
-          .where(sql`true`),
-      )
-      // No target: a conflict on either unique index (browser or wallet) means "already voted".
-      .onConflictDoNothing()
-      .returning({ id: votes.id, pollId: votes.pollId, voterId: votes.voterId });
+    const [inserted] = await runPrepared(tx, [
+      [
+        prepared.insertBallots,
+        { rows: JSON.stringify(inputs.map((i) => [i.pollId, i.voterId, i.now, i.address ?? null])) },
+      ],
+    ]);
     const newIds = new Map(inserted.map((r) => [`${r.pollId}\u0000${r.voterId}`, r.id]));
 
     for (const input of inputs) {
@@ -274,9 +255,10 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       if (voteId !== undefined) {
         newIds.delete(key); // a repeat of this voter later in the batch is not new
         outcomes.push('created');
-        add(ballots, input.pollId, 1);
-        if (input.address) add(verified, input.pollId, 1);
-        record(input, voteId, new Map());
+        const poll = changeOf(input.pollId);
+        poll.ballots += 1;
+        if (input.address) poll.verified += 1;
+        record(input, voteId, []);
         if (input.tokenPoll)
           ledger.push({ ...ledgerFields(input, voteId), address: input.address ?? null, before: null });
         continue;
@@ -286,7 +268,8 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         continue;
       }
       // Replacing a ballot is rare: its own statements are fine.
-      if (choiceRows.length > 0) await insertChoices(tx, choiceRows.splice(0));
+      if (choiceRows.length > 0)
+        await runPrepared(tx, [[prepared.insertChoices, { rows: JSON.stringify(choiceRows.splice(0)) }]]);
       outcomes.push('replaced');
       // The wallet's ballot if it has one, else this browser's.
       const [existing] = await tx
@@ -308,9 +291,11 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         .delete(voteChoices)
         .where(eq(voteChoices.voteId, existing.id))
         .returning({ optionId: voteChoices.optionId });
-      const change = new Map<string, number>();
-      for (const row of previous) add(change, row.optionId, -1);
-      record(input, existing.id, change);
+      record(
+        input,
+        existing.id,
+        previous.map((r) => r.optionId),
+      );
       if (input.tokenPoll) {
         ledger.push({
           ...ledgerFields(input, existing.id),
@@ -319,73 +304,33 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         });
       }
     }
-    if (ballots.size === 0) return inputs.map(() => ({ outcome: 'already_voted' as const, counts: null }));
+    if (changes.size === 0) return inputs.map(() => ({ outcome: 'already_voted' as const, counts: null }));
 
     // Everything left depends only on what is known now, so it goes to the
     // database in one round trip: on a libSQL server each statement of an
     // interactive transaction is a request, and the write lock is held for all
-    // of them. Each statement covers every poll of the batch.
-    const split = (key: string): string[] => key.split('\u0000');
-    const optionDeltas = [...deltas].filter(([, n]) => n !== 0).map(([key, n]) => [...split(key), n]);
-    const bucketDeltas = [...buckets]
-      .filter(([, n]) => n !== 0)
-      .map(([key, n]) => {
-        const [pollId, hour, optionId] = split(key);
-        return [pollId, optionId, Number(hour), n];
-      });
-    const pollIds = [...ballots.keys()];
-    const [, , , pollCounts, optionCounts] = await tx.batch([
-      insertChoicesQuery(tx, choiceRows),
-      tx
-        .update(pollOptions)
-        .set({
-          votes: sql`${pollOptions.votes} + (select sum(value ->> 2) from ${jsonRows(optionDeltas)}
-            where value ->> 0 = ${pollOptions.pollId} and value ->> 1 = ${pollOptions.optionId})`,
-        })
-        .where(
-          sql`(${pollOptions.pollId}, ${pollOptions.optionId}) in (select value ->> 0, value ->> 1 from ${jsonRows(optionDeltas)})`,
-        ),
-      tx
-        .insert(voteBuckets)
-        .select((qb) =>
-          qb
-            .select({
-              pollId: jsonField<string>(0, voteBuckets.pollId),
-              optionId: jsonField<string>(1, voteBuckets.optionId),
-              hourStart: jsonField<number>(2, voteBuckets.hourStart),
-              votes: jsonField<number>(3, voteBuckets.votes),
-            })
-            .from(jsonRows(bucketDeltas))
-            .where(sql`true`),
-        )
-        .onConflictDoUpdate({
-          target: [voteBuckets.pollId, voteBuckets.hourStart, voteBuckets.optionId],
-          set: { votes: sql`${voteBuckets.votes} + ${excluded(voteBuckets.votes)}` },
-        }),
-      tx
-        .update(polls)
-        .set({
-          totalVotes: sql`${polls.totalVotes} + (select value ->> 1 from ${jsonRows([...ballots])} where value ->> 0 = ${polls.id})`,
-          verifiedVotes: sql`${polls.verifiedVotes} + coalesce((select value ->> 1 from ${jsonRows([...verified])} where value ->> 0 = ${polls.id}), 0)`,
-          version: sql`${polls.version} + 1`,
-        })
-        .where(inArray(polls.id, pollIds))
-        .returning({
-          id: polls.id,
-          totalVotes: polls.totalVotes,
-          verifiedVotes: polls.verifiedVotes,
-          version: polls.version,
-        }),
-      tx
-        .select({ pollId: pollOptions.pollId, optionId: pollOptions.optionId, votes: pollOptions.votes })
-        .from(pollOptions)
-        .where(inArray(pollOptions.pollId, pollIds)),
-    ]);
+    // of them. A batch nearly always holds one poll; statements for one poll are
+    // the cheapest SQLite runs.
+    const batch = new PreparedBatch(tx);
+    batch.add(prepared.insertChoices, { rows: JSON.stringify(choiceRows) });
+    const read = [...changes].map(([pollId, change]) => {
+      for (const [hour, deltas] of change.hours) {
+        batch.add(prepared.addBuckets, { pollId, hour, deltas: JSON.stringify(deltas) });
+      }
+      return {
+        pollId,
+        totals: batch.add(prepared.addPollTotals, { pollId, ballots: change.ballots, verified: change.verified }),
+        options: batch.add(prepared.addOptionVotes, { pollId, deltas: JSON.stringify(change.options) }),
+      };
+    });
+    await batch.run();
+    const counts = new Map<string, FreshCounts>();
+    for (const { pollId, totals, options } of read) {
+      const [poll] = totals();
+      if (!poll) throw new Error(`poll ${pollId} vanished while voting`);
+      counts.set(pollId, { ...poll, votes: new Map(options().map((o) => [o.optionId, o.votes])) });
+    }
     await recordInLedger(tx, ledger);
-    const counts = new Map<string, FreshCounts>(
-      pollCounts.map(({ id, ...poll }) => [id, { ...poll, votes: new Map() }]),
-    );
-    for (const o of optionCounts) counts.get(o.pollId)?.votes.set(o.optionId, o.votes);
     return inputs.map((input, i) => {
       const outcome = outcomes[i] ?? 'already_voted';
       return { outcome, counts: outcome === 'already_voted' ? null : (counts.get(input.pollId) ?? null) };
@@ -393,28 +338,113 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
   });
 }
 
+/** A chosen option, as castVotes writes it: [voteId, pollId, optionId, createdAt]. */
+type ChoiceRow = [number, string, string, number];
+
+/** What one batch changes in one poll: new ballots, and net votes per option overall and per hour. */
+interface PollChange {
+  ballots: number;
+  verified: number;
+  options: Record<string, number>;
+  hours: Map<number, Record<string, number>>;
+}
+
+/**
+ * castVotes' statements, built once per database handle: a batch changes only
+ * their parameters, so no SQL is built per vote.
+ */
+const castStatements = perDatabase((db) => {
+  const rows = jsonRows(sql.placeholder('rows'));
+  return {
+    // Every new ballot in one statement; a conflict (this browser or this
+    // wallet already voted, earlier or earlier in this batch) inserts nothing
+    // and returns no row.
+    insertBallots: db
+      .insert(votes)
+      .select((qb) =>
+        qb
+          .select({
+            id: sql<number>`null`.as(votes.id.name),
+            pollId: jsonField<string>(0, votes.pollId),
+            voterId: jsonField<string>(1, votes.voterId),
+            address: jsonField<string | null>(3, votes.address),
+            createdAt: jsonField<number>(2, votes.createdAt),
+            updatedAt: jsonField<number>(2, votes.updatedAt),
+            // Unweighted until the cohort ledger (token polls) weighs it.
+            cohort: sql<'unverified'>`'unverified'`.as(votes.cohort.name),
+            weight: sql<string>`'0'`.as(votes.weight.name),
+            weightKey: sql<string>`${WEIGHT_KEY_ZERO}`.as(votes.weightKey.name),
+            sqrtWeight: sql<number>`0`.as(votes.sqrtWeight.name),
+          })
+          .from(rows)
+          // SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON.
+          .where(sql`true`),
+      )
+      // No target: a conflict on either unique index (browser or wallet) means "already voted".
+      .onConflictDoNothing()
+      .returning({ id: votes.id, pollId: votes.pollId, voterId: votes.voterId })
+      .prepare(),
+    insertChoices: db
+      .insert(voteChoices)
+      .select((qb) =>
+        qb
+          .select({
+            voteId: jsonField<number>(0, voteChoices.voteId),
+            pollId: jsonField<string>(1, voteChoices.pollId),
+            optionId: jsonField<string>(2, voteChoices.optionId),
+            createdAt: jsonField<number>(3, voteChoices.createdAt),
+          })
+          .from(rows),
+      )
+      .prepare(),
+    // Adds :deltas ({ optionId: change }) to the poll's options and returns every option's count,
+    // changed or not: the counts the voters are answered with, read in the same statement.
+    addOptionVotes: db
+      .update(pollOptions)
+      .set({
+        votes: sql`${pollOptions.votes} + coalesce((select value from ${jsonRows(sql.placeholder('deltas'))}
+          where key = ${pollOptions.optionId}), 0)`,
+      })
+      .where(eq(pollOptions.pollId, sql.placeholder('pollId')))
+      .returning({ optionId: pollOptions.optionId, votes: pollOptions.votes })
+      .prepare(),
+    // :deltas as above, for the hour starting at :hour
+    addBuckets: db
+      .insert(voteBuckets)
+      .select((qb) =>
+        qb
+          .select({
+            pollId: sql<string>`${sql.placeholder('pollId')}`.as(voteBuckets.pollId.name),
+            optionId: sql<string>`key`.as(voteBuckets.optionId.name),
+            hourStart: sql<number>`${sql.placeholder('hour')}`.as(voteBuckets.hourStart.name),
+            votes: sql<number>`value`.as(voteBuckets.votes.name),
+          })
+          .from(jsonRows(sql.placeholder('deltas')))
+          .where(sql`value != 0`),
+      )
+      .onConflictDoUpdate({
+        target: [voteBuckets.pollId, voteBuckets.hourStart, voteBuckets.optionId],
+        set: { votes: sql`${voteBuckets.votes} + ${excluded(voteBuckets.votes)}` },
+      })
+      .prepare(),
+    addPollTotals: db
+      .update(polls)
+      .set({
+        totalVotes: sql`${polls.totalVotes} + ${sql.placeholder('ballots')}`,
+        verifiedVotes: sql`${polls.verifiedVotes} + ${sql.placeholder('verified')}`,
+        version: sql`${polls.version} + 1`,
+      })
+      .where(eq(polls.id, sql.placeholder('pollId')))
+      .returning({ totalVotes: polls.totalVotes, verifiedVotes: polls.verifiedVotes, version: polls.version })
+      .prepare(),
+  };
+});
+
 function ledgerFields(
   input: CastVoteInput,
   voteId: number,
 ): Pick<LedgerBallot, 'pollId' | 'voteId' | 'optionIds' | 'now'> {
   return { pollId: input.pollId, voteId, optionIds: input.optionIds, now: input.now };
-}
-
-function insertChoicesQuery(tx: Queries, rows: readonly [number, string, string, number][]) {
-  return tx.insert(voteChoices).select((qb) =>
-    qb
-      .select({
-        voteId: jsonField<number>(0, voteChoices.voteId),
-        pollId: jsonField<string>(1, voteChoices.pollId),
-        optionId: jsonField<string>(2, voteChoices.optionId),
-        createdAt: jsonField<number>(3, voteChoices.createdAt),
-      })
-      .from(jsonRows(rows)),
-  );
-}
-
-async function insertChoices(tx: Queries, rows: readonly [number, string, string, number][]): Promise<void> {
-  await insertChoicesQuery(tx, rows);
 }
 
 /** Records one ballot in its own transaction; see castVotes. */

@@ -10,8 +10,8 @@ import {
   type Transaction,
   type TransactionMode,
 } from '@libsql/client';
-import { getTableColumns, sql, type SQL } from 'drizzle-orm';
-import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { fillPlaceholders, getTableColumns, is, Placeholder, sql, type SQL } from 'drizzle-orm';
+import type { AnySQLiteColumn, SQLitePreparedQuery, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../../../db/schema.ts';
@@ -19,7 +19,7 @@ import * as schema from '../../../db/schema.ts';
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 
 /** What queries run on: the database itself, or one transaction of it (see writeTransaction). */
-export type Queries = LibSQLDatabase<typeof schema>;
+export type Queries = LibSQLDatabase<typeof schema> & { $client: Pick<Transaction, 'execute' | 'batch'> };
 
 export interface DatabaseOptions {
   url: string;
@@ -162,14 +162,31 @@ function forward<T extends object>(target: T, override: (property: string | symb
 export async function writeTransaction<T>(db: Database, work: (tx: Queries) => Promise<T>): Promise<T> {
   const transaction = await db.$client.transaction('write');
   try {
-    // A libSQL transaction has the execute and batch a drizzle session calls.
-    const result = await work(drizzle(transaction as unknown as Client, { schema }));
+    const result = await work(queriesOn(transaction));
     if (!transaction.closed) await transaction.commit();
     return result;
   } finally {
     // Rolls back whatever was not committed.
     transaction.close();
   }
+}
+
+/**
+ * A drizzle instance over one transaction, made on first use: making one
+ * (its relational config) costs more than a group commit's own JavaScript, and
+ * a hot write that only runs prepared statements (runPrepared) never needs it.
+ */
+function queriesOn(transaction: Transaction): Queries {
+  let instance: Queries | null = null;
+  // A libSQL transaction has the execute and batch a drizzle session calls.
+  const made = (): Queries => (instance ??= drizzle(transaction as unknown as Client, { schema }));
+  return new Proxy({} as Queries, {
+    get(_target, property) {
+      if (property === '$client') return transaction;
+      const value: unknown = Reflect.get(made(), property);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(made()) : value;
+    },
+  });
 }
 
 /**
@@ -217,9 +234,74 @@ export function excludedValues<T extends SQLiteTable, K extends keyof T['_']['co
   return Object.fromEntries(keys.map((key) => [key, excluded(columns[key] as AnySQLiteColumn)])) as Record<K, SQL>;
 }
 
-/** The rows of a JSON array parameter, as a table to select from (one bound parameter, however many rows). */
-export function jsonRows(rows: readonly unknown[]): SQL {
-  return sql`json_each(${JSON.stringify(rows)})`;
+/**
+ * The rows of a JSON array parameter, as a table to select from (one bound parameter, however many rows).
+ * A placeholder stands for the JSON text in a prepared query.
+ */
+export function jsonRows(rows: readonly unknown[] | Placeholder): SQL {
+  return sql`json_each(${is(rows, Placeholder) ? rows : JSON.stringify(rows)})`;
+}
+
+/** A query drizzle prepared once (`.prepare()`, with placeholders), and what running it gives. */
+type Prepared<R> = SQLitePreparedQuery<{
+  type: 'async';
+  run: ResultSet;
+  all: unknown;
+  get: unknown;
+  values: unknown;
+  execute: R;
+}>;
+
+/** One run of a prepared query: the query and its placeholders' values. */
+export type PreparedRun<R> = readonly [query: Prepared<R>, values: Record<string, unknown>];
+
+type Results<T extends readonly PreparedRun<unknown>[]> = {
+  -readonly [K in keyof T]: T[K] extends PreparedRun<infer R> ? R : never;
+};
+
+/**
+ * Runs queries prepared once on a database handle (see perDatabase) on `on`,
+ * which may be a transaction of it, in one round trip. A prepared query runs
+ * on the handle it was prepared on, so its SQL and filled parameters are sent
+ * here instead and its rows mapped as drizzle would: hot write paths build no
+ * SQL per call.
+ */
+export async function runPrepared<const T extends readonly PreparedRun<unknown>[]>(
+  on: Queries,
+  runs: T,
+): Promise<Results<T>> {
+  const statements = runs.map(([query, values]): InStatement => {
+    const { sql: text, params } = query.getQuery();
+    return { sql: text, args: fillPlaceholders(params, values) as InArgs };
+  });
+  const results =
+    statements.length === 1
+      ? [await on.$client.execute(statements[0] as InStatement)]
+      : await on.$client.batch(statements);
+  return runs.map(([query], i) => query.mapResult(results[i], true)) as Results<T>;
+}
+
+/** runPrepared for a list built at run time: each add() gives back how to read its result once run() is done. */
+export class PreparedBatch {
+  private readonly runs: PreparedRun<unknown>[] = [];
+  private results: unknown[] | null = null;
+  private readonly on: Queries;
+
+  constructor(on: Queries) {
+    this.on = on;
+  }
+
+  add<R>(query: Prepared<R>, values: Record<string, unknown>): () => R {
+    const index = this.runs.push([query, values]) - 1;
+    return () => {
+      if (this.results === null) throw new Error('the batch has not run yet');
+      return this.results[index] as R;
+    };
+  }
+
+  async run(): Promise<void> {
+    this.results = await runPrepared(this.on, this.runs);
+  }
 }
 
 /**

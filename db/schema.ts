@@ -13,7 +13,7 @@ import {
 } from 'drizzle-orm/sqlite-core';
 import type { SnapshotMetrics, SnapshotSource } from '../src/lib/chain/snapshot.ts';
 import { COHORT_IDS } from '../src/lib/cohorts/cohorts.ts';
-import { WEIGHT_KEY_ZERO, type WeightingToken } from '../src/lib/cohorts/ids.ts';
+import type { WeightingToken } from '../src/lib/cohorts/ids.ts';
 
 /**
  * Every table of the site, in one place. Timestamps are integer milliseconds
@@ -103,21 +103,15 @@ export const votes = sqliteTable(
     cohort: text('cohort', { enum: COHORT_IDS }).notNull().default('unverified'),
     /** Balance at the weighting snapshot in base units, decimal string; '0' when it carries no weight. */
     weight: text('weight').notNull().default('0'),
-    /** The weight zero-padded to 78 digits (any uint256), so text order is numeric order. */
-    weightKey: text('weight_key').notNull().default(WEIGHT_KEY_ZERO),
     /** √(balance ÷ 10^decimals), float. */
     sqrtWeight: real('sqrt_weight').notNull().default(0),
   },
   (t) => [
     uniqueIndex('votes_poll_voter_unique').on(t.pollId, t.voterId),
-    // Partial: anonymous ballots, most of them, carry no entry in either index, so a plain vote writes
-    // one index fewer. Queries by address (`address = ?`, `address is not null`) still use them.
+    // Partial: anonymous ballots, most of them, carry no entry, so a plain vote writes one index fewer.
+    // Queries by address (`address = ?`, `address is not null`) still use it.
     uniqueIndex('votes_poll_address_unique')
       .on(t.pollId, t.address)
-      .where(sql`${t.address} is not null`),
-    // Published ballots are read heaviest first.
-    index('votes_poll_weight')
-      .on(t.pollId, t.weightKey)
       .where(sql`${t.address} is not null`),
   ],
 );

@@ -171,6 +171,9 @@ describe('public ballots', () => {
     expect(lines).toHaveLength(wallets.length);
     const rows = lines.map((l) => l.split(','));
     const addresses = rows.map((r) => r[0]);
+    // Heaviest first.
+    const weights = rows.map((r) => BigInt(r[2] ?? '0'));
+    expect(weights.every((w, i) => i === 0 || (weights[i - 1] ?? 0n) >= w)).toBe(true);
     expect(new Set(addresses)).toEqual(new Set(wallets.map((w) => w.address)));
     // Each chosen option gets the ballot's whole weight.
     const sums = { a: 0n, b: 0n };

@@ -11,7 +11,7 @@ import {
 import { HOUR_MS } from '../polls/history.ts';
 import { excluded, jsonField, jsonRows, type Queries } from '../server/db.server.ts';
 import type { CohortId } from './cohorts.ts';
-import { weightKey, type WeightingToken } from './ids.ts';
+import type { WeightingToken } from './ids.ts';
 import { UNVERIFIED, weighBallot, type BallotWeight } from './weighting.ts';
 
 /**
@@ -111,25 +111,24 @@ export async function recordInLedger(tx: Queries, ballots: readonly LedgerBallot
     if (before) ledger.move(ballot.pollId, before.optionIds, before.weight, -1, hour);
     ledger.move(ballot.pollId, ballot.optionIds, after, 1, hour);
     latest.set(ballot.voteId, after);
-    updates.push([ballot.voteId, after.cohort, after.weight.toString(), weightKey(after.weight), after.sqrtWeight]);
+    updates.push([ballot.voteId, after.cohort, after.weight.toString(), after.sqrtWeight]);
   }
   if (updates.length === 0) return;
   await tx.batch([setBallotWeights(tx, updates), ...ledger.writes(tx)]);
 }
 
-/** A ballot's new weight columns: [voteId, cohort, weight, weightKey, sqrtWeight]. */
-export type WeightUpdate = [number, CohortId, string, string, number];
+/** A ballot's new weight columns: [voteId, cohort, weight, sqrtWeight]. */
+export type WeightUpdate = [number, CohortId, string, number];
 
 /** One UPDATE ... FROM for many ballots: a join, not a subquery per row. */
 export function setBallotWeights(tx: Queries, updates: readonly WeightUpdate[]) {
   const rows = sql`(select value ->> 0 as vote_id, value ->> 1 as cohort, value ->> 2 as weight,
-    value ->> 3 as weight_key, value ->> 4 as sqrt_weight from ${jsonRows(updates)}) as w`;
+    value ->> 3 as sqrt_weight from ${jsonRows(updates)}) as w`;
   return tx
     .update(votes)
     .set({
       cohort: sql`w.cohort`,
       weight: sql`w.weight`,
-      weightKey: sql`w.weight_key`,
       sqrtWeight: sql`w.sqrt_weight`,
     })
     .from(rows)

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import {
   cohortBuckets,
   pollCohorts,
@@ -171,11 +171,15 @@ export async function getPublicBallots(db: Database, pollId: string): Promise<Pu
     })
     .from(votes)
     .where(and(eq(votes.pollId, pollId), isNotNull(votes.address)))
-    .orderBy(desc(votes.weightKey), asc(votes.address));
-  return rows.map((r) => ({
-    address: r.address ?? '',
-    weight: r.weight,
-    cohort: r.cohort,
-    optionIds: JSON.parse(r.optionIds) as string[],
+    .orderBy(asc(votes.address));
+  // Weights are decimal strings beyond SQLite's integers, so the heaviest-first order is made here,
+  // on a read that happens once a poll has closed, rather than kept in an index every vote writes.
+  const weighed = rows.map((r) => ({ row: r, weight: BigInt(r.weight) }));
+  weighed.sort((a, b) => (a.weight === b.weight ? 0 : a.weight > b.weight ? -1 : 1));
+  return weighed.map(({ row }) => ({
+    address: row.address ?? '',
+    weight: row.weight,
+    cohort: row.cohort,
+    optionIds: JSON.parse(row.optionIds) as string[],
   }));
 }

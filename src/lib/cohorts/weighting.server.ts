@@ -11,7 +11,6 @@ import {
 } from '../../../db/schema.ts';
 import { HOUR_MS } from '../polls/history.ts';
 import { writeTransaction, type Database } from '../server/db.server.ts';
-import { weightKey } from './ids.ts';
 import { LedgerDeltas, setBallotWeights, type WeightUpdate } from './ledger.server.ts';
 import { ballotWeigher, chooseWeightingBlock, weightsKey } from './weighting.ts';
 
@@ -106,7 +105,7 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
       const weight = weigh(ballot.address, BigInt(ballot.balance ?? '0'));
       const picked = chosen.get(ballot.id) ?? { optionIds: [], hour: 0 };
       ledger.move(pollId, picked.optionIds, weight, 1, picked.hour);
-      updates.push([ballot.id, weight.cohort, weight.weight.toString(), weightKey(weight.weight), weight.sqrtWeight]);
+      updates.push([ballot.id, weight.cohort, weight.weight.toString(), weight.sqrtWeight]);
     }
     await tx.batch([
       tx.delete(pollCohorts).where(eq(pollCohorts.pollId, pollId)),

@@ -16,7 +16,7 @@ import {
 import { buildHistory, HOUR_MS, type HistoryPoint, type VoteBucket } from './history.ts';
 import type { PollOptionRecord, PollRecord } from './records.ts';
 import { presentResults, sortForListing, type PollResults } from './results.ts';
-import { WEIGHT_KEY_ZERO, type WeightingToken } from '../cohorts/ids.ts';
+import type { WeightingToken } from '../cohorts/ids.ts';
 import { recordInLedger, storedWeight, type LedgerBallot } from '../cohorts/ledger.server.ts';
 import type { PollDefinition } from './schemas.ts';
 import { findOrphanedVotes, importedBallots, type StoredPollCounts } from './sync.ts';
@@ -373,7 +373,6 @@ const castStatements = perDatabase((db) => {
             // Unweighted until the cohort ledger (token polls) weighs it.
             cohort: sql<'unverified'>`'unverified'`.as(votes.cohort.name),
             weight: sql<string>`'0'`.as(votes.weight.name),
-            weightKey: sql<string>`${WEIGHT_KEY_ZERO}`.as(votes.weightKey.name),
             sqrtWeight: sql<number>`0`.as(votes.sqrtWeight.name),
           })
           .from(rows)

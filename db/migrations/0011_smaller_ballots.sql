@@ -1,0 +1,2 @@
+DROP INDEX `votes_poll_weight`;--> statement-breakpoint
+ALTER TABLE `votes` DROP COLUMN `weight_key`;

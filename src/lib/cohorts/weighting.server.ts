@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import {
   cohortBuckets,
   pollCohorts,
@@ -11,8 +11,9 @@ import {
 } from '../../../db/schema.ts';
 import { HOUR_MS } from '../polls/history.ts';
 import { writeTransaction, type Database } from '../server/db.server.ts';
-import { LedgerDeltas, setBallotWeights, type WeightUpdate } from './ledger.server.ts';
-import { ballotWeigher, chooseWeightingBlock, weightsKey } from './weighting.ts';
+import type { CohortId } from './cohorts.ts';
+import { LedgerDeltas, setBallotWeights, storedWeight, type WeightUpdate } from './ledger.server.ts';
+import { ballotWeigher, chooseWeightingBlock, weightsKey, type BallotWeight } from './weighting.ts';
 
 /** Ballots per UPDATE when a poll is re-weighted: one JSON parameter of a few MB. */
 const WEIGHTS_PER_STATEMENT = 25_000;
@@ -73,39 +74,49 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
     ]);
     const definition = poll?.weightingToken;
     if (!definition) return { pollId, block: null, ballots: 0 };
-    const [ballots, choices] = await tx.batch([
-      tx
-        .select({ id: votes.id, address: votes.address, balance: tokenSnapshotBalances.balance })
-        .from(votes)
-        .leftJoin(
-          tokenSnapshotBalances,
-          and(
-            eq(tokenSnapshotBalances.snapshotId, snapshot?.id ?? -1),
-            eq(tokenSnapshotBalances.address, sql`lower(${votes.address})`),
-          ),
-        )
-        .where(eq(votes.pollId, pollId)),
-      tx
-        .select({ voteId: voteChoices.voteId, optionId: voteChoices.optionId, createdAt: voteChoices.createdAt })
-        .from(voteChoices)
-        .where(eq(voteChoices.pollId, pollId))
-        .orderBy(asc(voteChoices.voteId)),
-    ]);
-    const chosen = new Map<number, { optionIds: string[]; hour: number }>();
-    for (const c of choices) {
-      const entry = chosen.get(c.voteId) ?? { optionIds: [], hour: Math.floor(c.createdAt / HOUR_MS) * HOUR_MS };
-      entry.optionIds.push(c.optionId);
-      chosen.set(c.voteId, entry);
+    // One row holding every (ballot, choice) as JSON: 100,000 ballots as rows would cost more in
+    // building row objects than SQLite spends finding them.
+    const [packed] = await tx
+      .select({
+        rows: sql<string>`json_group_array(json_array(${votes.id}, ${votes.address}, ${tokenSnapshotBalances.balance},
+          ${voteChoices.optionId}, ${voteChoices.createdAt}, ${votes.cohort}, ${votes.weight}, ${votes.sqrtWeight}))`,
+      })
+      .from(votes)
+      .leftJoin(
+        tokenSnapshotBalances,
+        and(
+          eq(tokenSnapshotBalances.snapshotId, snapshot?.id ?? -1),
+          eq(tokenSnapshotBalances.address, sql`lower(${votes.address})`),
+        ),
+      )
+      .leftJoin(voteChoices, eq(voteChoices.voteId, votes.id))
+      .where(eq(votes.pollId, pollId));
+    const rows = JSON.parse(packed?.rows ?? '[]') as PackedChoice[];
+    const ballots = new Map<
+      number,
+      { address: string | null; balance: string | null; stored: BallotWeight; optionIds: string[]; hour: number }
+    >();
+    for (const [id, address, balance, optionId, createdAt, cohort, weight, sqrt] of rows) {
+      let ballot = ballots.get(id);
+      if (!ballot) {
+        const hour = createdAt === null ? 0 : Math.floor(createdAt / HOUR_MS) * HOUR_MS;
+        const stored = storedWeight({ cohort, weight, sqrtWeight: sqrt });
+        ballots.set(id, (ballot = { address, balance, stored, optionIds: [], hour }));
+      }
+      if (optionId !== null) ballot.optionIds.push(optionId);
     }
     const supply = BigInt(snapshot?.supply ?? '0');
     const ledger = new LedgerDeltas();
     const updates: WeightUpdate[] = [];
     const weigh = ballotWeigher(supply, definition);
-    for (const ballot of ballots) {
+    for (const [id, ballot] of ballots) {
       const weight = weigh(ballot.address, BigInt(ballot.balance ?? '0'));
-      const picked = chosen.get(ballot.id) ?? { optionIds: [], hour: 0 };
-      ledger.move(pollId, picked.optionIds, weight, 1, picked.hour);
-      updates.push([ballot.id, weight.cohort, weight.weight.toString(), weight.sqrtWeight]);
+      ledger.move(pollId, ballot.optionIds, weight, 1, ballot.hour);
+      const { stored } = ballot;
+      // Most balances do not move between two snapshots; their ballots need no write.
+      if (stored.cohort === weight.cohort && stored.weight === weight.weight && stored.sqrtWeight === weight.sqrtWeight)
+        continue;
+      updates.push([id, weight.cohort, weight.weight.toString(), weight.sqrtWeight]);
     }
     await tx.batch([
       tx.delete(pollCohorts).where(eq(pollCohorts.pollId, pollId)),
@@ -126,9 +137,12 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
         })
         .where(eq(polls.id, pollId)),
     ]);
-    return { pollId, block, ballots: ballots.length };
+    return { pollId, block, ballots: ballots.size };
   });
 }
+
+/** One ballot's choice as the re-weighting read packs it: [voteId, address, balance at the snapshot, optionId, createdAt, stored cohort, stored weight, stored √weight]. */
+type PackedChoice = [number, string | null, string | null, string | null, number | null, CohortId, string, number];
 
 /** For CLI scripts: one line per poll whose weights a new snapshot changed. */
 export function reportReweighted(done: readonly Reweighted[]): void {

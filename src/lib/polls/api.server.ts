@@ -19,6 +19,17 @@ import { submitVote } from './votes.server.ts';
 /** What the endpoints need of the request context, and the time of the request. */
 export type ReaderContext = Pick<RequestContext, 'voterId' | 'address' | 'clientAddress' | 'secure'> & { now: number };
 
+/** An Astro endpoint's ReaderContext, from what the middleware put in `locals` (the fast path has its own). */
+export function readerOf(locals: Omit<ReaderContext, 'now'>, now = Date.now()): ReaderContext {
+  return {
+    voterId: locals.voterId,
+    address: locals.address,
+    clientAddress: locals.clientAddress,
+    secure: locals.secure,
+    now,
+  };
+}
+
 /** GET /api/polls/<id> */
 export async function getPollResults(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
   const found = await getPollResultsData(services, pollId, reader);

@@ -1,17 +1,10 @@
 import type { APIRoute } from 'astro';
 import { toResponse } from '../../../../lib/http';
 import { getCohortsCsv } from '../../../../lib/cohorts/api.server';
+import { readerOf } from '../../../../lib/polls/api.server';
 import { getServices } from '../../../../lib/server/app.server';
 
 export const prerender = false;
 
 export const GET: APIRoute = async ({ params, locals }) =>
-  toResponse(
-    await getCohortsCsv(await getServices(), params.id ?? '', {
-      voterId: locals.voterId,
-      address: locals.address,
-      clientAddress: locals.clientAddress,
-      secure: locals.secure,
-      now: Date.now(),
-    }),
-  );
+  toResponse(await getCohortsCsv(await getServices(), params.id ?? '', readerOf(locals)));

@@ -1,17 +1,9 @@
 import type { APIRoute } from 'astro';
 import { toResponse } from '../../../../lib/http';
 import { getServices } from '../../../../lib/server/app.server';
-import { getPollResults } from '../../../../lib/polls/api.server';
+import { getPollResults, readerOf } from '../../../../lib/polls/api.server';
 
 export const prerender = false;
 
 export const GET: APIRoute = async ({ params, locals }) =>
-  toResponse(
-    await getPollResults(await getServices(), params.id ?? '', {
-      voterId: locals.voterId,
-      address: locals.address,
-      clientAddress: locals.clientAddress,
-      secure: locals.secure,
-      now: Date.now(),
-    }),
-  );
+  toResponse(await getPollResults(await getServices(), params.id ?? '', readerOf(locals)));

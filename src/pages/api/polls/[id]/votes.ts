@@ -2,7 +2,7 @@ import type { APIRoute } from 'astro';
 import { readLimited, toResponse } from '../../../../lib/http';
 import { MAX_VOTE_BODY_BYTES } from '../../../../lib/polls/schemas';
 import { getServices } from '../../../../lib/server/app.server';
-import { postVote } from '../../../../lib/polls/api.server';
+import { postVote, readerOf } from '../../../../lib/polls/api.server';
 
 export const prerender = false;
 
@@ -13,12 +13,6 @@ export const POST: APIRoute = async ({ params, request, locals }) => {
     MAX_VOTE_BODY_BYTES,
   );
   return toResponse(
-    await postVote(await getServices(), params.id ?? '', request.headers.get('content-type'), body, {
-      voterId: locals.voterId,
-      address: locals.address,
-      clientAddress: locals.clientAddress,
-      secure: locals.secure,
-      now: Date.now(),
-    }),
+    await postVote(await getServices(), params.id ?? '', request.headers.get('content-type'), body, readerOf(locals)),
   );
 };

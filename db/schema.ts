@@ -214,10 +214,15 @@ export const cohortBuckets = sqliteTable(
 );
 
 /** Sign-In with Ethereum nonces: issued by GET /api/auth/nonce, deleted when used or expired. */
-export const authNonces = sqliteTable('auth_nonces', {
-  nonce: text('nonce').primaryKey(),
-  expiresAt: integer('expires_at').notNull(),
-});
+export const authNonces = sqliteTable(
+  'auth_nonces',
+  {
+    nonce: text('nonce').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  // Every nonce handed out deletes the expired ones: this finds them without reading the rest.
+  (t) => [index('auth_nonces_expires').on(t.expiresAt)],
+);
 
 /**
  * Sessions the way Lucia's guide keeps them: the cookie holds `<id>.<secret>`,

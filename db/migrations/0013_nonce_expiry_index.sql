@@ -1,0 +1,1 @@
+CREATE INDEX `auth_nonces_expires` ON `auth_nonces` (`expires_at`);

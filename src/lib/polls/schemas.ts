@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolutionProblems, resolutionSchema } from '../resolution/definition.ts';
 
 const SLUG = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and single hyphens');
 
@@ -55,6 +56,8 @@ export const pollDefinitionSchema = z
       .optional(),
     /** After close, list every verified ballot with its address (ballots.csv). Stated before anyone votes. */
     publicBallots: z.boolean().default(false),
+    /** How the chain settles the poll after it closes (src/lib/resolution/definition.ts). */
+    resolution: resolutionSchema.optional(),
     /** Part of the simulated demo: not synced, and its ballots removed, when DEMO=off. */
     demo: z.boolean().default(false),
   })
@@ -78,6 +81,11 @@ export const pollDefinitionSchema = z
     if ((poll.weighting || poll.publicBallots) && !poll.token) {
       const path = poll.weighting ? 'weighting' : 'publicBallots';
       ctx.addIssue({ code: 'custom', message: `${path} needs a token to weight ballots by`, path: [path] });
+    }
+    if (poll.resolution) {
+      for (const problem of resolutionProblems(poll.resolution, poll)) {
+        ctx.addIssue({ code: 'custom', message: problem.message, path: ['resolution', ...problem.path] });
+      }
     }
     if (poll.options.some((o) => o.importedVotes > 0) && !poll.source) {
       ctx.addIssue({ code: 'custom', message: 'imported votes need a source', path: ['source'] });

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { COHORTS, type Cohort } from '../chain/metrics.ts';
+import type { Scope } from '../chain/scopes.ts';
+
+/**
+ * How a poll about the chain resolves: which snapshot figure it is scored
+ * against, over which holders, between which two snapshots, and which change
+ * picks which option. Pure: the poll definition schema checks it at start-up.
+ */
+
+/** Figures a resolution can be scored against, by their API names (DistributionMetrics). */
+export const PLAIN_METRICS = [
+  'top1Share',
+  'top10Share',
+  'top100Share',
+  'gini',
+  'hhi',
+  'nakamoto',
+  'holderCount',
+] as const;
+export type PlainMetric = (typeof PLAIN_METRICS)[number];
+
+/** A plain metric, or one cohort's share of the scope's supply (`cohortShare.whale`). */
+export type ResolutionMetric = PlainMetric | `cohortShare.${Cohort}`;
+
+export const RESOLUTION_METRICS: readonly ResolutionMetric[] = [
+  ...PLAIN_METRICS,
+  ...COHORTS.map((c) => `cohortShare.${c}` as const),
+];
+
+/** The YAML names of the scopes (the counterparty issue's three sets of holders). */
+export const RESOLUTION_SCOPES = {
+  all: 'all',
+  'custodians-excluded': 'excludingLabelled',
+  circulating: 'circulating',
+} as const satisfies Record<string, Scope>;
+export type ResolutionScopeName = keyof typeof RESOLUTION_SCOPES;
+
+const DAY = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date as YYYY-MM-DD')
+  .refine(
+    (day) =>
+      !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day),
+    {
+      message: 'not a calendar date',
+    },
+  );
+
+/** A condition on the change (to − from, in the metric's own unit): `below`/`above` strict, `between` closed. */
+export const conditionSchema = z.union([
+  z.object({ below: z.number() }).strict(),
+  z.object({ above: z.number() }).strict(),
+  z
+    .object({ between: z.tuple([z.number(), z.number()]) })
+    .strict()
+    .refine(({ between: [low, high] }) => low <= high, {
+      message: 'between needs [low, high] with low ≤ high',
+      path: ['between'],
+    }),
+]);
+export type Condition = z.infer<typeof conditionSchema>;
+
+export const resolutionSchema = z
+  .object({
+    metric: z.enum(RESOLUTION_METRICS as [ResolutionMetric, ...ResolutionMetric[]], {
+      error: () => `metric must be one of ${RESOLUTION_METRICS.join(', ')}`,
+    }),
+    scope: z.enum(Object.keys(RESOLUTION_SCOPES) as [ResolutionScopeName, ...ResolutionScopeName[]], {
+      error: () => `scope must be one of ${Object.keys(RESOLUTION_SCOPES).join(', ')}`,
+    }),
+    /** `opens`: the poll's weighting snapshot; a date: the first snapshot at or after it. */
+    from: z.union([z.literal('opens'), DAY]),
+    /** The first snapshot at or after this date settles it. */
+    at: DAY,
+    /** Option id → condition on the change. Options left out are never scored right or wrong. */
+    outcomes: z.record(z.string(), conditionSchema),
+  })
+  .strict();
+export type ResolutionDefinition = z.infer<typeof resolutionSchema>;
+
+/** Midnight UTC of a YYYY-MM-DD day, epoch ms. */
+export function dayStart(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}
+
+/** A condition as an interval of the real line, with open or closed ends. */
+interface Interval {
+  optionId: string;
+  low: number;
+  lowClosed: boolean;
+  high: number;
+  highClosed: boolean;
+}
+
+function intervalOf(optionId: string, condition: Condition): Interval {
+  if ('below' in condition)
+    return { optionId, low: -Infinity, lowClosed: false, high: condition.below, highClosed: false };
+  if ('above' in condition)
+    return { optionId, low: condition.above, lowClosed: false, high: Infinity, highClosed: false };
+  const [low, high] = condition.between;
+  return { optionId, low, lowClosed: true, high, highClosed: true };
+}
+
+/**
+ * Why a set of outcome conditions cannot decide every change, or null when it
+ * can: no two may both hold for one value, and together they must cover every
+ * value from −∞ to +∞.
+ * @example outcomeGaps({ down: { below: 0 }, up: { above: 0 } }) // "no outcome for a change of exactly 0"
+ */
+export function outcomeGaps(outcomes: Readonly<Record<string, Condition>>): string | null {
+  const intervals = Object.entries(outcomes)
+    .map(([id, c]) => intervalOf(id, c))
+    // By where they start; at the same start a closed end comes first (it begins earlier).
+    .sort((a, b) => a.low - b.low || Number(b.lowClosed) - Number(a.lowClosed));
+  const first = intervals[0];
+  if (!first) return 'no outcomes';
+  if (first.low !== -Infinity) return `no outcome for a change below ${first.low}`;
+  let reach = first;
+  for (const next of intervals.slice(1)) {
+    const touches = next.low === reach.high;
+    if (next.low < reach.high || (touches && next.lowClosed && reach.highClosed)) {
+      return `outcomes "${reach.optionId}" and "${next.optionId}" overlap`;
+    }
+    if (next.low > reach.high) return `no outcome for a change between ${reach.high} and ${next.low}`;
+    if (touches && !next.lowClosed && !reach.highClosed) return `no outcome for a change of exactly ${next.low}`;
+    reach = next;
+  }
+  if (reach.high !== Infinity) return `no outcome for a change above ${reach.high}`;
+  return null;
+}
+
+/** The poll fields a resolution is checked against. */
+export interface ResolvingPoll {
+  kind: 'single' | 'multiple';
+  options: readonly { id: string }[];
+  closesAt?: Date | undefined;
+  token?: string | undefined;
+}
+
+/** Every problem of a resolution within its poll, each with the field it concerns (below `resolution`). */
+export function resolutionProblems(
+  resolution: ResolutionDefinition,
+  poll: ResolvingPoll,
+): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  if (!poll.token) problems.push({ path: [], message: 'a poll that resolves against the chain needs a token' });
+  if (poll.kind !== 'single') problems.push({ path: [], message: 'a poll that resolves is kind: single' });
+  if (!poll.closesAt) {
+    problems.push({ path: ['at'], message: 'a poll that resolves needs closesAt, before its resolution date' });
+  } else if (dayStart(resolution.at) < poll.closesAt.getTime()) {
+    problems.push({ path: ['at'], message: `at (${resolution.at}) is before the poll closes` });
+  }
+  if (resolution.from !== 'opens' && dayStart(resolution.from) >= dayStart(resolution.at)) {
+    problems.push({ path: ['from'], message: `from (${resolution.from}) must be before at (${resolution.at})` });
+  }
+  const optionIds = new Set(poll.options.map((o) => o.id));
+  for (const id of Object.keys(resolution.outcomes)) {
+    if (!optionIds.has(id)) problems.push({ path: ['outcomes', id], message: `"${id}" is not an option of this poll` });
+  }
+  const gaps = outcomeGaps(resolution.outcomes);
+  if (gaps) problems.push({ path: ['outcomes'], message: gaps });
+  return problems;
+}

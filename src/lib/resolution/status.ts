@@ -1,0 +1,133 @@
+import type { SnapshotMetrics } from '../chain/snapshot.ts';
+import { dayStart, type ResolutionDefinition } from './definition.ts';
+import { chainOutcome, describeChange, metricValue, roundedChange } from './resolve.ts';
+
+/**
+ * Where a resolving poll stands against the token's stored snapshots: which
+ * two snapshots it is measured between, and whether the chain has settled it.
+ * Pure: the snapshots and the poll's weighting block are passed in.
+ */
+
+/** What resolution needs of a stored snapshot. */
+export interface ResolutionSnapshot {
+  id: number;
+  block: number;
+  /** Epoch ms. */
+  takenAt: number;
+  metrics: SnapshotMetrics;
+}
+
+export interface ResolvingPollState {
+  /** Epoch ms; resolving polls always close. */
+  closesAt: number;
+  /** The poll's weighting snapshot block (issue 11's rule), which `from: opens` measures from; null while none. */
+  weightingBlock: number | null;
+}
+
+/** A snapshot and the metric's value in it. */
+export interface Measured<S extends ResolutionSnapshot = ResolutionSnapshot> {
+  snapshot: S;
+  value: number;
+}
+
+export type PendingReason =
+  /** Voting has not closed. */
+  | 'open'
+  /** No snapshot to measure from yet. */
+  | 'no-start'
+  /** No snapshot at or after the resolution date, other than the starting one. */
+  | 'no-settling-snapshot'
+  /** A snapshot lacks the scope the metric is measured in (stored before that scope existed). */
+  | 'not-measurable';
+
+export type ResolutionState<S extends ResolutionSnapshot = ResolutionSnapshot> =
+  | {
+      status: 'pending';
+      reason: PendingReason;
+      /** Epoch ms of `at`: the first snapshot at or after it settles the poll. */
+      resolvesOn: number;
+      from: Measured<S> | null;
+      /** The latest snapshot so far and the change from `from` to it, when both are measurable. */
+      current: (Measured<S> & { change: number }) | null;
+    }
+  | {
+      status: 'resolved';
+      resolvesOn: number;
+      from: Measured<S>;
+      to: Measured<S>;
+      /** to − from, rounded to 6 decimals. */
+      change: number;
+      /** The option the chain picked. */
+      outcome: string;
+      /** "top-10 share of circulating supply fell from 62.1% to 58.4%" */
+      description: string;
+    };
+
+/** Snapshots in time order (block breaks ties), the order "first at or after" means. */
+function inTimeOrder<S extends ResolutionSnapshot>(snapshots: readonly S[]): S[] {
+  return [...snapshots].sort((a, b) => a.takenAt - b.takenAt || a.block - b.block);
+}
+
+/** The snapshot a resolution measures from: the poll's weighting snapshot, or the first at or after `from`. */
+export function startingSnapshot<S extends ResolutionSnapshot>(
+  definition: Pick<ResolutionDefinition, 'from'>,
+  poll: Pick<ResolvingPollState, 'weightingBlock'>,
+  snapshots: readonly S[],
+): S | null {
+  const ordered = inTimeOrder(snapshots);
+  if (definition.from === 'opens') return ordered.find((s) => s.block === poll.weightingBlock) ?? null;
+  const from = dayStart(definition.from);
+  return ordered.find((s) => s.takenAt >= from) ?? null;
+}
+
+/** The snapshot that settles it: the first at or after `at` that is not the starting one. */
+export function settlingSnapshot<S extends ResolutionSnapshot>(
+  definition: Pick<ResolutionDefinition, 'at'>,
+  start: S | null,
+  snapshots: readonly S[],
+): S | null {
+  const at = dayStart(definition.at);
+  return inTimeOrder(snapshots).find((s) => s.takenAt >= at && s.id !== start?.id) ?? null;
+}
+
+/**
+ * Where the poll stands at `now`. It resolves only once it has closed and the
+ * settling snapshot exists; the caller stores the first resolved state, so a
+ * snapshot written later cannot change an outcome.
+ */
+export function resolutionState<S extends ResolutionSnapshot>(
+  definition: ResolutionDefinition,
+  poll: ResolvingPollState,
+  snapshots: readonly S[],
+  now: number,
+): ResolutionState<S> {
+  const resolvesOn = dayStart(definition.at);
+  const measure = (snapshot: S | null): Measured<S> | null => {
+    if (!snapshot) return null;
+    const value = metricValue(snapshot.metrics, definition.metric, definition.scope);
+    return value === null ? null : { snapshot, value };
+  };
+  const start = startingSnapshot(definition, poll, snapshots);
+  const from = measure(start);
+  const settling = settlingSnapshot(definition, start, snapshots);
+  const pending = (reason: PendingReason): ResolutionState<S> => {
+    const latest = measure(inTimeOrder(snapshots.filter((s) => s.takenAt <= now)).at(-1) ?? null);
+    const current = from && latest ? { ...latest, change: roundedChange(from.value, latest.value) } : null;
+    return { status: 'pending', reason, resolvesOn, from, current };
+  };
+  if (now < poll.closesAt) return pending('open');
+  if (!start) return pending('no-start');
+  if (!settling) return pending('no-settling-snapshot');
+  const to = measure(settling);
+  if (!from || !to) return pending('not-measurable');
+  const change = roundedChange(from.value, to.value);
+  return {
+    status: 'resolved',
+    resolvesOn,
+    from,
+    to,
+    change,
+    outcome: chainOutcome(definition.outcomes, change),
+    description: describeChange(definition, from.value, to.value),
+  };
+}

@@ -14,6 +14,7 @@ import {
 import type { SnapshotMetrics, SnapshotSource } from '../src/lib/chain/snapshot.ts';
 import { COHORT_IDS } from '../src/lib/cohorts/cohorts.ts';
 import type { WeightingToken } from '../src/lib/cohorts/ids.ts';
+import type { ResolutionDefinition } from '../src/lib/resolution/definition.ts';
 
 /**
  * Every table of the site, in one place. Timestamps are integer milliseconds
@@ -60,6 +61,32 @@ export const polls = sqliteTable('polls', {
   weightingToken: text('weighting_token', { mode: 'json' }).$type<WeightingToken>(),
   /** After close, every verified ballot is published with its address (ballots.csv); no privacy floor. */
   publicBallots: integer('public_ballots', { mode: 'boolean' }).notNull().default(false),
+  /** How the chain settles the poll (its `resolution:`), synced with it; null for a poll that does not resolve. */
+  resolution: text('resolution', { mode: 'json' }).$type<ResolutionDefinition>(),
+});
+
+/**
+ * A poll's outcome as the chain settled it, written once: a snapshot stored
+ * later cannot change it. The two snapshots are kept by block, time and value,
+ * so the figure stays reproducible even if a snapshot is re-imported.
+ */
+export const pollResolutions = sqliteTable('poll_resolutions', {
+  pollId: text('poll_id')
+    .primaryKey()
+    .references(() => polls.id, { onDelete: 'cascade' }),
+  fromBlock: integer('from_block').notNull(),
+  fromTakenAt: integer('from_taken_at').notNull(),
+  fromValue: real('from_value').notNull(),
+  toBlock: integer('to_block').notNull(),
+  toTakenAt: integer('to_taken_at').notNull(),
+  toValue: real('to_value').notNull(),
+  /** to − from, rounded to 6 decimals. */
+  change: real('change').notNull(),
+  /** The option the chain picked. */
+  outcome: text('outcome').notNull(),
+  /** The definition it was settled under, as it was then. */
+  definition: text('definition', { mode: 'json' }).$type<ResolutionDefinition>().notNull(),
+  resolvedAt: integer('resolved_at').notNull(),
 });
 
 export const pollOptions = sqliteTable(

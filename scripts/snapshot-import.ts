@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { parseHoldersCsv } from '../src/lib/chain/holders-csv.ts';
 import { saveSnapshot } from '../src/lib/chain/repo.server.ts';
 import { reportReweighted, reweightPolls } from '../src/lib/cohorts/weighting.server.ts';
+import { reportResolved, resolvePolls } from '../src/lib/resolution/repo.server.ts';
 import { buildSnapshot } from '../src/lib/chain/snapshot.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
@@ -71,6 +72,7 @@ try {
   await migrateDatabase(db);
   await saveSnapshot(db, snapshot, Date.now(), result.holders);
   reportReweighted(await reweightPolls(db, Date.now(), symbol));
+  reportResolved(await resolvePolls(db, Date.now(), symbol));
   db.$client.close();
 } catch (error) {
   fail(error instanceof ConfigError ? error.message : `could not save the snapshot: ${(error as Error).message}`);

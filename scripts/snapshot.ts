@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { createPublicClient, http, isAddress, type Hex } from 'viem';
 import { ingest, IngestError } from '../src/lib/chain/ingest.server.ts';
 import { reportReweighted, reweightPolls } from '../src/lib/cohorts/weighting.server.ts';
+import { reportResolved, resolvePolls } from '../src/lib/resolution/repo.server.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
 import { tokenOrReason } from '../src/lib/chain/tokens.server.ts';
@@ -97,6 +98,7 @@ try {
   });
   if (process.stderr.isTTY) process.stderr.write('\n');
   reportReweighted(await reweightPolls(db, Date.now(), symbol));
+  reportResolved(await resolvePolls(db, Date.now(), symbol));
   const { all } = result.snapshot.metrics;
   const flag =
     result.snapshot.supplyDifference === null

@@ -23,6 +23,7 @@ export function pollRecord(overrides: Partial<PollRecord> = {}): PollRecord {
     weightedWith: null,
     weightingToken: null,
     publicBallots: false,
+    resolution: null,
     version: 1,
     options: [
       { optionId: 'a', position: 0, label: 'A', labels: {}, importedVotes: 0, votes: 0 },

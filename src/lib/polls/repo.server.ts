@@ -526,6 +526,7 @@ export async function syncPollDefinitions(
             weightingPin: d.weighting && 'block' in d.weighting ? d.weighting.block : null,
             weightingToken: d.token ? tokens(d.token) : null,
             publicBallots: d.publicBallots,
+            resolution: d.resolution ?? null,
             source: d.source
               ? {
                   name: d.source.name,
@@ -554,6 +555,7 @@ export async function syncPollDefinitions(
                 'weightingPin',
                 'weightingToken',
                 'publicBallots',
+                'resolution',
                 'source',
                 'importedTotal',
               ]),

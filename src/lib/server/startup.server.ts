@@ -5,6 +5,7 @@ import { loadPollDefinitions } from '../polls/definitions.server.ts';
 import { loadTokenDefinition } from '../chain/tokens.server.ts';
 import { weightingTokenOf } from '../cohorts/weighting.ts';
 import { reweightPolls } from '../cohorts/weighting.server.ts';
+import { resolvePolls } from '../resolution/repo.server.ts';
 import { syncPollDefinitions } from '../polls/repo.server.ts';
 import type { BuildInfo } from './build-info.server.ts';
 import { ConfigError, readServerConfig } from './config.ts';
@@ -62,6 +63,8 @@ export async function startServices(env: Record<string, string | undefined>, opt
     if (demo.claimed) console.log(await loadDemoFixture(db, demo.claimed, Date.now()));
     // Snapshots taken while no server ran, or an edited token definition, change what ballots weigh.
     await reweightPolls(db, Date.now());
+    // Polls the chain settled while no server ran (their weighting snapshot, chosen just above, is where they start).
+    await resolvePolls(db, Date.now());
     return createServices(db, config);
   } catch (error) {
     if (error instanceof ConfigError) throw error;

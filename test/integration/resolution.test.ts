@@ -1,10 +1,17 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getAddress } from 'viem';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { loadTokenDefinition } from '../../src/lib/chain/tokens.server.ts';
 import { weightingTokenOf } from '../../src/lib/cohorts/weighting.ts';
-import { syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
+import { castVotes, syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
 import { pollDefinitionSchema } from '../../src/lib/polls/schemas.ts';
 import { getStoredResolution, resolvePolls } from '../../src/lib/resolution/repo.server.ts';
+import type { ResolutionView } from '../../src/lib/resolution/view.ts';
 import type { Database } from '../../src/lib/server/db.server.ts';
+import { startServer } from '../helpers/server.ts';
 import { importSnapshots, testAddress, type HolderExport } from '../helpers/snapshots.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
 
@@ -17,7 +24,7 @@ beforeEach(async () => {
 });
 afterEach(() => dispose());
 
-const POLL = pollDefinitionSchema.parse({
+const POLL_INPUT = {
   id: 'top-ten-by-march',
   question: 'Will the ten largest holders hold less by March?',
   options: [
@@ -36,7 +43,20 @@ const POLL = pollDefinitionSchema.parse({
     at: '2026-03-01',
     outcomes: { less: { below: -0.01 }, more: { above: 0.01 }, same: { between: [-0.01, 0.01] } },
   },
-});
+};
+const POLL = pollDefinitionSchema.parse(POLL_INPUT);
+/** The same poll still open: pending until 2099. */
+const OPEN_INPUT = {
+  ...POLL_INPUT,
+  id: 'top-ten-by-2099',
+  closesAt: '2099-01-01T00:00:00Z',
+  resolution: { ...POLL_INPUT.resolution, at: '2099-02-01' },
+};
+
+const weighting = (symbol: string) => {
+  const token = loadTokenDefinition(symbol);
+  return token && weightingTokenOf(token);
+};
 
 /** Twelve holders: ten large ones of `large` tokens each and two of 500,000 each. */
 function holders(large: number): [string, number][] {
@@ -56,10 +76,7 @@ function topTenShare(rows: HolderExport[2]): number {
 
 describe('polls that resolve against stored snapshots', () => {
   it('settles on the first snapshot after the date, from the weighting snapshot, and keeps that outcome', async () => {
-    await syncPollDefinitions(db, [POLL], (symbol) => {
-      const token = loadTokenDefinition(symbol);
-      return token && weightingTokenOf(token);
-    });
+    await syncPollDefinitions(db, [POLL], weighting);
     const before: HolderExport = [100, '2025-12-20', holders(1_000_000)];
     const midway: HolderExport = [150, '2026-02-10', holders(900_000)];
     const settling: HolderExport = [200, '2026-03-05', holders(400_000)];
@@ -85,16 +102,8 @@ describe('polls that resolve against stored snapshots', () => {
   }, 60_000);
 
   it('does not resolve a poll before it closes, whatever snapshots exist', async () => {
-    const open = pollDefinitionSchema.parse({
-      ...POLL,
-      opensAt: '2026-01-01T00:00:00Z',
-      closesAt: '2099-01-01T00:00:00Z',
-      resolution: { ...POLL.resolution, at: '2099-02-01' },
-    });
-    await syncPollDefinitions(db, [open], (symbol) => {
-      const token = loadTokenDefinition(symbol);
-      return token && weightingTokenOf(token);
-    });
+    const open = pollDefinitionSchema.parse(OPEN_INPUT);
+    await syncPollDefinitions(db, [open], weighting);
     importSnapshots(url, 'OPG', [
       [100, '2025-12-20', holders(1_000_000)],
       [200, '2026-03-05', holders(400_000)],
@@ -102,4 +111,101 @@ describe('polls that resolve against stored snapshots', () => {
     expect(await resolvePolls(db, Date.now())).toEqual([]);
     expect(await getStoredResolution(db, open.id)).toBeNull();
   }, 60_000);
+});
+
+describe('the resolution in GET /api/polls/<id>', () => {
+  it('shows a settled poll with the accuracy of each tally, and a pending one with the change so far', async () => {
+    const polls = [POLL, pollDefinitionSchema.parse(OPEN_INPUT)];
+    await syncPollDefinitions(db, polls, weighting);
+    importSnapshots(url, 'OPG', [[100, '2025-12-20', holders(1_000_000)]]);
+    // Ballots written through the group commit, as the demo's past ballots are: six by cookie, two by wallet.
+    const anonymous = ['less', 'less', 'less', 'more', 'unsure', 'unsure'];
+    const wallets: [string, string][] = [
+      [getAddress(testAddress(0x100)), 'more'],
+      [getAddress(testAddress(0x101)), 'less'],
+    ];
+    const now = Date.parse('2026-01-15T00:00:00Z');
+    for (const poll of polls) {
+      await castVotes(db, [
+        ...anonymous.map((optionId, i) => ({
+          pollId: poll.id,
+          voterId: `cookie-${i}`,
+          optionIds: [optionId],
+          now,
+          allowChange: false,
+          tokenPoll: true,
+        })),
+        ...wallets.map(([address, optionId], i) => ({
+          pollId: poll.id,
+          voterId: `wallet-${i}`,
+          address,
+          optionIds: [optionId],
+          now,
+          allowChange: false,
+          tokenPoll: true,
+        })),
+      ]);
+    }
+    importSnapshots(url, 'OPG', [[200, '2026-03-05', holders(400_000)]]);
+
+    const dir = mkdtempSync(join(tmpdir(), 'resolution-polls-'));
+    writeFileSync(join(dir, `${POLL.id}.yaml`), stringify(POLL_INPUT));
+    writeFileSync(join(dir, `${OPEN_INPUT.id}.yaml`), stringify(OPEN_INPUT));
+    copyFileSync(
+      new URL('../../src/content/polls/opg-liquidity-ghost.yaml', import.meta.url),
+      join(dir, 'opg-liquidity-ghost.yaml'),
+    );
+    const server = await startServer({
+      databaseUrl: url,
+      env: { POLLS_DIR: dir, DEMO_FIXTURE: 'none' },
+      timeoutMs: 60_000,
+    });
+    try {
+      const settled = (await (await fetch(`${server.url}/api/polls/${POLL.id}`)).json()) as {
+        resolution: ResolutionView;
+      };
+      const from = topTenShare(holders(1_000_000));
+      const to = topTenShare(holders(400_000));
+      expect(settled.resolution).toMatchObject({
+        status: 'resolved',
+        resolvesOn: '2026-03-01',
+        reason: null,
+        start: { block: 100, takenAt: '2025-12-20T00:00:00.000Z' },
+        end: { block: 200, takenAt: '2026-03-05T00:00:00.000Z' },
+        change: Number((to - from).toFixed(6)),
+        outcome: 'less',
+        description: `top-10 share of the whole supply fell from ${(from * 100).toFixed(1)}% to ${(to * 100).toFixed(1)}%`,
+      });
+      // Ballots: 4 less, 2 more, 0 same (the two "unsure" are not scored); wallets: 1 less, 1 more.
+      expect(settled.resolution.accuracy?.ballots).toEqual({ right: 4, scored: 6, share: 4 / 6 });
+      expect(settled.resolution.accuracy?.wallets).toEqual({ right: 1, scored: 2, share: 0.5 });
+      // Two wallets: no token tally is shown, so none is scored, and every cohort is under the floor.
+      expect(settled.resolution.accuracy?.tokens).toBeNull();
+      const cohorts = settled.resolution.accuracy?.cohorts ?? [];
+      expect(cohorts.filter((c) => c.id !== 'unverified').every((c) => c.hidden && c.accuracy === null)).toBe(true);
+      expect(cohorts.find((c) => c.id === 'unverified')?.accuracy).toEqual({ right: 3, scored: 4, share: 0.75 });
+
+      const pending = (await (await fetch(`${server.url}/api/polls/${OPEN_INPUT.id}`)).json()) as {
+        resolution: ResolutionView;
+      };
+      expect(pending.resolution).toMatchObject({
+        status: 'pending',
+        reason: 'open',
+        resolvesOn: '2099-02-01',
+        start: { block: 100 },
+        end: { block: 200 },
+        change: Number((to - from).toFixed(6)),
+        outcome: null,
+        accuracy: null,
+      });
+      // A poll without a resolution has no such field.
+      const plainResponse = await fetch(`${server.url}/api/polls/opg-liquidity-ghost`);
+      expect(plainResponse.status).toBe(200);
+      expect('resolution' in ((await plainResponse.json()) as object)).toBe(false);
+    } finally {
+      await server.stop();
+      server.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

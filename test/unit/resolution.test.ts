@@ -20,6 +20,7 @@ import {
   roundedChange,
 } from '../../src/lib/resolution/resolve.ts';
 import { resolutionState } from '../../src/lib/resolution/status.ts';
+import { presentResolution } from '../../src/lib/resolution/view.ts';
 
 const THRESHOLDS = { whale: 10, dolphin: 1, fish: 0.1 };
 
@@ -375,6 +376,73 @@ describe('where a resolving poll stands', () => {
     expect(resolutionState(definition, state, [weighting, unscoped], at + 2 * DAY_MS)).toMatchObject({
       status: 'pending',
       reason: 'not-measurable',
+    });
+  });
+});
+
+describe('the resolution as the API gives it', () => {
+  const definition = pollDefinitionSchema.parse(poll()).resolution;
+  if (!definition) throw new Error('the example poll resolves');
+  const settled = {
+    fromBlock: 100,
+    fromTakenAt: Date.parse('2026-12-20T00:00:00Z'),
+    fromValue: 0.621,
+    toBlock: 300,
+    toTakenAt: Date.parse('2027-03-02T00:00:00Z'),
+    toValue: 0.584,
+    change: -0.037,
+    outcome: 'toward-retail',
+    definition,
+  };
+
+  it('gives no accuracy to a reader the poll hides its results from', () => {
+    const view = presentResolution(definition, settled, null, null);
+    expect(view).toMatchObject({ status: 'resolved', outcome: 'toward-retail', accuracy: null, change: -0.037 });
+    expect(view?.description).toBe('top-10 share of circulating supply fell from 62.1% to 58.4%');
+  });
+
+  it('scores the token tally by its exact weights and shows only the share', () => {
+    const view = presentResolution(definition, settled, null, {
+      ballots: new Map([['toward-retail', 1]]),
+      wallets: null,
+      tokens: new Map([
+        ['toward-retail', 3n],
+        ['toward-whales', 1n],
+      ]),
+      cohorts: null,
+    });
+    expect(view?.accuracy).toEqual({
+      ballots: { right: 1, scored: 1, share: 1 },
+      wallets: null,
+      tokens: { share: 0.75 },
+      cohorts: null,
+    });
+  });
+
+  it('says a poll with no snapshot yet is pending, with nothing measured', () => {
+    const view = presentResolution(
+      definition,
+      null,
+      {
+        status: 'pending',
+        reason: 'no-start',
+        resolvesOn: Date.parse('2027-03-01T00:00:00Z'),
+        from: null,
+        current: null,
+      },
+      null,
+    );
+    expect(view).toEqual({
+      definition,
+      status: 'pending',
+      resolvesOn: '2027-03-01',
+      reason: 'no-start',
+      start: null,
+      end: null,
+      change: null,
+      description: null,
+      outcome: null,
+      accuracy: null,
     });
   });
 });

@@ -4,6 +4,7 @@ import type { Database } from '../server/db.server.ts';
 import { decisiveWallets, type DecisiveWallets } from './decisive.ts';
 import { presentCohortResults, type CohortResults } from './present.ts';
 import { getCohortData, getWeightedBallots, type CohortData } from './repo.server.ts';
+import { tallyCohorts } from './tallies.ts';
 
 /**
  * "Wallets that decide it" reads every verified ballot, so it is worked out
@@ -51,6 +52,20 @@ export class CohortReads {
     const result = presentCohortResults(poll, data, decisive, visible);
     this.presented.set(data, { poll, visible, decisive, result });
     return result;
+  }
+
+  /**
+   * The token-weighted tally's exact weight per option (base units), for
+   * scoring resolutions; null for a poll without token, before a snapshot, or
+   * below the verified ballots the weighted tallies need.
+   */
+  async tokenWeights(poll: PollRecord, minVersion = 0): Promise<Map<string, bigint> | null> {
+    if (poll.token === null) return null;
+    const data = await this.cache.get(poll.id, Math.max(minVersion, poll.version));
+    if (!data?.snapshot) return null;
+    const options = poll.options.map((o) => ({ id: o.optionId, label: o.label }));
+    const tokens = tallyCohorts(options, data.counters).tokens;
+    return tokens && new Map(tokens.options.map((o) => [o.id, BigInt(o.weight)]));
   }
 
   private readonly presented = new WeakMap<

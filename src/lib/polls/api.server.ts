@@ -2,6 +2,7 @@ import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } fro
 import type { FastRoute } from '../server/http-server.server.ts';
 import type { RequestContext } from '../server/request-context.server.ts';
 import type { CohortResults } from '../cohorts/present.ts';
+import type { ResolutionView } from '../resolution/view.ts';
 import { getReaderBallot, type ReaderBallot } from './repo.server.ts';
 import type { PollRecord } from './records.ts';
 import { presentResults, type PollResults } from './results.ts';
@@ -35,24 +36,33 @@ export async function getPollResults(services: Services, pollId: string, reader:
   const found = await getPollResultsData(services, pollId, reader);
   if (!found) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
   if (found.ballot !== null) return jsonResult(found.results);
-  // Every reader without a ballot gets the same bytes until the counts, the cohorts or the poll's status change.
+  // Every reader without a ballot gets the same bytes until the counts, the cohorts, the resolution or the
+  // poll's status change.
   const kept = unballotedAnswers.get(found.poll);
-  if (kept?.cohorts === found.cohorts && kept.status === found.results.status) return kept.result;
+  if (kept?.cohorts === found.cohorts && kept.resolution === found.resolution && kept.status === found.results.status) {
+    return kept.result;
+  }
   const result = jsonResult(found.results);
-  unballotedAnswers.set(found.poll, { status: found.results.status, cohorts: found.cohorts, result });
+  unballotedAnswers.set(found.poll, {
+    status: found.results.status,
+    cohorts: found.cohorts,
+    resolution: found.resolution,
+    result,
+  });
   return result;
 }
 
 /** A reader's results of a poll, a token poll's also by cohort; null for an unknown poll. */
 export async function getPollResultsData(
-  services: Pick<Services, 'voting' | 'db' | 'poll' | 'cohorts'>,
+  services: Pick<Services, 'voting' | 'db' | 'poll' | 'cohorts' | 'resolutions'>,
   pollId: string,
   reader: ReaderContext,
 ): Promise<{
   poll: PollRecord;
   ballot: ReaderBallot | null;
   cohorts: CohortResults | null;
-  results: PollResults & Partial<CohortResults>;
+  resolution: ResolutionView | null;
+  results: PollResults & Partial<CohortResults> & { resolution?: ResolutionView };
 } | null> {
   const definition = await services.voting.definition(pollId);
   if (!definition) return null;
@@ -62,13 +72,22 @@ export async function getPollResultsData(
   if (!poll) return null;
   const results = presentResults(poll, ballot, reader.now);
   const cohorts = await services.cohorts.results(poll, results.resultsVisible, ballot?.pollVersion);
-  return { poll, ballot, cohorts, results: cohorts ? { ...results, ...cohorts } : results };
+  const resolution = await services.resolutions.view(poll, results.resultsVisible, cohorts, () =>
+    services.cohorts.tokenWeights(poll, ballot?.pollVersion),
+  );
+  return {
+    poll,
+    ballot,
+    cohorts,
+    resolution,
+    results: { ...results, ...cohorts, ...(resolution ? { resolution } : {}) },
+  };
 }
 
 /** The answer for readers without a ballot, per poll record (services.poll returns one per counts version). */
 const unballotedAnswers = new WeakMap<
   PollRecord,
-  { status: PollStatus; cohorts: CohortResults | null; result: ApiResult }
+  { status: PollStatus; cohorts: CohortResults | null; resolution: ResolutionView | null; result: ApiResult }
 >();
 
 /**

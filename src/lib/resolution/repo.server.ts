@@ -37,15 +37,7 @@ export async function resolvePolls(db: Database, now: number, token?: string): P
     if (!poll.resolution || !poll.token || poll.closesAt === null) continue;
     let snapshots = snapshotsOf.get(poll.token);
     if (!snapshots) {
-      snapshots = await db
-        .select({
-          id: tokenSnapshots.id,
-          block: tokenSnapshots.block,
-          takenAt: tokenSnapshots.takenAt,
-          metrics: tokenSnapshots.metrics,
-        })
-        .from(tokenSnapshots)
-        .where(eq(tokenSnapshots.token, poll.token));
+      snapshots = await resolutionSnapshots(db, poll.token);
       snapshotsOf.set(poll.token, snapshots);
     }
     const state = resolutionState(
@@ -75,6 +67,19 @@ export async function resolvePolls(db: Database, now: number, token?: string): P
     if (row) stored.push(row);
   }
   return stored;
+}
+
+/** What resolution reads of every stored snapshot of a token. */
+export async function resolutionSnapshots(db: Database, token: string): Promise<ResolutionSnapshot[]> {
+  return db
+    .select({
+      id: tokenSnapshots.id,
+      block: tokenSnapshots.block,
+      takenAt: tokenSnapshots.takenAt,
+      metrics: tokenSnapshots.metrics,
+    })
+    .from(tokenSnapshots)
+    .where(eq(tokenSnapshots.token, token));
 }
 
 /** A poll's stored outcome, or null while it has none. */

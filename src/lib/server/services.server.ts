@@ -1,4 +1,5 @@
 import { CohortReads } from '../cohorts/reads.server.ts';
+import { ResolutionReads } from '../resolution/reads.server.ts';
 import { withCounts, type PollRecord } from '../polls/records.ts';
 import { getPoll, getPollCounts, pollVersions, type FreshCounts } from '../polls/repo.server.ts';
 import type { Limiter } from '../rate-limit/limiter.ts';
@@ -32,6 +33,8 @@ export interface Services {
   poll: (pollId: string, minVersion?: number) => Promise<PollRecord | null>;
   /** Token polls' results by cohort, kept in memory the same way. */
   cohorts: CohortReads;
+  /** Where resolving polls stand against the chain, kept in memory (see ResolutionReads). */
+  resolutions: ResolutionReads;
 }
 
 export function createServices(db: Database, config: ServerConfig): Services {
@@ -48,6 +51,7 @@ export function createServices(db: Database, config: ServerConfig): Services {
     nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
     hub,
     cohorts,
+    resolutions: new ResolutionReads(db),
     async poll(id, minVersion) {
       const [found, current] = await Promise.all([definition(id), counts.get(id, minVersion)]);
       if (!found || !current) return null;

@@ -1,0 +1,112 @@
+import type { CohortResults } from '../cohorts/present.ts';
+import type { PollRecord } from '../polls/records.ts';
+import type { Database } from '../server/db.server.ts';
+import { getStoredResolution, resolutionSnapshots, resolvePolls, type StoredResolution } from './repo.server.ts';
+import { resolutionState, type ResolutionState } from './status.ts';
+import { presentResolution, type ResolutionView } from './view.ts';
+
+/** How often a resolving poll's standing is re-read: snapshots land hours apart, reads come many times a second. */
+const REREAD_MS = 10_000;
+
+/** Where a resolving poll stands, as read at `at`. */
+export interface Standing {
+  at: number;
+  settled: StoredResolution | null;
+  pending: ResolutionState | null;
+}
+
+/**
+ * Resolving polls' standing for the results read, kept in memory: the stored
+ * outcome never changes once written, and a pending poll is re-read at most
+ * every 10 s (snapshots land from other processes). Polls without a
+ * resolution cost nothing here.
+ */
+export class ResolutionReads {
+  private readonly db: Database;
+  private readonly now: () => number;
+  private readonly kept = new Map<string, { standing: Standing; pending: Promise<Standing> | null }>();
+
+  constructor(db: Database, now: () => number = Date.now) {
+    this.db = db;
+    this.now = now;
+  }
+
+  private readonly views = new WeakMap<
+    Standing,
+    { poll: PollRecord; visible: boolean; cohorts: CohortResults | null; view: ResolutionView | null }
+  >();
+
+  /**
+   * The `resolution` field for a reader: null for a poll that does not
+   * resolve. Accuracy is given only where the reader may see the results;
+   * `tokenWeights` gives the exact token tally when one is shown.
+   */
+  async view(
+    poll: PollRecord,
+    visible: boolean,
+    cohorts: CohortResults | null,
+    tokenWeights: () => Promise<Map<string, bigint> | null>,
+  ): Promise<ResolutionView | null> {
+    const standing = await this.standing(poll);
+    if (!standing || !poll.resolution) return null;
+    // The same inputs give the same object, so the results read can keep the bytes it built from it.
+    const kept = this.views.get(standing);
+    if (kept && kept.poll === poll && kept.visible === visible && kept.cohorts === cohorts) return kept.view;
+    const scored = visible && standing.settled !== null;
+    const tallies = scored
+      ? {
+          ballots: new Map(poll.options.map((o) => [o.optionId, o.votes])),
+          wallets: cohorts?.tallies ? new Map(cohorts.tallies.wallets.options.map((o) => [o.id, o.votes ?? 0])) : null,
+          tokens: cohorts?.tallies?.tokens ? await tokenWeights() : null,
+          cohorts: cohorts?.cohorts ?? null,
+        }
+      : null;
+    const view = presentResolution(poll.resolution, standing.settled, standing.pending, tallies);
+    this.views.set(standing, { poll, visible, cohorts, view });
+    return view;
+  }
+
+  /** The poll's standing, the same object until it changes (so answers built from it can be kept); null without resolution. */
+  async standing(poll: PollRecord): Promise<Standing | null> {
+    if (!poll.resolution) return null;
+    const kept = this.kept.get(poll.id);
+    const now = this.now();
+    if (kept && (kept.standing.settled || now - kept.standing.at < REREAD_MS)) return kept.standing;
+    if (kept?.pending) return kept.standing;
+    const reading = this.read(poll, now);
+    if (kept) kept.pending = reading;
+    try {
+      const standing = await reading;
+      const same = kept && sameStanding(kept.standing, standing);
+      this.kept.set(poll.id, { standing: same ? kept.standing : standing, pending: null });
+      return same ? kept.standing : standing;
+    } catch (error) {
+      if (kept) kept.pending = null;
+      throw error;
+    }
+  }
+
+  private async read(poll: PollRecord, now: number): Promise<Standing> {
+    const definition = poll.resolution;
+    if (!definition || !poll.token || poll.closesAt === null) return { at: now, settled: null, pending: null };
+    const stored = await getStoredResolution(this.db, poll.id);
+    if (stored) return { at: now, settled: stored, pending: null };
+    const snapshots = await resolutionSnapshots(this.db, poll.token);
+    const state = resolutionState(
+      definition,
+      { closesAt: poll.closesAt, weightingBlock: poll.weightingBlock },
+      snapshots,
+      now,
+    );
+    if (state.status === 'pending') return { at: now, settled: null, pending: state };
+    // Settled since the last snapshot script ran (the poll closed after it): store it, then show what is stored.
+    await resolvePolls(this.db, now, poll.token);
+    return { at: now, settled: await getStoredResolution(this.db, poll.id), pending: null };
+  }
+}
+
+/** Two readings that would show the same thing. */
+function sameStanding(a: Standing, b: Standing): boolean {
+  if (a.settled || b.settled) return a.settled?.resolvedAt === b.settled?.resolvedAt;
+  return JSON.stringify(a.pending) === JSON.stringify(b.pending);
+}

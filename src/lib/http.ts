@@ -19,6 +19,19 @@ export function jsonResult(body: unknown, status = 200, headers: Record<string, 
   return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
+/** A CSV download. */
+export function csvResult(body: string, filename: string): ApiResult {
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'no-store',
+    },
+    body,
+  };
+}
+
 /** An error: `{"error": "<code>", "message": "<human sentence>"}` plus any extra fields. */
 export function problemResult(
   status: number,

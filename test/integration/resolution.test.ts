@@ -9,6 +9,7 @@ import { weightingTokenOf } from '../../src/lib/cohorts/weighting.ts';
 import { castVotes, syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
 import { pollDefinitionSchema } from '../../src/lib/polls/schemas.ts';
 import { getStoredResolution, resolvePolls } from '../../src/lib/resolution/repo.server.ts';
+import type { TrackRecord } from '../../src/lib/resolution/track-record.ts';
 import type { ResolutionView } from '../../src/lib/resolution/view.ts';
 import type { Database } from '../../src/lib/server/db.server.ts';
 import { startServer } from '../helpers/server.ts';
@@ -199,6 +200,32 @@ describe('the resolution in GET /api/polls/<id>', () => {
         accuracy: null,
       });
       // A poll without a resolution has no such field.
+      // The track record lists the settled poll only, pooled across resolved polls (here one).
+      const record = (await (await fetch(`${server.url}/api/track-record`)).json()) as TrackRecord;
+      expect(record.polls.map((p) => [p.id, p.chain.id, p.crowd.map((c) => c.id)])).toEqual([
+        [POLL.id, 'less', ['less']],
+      ]);
+      expect(record.pooled.ballots).toEqual({ right: 4, scored: 6, share: 4 / 6 });
+      expect(record.pooled.wallets).toEqual({ right: 1, scored: 2, share: 0.5 });
+      expect(record.pooled.cohorts).toEqual([
+        { id: 'unverified', label: expect.any(String), polls: 1, accuracy: { right: 3, scored: 4, share: 0.75 } },
+      ]);
+      expect((await (await fetch(`${server.url}/api/track-record?token=opg`)).json()) as TrackRecord).toEqual(record);
+      expect(((await (await fetch(`${server.url}/api/track-record?token=NONE`)).json()) as TrackRecord).polls).toEqual(
+        [],
+      );
+      const csv = await fetch(`${server.url}/api/track-record?format=csv`);
+      expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      const lines = (await csv.text()).trim().split('\n');
+      expect(lines[0]).toBe('poll_id,token,settled_at,chain_option,crowd_options,tally,right,scored,accuracy');
+      expect(lines).toContain(`${POLL.id},OPG,2026-03-05T00:00:00.000Z,less,less,ballots,4,6,0.6667`);
+      expect(lines).toContain('all,,,,,cohort:unverified,3,4,0.7500');
+      for (const bad of ['format=xml', 'token=not%20a%20token']) {
+        const refused = await fetch(`${server.url}/api/track-record?${bad}`);
+        expect(refused.status).toBe(400);
+        expect(((await refused.json()) as { error: string }).error).toBe('bad_request');
+      }
+
       const plainResponse = await fetch(`${server.url}/api/polls/opg-liquidity-ghost`);
       expect(plainResponse.status).toBe(200);
       expect('resolution' in ((await plainResponse.json()) as object)).toBe(false);

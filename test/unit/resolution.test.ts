@@ -12,6 +12,7 @@ import {
 import {
   accuracy,
   chainOutcome,
+  type CohortAccuracy,
   cohortAccuracy,
   describeChange,
   meets,
@@ -20,7 +21,8 @@ import {
   roundedChange,
 } from '../../src/lib/resolution/resolve.ts';
 import { resolutionState } from '../../src/lib/resolution/status.ts';
-import { presentResolution } from '../../src/lib/resolution/view.ts';
+import { buildTrackRecord, trackRecordCsv } from '../../src/lib/resolution/track-record.ts';
+import { presentResolution, type ResolutionView } from '../../src/lib/resolution/view.ts';
 
 const THRESHOLDS = { whale: 10, dolphin: 1, fish: 0.1 };
 
@@ -444,5 +446,74 @@ describe('the resolution as the API gives it', () => {
       outcome: null,
       accuracy: null,
     });
+  });
+});
+
+describe('the track record', () => {
+  const resolved = (id: string, settledAt: string, votes: number[], cohorts: CohortAccuracy[]) => ({
+    id,
+    question: `${id}?`,
+    token: 'OPGSIM',
+    options: ['toward-retail', 'toward-whales', 'unchanged'].map((o, i) => ({ id: o, label: o, votes: votes[i] ?? 0 })),
+    resolution: {
+      status: 'resolved' as const,
+      outcome: 'toward-retail',
+      description: 'fell',
+      end: { block: 1, takenAt: settledAt, value: 0 },
+      accuracy: {
+        ballots: accuracy(
+          new Map([
+            ['toward-retail', votes[0] ?? 0],
+            ['toward-whales', votes[1] ?? 0],
+          ]),
+          ['toward-retail', 'toward-whales'],
+          'toward-retail',
+          0,
+        ),
+        wallets: null,
+        tokens: null,
+        cohorts,
+      },
+    } as unknown as ResolutionView,
+  });
+  const cohort = (id: CohortAccuracy['id'], right: number, scored: number, hidden = false): CohortAccuracy => ({
+    id,
+    label: id,
+    hidden,
+    accuracy: hidden ? null : { right, scored, share: scored === 0 ? null : right / scored },
+  });
+
+  it('pools each cohort over the polls it was shown in, best first, and lists polls newest first', () => {
+    const record = buildTrackRecord([
+      resolved('older', '2027-01-01T00:00:00.000Z', [1, 9, 0], [cohort('whale', 1, 1), cohort('shrimp', 2, 10)]),
+      resolved('newer', '2027-06-01T00:00:00.000Z', [5, 5, 0], [cohort('whale', 0, 0, true), cohort('shrimp', 6, 10)]),
+    ]);
+    expect(record.polls.map((p) => [p.id, p.crowd.map((c) => c.id)])).toEqual([
+      ['newer', ['toward-retail', 'toward-whales']],
+      ['older', ['toward-whales']],
+    ]);
+    expect(record.pooled.ballots).toEqual({ right: 6, scored: 20, share: 0.3 });
+    expect(record.pooled.wallets).toEqual({ right: 0, scored: 0, share: null });
+    // Whales: 1 of 1 in the one poll they were shown in; shrimp: 8 of 20 over two.
+    expect(record.pooled.cohorts).toEqual([
+      { id: 'whale', label: 'whale', polls: 1, accuracy: { right: 1, scored: 1, share: 1 } },
+      { id: 'shrimp', label: 'shrimp', polls: 2, accuracy: { right: 8, scored: 20, share: 0.4 } },
+    ]);
+    const csv = trackRecordCsv(record).trim().split('\n');
+    expect(csv).toContain('older,OPGSIM,2027-01-01T00:00:00.000Z,toward-retail,toward-whales,cohort:whale,1,1,1.0000');
+    expect(csv).toContain('all,,,,,cohort:shrimp,8,20,0.4000');
+    expect(csv).not.toContain(
+      'newer,OPGSIM,2027-06-01T00:00:00.000Z,toward-retail,toward-retail toward-whales,cohort:whale,,,',
+    );
+  });
+
+  it('leaves out polls that are not resolved or whose results are hidden', () => {
+    const pending = {
+      ...resolved('p', '2027-01-01T00:00:00.000Z', [1, 0, 0], []),
+      resolution: { status: 'pending' } as unknown as ResolutionView,
+    };
+    const hidden = resolved('h', '2027-01-01T00:00:00.000Z', [1, 0, 0], []);
+    hidden.resolution = { ...hidden.resolution, accuracy: null };
+    expect(buildTrackRecord([pending, hidden]).polls).toEqual([]);
   });
 });

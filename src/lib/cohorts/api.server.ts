@@ -1,4 +1,4 @@
-import { problemResult, type ApiResult } from '../http.ts';
+import { csvResult, problemResult, type ApiResult } from '../http.ts';
 import { getPollResultsData, type ReaderContext } from '../polls/api.server.ts';
 import { pollStatus } from '../polls/rules.ts';
 import type { Services } from '../server/services.server.ts';
@@ -6,18 +6,6 @@ import { ballotsCsv, cohortsCsv } from './csv.ts';
 import { getPublicBallots } from './repo.server.ts';
 
 /** The cohort CSV endpoints, as plain functions for the Astro endpoint files. */
-
-function csvResult(body: string, filename: string): ApiResult {
-  return {
-    status: 200,
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${filename}"`,
-      'cache-control': 'no-store',
-    },
-    body,
-  };
-}
 
 /** GET /api/polls/<id>/cohorts.csv: what GET /api/polls/<id> shows by cohort, with the same floor and visibility. */
 export async function getCohortsCsv(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {

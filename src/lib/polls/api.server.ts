@@ -72,9 +72,12 @@ export async function getPollResultsData(
   if (!poll) return null;
   const results = presentResults(poll, ballot, reader.now);
   const cohorts = await services.cohorts.results(poll, results.resultsVisible, ballot?.pollVersion);
-  const resolution = await services.resolutions.view(poll, results.resultsVisible, cohorts, () =>
-    services.cohorts.tokenWeights(poll, ballot?.pollVersion),
-  );
+  // Most polls do not resolve: they pay nothing for it on this hot read.
+  const resolution = poll.resolution
+    ? await services.resolutions.view(poll, results.resultsVisible, cohorts, () =>
+        services.cohorts.tokenWeights(poll, ballot?.pollVersion),
+      )
+    : null;
   return {
     poll,
     ballot,

@@ -82,6 +82,16 @@ export async function resolutionSnapshots(db: Database, token: string): Promise<
     .where(eq(tokenSnapshots.token, token));
 }
 
+/** The polls the chain has settled, optionally of one token. */
+export async function listResolvedPollIds(db: Database, token: string | null): Promise<string[]> {
+  const rows = await db
+    .select({ id: pollResolutions.pollId })
+    .from(pollResolutions)
+    .innerJoin(polls, eq(polls.id, pollResolutions.pollId))
+    .where(token === null ? undefined : eq(polls.token, token));
+  return rows.map((r) => r.id);
+}
+
 /** A poll's stored outcome, or null while it has none. */
 export async function getStoredResolution(db: Database, pollId: string): Promise<StoredResolution | null> {
   const [row] = await db.select().from(pollResolutions).where(eq(pollResolutions.pollId, pollId));

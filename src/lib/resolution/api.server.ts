@@ -1,0 +1,44 @@
+import { csvResult, jsonResult, problemResult, type ApiResult } from '../http.ts';
+import { pollStatus, resultsVisible } from '../polls/rules.ts';
+import type { Services } from '../server/services.server.ts';
+import { listResolvedPollIds } from './repo.server.ts';
+import { buildTrackRecord, trackRecordCsv, type ResolvedPoll } from './track-record.ts';
+
+const TOKEN = /^[A-Z][A-Z0-9.]{0,9}$/;
+
+/** GET /api/track-record[?token=SYM][&format=csv]: every resolved poll and the pooled accuracy by tally and cohort. */
+export async function getTrackRecord(
+  services: Pick<Services, 'db' | 'poll' | 'cohorts' | 'resolutions'>,
+  query: { token: string | null; format: string | null },
+  now: number,
+): Promise<ApiResult> {
+  const format = query.format ?? 'json';
+  if (format !== 'json' && format !== 'csv')
+    return problemResult(400, 'bad_request', 'format must be "json" or "csv".');
+  const token = query.token === null ? null : query.token.toUpperCase();
+  if (token !== null && !TOKEN.test(token)) {
+    return problemResult(400, 'bad_request', 'token must be a token symbol such as OPG.');
+  }
+  const resolved: ResolvedPoll[] = [];
+  for (const id of await listResolvedPollIds(services.db, token)) {
+    const poll = await services.poll(id);
+    if (!poll?.token) continue;
+    // The track record is public: accuracy only where anyone may see the poll's results.
+    const visible = resultsVisible(poll.results, pollStatus(poll, now), false);
+    const cohorts = await services.cohorts.results(poll, visible);
+    const resolution = await services.resolutions.view(poll, visible, cohorts, () =>
+      services.cohorts.tokenWeights(poll),
+    );
+    if (!resolution) continue;
+    resolved.push({
+      id: poll.id,
+      question: poll.question,
+      token: poll.token,
+      options: poll.options.map((o) => ({ id: o.optionId, label: o.label, votes: o.votes })),
+      resolution,
+    });
+  }
+  const record = buildTrackRecord(resolved);
+  if (format === 'csv') return csvResult(trackRecordCsv(record), `${token?.toLowerCase() ?? 'all'}-track-record.csv`);
+  return jsonResult(record);
+}

@@ -1,0 +1,15 @@
+import type { APIRoute } from 'astro';
+import { toResponse } from '../../lib/http';
+import { getTrackRecord } from '../../lib/resolution/api.server';
+import { getServices } from '../../lib/server/app.server';
+
+export const prerender = false;
+
+export const GET: APIRoute = async ({ url }) =>
+  toResponse(
+    await getTrackRecord(
+      await getServices(),
+      { token: url.searchParams.get('token'), format: url.searchParams.get('format') },
+      Date.now(),
+    ),
+  );

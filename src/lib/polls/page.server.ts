@@ -4,6 +4,7 @@ import { getPollForReader } from './repo.server.ts';
 import type { PollRecord } from './records.ts';
 import type { PollResults } from './results.ts';
 import type { CohortResults } from '../cohorts/present.ts';
+import type { ResolutionView } from '../resolution/view.ts';
 import { getServices } from '../server/app.server.ts';
 
 export interface PollPageState {
@@ -11,6 +12,8 @@ export interface PollPageState {
   results: PollResults;
   /** A token poll's results by cohort (hidden parts null, as in the API); null for other polls. */
   cohorts: CohortResults | null;
+  /** How the chain settles the poll, as GET /api/polls/<id> gives it; null for a poll that does not resolve. */
+  resolution: ResolutionView | null;
   formAction: string;
   message: string | null;
   messageKind: 'error' | 'success';
@@ -35,6 +38,9 @@ export async function loadPollPage(Astro: AstroGlobal): Promise<PollPageState | 
   if (!found) return new Response(null, { status: 404 });
   const { poll, results } = found;
   const cohorts = await services.cohorts.results(poll, results.resultsVisible);
+  const resolution = poll.resolution
+    ? await services.resolutions.view(poll, results.resultsVisible, cohorts, () => services.cohorts.tokenWeights(poll))
+    : null;
   let message: string | null = null;
   let messageKind: 'error' | 'success' = 'success';
   if (result?.error) {
@@ -47,5 +53,13 @@ export async function loadPollPage(Astro: AstroGlobal): Promise<PollPageState | 
     message = 'Thanks, your vote is counted.';
   }
   Astro.response.headers.set('cache-control', 'private, no-store');
-  return { poll, results, cohorts, formAction: `${Astro.url.pathname}${actions.polls.vote}`, message, messageKind };
+  return {
+    poll,
+    results,
+    cohorts,
+    resolution,
+    formAction: `${Astro.url.pathname}${actions.polls.vote}`,
+    message,
+    messageKind,
+  };
 }

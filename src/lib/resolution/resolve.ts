@@ -162,6 +162,12 @@ export function formatMetric(metric: ResolutionMetric, value: number): string {
   return value.toFixed(3);
 }
 
+/** What a resolution measures, in words: "top-10 share of circulating supply". */
+export function describeMeasure(definition: Pick<ResolutionDefinition, 'metric' | 'scope'>): string {
+  const { metric, scope } = definition;
+  return `${METRIC_WORDS[metric]} ${metric === 'holderCount' || metric === 'nakamoto' ? 'in' : 'of'} ${SCOPE_WORDS[scope]}`;
+}
+
 /**
  * The measured change in words.
  * @example describeChange({ metric: 'top10Share', scope: 'circulating' }, 0.621, 0.584)
@@ -172,11 +178,10 @@ export function describeChange(
   from: number,
   to: number,
 ): string {
-  const { metric, scope } = definition;
-  const scopeWords = SCOPE_WORDS[scope];
+  const { metric } = definition;
   const change = roundedChange(from, to);
   const verb = change > 0 ? 'rose' : change < 0 ? 'fell' : 'stayed at';
-  const subject = `${METRIC_WORDS[metric]} ${metric === 'holderCount' || metric === 'nakamoto' ? 'in' : 'of'} ${scopeWords}`;
+  const subject = describeMeasure(definition);
   if (change === 0) return `${subject} ${verb} ${formatMetric(metric, to)}`;
   return `${subject} ${verb} from ${formatMetric(metric, from)} to ${formatMetric(metric, to)}`;
 }

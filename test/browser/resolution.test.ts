@@ -74,4 +74,34 @@ describe('polls that resolve, in Chromium', () => {
     // Light and dark really differ.
     expect(backgrounds.size).toBe(2);
   }, 120_000);
+
+  it('lists the settled poll in the track record of /polls/ and of its token page, with who called it best', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({
+        colorScheme,
+        viewport: { width: 360, height: 800 },
+        javaScriptEnabled: false,
+      });
+      const page = await context.newPage();
+      for (const [name, path] of [
+        ['polls', '/polls/'],
+        ['token', '/tokens/OPG/'],
+      ] as const) {
+        await page.goto(`${server.url}${path}`);
+        const record = page.locator('[data-track-record]');
+        // Only the settled poll: the open one has no outcome yet.
+        const polls = await record.locator('[data-track-record-polls] tbody tr').allInnerTexts();
+        expect(polls).toHaveLength(1);
+        expect(polls[0]).toMatch(/^Will the ten largest holders hold less by March\?\s+Less\s+Less\s+67%$/);
+        const pooled = await record.locator('[data-track-record-pooled] tbody tr').allInnerTexts();
+        expect(pooled[0]).toMatch(/^One ballot, one vote\s+1\s+4 \/ 6\s+67%$/);
+        expect(pooled[1]).toMatch(/^One wallet, one vote\s+1\s+1 \/ 2\s+50%$/);
+        expect(pooled[2]).toMatch(/^Not verified\s+1\s+3 \/ 4\s+75%$/);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow).toBeLessThanOrEqual(0);
+        await record.screenshot({ path: screenshotPath(`track-record-${name}-${colorScheme}-phone`) });
+      }
+      await context.close();
+    }
+  }, 120_000);
 });

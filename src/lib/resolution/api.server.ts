@@ -2,23 +2,16 @@ import { csvResult, jsonResult, problemResult, type ApiResult } from '../http.ts
 import { pollStatus, resultsVisible } from '../polls/rules.ts';
 import type { Services } from '../server/services.server.ts';
 import { listResolvedPollIds } from './repo.server.ts';
-import { buildTrackRecord, trackRecordCsv, type ResolvedPoll } from './track-record.ts';
+import { buildTrackRecord, trackRecordCsv, type ResolvedPoll, type TrackRecord } from './track-record.ts';
 
 const TOKEN = /^[A-Z][A-Z0-9.]{0,9}$/;
 
-/** GET /api/track-record[?token=SYM][&format=csv]: every resolved poll and the pooled accuracy by tally and cohort. */
-export async function getTrackRecord(
+/** The track record of every resolved poll (of `token`, if given) that anyone may see the results of. */
+export async function loadTrackRecord(
   services: Pick<Services, 'db' | 'poll' | 'cohorts' | 'resolutions'>,
-  query: { token: string | null; format: string | null },
+  token: string | null,
   now: number,
-): Promise<ApiResult> {
-  const format = query.format ?? 'json';
-  if (format !== 'json' && format !== 'csv')
-    return problemResult(400, 'bad_request', 'format must be "json" or "csv".');
-  const token = query.token === null ? null : query.token.toUpperCase();
-  if (token !== null && !TOKEN.test(token)) {
-    return problemResult(400, 'bad_request', 'token must be a token symbol such as OPG.');
-  }
+): Promise<TrackRecord> {
   const resolved: ResolvedPoll[] = [];
   for (const id of await listResolvedPollIds(services.db, token)) {
     const poll = await services.poll(id);
@@ -38,7 +31,23 @@ export async function getTrackRecord(
       resolution,
     });
   }
-  const record = buildTrackRecord(resolved);
+  return buildTrackRecord(resolved);
+}
+
+/** GET /api/track-record[?token=SYM][&format=csv]: every resolved poll and the pooled accuracy by tally and cohort. */
+export async function getTrackRecord(
+  services: Pick<Services, 'db' | 'poll' | 'cohorts' | 'resolutions'>,
+  query: { token: string | null; format: string | null },
+  now: number,
+): Promise<ApiResult> {
+  const format = query.format ?? 'json';
+  if (format !== 'json' && format !== 'csv')
+    return problemResult(400, 'bad_request', 'format must be "json" or "csv".');
+  const token = query.token === null ? null : query.token.toUpperCase();
+  if (token !== null && !TOKEN.test(token)) {
+    return problemResult(400, 'bad_request', 'token must be a token symbol such as OPG.');
+  }
+  const record = await loadTrackRecord(services, token, now);
   if (format === 'csv') return csvResult(trackRecordCsv(record), `${token?.toLowerCase() ?? 'all'}-track-record.csv`);
   return jsonResult(record);
 }

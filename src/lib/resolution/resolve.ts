@@ -109,6 +109,11 @@ export function cohortAccuracy(
   });
 }
 
+/** An accuracy as the pages print it: a whole percentage, or "no scored ballots". */
+export function formatAccuracy(a: { share: number | null } | null): string {
+  return a === null || a.share === null ? 'no scored ballots' : `${Math.round(a.share * 100)}%`;
+}
+
 /** Pooled accuracy over several polls: right and scored summed, then divided (not an average of shares). */
 export function pooledAccuracy(parts: readonly Accuracy<number>[]): Accuracy<number> {
   const right = parts.reduce((sum, p) => sum + p.right, 0);

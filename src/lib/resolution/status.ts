@@ -69,7 +69,7 @@ function inTimeOrder<S extends ResolutionSnapshot>(snapshots: readonly S[]): S[]
 }
 
 /** The snapshot a resolution measures from: the poll's weighting snapshot, or the first at or after `from`. */
-export function startingSnapshot<S extends ResolutionSnapshot>(
+function startingSnapshot<S extends ResolutionSnapshot>(
   definition: Pick<ResolutionDefinition, 'from'>,
   poll: Pick<ResolvingPollState, 'weightingBlock'>,
   snapshots: readonly S[],
@@ -81,7 +81,7 @@ export function startingSnapshot<S extends ResolutionSnapshot>(
 }
 
 /** The snapshot that settles it: the first at or after `at` that is not the starting one. */
-export function settlingSnapshot<S extends ResolutionSnapshot>(
+function settlingSnapshot<S extends ResolutionSnapshot>(
   definition: Pick<ResolutionDefinition, 'at'>,
   start: S | null,
   snapshots: readonly S[],

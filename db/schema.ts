@@ -77,9 +77,14 @@ export const pollResolutions = sqliteTable('poll_resolutions', {
   fromBlock: integer('from_block').notNull(),
   fromTakenAt: integer('from_taken_at').notNull(),
   fromValue: real('from_value').notNull(),
+  /** Where each snapshot came from; null for outcomes stored before sources were kept. */
+  fromSource: text('from_source', { mode: 'json' }).$type<SnapshotSource>(),
   toBlock: integer('to_block').notNull(),
   toTakenAt: integer('to_taken_at').notNull(),
   toValue: real('to_value').notNull(),
+  toSource: text('to_source', { mode: 'json' }).$type<SnapshotSource>(),
+  /** Either snapshot simulated (the demo's): every page that shows the outcome says so. */
+  simulated: integer('simulated', { mode: 'boolean' }).notNull().default(false),
   /** to − from, rounded to 6 decimals. */
   change: real('change').notNull(),
   /** The option the chain picked. */

@@ -24,6 +24,10 @@ import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { ingest } from '../src/lib/chain/ingest.server.ts';
 import { loadTokenDefinition } from '../src/lib/chain/tokens.server.ts';
 import { exportDemoFixture } from '../src/lib/demo/demo.server.ts';
+import { castVote, getPoll } from '../src/lib/polls/repo.server.ts';
+import { HOUR_MS } from '../src/lib/polls/history.ts';
+import { newVoterId } from '../src/lib/polls/voter.ts';
+import { submitVote, type VotingDeps } from '../src/lib/polls/votes.server.ts';
 import { readBuildInfo } from '../src/lib/server/build-info.server.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
 import { advanceTime, deployToken, fund, mintMany, startChain, transferFrom } from '../test/helpers/chain.ts';
@@ -33,6 +37,9 @@ import { signIn } from '../test/helpers/wallet.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const POLL = 'opgsim-distribution-retail';
+/** The settled poll: it ran from 1 to 12 October, so its ballots carry those dates (src/content/polls/opgsim-top-ten-november.yaml). */
+const SETTLED_POLL = 'opgsim-top-ten-november';
+const SETTLED_OPENS = Date.parse('2026-10-01T00:00:00Z');
 const DAY = 86_400;
 const tokens = (n: number): bigint => BigInt(Math.round(n * 1e6)) * 10n ** 12n;
 const TREASURY: Hex = '0x000000000000000000000000000000000000cafe';
@@ -66,6 +73,13 @@ const ANONYMOUS_CHOICES = [
   'cannot-tell',
   'unchanged',
 ];
+// The settled poll: the largest holders expect their share to fall, retail expects it to rise.
+const SETTLED_CHOICES = {
+  whale: ['less', 'less', 'same', 'less', 'unsure', 'less', 'less'],
+  retail: ['more', 'more', 'same', 'more', 'unsure', 'more', 'less'],
+  small: ['more', 'unsure', 'less', 'more', 'same', 'more'],
+  anonymous: ['more', 'unsure', 'less', 'same', 'more', 'unsure', 'less', 'more'],
+};
 const cycle = (choices: readonly string[], i: number): string => choices[i % choices.length] ?? 'cannot-tell';
 const voters: { account: PrivateKeyAccount; choice: string }[] = [
   ...whales.map((account, i) => ({ account, choice: cycle(WHALE_CHOICES, i) })),
@@ -201,12 +215,50 @@ async function castBallots(site: TestServer): Promise<void> {
     throw new Error(`only ${shown.length} holder cohorts clear the privacy floor; the demo needs 3`);
 }
 
+/**
+ * The settled poll's ballots, cast through the vote endpoint's own function
+ * (submitVote: its rules, then castVote) at past instants within the poll's
+ * eleven days, since the HTTP API only takes ballots now. Wallets vote as
+ * themselves, signed in; the rest as cookie voters.
+ */
+async function castSettledBallots(): Promise<void> {
+  const deps: VotingDeps = {
+    db,
+    definition: (id) => getPoll(db, id),
+    cast: (input) => castVote(db, input),
+    limiter: { hit: async () => ({ allowed: true, retryAfterSeconds: 0 }) },
+    newVoterId,
+    changed: () => {},
+  };
+  const wallets = [
+    ...whales.map((w, i) => ({ address: w.address, choice: cycle(SETTLED_CHOICES.whale, i) })),
+    ...retail.slice(0, 28).map((r, i) => ({ address: r.address, choice: cycle(SETTLED_CHOICES.retail, i) })),
+    ...small.slice(0, 9).map((s, i) => ({ address: s.address, choice: cycle(SETTLED_CHOICES.small, i) })),
+  ];
+  const ballots = [...wallets, ...SETTLED_CHOICES.anonymous.map((choice) => ({ address: null, choice }))];
+  for (const [i, { address, choice }] of ballots.entries()) {
+    // Spread over the poll's first ten days, an hour and a bit apart.
+    const now = SETTLED_OPENS + HOUR_MS + i * 4 * HOUR_MS + i * 61_000;
+    const outcome = await submitVote(deps, {
+      pollId: SETTLED_POLL,
+      voterId: null,
+      address,
+      optionIds: [choice],
+      clientKey: 'demo',
+      now,
+    });
+    if (!outcome.ok) throw new Error(`${SETTLED_POLL}: a ballot was refused: ${outcome.message}`);
+  }
+  console.log(`${SETTLED_POLL}: ${ballots.length} ballots, ${wallets.length} from wallets`);
+}
+
 try {
   await playHistory();
   server = await startSite();
   await castBallots(server);
   await server.stop();
-  const fixture = await exportDemoFixture(db, token.symbol, [POLL], ABOUT);
+  await castSettledBallots();
+  const fixture = await exportDemoFixture(db, token.symbol, [POLL, SETTLED_POLL], ABOUT);
   const config = (await resolveConfig(out)) ?? {};
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, await format(JSON.stringify(fixture), { ...config, filepath: out }));

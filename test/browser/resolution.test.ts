@@ -64,7 +64,7 @@ describe('polls that resolve, in Chromium', () => {
         await expect(pending.locator('h2').innerText()).resolves.toBe('Resolves on 1 Feb 2099');
         await expect(pending.innerText()).resolves.toContain('Voting is still open.');
         await expect(pending.locator('.resolution-snapshots').innerText()).resolves.toMatch(
-          /From\s+block 100, 20 Dec 2025: 90\.9%\s+Latest\s+block 200, 5 Mar 2026: 84\.0% \(−6\.9 points so far\)/,
+          /From\s+block 100, 20 Dec 2025: 90\.9%\s+Source: CSV file opg-100\.csv \(SHA-256 [0-9a-f]{64}\)\s+Latest\s+block 200, 5 Mar 2026: 84\.0% \(−6\.9 points so far\)\s+Source: CSV file opg-200\.csv/,
         );
         expect(await pending.locator('[data-resolution-accuracy]').count()).toBe(0);
         await pending.screenshot({ path: screenshotPath(`resolution-pending-${colorScheme}-${device}`) });

@@ -65,6 +65,20 @@ describe('npm run demo:chain', () => {
     for (const b of signed) expect(weighting[b.address?.toLowerCase() ?? '']).toBeDefined();
   });
 
+  it('records the settled poll’s ballots at past dates inside its days, from holders and cookies, and resolves it', async () => {
+    const ballots = fixture.polls.find((p) => p.id === 'opgsim-top-ten-november')?.ballots ?? [];
+    expect(ballots.length).toBeGreaterThanOrEqual(40);
+    const [opens, closes] = [Date.parse('2026-10-01T00:00:00Z'), Date.parse('2026-10-12T00:00:00Z')];
+    expect(ballots.every((b) => b.at > opens && b.at < closes)).toBe(true);
+    expect(ballots.some((b) => b.address === null)).toBe(true);
+    const weighting = fixture.snapshots[2]?.holders ?? {};
+    for (const b of ballots.filter((x) => x.address)) expect(weighting[b.address?.toLowerCase() ?? '']).toBeDefined();
+    const body = (await (await fetch(`${server.url}/api/polls/opgsim-top-ten-november`)).json()) as {
+      resolution: { status: string; simulated: boolean };
+    };
+    expect(body.resolution).toMatchObject({ status: 'resolved', simulated: true });
+  });
+
   it('is loaded by a server without a chain: snapshots simulated, three cohorts above the privacy floor', async () => {
     const { snapshots } = (await (await fetch(`${server.url}/api/tokens/opgsim/snapshots`)).json()) as {
       snapshots: {

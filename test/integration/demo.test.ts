@@ -23,6 +23,9 @@ const POLL = 'opgsim-distribution-retail';
 const POST = '/posts/opgsim-demo/';
 const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'db/demo/opgsim.json'), 'utf8')) as DemoFixture;
 const BALLOTS = FIXTURE.polls.find((p) => p.id === POLL)?.ballots ?? [];
+const SETTLED = 'opgsim-top-ten-november';
+const SETTLED_BALLOTS = FIXTURE.polls.find((p) => p.id === SETTLED)?.ballots ?? [];
+const ALL_BALLOTS = FIXTURE.polls.reduce((n, p) => n + p.ballots.length, 0);
 const run = promisify(execFile);
 
 interface Results {
@@ -66,7 +69,47 @@ const get = (path: string, at = server): Promise<Response> => fetch(`${at.url}${
 
 describe('the demo on a fresh database', () => {
   it('is loaded from db/demo/opgsim.json on the first start', () => {
-    expect(server.output()).toContain(`demo: loaded opgsim (simulated): 5 OPGSIM snapshots, ${BALLOTS.length} ballots`);
+    expect(server.output()).toContain(`demo: loaded opgsim (simulated): 5 OPGSIM snapshots, ${ALL_BALLOTS} ballots`);
+  });
+
+  it('has a poll the simulated chain settled, scored from its ballots, and a track record labelled simulated', async () => {
+    const resolution = (
+      (await (await get(`/api/polls/${SETTLED}`)).json()) as {
+        resolution: {
+          status: string;
+          simulated: boolean;
+          outcome: string;
+          start: { block: number };
+          end: { block: number };
+          accuracy: { ballots: { right: number; scored: number } };
+        };
+      }
+    ).resolution;
+    // From the weighting snapshot (the third, before it opened) to the first on or after 1 November (the fifth).
+    expect(resolution).toMatchObject({
+      status: 'resolved',
+      simulated: true,
+      start: { block: FIXTURE.snapshots[2]?.block },
+      end: { block: FIXTURE.snapshots[4]?.block },
+    });
+    // Every ballot carries a date inside the poll's days, and the accuracy is counted from them here.
+    const opens = Date.parse('2026-10-01T00:00:00Z');
+    const closes = Date.parse('2026-10-12T00:00:00Z');
+    expect(SETTLED_BALLOTS.every((b) => b.at >= opens && b.at < closes)).toBe(true);
+    const scored = SETTLED_BALLOTS.filter((b) => b.optionIds[0] !== 'unsure');
+    expect(resolution.accuracy.ballots).toEqual({
+      right: scored.filter((b) => b.optionIds[0] === resolution.outcome).length,
+      scored: scored.length,
+      share: expect.any(Number),
+    });
+    const record = (await (await get('/api/track-record?token=OPGSIM')).json()) as {
+      polls: { id: string; simulated: boolean }[];
+    };
+    expect(record.polls).toEqual([expect.objectContaining({ id: SETTLED, simulated: true })]);
+    const page = await (await get(`/polls/${SETTLED}/`)).text();
+    expect(page).toContain('data-resolution-simulated');
+    expect(page).toContain('Resolved by the chain');
+    expect(await (await get('/polls/')).text()).toContain('simulated data</span>');
   });
 
   it('lists the demo post, which says it is simulated and embeds the poll and the chain chart', async () => {

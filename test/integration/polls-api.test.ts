@@ -42,6 +42,7 @@ describe('the seed poll', () => {
       // The simulated demo's poll (DEMO is on by default).
       ['opgsim-distribution-retail', 'open'],
       ['opg-liquidity-ghost', 'closed'],
+      ['opgsim-top-ten-november', 'closed'],
     ]);
   });
 });

@@ -75,10 +75,15 @@ describe('the resolution in GET /api/polls/<id>', () => {
       const to = topTenShare(holders(400_000));
       expect(settled.resolution).toMatchObject({
         status: 'resolved',
+        simulated: false,
         resolvesOn: '2026-03-01',
         reason: null,
-        start: { block: 100, takenAt: '2025-12-20T00:00:00.000Z' },
-        end: { block: 200, takenAt: '2026-03-05T00:00:00.000Z' },
+        start: {
+          block: 100,
+          takenAt: '2025-12-20T00:00:00.000Z',
+          source: expect.stringMatching(/^CSV file .+\.csv \(SHA-256 [0-9a-f]{64}\)$/),
+        },
+        end: { block: 200, takenAt: '2026-03-05T00:00:00.000Z', source: expect.stringMatching(/^CSV file /) },
         change: Number((to - from).toFixed(6)),
         outcome: 'less',
         description: `top-10 share of the whole supply fell from ${(from * 100).toFixed(1)}% to ${(to * 100).toFixed(1)}%`,
@@ -123,9 +128,11 @@ describe('the resolution in GET /api/polls/<id>', () => {
       const csv = await fetch(`${server.url}/api/track-record?format=csv`);
       expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       const lines = (await csv.text()).trim().split('\n');
-      expect(lines[0]).toBe('poll_id,token,settled_at,chain_option,crowd_options,tally,right,scored,accuracy');
-      expect(lines).toContain(`${POLL.id},OPG,2026-03-05T00:00:00.000Z,less,less,ballots,4,6,0.6667`);
-      expect(lines).toContain('all,,,,,cohort:unverified,3,4,0.7500');
+      expect(lines[0]).toBe(
+        'poll_id,token,settled_at,simulated,chain_option,crowd_options,tally,right,scored,accuracy',
+      );
+      expect(lines).toContain(`${POLL.id},OPG,2026-03-05T00:00:00.000Z,false,less,less,ballots,4,6,0.6667`);
+      expect(lines).toContain('all,,,,,,cohort:unverified,3,4,0.7500');
       for (const bad of ['format=xml', 'token=not%20a%20token']) {
         const refused = await fetch(`${server.url}/api/track-record?${bad}`);
         expect(refused.status).toBe(400);

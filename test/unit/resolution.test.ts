@@ -72,6 +72,17 @@ describe('resolution definitions', () => {
     expect(Object.keys(parsed.resolution?.outcomes ?? {})).not.toContain('nobody-knows');
   });
 
+  it('takes unquoted YAML dates, which Astro’s content loader hands over as Date objects', () => {
+    const dated = { from: new Date('2027-01-15T00:00:00Z'), at: new Date('2027-03-01T00:00:00Z') };
+    const parsed = pollDefinitionSchema.parse(poll({ resolution: { ...(poll().resolution as object), ...dated } }));
+    expect(parsed.resolution).toMatchObject({ from: '2027-01-15', at: '2027-03-01' });
+    // A timestamp is not a day.
+    const timed = { at: new Date('2027-03-01T12:00:00Z') };
+    expect(refusals(poll({ resolution: { ...(poll().resolution as object), ...timed } }))).toEqual([
+      expect.stringMatching(/^resolution\.at: /),
+    ]);
+  });
+
   it('accepts every metric, every scope and a start date', () => {
     for (const metric of RESOLUTION_METRICS) {
       for (const scope of Object.keys(RESOLUTION_SCOPES)) {
@@ -313,6 +324,8 @@ describe('where a resolving poll stands', () => {
       ...METRICS,
       circulating: top10 === null ? null : { ...METRICS.all, top10Share: top10 },
     } as SnapshotMetrics,
+    source: { kind: 'csv' as const, file: `opg-${block}.csv`, sha256: 'ab'.repeat(32) },
+    simulated: false,
   });
   const definition = pollDefinitionSchema.parse(poll()).resolution;
   if (!definition) throw new Error('the example poll resolves');
@@ -392,6 +405,9 @@ describe('the resolution as the API gives it', () => {
     toBlock: 300,
     toTakenAt: Date.parse('2027-03-02T00:00:00Z'),
     toValue: 0.584,
+    fromSource: { kind: 'rpc' as const, chainId: 8453, block: 100, contract: '0x'.padEnd(42, '1') },
+    toSource: null,
+    simulated: true,
     change: -0.037,
     outcome: 'toward-retail',
     definition,
@@ -401,6 +417,10 @@ describe('the resolution as the API gives it', () => {
     const view = presentResolution(definition, settled, null, null);
     expect(view).toMatchObject({ status: 'resolved', outcome: 'toward-retail', accuracy: null, change: -0.037 });
     expect(view?.description).toBe('top-10 share of circulating supply fell from 62.1% to 58.4%');
+    // The stored sources in words; an outcome stored before sources were kept has none.
+    expect(view?.start?.source).toBe(`chain 8453, contract ${'0x'.padEnd(42, '1')}, block 100`);
+    expect(view?.end?.source).toBeNull();
+    expect(view?.simulated).toBe(true);
   });
 
   it('scores the token tally by its exact weights and shows only the share', () => {
@@ -437,6 +457,7 @@ describe('the resolution as the API gives it', () => {
     expect(view).toEqual({
       definition,
       status: 'pending',
+      simulated: false,
       resolvesOn: '2027-03-01',
       reason: 'no-start',
       start: null,
@@ -457,6 +478,7 @@ describe('the track record', () => {
     options: ['toward-retail', 'toward-whales', 'unchanged'].map((o, i) => ({ id: o, label: o, votes: votes[i] ?? 0 })),
     resolution: {
       status: 'resolved' as const,
+      simulated: false,
       outcome: 'toward-retail',
       description: 'fell',
       end: { block: 1, takenAt: settledAt, value: 0 },
@@ -500,10 +522,12 @@ describe('the track record', () => {
       { id: 'shrimp', label: 'shrimp', polls: 2, accuracy: { right: 8, scored: 20, share: 0.4 } },
     ]);
     const csv = trackRecordCsv(record).trim().split('\n');
-    expect(csv).toContain('older,OPGSIM,2027-01-01T00:00:00.000Z,toward-retail,toward-whales,cohort:whale,1,1,1.0000');
-    expect(csv).toContain('all,,,,,cohort:shrimp,8,20,0.4000');
+    expect(csv).toContain(
+      'older,OPGSIM,2027-01-01T00:00:00.000Z,false,toward-retail,toward-whales,cohort:whale,1,1,1.0000',
+    );
+    expect(csv).toContain('all,,,,,,cohort:shrimp,8,20,0.4000');
     expect(csv).not.toContain(
-      'newer,OPGSIM,2027-06-01T00:00:00.000Z,toward-retail,toward-retail toward-whales,cohort:whale,,,',
+      'newer,OPGSIM,2027-06-01T00:00:00.000Z,false,toward-retail,toward-retail toward-whales,cohort:whale,,,',
     );
   });
 

@@ -36,16 +36,24 @@ export const RESOLUTION_SCOPES = {
 } as const satisfies Record<string, Scope>;
 export type ResolutionScopeName = keyof typeof RESOLUTION_SCOPES;
 
-const DAY = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date as YYYY-MM-DD')
-  .refine(
-    (day) =>
-      !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day),
-    {
-      message: 'not a calendar date',
-    },
-  );
+// An unquoted YAML date (`at: 2027-03-01`) reaches the schema as a Date at UTC midnight in Astro's content loader.
+const asDay = (value: unknown): unknown =>
+  value instanceof Date && !Number.isNaN(value.getTime()) && value.toISOString().endsWith('T00:00:00.000Z')
+    ? value.toISOString().slice(0, 10)
+    : value;
+const DAY = z.preprocess(
+  asDay,
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date as YYYY-MM-DD')
+    .refine(
+      (day) =>
+        !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day),
+      {
+        message: 'not a calendar date',
+      },
+    ),
+);
 
 /** A condition on the change (to − from, in the metric's own unit): `below`/`above` strict, `between` closed. */
 export const conditionSchema = z.union([

@@ -54,9 +54,12 @@ export async function resolvePolls(db: Database, now: number, token?: string): P
         fromBlock: state.from.snapshot.block,
         fromTakenAt: state.from.snapshot.takenAt,
         fromValue: state.from.value,
+        fromSource: state.from.snapshot.source,
         toBlock: state.to.snapshot.block,
         toTakenAt: state.to.snapshot.takenAt,
         toValue: state.to.value,
+        toSource: state.to.snapshot.source,
+        simulated: state.from.snapshot.simulated || state.to.snapshot.simulated,
         change: state.change,
         outcome: state.outcome,
         definition: poll.resolution,
@@ -77,6 +80,8 @@ export async function resolutionSnapshots(db: Database, token: string): Promise<
       block: tokenSnapshots.block,
       takenAt: tokenSnapshots.takenAt,
       metrics: tokenSnapshots.metrics,
+      source: tokenSnapshots.source,
+      simulated: tokenSnapshots.simulated,
     })
     .from(tokenSnapshots)
     .where(eq(tokenSnapshots.token, token));

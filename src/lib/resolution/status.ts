@@ -1,4 +1,4 @@
-import type { SnapshotMetrics } from '../chain/snapshot.ts';
+import type { SnapshotMetrics, SnapshotSource } from '../chain/snapshot.ts';
 import { dayStart, type ResolutionDefinition } from './definition.ts';
 import { chainOutcome, describeChange, metricValue, roundedChange } from './resolve.ts';
 
@@ -15,6 +15,8 @@ export interface ResolutionSnapshot {
   /** Epoch ms. */
   takenAt: number;
   metrics: SnapshotMetrics;
+  source: SnapshotSource;
+  simulated: boolean;
 }
 
 export interface ResolvingPollState {

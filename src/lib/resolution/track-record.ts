@@ -16,6 +16,8 @@ export interface TrackRecordPoll {
   /** When the settling snapshot was taken. */
   settledAt: string;
   description: string;
+  /** Scored on simulated snapshots (the demo's). */
+  simulated: boolean;
   chain: { id: string; label: string };
   /** The option(s) with most ballots, one ballot one vote (several on a tie; none without ballots). */
   crowd: { id: string; label: string }[];
@@ -63,6 +65,7 @@ export function buildTrackRecord(resolved: readonly ResolvedPoll[]): TrackRecord
       token: poll.token,
       settledAt: resolution.end.takenAt,
       description: resolution.description ?? '',
+      simulated: resolution.simulated,
       chain: { id: resolution.outcome, label: label(resolution.outcome) },
       crowd: top === 0 ? [] : poll.options.filter((o) => o.votes === top).map((o) => ({ id: o.id, label: o.label })),
       accuracy: resolution.accuracy,
@@ -110,6 +113,7 @@ export function trackRecordCsv(record: TrackRecord): string {
     'poll_id',
     'token',
     'settled_at',
+    'simulated',
     'chain_option',
     'crowd_options',
     'tally',
@@ -119,7 +123,7 @@ export function trackRecordCsv(record: TrackRecord): string {
   ];
   const rows: (string | number | null)[][] = [];
   for (const p of record.polls) {
-    const base = [p.id, p.token, p.settledAt, p.chain.id, p.crowd.map((c) => c.id).join(' ')];
+    const base = [p.id, p.token, p.settledAt, String(p.simulated), p.chain.id, p.crowd.map((c) => c.id).join(' ')];
     rows.push([...base, 'ballots', p.accuracy.ballots.right, p.accuracy.ballots.scored, share(p.accuracy.ballots)]);
     if (p.accuracy.wallets) {
       rows.push([...base, 'wallets', p.accuracy.wallets.right, p.accuracy.wallets.scored, share(p.accuracy.wallets)]);
@@ -129,7 +133,7 @@ export function trackRecordCsv(record: TrackRecord): string {
       if (c.accuracy) rows.push([...base, `cohort:${c.id}`, c.accuracy.right, c.accuracy.scored, share(c.accuracy)]);
     }
   }
-  const all = ['all', null, null, null, null];
+  const all = ['all', null, null, null, null, null];
   const { pooled } = record;
   rows.push([...all, 'ballots', pooled.ballots.right, pooled.ballots.scored, share(pooled.ballots)]);
   rows.push([...all, 'wallets', pooled.wallets.right, pooled.wallets.scored, share(pooled.wallets)]);

@@ -1,3 +1,5 @@
+import type { SnapshotSource } from '../chain/snapshot.ts';
+import { describeSource } from '../cohorts/present.ts';
 import type { CohortResult } from '../cohorts/privacy.ts';
 import type { ResolutionDefinition } from './definition.ts';
 import { accuracy, cohortAccuracy, describeChange, type Accuracy, type CohortAccuracy } from './resolve.ts';
@@ -13,11 +15,15 @@ export interface MeasuredView {
   block: number;
   takenAt: string;
   value: number;
+  /** Where the snapshot came from, in words (chain and contract, or the holder export and its hash); null when not kept. */
+  source: string | null;
 }
 
 export interface ResolutionView {
   definition: ResolutionDefinition;
   status: 'pending' | 'resolved';
+  /** A snapshot it is measured on is simulated (the demo's). */
+  simulated: boolean;
   /** The date the first snapshot at or after settles it, YYYY-MM-DD. */
   resolvesOn: string;
   /** Why it is still pending; null once resolved. */
@@ -49,6 +55,9 @@ export interface SettledResolution {
   toBlock: number;
   toTakenAt: number;
   toValue: number;
+  fromSource: SnapshotSource | null;
+  toSource: SnapshotSource | null;
+  simulated: boolean;
   change: number;
   outcome: string;
   definition: ResolutionDefinition;
@@ -65,10 +74,11 @@ export interface ScoredTallies {
 }
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-const measured = (block: number, takenAt: number, value: number): MeasuredView => ({
+const measured = (block: number, takenAt: number, value: number, source: SnapshotSource | null): MeasuredView => ({
   block,
   takenAt: new Date(takenAt).toISOString(),
   value,
+  source: source && describeSource(source),
 });
 
 /**
@@ -89,10 +99,11 @@ export function presentResolution(
     return {
       definition: used,
       status: 'resolved',
+      simulated: settled.simulated,
       resolvesOn: used.at,
       reason: null,
-      start: measured(settled.fromBlock, settled.fromTakenAt, settled.fromValue),
-      end: measured(settled.toBlock, settled.toTakenAt, settled.toValue),
+      start: measured(settled.fromBlock, settled.fromTakenAt, settled.fromValue, settled.fromSource),
+      end: measured(settled.toBlock, settled.toTakenAt, settled.toValue, settled.toSource),
       change: settled.change,
       description: describeChange(used, settled.fromValue, settled.toValue),
       outcome: picked,
@@ -109,10 +120,11 @@ export function presentResolution(
   return {
     definition,
     status: 'pending',
+    simulated: Boolean(from?.snapshot.simulated || current?.snapshot.simulated),
     resolvesOn: day(pending.resolvesOn),
     reason: pending.reason,
-    start: from && measured(from.snapshot.block, from.snapshot.takenAt, from.value),
-    end: current && measured(current.snapshot.block, current.snapshot.takenAt, current.value),
+    start: from && measured(from.snapshot.block, from.snapshot.takenAt, from.value, from.snapshot.source),
+    end: current && measured(current.snapshot.block, current.snapshot.takenAt, current.value, current.snapshot.source),
     change: current?.change ?? null,
     description: from && current ? describeChange(definition, from.value, current.value) : null,
     outcome: null,

@@ -1,8 +1,8 @@
 /**
  * `npm run snapshot:import -- <SYMBOL> <holders.csv> --block N --date YYYY-MM-DD`
- * Builds a holder snapshot from an export (Etherscan's or a plain
- * address,balance file). A bad row stops the import naming file, line and
- * reason, and nothing is written.
+ * Builds a holder snapshot from an explorer's holder export (Etherscan,
+ * BscScan, Blockscout) or a plain address,balance file. An unknown header or a
+ * bad row stops the import naming file, line and reason, and nothing is written.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -80,6 +80,6 @@ try {
 
 const { all } = snapshot.metrics;
 console.log(
-  `${symbol} snapshot at block ${block} (${date}): ${all.holderCount} holders, top-10 share ${(all.top10Share * 100).toFixed(2)}%, ` +
+  `${symbol} snapshot at block ${block} (${date}) from a ${result.format} export: ${all.holderCount} holders, top-10 share ${(all.top10Share * 100).toFixed(2)}%, ` +
     `Gini ${all.gini.toFixed(4)}, Nakamoto ${all.nakamoto}`,
 );

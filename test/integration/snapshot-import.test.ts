@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAddress } from 'viem';
 import { listSnapshots, snapshotBalances, topHolders } from '../../src/lib/chain/repo.server.ts';
 import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts';
 
@@ -66,6 +67,38 @@ describe('npm run snapshot:import', () => {
     expect(snapshot?.metrics.all.top1Share).toBeCloseTo(0.6, 12);
     expect(snapshot?.metrics.all.nakamoto).toBe(1);
     expect(top.map((h) => h.address)).toEqual([address(1), address(2), address(3)]);
+  });
+
+  it('reads BscScan’s and Blockscout’s exports, and names the headers it knows when given another', async () => {
+    const db = `file:${join(dir, 'explorers.db')}`;
+    const bsc = join(dir, 'bscscan.csv');
+    writeFileSync(
+      bsc,
+      `"HolderRank","HolderAddress","Balance","PendingBalanceUpdate"\n"1","${address(1)}","2,500.5","No"\n"2","${address(2)}","1,000","No"\n`,
+    );
+    const first = await importCsv(db, ['OPG', bsc, '--block', '10', '--date', '2026-11-01']);
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toContain('from a BscScan export: 2 holders');
+    const blockscout = join(dir, 'blockscout.csv');
+    writeFileSync(
+      blockscout,
+      `HolderAddress,Balance\r\n${getAddress(address(3))},7.25\r\n${getAddress(address(4))},1\r\n`,
+    );
+    const second = await importCsv(db, ['OPG', blockscout, '--block', '11', '--date', '2026-11-02']);
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toContain('from a Blockscout export: 2 holders');
+    const { snapshots } = await snapshotsIn(db);
+    expect(snapshots.map((s) => s.supply)).toEqual([(35005n * 10n ** 17n).toString(), (825n * 10n ** 16n).toString()]);
+
+    const other = join(dir, 'other.csv');
+    writeFileSync(other, `wallet,tokens\n${address(1)},1\n`);
+    const refused = await importCsv(db, ['OPG', other, '--block', '12', '--date', '2026-11-03']);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(
+      'other.csv:1: the header "wallet,tokens" is not one this import reads: Etherscan (',
+    );
+    expect(refused.output).toContain('Blockscout (HolderAddress,Balance)');
+    expect((await snapshotsIn(db)).snapshots).toHaveLength(2);
   });
 
   it('imports a plain address,balance file, and a re-import of the same block replaces it', async () => {

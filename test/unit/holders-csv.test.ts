@@ -35,6 +35,7 @@ describe('parseHoldersCsv', () => {
     const csv = `"HolderAddress","Balance","PendingBalanceUpdate"\n"${A}","1,000.5","No"\n"${B}","2","No"\n`;
     expect(parseHoldersCsv(csv, 18)).toEqual({
       ok: true,
+      format: 'Etherscan',
       holders: [
         { address: A, balance: 10005n * 10n ** 17n },
         { address: B, balance: 2n * 10n ** 18n },
@@ -44,12 +45,60 @@ describe('parseHoldersCsv', () => {
 
   it('reads a plain address,balance file, skipping zero balances and burn addresses', () => {
     const csv = `address,balance\n${A},5\n${B},0\n0x000000000000000000000000000000000000dEaD,9\n`;
-    expect(parseHoldersCsv(csv, 0)).toEqual({ ok: true, holders: [{ address: A, balance: 5n }] });
+    expect(parseHoldersCsv(csv, 0)).toEqual({
+      ok: true,
+      format: 'address,balance',
+      holders: [{ address: A, balance: 5n }],
+    });
+  });
+
+  it('reads BscScan’s export, whose first column ranks the holders', () => {
+    const csv = `"HolderRank","HolderAddress","Balance","PendingBalanceUpdate"\n"1","${B}","2,500.5","No"\n"2","${A}","1,000","No"\n`;
+    expect(parseHoldersCsv(csv, 18)).toEqual({
+      ok: true,
+      format: 'BscScan',
+      holders: [
+        { address: B, balance: 25005n * 10n ** 17n },
+        { address: A, balance: 1000n * 10n ** 18n },
+      ],
+    });
+  });
+
+  it('reads Blockscout’s export: checksummed addresses, unquoted, CRLF rows, plain decimals', () => {
+    const checksummed = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+    const csv = `HolderAddress,Balance\r\n${checksummed},1234.56789\r\n${A},100.0\r\n`;
+    expect(parseHoldersCsv(csv, 6)).toEqual({
+      ok: true,
+      format: 'Blockscout',
+      holders: [
+        { address: checksummed.toLowerCase(), balance: 1_234_567_890n },
+        { address: A, balance: 100_000_000n },
+      ],
+    });
+  });
+
+  it('names every header it understands when a file has another', () => {
+    const result = parseHoldersCsv(`Account,Token Acct,Quantity,Percentage\n${A},x,1,1\n`, 18);
+    expect(result).toEqual({
+      ok: false,
+      line: 1,
+      reason: expect.stringContaining('"Account,Token Acct,Quantity,Percentage"'),
+    });
+    if (result.ok) return;
+    for (const known of [
+      'Etherscan (HolderAddress,Balance,PendingBalanceUpdate)',
+      'BscScan (HolderRank,HolderAddress,Balance,PendingBalanceUpdate)',
+      'Blockscout (HolderAddress,Balance)',
+      'address,balance (address,balance)',
+    ])
+      expect(result.reason).toContain(known);
+    // The right names in another order are another file, not this one.
+    expect(parseHoldersCsv(`balance,address\n1,${A}\n`, 18).ok).toBe(false);
   });
 
   it.each([
     ['', 1, /empty/],
-    ['foo,bar\n', 1, /header needs/],
+    ['foo,bar\n', 1, /not one this import reads/],
     [`address,balance\n0x123,1\n`, 2, /not an address/],
     [`address,balance\n${A},1\n${A.toUpperCase().replace('0X', '0x')},2\n`, 3, /appears twice/],
     [`address,balance\n${A},-4\n`, 2, /not a non-negative/],

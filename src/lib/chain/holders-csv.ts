@@ -1,10 +1,11 @@
 import { isAddress } from 'viem';
 
 /**
- * Holder exports (Etherscan's "HolderAddress,Balance,..." or a plain
- * "address,balance") parsed into exact base units. Pure and strict: the first
- * bad row stops the parse with its line number and the reason, because a
- * snapshot built from a half-read file would be wrong without saying so.
+ * Holder exports parsed into exact base units: the explorers' own token-holder
+ * downloads (HOLDER_FORMATS) or a plain "address,balance" file. Pure and
+ * strict: the header must be one of the known ones, and the first bad row
+ * stops the parse with its line number and the reason, because a snapshot
+ * built from a half-read file would be wrong without saying so.
  */
 
 export interface Holder {
@@ -14,16 +15,41 @@ export interface Holder {
   balance: bigint;
 }
 
-export type CsvResult = { ok: true; holders: Holder[] } | { ok: false; line: number; reason: string };
+export type CsvResult =
+  { ok: true; format: HolderFormat['name']; holders: Holder[] } | { ok: false; line: number; reason: string };
+
+/**
+ * The headers understood, exactly (case and quoting aside). Balances are
+ * decimal token amounts in every one; explorers may group thousands ("2,500.5").
+ */
+export const HOLDER_FORMATS = [
+  // Etherscan's "Download CSV" on a token's holders tab: every field quoted.
+  { name: 'Etherscan', columns: ['HolderAddress', 'Balance', 'PendingBalanceUpdate'] },
+  // BscScan (and the other Etherscan-family explorers that number the rows).
+  { name: 'BscScan', columns: ['HolderRank', 'HolderAddress', 'Balance', 'PendingBalanceUpdate'] },
+  // Blockscout's token-holders export (Explorer.Chain.CsvExport.Token.Holders): checksummed addresses, CRLF rows.
+  { name: 'Blockscout', columns: ['HolderAddress', 'Balance'] },
+  { name: 'address,balance', columns: ['address', 'balance'] },
+] as const;
+export type HolderFormat = (typeof HOLDER_FORMATS)[number];
+
+const normalise = (name: string): string => name.trim().toLowerCase();
+
+/** The format a header row names, or null. */
+export function holderFormatOf(header: readonly string[]): HolderFormat | null {
+  const names = header.map(normalise);
+  return (
+    HOLDER_FORMATS.find(
+      (f) => f.columns.length === names.length && f.columns.every((c, i) => normalise(c) === names[i]),
+    ) ?? null
+  );
+}
 
 /** Addresses that mint from or burn into: never counted as holders. */
 export const NON_HOLDERS = new Set([
   '0x0000000000000000000000000000000000000000',
   '0x000000000000000000000000000000000000dead',
 ]);
-
-const ADDRESS_HEADERS = ['holderaddress', 'address', 'holder'];
-const BALANCE_HEADERS = ['balance', 'quantity', 'amount'];
 
 /** Splits one CSV line, honouring double quotes ("a,b" is one field; "" is a quote). */
 export function splitCsvLine(line: string): string[] | null {
@@ -68,16 +94,14 @@ export function parseHoldersCsv(text: string, decimals: number): CsvResult {
   const header = splitCsvLine(lines[0] ?? '');
   if (!header || header.every((h) => h === ''))
     return { ok: false, line: 1, reason: 'the file is empty or has no header row' };
-  const names = header.map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
-  const addressColumn = names.findIndex((n) => ADDRESS_HEADERS.includes(n));
-  const balanceColumn = names.findIndex((n) => BALANCE_HEADERS.includes(n));
-  if (addressColumn < 0 || balanceColumn < 0) {
-    return {
-      ok: false,
-      line: 1,
-      reason: 'the header needs an address column (HolderAddress or address) and a balance column (Balance or balance)',
-    };
+  const format = holderFormatOf(header);
+  if (!format) {
+    const known = HOLDER_FORMATS.map((f) => `${f.name} (${f.columns.join(',')})`).join('; ');
+    return { ok: false, line: 1, reason: `the header "${header.join(',')}" is not one this import reads: ${known}` };
   }
+  const names = format.columns.map(normalise);
+  const addressColumn = names.findIndex((n) => n === 'holderaddress' || n === 'address');
+  const balanceColumn = names.indexOf('balance');
   const seen = new Set<string>();
   const holders: Holder[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -97,5 +121,5 @@ export function parseHoldersCsv(text: string, decimals: number): CsvResult {
     if (typeof balance === 'string') return { ok: false, line, reason: balance };
     if (balance > 0n && !NON_HOLDERS.has(address)) holders.push({ address, balance });
   }
-  return { ok: true, holders };
+  return { ok: true, format: format.name, holders };
 }

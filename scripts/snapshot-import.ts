@@ -43,13 +43,14 @@ function readArgs(): { symbol: string; file: string; block: number; date: string
   const takenAt = Date.parse(`${date}T00:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(takenAt))
     fail(`--date must be a date like 2026-11-24\n${USAGE}`);
-  return { symbol: symbol.toUpperCase(), file, block, date, takenAt };
+  return { symbol, file, block, date, takenAt };
 }
 
-const { symbol, file, block, date, takenAt } = readArgs();
+const { file, block, date, takenAt, ...args } = readArgs();
 
-const token = tokenOrReason(symbol);
+const token = tokenOrReason(args.symbol);
 if (typeof token === 'string') fail(token);
+const { symbol } = token;
 if (!existsSync(file)) fail(`${file}: no such file`);
 
 const bytes = readFileSync(file);

@@ -52,9 +52,9 @@ try {
   fail(`${(error as Error).message}\n${USAGE}`);
 }
 if (positionals.length !== 1 || !positionals[0]) fail(USAGE);
-const symbol = positionals[0].toUpperCase();
-const token = tokenOrReason(symbol);
+const token = tokenOrReason(positionals[0]);
 if (typeof token === 'string') fail(token);
+const { symbol } = token;
 const contract = values.address ?? token.address;
 if (!contract) fail(`${symbol} has no contract address yet: pass --address 0x… or add address to its token file`);
 if (!isAddress(contract, { strict: false })) fail(`--address ${contract} is not an address`);

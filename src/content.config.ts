@@ -20,7 +20,11 @@ const polls = defineCollection({
 });
 
 const tokens = defineCollection({
-  loader: withoutDemo(glob({ pattern: '*.yaml', base: './src/content/tokens' }), demo),
+  // The id is the file name as written (`usdc.e`), the symbol's lookup key; the default slug would drop the dot.
+  loader: withoutDemo(
+    glob({ pattern: '*.yaml', base: './src/content/tokens', generateId: ({ entry }) => entry.replace(/\.yaml$/, '') }),
+    demo,
+  ),
   schema: tokenDefinitionSchema,
 });
 

@@ -17,6 +17,16 @@ describe('readServerConfig', () => {
     });
   });
 
+  it('reads RPC_URL_<chainId> for any chain, declared in the schema or not', () => {
+    const { rpcUrls } = readServerConfig({
+      RPC_URL_1: 'https://eth.example/v1',
+      RPC_URL_42161: 'https://arb.example/',
+      RPC_URL_X: 'https://ignored.example/',
+      RPC_URL_10: '',
+    });
+    expect(rpcUrls).toEqual({ 1: 'https://eth.example/v1', 42161: 'https://arb.example/' });
+  });
+
   it.each([['file:/tmp/x.db'], ['http://127.0.0.1:8080'], ['libsql://db-org.turso.io']])(
     'accepts DATABASE_URL=%s',
     (url) => {
@@ -32,6 +42,7 @@ describe('readServerConfig', () => {
     [{ SIWE_CHAIN_IDS: '1,abc' }, /SIWE_CHAIN_IDS/],
     [{ ADMIN_ADDRESSES: '0x123' }, /ADMIN_ADDRESSES/],
     [{ RPC_URL_1: 'nope' }, /RPC_URL_1/],
+    [{ RPC_URL_42161: 'ftp://rpc.example' }, /RPC_URL_42161 must be an http\(s\) or ws\(s\) URL/],
     [{ TRUSTED_PROXIES: '127.0.0.1,nginx' }, /TRUSTED_PROXIES entry "nginx"/],
     [{ DEMO: 'no' }, /DEMO.*on/],
   ])('rejects %j naming the variable', (env, message) => {

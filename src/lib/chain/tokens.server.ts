@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tokenDefinitionSchema, type TokenDefinition } from './schemas.ts';
+import { symbolKey } from '../content/schemas.ts';
 import { loadYamlFile } from '../content/yaml.server.ts';
 
 /** Where token definitions are read from; tests and the demo point TOKENS_DIR at their own. */
@@ -9,10 +10,10 @@ export const TOKENS_DIR = process.env.TOKENS_DIR || fileURLToPath(new URL('../..
 
 /** A token definition by symbol (<dir>/<symbol>.yaml), or null when there is none. */
 export function loadTokenDefinition(symbol: string, dir = TOKENS_DIR): TokenDefinition | null {
-  const path = join(dir, `${symbol.toLowerCase()}.yaml`);
+  const path = join(dir, `${symbolKey(symbol)}.yaml`);
   if (!existsSync(path)) return null;
   const token = loadYamlFile(path, tokenDefinitionSchema);
-  if (token.symbol !== symbol.toUpperCase())
+  if (symbolKey(token.symbol) !== symbolKey(symbol))
     throw new Error(`${path}: symbol "${token.symbol}" does not match the file name`);
   return token;
 }

@@ -3,10 +3,24 @@ import { z } from 'zod';
 /** BCP 47 language tags the site has typography for. */
 export const POST_LANGS = ['en', 'zh', 'zh-Hans', 'zh-Hant'] as const;
 
-/** A cashtag symbol as written after `$`. */
+/**
+ * A token symbol as its contract names it: letters and digits, starting with a
+ * letter, with dot-separated suffixes for bridged tokens (`USDC.e`).
+ */
+export const TOKEN_SYMBOL_PATTERN = /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*$/;
 export const TOKEN_SYMBOL = z
   .string()
-  .regex(/^[A-Z][A-Z0-9]{0,9}$/, 'a token symbol is 1-10 upper-case letters or digits, starting with a letter');
+  .max(16, 'a token symbol is at most 16 characters')
+  .regex(
+    TOKEN_SYMBOL_PATTERN,
+    'a token symbol is letters and digits starting with a letter, with optional dot suffixes such as USDC.e',
+  );
+
+/**
+ * The one spelling a symbol is looked up by: file names (`usdc.e.yaml`), URLs
+ * (`/tokens/usdc.e/`) and collection ids. Symbols differing only in case are one token.
+ */
+export const symbolKey = (symbol: string): string => symbol.toLowerCase();
 
 /** Front matter of a post in src/content/posts. */
 export const postSchema = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolutionProblems, resolutionSchema } from '../resolution/definition.ts';
+import { TOKEN_SYMBOL } from '../content/schemas.ts';
 
 const SLUG = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and single hyphens');
 
@@ -38,10 +39,7 @@ export const pollDefinitionSchema = z
     voters: z.enum(['anyone', 'wallet']).default('anyone'),
     results: z.enum(['always', 'after-vote', 'after-close']).default('always'),
     allowChange: z.boolean().default(false),
-    token: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9]{0,9}$/)
-      .optional(),
+    token: TOKEN_SYMBOL.optional(),
     source: pollSourceSchema.optional(),
     /**
      * Which snapshot of `token` weights the ballots. By default the latest one

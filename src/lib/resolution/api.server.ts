@@ -1,10 +1,9 @@
+import { symbolKey, TOKEN_SYMBOL_PATTERN } from '../content/schemas.ts';
 import { csvResult, jsonResult, problemResult, type ApiResult } from '../http.ts';
 import { pollStatus, resultsVisible } from '../polls/rules.ts';
 import type { Services } from '../server/services.server.ts';
 import { listResolvedPollIds } from './repo.server.ts';
 import { buildTrackRecord, trackRecordCsv, type ResolvedPoll, type TrackRecord } from './track-record.ts';
-
-const TOKEN = /^[A-Z][A-Z0-9.]{0,9}$/;
 
 /** The track record of every resolved poll (of `token`, if given) that anyone may see the results of. */
 export async function loadTrackRecord(
@@ -43,11 +42,12 @@ export async function getTrackRecord(
   const format = query.format ?? 'json';
   if (format !== 'json' && format !== 'csv')
     return problemResult(400, 'bad_request', 'format must be "json" or "csv".');
-  const token = query.token === null ? null : query.token.toUpperCase();
-  if (token !== null && !TOKEN.test(token)) {
+  const { token } = query;
+  if (token !== null && !TOKEN_SYMBOL_PATTERN.test(token)) {
     return problemResult(400, 'bad_request', 'token must be a token symbol such as OPG.');
   }
   const record = await loadTrackRecord(services, token, now);
-  if (format === 'csv') return csvResult(trackRecordCsv(record), `${token?.toLowerCase() ?? 'all'}-track-record.csv`);
+  if (format === 'csv')
+    return csvResult(trackRecordCsv(record), `${token === null ? 'all' : symbolKey(token)}-track-record.csv`);
   return jsonResult(record);
 }

@@ -1,5 +1,6 @@
-import { and, eq, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { pollResolutions, polls, tokenSnapshots } from '../../../db/schema.ts';
+import { symbolKey } from '../content/schemas.ts';
 import type { Database } from '../server/db.server.ts';
 import { resolutionState, type ResolutionSnapshot } from './status.ts';
 
@@ -87,13 +88,13 @@ export async function resolutionSnapshots(db: Database, token: string): Promise<
     .where(eq(tokenSnapshots.token, token));
 }
 
-/** The polls the chain has settled, optionally of one token. */
+/** The polls the chain has settled, optionally of one token (its symbol in any case). */
 export async function listResolvedPollIds(db: Database, token: string | null): Promise<string[]> {
   const rows = await db
     .select({ id: pollResolutions.pollId })
     .from(pollResolutions)
     .innerJoin(polls, eq(polls.id, pollResolutions.pollId))
-    .where(token === null ? undefined : eq(polls.token, token));
+    .where(token === null ? undefined : sql`lower(${polls.token}) = ${symbolKey(token)}`);
   return rows.map((r) => r.id);
 }
 

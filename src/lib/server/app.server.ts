@@ -16,7 +16,7 @@ export function getServices(): Promise<Services> {
   if (provided) return Promise.resolve(provided);
   if (!own) {
     // astro:env has validated each variable; toServerConfig adds the cross-field rules.
-    const config = toServerConfig(env);
+    const config = toServerConfig(env, [], process.env);
     own = openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken }).then((db) =>
       createServices(db, config),
     );

@@ -34,7 +34,7 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     else problems.push(field.problem);
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  return toServerConfig(values as unknown as EnvValues, problems);
+  return toServerConfig(values as unknown as EnvValues, problems, env);
 }
 
 /**

@@ -42,8 +42,40 @@ export interface EnvValues {
   DEMO: 'on' | 'off';
 }
 
-/** Applies the rules between and inside variables; problems are listed by variable name. */
-export function toServerConfig(values: EnvValues, problems: string[] = []): ServerConfig {
+/**
+ * JSON-RPC URLs by chain id from every `RPC_URL_<chainId>` variable, declared
+ * in the env schema or not, so a token on any chain needs only its variable.
+ */
+export function rpcUrlsFrom(env: Readonly<Record<string, unknown>>, problems: string[]): Record<number, string> {
+  const urls: Record<number, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^RPC_URL_(\d+)$/.exec(key);
+    if (!match || typeof value !== 'string' || value === '') continue;
+    let url: URL | null = null;
+    try {
+      url = new URL(value);
+    } catch {
+      // reported below
+    }
+    if (!url || !['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) {
+      problems.push(`${key} must be an http(s) or ws(s) URL`);
+      continue;
+    }
+    urls[Number(match[1])] = value;
+  }
+  return urls;
+}
+
+/**
+ * Applies the rules between and inside variables; problems are listed by
+ * variable name. `raw` is the whole environment, for the RPC_URL_<chainId>
+ * variables the schema does not declare.
+ */
+export function toServerConfig(
+  values: EnvValues,
+  problems: string[] = [],
+  raw: Readonly<Record<string, unknown>> = {},
+): ServerConfig {
   if (!DATABASE_URL_SCHEMES.some((scheme) => values.DATABASE_URL.startsWith(scheme))) {
     problems.push(
       `DATABASE_URL=${JSON.stringify(values.DATABASE_URL)} must start with one of ${DATABASE_URL_SCHEMES.join(' ')}`,
@@ -64,10 +96,7 @@ export function toServerConfig(values: EnvValues, problems: string[] = []): Serv
   if (adminAddresses.some((a) => !/^0x[0-9a-f]{40}$/.test(a))) {
     problems.push('ADMIN_ADDRESSES must be a comma-separated list of 0x addresses');
   }
-  const rpcUrls: Record<number, string> = {};
-  if (values.RPC_URL_1) rpcUrls[1] = values.RPC_URL_1;
-  if (values.RPC_URL_8453) rpcUrls[8453] = values.RPC_URL_8453;
-  if (values.RPC_URL_31337) rpcUrls[31337] = values.RPC_URL_31337;
+  const rpcUrls = rpcUrlsFrom({ ...raw, ...values }, problems);
   const trusted = parseTrustedProxies(values.TRUSTED_PROXIES);
   problems.push(...trusted.problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

@@ -3,15 +3,16 @@ import { getEntry } from 'astro:content';
 import { json, problem } from '../../../../lib/http';
 import { SCOPES_VIEW, snapshotsCsv, snapshotView } from '../../../../lib/chain/export';
 import { listSnapshots } from '../../../../lib/chain/repo.server';
+import { symbolKey } from '../../../../lib/content/schemas';
 import { getDb } from '../../../../lib/server/app.server';
 
 export const prerender = false;
 
 /** A token's holder snapshots, oldest first: JSON, or CSV with ?format=csv. */
 export const GET: APIRoute = async ({ params, url }) => {
-  const symbol = (params.symbol ?? '').toUpperCase();
-  const token = await getEntry('tokens', symbol.toLowerCase());
-  if (!token) return problem(404, 'not_found', `There is no token ${symbol} here.`);
+  const token = await getEntry('tokens', symbolKey(params.symbol ?? ''));
+  if (!token) return problem(404, 'not_found', `There is no token ${params.symbol ?? ''} here.`);
+  const { symbol } = token.data;
   const format = url.searchParams.get('format') ?? 'json';
   if (format !== 'json' && format !== 'csv') return problem(400, 'bad_request', 'format must be "json" or "csv".');
   const snapshots = await listSnapshots(await getDb(), symbol);
@@ -19,7 +20,7 @@ export const GET: APIRoute = async ({ params, url }) => {
     return new Response(snapshotsCsv(snapshots), {
       headers: {
         'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${symbol.toLowerCase()}-snapshots.csv"`,
+        'content-disposition': `attachment; filename="${symbolKey(symbol)}-snapshots.csv"`,
         'cache-control': 'no-store',
       },
     });

@@ -325,6 +325,26 @@ export const tokenSnapshots = sqliteTable(
   (t) => [uniqueIndex('token_snapshots_token_block').on(t.token, t.block)],
 );
 
+/**
+ * Scheduled snapshots, one row per token: the lease that lets exactly one
+ * instance scan (held by `holder` until `leaseExpiresAt`, renewed while it
+ * works, free for another once it lapses) and how the last attempts went.
+ */
+export const snapshotSchedule = sqliteTable('snapshot_schedule', {
+  token: text('token').primaryKey(),
+  holder: text('holder'),
+  leaseExpiresAt: integer('lease_expires_at'),
+  lastStartedAt: integer('last_started_at'),
+  lastSuccessAt: integer('last_success_at'),
+  lastBlock: integer('last_block'),
+  /** One line (src/lib/chain/schedule.ts describeSnapshotFailure), never the RPC URL. */
+  lastError: text('last_error'),
+  lastErrorAt: integer('last_error_at'),
+  /** Failures in a row; 0 after a success. */
+  failures: integer('failures').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at'),
+});
+
 /** The largest holders of each snapshot, for the whale table. */
 export const tokenSnapshotHolders = sqliteTable(
   'token_snapshot_holders',

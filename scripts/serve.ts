@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startSnapshotScheduler } from '../src/lib/chain/scheduler.server.ts';
 import { POLL_FAST_ROUTES } from '../src/lib/polls/api.server.ts';
 import { readBuildInfo } from '../src/lib/server/build-info.server.ts';
 import { Drain } from '../src/lib/server/drain.server.ts';
@@ -67,9 +68,14 @@ const server = createSiteServer({
   drain,
 });
 listen(server, address, fail);
+// 2b. Snapshots on a schedule (SNAPSHOT_EVERY), each in a child process, one instance at a time.
+const scheduler = startSnapshotScheduler(services.db, services.config, process.env);
 
 // 3. The drain.
 drain.onSignals(server, {
-  endStreams: () => services.hub.closeAll(3000),
+  endStreams: () => {
+    scheduler?.stop();
+    services.hub.closeAll(3000);
+  },
   closed: () => services.db.$client.close(),
 });

@@ -7,11 +7,19 @@
 import { parseArgs } from 'node:util';
 import { createPublicClient, http, isAddress, type Hex } from 'viem';
 import { ingest, IngestError } from '../src/lib/chain/ingest.server.ts';
+import { describeSnapshotFailure } from '../src/lib/chain/schedule.ts';
 import { reportReweighted, reweightPolls } from '../src/lib/cohorts/weighting.server.ts';
 import { reportResolved, resolvePolls } from '../src/lib/resolution/repo.server.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
 import { tokenOrReason } from '../src/lib/chain/tokens.server.ts';
+
+// Started by the server's scheduler: end with it. Without this a kill -9 of the server would leave its scan
+// running while another instance, once the lease lapses, starts a second one.
+if (process.channel) {
+  process.channel.unref();
+  process.on('disconnect', () => process.exit(70));
+}
 
 const USAGE = 'usage: npm run snapshot -- <SYMBOL> [--rpc URL] [--address 0x..] [--from-block N] [--to-block N]';
 
@@ -75,6 +83,8 @@ await migrateDatabase(db);
 const client = createPublicClient({ transport: http(rpc, { retryCount: 0, timeout: 15_000 }), cacheTime: 0 });
 
 let lastPrint = 0;
+/** The next block to scan, once known: where a failure is reported. */
+let scanning: number | null = null;
 try {
   const result = await ingest({
     db,
@@ -85,6 +95,7 @@ try {
     toBlock,
     simulated: values.simulated ?? false,
     onProgress: (p) => {
+      scanning = p.scannedTo + 1;
       const now = Date.now();
       if (now - lastPrint < 500 && p.scannedTo < p.toBlock) return;
       lastPrint = now;
@@ -109,9 +120,7 @@ try {
   );
 } catch (error) {
   if (error instanceof IngestError) fail(error.message);
-  const message = (error as Error).message ?? String(error);
-  if (/fetch failed|ECONNREFUSED|timed out|HTTP request failed/i.test(message)) fail(`cannot reach the RPC at ${rpc}`);
-  fail(message.split('\n')[0] ?? 'ingestion failed');
+  fail(describeSnapshotFailure(error, scanning));
 } finally {
   db.$client.close();
 }

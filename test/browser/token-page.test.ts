@@ -86,7 +86,7 @@ describe('token page in Chromium', () => {
       await expect(page.locator('.scopes').innerText()).resolves.toMatch(/team, treasury or vesting/);
       await expect(page.locator('.whales tbody tr').first().innerText()).resolves.toMatch(/Team vesting.*left out/s);
 
-      await page.getByRole('link', { name: 'Circulating' }).click();
+      await page.getByRole('link', { name: 'Circulating', exact: true }).click();
       await page.waitForURL(/\?scope=circulating#charts$/);
       await expect(page.locator('[aria-current="true"]').innerText()).resolves.toBe('Circulating');
       const painted = await chartsDrawn(page);

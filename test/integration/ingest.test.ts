@@ -274,7 +274,7 @@ describe('npm run snapshot against a local EVM node', () => {
 
   it.each([
     ['an address with no contract', ['--address', '0x0000000000000000000000000000000000000001'], 'no contract at'],
-    ['an unreachable RPC', ['--rpc', 'http://127.0.0.1:9'], 'cannot reach the RPC'],
+    ['an unreachable RPC', ['--rpc', 'http://127.0.0.1:9'], 'RPC unreachable'],
     ['a malformed address', ['--address', '0x123'], 'is not an address'],
   ])('ends with one clear line and exit 1 for %s, writing nothing', async (_name, args, message) => {
     const rpcIndex = args.indexOf('--rpc');

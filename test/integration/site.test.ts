@@ -29,7 +29,20 @@ describe('the server', () => {
     const res = await get('/api/health');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ ok: true });
+    // No token has an RPC here: nothing is scheduled, and OPG (no address) has no snapshot yet.
+    const body = (await res.json()) as { ok: boolean; snapshotEvery: number; snapshots: { token: string }[] };
+    expect(body).toMatchObject({ ok: true, snapshotEvery: 6 * 3600 });
+    expect(body.snapshots).toContainEqual({
+      token: 'OPG',
+      scheduled: false,
+      block: null,
+      takenAt: null,
+      ageSeconds: null,
+      lastError: null,
+      lastErrorAt: null,
+      failures: 0,
+      nextAttemptAt: null,
+    });
   });
 
   it.each([

@@ -14,6 +14,8 @@ describe('readServerConfig', () => {
       rpcUrls: {},
       adminAddresses: [],
       demo: true,
+      snapshotEvery: 6 * 3_600_000,
+      snapshotLease: 60_000,
     });
   });
 
@@ -45,6 +47,8 @@ describe('readServerConfig', () => {
     [{ RPC_URL_42161: 'ftp://rpc.example' }, /RPC_URL_42161 must be an http\(s\) or ws\(s\) URL/],
     [{ TRUSTED_PROXIES: '127.0.0.1,nginx' }, /TRUSTED_PROXIES entry "nginx"/],
     [{ DEMO: 'no' }, /DEMO.*on/],
+    [{ SNAPSHOT_EVERY: '6 hours' }, /SNAPSHOT_EVERY=6 hours must be a duration such as 6h/],
+    [{ SNAPSHOT_LEASE: 'off' }, /SNAPSHOT_LEASE=off must be a duration/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(message);
   });

@@ -140,6 +140,15 @@ export async function ingest(options: IngestOptions): Promise<{ scannedTo: numbe
   const began = performance.now();
   let logs = 0;
   let from = start;
+  // Before the first range, so a failure there can say where the scan stood.
+  options.onProgress?.({
+    fromBlock: start,
+    toBlock: end,
+    scannedTo: start - 1,
+    logs: 0,
+    logsPerSecond: 0,
+    etaSeconds: null,
+  });
   while (from <= end) {
     const range = planner.next(from, end);
     let batch: RawLog[];

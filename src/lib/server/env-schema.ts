@@ -25,6 +25,13 @@ export const ENV_SCHEMA = {
   RPC_URL_8453: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
   /** A local development chain (Hardhat's, as npm run demo:chain starts), for sign-in tests and demos. */
   RPC_URL_31337: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
+  /**
+   * How often the server snapshots each token that has an address and an
+   * RPC_URL_<chainId>: a duration (6h, 30m, 90s, 1d) or `off`.
+   */
+  SNAPSHOT_EVERY: envField.string({ context: 'server', access: 'secret', default: '6h' }),
+  /** How long a scanning instance's lease lasts unless renewed; another instance takes over once it lapses. */
+  SNAPSHOT_LEASE: envField.string({ context: 'server', access: 'secret', default: '60s' }),
   /** Addresses that may hide any comment, comma-separated. */
   ADMIN_ADDRESSES: envField.string({ context: 'server', access: 'secret', default: '' }),
   /**

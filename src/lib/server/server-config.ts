@@ -19,6 +19,10 @@ export interface ServerConfig {
   trustedProxies: BlockList;
   /** The simulated demo is shown (DEMO=on, the default). */
   demo: boolean;
+  /** Milliseconds between scheduled snapshots of a token, or null when SNAPSHOT_EVERY=off. */
+  snapshotEvery: number | null;
+  /** Milliseconds a scan's lease lasts unless renewed. */
+  snapshotLease: number;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +44,19 @@ export interface EnvValues {
   ADMIN_ADDRESSES: string;
   TRUSTED_PROXIES: string;
   DEMO: 'on' | 'off';
+  SNAPSHOT_EVERY: string;
+  SNAPSHOT_LEASE: string;
+}
+
+const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `6h`, `90m`, `30s`, `1d` → milliseconds; `off` → null; anything else → a reason. */
+export function parseInterval(text: string): number | null | { problem: string } {
+  if (text === 'off') return null;
+  const match = /^(\d+)(s|m|h|d)$/.exec(text);
+  const ms = match ? Number(match[1]) * (UNITS[match[2] ?? ''] ?? 0) : 0;
+  if (!match || ms <= 0) return { problem: 'must be a duration such as 6h, 30m, 90s or 1d, or off' };
+  return ms;
 }
 
 /**
@@ -97,6 +114,12 @@ export function toServerConfig(
     problems.push('ADMIN_ADDRESSES must be a comma-separated list of 0x addresses');
   }
   const rpcUrls = rpcUrlsFrom({ ...raw, ...values }, problems);
+  const every = parseInterval(values.SNAPSHOT_EVERY);
+  if (typeof every === 'object' && every !== null)
+    problems.push(`SNAPSHOT_EVERY=${values.SNAPSHOT_EVERY} ${every.problem}`);
+  const lease = parseInterval(values.SNAPSHOT_LEASE);
+  if (typeof lease !== 'number')
+    problems.push(`SNAPSHOT_LEASE=${values.SNAPSHOT_LEASE} must be a duration such as 60s`);
   const trusted = parseTrustedProxies(values.TRUSTED_PROXIES);
   problems.push(...trusted.problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
@@ -110,5 +133,7 @@ export function toServerConfig(
     adminAddresses,
     trustedProxies: trusted.proxies,
     demo: values.DEMO === 'on',
+    snapshotEvery: typeof every === 'number' ? every : null,
+    snapshotLease: typeof lease === 'number' ? lease : 60_000,
   };
 }

@@ -1,11 +1,38 @@
 import type { APIRoute } from 'astro';
+import { getCollection } from 'astro:content';
+import { tokenFreshness } from '../../lib/chain/schedule.server';
 import { json, problem } from '../../lib/http';
-import { getDb } from '../../lib/server/app.server';
+import { getServices } from '../../lib/server/app.server';
 import { pingDatabase } from '../../lib/server/db.server';
 
 export const prerender = false;
 
+/**
+ * 200 while the database answers, whatever the snapshots: a stale token is
+ * reported (its age and last error, for a monitor to alert on) but never
+ * fails health, since rolling restarts wait on it.
+ */
 export const GET: APIRoute = async () => {
-  const ok = await getDb().then(pingDatabase, () => false);
-  return ok ? json({ ok: true }) : problem(503, 'unavailable', 'The database is not answering.', { ok: false });
+  const services = await getServices().catch(() => null);
+  const ok = services ? await pingDatabase(services.db) : false;
+  if (!services || !ok) return problem(503, 'unavailable', 'The database is not answering.', { ok: false });
+  const now = Date.now();
+  const tokens = (await getCollection('tokens')).map((t) => t.data);
+  const freshness = await tokenFreshness(services.db, tokens, services.config).catch(() => null);
+  return json({
+    ok: true,
+    snapshotEvery: services.config.snapshotEvery === null ? null : services.config.snapshotEvery / 1000,
+    snapshots:
+      freshness?.map((f) => ({
+        token: f.token,
+        scheduled: f.scheduled,
+        block: f.latest?.block ?? null,
+        takenAt: f.latest ? new Date(f.latest.takenAt).toISOString() : null,
+        ageSeconds: f.latest ? Math.round((now - f.latest.takenAt) / 1000) : null,
+        lastError: f.state?.failures ? f.state.lastError : null,
+        lastErrorAt: f.state?.failures && f.state.lastErrorAt ? new Date(f.state.lastErrorAt).toISOString() : null,
+        failures: f.state?.failures ?? 0,
+        nextAttemptAt: f.state?.nextAttemptAt ? new Date(f.state.nextAttemptAt).toISOString() : null,
+      })) ?? null,
+  });
 };

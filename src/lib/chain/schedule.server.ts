@@ -1,0 +1,167 @@
+import { and, desc, eq, isNull, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
+import { snapshotSchedule, tokenSnapshots } from '../../../db/schema.ts';
+import type { Database } from '../server/db.server.ts';
+import type { ServerConfig } from '../server/server-config.ts';
+import type { TokenDefinition } from './schemas.ts';
+import { backoffMs, type ScheduleState } from './schedule.ts';
+
+/**
+ * The snapshot schedule in the database: one row per token holding the lease
+ * (so that with several instances on one libSQL server exactly one scans) and
+ * how the last attempts went. Every change is one statement, atomic on its own.
+ */
+
+export type ScheduleRow = typeof snapshotSchedule.$inferSelect;
+
+/**
+ * Takes the token's lease for `holder` when the token is due and nobody holds
+ * a live lease; null otherwise. A token never scheduled before is due unless a
+ * snapshot was stored less than `every` ago (by hand, or by another instance).
+ */
+export async function takeLease(
+  db: Database,
+  token: string,
+  holder: string,
+  now: number,
+  leaseMs: number,
+  every: number,
+): Promise<ScheduleRow | null> {
+  const [latest] = await db
+    .select({ createdAt: tokenSnapshots.createdAt })
+    .from(tokenSnapshots)
+    .where(eq(tokenSnapshots.token, token))
+    .orderBy(desc(tokenSnapshots.createdAt))
+    .limit(1);
+  const firstDue = latest ? latest.createdAt + every : now;
+  const [row] = await db
+    .insert(snapshotSchedule)
+    .values({ token, holder, leaseExpiresAt: now + leaseMs, lastStartedAt: now, nextAttemptAt: firstDue })
+    .onConflictDoUpdate({
+      target: snapshotSchedule.token,
+      set: { holder, leaseExpiresAt: now + leaseMs, lastStartedAt: now },
+      // and() of two conditions is never undefined; drizzle's type allows for none.
+      setWhere: and(
+        or(isNull(snapshotSchedule.leaseExpiresAt), lt(snapshotSchedule.leaseExpiresAt, now)),
+        or(isNull(snapshotSchedule.nextAttemptAt), lte(snapshotSchedule.nextAttemptAt, now)),
+      ) as SQL,
+    })
+    .returning();
+  if (!row || row.holder !== holder) return null;
+  // A fresh row for a token snapshotted recently is not due yet: give the lease back at once.
+  if (row.nextAttemptAt !== null && row.nextAttemptAt > now) {
+    await releaseLease(db, token, holder);
+    return null;
+  }
+  return row;
+}
+
+/** Extends a held lease; false when it is no longer this holder's (it lapsed and another took it). */
+export async function renewLease(
+  db: Database,
+  token: string,
+  holder: string,
+  now: number,
+  leaseMs: number,
+): Promise<boolean> {
+  const renewed = await db
+    .update(snapshotSchedule)
+    .set({ leaseExpiresAt: now + leaseMs })
+    .where(and(eq(snapshotSchedule.token, token), eq(snapshotSchedule.holder, holder)))
+    .returning({ token: snapshotSchedule.token });
+  return renewed.length > 0;
+}
+
+export async function releaseLease(db: Database, token: string, holder: string): Promise<void> {
+  await db
+    .update(snapshotSchedule)
+    .set({ holder: null, leaseExpiresAt: null })
+    .where(and(eq(snapshotSchedule.token, token), eq(snapshotSchedule.holder, holder)));
+}
+
+/** A scan finished: the next one is due `every` from now, and the lease is free. */
+export async function recordSuccess(
+  db: Database,
+  token: string,
+  holder: string,
+  now: number,
+  block: number | null,
+  every: number,
+): Promise<void> {
+  await db
+    .update(snapshotSchedule)
+    .set({
+      holder: null,
+      leaseExpiresAt: null,
+      lastSuccessAt: now,
+      lastBlock: block,
+      lastError: null,
+      failures: 0,
+      nextAttemptAt: now + every,
+    })
+    .where(and(eq(snapshotSchedule.token, token), eq(snapshotSchedule.holder, holder)));
+}
+
+/** A scan failed: the line is kept and the next attempt waits out the backoff. */
+export async function recordFailure(
+  db: Database,
+  row: ScheduleRow,
+  holder: string,
+  now: number,
+  error: string,
+  every: number,
+): Promise<void> {
+  const failures = row.failures + 1;
+  await db
+    .update(snapshotSchedule)
+    .set({
+      holder: null,
+      leaseExpiresAt: null,
+      lastError: error,
+      lastErrorAt: now,
+      failures: sql`${snapshotSchedule.failures} + 1`,
+      nextAttemptAt: now + backoffMs(failures, every),
+    })
+    .where(and(eq(snapshotSchedule.token, row.token), eq(snapshotSchedule.holder, holder)));
+}
+
+/** Where each token's schedule stands, for the token page and /api/health. */
+export async function scheduleStates(db: Database): Promise<Map<string, ScheduleState>> {
+  const rows = await db.select().from(snapshotSchedule);
+  return new Map(rows.map((r) => [r.token, r]));
+}
+
+/** Each token's latest snapshot: its block and when it was taken (block time, or the export's date). */
+export async function latestSnapshots(db: Database): Promise<Map<string, { block: number; takenAt: number }>> {
+  const rows = await db
+    .select({ token: tokenSnapshots.token, block: max(tokenSnapshots.block), takenAt: max(tokenSnapshots.takenAt) })
+    .from(tokenSnapshots)
+    .groupBy(tokenSnapshots.token);
+  return new Map(
+    rows.flatMap((r) =>
+      r.block === null || r.takenAt === null ? [] : [[r.token, { block: r.block, takenAt: r.takenAt }]],
+    ),
+  );
+}
+
+/** One token's snapshot freshness, as GET /api/health reports it and the token page says it. */
+export interface TokenFreshness {
+  token: string;
+  /** Taken on a schedule by this deployment: an address, an RPC for its chain, and SNAPSHOT_EVERY not off. */
+  scheduled: boolean;
+  latest: { block: number; takenAt: number } | null;
+  state: ScheduleState | null;
+}
+
+export async function tokenFreshness(
+  db: Database,
+  tokens: readonly Pick<TokenDefinition, 'symbol' | 'address' | 'chainId'>[],
+  config: Pick<ServerConfig, 'rpcUrls' | 'snapshotEvery'>,
+): Promise<TokenFreshness[]> {
+  const [latest, states] = await Promise.all([latestSnapshots(db), scheduleStates(db)]);
+  return tokens.map((t) => ({
+    token: t.symbol,
+    scheduled: config.snapshotEvery !== null && t.address !== undefined && config.rpcUrls[t.chainId] !== undefined,
+    latest: latest.get(t.symbol) ?? null,
+    state: states.get(t.symbol) ?? null,
+  }));
+}

@@ -1,0 +1,73 @@
+/**
+ * Scheduled snapshots, the pure part: the backoff after a failure, an RPC
+ * failure in one line, and the freshness line a token page shows. The lease
+ * and the stored state are schedule.server.ts; the child process that scans
+ * is scheduler.server.ts.
+ */
+
+/** What the database keeps of a token's schedule (snapshot_schedule). */
+export interface ScheduleState {
+  lastSuccessAt: number | null;
+  lastBlock: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  failures: number;
+  /** When the next attempt may start: after `every` once it succeeded, after the backoff once it failed. */
+  nextAttemptAt: number | null;
+}
+
+/** After the n-th failure in a row: 1 min, 2, 4, … doubling, never more than the interval nor an hour. */
+export function backoffMs(failures: number, every: number): number {
+  const doubled = 60_000 * 2 ** Math.max(0, Math.min(failures - 1, 20));
+  return Math.max(1_000, Math.min(doubled, every, 3_600_000));
+}
+
+/** A failure in one line: what the RPC answered and where the scan stood, without the RPC's URL (it may hold a key). */
+export function describeSnapshotFailure(error: unknown, block: number | null): string {
+  const at = block === null ? '' : ` at block ${block}`;
+  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const status = (e as { status?: unknown }).status;
+    if (typeof status === 'number') return `RPC answered ${status}${at}`;
+  }
+  const text = `${(error as Error)?.message ?? String(error)} ${String((error as { cause?: unknown })?.cause ?? '')}`;
+  if (/timed? ?out/i.test(text)) return `RPC timed out${at}`;
+  if (/ECONNREFUSED|fetch failed|ENOTFOUND|socket hang up|other side closed|ECONNRESET/i.test(text)) {
+    return `RPC unreachable${at}`;
+  }
+  return `${(text.split('\n')[0] ?? 'snapshot failed').trim()}${at}`;
+}
+
+/** "3 h", "10 min", "45 s", "2 d": rounded, for a reader. */
+export function roughDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 90) return `${min} min`;
+  const h = Math.round(min / 60);
+  if (h < 36) return `${h} h`;
+  return `${Math.round(h / 24)} d`;
+}
+
+/**
+ * The token page's freshness line: the last snapshot (from the snapshots
+ * themselves, whoever took it), then the next one or, after a failure, what
+ * failed and when it is tried again.
+ */
+export function freshnessLine(
+  latest: { block: number; takenAt: number } | null,
+  state: ScheduleState | null,
+  every: number | null,
+  now: number,
+  /** Why nothing is scheduled, when `every` is null. */
+  offReason = 'scheduled snapshots are off',
+): string {
+  const last = latest
+    ? `Last snapshot ${roughDuration(now - latest.takenAt)} ago at block ${latest.block.toLocaleString('en-US')}`
+    : 'No snapshot yet';
+  if (every === null) return `${last}; ${offReason}`;
+  const next = state?.nextAttemptAt ?? now;
+  if (state?.lastError && state.failures > 0) {
+    return `${last}. ${state.lastError}; ${next <= now ? 'retrying now' : `retrying in ${roughDuration(next - now)}`}`;
+  }
+  return next <= now ? `${last}; next one due now` : `${last}; next in about ${roughDuration(next - now)}`;
+}

@@ -1,0 +1,290 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getAddress, type Hex } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshotSchedule } from '../../db/schema.ts';
+import { listSnapshots, snapshotBalances } from '../../src/lib/chain/repo.server.ts';
+import { loadTokenDefinition } from '../../src/lib/chain/tokens.server.ts';
+import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { deployToken, mintMany, startChain, TOKEN_ABI, type LocalChain } from '../helpers/chain.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { startSqld, type Sqld } from '../helpers/sqld.ts';
+
+/**
+ * Scheduled snapshots on a real local chain. The demo token OPGSIM is the one
+ * scheduled: its address is where the first contract of a fresh Hardhat chain
+ * lands, and its page is in the build. Its fixture is not loaded
+ * (DEMO_FIXTURE=none), so every snapshot here is one the scheduler took.
+ */
+
+const OPGSIM = loadTokenDefinition('OPGSIM');
+const holders = (n: number, from = 0): Hex[] =>
+  Array.from({ length: n }, (_, i) => `0x${(0xd00d0000 + from + i).toString(16).padStart(40, '0')}` as Hex);
+const units = (n: number): bigint => BigInt(n) * 10n ** 18n;
+
+interface Health {
+  ok: boolean;
+  snapshots: {
+    token: string;
+    scheduled: boolean;
+    block: number | null;
+    ageSeconds: number | null;
+    lastError: string | null;
+    failures: number;
+    nextAttemptAt: string | null;
+  }[];
+}
+
+async function health(server: TestServer): Promise<{ status: number; body: Health }> {
+  const res = await fetch(`${server.url}/api/health`);
+  return { status: res.status, body: (await res.json()) as Health };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 40_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const opgsimOf = async (server: TestServer) => (await health(server)).body.snapshots.find((s) => s.token === 'OPGSIM');
+
+/** Every holder's balance as the contract reports it now. */
+async function chainBalances(chain: LocalChain, token: Hex, addresses: Hex[]): Promise<Map<string, bigint>> {
+  const out = new Map<string, bigint>();
+  for (const address of addresses) {
+    const balance = (await chain.publicClient.readContract({
+      address: token,
+      abi: TOKEN_ABI,
+      functionName: 'balanceOf',
+      args: [address],
+    })) as bigint;
+    if (balance > 0n) out.set(address.toLowerCase(), balance);
+  }
+  return out;
+}
+
+async function storedBalances(databaseUrl: string): Promise<{ blocks: number[]; balances: Map<string, bigint> }> {
+  const db = await openDatabase({ url: databaseUrl });
+  try {
+    const snapshots = await listSnapshots(db, 'OPGSIM');
+    const latest = snapshots.at(-1);
+    const balances = latest ? await snapshotBalances(db, latest.id) : [];
+    return { blocks: snapshots.map((s) => s.block), balances: new Map(balances.map((b) => [b.address, b.balance])) };
+  } finally {
+    db.$client.close();
+  }
+}
+
+const ENV = { DEMO_FIXTURE: 'none', SNAPSHOT_EVERY: '2s', SNAPSHOT_LEASE: '3s' };
+
+describe('snapshots on a schedule', () => {
+  let chain: LocalChain;
+  let token: Hex;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    chain = await startChain();
+    token = await deployToken(chain, 'OpenGradient (simulated)', 'OPGSIM');
+    await mintMany(
+      chain,
+      token,
+      holders(40),
+      holders(40).map((_, i) => units(100 + i)),
+    );
+    server = await startServer({ env: { ...ENV, RPC_URL_31337: chain.url }, timeoutMs: 60_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    server?.cleanup();
+    await chain?.stop();
+  });
+
+  it('is the demo token’s address on a fresh chain', () => {
+    expect(getAddress(token)).toBe(OPGSIM?.address);
+  });
+
+  it('takes one soon after start, in a child process, and another once the chain moves', async () => {
+    expect(server.output()).toContain('snapshots: OPGSIM every 2 s');
+    const first = await until('the first snapshot', async () => (await opgsimOf(server))?.block);
+    expect(first).toBe(Number(await chain.publicClient.getBlockNumber()));
+    await mintMany(
+      chain,
+      token,
+      holders(10, 40),
+      holders(10).map(() => units(5)),
+    );
+    const moved = Number(await chain.publicClient.getBlockNumber());
+    await until('a snapshot at the new block', async () => (await opgsimOf(server))?.block === moved);
+    const stored = await storedBalances(server.databaseUrl);
+    expect(stored.balances).toEqual(await chainBalances(chain, token, holders(50)));
+    // Scanned from the local test chain for the demo token: simulated, as the page says.
+    const db = await openDatabase({ url: server.databaseUrl });
+    try {
+      expect((await listSnapshots(db, 'OPGSIM')).every((s) => s.simulated)).toBe(true);
+    } finally {
+      db.$client.close();
+    }
+    const entry = await opgsimOf(server);
+    expect(entry).toMatchObject({ scheduled: true, lastError: null, failures: 0 });
+    expect(entry?.ageSeconds).toBeLessThan(60);
+  });
+
+  it('says on the token page when the last one was taken and when the next is due', async () => {
+    const block = (await opgsimOf(server))?.block ?? -1;
+    const page = await (await fetch(`${server.url}/tokens/opgsim/`)).text();
+    expect(page).toMatch(
+      new RegExp(
+        `data-freshness[^>]*>\\s*Last snapshot \\d+ s ago at block ${block}; (next in about \\d+ s|next one due now)`,
+      ),
+    );
+  });
+});
+
+describe('a failing RPC', () => {
+  let rpc: Server;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    rpc = createServer((_req, res) => res.writeHead(429, { 'retry-after': '1' }).end('slow down'));
+    await new Promise<void>((resolve) => rpc.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(rpc.address() as AddressInfo).port}`;
+    server = await startServer({ env: { ...ENV, RPC_URL_31337: url }, timeoutMs: 60_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    server?.cleanup();
+    await new Promise((resolve) => rpc?.close(resolve));
+  });
+
+  it('keeps the failure in one line, backs off, and never fails health or the site', async () => {
+    const failed = await until('a recorded failure', async () => {
+      const entry = await opgsimOf(server);
+      return entry && entry.failures > 0 ? entry : null;
+    });
+    expect(failed.lastError).toBe('RPC answered 429');
+    expect(failed.block).toBeNull();
+    const { status, body } = await health(server);
+    expect(status).toBe(200);
+    expect(body.ok).toBe(true);
+    const page = await fetch(`${server.url}/tokens/opgsim/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(
+      /data-failing="true"[^>]*>\s*No snapshot yet\. RPC answered 429; retrying (in \d+ s|now)/,
+    );
+    expect((await fetch(`${server.url}/`)).status).toBe(200);
+  });
+});
+
+describe('two instances on one libSQL server, and a kill -9 mid-scan', () => {
+  let chain: LocalChain;
+  let token: Hex;
+  let sqld: Sqld;
+  let proxy: Server;
+  let hold: (() => void) | null = null;
+  let held = 0;
+  let getLogs = 0;
+  const servers: TestServer[] = [];
+
+  beforeAll(async () => {
+    chain = await startChain();
+    token = await deployToken(chain, 'OpenGradient (simulated)', 'OPGSIM');
+    // Ten blocks of transfers, and an RPC in front of the chain that refuses ranges of more than two blocks,
+    // so a scan is many ranges, each committed with the cursor.
+    for (let i = 0; i < 10; i++)
+      await mintMany(
+        chain,
+        token,
+        holders(6, i * 6),
+        holders(6).map(() => units(10 + i)),
+      );
+    proxy = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const call = JSON.parse(body) as {
+          id: number;
+          method: string;
+          params: { fromBlock: string; toBlock: string }[];
+        };
+        const forward = () =>
+          fetch(chain.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+            async (r) => res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()),
+            () => res.destroy(),
+          );
+        if (call.method !== 'eth_getLogs') return void forward();
+        const [range] = call.params;
+        if (range && Number(range.toBlock) - Number(range.fromBlock) > 1) {
+          return void res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: call.id,
+              error: { code: -32005, message: 'block range too large' },
+            }),
+          );
+        }
+        getLogs++;
+        // The third range of the first scan waits until the test lets it go (or its caller dies).
+        if (getLogs === 3) {
+          held++;
+          hold = () => void forward();
+          return;
+        }
+        void forward();
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    sqld = await startSqld();
+    const env = {
+      ...ENV,
+      SNAPSHOT_EVERY: '1h',
+      RPC_URL_31337: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    };
+    servers.push(
+      ...(await Promise.all([0, 1].map(() => startServer({ databaseUrl: sqld.url, env, timeoutMs: 60_000 })))),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const s of servers) {
+      await s.stop();
+      s.cleanup();
+    }
+    await new Promise((resolve) => proxy?.close(resolve));
+    await sqld?.stop();
+    sqld?.cleanup();
+    await chain?.stop();
+  });
+
+  it('lets exactly one scan; after the holder dies another takes over: no gap, no double, balances identical', async () => {
+    await until('a scan to reach its third range', async () => held === 1);
+    const db = await openDatabase({ url: sqld.url });
+    try {
+      const [lease] = await db.select().from(snapshotSchedule);
+      const holder = servers.find((s) => lease?.holder?.includes(`:${s.pid}:`));
+      const other = servers.find((s) => s !== holder);
+      if (!holder || !other) throw new Error(`no instance holds the lease: ${JSON.stringify(lease)}`);
+      // Mid-scan: two ranges are committed, the third is in flight.
+      await holder.kill();
+      hold?.();
+      const end = Number(await chain.publicClient.getBlockNumber());
+      await until('the other instance to finish the scan', async () => (await opgsimOf(other))?.block === end, 60_000);
+      const stored = await storedBalances(sqld.url);
+      // One snapshot, at the chain's head, whose balances are the contract's: nothing skipped, nothing counted twice.
+      expect(stored.blocks).toEqual([end]);
+      expect(stored.balances).toEqual(await chainBalances(chain, token, holders(60)));
+      const [after] = await db.select().from(snapshotSchedule);
+      expect(after).toMatchObject({ holder: null, failures: 0, lastBlock: end });
+      expect(other.output()).toContain('snapshots: OPGSIM: snapshot taken');
+      // Only one instance ever ran a scan at a time: the held range was the only one held.
+      expect(held).toBe(1);
+    } finally {
+      db.$client.close();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+  backoffMs,
+  describeSnapshotFailure,
+  freshnessLine,
+  roughDuration,
+  type ScheduleState,
+} from '../../src/lib/chain/schedule.ts';
+import { parseInterval } from '../../src/lib/server/server-config.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+describe('SNAPSHOT_EVERY', () => {
+  it.each([
+    ['6h', 6 * HOUR],
+    ['30m', 30 * MIN],
+    ['90s', 90_000],
+    ['1d', 24 * HOUR],
+    ['off', null],
+  ])('%s', (text, ms) => expect(parseInterval(text)).toBe(ms));
+
+  it.each([['6'], ['6 h'], ['0h'], ['-1h'], ['1w'], ['']])('refuses %j', (text) => {
+    expect(parseInterval(text)).toEqual({ problem: expect.stringContaining('duration') });
+  });
+});
+
+describe('the backoff after failures', () => {
+  it('doubles from a minute, capped by the interval and by an hour', () => {
+    expect([1, 2, 3, 4].map((n) => backoffMs(n, 6 * HOUR))).toEqual([MIN, 2 * MIN, 4 * MIN, 8 * MIN]);
+    expect(backoffMs(10, 6 * HOUR)).toBe(HOUR);
+    expect(backoffMs(3, 2 * MIN)).toBe(2 * MIN);
+    expect(backoffMs(1, 2_000)).toBe(2_000);
+    expect(backoffMs(500, 6 * HOUR)).toBe(HOUR);
+  });
+});
+
+describe('a failure in one line', () => {
+  it('names the HTTP status, found anywhere in the cause chain, and the block', () => {
+    const wrapped = new Error('HTTP request failed.', { cause: Object.assign(new Error('x'), { status: 429 }) });
+    expect(describeSnapshotFailure(wrapped, 1234)).toBe('RPC answered 429 at block 1234');
+    expect(describeSnapshotFailure(Object.assign(new Error('x'), { status: 503 }), null)).toBe('RPC answered 503');
+  });
+
+  it('says a timeout or an unreachable RPC without its URL', () => {
+    expect(describeSnapshotFailure(new Error('The request took too long to respond. timed out'), 7)).toBe(
+      'RPC timed out at block 7',
+    );
+    const refused = new Error('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
+    expect(describeSnapshotFailure(refused, null)).toBe('RPC unreachable');
+  });
+
+  it('keeps the first line of anything else', () => {
+    expect(describeSnapshotFailure(new Error('execution reverted\nmore detail'), 3)).toBe(
+      'execution reverted at block 3',
+    );
+  });
+});
+
+describe('roughDuration', () => {
+  it.each([
+    [0, '0 s'],
+    [45_000, '45 s'],
+    [10 * MIN, '10 min'],
+    [3 * HOUR, '3 h'],
+    [35 * HOUR, '35 h'],
+    [3 * 24 * HOUR, '3 d'],
+    [-5_000, '0 s'],
+  ])('%i ms', (ms, text) => expect(roughDuration(ms)).toBe(text));
+});
+
+describe('the freshness line', () => {
+  const now = Date.parse('2026-12-01T12:00:00Z');
+  const latest = { block: 123456, takenAt: now - 3 * HOUR };
+  const ok: ScheduleState = {
+    lastSuccessAt: now - 3 * HOUR,
+    lastBlock: 123456,
+    lastError: null,
+    lastErrorAt: null,
+    failures: 0,
+    nextAttemptAt: now + 3 * HOUR,
+  };
+
+  it('gives the last snapshot and the next', () => {
+    expect(freshnessLine(latest, ok, 6 * HOUR, now)).toBe('Last snapshot 3 h ago at block 123,456; next in about 3 h');
+    expect(freshnessLine(latest, { ...ok, nextAttemptAt: now - 1 }, 6 * HOUR, now)).toBe(
+      'Last snapshot 3 h ago at block 123,456; next one due now',
+    );
+    expect(freshnessLine(null, null, 6 * HOUR, now)).toBe('No snapshot yet; next one due now');
+  });
+
+  it('after a failure, says what failed and when it is tried again', () => {
+    const failed = { ...ok, lastError: 'RPC answered 429 at block 123457', failures: 2, nextAttemptAt: now + 10 * MIN };
+    expect(freshnessLine(latest, failed, 6 * HOUR, now)).toBe(
+      'Last snapshot 3 h ago at block 123,456. RPC answered 429 at block 123457; retrying in 10 min',
+    );
+    // Due, and being tried again.
+    expect(freshnessLine(null, { ...failed, nextAttemptAt: now }, 6 * HOUR, now)).toBe(
+      'No snapshot yet. RPC answered 429 at block 123457; retrying now',
+    );
+  });
+
+  it('says why nothing is scheduled', () => {
+    expect(freshnessLine(latest, null, null, now, 'not taken on a schedule here: RPC_URL_8453 is not set')).toBe(
+      'Last snapshot 3 h ago at block 123,456; not taken on a schedule here: RPC_URL_8453 is not set',
+    );
+  });
+});

@@ -13,19 +13,20 @@ import type { StoredSnapshot } from '../../src/lib/chain/repo.server.ts';
 import { buildSnapshot } from '../../src/lib/chain/snapshot.ts';
 
 describe('sentimentVsChain', () => {
+  const day = (d: string): number => Date.parse(`${d}T00:00:00Z`);
+  const series: MetricSeries = {
+    metric: 'top10Share',
+    label: 'Top-10 holders’ share',
+    percent: true,
+    simulated: false,
+    source: 'x',
+    points: [
+      { day: '2026-11-02', block: 10, value: 0.8 },
+      { day: '2026-11-04', block: 20, value: 0.7 },
+    ],
+  };
+
   it('puts poll shares and the on-chain measure on one day axis, leaving missing days empty', () => {
-    const day = (d: string): number => Date.parse(`${d}T00:00:00Z`);
-    const series: MetricSeries = {
-      metric: 'top10Share',
-      label: 'Top-10 holders’ share',
-      percent: true,
-      simulated: false,
-      source: 'x',
-      points: [
-        { day: '2026-11-02', block: 10, value: 0.8 },
-        { day: '2026-11-04', block: 20, value: 0.7 },
-      ],
-    };
     const data = sentimentVsChain(
       {
         options: [{ label: 'Yes' }, { label: 'No' }],
@@ -40,6 +41,32 @@ describe('sentimentVsChain', () => {
     expect(data.days).toEqual(['2026-11-02', '2026-11-03', '2026-11-04']);
     expect(data.options[0]?.shares).toEqual([0.6, 0.55, null]);
     expect(data.metric?.values).toEqual([0.8, null, 0.7]);
+  });
+
+  it('marks the unlocks inside the charted days, each on its own day, and leaves out those beyond', () => {
+    const unlocks = [
+      { kind: 'cliff' as const, date: new Date('2026-11-03T00:00:00Z'), amount: '15000000', recipient: 'team cliff' },
+      { kind: 'cliff' as const, date: new Date('2027-06-01T00:00:00Z'), amount: '1', recipient: 'far off' },
+      {
+        kind: 'linear' as const,
+        start: new Date('2026-10-01T00:00:00Z'),
+        end: new Date('2027-10-01T00:00:00Z'),
+        cliff: new Date('2026-11-04T00:00:00Z'),
+        amount: '3650',
+        recipient: 'investors',
+      },
+    ];
+    const data = sentimentVsChain(
+      { options: [{ label: 'Yes' }], points: [{ at: day('2026-11-03'), percent: [60] }] },
+      series,
+      unlocks,
+    );
+    expect(data.unlocks).toEqual([
+      { day: '2026-11-03', label: 'team cliff: 15,000,000 tokens unlock' },
+      // 34 days accrued since 1 October, at 10 a day, unlock at the cliff.
+      { day: '2026-11-04', label: 'investors: 340 tokens unlock' },
+    ]);
+    expect(data.days).toEqual(['2026-11-02', '2026-11-03', '2026-11-04']);
   });
 
   it('draws sentiment alone when the token has no data', () => {
@@ -112,12 +139,12 @@ describe('the token page in three scopes', () => {
   });
 
   it('charts one scope, leaving out snapshots that lack it, with cohort counts and shares', () => {
-    const data = chartData([older, latest], token, 'circulating');
+    const data = chartData([older, latest], token, 'circulating', 0);
     expect(data.scope).toBe('circulating');
     expect(data.missing).toBe(1);
     expect(data.points.map((p) => p.block)).toEqual([2]);
     expect(data.points[0]?.cohorts.whale).toEqual({ holders: 2, share: 1 });
-    expect(chartData([older, latest], token, 'all').points).toHaveLength(2);
+    expect(chartData([older, latest], token, 'all', 0).points).toHaveLength(2);
   });
 
   it('gives each large holder its share in every scope that counts it', () => {

@@ -1,8 +1,40 @@
-import { Chart } from 'chart.js';
+import { Chart, type Plugin } from 'chart.js';
 import type { MetricSeries, SentimentVsChainData } from '../../lib/chain/presentation';
 import { htmlLegend, prepareCharts } from './theme';
 
 const asPercent = (v: string | number): string => `${Math.round(Number(v) * 100)}%`;
+
+/**
+ * A dotted vertical line at each unlock's day (a category of the x axis), so a
+ * reader sees whether answers moved before or after it; the table names each.
+ */
+function unlockMarkers(days: readonly string[], marks: readonly { day: string }[], color: string): Plugin<'line'> {
+  return {
+    id: 'unlockMarkers',
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea: area } = chart;
+      const x = chart.scales.x;
+      if (!x) return;
+      ctx.save();
+      ctx.strokeStyle = color;
+      ctx.fillStyle = color;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([2, 3]);
+      ctx.font = '11px system-ui, sans-serif';
+      for (const mark of marks) {
+        const index = days.indexOf(mark.day);
+        if (index < 0) continue;
+        const px = x.getPixelForValue(index);
+        ctx.beginPath();
+        ctx.moveTo(px, area.top);
+        ctx.lineTo(px, area.bottom);
+        ctx.stroke();
+        ctx.fillText('unlock', px + 3, area.top + 11);
+      }
+      ctx.restore();
+    },
+  };
+}
 
 /** Draws a <chain-chart>: one on-chain series, or poll shares (left axis) beside it (right axis). */
 export function mountChainChart(root: HTMLElement): void {
@@ -41,6 +73,7 @@ export function mountChainChart(root: HTMLElement): void {
   const metricIndex = raw.options.length;
   new Chart(canvas, {
     type: 'line',
+    plugins: raw.unlocks.length > 0 ? [unlockMarkers(raw.days, raw.unlocks, theme.muted)] : [],
     data: {
       labels: raw.days,
       datasets: [
@@ -97,5 +130,6 @@ export function mountChainChart(root: HTMLElement): void {
   htmlLegend(canvas, [
     ...raw.options.map((o, i) => ({ label: o.label, color: color(i) })),
     ...(raw.metric ? [{ label: `${raw.metric.label} (right axis, dashed)`, color: color(metricIndex) }] : []),
+    ...(raw.unlocks.length > 0 ? [{ label: 'Unlock (dotted line)', color: theme.muted }] : []),
   ]);
 }

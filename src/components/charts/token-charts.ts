@@ -158,23 +158,28 @@ export function mountTokenCharts(root: HTMLElement): void {
     ]);
   }
   const unlocks = canvas('unlocks');
-  if (unlocks && data.unlocks.length > 0) {
+  if (unlocks && data.unlocks.curve.length > 0) {
+    // A time axis in epoch ms: vesting is a slope and a cliff a step only where dates are spaced as they are.
     new Chart(unlocks, {
       type: 'line',
       data: {
-        labels: data.unlocks.map((u) => day(u.at)),
         datasets: [
           {
-            ...line(
-              'Unlocked',
-              data.unlocks.map((u) => u.unlocked),
-              4,
-            ),
-            stepped: true,
+            label: 'Unlocked',
+            data: data.unlocks.curve,
+            borderColor: color(4),
+            backgroundColor: color(4),
+            pointRadius: 2,
           },
         ],
       },
-      options: { ...common, scales: { y: { beginAtZero: true } } },
+      options: {
+        ...common,
+        scales: {
+          x: { type: 'linear', ticks: { callback: (v: string | number) => day(Number(v)), maxTicksLimit: 6 } },
+          y: { beginAtZero: true },
+        },
+      },
     });
   }
 }

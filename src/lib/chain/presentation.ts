@@ -5,6 +5,23 @@ import type { TokenDefinition } from './schemas.ts';
 import { formatPercent } from './format.ts';
 import { metricsOf, type SnapshotMetrics } from './snapshot.ts';
 import { countsIn, SCOPES, type Scope } from './scopes.ts';
+import { formatDate } from '../site.ts';
+import {
+  nextUnlock,
+  totalUnlockedBy,
+  unlockCurve,
+  unlockEvents,
+  unlockRows,
+  type Unlock,
+  type UnlockEvent,
+  type UnlockRow,
+} from './unlocks.ts';
+
+const formatDay = (t: number): string => formatDate(new Date(t));
+const describeEvent = (e: UnlockEvent): string =>
+  e.kind === 'linear-start'
+    ? `${e.recipient}: vesting starts`
+    : `${e.recipient}: ${Math.round(e.amount).toLocaleString('en-US')} tokens unlock`;
 
 /** What the token page and its charts show, computed from stored snapshots. Pure. */
 
@@ -72,8 +89,16 @@ export interface ChartData {
   missing: number;
   /** The latest snapshot's Lorenz curve in this scope; empty when it lacks the scope. */
   lorenz: number[];
-  /** The token file's schedule, whatever the scope: tokens unlocked by each date. */
-  unlocks: { at: number; unlocked: number; amount: number; recipient: string }[];
+  /** The token file's schedule, whatever the scope (unlocks.ts). */
+  unlocks: {
+    /** Unlocked supply over time: the points of a line, stepping at cliffs, straight while vesting. */
+    curve: { x: number; y: number }[];
+    rows: UnlockRow[];
+    /** The next unlock in words, or null when nothing is left to unlock. */
+    next: string | null;
+    /** Unlocked by `now`, whole tokens. */
+    unlockedNow: number;
+  };
 }
 
 /** The series the token charts draw, for one scope. */
@@ -81,6 +106,7 @@ export function chartData(
   snapshots: readonly StoredSnapshot[],
   token: Pick<TokenDefinition, 'unlocks'>,
   scope: Scope,
+  now: number,
 ): ChartData {
   const points = snapshots.flatMap((s) => {
     const m = metricsOf(s.metrics, scope);
@@ -89,18 +115,18 @@ export function chartData(
       { block: s.block, at: s.takenAt, top10: m.top10Share, gini: m.gini, holders: m.holderCount, cohorts: m.cohorts },
     ];
   });
-  const unlocks = [...token.unlocks].sort((a, b) => a.date.getTime() - b.date.getTime());
-  let unlocked = 0;
   const latest = snapshots.at(-1);
   return {
     scope,
     points,
     missing: snapshots.length - points.length,
     lorenz: (latest && metricsOf(latest.metrics, scope)?.lorenz) ?? [],
-    unlocks: unlocks.map((u) => {
-      unlocked += Number(u.amount);
-      return { at: u.date.getTime(), unlocked, amount: Number(u.amount), recipient: u.recipient };
-    }),
+    unlocks: {
+      curve: unlockCurve(token.unlocks),
+      rows: unlockRows(token.unlocks, now, formatDay),
+      next: nextUnlock(token.unlocks, now, formatDay),
+      unlockedNow: totalUnlockedBy(token.unlocks, now),
+    },
   };
 }
 
@@ -223,6 +249,8 @@ export interface SentimentVsChainData {
   days: string[];
   options: { label: string; shares: (number | null)[] }[];
   metric: { label: string; percent: boolean; values: (number | null)[] } | null;
+  /** The token's unlock events within the charted days, each on its day (also in `days`), marked on the chart. */
+  unlocks: { day: string; label: string }[];
   simulated: boolean;
   source: string | null;
 }
@@ -234,10 +262,17 @@ export interface SentimentVsChainData {
 export function sentimentVsChain(
   poll: { options: { label: string }[]; points: { at: number; percent: number[] }[] },
   series: MetricSeries | null,
+  unlocks: readonly Unlock[] = [],
 ): SentimentVsChainData {
   const pollByDay = new Map(poll.points.map((p) => [dayOf(p.at - 1), p.percent]));
   const chainByDay = new Map((series?.points ?? []).map((p) => [p.day, p.value]));
-  const days = [...new Set([...pollByDay.keys(), ...chainByDay.keys()])].sort();
+  const read = [...new Set([...pollByDay.keys(), ...chainByDay.keys()])].sort();
+  // Only unlocks inside the span read: one far off would stretch the axis and squash the readings.
+  const [first, last] = [read[0], read.at(-1)];
+  const marked = unlockEvents(unlocks)
+    .map((e) => ({ day: dayOf(e.at), label: describeEvent(e) }))
+    .filter((e) => first !== undefined && last !== undefined && e.day >= first && e.day <= last);
+  const days = [...new Set([...read, ...marked.map((e) => e.day)])].sort();
   return {
     days,
     options: poll.options.map((o, i) => ({
@@ -248,6 +283,7 @@ export function sentimentVsChain(
       series && series.points.length > 0
         ? { label: series.label, percent: series.percent, values: days.map((d) => chainByDay.get(d) ?? null) }
         : null,
+    unlocks: marked,
     simulated: series?.simulated ?? false,
     source: series?.source ?? null,
   };

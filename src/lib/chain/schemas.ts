@@ -17,6 +17,36 @@ export const cohortsSchema = z
     message: 'cohort thresholds must shrink from whale to fish',
   });
 
+/** Whole tokens, as a decimal string so large amounts stay exact. */
+const AMOUNT = z.string().regex(/^\d+(\.\d+)?$/, 'an amount is whole tokens as a decimal string, such as "15000000"');
+const DATE = z.coerce.date();
+
+/**
+ * One unlock schedule entry: a cliff (everything on one date; `kind` may be
+ * left out) or a linear schedule from start to end, with an optional cliff
+ * before which nothing unlocks (see unlocks.ts).
+ */
+export const unlockSchema = z.union([
+  z
+    .object({ kind: z.literal('cliff').default('cliff'), date: DATE, amount: AMOUNT, recipient: z.string().min(1) })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('linear'),
+      start: DATE,
+      end: DATE,
+      cliff: DATE.optional(),
+      amount: AMOUNT,
+      recipient: z.string().min(1),
+    })
+    .strict()
+    .refine((u) => u.end > u.start, { message: 'a linear unlock ends after it starts', path: ['end'] })
+    .refine((u) => !u.cliff || (u.cliff >= u.start && u.cliff <= u.end), {
+      message: 'a linear unlock’s cliff falls between its start and end',
+      path: ['cliff'],
+    }),
+]);
+
 /** A token in src/content/tokens/<symbol>.yaml. */
 export const tokenDefinitionSchema = z.object({
   symbol: TOKEN_SYMBOL,
@@ -30,16 +60,7 @@ export const tokenDefinitionSchema = z.object({
   /** Name of the environment variable that holds this chain's RPC URL. */
   rpcEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
   labels: z.record(ADDRESS, z.object({ name: z.string().min(1), kind: z.enum(LABEL_KINDS) })).default({}),
-  unlocks: z
-    .array(
-      z.object({
-        date: z.coerce.date(),
-        /** Whole tokens, as a decimal string so large amounts stay exact. */
-        amount: z.string().regex(/^\d+(\.\d+)?$/),
-        recipient: z.string().min(1),
-      }),
-    )
-    .default([]),
+  unlocks: z.array(unlockSchema).default([]),
   cohorts: cohortsSchema.default({ whale: 0.1, dolphin: 0.01, fish: 0.001 }),
   /** The simulated demo token: its page and data are left out when DEMO=off. */
   demo: z.boolean().default(false),

@@ -4,6 +4,7 @@ import node from '@astrojs/node';
 import sitemap from '@astrojs/sitemap';
 import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
+import { NOT_IN_SITEMAP, onDemandPages } from './src/lib/content/sitemap.server.ts';
 import { remarkSocialLinks } from './src/lib/content/social-links.ts';
 import { buildInfo } from './src/lib/server/build-info.server.ts';
 import { readDemo } from './src/lib/server/config.ts';
@@ -22,7 +23,10 @@ export default defineConfig({
   adapter: node({ mode: 'middleware' }),
   integrations: [
     mdx(),
-    sitemap({ filter: (page) => !page.includes('/api/') }),
+    sitemap({
+      filter: (page) => !NOT_IN_SITEMAP.some((path) => new URL(page).pathname.startsWith(path)),
+      customPages: onDemandPages(site, readDemo(process.env)),
+    }),
     // The content collections leave the demo out when DEMO=off; the server checks it agrees.
     buildInfo({ demo: readDemo(process.env) }),
   ],

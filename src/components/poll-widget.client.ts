@@ -23,6 +23,9 @@ class PollWidgetElement extends HTMLElement {
     this.myVote = mine.length > 0 ? mine : null;
     this.querySelector('form')?.addEventListener('submit', (event) => void this.submit(event));
     this.listen();
+    // An open stream keeps the page out of the back/forward cache: close it on the way out, reopen on return.
+    window.addEventListener('pagehide', this.pause);
+    window.addEventListener('pageshow', this.resume);
     // Wallet-only polls need the sign-in buttons; signing in changes who may vote, so render afresh.
     if (this.dataset.voters === 'wallet') {
       void import('./wallet/buttons.client');
@@ -31,9 +34,21 @@ class PollWidgetElement extends HTMLElement {
   }
 
   disconnectedCallback(): void {
+    window.removeEventListener('pagehide', this.pause);
+    window.removeEventListener('pageshow', this.resume);
     this.events?.close();
     this.events = null;
   }
+
+  private readonly pause = (): void => {
+    this.events?.close();
+    this.events = null;
+  };
+
+  /** Back from the cache (or first shown): the stream starts again and its first event brings the counts up to date. */
+  private readonly resume = (event: PageTransitionEvent): void => {
+    if (event.persisted && this.events === null) this.listen();
+  };
 
   private listen(): void {
     this.events?.close();

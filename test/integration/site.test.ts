@@ -106,11 +106,21 @@ describe('pages', () => {
     const feed = await rss.text();
     expect(feed).toContain('<title>The liquidity ghost');
     expect(feed).toContain('/posts/opg-liquidity-ghost/</link>');
+    // A byline is dc:creator (RSS's <author> takes an e-mail address), and the feed names its own URL.
+    expect(feed).not.toContain('<author>');
+    expect(feed).toMatch(/<dc:creator>[^<]+<\/dc:creator>/);
+    expect(feed).toContain('xmlns:dc="http://purl.org/dc/elements/1.1/"');
+    expect(feed).toMatch(/<atom:link href="http:\/\/[^"]+\/rss\.xml" rel="self" type="application\/rss\+xml"\/>/);
     const index = await (await get('/sitemap-index.xml')).text();
     expect(index).toContain('sitemap-0.xml');
     const sitemap = await (await get('/sitemap-0.xml')).text();
     expect(sitemap).toContain('/posts/opg-liquidity-ghost/</loc>');
     expect(sitemap).not.toContain('/api/');
+    // Rendered on demand, and still listed: every poll page and token page; never the noindex account page.
+    for (const path of ['/polls/opg-liquidity-ghost/', '/polls/opg-distribution-retail/', '/tokens/opg/']) {
+      expect(sitemap).toContain(`${path}</loc>`);
+    }
+    expect(sitemap).not.toContain('/account/');
   });
 });
 

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { tokenDefinitionSchema } from '../chain/schemas.ts';
+import { pollDefinitionSchema } from '../polls/schemas.ts';
+import { symbolKey } from './schemas.ts';
+import { loadYamlDir } from './yaml.server.ts';
+
+/**
+ * The pages rendered on demand, which the sitemap integration cannot see
+ * (it lists prerendered pages): each poll's page and each token's, from the
+ * same definitions the content collections read, without the demo's when it
+ * is off. For astro.config.mjs, at build time.
+ */
+const CONTENT = fileURLToPath(new URL('../../content/', import.meta.url));
+
+export function onDemandPages(site: string, demo: boolean): string[] {
+  const shown = <T extends { demo: boolean }>(entries: { data: T }[]): T[] =>
+    entries.map((e) => e.data).filter((d) => demo || !d.demo);
+  const polls = shown(loadYamlDir(`${CONTENT}polls`, pollDefinitionSchema)).map((p) => `/polls/${p.id}/`);
+  const tokens = shown(loadYamlDir(`${CONTENT}tokens`, tokenDefinitionSchema)).map(
+    (t) => `/tokens/${symbolKey(t.symbol)}/`,
+  );
+  return [...polls, ...tokens].map((path) => new URL(path, site).href);
+}
+
+/** Pages the sitemap leaves out: the API, and pages that ask not to be indexed. */
+export const NOT_IN_SITEMAP = ['/api/', '/account/'];

@@ -6,6 +6,7 @@ import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
 import { NOT_IN_SITEMAP, onDemandPages } from './src/lib/content/sitemap.server.ts';
 import { remarkSocialLinks } from './src/lib/content/social-links.ts';
+import { searchIndex } from './src/lib/search/index.server.ts';
 import { buildInfo } from './src/lib/server/build-info.server.ts';
 import { readDemo } from './src/lib/server/config.ts';
 import { ENV_SCHEMA } from './src/lib/server/env-schema.ts';
@@ -29,6 +30,7 @@ export default defineConfig({
     }),
     // The content collections leave the demo out when DEMO=off; the server checks it agrees.
     buildInfo({ demo: readDemo(process.env) }),
+    searchIndex({ demo: readDemo(process.env) }),
   ],
   markdown: {
     // Sätteri (Astro 7's default) runs no remark plugins; the social links

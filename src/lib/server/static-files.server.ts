@@ -24,6 +24,11 @@ const TYPES: Record<string, string> = {
   '.webp': 'image/webp',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
+  // The search index (Pagefind): its wasm and data files come compressed already.
+  '.pagefind': 'application/octet-stream',
+  '.pf_meta': 'application/octet-stream',
+  '.pf_index': 'application/octet-stream',
+  '.pf_fragment': 'application/octet-stream',
 };
 const COMPRESSIBLE = new Set(['.html', '.css', '.js', '.mjs', '.json', '.xml', '.txt', '.svg']);
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -41,6 +46,12 @@ function cacheControlFor(path: string): string {
   // Astro fingerprints everything under /_astro/, so those never change.
   if (path.startsWith('/_astro/')) return 'public, max-age=31536000, immutable';
   if (path.endsWith('.html')) return 'public, max-age=0, must-revalidate';
+  // The search index: its data files are named by their hash; its entry points and wasm are not, and change per build.
+  if (path.startsWith('/pagefind/')) {
+    return /\.pf_(meta|index|fragment)$/.test(path)
+      ? 'public, max-age=31536000, immutable'
+      : 'public, max-age=0, must-revalidate';
+  }
   return 'public, max-age=3600';
 }
 

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+
+const env = serverAndBrowser();
+
+/** The results the search page lists for `query`, as [kind, title, href] rows. */
+async function search(query: string, colorScheme: 'light' | 'dark' = 'light', width = 1000) {
+  const context = await env.browser.newContext({ colorScheme, viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  // From the header's plain GET form on the home page, as a reader would.
+  await page.goto(`${env.server.url}/`);
+  await page.locator('#site-search-q').fill(query);
+  await page.locator('.site-search button').click();
+  await page.waitForURL(/\/search\/\?q=/);
+  await page.waitForFunction(() => {
+    const text = document.querySelector('[data-search-status]')?.textContent ?? '';
+    return text !== '' && text !== 'Searching…';
+  });
+  const rows = await page
+    .locator('[data-search-results] li')
+    .evaluateAll((items) =>
+      items.map((li) => [
+        li.querySelector('.search-kind')?.textContent ?? '',
+        li.querySelector('a')?.textContent ?? '',
+        li.querySelector('a')?.getAttribute('href') ?? '',
+      ]),
+    );
+  const status = await page.locator('[data-search-status]').innerText();
+  return { page, context, rows, status };
+}
+
+describe('search in Chromium', () => {
+  it('finds a post by a word of its text, with the match marked in the excerpt', async () => {
+    const { page, context, rows, status } = await search('ghost');
+    expect(rows.map((r) => r[2])).toContain('/posts/opg-liquidity-ghost/');
+    expect(status).toMatch(/^\d+ results? for “ghost”\.$/);
+    await expect(page.locator('[data-search-results] mark').first().innerText()).resolves.toMatch(/ghost/i);
+    await page.screenshot({ path: screenshotPath('search-light') });
+    await context.close();
+  });
+
+  it('finds polls and tokens, which are rendered on demand, from their definitions', async () => {
+    const polls = await search('whales quietly accumulating', 'dark', 390);
+    expect(polls.rows).toContainEqual([
+      'Poll',
+      'Which part of the OPG story should we dig into next?',
+      '/polls/opg-liquidity-ghost/',
+    ]);
+    await polls.page.screenshot({ path: screenshotPath('search-dark-phone') });
+    await polls.context.close();
+    const tokens = await search('OpenGradient');
+    expect(tokens.rows).toContainEqual(['Token', 'OpenGradient ($OPG)', '/tokens/opg/']);
+    await tokens.context.close();
+  });
+
+  it('says so when nothing matches', async () => {
+    const { rows, status, context } = await search('zzqxj');
+    expect(rows).toEqual([]);
+    expect(status).toBe('Nothing found for “zzqxj”.');
+    await context.close();
+  });
+
+  it('without JavaScript, says what to do and links the tag index', async () => {
+    const context = await env.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}/search/?q=ghost`);
+    const notice = page.locator('[data-search-needs-script]');
+    await expect(notice.innerText()).resolves.toContain('needs JavaScript');
+    await expect(notice.locator('a[href="/tags/"]').count()).resolves.toBe(1);
+    await context.close();
+  });
+});

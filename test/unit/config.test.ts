@@ -16,6 +16,7 @@ describe('readServerConfig', () => {
       demo: true,
       snapshotEvery: 6 * 3_600_000,
       snapshotLease: 60_000,
+      embedAncestors: '*',
     });
   });
 
@@ -49,6 +50,8 @@ describe('readServerConfig', () => {
     [{ DEMO: 'no' }, /DEMO.*on/],
     [{ SNAPSHOT_EVERY: '6 hours' }, /SNAPSHOT_EVERY=6 hours must be a duration such as 6h/],
     [{ SNAPSHOT_LEASE: 'off' }, /SNAPSHOT_LEASE=off must be a duration/],
+    [{ EMBED_ORIGINS: 'https://a.example,example.org' }, /EMBED_ORIGINS: example.org is not an origin/],
+    [{ EMBED_ORIGINS: 'https://a.example/path' }, /EMBED_ORIGINS: https:\/\/a.example\/path is not an origin/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(message);
   });

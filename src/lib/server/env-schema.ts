@@ -32,6 +32,12 @@ export const ENV_SCHEMA = {
   SNAPSHOT_EVERY: envField.string({ context: 'server', access: 'secret', default: '6h' }),
   /** How long a scanning instance's lease lasts unless renewed; another instance takes over once it lapses. */
   SNAPSHOT_LEASE: envField.string({ context: 'server', access: 'secret', default: '60s' }),
+  /**
+   * Origins that may frame the poll embed pages (/polls/<id>/embed/), comma-separated, e.g.
+   * `https://example.com,https://blog.example.org`; `*` (the default) lets any site. Other pages stay framed only by
+   * this site.
+   */
+  EMBED_ORIGINS: envField.string({ context: 'server', access: 'secret', default: '*' }),
   /** Addresses that may hide any comment, comma-separated. */
   ADMIN_ADDRESSES: envField.string({ context: 'server', access: 'secret', default: '' }),
   /**

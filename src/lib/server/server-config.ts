@@ -23,6 +23,8 @@ export interface ServerConfig {
   snapshotEvery: number | null;
   /** Milliseconds a scan's lease lasts unless renewed. */
   snapshotLease: number;
+  /** The embed pages' CSP frame-ancestors, from EMBED_ORIGINS. */
+  embedAncestors: string;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +48,27 @@ export interface EnvValues {
   DEMO: 'on' | 'off';
   SNAPSHOT_EVERY: string;
   SNAPSHOT_LEASE: string;
+  EMBED_ORIGINS: string;
+}
+
+/** EMBED_ORIGINS → the embed page's frame-ancestors: `*`, or this site and the origins listed; or the bad entries. */
+export function parseEmbedOrigins(text: string): { ancestors: string } | { problem: string } {
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0 || (entries.length === 1 && entries[0] === '*')) return { ancestors: '*' };
+  const bad = entries.filter((e) => {
+    try {
+      const url = new URL(e);
+      return !['http:', 'https:'].includes(url.protocol) || url.origin !== e.replace(/\/$/, '');
+    } catch {
+      return true;
+    }
+  });
+  if (bad.length > 0)
+    return { problem: `${bad.join(', ')} ${bad.length === 1 ? 'is not an origin' : 'are not origins'}` };
+  return { ancestors: ["'self'", ...entries.map((e) => e.replace(/\/$/, ''))].join(' ') };
 }
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -120,6 +143,8 @@ export function toServerConfig(
   const lease = parseInterval(values.SNAPSHOT_LEASE);
   if (typeof lease !== 'number')
     problems.push(`SNAPSHOT_LEASE=${values.SNAPSHOT_LEASE} must be a duration such as 60s`);
+  const embed = parseEmbedOrigins(values.EMBED_ORIGINS);
+  if ('problem' in embed) problems.push(`EMBED_ORIGINS: ${embed.problem}`);
   const trusted = parseTrustedProxies(values.TRUSTED_PROXIES);
   problems.push(...trusted.problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
@@ -135,5 +160,6 @@ export function toServerConfig(
     demo: values.DEMO === 'on',
     snapshotEvery: typeof every === 'number' ? every : null,
     snapshotLease: typeof lease === 'number' ? lease : 60_000,
+    embedAncestors: 'ancestors' in embed ? embed.ancestors : "'self'",
   };
 }

@@ -1,7 +1,7 @@
 import { ActionError, defineAction, type ActionErrorCode } from 'astro:actions';
 import { claimFormSchema, voteFormSchema } from '../lib/polls/schemas';
 import { getVotingDeps } from '../lib/server/app.server';
-import { issueVoterCookie } from '../lib/polls/voter';
+import { isEmbedPath, issueVoterCookie } from '../lib/polls/voter';
 import { claimBallot, submitVote } from '../lib/polls/votes.server';
 
 const CODES: Record<number, ActionErrorCode> = {
@@ -29,7 +29,10 @@ export const server = {
         });
         if (!outcome.ok)
           throw new ActionError({ code: CODES[outcome.status] ?? 'BAD_REQUEST', message: outcome.message });
-        if (outcome.newVoter) issueVoterCookie(context.cookies, outcome.voterId, context.locals.secure);
+        if (outcome.newVoter) {
+          const where = isEmbedPath(context.url.pathname) ? 'embed' : 'site';
+          issueVoterCookie(context.cookies, outcome.voterId, context.locals.secure, where);
+        }
         return { pollId, optionIds: outcome.results.myVote ?? [] };
       },
     }),

@@ -65,10 +65,13 @@ class PollWidgetElement extends HTMLElement {
     );
     const button = form.querySelector('button');
     if (button) button.disabled = true;
+    const voteHeader = document.body.dataset.voteHeader;
     try {
       const response = await fetch(`/api/polls/${encodeURIComponent(this.pollId)}/votes`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        // The embed page (perhaps framed by another site) names the header that asks for the partitioned voter
+        // cookie on its body: read from the page, so this chunk imports nothing for it.
+        headers: { 'content-type': 'application/json', ...(voteHeader ? { [voteHeader]: '1' } : {}) },
         body: JSON.stringify({ optionIds }),
       });
       const body = (await response.json()) as PollResults & { message?: string; results?: PollResults };

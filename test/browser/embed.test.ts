@@ -52,4 +52,29 @@ describe('a poll embedded on another site, in Chromium', () => {
     await page.screenshot({ path: screenshotPath('embed-on-another-site'), fullPage: true });
     await context.close();
   });
+
+  it('counts one ballot per reader voting inside the frame on another site, across reloads', async () => {
+    const total = async (): Promise<number> =>
+      ((await (await fetch(`${env.server.url}/api/polls/${POLL}`)).json()) as { totalVotes: number }).totalVotes;
+    const before = await total();
+    const context = await env.browser.newContext({ viewport: { width: 700, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(hostUrl);
+    const poll = page.frameLocator('iframe');
+    await poll.locator('input[value="unchanged"]').check();
+    await poll.locator('[data-vote-button]').click();
+    await expect.poll(() => poll.locator('[data-my-vote]').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await total()).toBe(before + 1);
+    // Back on the other site later: the frame still knows this reader's ballot, and a change replaces it.
+    await page.reload();
+    await expect.poll(() => poll.locator('[data-my-vote-text]').innerText(), { timeout: 10_000 }).toContain('Neither');
+    await poll.locator('input[value="cannot-tell"]').check();
+    await poll.locator('[data-vote-button]').click();
+    await expect.poll(() => poll.locator('[data-my-vote-text]').innerText(), { timeout: 10_000 }).toContain('Too soon');
+    expect(await total()).toBe(before + 1);
+    // The cookie that made it so is the embed's: partitioned, for that site's frames.
+    const cookies = await context.cookies(env.server.url);
+    expect(cookies.find((c) => c.name === 'voter')).toMatchObject({ sameSite: 'None', secure: true });
+    await context.close();
+  });
 });

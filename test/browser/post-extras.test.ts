@@ -58,8 +58,15 @@ describe('long-form niceties in Chromium', () => {
     ]);
     const copy = share.locator('[data-copy-link]');
     await copy.click();
-    await expect.poll(() => copy.innerText()).toBe('Link copied');
+    await expect.poll(() => copy.innerText()).toBe('Copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    // The poll page's embed code copies the same way.
+    await page.goto(`${env.server.url}/polls/opg-liquidity-ghost/`);
+    await page.locator('.embed-code summary').click();
+    const code = await page.locator('#embed-snippet').inputValue();
+    expect(code).toMatch(/^<iframe src="[^"]+\/polls\/opg-liquidity-ghost\/embed\/"/);
+    await page.locator('.embed-code [data-copy]').click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(code);
     await context.close();
 
     // Without JavaScript there is no button that could not work; the links still do.

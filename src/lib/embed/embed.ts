@@ -3,6 +3,9 @@
  * answer that carries it, and the origins allowed to frame it. Pure.
  */
 
+/** The header the poll widget sends with a vote cast inside the embed page (its cookie must then be partitioned). */
+export const EMBED_HEADER = 'x-poll-embed';
+
 /** The message the embed page posts to its parent as its height changes (public/embed.js listens). */
 export const RESIZE_MESSAGE = 'sentiment-desk:resize';
 

@@ -9,6 +9,7 @@ import { presentResults, type PollResults } from './results.ts';
 import type { PollStatus } from './rules.ts';
 import { MAX_VOTE_BODY_BYTES, voteInputSchema } from './schemas.ts';
 import type { Services } from '../server/services.server.ts';
+import { EMBED_HEADER } from '../embed/embed.ts';
 import { voterCookieHeader } from './voter.ts';
 import { submitVote } from './votes.server.ts';
 
@@ -103,6 +104,8 @@ export async function postVote(
   contentType: string | null,
   bodyText: string | null,
   reader: ReaderContext,
+  /** Cast inside the embed page (the widget says so with EMBED_HEADER), perhaps in a frame on another site. */
+  embedded = false,
 ): Promise<ApiResult> {
   const body = parseJson(contentType, bodyText, voteInputSchema, MAX_VOTE_BODY_BYTES);
   if (!body.ok) return body.result;
@@ -120,7 +123,7 @@ export async function postVote(
     return problemResult(status, error, message, results ? { results } : {}, headers);
   }
   const headers: Record<string, string> = outcome.newVoter
-    ? { 'set-cookie': voterCookieHeader(outcome.voterId, reader.secure) }
+    ? { 'set-cookie': voterCookieHeader(outcome.voterId, reader.secure, embedded ? 'embed' : 'site') }
     : {};
   return jsonResult(outcome.results, outcome.status, headers);
 }
@@ -137,7 +140,15 @@ export const POLL_FAST_ROUTES: readonly FastRoute[] = [
     pattern: /^\/api\/polls\/([a-z0-9-]{1,100})\/votes\/?$/,
     answer: async ({ services, match, req, reader, now }) => {
       const body = await readLimited(req, req.headers['content-length'] ?? null, MAX_VOTE_BODY_BYTES);
-      return postVote(services, match[1] ?? '', req.headers['content-type'] ?? null, body, { ...reader, now });
+      const embedded = req.headers[EMBED_HEADER] === '1';
+      return postVote(
+        services,
+        match[1] ?? '',
+        req.headers['content-type'] ?? null,
+        body,
+        { ...reader, now },
+        embedded,
+      );
     },
   },
 ];

@@ -44,12 +44,37 @@ export function readVoterId(cookies: AstroCookies): string | null {
 
 const COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax', path: '/', maxAge: ONE_YEAR_SECONDS } as const;
 
-/** The Set-Cookie header value for a new voter; Secure whenever the site is reached over https. */
-export function voterCookieHeader(voterId: string, secure: boolean): string {
-  return `${VOTER_COOKIE}=${voterId}; Max-Age=${COOKIE_OPTIONS.maxAge}; Path=${COOKIE_OPTIONS.path}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+/**
+ * The Set-Cookie header value for a new voter; Secure whenever the site is
+ * reached over https. In the embed page, the partitioned third-party flavour
+ * (see issueVoterCookie).
+ */
+export function voterCookieHeader(voterId: string, secure: boolean, context: 'site' | 'embed' = 'site'): string {
+  const base = `${VOTER_COOKIE}=${voterId}; Max-Age=${COOKIE_OPTIONS.maxAge}; Path=${COOKIE_OPTIONS.path}; HttpOnly`;
+  return context === 'embed'
+    ? `${base}; SameSite=None; Secure; Partitioned`
+    : `${base}; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
-/** Sets the voter cookie through Astro (form actions). */
-export function issueVoterCookie(cookies: AstroCookies, voterId: string, secure: boolean): void {
-  cookies.set(VOTER_COOKIE, voterId, { ...COOKIE_OPTIONS, secure });
+/**
+ * Sets the voter cookie through Astro (form actions). A vote cast in the embed
+ * page may come from a frame on another site, where a SameSite=Lax cookie is
+ * neither stored nor sent: there the cookie is SameSite=None, Secure and
+ * Partitioned (CHIPS), kept for that site's frames only, so each reader still
+ * has one ballot there.
+ */
+export function issueVoterCookie(
+  cookies: AstroCookies,
+  voterId: string,
+  secure: boolean,
+  context: 'site' | 'embed' = 'site',
+): void {
+  if (context === 'embed') {
+    cookies.set(VOTER_COOKIE, voterId, { ...COOKIE_OPTIONS, sameSite: 'none', secure: true, partitioned: true });
+  } else {
+    cookies.set(VOTER_COOKIE, voterId, { ...COOKIE_OPTIONS, secure });
+  }
 }
+
+/** Whether a form was posted from a poll's embed page (its action is that page's own path). */
+export const isEmbedPath = (pathname: string): boolean => /^\/polls\/[a-z0-9-]+\/embed\/?$/.test(pathname);

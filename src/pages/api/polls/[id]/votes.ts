@@ -3,6 +3,7 @@ import { readLimited, toResponse } from '../../../../lib/http';
 import { MAX_VOTE_BODY_BYTES } from '../../../../lib/polls/schemas';
 import { getServices } from '../../../../lib/server/app.server';
 import { postVote, readerOf } from '../../../../lib/polls/api.server';
+import { EMBED_HEADER } from '../../../../lib/embed/embed';
 
 export const prerender = false;
 
@@ -13,6 +14,13 @@ export const POST: APIRoute = async ({ params, request, locals }) => {
     MAX_VOTE_BODY_BYTES,
   );
   return toResponse(
-    await postVote(await getServices(), params.id ?? '', request.headers.get('content-type'), body, readerOf(locals)),
+    await postVote(
+      await getServices(),
+      params.id ?? '',
+      request.headers.get('content-type'),
+      body,
+      readerOf(locals),
+      request.headers.get(EMBED_HEADER) === '1',
+    ),
   );
 };

@@ -35,6 +35,9 @@ describe('search in Chromium', () => {
     expect(rows.map((r) => r[2])).toContain('/posts/opg-liquidity-ghost/');
     expect(status).toMatch(/^\d+ results? for “ghost”\.$/);
     await expect(page.locator('[data-search-results] mark').first().innerText()).resolves.toMatch(/ghost/i);
+    // Excerpts quote the piece, not its byline, date, reading time or tags.
+    const excerpts = await page.locator('.search-excerpt').allInnerTexts();
+    expect(excerpts.join(' ')).not.toMatch(/min read|#holder-distribution/);
     await page.screenshot({ path: screenshotPath('search-light') });
     await context.close();
   });

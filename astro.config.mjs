@@ -5,7 +5,9 @@ import sitemap from '@astrojs/sitemap';
 import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
 import { NOT_IN_SITEMAP, onDemandPages } from './src/lib/content/sitemap.server.ts';
+import { rehypeFootnoteLabels } from './src/lib/content/footnotes.ts';
 import { remarkSocialLinks } from './src/lib/content/social-links.ts';
+import { DEFAULT_LOCALE, LOCALES } from './src/lib/i18n/locales.ts';
 import { searchIndex } from './src/lib/search/index.server.ts';
 import { buildInfo } from './src/lib/server/build-info.server.ts';
 import { readDemo } from './src/lib/server/config.ts';
@@ -19,6 +21,8 @@ const site = process.env.SITE_URL || 'http://localhost:4321';
 export default defineConfig({
   site,
   trailingSlash: 'ignore',
+  // English at /, Chinese under /zh/: each page reads its language from Astro.currentLocale.
+  i18n: { locales: [...LOCALES], defaultLocale: DEFAULT_LOCALE, routing: { prefixDefaultLocale: false } },
   // Middleware mode: scripts/serve.ts owns the HTTP server and serves static files from memory,
   // so only Astro's request handler is needed (the standalone one also stats the disk per request).
   adapter: node({ mode: 'middleware' }),
@@ -35,7 +39,7 @@ export default defineConfig({
   markdown: {
     // Sätteri (Astro 7's default) runs no remark plugins; the social links
     // plugin is a remark plugin, so posts go through unified.
-    processor: unified({ remarkPlugins: [remarkSocialLinks] }),
+    processor: unified({ remarkPlugins: [remarkSocialLinks], rehypePlugins: [rehypeFootnoteLabels] }),
   },
   env: { schema: ENV_SCHEMA, validateSecrets: false },
   build: { inlineStylesheets: 'always' },

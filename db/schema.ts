@@ -25,6 +25,8 @@ import type { ResolutionDefinition } from '../src/lib/resolution/definition.ts';
 export const polls = sqliteTable('polls', {
   id: text('id').primaryKey(),
   question: text('question').notNull(),
+  /** The question in other languages, by locale (`{"zh": "..."}`), as the definition's questionLabels give it. */
+  questionLabels: text('question_labels', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
   kind: text('kind', { enum: ['single', 'multiple'] }).notNull(),
   maxChoices: integer('max_choices').notNull(),
   opensAt: integer('opens_at').notNull(),

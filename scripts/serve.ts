@@ -16,6 +16,7 @@ import { createSiteServer, type AstroHandler } from '../src/lib/server/http-serv
 import { provideServices, type Services } from '../src/lib/server/services.server.ts';
 import { listen, listenAddress, startServices } from '../src/lib/server/startup.server.ts';
 import { loadStaticFiles } from '../src/lib/server/static-files.server.ts';
+import { localeOfPath } from '../src/lib/i18n/locales.ts';
 
 const DIST = new URL('../dist/', import.meta.url);
 const ENTRY = fileURLToPath(new URL('server/entry.mjs', DIST));
@@ -64,7 +65,11 @@ const server = createSiteServer({
   staticFiles,
   fastRoutes: POLL_FAST_ROUTES,
   astro: handler,
-  notFoundHtml: staticFiles.get('/404.html')?.identity ?? 'Not found',
+  // The 404 page in the language of the path asked for.
+  notFoundHtml: (pathname) =>
+    staticFiles.get(localeOfPath(pathname) === 'zh' ? '/zh/404.html' : '/404.html')?.identity ??
+    staticFiles.get('/404.html')?.identity ??
+    'Not found',
   drain,
 });
 listen(server, address, fail);

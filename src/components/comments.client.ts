@@ -1,3 +1,4 @@
+import { messagesOf } from '../lib/i18n/client';
 import './wallet/buttons.client';
 
 /**
@@ -10,6 +11,11 @@ class PostCommentsElement extends HTMLElement {
 
   get slug(): string {
     return this.dataset.slug ?? '';
+  }
+
+  /** The discussion's words, in the page's language; re-read after each refresh, which replaces the inner HTML. */
+  private get t(): ReturnType<typeof messagesOf<'comments'>> {
+    return messagesOf<'comments'>(this.querySelector('[data-messages]'));
   }
 
   connectedCallback(): void {
@@ -28,7 +34,11 @@ class PostCommentsElement extends HTMLElement {
   }
 
   async refresh(): Promise<void> {
-    const response = await fetch(`/posts/${encodeURIComponent(this.slug)}/comments/?fragment=1&order=${this.order}`);
+    // The discussion page in this page's language (/zh/posts/... on the Chinese site).
+    const path =
+      this.querySelector<HTMLElement>('[data-path]')?.dataset.path ??
+      `/posts/${encodeURIComponent(this.slug)}/comments/`;
+    const response = await fetch(`${path}?fragment=1&order=${this.order}`);
     if (response.ok) this.innerHTML = await response.text();
   }
 
@@ -44,7 +54,7 @@ class PostCommentsElement extends HTMLElement {
       return true;
     }
     const problem = (await response.json().catch(() => ({}))) as { message?: string };
-    this.say(problem.message ?? `The change failed (${response.status}).`);
+    this.say(problem.message ?? this.t('comments.failed', { status: response.status }));
     return false;
   }
 
@@ -72,12 +82,11 @@ class PostCommentsElement extends HTMLElement {
     event.preventDefault();
     const { reply, edit, delete: remove, hide, orderLink } = button.dataset;
     if (button.hasAttribute('data-cancel')) button.closest('form')?.remove();
-    else if (reply) this.openForm(reply, 'replyTo', '', 'Post reply');
+    else if (reply) this.openForm(reply, 'replyTo', '', this.t('comments.postReply'));
     else if (edit) {
       const current = this.querySelector<HTMLElement>(`#comment-${edit} [data-body]`)?.dataset.body ?? '';
-      this.openForm(edit, 'editOf', current, 'Save');
-    } else if (remove && confirm('Delete this comment? Replies stay.'))
-      await this.send('DELETE', `/${remove}`, undefined);
+      this.openForm(edit, 'editOf', current, this.t('comments.save'));
+    } else if (remove && confirm(this.t('comments.confirmDelete'))) await this.send('DELETE', `/${remove}`, undefined);
     else if (hide) await this.send('POST', `/${hide}/hide`, { hidden: button.dataset.hidden !== 'true' });
     else if (orderLink === 'newest' || orderLink === 'oldest') {
       this.order = orderLink;
@@ -98,7 +107,7 @@ class PostCommentsElement extends HTMLElement {
     area.maxLength = 2000;
     area.required = true;
     area.value = text;
-    area.setAttribute('aria-label', kind === 'replyTo' ? 'Your reply' : 'Edit your comment');
+    area.setAttribute('aria-label', this.t(kind === 'replyTo' ? 'comments.yourReply' : 'comments.editYours'));
     const submit = document.createElement('button');
     submit.type = 'submit';
     submit.textContent = label;
@@ -106,7 +115,7 @@ class PostCommentsElement extends HTMLElement {
     cancel.type = 'button';
     cancel.className = 'link-button';
     cancel.dataset.cancel = '';
-    cancel.textContent = 'Cancel';
+    cancel.textContent = this.t('comments.cancel');
     form.append(area, submit, cancel);
     comment.after(form);
     area.focus();

@@ -1,5 +1,8 @@
 import { countsKey } from '../lib/cohorts/live';
-import { describeStatus, formatVotes } from '../lib/polls/format';
+import { messagesOf } from '../lib/i18n/client';
+import { describeStatus, formatVotes, type PollWords } from '../lib/polls/format';
+import { localLabel } from '../lib/polls/labels';
+import { toLocale } from '../lib/i18n/locales';
 import type { PollResults } from '../lib/polls/results';
 
 /**
@@ -14,11 +17,15 @@ class PollWidgetElement extends HTMLElement {
   /** The counts a token poll's cohort line was last asked for (the server's, in data-counts, before that). */
   private cohortCounts: string | null = null;
 
+  /** The widget's words, in the page's language (rendered into data-messages). */
+  private words: PollWords = { t: messagesOf<'poll'>(null), lang: 'en' };
+
   get pollId(): string {
     return this.dataset.poll ?? '';
   }
 
   connectedCallback(): void {
+    this.words = { t: messagesOf<'poll'>(this), lang: document.documentElement.lang || 'en' };
     const mine = [...this.querySelectorAll<HTMLElement>('[data-mine="true"]')].map((li) => li.dataset.option ?? '');
     this.myVote = mine.length > 0 ? mine : null;
     this.querySelector('form')?.addEventListener('submit', (event) => void this.submit(event));
@@ -74,24 +81,31 @@ class PollWidgetElement extends HTMLElement {
         headers: { 'content-type': 'application/json', ...(voteHeader ? { [voteHeader]: '1' } : {}) },
         body: JSON.stringify({ optionIds }),
       });
-      const body = (await response.json()) as PollResults & { message?: string; results?: PollResults };
+      const body = (await response.json()) as PollResults & { error?: string; message?: string; results?: PollResults };
       if (response.ok) {
         const wasHidden = this.lastResults?.resultsVisible === false;
         this.render(body);
-        this.say('Thanks, your vote is counted.', 'success');
+        this.say(this.words.t('poll.thanks'), 'success');
         // Our own vote: the cohort line follows at once rather than after the usual wait.
         this.followCohorts(body, true);
         // Readers who could not see counts before voting now may: resubscribe as a voter.
         if (wasHidden) this.listen();
       } else {
         if (body.results) this.render(body.results);
-        this.say(body.message ?? 'Your vote could not be counted.', 'error');
+        this.say(this.refusal(body.error) ?? body.message ?? this.words.t('poll.notCounted'), 'error');
       }
     } catch {
-      this.say('Network error: your vote was not sent. Try again.', 'error');
+      this.say(this.words.t('poll.networkError'), 'error');
     } finally {
       if (button) button.disabled = false;
     }
+  }
+
+  /** A refused vote in the page's language, by the endpoint's error code; null for a code the page has no words for. */
+  private refusal(code: string | undefined): string | null {
+    const key = `voteError.${code ?? ''}` as Parameters<PollWords['t']>[0];
+    const text = this.words.t(key);
+    return text === key ? null : text;
   }
 
   private say(text: string, kind: 'success' | 'error'): void {
@@ -118,26 +132,33 @@ class PollWidgetElement extends HTMLElement {
       item.querySelector<HTMLElement>('.poll-bar')?.toggleAttribute('hidden', !visible);
       if (!visible) continue;
       setText(item, '[data-percent]', `${option.percent ?? 0}%`);
-      setText(item, '[data-votes]', formatVotes(option.votes ?? 0));
+      setText(item, '[data-votes]', formatVotes(option.votes ?? 0, this.words));
       const bar = item.querySelector<HTMLElement>('[data-bar]');
       if (bar) bar.style.width = `${option.percent ?? 0}%`;
     }
     const total = this.querySelector<HTMLElement>('[data-total]');
     if (total) {
       total.hidden = !visible;
-      total.textContent = formatVotes(results.totalVotes ?? 0);
+      total.textContent = formatVotes(results.totalVotes ?? 0, this.words);
     }
     this.querySelector<HTMLElement>('[data-total-separator]')?.toggleAttribute('hidden', !visible);
     const verified = this.querySelector<HTMLElement>('[data-verified]');
     const verifiedVotes = results.voters === 'anyone' ? (results.verifiedVotes ?? 0) : 0;
     if (verified) {
       verified.hidden = verifiedVotes === 0;
-      verified.textContent = `${verifiedVotes.toLocaleString('en-US')} wallet-verified · `;
+      verified.textContent = `${this.words.t('poll.verified', { count: verifiedVotes.toLocaleString(this.words.lang) })} · `;
     }
-    setText(this, '[data-status-text]', describeStatus(results.status, results.opensAt, results.closesAt, Date.now()));
+    setText(
+      this,
+      '[data-status-text]',
+      describeStatus(results.status, results.opensAt, results.closesAt, Date.now(), this.words),
+    );
     this.querySelector<HTMLElement>('[data-hidden-note]')?.toggleAttribute('hidden', visible);
     this.querySelector<HTMLElement>('[data-small-sample]')?.toggleAttribute('hidden', !results.smallSample);
-    const labels = results.options.filter((o) => this.myVote?.includes(o.id)).map((o) => o.label);
+    const locale = toLocale(this.words.lang);
+    const labels = results.options
+      .filter((o) => this.myVote?.includes(o.id))
+      .map((o) => localLabel(o.label, o.labels, locale).text);
     this.querySelector<HTMLElement>('[data-my-vote]')?.toggleAttribute('hidden', labels.length === 0);
     setText(this, '[data-my-vote-text]', labels.join(', '));
     const fieldset = this.querySelector('fieldset');
@@ -149,7 +170,7 @@ class PollWidgetElement extends HTMLElement {
     const button = this.querySelector<HTMLButtonElement>('[data-vote-button]');
     if (button) {
       button.hidden = !canVote;
-      button.textContent = voted ? 'Change vote' : 'Vote';
+      button.textContent = this.words.t(voted ? 'poll.changeVote' : 'poll.vote');
     }
     this.dispatchEvent(new CustomEvent('poll:update', { detail: results, bubbles: true }));
     this.followCohorts(results);

@@ -11,6 +11,8 @@ interface Pagefind {
   search(query: string): Promise<{ results: PagefindResult[] }>;
 }
 
+import { messagesOf } from '../lib/i18n/client';
+
 const SHOWN = 20;
 
 class SiteSearchElement extends HTMLElement {
@@ -27,7 +29,8 @@ class SiteSearchElement extends HTMLElement {
     const status = this.querySelector<HTMLElement>('[data-search-status]');
     const list = this.querySelector<HTMLOListElement>('[data-search-results]');
     if (!status || !list) return;
-    status.textContent = 'Searching…';
+    const t = messagesOf<'search'>(this);
+    status.textContent = t('searchPage.searching');
     try {
       // The index is written at build time beside the pages; a variable keeps the bundler from resolving it.
       const url = '/pagefind/pagefind.js';
@@ -39,7 +42,7 @@ class SiteSearchElement extends HTMLElement {
           const li = document.createElement('li');
           const kind = document.createElement('span');
           kind.className = 'search-kind';
-          kind.textContent = item.meta.kind ?? 'Post';
+          kind.textContent = item.meta.kind ?? t('searchPage.kind.post');
           const link = document.createElement('a');
           link.href = item.url;
           link.textContent = item.meta.title ?? item.url;
@@ -53,13 +56,12 @@ class SiteSearchElement extends HTMLElement {
           return li;
         }),
       );
-      const more = results.length > SHOWN ? ` (the first ${SHOWN} shown)` : '';
+      const more = results.length > SHOWN ? t('searchPage.more', { shown: SHOWN }) : '';
+      const summary = results.length === 1 ? 'searchPage.found.one' : 'searchPage.found.other';
       status.textContent =
-        results.length === 0
-          ? `Nothing found for “${query}”.`
-          : `${results.length} result${results.length === 1 ? '' : 's'} for “${query}”${more}.`;
+        results.length === 0 ? t('searchPage.none', { query }) : t(summary, { count: results.length, query, more });
     } catch {
-      status.textContent = 'Search is not available right now: the index could not be loaded.';
+      status.textContent = t('searchPage.unavailable');
     }
   }
 }

@@ -60,6 +60,8 @@ describe('polls in Chromium', () => {
     ]);
     const watched = b.locator('poll-widget [data-option="toward-retail"] [data-votes]');
     await watched.waitFor();
+    // The live widget loads as a reader nears the poll at the end of the post.
+    await watched.scrollIntoViewIfNeeded();
     // The stream's first tally arrives right after connecting; wait for it so the change below is the vote's.
     await b.waitForFunction(() => document.querySelector('poll-widget [data-total]')?.textContent?.includes('vote'));
     const before = Number((await watched.innerText()).split(' ')[0]);

@@ -4,17 +4,17 @@ import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 const env = serverAndBrowser();
 
 /** The results the search page lists for `query`, as [kind, title, href] rows. */
-async function search(query: string, colorScheme: 'light' | 'dark' = 'light', width = 1000) {
+async function search(query: string, colorScheme: 'light' | 'dark' = 'light', width = 1000, home = '/') {
   const context = await env.browser.newContext({ colorScheme, viewport: { width, height: 900 } });
   const page = await context.newPage();
   // From the header's plain GET form on the home page, as a reader would.
-  await page.goto(`${env.server.url}/`);
+  await page.goto(`${env.server.url}${home}`);
   await page.locator('#site-search-q').fill(query);
   await page.locator('.site-search button').click();
   await page.waitForURL(/\/search\/\?q=/);
   await page.waitForFunction(() => {
     const text = document.querySelector('[data-search-status]')?.textContent ?? '';
-    return text !== '' && text !== 'Searching…';
+    return text !== '' && !text.endsWith('…');
   });
   const rows = await page
     .locator('[data-search-results] li')
@@ -54,6 +54,30 @@ describe('search in Chromium', () => {
     const tokens = await search('OpenGradient');
     expect(tokens.rows).toContainEqual(['Token', 'OpenGradient ($OPG)', '/tokens/opg/']);
     await tokens.context.close();
+  });
+
+  it('searches the Chinese pages from the Chinese site: a two-character query finds its post', async () => {
+    const { page, context, rows, status } = await search('幽灵', 'light', 1000, '/zh/');
+    expect(page.url()).toContain('/zh/search/?q=');
+    expect(rows.map((r) => r[2])).toContain('/zh/posts/opg-liquidity-ghost/');
+    // Only the Chinese site's pages: the English post of the same slug is in the other index.
+    expect(rows.map((r) => r[2]).every((href) => href?.startsWith('/zh/'))).toBe(true);
+    expect(status).toMatch(/^找到 \d+ 条与“幽灵”相关的结果。$/);
+    await page.screenshot({ path: screenshotPath('search-zh') });
+    await context.close();
+  });
+
+  it('the Chinese search also finds English posts not yet translated, and Chinese poll labels', async () => {
+    const english = await search('stand-in', 'light', 1000, '/zh/');
+    expect(english.rows.map((r) => r[2])).toContain('/zh/posts/opgsim-demo/');
+    await english.context.close();
+    const poll = await search('吸筹', 'light', 1000, '/zh/');
+    expect(poll.rows).toContainEqual([
+      '投票',
+      '关于 OPG，接下来我们最该深挖哪一块？',
+      '/zh/polls/opg-liquidity-ghost/',
+    ]);
+    await poll.context.close();
   });
 
   it('says so when nothing matches', async () => {

@@ -5,6 +5,7 @@ export function pollRecord(overrides: Partial<PollRecord> = {}): PollRecord {
   return {
     id: 'p',
     question: 'Q?',
+    questionLabels: {},
     kind: 'single',
     maxChoices: 1,
     opensAt: 0,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pollRecord } from '../helpers/poll-record.ts';
 import { describeStatus, formatVotes, roughDuration } from '../../src/lib/polls/format.ts';
+import { translator } from '../../src/lib/i18n/i18n.ts';
 import { buildHistory, DAY_MS, HOUR_MS } from '../../src/lib/polls/history.ts';
 import type { PollRecord } from '../../src/lib/polls/records.ts';
 import { presentResults, sortForListing } from '../../src/lib/polls/results.ts';
@@ -151,16 +152,18 @@ describe('buildHistory', () => {
   });
 });
 
+const en = translator('en');
+
 describe('format', () => {
   it.each([
-    [formatVotes(1), '1 vote'],
-    [formatVotes(1234), '1,234 votes'],
-    [roughDuration(3 * DAY_MS + 5), '3 days'],
-    [roughDuration(HOUR_MS), '1 hour'],
-    [roughDuration(59_000), 'less than a minute'],
-    [describeStatus('closed', '', null, 0), 'Voting closed'],
-    [describeStatus('open', '', null, 0), 'Open'],
-    [describeStatus('open', '', new Date(T0 + 2 * DAY_MS).toISOString(), T0), 'Ends in 2 days'],
-    [describeStatus('scheduled', new Date(T0 + 2 * HOUR_MS).toISOString(), null, T0), 'Opens in 2 hours'],
+    [formatVotes(1, en), '1 vote'],
+    [formatVotes(1234, en), '1,234 votes'],
+    [roughDuration(3 * DAY_MS + 5, en), '3 days'],
+    [roughDuration(HOUR_MS, en), '1 hour'],
+    [roughDuration(59_000, en), 'less than a minute'],
+    [describeStatus('closed', '', null, 0, en), 'Voting closed'],
+    [describeStatus('open', '', null, 0, en), 'Open'],
+    [describeStatus('open', '', new Date(T0 + 2 * DAY_MS).toISOString(), T0, en), 'Ends in 2 days'],
+    [describeStatus('scheduled', new Date(T0 + 2 * HOUR_MS).toISOString(), null, T0, en), 'Opens in 2 hours'],
   ])('%s', (actual, expected) => expect(actual).toBe(expected));
 });

@@ -1,3 +1,4 @@
+import { messagesOf } from '../../lib/i18n/client';
 import type * as WalletModule from './wallet.client';
 
 /**
@@ -21,15 +22,16 @@ document.addEventListener('click', (event) => {
   if (signIn) {
     event.preventDefault();
     signIn.disabled = true;
-    say(signIn, 'Check your wallet…');
+    const t = messagesOf<'wallet'>(signIn);
+    say(signIn, t('wallet.checking'));
     const chains = (signIn.dataset.chains ?? '1').split(',').map(Number);
     void wallet()
-      .then((w) => w.signInWithWallet(chains))
+      .then((w) => w.signInWithWallet(chains, t))
       .then(() => {
-        say(signIn, 'Signed in.');
+        say(signIn, t('wallet.signedIn'));
         document.dispatchEvent(new CustomEvent('wallet:change'));
       })
-      .catch((error: unknown) => say(signIn, error instanceof Error ? error.message : 'Sign-in failed.'))
+      .catch((error: unknown) => say(signIn, error instanceof Error ? error.message : t('wallet.failed')))
       .finally(() => (signIn.disabled = false));
   } else if (signOut) {
     event.preventDefault();

@@ -1,3 +1,4 @@
+import type { messagesOf } from '../../lib/i18n/client';
 import { createSiweMessage } from 'viem/siwe';
 
 /**
@@ -14,6 +15,9 @@ interface ProviderDetail {
   provider: Eip1193Provider;
 }
 
+/** The page's words for the sign-in flow (see lib/i18n/client). */
+export type WalletText = ReturnType<typeof messagesOf<'wallet'>>;
+
 export class WalletError extends Error {
   override name = 'WalletError';
 }
@@ -21,7 +25,7 @@ export class WalletError extends Error {
 const CHAIN_NAMES: Record<number, string> = { 1: 'Ethereum', 8453: 'Base' };
 
 /** Injected wallets announce themselves through EIP-6963; window.ethereum is the older fallback. */
-async function discoverWallets(): Promise<ProviderDetail[]> {
+async function discoverWallets(t: WalletText): Promise<ProviderDetail[]> {
   const found = new Map<string, ProviderDetail>();
   const onAnnounce = (event: Event): void => {
     const detail = (event as CustomEvent<ProviderDetail>).detail;
@@ -33,17 +37,19 @@ async function discoverWallets(): Promise<ProviderDetail[]> {
   window.removeEventListener('eip6963:announceProvider', onAnnounce);
   if (found.size > 0) return [...found.values()];
   const legacy = (window as unknown as { ethereum?: Eip1193Provider }).ethereum;
-  return legacy ? [{ info: { uuid: 'legacy', name: 'Browser wallet', icon: '', rdns: '' }, provider: legacy }] : [];
+  return legacy
+    ? [{ info: { uuid: 'legacy', name: t('wallet.browserWallet'), icon: '', rdns: '' }, provider: legacy }]
+    : [];
 }
 
 /** Lets the reader pick when several wallets are installed. */
-function chooseWallet(wallets: ProviderDetail[]): Promise<ProviderDetail> {
+function chooseWallet(wallets: ProviderDetail[], t: WalletText): Promise<ProviderDetail> {
   if (wallets.length === 1 && wallets[0]) return Promise.resolve(wallets[0]);
   return new Promise((resolve, reject) => {
     const dialog = document.createElement('dialog');
     dialog.className = 'wallet-picker';
     const title = document.createElement('h2');
-    title.textContent = 'Choose a wallet';
+    title.textContent = t('wallet.choose');
     const list = document.createElement('ul');
     for (const wallet of wallets) {
       const item = document.createElement('li');
@@ -70,11 +76,11 @@ function chooseWallet(wallets: ProviderDetail[]): Promise<ProviderDetail> {
     const cancel = document.createElement('button');
     cancel.type = 'button';
     cancel.className = 'link-button';
-    cancel.textContent = 'Cancel';
+    cancel.textContent = t('wallet.cancel');
     cancel.addEventListener('click', () => dialog.close());
     dialog.addEventListener('close', () => {
       dialog.remove();
-      reject(new WalletError('No wallet was chosen.'));
+      reject(new WalletError(t('wallet.noneChosen')));
     });
     dialog.append(title, list, cancel);
     document.body.append(dialog);
@@ -91,29 +97,25 @@ function toHexUtf8(text: string): string {
 }
 
 /** Signs the reader in; resolves with their address or rejects with a WalletError saying what went wrong. */
-export async function signInWithWallet(allowedChains: number[]): Promise<string> {
-  const wallets = await discoverWallets();
-  if (wallets.length === 0) {
-    throw new WalletError('No wallet found. Install a browser wallet (for example MetaMask or Rabby) and try again.');
-  }
-  const { provider } = await chooseWallet(wallets);
+export async function signInWithWallet(allowedChains: number[], t: WalletText): Promise<string> {
+  const wallets = await discoverWallets(t);
+  if (wallets.length === 0) throw new WalletError(t('wallet.noWallet'));
+  const { provider } = await chooseWallet(wallets, t);
   let address: string;
   try {
     const accounts = (await provider.request({ method: 'eth_requestAccounts' })) as string[];
     address = accounts[0] ?? '';
   } catch (error) {
-    throw new WalletError(
-      isUserRejection(error) ? 'You declined the connection request in your wallet.' : 'The wallet did not connect.',
-    );
+    throw new WalletError(t(isUserRejection(error) ? 'wallet.declinedConnect' : 'wallet.notConnected'));
   }
-  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new WalletError('The wallet did not share an account.');
+  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new WalletError(t('wallet.noAccount'));
   const chainId = Number.parseInt(String(await provider.request({ method: 'eth_chainId' })), 16);
   if (!allowedChains.includes(chainId)) {
-    const names = allowedChains.map((id) => CHAIN_NAMES[id] ?? `chain ${id}`).join(' or ');
-    throw new WalletError(`Your wallet is on chain ${chainId}. Switch it to ${names} and try again.`);
+    const names = allowedChains.map((id) => CHAIN_NAMES[id] ?? t('wallet.chain', { chainId: id })).join(t('wallet.or'));
+    throw new WalletError(t('wallet.wrongChain', { chainId, chains: names }));
   }
   const nonceResponse = await fetch('/api/auth/nonce');
-  if (!nonceResponse.ok) throw new WalletError('The site could not start a sign-in; try again in a moment.');
+  if (!nonceResponse.ok) throw new WalletError(t('wallet.noNonce'));
   const { nonce } = (await nonceResponse.json()) as { nonce: string };
   const now = new Date();
   const message = createSiweMessage({
@@ -125,15 +127,14 @@ export async function signInWithWallet(allowedChains: number[]): Promise<string>
     nonce,
     issuedAt: now,
     expirationTime: new Date(now.getTime() + 10 * 60_000),
+    // English in every language: EIP-4361's grammar allows only ASCII in the statement.
     statement: 'Sign in to sentiment-desk to comment and vote. This costs nothing and sends no transaction.',
   });
   let signature: string;
   try {
     signature = (await provider.request({ method: 'personal_sign', params: [toHexUtf8(message), address] })) as string;
   } catch (error) {
-    throw new WalletError(
-      isUserRejection(error) ? 'You declined to sign the sign-in message.' : 'The wallet could not sign the message.',
-    );
+    throw new WalletError(t(isUserRejection(error) ? 'wallet.declinedSign' : 'wallet.cannotSign'));
   }
   const verify = await fetch('/api/auth/verify', {
     method: 'POST',
@@ -141,7 +142,7 @@ export async function signInWithWallet(allowedChains: number[]): Promise<string>
     body: JSON.stringify({ message, signature }),
   });
   const body = (await verify.json()) as { address?: string; message?: string };
-  if (!verify.ok || !body.address) throw new WalletError(body.message ?? 'The server refused the signature.');
+  if (!verify.ok || !body.address) throw new WalletError(body.message ?? t('wallet.refused'));
   return body.address;
 }
 

@@ -1,4 +1,5 @@
-import { getEntry } from 'astro:content';
+import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
+import { postSlug } from '../content/posts.ts';
 import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
 import type { CommentError, CommentResult } from './repo.server.ts';
 import { listComments } from './repo.server.ts';
@@ -16,10 +17,15 @@ export function viewerOf(services: Services, address: string | null): Viewer {
   return { address, isAdmin: address !== null && services.config.adminAddresses.includes(address.toLowerCase()) };
 }
 
+/** A published post with this slug, in any language: its translations share one discussion. */
+async function publishedPost(slug: string): Promise<CollectionEntry<'posts'> | undefined> {
+  const posts = await getCollection('posts', (post) => !post.data.draft && postSlug(post.id) === slug);
+  return posts.find((post) => post.id === slug) ?? posts[0];
+}
+
 /** Whether a published post has this slug. */
 export async function postExists(slug: string): Promise<boolean> {
-  const post = await getEntry('posts', slug);
-  return post !== undefined && !post.data.draft;
+  return (await publishedPost(slug)) !== undefined;
 }
 
 export const unknownPost = (slug: string): ApiResult => problemResult(404, 'not_found', `There is no post "${slug}".`);
@@ -45,7 +51,7 @@ export function commentErrorResult(error: CommentError): ApiResult {
  * when that token is defined (src/content/tokens, as on the token page).
  */
 async function badgeToken(slug: string): Promise<WeightingToken | null> {
-  const symbol = (await getEntry('posts', slug))?.data.tokens[0];
+  const symbol = (await publishedPost(slug))?.data.tokens[0];
   const token = symbol === undefined ? undefined : await getEntry('tokens', symbol.toLowerCase());
   return token ? weightingTokenOf(token.data) : null;
 }

@@ -1,4 +1,6 @@
 import type { Link, Parent, PhrasingContent, Root, Text } from 'mdast';
+import { localizePath, type Locale } from '../i18n/locales.ts';
+import { contentLocale } from './content-locale.ts';
 
 /**
  * Turns `$CASHTAG`, `#hashtag` and `@mention` in a post's prose into links, the
@@ -8,6 +10,8 @@ import type { Link, Parent, PhrasingContent, Root, Text } from 'mdast';
 export interface SocialLinkOptions {
   /** Profile URL for a handle, or null to render the handle as a styled span. */
   mentionUrl?: ((handle: string) => string | null) | undefined;
+  /** The site's language for the post's own links (tokens, tags); English unless the file says otherwise. */
+  locale?: Locale | undefined;
 }
 
 export type SocialToken =
@@ -75,9 +79,9 @@ function toPhrasing(segment: SocialSegment, options: SocialLinkOptions): Phrasin
   if (typeof segment === 'string') return { type: 'text', value: segment } satisfies Text;
   switch (segment.kind) {
     case 'cashtag':
-      return linkNode(tokenPath(segment.value), segment.text, 'cashtag', false);
+      return linkNode(localizePath(tokenPath(segment.value), options.locale ?? 'en'), segment.text, 'cashtag', false);
     case 'hashtag':
-      return linkNode(tagPath(segment.value), segment.text, 'hashtag', false);
+      return linkNode(localizePath(tagPath(segment.value), options.locale ?? 'en'), segment.text, 'hashtag', false);
     case 'mention': {
       const url =
         (options.mentionUrl === undefined ? DEFAULT_MENTION_URL : options.mentionUrl)?.(segment.value) ?? null;
@@ -115,6 +119,7 @@ function transform(parent: Parent, options: SocialLinkOptions): void {
 }
 
 /** The remark plugin: `unified({ remarkPlugins: [[remarkSocialLinks, options]] })`. */
-export function remarkSocialLinks(options: SocialLinkOptions = {}): (tree: Root) => void {
-  return (tree) => transform(tree, options);
+export function remarkSocialLinks(options: SocialLinkOptions = {}): (tree: Root, file?: { path?: string }) => void {
+  // A translation (src/content/posts/zh/...) links to the Chinese site's token and tag pages.
+  return (tree, file) => transform(tree, { locale: contentLocale(file?.path), ...options });
 }

@@ -1,10 +1,29 @@
-/** Words for poll figures, shared by server rendering and the live client. */
+import type { CLIENT_KEYS } from '../i18n/client.ts';
 
-export function formatVotes(n: number): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? 'vote' : 'votes'}`;
+/**
+ * Words for poll figures, shared by server rendering and the live client:
+ * the page's catalogue entries and its language tag. A translator fits; the
+ * client builds one from the messages rendered into the widget.
+ */
+export interface PollWords {
+  t(key: (typeof CLIENT_KEYS.poll)[number], params?: Record<string, string | number>): string;
+  /** BCP 47 tag for numbers and plural rules. */
+  lang: string;
 }
 
-const UNITS: [number, string][] = [
+function counted(words: PollWords, one: 'one' | 'other', key: string, n: number): string {
+  return words.t(`${key}.${one}` as Parameters<PollWords['t']>[0], { count: n.toLocaleString(words.lang) });
+}
+
+const pluralForm = (n: number, lang: string): 'one' | 'other' =>
+  new Intl.PluralRules(lang).select(n) === 'one' ? 'one' : 'other';
+
+/** @example formatVotes(1234, translator('en')) // '1,234 votes' */
+export function formatVotes(n: number, words: PollWords): string {
+  return counted(words, pluralForm(n, words.lang), 'poll.votes', n);
+}
+
+const UNITS: [number, 'day' | 'hour' | 'minute'][] = [
   [86_400_000, 'day'],
   [3_600_000, 'hour'],
   [60_000, 'minute'],
@@ -12,28 +31,32 @@ const UNITS: [number, string][] = [
 
 /**
  * A rough distance in time, rounded down to its largest unit.
- * @example roughDuration(3 * 86_400_000 + 5) // '3 days'
+ * @example roughDuration(3 * 86_400_000 + 5, translator('en')) // '3 days'
  */
-export function roughDuration(ms: number): string {
+export function roughDuration(ms: number, words: PollWords): string {
   for (const [size, unit] of UNITS) {
     if (ms >= size) {
       const n = Math.floor(ms / size);
-      return `${n} ${unit}${n === 1 ? '' : 's'}`;
+      return counted(words, pluralForm(n, words.lang), `poll.duration.${unit}`, n);
     }
   }
-  return 'less than a minute';
+  return words.t('poll.duration.soon');
 }
 
-/** "Voting closed", "Ends in 3 days", "Opens in 2 hours" or "Open". */
+/** "Voting closed", "Ends in 3 days", "Opens in 2 hours" or "Open", in the page's language. */
 export function describeStatus(
   status: 'scheduled' | 'open' | 'closed',
   opensAt: string,
   closesAt: string | null,
   now: number,
+  words: PollWords,
 ): string {
-  if (status === 'closed') return 'Voting closed';
-  if (status === 'scheduled') return `Opens in ${roughDuration(Date.parse(opensAt) - now)}`;
-  return closesAt === null ? 'Open' : `Ends in ${roughDuration(Date.parse(closesAt) - now)}`;
+  if (status === 'closed') return words.t('poll.closed');
+  if (status === 'scheduled')
+    return words.t('poll.opensIn', { duration: roughDuration(Date.parse(opensAt) - now, words) });
+  return closesAt === null
+    ? words.t('poll.open')
+    : words.t('poll.endsIn', { duration: roughDuration(Date.parse(closesAt) - now, words) });
 }
 
 /**

@@ -6,6 +6,7 @@ import type { PollResults } from './results.ts';
 import type { CohortResults } from '../cohorts/present.ts';
 import type { ResolutionView } from '../resolution/view.ts';
 import { getServices } from '../server/app.server.ts';
+import { translator } from '../i18n/i18n.ts';
 
 export interface PollPageState {
   poll: PollRecord;
@@ -41,16 +42,17 @@ export async function loadPollPage(Astro: AstroGlobal): Promise<PollPageState | 
   const resolution = poll.resolution
     ? await services.resolutions.view(poll, results.resultsVisible, cohorts, () => services.cohorts.tokenWeights(poll))
     : null;
+  const i = translator(Astro.currentLocale);
   let message: string | null = null;
   let messageKind: 'error' | 'success' = 'success';
   if (result?.error) {
-    message = isInputError(result.error) ? 'Choose an option before voting.' : result.error.message;
+    message = isInputError(result.error) ? i.t('poll.chooseFirst') : result.error.message;
     messageKind = 'error';
     Astro.response.status = result.error.status;
   } else if (Astro.url.searchParams.has('verified') && results.myVoteVerified) {
-    message = 'Your vote now counts as wallet-verified.';
+    message = i.t('poll.nowVerified');
   } else if (Astro.url.searchParams.has('voted') && results.myVote) {
-    message = 'Thanks, your vote is counted.';
+    message = i.t('poll.thanks');
   }
   Astro.response.headers.set('cache-control', 'private, no-store');
   return {

@@ -514,6 +514,7 @@ export async function syncPollDefinitions(
           .values({
             id: d.id,
             question: d.question,
+            questionLabels: d.questionLabels ?? {},
             kind: d.kind,
             maxChoices: d.kind === 'single' ? 1 : (d.maxChoices ?? d.options.length),
             opensAt: d.opensAt.getTime(),
@@ -543,6 +544,7 @@ export async function syncPollDefinitions(
             set: {
               ...excludedValues(polls, [
                 'question',
+                'questionLabels',
                 'kind',
                 'maxChoices',
                 'opensAt',

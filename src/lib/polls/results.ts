@@ -15,6 +15,8 @@ export interface OptionResult {
 export interface PollResults {
   id: string;
   question: string;
+  /** The question by language where the definition translates it (`zh`, `en`). */
+  questionLabels: Record<string, string>;
   kind: 'single' | 'multiple';
   maxChoices: number;
   voters: 'anyone' | 'wallet';
@@ -52,6 +54,7 @@ export function presentResults(
   return {
     id: poll.id,
     question: poll.question,
+    questionLabels: poll.questionLabels,
     kind: poll.kind,
     maxChoices: poll.maxChoices,
     voters: poll.voters,

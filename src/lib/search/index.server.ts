@@ -4,6 +4,7 @@ import * as pagefind from 'pagefind';
 import { tokenDefinitionSchema } from '../chain/schemas.ts';
 import { loadYamlDir } from '../content/yaml.server.ts';
 import { pollDefinitionSchema } from '../polls/schemas.ts';
+import { LOCALES } from '../i18n/i18n.ts';
 import { pollRecord, tokenRecord } from './records.ts';
 
 /**
@@ -25,10 +26,13 @@ export function searchIndex(options: { demo: boolean }): AstroIntegration {
         if (!index) throw new Error(`search index: ${errors.join('; ')}`);
         const site = fileURLToPath(dir);
         const pages = await index.addDirectory({ path: site });
-        const records = [
-          ...shown(loadYamlDir(`${CONTENT}polls`, pollDefinitionSchema)).map(pollRecord),
-          ...shown(loadYamlDir(`${CONTENT}tokens`, tokenDefinitionSchema)).map(tokenRecord),
-        ];
+        // Each language has its own index (Pagefind splits by <html lang>): a record per page per language.
+        const polls = shown(loadYamlDir(`${CONTENT}polls`, pollDefinitionSchema));
+        const tokens = shown(loadYamlDir(`${CONTENT}tokens`, tokenDefinitionSchema));
+        const records = LOCALES.flatMap((locale) => [
+          ...polls.map((poll) => pollRecord(poll, locale)),
+          ...tokens.map((token) => tokenRecord(token, locale)),
+        ]);
         for (const record of records) {
           const added = await index.addCustomRecord(record);
           if (added.errors.length > 0) throw new Error(`search index: ${record.url}: ${added.errors.join('; ')}`);

@@ -1,5 +1,6 @@
 import type { TokenDefinition } from '../chain/schemas.ts';
 import { symbolKey } from '../content/schemas.ts';
+import { htmlLang, localizePath, translator, type Locale } from '../i18n/i18n.ts';
 import type { PollDefinition } from '../polls/schemas.ts';
 
 /**
@@ -15,22 +16,28 @@ export interface SearchRecord {
   meta: { title: string; kind: string };
 }
 
-export function pollRecord(poll: PollDefinition): SearchRecord {
+// Pagefind keys its indexes by the page's <html lang> lower-cased; a record must name the same key.
+
+/** A poll's record in one language's index: its question in that language, every label findable. */
+export function pollRecord(poll: PollDefinition, locale: Locale): SearchRecord {
   const labels = poll.options.flatMap((o) => [o.label, ...Object.values(o.labels ?? {})]);
   const questions = [poll.question, ...Object.values(poll.questionLabels ?? {})];
+  const title = poll.questionLabels?.[locale] ?? poll.question;
   return {
-    url: `/polls/${poll.id}/`,
-    content: [...new Set([...questions, ...labels, ...(poll.token ? [`$${poll.token}`, poll.token] : [])])].join('\n'),
-    language: 'en',
-    meta: { title: poll.question, kind: 'Poll' },
+    url: localizePath(`/polls/${poll.id}/`, locale),
+    content: [...new Set([title, ...questions, ...labels, ...(poll.token ? [`$${poll.token}`, poll.token] : [])])].join(
+      '\n',
+    ),
+    language: htmlLang(locale).toLowerCase(),
+    meta: { title, kind: translator(locale).t('searchPage.kind.poll') },
   };
 }
 
-export function tokenRecord(token: TokenDefinition): SearchRecord {
+export function tokenRecord(token: TokenDefinition, locale: Locale): SearchRecord {
   return {
-    url: `/tokens/${symbolKey(token.symbol)}/`,
+    url: localizePath(`/tokens/${symbolKey(token.symbol)}/`, locale),
     content: [`${token.name} ($${token.symbol})`, token.symbol, token.description ?? ''].join('\n'),
-    language: 'en',
-    meta: { title: `${token.name} ($${token.symbol})`, kind: 'Token' },
+    language: htmlLang(locale).toLowerCase(),
+    meta: { title: `${token.name} ($${token.symbol})`, kind: translator(locale).t('searchPage.kind.token') },
   };
 }

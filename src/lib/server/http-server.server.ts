@@ -50,7 +50,8 @@ export interface SiteServerOptions {
   fastRoutes: readonly FastRoute[];
   astro: AstroHandler;
   /** What Astro answers when it has no route. */
-  notFoundHtml: Buffer | string;
+  /** The 404 page for a path (each language has its own). */
+  notFoundHtml: (pathname: string) => Buffer | string;
   drain: Drain;
 }
 
@@ -69,7 +70,7 @@ export function createSiteServer(options: SiteServerOptions): Server {
         if (error) return crash(res, error);
         // Astro found no route.
         res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(options.notFoundHtml);
+        res.end(options.notFoundHtml(new URL(req.url ?? '/', 'http://x').pathname));
       },
       { socket: socketOf(req) },
     );

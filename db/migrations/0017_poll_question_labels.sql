@@ -1,0 +1,1 @@
+ALTER TABLE `polls` ADD `question_labels` text DEFAULT '{}' NOT NULL;

@@ -1,0 +1,95 @@
+import type { MessageKey } from '../../i18n/en.ts';
+
+/**
+ * The catalogue entries each client script needs. The server renders them
+ * into the element the script enhances (`data-messages`, JSON), so a script
+ * speaks the page's language without shipping either catalogue.
+ */
+export const CLIENT_KEYS = {
+  comments: [
+    'comments.postReply',
+    'comments.save',
+    'comments.cancel',
+    'comments.confirmDelete',
+    'comments.yourReply',
+    'comments.editYours',
+    'comments.failed',
+  ],
+  poll: [
+    'poll.votes.one',
+    'poll.votes.other',
+    'poll.verified',
+    'poll.vote',
+    'poll.changeVote',
+    'poll.thanks',
+    'poll.notCounted',
+    'poll.networkError',
+    'poll.closed',
+    'poll.open',
+    'poll.opensIn',
+    'poll.endsIn',
+    'poll.duration.day.one',
+    'poll.duration.day.other',
+    'poll.duration.hour.one',
+    'poll.duration.hour.other',
+    'poll.duration.minute.one',
+    'poll.duration.minute.other',
+    'poll.duration.soon',
+    'voteError.not_found',
+    'voteError.poll_closed',
+    'voteError.invalid_vote',
+    'voteError.already_voted',
+    'voteError.sign_in_required',
+    'voteError.rate_limited',
+  ],
+  wallet: [
+    'wallet.checking',
+    'wallet.signedIn',
+    'wallet.failed',
+    'wallet.choose',
+    'wallet.cancel',
+    'wallet.browserWallet',
+    'wallet.noneChosen',
+    'wallet.noWallet',
+    'wallet.declinedConnect',
+    'wallet.notConnected',
+    'wallet.noAccount',
+    'wallet.noNonce',
+    'wallet.declinedSign',
+    'wallet.cannotSign',
+    'wallet.refused',
+    'wallet.wrongChain',
+    'wallet.or',
+    'wallet.chain',
+  ],
+  search: [
+    'searchPage.searching',
+    'searchPage.none',
+    'searchPage.found.one',
+    'searchPage.found.other',
+    'searchPage.more',
+    'searchPage.unavailable',
+    'searchPage.kind.post',
+  ],
+} as const satisfies Record<string, readonly MessageKey[]>;
+
+export type ClientMessages<F extends keyof typeof CLIENT_KEYS> = Record<(typeof CLIENT_KEYS)[F][number], string>;
+
+/**
+ * Reads the messages the server rendered into `data-messages` and fills
+ * `{name}` values; a key the page did not carry comes back as the key itself.
+ */
+export function messagesOf<F extends keyof typeof CLIENT_KEYS>(
+  element: Element | null,
+): (key: (typeof CLIENT_KEYS)[F][number], params?: Record<string, string | number>) => string {
+  let messages: Partial<Record<string, string>> = {};
+  try {
+    messages = JSON.parse(element?.getAttribute('data-messages') ?? '{}') as Partial<Record<string, string>>;
+  } catch {
+    // A page without the attribute (or a broken one) still works, in keys.
+  }
+  return (key, params) =>
+    (messages[key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) =>
+      params && name in params ? String(params[name]) : whole,
+    );
+}

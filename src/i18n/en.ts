@@ -228,6 +228,8 @@ export const EN = {
   'voteError.already_voted': 'You have already voted in this poll, and it does not allow changing a vote.',
   'voteError.sign_in_required': 'Only signed-in wallets can vote in this poll: sign in first.',
   'voteError.rate_limited': 'Too many votes from this connection: wait a moment and try again.',
+
+  // Token pages, charts, cohorts, resolution and track record (below this line)
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof EN;

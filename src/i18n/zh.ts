@@ -221,4 +221,6 @@ export const ZH: Record<MessageKey, string> = {
   'voteError.already_voted': '你已经投过票，而这个投票不允许修改。',
   'voteError.sign_in_required': '只有已登录的钱包可以参与这个投票：请先登录。',
   'voteError.rate_limited': '这个网络连接的投票次数过多：请稍后再试。',
+
+  // 代币页、图表、持仓群体、结算与战绩（此行以下）
 };

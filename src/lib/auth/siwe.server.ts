@@ -1,4 +1,4 @@
-import { createPublicClient, http, isHex, verifyMessage, type Hex } from 'viem';
+import { createPublicClient, http, isErc6492Signature, isHex, verifyMessage, type Hex } from 'viem';
 import { consumeNonce } from './repo.server.ts';
 import { checkSiweMessage } from './siwe.ts';
 import { parseSignInMessage } from './siwe-grammar.ts';
@@ -32,15 +32,21 @@ export async function verifySiwe(ctx: SiweContext, message: string, signature: s
   // Safe: checkSiweMessage matched it against the configured (number) chain ids.
   const chainId = Number(fields.chainId);
 
-  let valid: boolean;
-  try {
-    valid = await verifyMessage({ address, message, signature: signature as Hex });
-  } catch {
-    return { ok: false, reason: 'the signature is malformed' };
+  // An ERC-6492 wrapper (a wallet not deployed yet) can only be checked on chain.
+  let valid = false;
+  let malformed = false;
+  if (!isErc6492Signature(signature)) {
+    try {
+      valid = await verifyMessage({ address, message, signature: signature as Hex });
+    } catch {
+      // Not an ECDSA signature; a contract wallet may still accept it.
+      malformed = true;
+    }
   }
   if (!valid) {
     const rpcUrl = ctx.rpcUrls[chainId];
     if (!rpcUrl) {
+      if (malformed) return { ok: false, reason: 'the signature is malformed' };
       return {
         ok: false,
         reason: `the signature was not made by ${address} (smart-contract wallets can sign in only where RPC_URL_${chainId} is configured)`,

@@ -1,15 +1,15 @@
 /**
- * Compiles the local-chain contracts (Token.sol, Wallet.sol) with solc from
- * npm and writes each one's ABI and bytecode to <name>-artifact.json
- * (committed, so tests need no compiler run). Run after editing a contract:
- * npm run chain:build
+ * Compiles the local-chain contracts (Token.sol, Wallet.sol,
+ * WalletFactory.sol) with solc from npm and writes each one's ABI and
+ * bytecode to <name>-artifact.json (committed, so tests need no compiler
+ * run). Run after editing a contract: npm run chain:build
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const solc = createRequire(import.meta.url)('solc') as { compile(input: string): string };
-const CONTRACTS = ['Token', 'Wallet'];
+const CONTRACTS = ['Token', 'Wallet', 'WalletFactory'];
 
 const sources = Object.fromEntries(
   CONTRACTS.map((name) => [

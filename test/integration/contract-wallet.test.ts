@@ -1,7 +1,8 @@
-import { getAddress, type Hex } from 'viem';
+import { encodeFunctionData, getAddress, keccak256, serializeErc6492Signature, stringToHex, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wallet from '../../scripts/chain/wallet-artifact.json' with { type: 'json' };
+import factory from '../../scripts/chain/walletfactory-artifact.json' with { type: 'json' };
 import { startChain, type LocalChain } from '../helpers/chain.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { postVerify, siweMessage } from '../helpers/wallet.ts';
@@ -10,6 +11,7 @@ let chain: LocalChain;
 let server: TestServer;
 let withoutRpc: TestServer;
 let walletAddress: Hex;
+let factoryAddress: Hex;
 const owner = privateKeyToAccount(generatePrivateKey());
 
 beforeAll(async () => {
@@ -22,6 +24,13 @@ beforeAll(async () => {
     chain: null,
   });
   walletAddress = (await chain.publicClient.waitForTransactionReceipt({ hash })).contractAddress ?? '0x';
+  const factoryHash = await chain.wallet.deployContract({
+    abi: factory.abi,
+    bytecode: factory.bytecode as Hex,
+    account: chain.deployer,
+    chain: null,
+  });
+  factoryAddress = (await chain.publicClient.waitForTransactionReceipt({ hash: factoryHash })).contractAddress ?? '0x';
   [server, withoutRpc] = await Promise.all([
     startServer({ env: { SIWE_CHAIN_IDS: '31337', RPC_URL_31337: chain.url } }),
     startServer({ env: { SIWE_CHAIN_IDS: '31337' } }),
@@ -60,6 +69,69 @@ describe('Sign-In with Ethereum for a smart-contract wallet (ERC-1271)', () => {
 
   it('answers a clear 401 when no RPC is configured for the chain', async () => {
     const [message, signature] = await signedForWallet(withoutRpc.url);
+    const res = await postVerify(withoutRpc.url, message, signature);
+    expect(res.status).toBe(401);
+    expect(res.body.message).toContain('smart-contract wallets can sign in only where RPC_URL_31337 is configured');
+  });
+});
+
+describe('Sign-In with Ethereum for a contract wallet not deployed yet (ERC-6492)', () => {
+  const salt = keccak256(stringToHex('sentiment-desk erc-6492 test'));
+  let address: Hex;
+
+  beforeAll(async () => {
+    address = (await chain.publicClient.readContract({
+      address: factoryAddress,
+      abi: factory.abi,
+      functionName: 'walletAddress',
+      args: [owner.address, salt],
+    })) as Hex;
+  });
+
+  /** A message for the wallet's CREATE2 address; `signer`'s signature wrapped with the factory call that deploys it. */
+  async function counterfactual(
+    baseUrl: string,
+    options: { signer?: typeof owner; nonce?: string } = {},
+  ): Promise<[string, Hex]> {
+    const message = await siweMessage(baseUrl, { ...owner, address } as typeof owner, {
+      chainId: 31337,
+      ...(options.nonce ? { nonce: options.nonce } : {}),
+    });
+    const signature = serializeErc6492Signature({
+      address: factoryAddress,
+      data: encodeFunctionData({ abi: factory.abi, functionName: 'deploy', args: [owner.address, salt] }),
+      signature: await (options.signer ?? owner).signMessage({ message }),
+    });
+    return [message, signature];
+  }
+
+  it('signs in through the factory call in the signature, and the wallet stays undeployed', async () => {
+    expect(await chain.publicClient.getCode({ address })).toBeUndefined();
+    const [message, signature] = await counterfactual(server.url);
+    const res = await postVerify(server.url, message, signature);
+    expect(res.status).toBe(200);
+    expect(res.body.address).toBe(getAddress(address));
+    expect(res.cookie).toMatch(/^session=/);
+    // The verifier simulates the deployment in an eth_call; nothing is written on chain.
+    expect(await chain.publicClient.getCode({ address })).toBeUndefined();
+  });
+
+  it('refuses a wrapped signature whose inner signature is not the owner’s, leaving the nonce usable', async () => {
+    const [message, signature] = await counterfactual(server.url, {
+      signer: privateKeyToAccount(generatePrivateKey()),
+    });
+    const res = await postVerify(server.url, message, signature);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'siwe_invalid' });
+    expect(res.body.message).toContain(`not made by ${getAddress(address)}`);
+    expect(res.cookie).toBeNull();
+    const nonce = /^Nonce: (.*)$/m.exec(message)?.[1] ?? '';
+    const retry = await postVerify(server.url, ...(await counterfactual(server.url, { nonce })));
+    expect(retry.status).toBe(200);
+  });
+
+  it('answers a clear 401 when no RPC is configured for the chain', async () => {
+    const [message, signature] = await counterfactual(withoutRpc.url);
     const res = await postVerify(withoutRpc.url, message, signature);
     expect(res.status).toBe(401);
     expect(res.body.message).toContain('smart-contract wallets can sign in only where RPC_URL_31337 is configured');

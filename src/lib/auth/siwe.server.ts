@@ -1,7 +1,7 @@
-import { createPublicClient, getAddress, http, isAddress, isHex, verifyMessage, type Hex } from 'viem';
-import { parseSiweMessage } from 'viem/siwe';
+import { createPublicClient, http, isErc6492Signature, isHex, verifyMessage, type Hex } from 'viem';
 import { consumeNonce } from './repo.server.ts';
 import { checkSiweMessage } from './siwe.ts';
+import { parseSignInMessage } from './siwe-grammar.ts';
 import type { Database } from '../server/db.server.ts';
 
 export type SiweOutcome = { ok: true; address: string } | { ok: false; reason: string };
@@ -15,32 +15,41 @@ export interface SiweContext {
 }
 
 /**
- * Verifies a signed EIP-4361 message: fields against this site, then the
- * signature (offline for ordinary accounts; through the chain for
- * smart-contract wallets when an RPC URL is configured), and only then uses
- * up the nonce, so a bad signature cannot burn someone else's nonce.
+ * Verifies a signed EIP-4361 message: its grammar, its fields against this
+ * site, then the signature (offline for ordinary accounts; through the chain
+ * for smart-contract wallets when an RPC URL is configured), and only then
+ * uses up the nonce, so a refused message or a bad signature cannot burn
+ * someone else's nonce.
  */
 export async function verifySiwe(ctx: SiweContext, message: string, signature: string): Promise<SiweOutcome> {
-  const parsed = parseSiweMessage(message);
-  const problem = checkSiweMessage(parsed, { origin: ctx.origin, chainIds: ctx.chainIds, now: ctx.now });
+  const parsed = parseSignInMessage(message);
+  if (!parsed.ok) return { ok: false, reason: parsed.problem };
+  const fields = parsed.fields;
+  const problem = checkSiweMessage(fields, { origin: ctx.origin, chainIds: ctx.chainIds, now: ctx.now });
   if (problem) return { ok: false, reason: problem };
-  if (!parsed.address || !isAddress(parsed.address, { strict: false }))
-    return { ok: false, reason: 'the message address is not valid' };
   if (!isHex(signature) || signature.length < 4) return { ok: false, reason: 'the signature is malformed' };
-  const address = getAddress(parsed.address);
+  const address = fields.address;
+  // Safe: checkSiweMessage matched it against the configured (number) chain ids.
+  const chainId = Number(fields.chainId);
 
-  let valid: boolean;
-  try {
-    valid = await verifyMessage({ address, message, signature: signature as Hex });
-  } catch {
-    return { ok: false, reason: 'the signature is malformed' };
+  // An ERC-6492 wrapper (a wallet not deployed yet) can only be checked on chain.
+  let valid = false;
+  let malformed = false;
+  if (!isErc6492Signature(signature)) {
+    try {
+      valid = await verifyMessage({ address, message, signature: signature as Hex });
+    } catch {
+      // Not an ECDSA signature; a contract wallet may still accept it.
+      malformed = true;
+    }
   }
   if (!valid) {
-    const rpcUrl = parsed.chainId === undefined ? undefined : ctx.rpcUrls[parsed.chainId];
+    const rpcUrl = ctx.rpcUrls[chainId];
     if (!rpcUrl) {
+      if (malformed) return { ok: false, reason: 'the signature is malformed' };
       return {
         ok: false,
-        reason: `the signature was not made by ${address} (smart-contract wallets can sign in only where RPC_URL_${parsed.chainId} is configured)`,
+        reason: `the signature was not made by ${address} (smart-contract wallets can sign in only where RPC_URL_${chainId} is configured)`,
       };
     }
     // ERC-1271 for deployed contract wallets, ERC-6492 for ones not deployed yet.
@@ -52,7 +61,7 @@ export async function verifySiwe(ctx: SiweContext, message: string, signature: s
     }
     if (!valid) return { ok: false, reason: `the signature was not made by ${address}` };
   }
-  if (!(await consumeNonce(ctx.db, parsed.nonce ?? '', ctx.now.getTime()))) {
+  if (!(await consumeNonce(ctx.db, fields.nonce, ctx.now.getTime()))) {
     return { ok: false, reason: 'the nonce is unknown, expired or already used' };
   }
   return { ok: true, address };

@@ -1,9 +1,9 @@
-import type { SiweMessage } from 'viem/siwe';
+import type { SiweFields } from './siwe-grammar.ts';
 
 /**
- * The checks Sign-In with Ethereum needs beyond the signature itself. viem's
- * own validateSiweMessage does not look at chainId or uri, so every field is
- * checked here, each failure with a sentence naming the check.
+ * The checks Sign-In with Ethereum needs beyond the grammar (siwe-grammar.ts)
+ * and the signature: that the message was made for this site, one of its
+ * chains and this moment. Each failure is a sentence naming the check.
  */
 
 export interface SiweExpectations {
@@ -18,27 +18,27 @@ export const CLOCK_SKEW_MS = 60_000;
 export const MAX_MESSAGE_BYTES = 4096;
 
 /** Returns null when the message fits this site and moment, else the failed check. */
-export function checkSiweMessage(
-  message: { [K in keyof SiweMessage]?: SiweMessage[K] | undefined },
-  expected: SiweExpectations,
-): string | null {
+export function checkSiweMessage(message: SiweFields, expected: SiweExpectations): string | null {
   const site = new URL(expected.origin);
-  if (!message.address) return 'the message has no address';
-  if (message.version !== '1') return 'the message is not SIWE version 1';
-  if (message.domain !== site.host) return `the message is for domain "${message.domain ?? ''}", not ${site.host}`;
+  const siteScheme = site.protocol.slice(0, -1);
+  // EIP-4361: the scheme, when given, must be the origin's too; schemes compare case-insensitively (RFC 3986 §3.1).
+  if (message.scheme !== null && message.scheme.toLowerCase() !== siteScheme) {
+    return `the message is for scheme ${message.scheme}, not ${siteScheme}`;
+  }
+  // Hosts compare case-insensitively (RFC 3986 §3.2.2); URL already lower-cased ours.
+  if (message.domain.toLowerCase() !== site.host)
+    return `the message is for domain "${message.domain}", not ${site.host}`;
   let uri: URL;
   try {
-    uri = new URL(message.uri ?? '');
+    uri = new URL(message.uri);
   } catch {
     return 'the message uri is not a URL';
   }
   if (uri.origin !== site.origin) return `the message uri ${uri.origin} is not this site (${site.origin})`;
-  if (message.chainId === undefined || !expected.chainIds.includes(message.chainId)) {
-    return `chain ${message.chainId ?? '(none)'} is not accepted here (accepted: ${expected.chainIds.join(', ')})`;
+  if (!expected.chainIds.some((id) => BigInt(id) === message.chainId)) {
+    return `chain ${message.chainId} is not accepted here (accepted: ${expected.chainIds.join(', ')})`;
   }
-  if (!message.nonce) return 'the message has no nonce';
   const now = expected.now.getTime();
-  if (!message.issuedAt) return 'the message has no issuedAt';
   if (message.issuedAt.getTime() > now + CLOCK_SKEW_MS) return 'the message was issued in the future';
   if (message.expirationTime && message.expirationTime.getTime() <= now) return 'the message has expired';
   if (message.notBefore && message.notBefore.getTime() > now) return 'the message is not valid yet (notBefore)';

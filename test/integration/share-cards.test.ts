@@ -4,19 +4,31 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postCardPath } from '../../src/lib/cards/urls.ts';
 import { pngSize } from '../helpers/png.ts';
+import { FIXTURE_POLLS, vote } from '../helpers/polls.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
-/** Share cards on the built site: one prerendered Open Graph image per post. */
+/**
+ * Share cards on the built site: one prerendered Open Graph image per post,
+ * and each poll's live card, redrawn at most once per POLL_CARD_TTL and
+ * keeping hidden results hidden.
+ */
 
 const OG_DIR = fileURLToPath(new URL('../../dist/client/og/posts/', import.meta.url));
 
-let server: TestServer;
+// `fresh` redraws a card a second after drawing it; `kept` keeps it for an hour.
+let fresh: TestServer;
+let kept: TestServer;
 beforeAll(async () => {
-  server = await startServer({ timeoutMs: 60_000 });
+  [fresh, kept] = await Promise.all([
+    startServer({ env: { POLLS_DIR: FIXTURE_POLLS, POLL_CARD_TTL: '1' }, timeoutMs: 60_000 }),
+    startServer({ env: { POLLS_DIR: FIXTURE_POLLS, POLL_CARD_TTL: '3600' }, timeoutMs: 60_000 }),
+  ]);
 });
 afterAll(async () => {
-  await server?.stop();
-  server?.cleanup();
+  for (const s of [fresh, kept]) {
+    await s?.stop();
+    s?.cleanup();
+  }
 });
 
 interface Card {
@@ -30,6 +42,9 @@ async function card(server: TestServer, path: string, headers: Record<string, st
   return { status: res.status, headers: res.headers, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
+/** Long enough for a POLL_CARD_TTL of one second to run out. */
+const pastTtl = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1_200));
+
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
@@ -38,11 +53,11 @@ function files(dir: string): string[] {
 
 describe('post cards', () => {
   it('are 1200×630 PNGs, one for each post the site lists and no other', async () => {
-    const rss = await (await fetch(`${server.url}/rss.xml`)).text();
+    const rss = await (await fetch(`${fresh.url}/rss.xml`)).text();
     const ids = [...rss.matchAll(/<link>[^<]*\/posts\/(.+?)\/<\/link>/g)].map((m) => m[1] ?? '');
     expect(ids.length).toBeGreaterThan(0);
     for (const id of ids) {
-      const res = await card(server, postCardPath(id));
+      const res = await card(fresh, postCardPath(id));
       expect(res.status, id).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/png');
       expect(pngSize(res.bytes)).toEqual({ width: 1200, height: 630 });
@@ -52,9 +67,81 @@ describe('post cards', () => {
   });
 
   it('differ from post to post', async () => {
-    const rss = await (await fetch(`${server.url}/rss.xml`)).text();
+    const rss = await (await fetch(`${fresh.url}/rss.xml`)).text();
     const ids = [...rss.matchAll(/<link>[^<]*\/posts\/(.+?)\/<\/link>/g)].map((m) => m[1] ?? '');
-    const etags = await Promise.all(ids.map(async (id) => (await card(server, postCardPath(id))).headers.get('etag')));
+    const etags = await Promise.all(ids.map(async (id) => (await card(fresh, postCardPath(id))).headers.get('etag')));
     expect(new Set(etags).size).toBe(ids.length);
+  });
+});
+
+describe('poll cards', () => {
+  it('are 1200×630 PNGs that shared caches may keep for what is left of the TTL, with validators', async () => {
+    const res = await card(kept, '/polls/open-multi/card.png?v=open.1');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(pngSize(res.bytes)).toEqual({ width: 1200, height: 630 });
+    const maxAge = Number(/^public, max-age=(\d+)$/.exec(res.headers.get('cache-control') ?? '')?.[1]);
+    expect(maxAge).toBeGreaterThan(3500);
+    expect(maxAge).toBeLessThanOrEqual(3600);
+    const etag = res.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(Date.parse(res.headers.get('last-modified') ?? '')).not.toBeNaN();
+    expect(res.headers.get('set-cookie')).toBeNull();
+
+    const again = await card(kept, '/polls/open-multi/card.png', { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.bytes.length).toBe(0);
+    expect(again.headers.get('etag')).toBe(etag);
+  });
+
+  it('keep the drawn card until the TTL runs out, whatever the version in the URL says', async () => {
+    const before = await card(kept, '/polls/open-single/card.png');
+    expect((await vote(kept.url, 'open-single', ['a'])).status).toBe(201);
+    const after = await card(kept, '/polls/open-single/card.png?v=open.2');
+    expect(after.headers.get('etag')).toBe(before.headers.get('etag'));
+    expect(after.headers.get('last-modified')).toBe(before.headers.get('last-modified'));
+    expect(after.bytes).toEqual(before.bytes);
+  });
+
+  it('show a vote once the TTL has run out', async () => {
+    const before = await card(fresh, '/polls/open-single/card.png');
+    expect((await vote(fresh.url, 'open-single', ['b'])).status).toBe(201);
+    await pastTtl();
+    const after = await card(fresh, '/polls/open-single/card.png');
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+    expect(after.bytes).not.toEqual(before.bytes);
+    expect(Date.parse(after.headers.get('last-modified') ?? '')).toBeGreaterThan(
+      Date.parse(before.headers.get('last-modified') ?? ''),
+    );
+  });
+
+  it.each(['after-close', 'after-vote'])(
+    'show nothing of a poll whose results are %s: redrawn after votes, even for a voter, the picture is the same',
+    async (pollId) => {
+      const before = await card(fresh, `/polls/${pollId}/card.png`);
+      expect(before.status).toBe(200);
+      const ballot = await vote(fresh.url, pollId, ['a']);
+      expect(ballot.status).toBe(201);
+      await vote(fresh.url, pollId, ['b']);
+      await pastTtl();
+      // The voter's own cookie, which opens an after-vote poll on its page, opens nothing on the card.
+      const after = await card(fresh, `/polls/${pollId}/card.png`, ballot.cookie ? { cookie: ballot.cookie } : {});
+      expect(after.headers.get('last-modified')).not.toBe(before.headers.get('last-modified'));
+      // An answer to a request with cookies is the reader's own: no shared cache keeps it.
+      expect(after.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+      expect(after.headers.get('etag')).toBe(before.headers.get('etag'));
+      expect(after.bytes).toEqual(before.bytes);
+    },
+  );
+
+  it.each([
+    ['an unknown poll', 'no-such-poll'],
+    ['an id no poll can have', 'Not_A_Poll'],
+  ])('answer 404 in the API’s shape for %s', async (_, id) => {
+    const res = await fetch(`${fresh.url}/polls/${id}/card.png`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ error: 'not_found', message: `There is no poll "${id}".` });
   });
 });

@@ -224,6 +224,116 @@ export function postCard(post: PostCardData): CardNode {
   ]);
 }
 
+/** What a poll's card shows, already worded and filtered for visibility (see poll-view.ts). */
+export interface PollCardData {
+  question: string;
+  /** "Community poll" */
+  kicker: string;
+  /** "Voting open until November 30, 2026", "Voting closed November 18, 2026", ... */
+  status: string;
+  /** null percent: the poll hides its counts; the options are shown without numbers. */
+  options: readonly { label: string; percent: number | null; leading: boolean }[];
+  /** Options left off the card for room. */
+  moreOptions: number;
+  /** "1,234 votes · small sample", or null while counts are hidden. */
+  summary: string | null;
+  /** A token poll's line by holder cohort, or null. */
+  cohortLine: string | null;
+  /** When the counts appear, while they are hidden; else null. */
+  hiddenNote: string | null;
+}
+
+/** Rows of options the poll card has room for (poll-view.ts counts the rest). */
+export const POLL_CARD_ROWS = 5;
+
+function optionRow(option: PollCardData['options'][number], compact: boolean): CardNode {
+  const labelSize = compact ? 25 : 28;
+  if (option.percent === null) {
+    return div(
+      {
+        display: 'flex',
+        alignItems: 'center',
+        marginTop: compact ? 8 : 12,
+        padding: compact ? '6px 22px' : '10px 24px',
+        border: `2px solid ${COLORS.border}`,
+        borderRadius: 12,
+        backgroundColor: COLORS.surface,
+      },
+      [clamped(option.label, 1, { fontSize: labelSize, color: COLORS.text, width: CONTENT_WIDTH - 52 })],
+    );
+  }
+  const percent = Math.max(0, Math.min(100, option.percent));
+  return div({ display: 'flex', flexDirection: 'column', marginTop: compact ? 8 : 12 }, [
+    div({ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-end' }, [
+      clamped(option.label, 1, {
+        fontSize: labelSize,
+        lineHeight: 1.2,
+        fontWeight: option.leading ? 700 : 400,
+        color: COLORS.text,
+        width: CONTENT_WIDTH - 130,
+      }),
+      div(
+        {
+          display: 'flex',
+          fontSize: labelSize,
+          lineHeight: 1.2,
+          fontWeight: 700,
+          color: option.leading ? COLORS.accent : COLORS.muted,
+        },
+        `${option.percent}%`,
+      ),
+    ]),
+    div({ display: 'flex', marginTop: 5, height: compact ? 10 : 12, borderRadius: 6, backgroundColor: COLORS.track }, [
+      div({
+        display: 'flex',
+        width: `${percent}%`,
+        height: '100%',
+        borderRadius: 6,
+        backgroundColor: option.leading ? COLORS.accent : COLORS.barMuted,
+      }),
+    ]),
+  ]);
+}
+
+/**
+ * A poll's card: the question, each option with its share as a bar (or,
+ * while counts are hidden, the options alone and when results appear), a
+ * token poll's line by cohort, the total and the voting dates.
+ */
+export function pollCard(poll: PollCardData): CardNode {
+  const compact = poll.options.length > 3;
+  const questionSize = fitFontSize(poll.question, compact ? [42, 36] : [50, 44, 38], 2, CONTENT_WIDTH);
+  const more =
+    poll.moreOptions > 0 ? `+${poll.moreOptions} more ${poll.moreOptions === 1 ? 'option' : 'options'}` : null;
+  const line = (text: string, style: CardNode['props']['style'] = {}): CardNode =>
+    clamped(text, 1, { marginTop: 10, fontSize: 24, lineHeight: 1.3, color: COLORS.muted, ...style });
+  const notes: CardNode[] = [];
+  if (poll.hiddenNote !== null) notes.push(line(poll.hiddenNote, { fontWeight: 700, color: COLORS.accent }));
+  if (poll.cohortLine !== null) notes.push(line(poll.cohortLine, { color: COLORS.accent }));
+  const left = [poll.summary, more].filter((part): part is string => part !== null).join(' · ');
+  return frame('en', { top: 44, bottom: 44 }, [
+    div({ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }, [siteMark(), kicker(poll.kicker)]),
+    clamped(poll.question, 2, {
+      marginTop: 22,
+      width: CONTENT_WIDTH,
+      fontSize: questionSize,
+      fontWeight: 700,
+      lineHeight: 1.15,
+      letterSpacing: -0.5,
+      color: COLORS.text,
+    }),
+    div(
+      { display: 'flex', flexDirection: 'column', flexGrow: 1, justifyContent: 'center' },
+      poll.options.map((option) => optionRow(option, compact)),
+    ),
+    ...notes,
+    div({ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-end' }, [
+      line(left),
+      line(poll.status, { marginLeft: 24 }),
+    ]),
+  ]);
+}
+
 /** Every string in a card, for choosing the font subsets it needs. */
 export function cardText(node: CardChild): string {
   if (typeof node === 'string') return node;

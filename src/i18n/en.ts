@@ -170,6 +170,7 @@ export const EN = {
   'poll.claim': 'You voted before signing in: let your wallet vouch for that ballot.',
   'poll.claimButton': 'Count my vote as verified',
   'poll.more': 'Full results and sentiment over time',
+  'cards.pollAlt': 'The poll in this post and its current results · {site}',
   'poll.byCohort': 'Results by holder cohort',
   'poll.youVoted': 'You voted',
   'polls.title': 'Polls',

@@ -164,6 +164,7 @@ export const ZH: Record<MessageKey, string> = {
   'poll.claim': '你在登录前投过票：可以让钱包为这张选票作证。',
   'poll.claimButton': '把我的投票计为已验证',
   'poll.more': '完整结果与情绪走势',
+  'cards.pollAlt': '本文中的投票及其当前结果 · {site}',
   'poll.byCohort': '按持仓群体划分的结果',
   'poll.youVoted': '你已投票',
   'polls.title': '投票',

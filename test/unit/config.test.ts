@@ -17,6 +17,7 @@ describe('readServerConfig', () => {
       snapshotEvery: 6 * 3_600_000,
       snapshotLease: 60_000,
       embedAncestors: '*',
+      pollCardTtlMs: 60_000,
     });
   });
 
@@ -51,6 +52,8 @@ describe('readServerConfig', () => {
     [{ SNAPSHOT_EVERY: '6 hours' }, /SNAPSHOT_EVERY=6 hours must be a duration such as 6h/],
     [{ SNAPSHOT_LEASE: 'off' }, /SNAPSHOT_LEASE=off must be a duration/],
     [{ EMBED_ORIGINS: 'https://a.example,example.org' }, /EMBED_ORIGINS: example.org is not an origin/],
+    [{ POLL_CARD_TTL: '-1' }, /POLL_CARD_TTL.*min/],
+    [{ POLL_CARD_TTL: '1.5' }, /POLL_CARD_TTL/],
     [{ EMBED_ORIGINS: 'https://a.example/path' }, /EMBED_ORIGINS: https:\/\/a.example\/path is not an origin/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(message);

@@ -38,6 +38,11 @@ export const ENV_SCHEMA = {
    * this site.
    */
   EMBED_ORIGINS: envField.string({ context: 'server', access: 'secret', default: '*' }),
+  /**
+   * Seconds a poll's share card (/polls/<id>/card.png) is kept before it is drawn again with the current
+   * counts; also how long clients and shared caches may keep it. 0 draws it on every request.
+   */
+  POLL_CARD_TTL: envField.number({ context: 'server', access: 'secret', default: 60, min: 0, int: true }),
   /** Addresses that may hide any comment, comma-separated. */
   ADMIN_ADDRESSES: envField.string({ context: 'server', access: 'secret', default: '' }),
   /**

@@ -25,6 +25,8 @@ export interface ServerConfig {
   snapshotLease: number;
   /** The embed pages' CSP frame-ancestors, from EMBED_ORIGINS. */
   embedAncestors: string;
+  /** Milliseconds a poll's share card is kept before it is drawn again (POLL_CARD_TTL, given in seconds). */
+  pollCardTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +51,7 @@ export interface EnvValues {
   SNAPSHOT_EVERY: string;
   SNAPSHOT_LEASE: string;
   EMBED_ORIGINS: string;
+  POLL_CARD_TTL: number;
 }
 
 /** EMBED_ORIGINS → the embed page's frame-ancestors: `*`, or this site and the origins listed; or the bad entries. */
@@ -161,5 +164,6 @@ export function toServerConfig(
     snapshotEvery: typeof every === 'number' ? every : null,
     snapshotLease: typeof lease === 'number' ? lease : 60_000,
     embedAncestors: 'ancestors' in embed ? embed.ancestors : "'self'",
+    pollCardTtlMs: values.POLL_CARD_TTL * 1000,
   };
 }

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { problem } from '../http.ts';
+import { presentResults } from '../polls/results.ts';
+import type { Services } from '../server/services.server.ts';
+import { RenderCache } from './cache.ts';
+import { pollCard } from './card.ts';
+import { pollCardView } from './poll-view.ts';
+import { renderCard } from './render.server.ts';
+
+/**
+ * GET /polls/<id>/card.png: a poll's live share card, drawn at most once
+ * per POLL_CARD_TTL per poll and served from memory in between.
+ */
+
+export interface PollCardImage {
+  png: Uint8Array<ArrayBuffer>;
+  /** A strong validator from the bytes: it moves exactly when the picture does. */
+  etag: string;
+}
+
+/** Poll ids as definitions allow them (polls/schemas.ts), checked before any read. */
+const POLL_ID = /^[a-z0-9-]{1,100}$/;
+
+/**
+ * Draws a poll's card as a reader without a ballot sees the poll: the card
+ * is one image for everyone, so neither a ballot nor a session may open
+ * hidden counts on it. The cohort figures come through the same reads as
+ * the page, with the privacy floor applied. Null for an unknown poll.
+ */
+export async function drawPollCard(
+  services: Pick<Services, 'poll' | 'cohorts'>,
+  pollId: string,
+  now: number,
+): Promise<PollCardImage | null> {
+  const poll = await services.poll(pollId);
+  if (!poll) return null;
+  const results = presentResults(poll, null, now);
+  const cohorts = await services.cohorts.results(poll, results.resultsVisible);
+  const png = new Uint8Array(await renderCard(pollCard(pollCardView(results, cohorts))));
+  return { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
+}
+
+/** One cache per set of services (one per process), with its TTL. */
+const caches = new WeakMap<Services, RenderCache<PollCardImage>>();
+
+function cacheFor(services: Services): RenderCache<PollCardImage> {
+  let cache = caches.get(services);
+  if (!cache) {
+    cache = new RenderCache(services.config.pollCardTtlMs);
+    caches.set(services, cache);
+  }
+  return cache;
+}
+
+/** Whether an If-None-Match header names this ETag (weak comparison, as RFC 9110 asks for GET). */
+function matches(ifNoneMatch: string | null, etag: string): boolean {
+  if (ifNoneMatch === null) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * The card as a response: 200 with the PNG, or 304 when the client holds
+ * it; caches may keep it for what is left of its TTL. An unknown poll is the
+ * API's 404.
+ */
+export async function pollCardResponse(services: Services, pollId: string, request: Headers): Promise<Response> {
+  const missing = (): Response => problem(404, 'not_found', `There is no poll "${pollId}".`);
+  if (!POLL_ID.test(pollId)) return missing();
+  const card = await cacheFor(services).get(pollId, () => drawPollCard(services, pollId, Date.now()));
+  if (!card) return missing();
+  const maxAge = Math.max(0, Math.ceil((card.expiresAt - Date.now()) / 1000));
+  const headers = {
+    // The picture is the same for everyone, but a request with cookies may be answered with a refreshed session
+    // cookie (src/middleware.ts): no shared cache may keep that answer. Preview fetchers send no cookies.
+    'cache-control': `${request.has('cookie') ? 'private' : 'public'}, max-age=${maxAge}`,
+    etag: card.value.etag,
+    'last-modified': new Date(card.renderedAt).toUTCString(),
+  };
+  if (matches(request.get('if-none-match'), card.value.etag)) return new Response(null, { status: 304, headers });
+  return new Response(card.value.png, {
+    headers: { ...headers, 'content-type': 'image/png', 'content-length': String(card.value.png.length) },
+  });
+}

@@ -7,7 +7,7 @@ import { defineConfig } from 'astro/config';
 import { NOT_IN_SITEMAP, onDemandPages } from './src/lib/content/sitemap.server.ts';
 import { rehypeFootnoteLabels } from './src/lib/content/footnotes.ts';
 import { remarkSocialLinks } from './src/lib/content/social-links.ts';
-import { DEFAULT_LOCALE, LOCALES } from './src/lib/i18n/locales.ts';
+import { DEFAULT_LOCALE, HTML_LANG, LOCALES } from './src/lib/i18n/locales.ts';
 import { searchIndex } from './src/lib/search/index.server.ts';
 import { buildInfo } from './src/lib/server/build-info.server.ts';
 import { readDemo } from './src/lib/server/config.ts';
@@ -31,6 +31,8 @@ export default defineConfig({
     sitemap({
       filter: (page) => !NOT_IN_SITEMAP.some((path) => new URL(page).pathname.startsWith(path)),
       customPages: onDemandPages(site, readDemo(process.env)),
+      // Each page lists its other-language version as an xhtml:link alternate.
+      i18n: { defaultLocale: DEFAULT_LOCALE, locales: Object.fromEntries(LOCALES.map((l) => [l, HTML_LANG[l]])) },
     }),
     // The content collections leave the demo out when DEMO=off; the server checks it agrees.
     buildInfo({ demo: readDemo(process.env) }),

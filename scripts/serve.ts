@@ -16,7 +16,7 @@ import { createSiteServer, type AstroHandler } from '../src/lib/server/http-serv
 import { provideServices, type Services } from '../src/lib/server/services.server.ts';
 import { listen, listenAddress, startServices } from '../src/lib/server/startup.server.ts';
 import { loadStaticFiles } from '../src/lib/server/static-files.server.ts';
-import { localeOfPath } from '../src/lib/i18n/locales.ts';
+import { localeOfPath, localizePath } from '../src/lib/i18n/locales.ts';
 
 const DIST = new URL('../dist/', import.meta.url);
 const ENTRY = fileURLToPath(new URL('server/entry.mjs', DIST));
@@ -67,9 +67,7 @@ const server = createSiteServer({
   astro: handler,
   // The 404 page in the language of the path asked for.
   notFoundHtml: (pathname) =>
-    staticFiles.get(localeOfPath(pathname) === 'zh' ? '/zh/404.html' : '/404.html')?.identity ??
-    staticFiles.get('/404.html')?.identity ??
-    'Not found',
+    staticFiles.get(`${localizePath('/not-found/', localeOfPath(pathname))}index.html`)?.identity ?? 'Not found',
   drain,
 });
 listen(server, address, fail);

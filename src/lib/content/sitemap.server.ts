@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { tokenDefinitionSchema } from '../chain/schemas.ts';
 import { pollDefinitionSchema } from '../polls/schemas.ts';
+import { LOCALES, localizePath } from '../i18n/locales.ts';
 import { symbolKey } from './schemas.ts';
 import { loadYamlDir } from './yaml.server.ts';
 
@@ -19,8 +20,11 @@ export function onDemandPages(site: string, demo: boolean): string[] {
   const tokens = shown(loadYamlDir(`${CONTENT}tokens`, tokenDefinitionSchema)).map(
     (t) => `/tokens/${symbolKey(t.symbol)}/`,
   );
-  return [...polls, ...tokens].map((path) => new URL(path, site).href);
+  // Every language has these pages.
+  return LOCALES.flatMap((locale) =>
+    [...polls, ...tokens].map((path) => new URL(localizePath(path, locale), site).href),
+  );
 }
 
 /** Pages the sitemap leaves out: the API, and pages that ask not to be indexed. */
-export const NOT_IN_SITEMAP = ['/api/', '/account/'];
+export const NOT_IN_SITEMAP = ['/api/', '/account/', '/zh/account/', '/og/', '/not-found/', '/zh/not-found/'];

@@ -60,10 +60,11 @@ describe('two languages', () => {
   );
 
   it('keeps account pages out of the index in both languages, with the switcher still there', async () => {
-    for (const [path, other] of [
+    const pairs: [string, string][] = [
       ['/account/', '/zh/account/'],
       ['/zh/account/', '/account/'],
-    ]) {
+    ];
+    for (const [path, other] of pairs) {
       const html = await page(path);
       expect(html).toContain('<meta name="robots" content="noindex">');
       expect(languages(html)).toMatchObject({ alternates: {}, switcher: other });

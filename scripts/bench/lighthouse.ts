@@ -1,6 +1,7 @@
 /**
  * `npm run bench:lighthouse`: Lighthouse's default (mobile) audit of the home
- * page, the article and About, in Debian's Chromium, against the built site.
+ * page, the article and About in both languages' versions, and two poll pages
+ * (rendered on demand), in Debian's Chromium, against the built site.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,15 @@ import { CHROMIUM_ARGS, ensureChromium } from '../../test/helpers/chromium.ts';
 import { startServer } from '../../test/helpers/server.ts';
 import { saveResults } from './lib.ts';
 
-const PAGES = ['/', '/posts/opg-liquidity-ghost/', '/about/'];
+const PAGES = [
+  '/',
+  '/posts/opg-liquidity-ghost/',
+  '/about/',
+  '/zh/',
+  '/zh/posts/opg-liquidity-ghost/',
+  '/polls/opg-liquidity-ghost/',
+  '/zh/polls/opg-distribution-retail/',
+];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 const TARGETS: Record<(typeof CATEGORIES)[number], number> = {
   performance: 98,

@@ -12,6 +12,7 @@ import { searchIndex } from './src/lib/search/index.server.ts';
 import { buildInfo } from './src/lib/server/build-info.server.ts';
 import { readDemo } from './src/lib/server/config.ts';
 import { ENV_SCHEMA } from './src/lib/server/env-schema.ts';
+import { CSP_DIRECTIVES } from './src/lib/server/security-headers.ts';
 
 // Canonical URLs, the sitemap and RSS are written into static HTML at build
 // time, so the origin they use is fixed then; SITE_URL is also read at run
@@ -25,7 +26,8 @@ export default defineConfig({
   i18n: { locales: [...LOCALES], defaultLocale: DEFAULT_LOCALE, routing: { prefixDefaultLocale: false } },
   // Middleware mode: scripts/serve.ts owns the HTTP server and serves static files from memory,
   // so only Astro's request handler is needed (the standalone one also stats the disk per request).
-  adapter: node({ mode: 'middleware' }),
+  // staticHeaders: prerendered pages' policies go to dist/_headers.json for the server and nginx, not into <meta>.
+  adapter: node({ mode: 'middleware', staticHeaders: true }),
   integrations: [
     mdx(),
     sitemap({
@@ -50,7 +52,18 @@ export default defineConfig({
   // src/middleware.ts refuses every cross-site write (Origin or Sec-Fetch-Site,
   // any content type, pages and API alike) with a JSON 403; Astro's own check
   // covers only form posts and answers in plain text, so it stands aside.
-  security: { checkOrigin: false },
+  security: {
+    checkOrigin: false,
+    // Astro hashes every script and style it emits into script-src and style-src. frame-ancestors is not here:
+    // it depends on the page (the embed page's comes from EMBED_ORIGINS), so the server sends it as a second
+    // policy (src/lib/server/security-headers.ts).
+    csp: {
+      directives: [...CSP_DIRECTIVES],
+      scriptDirective: { resources: ["'self'"] },
+      // Style attributes (a bar's width, a frame's height) are data, not code: allowed, as attributes only.
+      styleDirective: { resources: ["'self'", { resource: "'unsafe-inline'", kind: 'attribute' }] },
+    },
+  },
   vite: {
     build: {
       rollupOptions: {

@@ -14,6 +14,8 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { HSTS, nginxPolicyMap, PERMISSIONS_POLICY } from '../src/lib/server/security-headers.ts';
+import { readPagePolicies } from '../src/lib/server/static-files.server.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TEMPLATE = join(ROOT, 'deploy', 'nginx.conf');
@@ -54,9 +56,10 @@ export function renderNginxConfig(options: NginxOptions): string {
       throw new Error(`${JSON.stringify(address)} is not host:port`);
     }
   }
+  const staticRoot = resolve(options.staticRoot ?? join(ROOT, 'dist', 'client'));
   const fields: Record<string, string> = {
     runtime: resolve(options.runtimeDir),
-    root: resolve(options.staticRoot ?? join(ROOT, 'dist', 'client')),
+    root: staticRoot,
     listen: options.listen,
     mime_types: '/etc/nginx/mime.types',
     // Workers started by root would switch to `nobody`, who may not be able to
@@ -64,6 +67,10 @@ export function renderNginxConfig(options: NginxOptions): string {
     user: options.forInstall ? 'user www-data;' : process.getuid?.() === 0 ? `user ${userInfo().username};` : '',
     // An instance that refuses a connection sits out 2 s, then gets a request again.
     upstreams: options.upstreams.map((u) => `    server ${u} max_fails=1 fail_timeout=2s;`).join('\n'),
+    // Astro's per-page policies, written by the build beside dist/client (dist/_headers.json).
+    page_policies: nginxPolicyMap(readPagePolicies(join(staticRoot, '..', '_headers.json'), staticRoot)),
+    permissions_policy: PERMISSIONS_POLICY,
+    hsts: HSTS,
   };
   return readFileSync(TEMPLATE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
     const value = fields[name];

@@ -66,8 +66,8 @@ const server = createSiteServer({
   fastRoutes: POLL_FAST_ROUTES,
   astro: handler,
   // The 404 page in the language of the path asked for.
-  notFoundHtml: (pathname) =>
-    staticFiles.get(`${localizePath('/not-found/', localeOfPath(pathname))}index.html`)?.identity ?? 'Not found',
+  notFoundPage: (pathname) =>
+    staticFiles.get(`${localizePath('/not-found/', localeOfPath(pathname))}index.html`) ?? null,
   drain,
 });
 listen(server, address, fail);

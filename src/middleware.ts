@@ -4,6 +4,7 @@ import { deleteSessionCookie, setSessionCookie } from './lib/auth/session-cookie
 import { getServices } from './lib/server/app.server';
 import { isDatabaseUnavailable } from './lib/server/db.server';
 import { readRequestContext, type SocketFacts } from './lib/server/request-context.server';
+import { withPagePolicy } from './lib/server/security-headers';
 
 /**
  * Fills Astro.locals from the one request context (readRequestContext, which
@@ -49,7 +50,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     if (reader.sessionCookie === 'delete') deleteSessionCookie(cookies, reader.secure);
     else if (reader.sessionCookie)
       setSessionCookie(cookies, reader.sessionCookie.token, reader.sessionCookie.session, reader.secure);
-    return await next();
+    return withPagePolicy(await next(), context.url.pathname, services.config.embedAncestors);
   } catch (error) {
     // A database outage is not a bug: answer 503 and keep serving what needs no database.
     if (!isDatabaseUnavailable(error)) throw error;

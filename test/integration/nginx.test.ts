@@ -156,6 +156,42 @@ describe('nginx in front of two instances on sqld (deploy/nginx.conf)', () => {
     expect(String(plain.headers['set-cookie'])).not.toMatch(/Secure/);
   });
 
+  it('sends the same security headers for a prerendered page from disk as an instance does, with its own hashes', async () => {
+    for (const path of ['/', '/about/', '/zh/posts/opg-liquidity-ghost/', '/zh/search/']) {
+      const [fromDisk, fromInstance] = await Promise.all([fetch(`${nginx.url}${path}`), fetch(`${a.url}${path}`)]);
+      for (const name of [
+        'content-security-policy',
+        'x-content-type-options',
+        'referrer-policy',
+        'permissions-policy',
+        'cross-origin-opener-policy',
+      ]) {
+        expect(fromDisk.headers.get(name), `${path} ${name}`).toBe(fromInstance.headers.get(name));
+      }
+      const policy = fromDisk.headers.get('content-security-policy') ?? '';
+      expect(policy).toMatch(/script-src 'self'( 'wasm-unsafe-eval')? 'sha256-/);
+      expect(policy).toContain("frame-ancestors 'self'");
+      expect(policy).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
+      expect(policy.includes("'wasm-unsafe-eval'")).toBe(path.includes('/search/'));
+      // Plain HTTP: no HSTS, from either.
+      expect(fromDisk.headers.get('strict-transport-security')).toBeNull();
+      expect(fromInstance.headers.get('strict-transport-security')).toBeNull();
+    }
+  });
+
+  it('sends HSTS only for requests that came over TLS, as a trusted proxy says', async () => {
+    const viaProxy = await rawRequest(`${a.url}/about/`, {
+      headers: { 'x-forwarded-proto': 'https' },
+      localAddress: '127.0.0.1',
+    });
+    expect(viaProxy.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    const claimed = await rawRequest(`${a.url}/about/`, {
+      headers: { 'x-forwarded-proto': 'https' },
+      localAddress: '127.0.0.7',
+    });
+    expect(claimed.headers['strict-transport-security']).toBeUndefined();
+  });
+
   it('keeps serving prerendered pages from disk with every instance down; the API answers 502', async () => {
     await Promise.all([a.stop(), b.stop()]);
     expect((await fetch(`${nginx.url}/`)).status).toBe(200);

@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { deletedSessionCookieHeader, sessionCookieHeader } from '../auth/session-cookie.ts';
 import { crossSiteProblem, unavailableResult, type ApiResult } from '../http.ts';
@@ -11,6 +17,8 @@ import {
   type SocketFacts,
 } from './request-context.server.ts';
 import type { Services } from './services.server.ts';
+import { clientOrigin } from './forwarded.ts';
+import { securityHeaders } from './security-headers.ts';
 import { serveStatic, type StaticFile } from './static-files.server.ts';
 
 /**
@@ -50,8 +58,8 @@ export interface SiteServerOptions {
   fastRoutes: readonly FastRoute[];
   astro: AstroHandler;
   /** What Astro answers when it has no route. */
-  /** The 404 page for a path (each language has its own). */
-  notFoundHtml: (pathname: string) => Buffer | string;
+  /** The 404 page for a path (each language has its own), a prerendered file with its policies. */
+  notFoundPage: (pathname: string) => StaticFile | null;
   drain: Drain;
 }
 
@@ -59,6 +67,9 @@ export function createSiteServer(options: SiteServerOptions): Server {
   const { staticFiles, drain } = options;
   const server = createServer((req, res) => {
     drain.admit(res);
+    // Every tier's answer carries these; HSTS only when the client reached us over TLS.
+    for (const [name, value] of Object.entries(securityHeaders(secureRequest(options, req))))
+      res.setHeader(name, value);
     // A static file is answered before this returns; only slower answers need tracking.
     if (serveStatic(staticFiles, req, res)) return;
     drain.track(res);
@@ -69,8 +80,11 @@ export function createSiteServer(options: SiteServerOptions): Server {
       (error) => {
         if (error) return crash(res, error);
         // Astro found no route.
-        res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(options.notFoundHtml(new URL(req.url ?? '/', 'http://x').pathname));
+        const page = options.notFoundPage(new URL(req.url ?? '/', 'http://x').pathname);
+        const headers: OutgoingHttpHeaders = { 'content-type': 'text/html; charset=utf-8' };
+        if (page?.policies) headers['content-security-policy'] = page.policies.join(', ');
+        res.writeHead(404, headers);
+        res.end(page?.identity ?? 'Not found');
       },
       { socket: socketOf(req) },
     );
@@ -103,6 +117,22 @@ function serveFastRoute(options: SiteServerOptions, req: IncomingMessage, res: S
     return true;
   }
   return false;
+}
+
+/** Whether the client reached us over TLS, directly or by a trusted proxy's X-Forwarded-Proto. */
+function secureRequest(options: SiteServerOptions, req: IncomingMessage): boolean {
+  const socket = socketOf(req);
+  const proto = req.headers['x-forwarded-proto'];
+  const forwardedFor = req.headers['x-forwarded-for'];
+  return clientOrigin(
+    {
+      socketAddress: socket.address,
+      encrypted: socket.encrypted,
+      forwardedFor: Array.isArray(forwardedFor) ? forwardedFor.join(', ') : forwardedFor,
+      forwardedProto: Array.isArray(proto) ? proto[0] : proto,
+    },
+    options.services.config.trustedProxies,
+  ).secure;
 }
 
 function socketOf(req: IncomingMessage): SocketFacts {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { framePolicy, withInlineScriptHashes } from './security-headers.ts';
 
 /**
  * Serves the prerendered site from memory, compressed ahead of time. The
@@ -40,6 +41,8 @@ export interface StaticFile {
   identity: Buffer;
   gzip: Buffer | null;
   brotli: Buffer | null;
+  /** An HTML page's Content-Security-Policy: Astro's (with its hashes) and the frame policy; null for other files. */
+  policies: string[] | null;
 }
 
 function cacheControlFor(path: string): string {
@@ -61,9 +64,32 @@ function walk(dir: string): string[] {
   );
 }
 
-/** Loads dist/client into memory, keyed by URL path. */
+/**
+ * Astro's policy for each prerendered page (the node adapter's staticHeaders
+ * file, dist/_headers.json), keyed by the HTML file that page is (under
+ * `clientDir`), with the hashes of every inline script that file holds.
+ */
+export function readPagePolicies(headersFile: string, clientDir: string): Map<string, string> {
+  const policies = new Map<string, string>();
+  if (!existsSync(headersFile)) return policies;
+  const entries = JSON.parse(readFileSync(headersFile, 'utf8')) as {
+    pathname: string;
+    headers: { key: string; value: string }[];
+  }[];
+  for (const { pathname, headers } of entries) {
+    const policy = headers.find((h) => h.key.toLowerCase() === 'content-security-policy')?.value;
+    if (!policy) continue;
+    const file = pathname === '/' ? '/index.html' : `${pathname.replace(/\/$/, '')}/index.html`;
+    const html = join(clientDir, file);
+    policies.set(file, existsSync(html) ? withInlineScriptHashes(policy, readFileSync(html, 'utf8')) : policy);
+  }
+  return policies;
+}
+
+/** Loads dist/client into memory, keyed by URL path, with each page's policy from dist/_headers.json. */
 export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
+  const policies = readPagePolicies(join(clientDir, '..', '_headers.json'), clientDir);
   for (const file of walk(clientDir)) {
     const ext = extname(file);
     const type = TYPES[ext];
@@ -78,6 +104,9 @@ export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
       identity,
       gzip: compress ? gzipSync(identity, { level: 9 }) : null,
       brotli: compress ? brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) : null,
+      // No prerendered page is the embed page: every one may be framed only by this site.
+      policies:
+        ext === '.html' ? [policies.get(path), framePolicy(path, "'self'")].filter((p) => p !== undefined) : null,
     });
   }
   return files;
@@ -105,13 +134,13 @@ export function serveStatic(files: Map<string, StaticFile>, req: IncomingMessage
   const file = resolveStaticPath(files, pathname);
   if (!file) return false;
 
-  const headers: Record<string, string | number> = {
+  const headers: Record<string, string | number | string[]> = {
     'content-type': file.type,
     'cache-control': file.cacheControl,
     etag: file.etag,
     vary: 'Accept-Encoding',
-    'x-content-type-options': 'nosniff',
   };
+  if (file.policies) headers['content-security-policy'] = file.policies;
   if (req.headers['if-none-match'] === file.etag) {
     res.writeHead(304, headers);
     res.end();

@@ -1,5 +1,5 @@
 import { defineMiddleware } from 'astro:middleware';
-import { crossSiteProblem, toResponse, unavailableResult } from './lib/http';
+import { crossSiteProblem, formOnlyProblem, isActionWithoutForm, toResponse, unavailableResult } from './lib/http';
 import { deleteSessionCookie, setSessionCookie } from './lib/auth/session-cookie';
 import { getServices } from './lib/server/app.server';
 import { isDatabaseUnavailable } from './lib/server/db.server';
@@ -44,6 +44,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
     locals.clientAddress = reader.clientAddress;
     locals.secure = reader.secure;
     if (reader.crossSite) return toResponse(crossSiteProblem());
+    // Our actions take forms only; Astro would parse a JSON body for them first and answer a broken one with a 500.
+    if (isActionWithoutForm(request, context.url)) return toResponse(formOnlyProblem());
     locals.voterId = reader.voterId;
     locals.session = reader.session;
     locals.address = reader.address;

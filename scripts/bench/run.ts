@@ -202,6 +202,24 @@ async function benchIngest(): Promise<void> {
   if (result.logsPerSecond < 20_000) process.exitCode = 1;
 }
 
+/**
+ * The endpoint fuzz test (test/integration/fuzz.test.ts) with a bigger budget and a fresh seed, printed so a
+ * failure can be replayed: `FUZZ_SEED=<seed> FUZZ_RUNS=<runs> npm test -- test/integration/fuzz.test.ts`.
+ */
+async function benchFuzz(): Promise<void> {
+  const runs = envCount('FUZZ_RUNS', 20_000);
+  const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  console.log(`\n## endpoint fuzzing: ${runs.toLocaleString('en-US')} random requests, seed ${seed}`);
+  const child = spawn(
+    process.execPath,
+    ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/vitest.config.ts', 'test/integration/fuzz.test.ts'],
+    { stdio: 'inherit', env: { ...process.env, SKIP_BUILD: '1', FUZZ_RUNS: String(runs), FUZZ_SEED: String(seed) } },
+  );
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  saveResults('fuzz', { date: new Date().toISOString(), runs, seed, passed: code === 0 });
+  if (code !== 0) process.exitCode = 1;
+}
+
 if (!only || only === 'article') await benchArticle();
 if (!only || only === 'polls') await benchPolls();
 if (!only || only === 'cohorts') await benchCohorts();
@@ -210,3 +228,4 @@ if (!only || only === 'ingest') await benchIngest();
 if (!only || only === 'scale') await benchScale();
 if (!only || only === 'sse') await benchSse();
 if (!only || only === 'soak') await benchSoak();
+if (!only || only === 'fuzz') await benchFuzz();

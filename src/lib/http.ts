@@ -163,3 +163,22 @@ export function unavailableResult(): ApiResult {
     { 'retry-after': '5' },
   );
 }
+
+/**
+ * A form action posted with a body that is not a form. Our actions take
+ * forms only (they serve the no-JavaScript forms); Astro parses a JSON body
+ * before it checks that, and a broken one would end in a 500.
+ */
+export function isActionWithoutForm(request: Request, url: URL): boolean {
+  if (request.method !== 'POST' || !url.searchParams.has('_action')) return false;
+  const type = (request.headers.get('content-type') ?? '').toLowerCase();
+  return !/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/.test(type);
+}
+
+export function formOnlyProblem(): ApiResult {
+  return problemResult(
+    415,
+    'unsupported_media_type',
+    'This form takes application/x-www-form-urlencoded or multipart/form-data.',
+  );
+}

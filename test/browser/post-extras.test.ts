@@ -43,7 +43,18 @@ describe('long-form niceties in Chromium', () => {
   });
 
   it('shares by plain links, and copies the link where a script can', async () => {
-    const context = await env.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const context = await env.browser.newContext({ permissions: ['clipboard-write'] });
+    // The site's Permissions-Policy denies clipboard-read (it never reads the clipboard), so the test records what
+    // the page writes instead of reading it back.
+    await context.addInitScript(() => {
+      const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+      navigator.clipboard.writeText = (text: string) => {
+        (window as unknown as { __copied: string }).__copied = text;
+        return write(text);
+      };
+    });
+    const copied = (): Promise<string | undefined> =>
+      page.evaluate(() => (window as unknown as { __copied?: string }).__copied);
     const page = await context.newPage();
     await page.goto(`${env.server.url}${POST}`);
     const share = page.locator('share-links');
@@ -59,14 +70,14 @@ describe('long-form niceties in Chromium', () => {
     const copy = share.locator('[data-copy-link]');
     await copy.click();
     await expect.poll(() => copy.innerText()).toBe('Copied');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    expect(await copied()).toBe(url);
     // The poll page's embed code copies the same way.
     await page.goto(`${env.server.url}/polls/opg-liquidity-ghost/`);
     await page.locator('.embed-code summary').click();
     const code = await page.locator('#embed-snippet').inputValue();
     expect(code).toMatch(/^<iframe src="[^"]+\/polls\/opg-liquidity-ghost\/embed\/"/);
     await page.locator('.embed-code [data-copy]').click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+    await expect.poll(copied).toBe(code);
     await context.close();
 
     // Without JavaScript there is no button that could not work; the links still do.

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,13 +39,25 @@ function waitForExit(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * The Node flags `npm run serve` starts the server with (package.json is their
+ * one home): tests run the same process an operator does.
+ */
+const SERVE_FLAGS: string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { serve: string } };
+  const match = /^node((?: --[\w-]+(?:=\S+)?)*) scripts\/serve\.ts$/.exec(pkg.scripts.serve);
+  if (!match)
+    throw new Error(`package.json scripts.serve is not "node [--flags] scripts/serve.ts": ${pkg.scripts.serve}`);
+  return match[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+})();
+
+/**
  * Starts the built server (scripts/serve.ts, as `npm start` does) on a free
  * port with its own temp database, and resolves once /api/health answers.
  */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sentiment-desk-'));
   const databaseUrl = options.databaseUrl ?? `file:${join(dir, 'app.db')}`;
-  const child = spawn(process.execPath, ['scripts/serve.ts'], {
+  const child = spawn(process.execPath, [...SERVE_FLAGS, 'scripts/serve.ts'], {
     cwd: options.root ?? ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: databaseUrl, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -115,7 +127,7 @@ export function serverForTests(options: StartOptions = {}): { readonly server: T
 
 /** Runs serve.ts expecting it to refuse to start; resolves with its exit code and output. */
 export function startExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['scripts/serve.ts'], {
+  const child = spawn(process.execPath, [...SERVE_FLAGS, 'scripts/serve.ts'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -80,6 +80,20 @@ export const CLIENT_KEYS = {
     'cohorts.line.decide.other',
     'cohorts.line.none',
   ],
+  tokenCharts: [
+    'charts.top10Share',
+    'figure.gini',
+    'figure.holders',
+    'cohortOne.whale',
+    'cohortOne.dolphin',
+    'cohortOne.fish',
+    'cohortOne.shrimp',
+    'charts.now',
+    'charts.shareHeld',
+    'charts.equality',
+    'charts.perfectEquality',
+    'charts.unlocked',
+  ],
   cohortCharts: [
     'cohort.whale',
     'cohort.dolphin',
@@ -91,6 +105,7 @@ export const CLIENT_KEYS = {
     'history.until',
   ],
   pollCharts: ['pollCharts.hidden', 'pollCharts.share'],
+  chainChart: ['chainChart.marker', 'chainChart.shareAxis', 'chainChart.rightAxis', 'chainChart.unlockLegend'],
 } as const satisfies Record<string, readonly MessageKey[]>;
 
 export type ClientMessages<F extends keyof typeof CLIENT_KEYS> = Record<(typeof CLIENT_KEYS)[F][number], string>;

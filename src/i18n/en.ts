@@ -620,6 +620,19 @@ export const EN = {
   'track.col.polls': 'Polls',
   'track.col.rightScored': 'Right / scored',
   'track.api': 'The same figures as {json} or {csv}.',
+
+  // Holder badges in discussions
+  'badge.title': '{token} {word} at the latest snapshot: block {block}, {date}',
+  'badge.titleNamed': '{token} {word} ({name}) at the latest snapshot: block {block}, {date}',
+  'badge.simulated': '{title} (simulated)',
+  'badge.note':
+    'Holder badges: {token} at its latest snapshot, block {block} of {date}. “Holding since” is the first of the consecutive snapshots up to it in which the wallet held a balance: transfers between snapshots are not recorded.',
+  'badge.noteSimulated':
+    'Holder badges: {token} at its latest snapshot, block {block} of {date} (simulated, not real holdings). “Holding since” is the first of the consecutive snapshots up to it in which the wallet held a balance: transfers between snapshots are not recorded.',
+  'badge.since': 'holding since {date}',
+  'badge.block': 'block {block}',
+  'badge.sinceTitle':
+    'Held {token} in every snapshot from block {block} to the latest. Transfers between snapshots are not kept, so this is the first snapshot of the current holding, not the block of the first transfer.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof EN;

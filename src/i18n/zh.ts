@@ -592,4 +592,17 @@ export const ZH: Record<MessageKey, string> = {
   'track.col.polls': '投票数',
   'track.col.rightScored': '猜对 / 计分',
   'track.api': '同样的数据也提供 {json} 和 {csv} 格式。',
+
+  // 讨论中的持有者徽章
+  'badge.title': '{token} {word}，依据最新快照：区块 {block}，{date}',
+  'badge.titleNamed': '{token} {word}（{name}），依据最新快照：区块 {block}，{date}',
+  'badge.simulated': '{title}（模拟）',
+  'badge.note':
+    '持有者徽章：依据 {token} 的最新快照，即 {date} 的区块 {block}。“持有始于”是截至该快照、钱包连续持有余额的那串快照中的第一个：快照之间的转账不会被记录。',
+  'badge.noteSimulated':
+    '持有者徽章：依据 {token} 的最新快照，即 {date} 的区块 {block}（模拟数据，并非真实持仓）。“持有始于”是截至该快照、钱包连续持有余额的那串快照中的第一个：快照之间的转账不会被记录。',
+  'badge.since': '持有始于 {date}',
+  'badge.block': '区块 {block}',
+  'badge.sinceTitle':
+    '从区块 {block} 到最新的每个快照中都持有 {token}。快照之间的转账没有保存，所以这是本轮持有的第一个快照，而不是第一笔转账所在的区块。',
 };

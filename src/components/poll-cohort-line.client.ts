@@ -1,6 +1,7 @@
 import { COHORT_REFRESH_MS } from '../lib/cohorts/live';
 import type { CohortResults } from '../lib/cohorts/present';
 import { cohortLine } from '../lib/cohorts/summary';
+import { messagesOf } from '../lib/i18n/client';
 import type { PollResults } from '../lib/polls/results';
 
 /**
@@ -40,8 +41,12 @@ async function refresh(widget: HTMLElement): Promise<void> {
     });
     if (!response.ok) return;
     const results = (await response.json()) as PollResults & Partial<CohortResults>;
-    const words = cohortLine(results);
     const line = widget.querySelector<HTMLElement>('[data-cohort-line]');
+    // The line's words in the page's language, rendered into it by the server.
+    const words = cohortLine(results, {
+      t: messagesOf<'cohortLine'>(line),
+      lang: document.documentElement.lang || 'en',
+    });
     if (line) line.hidden = words === null;
     const text = widget.querySelector('[data-cohort-text]');
     if (text && words !== null) text.textContent = words;

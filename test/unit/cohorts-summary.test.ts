@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { CohortResults } from '../../src/lib/cohorts/present.ts';
+import { translator } from '../../src/lib/i18n/i18n.ts';
+import { decisiveWallets, type WeightedBallot } from '../../src/lib/cohorts/decisive.ts';
 import {
   cohortLine,
   describeDecisive,
   describeWeighting,
+  disagreementWords,
+  joinWords,
+  leaderWords,
   sharePercent,
+  weightingNote,
   type CohortLineInput,
 } from '../../src/lib/cohorts/summary.ts';
+import { describeDisagreement, describeLeader } from '../../src/lib/cohorts/tallies.ts';
 
+const en = translator('en');
+const zh = translator('zh');
 const OPTIONS = [
   { id: 'a', label: 'Alpha' },
   { id: 'b', label: 'Beta' },
@@ -55,7 +64,7 @@ describe('cohortLine', () => {
     ],
     ['a poll without token: nothing', {}, null],
   ])('%s', (_name, fields, expected) => {
-    expect(cohortLine({ options: OPTIONS, ...fields })).toBe(expected);
+    expect(cohortLine({ options: OPTIONS, ...fields }, en)).toBe(expected);
   });
 });
 
@@ -68,7 +77,7 @@ describe('words for the cohort figures', () => {
     [{ block: 777, date: null }, 'Weighted by the snapshot at block 777'],
     [{ block: null, date: null }, null],
   ])('describeWeighting(%j)', (weighting, expected) => {
-    expect(describeWeighting(weighting)).toBe(expected);
+    expect(describeWeighting(weighting, en)).toBe(expected);
   });
 
   it.each<[number, string]>([
@@ -79,20 +88,97 @@ describe('words for the cohort figures', () => {
     [0.995, '100%'],
     [1, '100%'],
   ])('sharePercent(%d) = %s', (fraction, expected) => {
-    expect(sharePercent(fraction)).toBe(expected);
+    expect(sharePercent(fraction, en)).toBe(expected);
   });
 
   it.each<[Parameters<typeof describeDecisive>[0], string]>([
     [
-      { share: 0.4, note: '3 wallets decide the weighted result' },
+      { count: 3, share: 0.4, note: '3 wallets decide the weighted result' },
       '3 wallets decide the weighted result: together they hold 40% of the verified ballots’ token weight.',
     ],
-    [{ share: null, note: 'fewer than 5 wallets decide it' }, 'Fewer than 5 wallets decide it.'],
+    [{ count: null, share: null, note: 'fewer than 5 wallets decide it' }, 'Fewer than 5 wallets decide it.'],
     [
-      { share: null, note: 'the weighted result is tied: no single leader to overturn' },
+      { count: null, share: null, note: 'the weighted result is tied: no single leader to overturn' },
       'The weighted result is tied: no single leader to overturn.',
     ],
   ])('describeDecisive(%j)', (decisive, expected) => {
-    expect(describeDecisive(decisive)).toBe(expected);
+    expect(describeDecisive(decisive, en)).toBe(expected);
+  });
+});
+
+describe('the same words in Chinese', () => {
+  const TRANSLATED = [
+    { id: 'a', label: 'Alpha', labels: { zh: '甲' } },
+    { id: 'b', label: 'Beta', labels: { zh: '乙' } },
+  ];
+
+  it('words the widget line with the options’ Chinese labels and Chinese numbers', () => {
+    const fields = { cohorts: SHOWN, tallies: tallies(['b']), decisiveWallets: { count: 1200, share: 0.5, note: '' } };
+    expect(cohortLine({ options: TRANSLATED, ...fields }, zh)).toBe('按代币加权领先：“乙” · 1,200 个钱包即可左右结果');
+    expect(cohortLine({ options: TRANSLATED, ...fields }, en)).toBe('tokens lean Beta · 1,200 wallets decide it');
+    expect(cohortLine({ options: TRANSLATED, cohorts: SHOWN, tallies: tallies(['a', 'b']) }, zh)).toBe(
+      '按代币加权并列：“甲”和“乙”',
+    );
+    expect(cohortLine({ options: TRANSLATED, cohorts: SHOWN, tallies: tallies(null) }, zh)).toBe('按持仓群体查看结果');
+  });
+
+  it('gives the weighting snapshot with a Chinese date and the same block', () => {
+    expect(describeWeighting({ block: 21_000_000, date: '2025-12-01T00:00:00.000Z' }, zh)).toBe(
+      '按区块 21,000,000 的快照（2025年12月1日）加权',
+    );
+  });
+
+  it('says what each weighting mode means, in English as the API does', () => {
+    expect(weightingNote({ mode: 'block', block: null, pin: 900 }, en)).toBe(
+      'Weights will come from the snapshot at block 900, which has not been taken yet.',
+    );
+    expect(weightingNote({ mode: 'block', block: 900, pin: 900 }, zh)).toBe('权重来自本投票指定的区块 900 的快照。');
+    for (const mode of ['open', 'latest', 'block'] as const) {
+      for (const block of [null, 777]) expect(weightingNote({ mode, block, pin: 777 }, zh)).not.toMatch(/[A-Za-z]/);
+    }
+  });
+
+  it('words every case decisiveWallets can give, with nothing left in English', () => {
+    const rows = (...r: [string[], bigint, number][]): WeightedBallot[] =>
+      r.flatMap(([optionIds, weight, times]) => Array.from({ length: times }, () => ({ optionIds, weight })));
+    const cases: [WeightedBallot[], boolean, string][] = [
+      [[], false, '还没有加权选票。'],
+      [rows([['a'], 5n, 1], [['b'], 5n, 1]), false, '加权结果打平：没有单一的领先者可以推翻。'],
+      [rows([['a'], 5n, 1]), false, '去掉任何钱包都不会改变加权结果的领先者。'],
+      [rows([['a'], 100n, 1], [['b'], 1n, 50]), false, '少于 5 个钱包即可左右结果。'],
+      [
+        rows([['a'], 100n, 1], [['b'], 1n, 50]),
+        true,
+        '1 个钱包即可左右加权结果：它们合计持有已验证选票代币权重的 67%。',
+      ],
+    ];
+    for (const [ballots, publicBallots, chinese] of cases) {
+      const decisive = decisiveWallets(ballots, ['a', 'b'], { publicBallots });
+      expect(describeDecisive(decisive, zh)).toBe(chinese);
+      // The English sentence is the API's note, as before.
+      expect(describeDecisive(decisive, en).toLowerCase()).toContain(decisive.note.toLowerCase());
+    }
+  });
+
+  it('says who leads as the tallies do in English, and in Chinese from the same leaders', () => {
+    const options = [
+      { id: 'a', label: 'Yes' },
+      { id: 'b', label: 'No' },
+      { id: 'c', label: 'Later' },
+    ];
+    for (const leader of [[], ['a'], ['a', 'b'], ['a', 'b', 'c']]) {
+      expect(leaderWords({ leader }, options, en)).toBe(describeLeader({ leader }, options));
+    }
+    expect(disagreementWords({ leader: ['a'] }, { leader: ['b', 'c'] }, options, en)).toBe(
+      describeDisagreement({ leader: ['a'] }, { leader: ['b', 'c'] }, options),
+    );
+    expect(leaderWords({ leader: ['a', 'b'] }, TRANSLATED, zh)).toBe('“甲”和“乙”并列');
+    expect(disagreementWords({ leader: ['a'] }, { leader: ['b'] }, TRANSLATED, zh)).toBe('钱包倾向“甲”；代币倾向“乙”');
+  });
+
+  it('joins lists as each language does', () => {
+    expect(joinWords('en', ['A', 'B', 'C'])).toBe('A, B and C');
+    expect(joinWords('zh-Hans', ['A', 'B', 'C'], 'disjunction')).toBe('A、B或C');
+    expect(sharePercent(0.002, zh)).toBe('不到 1%');
   });
 });

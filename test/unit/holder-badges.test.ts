@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../src/lib/i18n/i18n.ts';
 import { LABEL_KINDS } from '../../src/lib/chain/schemas.ts';
 import { holderCohort, type LabelKind } from '../../src/lib/cohorts/cohorts.ts';
 import type { WeightingToken } from '../../src/lib/cohorts/ids.ts';
@@ -6,11 +7,14 @@ import { buildThreads, type CommentRow } from '../../src/lib/comments/rules.ts';
 import {
   badgesNote,
   badgeTitle,
+  badgeWord,
   holderBadge,
   holdingSinceText,
   type BadgeSnapshot,
 } from '../../src/lib/holders/badge.ts';
 
+const en = translator('en');
+const zh = translator('zh');
 const TOKEN = 10n ** 18n;
 const SUPPLY = 1_000_000n * TOKEN;
 const THRESHOLDS = { whale: 0.1, dolphin: 0.01, fish: 0.001 };
@@ -85,11 +89,11 @@ describe('holderBadge: labels decide before the balance', () => {
 
   it('names the label in the tooltip of an insider, whose word is not the name', () => {
     const badge = holderBadge(token, LATEST, LABELLED.team, WHALE, SINCE);
-    expect(badge && badgeTitle(badge)).toBe(
+    expect(badge && badgeTitle(badge, en)).toBe(
       'OPG insider (Labelled team) at the latest snapshot: block 900, Feb 3, 2026',
     );
     const exchange = holderBadge(token, LATEST, LABELLED.exchange, WHALE, SINCE);
-    expect(exchange && badgeTitle(exchange)).toBe(
+    expect(exchange && badgeTitle(exchange, en)).toBe(
       'OPG Labelled exchange at the latest snapshot: block 900, Feb 3, 2026',
     );
   });
@@ -105,7 +109,7 @@ describe('holderBadge: nothing to show', () => {
   it('gives no "holding since" to a wallet that holds none now, even if it held before', () => {
     const badge = holderBadge(token, LATEST, PLAIN, 0n, SINCE);
     expect(badge?.holdingSince).toBeNull();
-    expect(badge && holdingSinceText(badge)).toBeNull();
+    expect(badge && holdingSinceText(badge, en)).toBeNull();
     expect(holderBadge(token, LATEST, PLAIN, FISH, null)?.holdingSince).toBeNull();
   });
 });
@@ -115,26 +119,44 @@ describe('badge wording', () => {
   const simulated = holderBadge(token, { ...LATEST, simulated: true }, PLAIN, WHALE, SINCE);
 
   it('says in the tooltip which snapshot the cohort comes from, and when it is simulated', () => {
-    expect(badge && badgeTitle(badge)).toBe('OPG whale at the latest snapshot: block 900, Feb 3, 2026');
-    expect(simulated && badgeTitle(simulated)).toBe(
+    expect(badge && badgeTitle(badge, en)).toBe('OPG whale at the latest snapshot: block 900, Feb 3, 2026');
+    expect(simulated && badgeTitle(simulated, en)).toBe(
       'OPG whale at the latest snapshot: block 900, Feb 3, 2026 (simulated)',
     );
   });
 
   it('says what "holding since" counts: snapshots, not transfers', () => {
-    expect(badge && holdingSinceText(badge)).toEqual({
+    expect(badge && holdingSinceText(badge, en)).toEqual({
       text: 'holding since Dec 1, 2025',
       block: 'block 700',
       title: expect.stringContaining('first snapshot of the current holding, not the block of the first transfer'),
     });
   });
 
+  it('says the same in Chinese: the cohort word, the date and the same block', () => {
+    expect(badge && badgeTitle(badge, zh)).toBe('OPG 大户，依据最新快照：区块 900，2026年2月3日');
+    expect(simulated && badgeTitle(simulated, zh)).toBe('OPG 大户，依据最新快照：区块 900，2026年2月3日（模拟）');
+    expect(badge && holdingSinceText(badge, zh)).toEqual({
+      text: '持有始于 2025年12月1日',
+      block: '区块 700',
+      title: expect.stringContaining('而不是第一笔转账所在的区块'),
+    });
+    expect(simulated && badgesNote(simulated, zh)).toContain('2026年2月3日 的区块 900（模拟数据，并非真实持仓）');
+    // A custodial label keeps its name from the token file; an insider is named by its cohort.
+    const exchange = holderBadge(token, LATEST, LABELLED.exchange, WHALE, SINCE);
+    const team = holderBadge(token, LATEST, LABELLED.team, WHALE, SINCE);
+    expect(exchange && badgeWord(exchange, zh)).toBe('Labelled exchange');
+    expect(team && badgeTitle(team, zh)).toBe('OPG 内部人士（Labelled team），依据最新快照：区块 900，2026年2月3日');
+  });
+
   it('names the snapshot once above the discussion, and that it is simulated', () => {
-    expect(badge && badgesNote(badge)).toMatch(
+    expect(badge && badgesNote(badge, en)).toMatch(
       /^Holder badges: OPG at its latest snapshot, block 900 of Feb 3, 2026\. /,
     );
-    expect(simulated && badgesNote(simulated)).toContain('block 900 of Feb 3, 2026 (simulated, not real holdings).');
-    expect(badge && badgesNote(badge)).not.toContain('simulated');
+    expect(simulated && badgesNote(simulated, en)).toContain(
+      'block 900 of Feb 3, 2026 (simulated, not real holdings).',
+    );
+    expect(badge && badgesNote(badge, en)).not.toContain('simulated');
   });
 });
 

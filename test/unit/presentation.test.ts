@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../src/lib/i18n/i18n.ts';
 import { snapshotsCsv, snapshotView } from '../../src/lib/chain/export.ts';
 import { formatPercent } from '../../src/lib/chain/format.ts';
 import {
   chartData,
   latestFigures,
+  scopeDescription,
   scopeNotes,
   sentimentVsChain,
   whaleTable,
   type MetricSeries,
 } from '../../src/lib/chain/presentation.ts';
 import type { StoredSnapshot } from '../../src/lib/chain/repo.server.ts';
+import { SCOPE_DESCRIPTIONS, SCOPES } from '../../src/lib/chain/scopes.ts';
 import { buildSnapshot } from '../../src/lib/chain/snapshot.ts';
+
+const en = translator('en');
+const zh = translator('zh');
 
 describe('sentimentVsChain', () => {
   const day = (d: string): number => Date.parse(`${d}T00:00:00Z`);
@@ -37,6 +43,8 @@ describe('sentimentVsChain', () => {
         ],
       },
       series,
+      [],
+      en,
     );
     expect(data.days).toEqual(['2026-11-02', '2026-11-03', '2026-11-04']);
     expect(data.options[0]?.shares).toEqual([0.6, 0.55, null]);
@@ -60,6 +68,7 @@ describe('sentimentVsChain', () => {
       { options: [{ label: 'Yes' }], points: [{ at: day('2026-11-03'), percent: [60] }] },
       series,
       unlocks,
+      en,
     );
     expect(data.unlocks).toEqual([
       { day: '2026-11-03', label: 'team cliff: 15,000,000 tokens unlock' },
@@ -67,10 +76,27 @@ describe('sentimentVsChain', () => {
       { day: '2026-11-04', label: 'investors: 340 tokens unlock' },
     ]);
     expect(data.days).toEqual(['2026-11-02', '2026-11-03', '2026-11-04']);
+    // The same days and amounts in Chinese: only the words change.
+    const inChinese = sentimentVsChain(
+      { options: [{ label: 'Yes' }], points: [{ at: day('2026-11-03'), percent: [60] }] },
+      series,
+      unlocks,
+      zh,
+    );
+    expect(inChinese.unlocks).toEqual([
+      { day: '2026-11-03', label: 'team cliff：解锁 15,000,000 枚代币' },
+      { day: '2026-11-04', label: 'investors：解锁 340 枚代币' },
+    ]);
+    expect(inChinese.days).toEqual(data.days);
   });
 
   it('draws sentiment alone when the token has no data', () => {
-    const data = sentimentVsChain({ options: [{ label: 'Yes' }], points: [{ at: 86_400_000, percent: [100] }] }, null);
+    const data = sentimentVsChain(
+      { options: [{ label: 'Yes' }], points: [{ at: 86_400_000, percent: [100] }] },
+      null,
+      [],
+      en,
+    );
     expect(data.metric).toBeNull();
     expect(data.days).toEqual(['1970-01-01']);
   });
@@ -127,7 +153,7 @@ describe('the token page in three scopes', () => {
   const latest = stored(2, 2, [150n, 50n]);
 
   it('lists every figure for all three scopes', () => {
-    const rows = latestFigures(latest, token);
+    const rows = latestFigures(latest, token, en);
     const row = (label: string): Record<string, string | null> | undefined =>
       rows.find((r) => r.label === label)?.values;
     expect(row('Supply counted (tokens)')).toEqual({ all: '1,000', excludingLabelled: '700', circulating: '200' });
@@ -135,16 +161,38 @@ describe('the token page in three scopes', () => {
     expect(row('Largest holder')).toEqual({ all: '50.00%', excludingLabelled: '71.43%', circulating: '75.00%' });
     expect(rows.map((r) => r.label)).toContain('Shrimp (< 0.001%)');
     expect(rows.every((r) => Object.keys(r.values).length === 3)).toBe(true);
-    expect(latestFigures(older, token).find((r) => r.label === 'Holders')?.values.circulating).toBeNull();
+    expect(latestFigures(older, token, en).find((r) => r.label === 'Holders')?.values.circulating).toBeNull();
+  });
+
+  it('gives the same figures in Chinese, with Chinese labels', () => {
+    const english = latestFigures(latest, token, en);
+    const chinese = latestFigures(latest, token, zh);
+    expect(chinese.map((r) => r.values)).toEqual(english.map((r) => r.values));
+    expect(chinese.map((r) => r.label)).toContain('虾米（<0.001%）');
+    expect(chinese.find((r) => r.label === '持有者数')?.values).toEqual({
+      all: '4',
+      excludingLabelled: '3',
+      circulating: '2',
+    });
+    expect(scopeNotes([older, latest], zh)).toEqual([
+      expect.stringMatching(/^1 个快照（区块 1）存储时尚未保存全部余额/),
+    ]);
+  });
+
+  it('describes each scope from the label roles, in English as scopes.ts does', () => {
+    for (const scope of SCOPES) expect(scopeDescription(scope, en)).toBe(SCOPE_DESCRIPTIONS[scope]);
+    expect(scopeDescription('excludingLabelled', zh)).toBe(
+      '去掉标记为交易所、流动性池、跨链桥、销毁地址或合约的地址：它们替许多人持有，或者不属于任何人。',
+    );
   });
 
   it('charts one scope, leaving out snapshots that lack it, with cohort counts and shares', () => {
-    const data = chartData([older, latest], token, 'circulating', 0);
+    const data = chartData([older, latest], token, 'circulating', 0, en);
     expect(data.scope).toBe('circulating');
     expect(data.missing).toBe(1);
     expect(data.points.map((p) => p.block)).toEqual([2]);
     expect(data.points[0]?.cohorts.whale).toEqual({ holders: 2, share: 1 });
-    expect(chartData([older, latest], token, 'all', 0).points).toHaveLength(2);
+    expect(chartData([older, latest], token, 'all', 0, en).points).toHaveLength(2);
   });
 
   it('gives each large holder its share in every scope that counts it', () => {
@@ -170,13 +218,15 @@ describe('the token page in three scopes', () => {
 
   it('says which snapshots got the scope later, and which cannot have it', () => {
     const backfilled = { ...old, metrics: { ...old.metrics, circulatingBackfilledAt: Date.UTC(2026, 11, 1) } };
-    expect(scopeNotes([backfilled, latest])).toEqual([
+    expect(scopeNotes([backfilled, latest], en)).toEqual([
       expect.stringMatching(
         /^Circulating figures for 1 snapshot stored before that scope existed were computed on 2026-12-01/,
       ),
     ]);
-    expect(scopeNotes([older, latest])).toEqual([expect.stringMatching(/^1 snapshot \(block 1\) was stored before/)]);
-    expect(scopeNotes([latest])).toEqual([]);
+    expect(scopeNotes([older, latest], en)).toEqual([
+      expect.stringMatching(/^1 snapshot \(block 1\) was stored before/),
+    ]);
+    expect(scopeNotes([latest], en)).toEqual([]);
   });
 
   it('exports the circulating scope, empty where a snapshot lacks it', () => {

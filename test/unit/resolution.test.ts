@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../src/lib/i18n/i18n.ts';
 import { distributionMetrics } from '../../src/lib/chain/metrics.ts';
 import type { SnapshotMetrics } from '../../src/lib/chain/snapshot.ts';
 import { pollDefinitionSchema, type PollDefinitionInput } from '../../src/lib/polls/schemas.ts';
@@ -15,6 +16,7 @@ import {
   type CohortAccuracy,
   cohortAccuracy,
   describeChange,
+  formatAccuracy,
   meets,
   metricValue,
   pooledAccuracy,
@@ -24,6 +26,8 @@ import { resolutionState } from '../../src/lib/resolution/status.ts';
 import { buildTrackRecord, trackRecordCsv } from '../../src/lib/resolution/track-record.ts';
 import { presentResolution, type ResolutionView } from '../../src/lib/resolution/view.ts';
 
+const en = translator('en');
+const zh = translator('zh');
 const THRESHOLDS = { whale: 10, dolphin: 1, fish: 0.1 };
 
 /** Three scopes with different holders, so a scope mix-up shows. */
@@ -296,18 +300,34 @@ describe('scoring against the chain', () => {
   });
 
   it('says the change in words', () => {
-    expect(describeChange({ metric: 'top10Share', scope: 'circulating' }, 0.621, 0.584)).toBe(
+    expect(describeChange({ metric: 'top10Share', scope: 'circulating' }, 0.621, 0.584, en)).toBe(
       'top-10 share of circulating supply fell from 62.1% to 58.4%',
     );
-    expect(describeChange({ metric: 'holderCount', scope: 'all' }, 1200, 1450)).toBe(
+    expect(describeChange({ metric: 'holderCount', scope: 'all' }, 1200, 1450, en)).toBe(
       'number of holders in the whole supply rose from 1,200 to 1,450',
     );
-    expect(describeChange({ metric: 'gini', scope: 'custodians-excluded' }, 0.8, 0.8)).toBe(
+    expect(describeChange({ metric: 'gini', scope: 'custodians-excluded' }, 0.8, 0.8, en)).toBe(
       'Gini coefficient of supply without custodians stayed at 0.800',
     );
-    expect(describeChange({ metric: 'cohortShare.whale', scope: 'circulating' }, 0.9, 0.85)).toBe(
+    expect(describeChange({ metric: 'cohortShare.whale', scope: 'circulating' }, 0.9, 0.85, en)).toBe(
       'whales’ share of circulating supply fell from 90.0% to 85.0%',
     );
+  });
+});
+
+describe('the resolution in Chinese', () => {
+  it('says the change with the same figures', () => {
+    expect(describeChange({ metric: 'top10Share', scope: 'circulating' }, 0.621, 0.584, zh)).toBe(
+      '流通供应量的前十大钱包持仓占比从 62.1% 降至 58.4%',
+    );
+    expect(describeChange({ metric: 'holderCount', scope: 'all' }, 1200, 1450, zh)).toBe(
+      '全部供应量中的持有者数量从 1,200 升至 1,450',
+    );
+    expect(describeChange({ metric: 'gini', scope: 'custodians-excluded' }, 0.8, 0.8, zh)).toBe(
+      '不含托管地址的供应量的基尼系数保持在 0.800',
+    );
+    expect(formatAccuracy({ share: null }, zh)).toBe('没有计分选票');
+    expect(formatAccuracy({ share: 0.164 }, zh)).toBe(formatAccuracy({ share: 0.164 }, en));
   });
 });
 
@@ -474,8 +494,14 @@ describe('the track record', () => {
   const resolved = (id: string, settledAt: string, votes: number[], cohorts: CohortAccuracy[]) => ({
     id,
     question: `${id}?`,
+    questionLabels: { zh: `${id}？` },
     token: 'OPGSIM',
-    options: ['toward-retail', 'toward-whales', 'unchanged'].map((o, i) => ({ id: o, label: o, votes: votes[i] ?? 0 })),
+    options: ['toward-retail', 'toward-whales', 'unchanged'].map((o, i) => ({
+      id: o,
+      label: o,
+      labels: { zh: `${o}（中文）` },
+      votes: votes[i] ?? 0,
+    })),
     resolution: {
       status: 'resolved' as const,
       simulated: false,
@@ -514,6 +540,13 @@ describe('the track record', () => {
       ['newer', ['toward-retail', 'toward-whales']],
       ['older', ['toward-whales']],
     ]);
+    // Each poll keeps its question's and options' translations, for a page in another language.
+    expect(record.polls[0]?.questionLabels).toEqual({ zh: 'newer？' });
+    expect(record.polls[0]?.chain).toEqual({
+      id: 'toward-retail',
+      label: 'toward-retail',
+      labels: { zh: 'toward-retail（中文）' },
+    });
     expect(record.pooled.ballots).toEqual({ right: 6, scored: 20, share: 0.3 });
     expect(record.pooled.wallets).toEqual({ right: 0, scored: 0, share: null });
     // Whales: 1 of 1 in the one poll they were shown in; shrimp: 8 of 20 over two.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../src/lib/i18n/i18n.ts';
 import {
   backoffMs,
   describeSnapshotFailure,
@@ -57,6 +58,9 @@ describe('a failure in one line', () => {
   });
 });
 
+const en = translator('en');
+const zh = translator('zh');
+
 describe('roughDuration', () => {
   it.each([
     [0, '0 s'],
@@ -66,7 +70,7 @@ describe('roughDuration', () => {
     [35 * HOUR, '35 h'],
     [3 * 24 * HOUR, '3 d'],
     [-5_000, '0 s'],
-  ])('%i ms', (ms, text) => expect(roughDuration(ms)).toBe(text));
+  ])('%i ms', (ms, text) => expect(roughDuration(ms, en)).toBe(text));
 });
 
 describe('the freshness line', () => {
@@ -82,26 +86,39 @@ describe('the freshness line', () => {
   };
 
   it('gives the last snapshot and the next', () => {
-    expect(freshnessLine(latest, ok, 6 * HOUR, now)).toBe('Last snapshot 3 h ago at block 123,456; next in about 3 h');
-    expect(freshnessLine(latest, { ...ok, nextAttemptAt: now - 1 }, 6 * HOUR, now)).toBe(
+    expect(freshnessLine(latest, ok, 6 * HOUR, now, en)).toBe(
+      'Last snapshot 3 h ago at block 123,456; next in about 3 h',
+    );
+    expect(freshnessLine(latest, { ...ok, nextAttemptAt: now - 1 }, 6 * HOUR, now, en)).toBe(
       'Last snapshot 3 h ago at block 123,456; next one due now',
     );
-    expect(freshnessLine(null, null, 6 * HOUR, now)).toBe('No snapshot yet; next one due now');
+    expect(freshnessLine(null, null, 6 * HOUR, now, en)).toBe('No snapshot yet; next one due now');
   });
 
   it('after a failure, says what failed and when it is tried again', () => {
     const failed = { ...ok, lastError: 'RPC answered 429 at block 123457', failures: 2, nextAttemptAt: now + 10 * MIN };
-    expect(freshnessLine(latest, failed, 6 * HOUR, now)).toBe(
+    expect(freshnessLine(latest, failed, 6 * HOUR, now, en)).toBe(
       'Last snapshot 3 h ago at block 123,456. RPC answered 429 at block 123457; retrying in 10 min',
     );
     // Due, and being tried again.
-    expect(freshnessLine(null, { ...failed, nextAttemptAt: now }, 6 * HOUR, now)).toBe(
+    expect(freshnessLine(null, { ...failed, nextAttemptAt: now }, 6 * HOUR, now, en)).toBe(
       'No snapshot yet. RPC answered 429 at block 123457; retrying now',
     );
   });
 
+  it('says the same in Chinese, with the stored failure as the RPC gave it', () => {
+    const failed = { ...ok, lastError: 'RPC answered 429 at block 123457', failures: 2, nextAttemptAt: now + 10 * MIN };
+    expect(freshnessLine(latest, ok, 6 * HOUR, now, zh)).toBe(
+      '最新快照拍摄于 3 小时前，区块 123,456；约 3 小时后拍摄下一次',
+    );
+    expect(freshnessLine(latest, failed, 6 * HOUR, now, zh)).toBe(
+      '最新快照拍摄于 3 小时前，区块 123,456。RPC answered 429 at block 123457；10 分钟后重试',
+    );
+    expect(freshnessLine(null, null, null, now, zh)).toBe('还没有快照；定时快照已关闭');
+  });
+
   it('says why nothing is scheduled', () => {
-    expect(freshnessLine(latest, null, null, now, 'not taken on a schedule here: RPC_URL_8453 is not set')).toBe(
+    expect(freshnessLine(latest, null, null, now, en, 'not taken on a schedule here: RPC_URL_8453 is not set')).toBe(
       'Last snapshot 3 h ago at block 123,456; not taken on a schedule here: RPC_URL_8453 is not set',
     );
   });

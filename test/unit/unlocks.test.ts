@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../src/lib/i18n/i18n.ts';
 import { tokenDefinitionSchema } from '../../src/lib/chain/schemas.ts';
 import {
   nextUnlock,
@@ -13,6 +14,8 @@ import {
 const at = (d: string): number => Date.parse(`${d}T00:00:00Z`);
 const date = (d: string): Date => new Date(at(d));
 const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+const en = translator('en');
+const zh = translator('zh');
 
 /** Parsed through the token schema, as a token file's `unlocks` are. */
 function schedule(unlocks: unknown[]): Unlock[] {
@@ -91,16 +94,25 @@ describe('what has unlocked', () => {
   });
 
   it('names the next unlock, and a schedule vesting now', () => {
-    expect(nextUnlock([c, l], at('2026-08-01'), day)).toBe('Next unlock: 1,000 tokens on 2026-09-01 (launch).');
-    expect(nextUnlock([c, l], at('2027-02-01'), day)).toBe('Next unlock: 90 tokens on 2027-04-01 (team).');
-    expect(nextUnlock([c, l], at('2027-05-01'), day)).toBe(
+    expect(nextUnlock([c, l], at('2026-08-01'), day, en)).toBe('Next unlock: 1,000 tokens on 2026-09-01 (launch).');
+    expect(nextUnlock([c, l], at('2027-02-01'), day, en)).toBe('Next unlock: 90 tokens on 2027-04-01 (team).');
+    expect(nextUnlock([c, l], at('2027-05-01'), day, en)).toBe(
       'Vesting now (team): about 1 tokens a day until 2028-01-01.',
     );
-    expect(nextUnlock([c, l], at('2029-01-01'), day)).toBeNull();
+    expect(nextUnlock([c, l], at('2029-01-01'), day, en)).toBeNull();
+  });
+
+  it('says the same in Chinese, with the same amounts and dates', () => {
+    expect(nextUnlock([c, l], at('2026-08-01'), day, zh)).toBe('下一次解锁：2026-09-01解锁 1,000 枚代币（launch）。');
+    expect(nextUnlock([c, l], at('2027-05-01'), day, zh)).toBe('正在归属（team）：每天约 1 枚代币，直到 2028-01-01。');
+    expect(unlockRows([l, c], at('2027-07-01'), day, zh).map((r) => r.when)).toEqual([
+      '2026-09-01',
+      '2027-01-01 – 2028-01-01（悬崖期 2027-04-01）',
+    ]);
   });
 
   it('gives each entry a row with what it has unlocked by now', () => {
-    expect(unlockRows([l, c], at('2027-07-01'), day)).toEqual([
+    expect(unlockRows([l, c], at('2027-07-01'), day, en)).toEqual([
       { kind: 'cliff', when: '2026-09-01', recipient: 'launch', amount: 1000, unlockedNow: 1000 },
       {
         kind: 'linear',

@@ -2,9 +2,14 @@ import { Chart } from 'chart.js';
 import type { CohortId } from '../../lib/cohorts/cohorts';
 import { shareTable, type CohortHistory } from '../../lib/cohorts/history';
 import type { CohortResults } from '../../lib/cohorts/present';
+import { optionLabel } from '../../lib/cohorts/summary';
+import { messagesOf } from '../../lib/i18n/client';
 import { formatChartTick, formatPeriodEnd } from '../../lib/polls/format';
 import type { PollResults } from '../../lib/polls/results';
-import { htmlLegend, prepareCharts, shareLineOptions, type ChartTheme } from './theme';
+import { htmlLegend, pageLang, prepareCharts, shareLineOptions, type ChartTheme } from './theme';
+
+/** The page's words for the cohort charts (the server rendered them into <cohort-charts>). */
+type Words = ReturnType<typeof messagesOf<'cohortCharts'>>;
 
 type Results = PollResults & Partial<CohortResults>;
 interface HistoryResponse extends CohortHistory {
@@ -43,19 +48,26 @@ function charted(results: Results) {
   return (results.cohorts ?? []).filter((c) => !c.hidden && (c.voters ?? 0) > 0);
 }
 
-function stackedData(results: Results, theme: ChartTheme) {
+function stackedData(results: Results, theme: ChartTheme, t: Words, lang: string) {
   const cohorts = charted(results);
   return {
-    labels: cohorts.map((c) => c.label),
+    labels: cohorts.map((c) => t(`cohort.${c.id}`)),
     datasets: results.options.map((option, i) => ({
-      label: option.label,
+      label: optionLabel(option, lang),
       data: cohorts.map((c) => c.options.find((o) => o.id === option.id)?.percent ?? 0),
       backgroundColor: colour(theme, i),
     })),
   };
 }
 
-function historyData(history: HistoryResponse, optionId: string, period: 'hour' | 'day', theme: ChartTheme) {
+function historyData(
+  history: HistoryResponse,
+  optionId: string,
+  period: 'hour' | 'day',
+  theme: ChartTheme,
+  t: Words,
+  lang: string,
+) {
   const table = shareTable(
     history,
     history.options.map((o) => o.id),
@@ -63,9 +75,9 @@ function historyData(history: HistoryResponse, optionId: string, period: 'hour' 
   );
   return {
     table,
-    labels: table.rows.map((r) => formatChartTick(r.at, period)),
+    labels: table.rows.map((r) => formatChartTick(r.at, period, lang)),
     datasets: table.cohorts.map((c, i) => ({
-      label: c.label,
+      label: t(`cohort.${c.id}`),
       data: table.rows.map((r) => r.shares[i] ?? null),
       borderColor: cohortColour(theme, c.id),
       backgroundColor: cohortColour(theme, c.id),
@@ -77,7 +89,13 @@ function historyData(history: HistoryResponse, optionId: string, period: 'hour' 
 }
 
 /** Rewrites the history table under the chart for another option. */
-function renderTable(root: HTMLElement, data: ReturnType<typeof historyData>, period: 'hour' | 'day'): void {
+function renderTable(
+  root: HTMLElement,
+  data: ReturnType<typeof historyData>,
+  period: 'hour' | 'day',
+  t: Words,
+  lang: string,
+): void {
   const table = root.querySelector<HTMLTableElement>('[data-cohort-history-table]');
   if (!table) return;
   const cell = (tag: 'th' | 'td', text: string, numeric: boolean): HTMLElement => {
@@ -87,13 +105,16 @@ function renderTable(root: HTMLElement, data: ReturnType<typeof historyData>, pe
     return element;
   };
   const head = document.createElement('tr');
-  head.append(cell('th', 'Until', false), ...data.table.cohorts.map((c) => cell('th', c.label, true)));
+  head.append(
+    cell('th', t('history.until'), false),
+    ...data.table.cohorts.map((c) => cell('th', t(`cohort.${c.id}`), true)),
+  );
   head.querySelectorAll('th').forEach((th) => th.setAttribute('scope', 'col'));
   table.tHead?.replaceChildren(head);
   table.tBodies[0]?.replaceChildren(
     ...data.table.rows.map((row) => {
       const tr = document.createElement('tr');
-      const at = cell('th', formatPeriodEnd(row.at, period), false);
+      const at = cell('th', formatPeriodEnd(row.at, period, lang), false);
       at.setAttribute('scope', 'row');
       tr.append(at, ...row.shares.map((s) => cell('td', s === null ? '–' : `${s}%`, true)));
       return tr;
@@ -106,6 +127,8 @@ export async function mountCohortCharts(root: HTMLElement): Promise<void> {
   const id = root.dataset.poll ?? '';
   const period = root.dataset.period === 'day' ? 'day' : 'hour';
   let optionId = root.dataset.option ?? '';
+  const t = messagesOf<'cohortCharts'>(root);
+  const lang = pageLang();
   const theme = prepareCharts(root);
   const base = `/api/polls/${encodeURIComponent(id)}`;
   const historyUrl = `${base}/history?by=cohort&period=${period}`;
@@ -116,7 +139,7 @@ export async function mountCohortCharts(root: HTMLElement): Promise<void> {
   const bars = barCanvas
     ? new Chart(barCanvas, {
         type: 'bar',
-        data: stackedData(results, theme),
+        data: stackedData(results, theme, t, lang),
         options: {
           indexAxis: 'y',
           maintainAspectRatio: false,
@@ -132,14 +155,14 @@ export async function mountCohortCharts(root: HTMLElement): Promise<void> {
   if (barCanvas) {
     htmlLegend(
       barCanvas,
-      results.options.map((o, i) => ({ label: o.label, color: colour(theme, i) })),
+      results.options.map((o, i) => ({ label: optionLabel(o, lang), color: colour(theme, i) })),
     );
   }
 
   const lineCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="cohort-history"]');
   if (!lineCanvas || !first) return;
   let latest = first;
-  let shown = historyData(latest, optionId, period, theme);
+  let shown = historyData(latest, optionId, period, theme, t, lang);
   const lines = new Chart(lineCanvas, {
     type: 'line',
     data: { labels: shown.labels, datasets: shown.datasets },
@@ -150,17 +173,17 @@ export async function mountCohortCharts(root: HTMLElement): Promise<void> {
     if (old?.classList.contains('chart-legend')) old.remove();
     htmlLegend(
       lineCanvas,
-      shown.table.cohorts.map((c) => ({ label: c.label, color: cohortColour(theme, c.id) })),
+      shown.table.cohorts.map((c) => ({ label: t(`cohort.${c.id}`), color: cohortColour(theme, c.id) })),
     );
   };
   legend();
   const redraw = (): void => {
     const before = shown.table.cohorts.map((c) => c.id).join();
-    shown = historyData(latest, optionId, period, theme);
+    shown = historyData(latest, optionId, period, theme, t, lang);
     lines.data.labels = shown.labels;
     lines.data.datasets = shown.datasets;
     lines.update();
-    renderTable(root, shown, period);
+    renderTable(root, shown, period, t, lang);
     if (shown.table.cohorts.map((c) => c.id).join() !== before) legend();
   };
 
@@ -185,7 +208,7 @@ export async function mountCohortCharts(root: HTMLElement): Promise<void> {
     const update = (event as CustomEvent<Results>).detail;
     if (update.id !== id || !update.resultsVisible || !update.cohorts) return;
     if (bars) {
-      bars.data = stackedData(update, theme);
+      bars.data = stackedData(update, theme, t, lang);
       bars.update();
     }
     refetch ??= setTimeout(async () => {

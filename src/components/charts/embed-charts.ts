@@ -1,5 +1,6 @@
 import { Chart, type Plugin } from 'chart.js';
 import type { MetricSeries, SentimentVsChainData } from '../../lib/chain/presentation';
+import { messagesOf } from '../../lib/i18n/client';
 import { htmlLegend, prepareCharts } from './theme';
 
 const asPercent = (v: string | number): string => `${Math.round(Number(v) * 100)}%`;
@@ -8,7 +9,12 @@ const asPercent = (v: string | number): string => `${Math.round(Number(v) * 100)
  * A dotted vertical line at each unlock's day (a category of the x axis), so a
  * reader sees whether answers moved before or after it; the table names each.
  */
-function unlockMarkers(days: readonly string[], marks: readonly { day: string }[], color: string): Plugin<'line'> {
+function unlockMarkers(
+  days: readonly string[],
+  marks: readonly { day: string }[],
+  color: string,
+  text: string,
+): Plugin<'line'> {
   return {
     id: 'unlockMarkers',
     afterDatasetsDraw(chart) {
@@ -29,7 +35,7 @@ function unlockMarkers(days: readonly string[], marks: readonly { day: string }[
         ctx.moveTo(px, area.top);
         ctx.lineTo(px, area.bottom);
         ctx.stroke();
-        ctx.fillText('unlock', px + 3, area.top + 11);
+        ctx.fillText(text, px + 3, area.top + 11);
       }
       ctx.restore();
     },
@@ -42,6 +48,7 @@ export function mountChainChart(root: HTMLElement): void {
   const raw = JSON.parse(root.querySelector('[data-chart-data]')?.textContent ?? '{}') as
     SentimentVsChainData | { series: MetricSeries };
   if (!canvas) return;
+  const t = messagesOf<'chainChart'>(root);
   const theme = prepareCharts(root);
   const color = (i: number): string => theme.series[i % theme.series.length] ?? theme.text;
 
@@ -73,7 +80,7 @@ export function mountChainChart(root: HTMLElement): void {
   const metricIndex = raw.options.length;
   new Chart(canvas, {
     type: 'line',
-    plugins: raw.unlocks.length > 0 ? [unlockMarkers(raw.days, raw.unlocks, theme.muted)] : [],
+    plugins: raw.unlocks.length > 0 ? [unlockMarkers(raw.days, raw.unlocks, theme.muted, t('chainChart.marker'))] : [],
     data: {
       labels: raw.days,
       datasets: [
@@ -111,7 +118,7 @@ export function mountChainChart(root: HTMLElement): void {
           min: 0,
           max: 1,
           ticks: { callback: asPercent },
-          title: { display: true, text: 'Share of votes' },
+          title: { display: true, text: t('chainChart.shareAxis') },
         },
         ...(raw.metric
           ? {
@@ -129,7 +136,9 @@ export function mountChainChart(root: HTMLElement): void {
   });
   htmlLegend(canvas, [
     ...raw.options.map((o, i) => ({ label: o.label, color: color(i) })),
-    ...(raw.metric ? [{ label: `${raw.metric.label} (right axis, dashed)`, color: color(metricIndex) }] : []),
-    ...(raw.unlocks.length > 0 ? [{ label: 'Unlock (dotted line)', color: theme.muted }] : []),
+    ...(raw.metric
+      ? [{ label: t('chainChart.rightAxis', { metric: raw.metric.label }), color: color(metricIndex) }]
+      : []),
+    ...(raw.unlocks.length > 0 ? [{ label: t('chainChart.unlockLegend'), color: theme.muted }] : []),
   ]);
 }

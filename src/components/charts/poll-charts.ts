@@ -1,8 +1,10 @@
 import { Chart } from 'chart.js';
+import { optionLabel } from '../../lib/cohorts/summary';
+import { messagesOf } from '../../lib/i18n/client';
 import { formatChartTick } from '../../lib/polls/format';
 import type { HistoryPoint } from '../../lib/polls/history';
 import type { PollResults } from '../../lib/polls/results';
-import { htmlLegend, prepareCharts, shareLineOptions } from './theme';
+import { htmlLegend, pageLang, prepareCharts, shareLineOptions } from './theme';
 
 interface HistoryResponse {
   period: 'hour' | 'day';
@@ -19,6 +21,8 @@ async function fetchJson<T>(url: string): Promise<T | null> {
 export async function mountPollCharts(root: HTMLElement): Promise<void> {
   const id = root.dataset.poll ?? '';
   const period = root.dataset.period === 'day' ? 'day' : 'hour';
+  const t = messagesOf<'pollCharts'>(root);
+  const lang = pageLang();
   const theme = prepareCharts(root);
 
   const base = `/api/polls/${encodeURIComponent(id)}`;
@@ -27,20 +31,25 @@ export async function mountPollCharts(root: HTMLElement): Promise<void> {
     fetchJson<HistoryResponse>(`${base}/history?period=${period}`),
   ]);
   if (!results || !results.resultsVisible) {
-    root.querySelectorAll('.chart-box').forEach((box) => (box.textContent = 'Results are hidden for now.'));
+    root.querySelectorAll('.chart-box').forEach((box) => (box.textContent = t('pollCharts.hidden')));
     return;
   }
 
+  // The history names options as the definition does; the results carry their translations.
+  const label = (option: { id: string; label: string }): string => {
+    const translated = results.options.find((o) => o.id === option.id);
+    return translated ? optionLabel(translated, lang) : option.label;
+  };
   const barCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="results"]');
   const lineCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="history"]');
   const bars = barCanvas
     ? new Chart(barCanvas, {
         type: 'bar',
         data: {
-          labels: results.options.map((o) => o.label),
+          labels: results.options.map((o) => optionLabel(o, lang)),
           datasets: [
             {
-              label: 'Share of votes (%)',
+              label: t('pollCharts.share'),
               data: results.options.map((o) => o.percent ?? 0),
               backgroundColor: results.options.map((_, i) => theme.series[i % theme.series.length] ?? theme.text),
               borderRadius: 4,
@@ -62,9 +71,9 @@ export async function mountPollCharts(root: HTMLElement): Promise<void> {
       ? new Chart(lineCanvas, {
           type: 'line',
           data: {
-            labels: history.points.map((p) => formatChartTick(p.at, period)),
+            labels: history.points.map((p) => formatChartTick(p.at, period, lang)),
             datasets: history.options.map((option, i) => ({
-              label: option.label,
+              label: label(option),
               data: history.points.map((p) => p.percent[i] ?? 0),
               borderColor: theme.series[i % theme.series.length] ?? theme.text,
               backgroundColor: theme.series[i % theme.series.length] ?? theme.text,
@@ -79,7 +88,7 @@ export async function mountPollCharts(root: HTMLElement): Promise<void> {
   if (lineCanvas && history) {
     htmlLegend(
       lineCanvas,
-      history.options.map((o, i) => ({ label: o.label, color: theme.series[i % theme.series.length] ?? theme.text })),
+      history.options.map((o, i) => ({ label: label(o), color: theme.series[i % theme.series.length] ?? theme.text })),
     );
   }
 
@@ -97,7 +106,7 @@ export async function mountPollCharts(root: HTMLElement): Promise<void> {
         refetch = null;
         const next = await fetchJson<HistoryResponse>(`${base}/history?period=${period}`);
         if (!next) return;
-        lines.data.labels = next.points.map((p) => formatChartTick(p.at, period));
+        lines.data.labels = next.points.map((p) => formatChartTick(p.at, period, lang));
         next.options.forEach((_, i) => {
           const dataset = lines.data.datasets[i];
           if (dataset) dataset.data = next.points.map((p) => p.percent[i] ?? 0);

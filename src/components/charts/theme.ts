@@ -68,9 +68,16 @@ export function chartTheme(element: Element): ChartTheme {
   };
 }
 
-/** Points Chart.js's defaults at the page's colours and font; returns the palette for datasets. */
+/** The page's language (`<html lang>`), for numbers, dates and lists a chart draws. */
+export const pageLang = (): string => document.documentElement.lang || 'en';
+
+/**
+ * Points Chart.js's defaults at the page's colours, font and language (its
+ * own tick and tooltip numbers); returns the palette for datasets.
+ */
 export function prepareCharts(root: Element): ChartTheme {
   const theme = chartTheme(root);
+  Chart.defaults.locale = pageLang();
   Chart.defaults.color = theme.muted;
   Chart.defaults.borderColor = theme.grid;
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;

@@ -2,7 +2,8 @@ import { Chart, LogarithmicScale, type ChartDataset } from 'chart.js';
 import { COHORTS } from '../../lib/chain/metrics';
 import { formatPercent } from '../../lib/chain/format';
 import type { ChartData } from '../../lib/chain/presentation';
-import { htmlLegend, prepareCharts } from './theme';
+import { messagesOf } from '../../lib/i18n/client';
+import { htmlLegend, pageLang, prepareCharts } from './theme';
 
 // Only the token page draws on a log scale, so only its chunk carries it.
 Chart.register(LogarithmicScale);
@@ -29,6 +30,8 @@ const floorDecade = (values: number[], fallback: number): number => {
 /** Draws every chart in a <token-charts> element from its JSON data block. */
 export function mountTokenCharts(root: HTMLElement): void {
   const data = JSON.parse(root.querySelector('[data-chart-data]')?.textContent ?? '{}') as ChartData;
+  const t = messagesOf<'tokenCharts'>(root);
+  const lang = pageLang();
   const theme = prepareCharts(root);
   const color = (i: number): string => theme.series[i % theme.series.length] ?? theme.text;
   const canvas = (name: string): HTMLCanvasElement | null => root.querySelector(`canvas[data-chart="${name}"]`);
@@ -50,12 +53,12 @@ export function mountTokenCharts(root: HTMLElement): void {
         labels,
         datasets: [
           line(
-            'Top-10 share',
+            t('charts.top10Share'),
             data.points.map((p) => p.top10),
             0,
           ),
           line(
-            'Gini',
+            t('figure.gini'),
             data.points.map((p) => p.gini),
             1,
           ),
@@ -64,8 +67,8 @@ export function mountTokenCharts(root: HTMLElement): void {
       options: { ...common, scales: { y: { min: 0, max: 1, ...percent } } },
     });
     htmlLegend(concentration, [
-      { label: 'Top-10 share', color: color(0) },
-      { label: 'Gini', color: color(1) },
+      { label: t('charts.top10Share'), color: color(0) },
+      { label: t('figure.gini'), color: color(1) },
     ]);
   }
   const holders = canvas('holders');
@@ -76,7 +79,7 @@ export function mountTokenCharts(root: HTMLElement): void {
         labels,
         datasets: [
           line(
-            'Holders',
+            t('figure.holders'),
             data.points.map((p) => p.holders),
             2,
           ),
@@ -101,7 +104,7 @@ export function mountTokenCharts(root: HTMLElement): void {
         labels,
         // Unclipped, so a line on the axis's edge (a cohort at 100%) draws in full rather than half hidden.
         datasets: COHORTS.map((c, i) => ({
-          ...line(c, positive(data.points.map((p) => pick(p.cohorts[c]))), i),
+          ...line(t(`cohortOne.${c}`), positive(data.points.map((p) => pick(p.cohorts[c]))), i),
           clip: false,
         })),
       },
@@ -112,10 +115,13 @@ export function mountTokenCharts(root: HTMLElement): void {
     });
     htmlLegend(
       target,
-      COHORTS.map((c, i) => ({ label: `${c}: ${now(latest ? pick(latest.cohorts[c]) : 0)} now`, color: color(i) })),
+      COHORTS.map((c, i) => ({
+        label: t('charts.now', { cohort: t(`cohortOne.${c}`), value: now(latest ? pick(latest.cohorts[c]) : 0) }),
+        color: color(i),
+      })),
     );
   };
-  const count = (v: number): string => v.toLocaleString('en-US');
+  const count = (v: number): string => v.toLocaleString(lang);
   cohortChart('cohort-counts', (s) => s.holders, { min: 1, format: count }, count);
   cohortChart(
     'cohort-shares',
@@ -126,7 +132,7 @@ export function mountTokenCharts(root: HTMLElement): void {
         0.0001,
       ),
       max: 1,
-      format: (v) => `${(v * 100).toLocaleString('en-US', { maximumSignificantDigits: 1 })}%`,
+      format: (v) => `${(v * 100).toLocaleString(lang, { maximumSignificantDigits: 1 })}%`,
     },
     formatPercent,
   );
@@ -138,10 +144,10 @@ export function mountTokenCharts(root: HTMLElement): void {
       data: {
         labels: steps,
         datasets: [
-          { ...line('Share held', data.lorenz, 0), pointRadius: 0 },
+          { ...line(t('charts.shareHeld'), data.lorenz, 0), pointRadius: 0 },
           {
             ...line(
-              'Equality',
+              t('charts.equality'),
               data.lorenz.map((_, i) => i / 100),
               3,
             ),
@@ -153,8 +159,8 @@ export function mountTokenCharts(root: HTMLElement): void {
       options: { ...common, scales: { y: { min: 0, max: 1, ...percent } } },
     });
     htmlLegend(lorenz, [
-      { label: 'Share held', color: color(0) },
-      { label: 'Perfect equality', color: color(3) },
+      { label: t('charts.shareHeld'), color: color(0) },
+      { label: t('charts.perfectEquality'), color: color(3) },
     ]);
   }
   const unlocks = canvas('unlocks');
@@ -165,7 +171,7 @@ export function mountTokenCharts(root: HTMLElement): void {
       data: {
         datasets: [
           {
-            label: 'Unlocked',
+            label: t('charts.unlocked'),
             data: data.unlocks.curve,
             borderColor: color(4),
             backgroundColor: color(4),

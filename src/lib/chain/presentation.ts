@@ -1,11 +1,12 @@
 import { formatUnits } from 'viem';
+import type { Translator } from '../i18n/i18n.ts';
 import { COHORTS, type Cohort, type CohortStats, type CohortThresholds, type DistributionMetrics } from './metrics.ts';
 import type { StoredSnapshot } from './repo.server.ts';
-import type { TokenDefinition } from './schemas.ts';
+import { LABEL_KINDS, type TokenDefinition } from './schemas.ts';
 import { formatPercent } from './format.ts';
 import { metricsOf, type SnapshotMetrics } from './snapshot.ts';
-import { countsIn, SCOPES, type Scope } from './scopes.ts';
-import { formatDate } from '../site.ts';
+import { countsIn, LABEL_ROLES, SCOPES, type Scope } from './scopes.ts';
+import { joinWords } from '../cohorts/summary.ts';
 import {
   nextUnlock,
   totalUnlockedBy,
@@ -17,13 +18,15 @@ import {
   type UnlockRow,
 } from './unlocks.ts';
 
-const formatDay = (t: number): string => formatDate(new Date(t));
-const describeEvent = (e: UnlockEvent): string =>
-  e.kind === 'linear-start'
-    ? `${e.recipient}: vesting starts`
-    : `${e.recipient}: ${Math.round(e.amount).toLocaleString('en-US')} tokens unlock`;
+/** What the token page and its charts show, computed from stored snapshots, in the page's language. Pure. */
 
-/** What the token page and its charts show, computed from stored snapshots. Pure. */
+/** The words the token page's figures need: the page's Translator. */
+export type TokenWords = Pick<Translator, 't' | 'plural' | 'number' | 'date'>;
+
+const describeEvent = (e: UnlockEvent, words: TokenWords): string =>
+  e.kind === 'linear-start'
+    ? words.t('unlock.event.start', { recipient: e.recipient })
+    : words.t('unlock.event.amount', { recipient: e.recipient, amount: words.number(Math.round(e.amount)) });
 
 export interface WhaleRow {
   rank: number;
@@ -38,10 +41,19 @@ export interface WhaleRow {
   change: string | null;
 }
 
-export function describeSource(s: StoredSnapshot): string {
+/** Where a snapshot came from, as the token page and its charts say it. */
+export function describeSource(s: Pick<StoredSnapshot, 'source' | 'block'>, words: TokenWords): string {
   return s.source.kind === 'rpc'
-    ? `chain ${s.source.chainId}, block ${s.source.block.toLocaleString('en-US')}, contract ${s.source.contract}`
-    : `holder export ${s.source.file} (sha256 ${s.source.sha256.slice(0, 12)}…), block ${s.block.toLocaleString('en-US')}`;
+    ? words.t('token.source.rpc', {
+        chainId: s.source.chainId,
+        block: words.number(s.source.block),
+        contract: s.source.contract,
+      })
+    : words.t('token.source.csv', {
+        file: s.source.file,
+        sha256: s.source.sha256.slice(0, 12),
+        block: words.number(s.block),
+      });
 }
 
 export function whaleTable(
@@ -107,7 +119,9 @@ export function chartData(
   token: Pick<TokenDefinition, 'unlocks'>,
   scope: Scope,
   now: number,
+  words: TokenWords,
 ): ChartData {
+  const formatDay = (t: number): string => words.date(new Date(t));
   const points = snapshots.flatMap((s) => {
     const m = metricsOf(s.metrics, scope);
     if (m === null) return [];
@@ -123,8 +137,8 @@ export function chartData(
     lorenz: (latest && metricsOf(latest.metrics, scope)?.lorenz) ?? [],
     unlocks: {
       curve: unlockCurve(token.unlocks),
-      rows: unlockRows(token.unlocks, now, formatDay),
-      next: nextUnlock(token.unlocks, now, formatDay),
+      rows: unlockRows(token.unlocks, now, formatDay, words),
+      next: nextUnlock(token.unlocks, now, formatDay, words),
       unlockedNow: totalUnlockedBy(token.unlocks, now),
     },
   };
@@ -136,21 +150,20 @@ export interface FigureRow {
   values: Record<Scope, string | null>;
 }
 
-const COHORT_NAMES: Record<Cohort, string> = { whale: 'Whales', dolphin: 'Dolphins', fish: 'Fish', shrimp: 'Shrimp' };
-
 /** The cohort thresholds in words, as the charts say them. */
-export function describeCohorts(t: CohortThresholds): string {
-  return `Whales hold at least ${t.whale}% of the supply counted, dolphins ${t.dolphin}%, fish ${t.fish}%, shrimp less.`;
+export function describeCohorts(t: CohortThresholds, words: Pick<TokenWords, 't'>): string {
+  return words.t('token.cohortThresholds', { whale: t.whale, dolphin: t.dolphin, fish: t.fish });
 }
 
 /** The figures table: every measure of the latest snapshot, in every scope. */
 export function latestFigures(
   latest: Pick<StoredSnapshot, 'supply' | 'metrics'>,
   token: Pick<TokenDefinition, 'decimals' | 'cohorts'>,
+  words: TokenWords,
 ): FigureRow[] {
   const total = Number(latest.supply);
   const tokens = (baseUnits: number): string =>
-    (baseUnits / 10 ** token.decimals).toLocaleString('en-US', { maximumFractionDigits: 0 });
+    words.number(baseUnits / 10 ** token.decimals, { maximumFractionDigits: 0 });
   const row = (label: string, format: (m: DistributionMetrics) => string): FigureRow => ({
     label,
     values: Object.fromEntries(
@@ -160,43 +173,44 @@ export function latestFigures(
       }),
     ) as Record<Scope, string | null>,
   });
-  const bound = (c: Cohort): string => (c === 'shrimp' ? `< ${token.cohorts.fish}%` : `≥ ${token.cohorts[c]}%`);
+  const bound = (c: Cohort): string =>
+    c === 'shrimp'
+      ? words.t('figure.below', { n: token.cohorts.fish })
+      : words.t('figure.atLeast', { n: token.cohorts[c] });
   return [
-    row('Supply counted (tokens)', (m) => tokens(m.supply)),
-    row('Share of all holders’ supply', (m) => formatPercent(total === 0 ? 0 : m.supply / total)),
-    row('Holders', (m) => m.holderCount.toLocaleString('en-US')),
-    row('Largest holder', (m) => formatPercent(m.top1Share)),
-    row('Top 10 holders', (m) => formatPercent(m.top10Share)),
-    row('Top 100 holders', (m) => formatPercent(m.top100Share)),
-    row('Gini', (m) => m.gini.toFixed(3)),
-    row('HHI', (m) => m.hhi.toFixed(4)),
-    row('Nakamoto coefficient', (m) => String(m.nakamoto)),
+    row(words.t('figure.supply'), (m) => tokens(m.supply)),
+    row(words.t('figure.shareOfAll'), (m) => formatPercent(total === 0 ? 0 : m.supply / total)),
+    row(words.t('figure.holders'), (m) => words.number(m.holderCount)),
+    row(words.t('figure.top1'), (m) => formatPercent(m.top1Share)),
+    row(words.t('figure.top10'), (m) => formatPercent(m.top10Share)),
+    row(words.t('figure.top100'), (m) => formatPercent(m.top100Share)),
+    row(words.t('figure.gini'), (m) => m.gini.toFixed(3)),
+    row(words.t('figure.hhi'), (m) => m.hhi.toFixed(4)),
+    row(words.t('figure.nakamoto'), (m) => String(m.nakamoto)),
     ...COHORTS.map((c) =>
       row(
-        `${COHORT_NAMES[c]} (${bound(c)})`,
-        (m) => `${m.cohorts[c].holders.toLocaleString('en-US')} · ${formatPercent(m.cohorts[c].share)}`,
+        words.t('figure.cohort', { cohort: words.t(`cohort.${c}`), bound: bound(c) }),
+        (m) => `${words.number(m.cohorts[c].holders)} · ${formatPercent(m.cohorts[c].share)}`,
       ),
     ),
   ];
 }
 
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-
 /**
  * What the page must say about the circulating scope of older snapshots:
  * computed later from stored balances, or not available at all.
  */
-export function scopeNotes(snapshots: readonly Pick<StoredSnapshot, 'block' | 'metrics'>[]): string[] {
+export function scopeNotes(
+  snapshots: readonly Pick<StoredSnapshot, 'block' | 'metrics'>[],
+  words: TokenWords,
+): string[] {
   const lacking = snapshots.filter((s) => metricsOf(s.metrics, 'circulating') === null);
   const later = snapshots.filter((s) => s.metrics.circulatingBackfilledAt !== undefined && !lacking.includes(s));
   const days = [...new Set(later.map((s) => dayOf(s.metrics.circulatingBackfilledAt ?? 0)))].join(', ');
+  const blocks = lacking.map((s) => words.number(s.block)).join(words.t('list.separator'));
   return [
-    later.length > 0
-      ? `Circulating figures for ${plural(later.length, 'snapshot', 'snapshots')} stored before that scope existed were computed on ${days} from the balances each snapshot stored, with the token file’s labels of that day.`
-      : '',
-    lacking.length > 0
-      ? `${plural(lacking.length, 'snapshot', 'snapshots')} (block ${lacking.map((s) => s.block.toLocaleString('en-US')).join(', ')}) ${lacking.length === 1 ? 'was' : 'were'} stored before every balance was kept, so there are no circulating figures for ${lacking.length === 1 ? 'it' : 'them'}; the charts leave ${lacking.length === 1 ? 'it' : 'them'} out.`
-      : '',
+    later.length > 0 ? words.plural('token.backfilled', later.length, { days }) : '',
+    lacking.length > 0 ? words.plural('token.noCirculating', lacking.length, { blocks }) : '',
   ].filter(Boolean);
 }
 
@@ -229,13 +243,18 @@ export interface MetricSeries {
 }
 
 /** One measure at each snapshot (the scope without exchanges and other custodians). */
-export function metricSeries(snapshots: readonly StoredSnapshot[], metric: ChainMetric): MetricSeries {
+export function metricSeries(
+  snapshots: readonly StoredSnapshot[],
+  metric: ChainMetric,
+  words: TokenWords,
+): MetricSeries {
   const latest = snapshots.at(-1);
   return {
     metric,
-    ...CHAIN_METRICS[metric],
+    label: words.t(`metric.${metric}`),
+    percent: CHAIN_METRICS[metric].percent,
     simulated: snapshots.some((s) => s.simulated),
-    source: latest ? describeSource(latest) : null,
+    source: latest ? describeSource(latest, words) : null,
     points: snapshots.map((s) => ({
       day: dayOf(s.takenAt),
       block: s.block,
@@ -262,7 +281,8 @@ export interface SentimentVsChainData {
 export function sentimentVsChain(
   poll: { options: { label: string }[]; points: { at: number; percent: number[] }[] },
   series: MetricSeries | null,
-  unlocks: readonly Unlock[] = [],
+  unlocks: readonly Unlock[],
+  words: TokenWords,
 ): SentimentVsChainData {
   const pollByDay = new Map(poll.points.map((p) => [dayOf(p.at - 1), p.percent]));
   const chainByDay = new Map((series?.points ?? []).map((p) => [p.day, p.value]));
@@ -270,7 +290,7 @@ export function sentimentVsChain(
   // Only unlocks inside the span read: one far off would stretch the axis and squash the readings.
   const [first, last] = [read[0], read.at(-1)];
   const marked = unlockEvents(unlocks)
-    .map((e) => ({ day: dayOf(e.at), label: describeEvent(e) }))
+    .map((e) => ({ day: dayOf(e.at), label: describeEvent(e, words) }))
     .filter((e) => first !== undefined && last !== undefined && e.day >= first && e.day <= last);
   const days = [...new Set([...read, ...marked.map((e) => e.day)])].sort();
   return {
@@ -287,4 +307,18 @@ export function sentimentVsChain(
     simulated: series?.simulated ?? false,
     source: series?.source ?? null,
   };
+}
+
+/**
+ * What a scope leaves out, in one sentence in the page's language, built
+ * from LABEL_ROLES so it cannot drift (scopes.ts's SCOPE_DESCRIPTIONS is the
+ * same sentence in English, for the API and the CLI).
+ */
+export function scopeDescription(scope: Scope, words: Pick<Translator, 't' | 'lang'>): string {
+  if (scope === 'all') return words.t('scope.desc.all');
+  const role = scope === 'excludingLabelled' ? 'custodian' : 'insider';
+  const kinds = LABEL_KINDS.filter((k) => LABEL_ROLES[k] === role).map((k) =>
+    words.t(k === 'lp' ? 'labelKind.lpLong' : `labelKind.${k}`),
+  );
+  return words.t(`scope.desc.${scope}`, { kinds: joinWords(words.lang, kinds, 'disjunction') });
 }

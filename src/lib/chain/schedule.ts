@@ -1,3 +1,5 @@
+import type { MessageKey } from '../../i18n/en.ts';
+
 /**
  * Scheduled snapshots, the pure part: the backoff after a failure, an RPC
  * failure in one line, and the freshness line a token page shows. The lease
@@ -37,37 +39,50 @@ export function describeSnapshotFailure(error: unknown, block: number | null): s
   return `${(text.split('\n')[0] ?? 'snapshot failed').trim()}${at}`;
 }
 
-/** "3 h", "10 min", "45 s", "2 d": rounded, for a reader. */
-export function roughDuration(ms: number): string {
+/** The words the freshness line needs: a Translator fits. */
+export interface FreshnessWords {
+  t(key: MessageKey, params?: Record<string, string | number>): string;
+  number(value: number): string;
+}
+
+/** "3 h", "10 min", "45 s", "2 d" (or "3 小时"): rounded, for a reader. */
+export function roughDuration(ms: number, words: FreshnessWords): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 90) return `${s} s`;
+  if (s < 90) return words.t('duration.s', { n: words.number(s) });
   const min = Math.round(s / 60);
-  if (min < 90) return `${min} min`;
+  if (min < 90) return words.t('duration.min', { n: words.number(min) });
   const h = Math.round(min / 60);
-  if (h < 36) return `${h} h`;
-  return `${Math.round(h / 24)} d`;
+  if (h < 36) return words.t('duration.h', { n: words.number(h) });
+  return words.t('duration.d', { n: words.number(Math.round(h / 24)) });
 }
 
 /**
  * The token page's freshness line: the last snapshot (from the snapshots
  * themselves, whoever took it), then the next one or, after a failure, what
- * failed and when it is tried again.
+ * failed and when it is tried again. The failure itself is the stored
+ * one-line description (describeSnapshotFailure), which stays in English: it
+ * is what the RPC said, kept for whoever runs the server.
  */
 export function freshnessLine(
   latest: { block: number; takenAt: number } | null,
   state: ScheduleState | null,
   every: number | null,
   now: number,
+  words: FreshnessWords,
   /** Why nothing is scheduled, when `every` is null. */
-  offReason = 'scheduled snapshots are off',
+  offReason = words.t('fresh.off'),
 ): string {
   const last = latest
-    ? `Last snapshot ${roughDuration(now - latest.takenAt)} ago at block ${latest.block.toLocaleString('en-US')}`
-    : 'No snapshot yet';
-  if (every === null) return `${last}; ${offReason}`;
+    ? words.t('fresh.last', { ago: roughDuration(now - latest.takenAt, words), block: words.number(latest.block) })
+    : words.t('fresh.none');
+  if (every === null) return words.t('fresh.unscheduled', { last, reason: offReason });
   const next = state?.nextAttemptAt ?? now;
   if (state?.lastError && state.failures > 0) {
-    return `${last}. ${state.lastError}; ${next <= now ? 'retrying now' : `retrying in ${roughDuration(next - now)}`}`;
+    const retry =
+      next <= now ? words.t('fresh.retryNow') : words.t('fresh.retryIn', { in: roughDuration(next - now, words) });
+    return words.t('fresh.failed', { last, error: state.lastError, retry });
   }
-  return next <= now ? `${last}; next one due now` : `${last}; next in about ${roughDuration(next - now)}`;
+  return next <= now
+    ? words.t('fresh.dueNow', { last })
+    : words.t('fresh.nextIn', { last, in: roughDuration(next - now, words) });
 }

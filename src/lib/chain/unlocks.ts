@@ -1,3 +1,4 @@
+import type { MessageKey } from '../../i18n/en.ts';
 import type { TokenDefinition } from './schemas.ts';
 
 /**
@@ -74,8 +75,19 @@ export function unlockEvents(unlocks: readonly Unlock[]): UnlockEvent[] {
   return events.sort((a, b) => a.at - b.at || a.recipient.localeCompare(b.recipient));
 }
 
+/** The words unlock sentences need: a Translator fits. */
+export interface UnlockWords {
+  t(key: MessageKey, params?: Record<string, string | number>): string;
+  number(value: number, options?: Intl.NumberFormatOptions): string;
+}
+
 /** What comes next after `now`, in words: the next event, or a linear schedule under way. */
-export function nextUnlock(unlocks: readonly Unlock[], now: number, format: (t: number) => string): string | null {
+export function nextUnlock(
+  unlocks: readonly Unlock[],
+  now: number,
+  format: (t: number) => string,
+  words: UnlockWords,
+): string | null {
   const upcoming = unlockEvents(unlocks).find((e) => e.at > now);
   const vesting = unlocks.filter(
     (u): u is Extract<Unlock, { kind: 'linear' }> =>
@@ -83,33 +95,42 @@ export function nextUnlock(unlocks: readonly Unlock[], now: number, format: (t: 
   );
   const parts: string[] = [];
   if (upcoming) {
-    const amount = Math.round(upcoming.amount).toLocaleString('en-US');
+    const amount = words.number(Math.round(upcoming.amount));
     parts.push(
       upcoming.kind === 'linear-start'
-        ? `Next: ${upcoming.recipient} starts vesting on ${format(upcoming.at)}`
-        : `Next unlock: ${amount} tokens on ${format(upcoming.at)} (${upcoming.recipient})`,
+        ? words.t('unlock.nextStart', { recipient: upcoming.recipient, date: format(upcoming.at) })
+        : words.t('unlock.next', { amount, date: format(upcoming.at), recipient: upcoming.recipient }),
     );
   }
   for (const u of vesting) {
     const perDay = (Number(u.amount) * DAY_MS) / (ms(u.end) - ms(u.start));
     parts.push(
-      `Vesting now (${u.recipient}): about ${Math.round(perDay).toLocaleString('en-US')} tokens a day until ${format(ms(u.end))}`,
+      words.t('unlock.vesting', {
+        recipient: u.recipient,
+        perDay: words.number(Math.round(perDay)),
+        date: format(ms(u.end)),
+      }),
     );
   }
-  return parts.length === 0 ? null : `${parts.join('. ')}.`;
+  return parts.length === 0 ? null : words.t('unlock.sentences', { sentences: parts.join(words.t('unlock.joiner')) });
 }
 
 /** One row of the schedule table: each entry with what it has unlocked by `now`. */
 export interface UnlockRow {
   kind: 'cliff' | 'linear';
-  /** "1 Sep 2026", or "1 Sep 2026 – 1 Sep 2027 (cliff 1 Mar 2027)". */
+  /** "1 Sep 2026", or "1 Sep 2026 – 1 Sep 2027 (cliff 1 Mar 2027)", in the page's language. */
   when: string;
   recipient: string;
   amount: number;
   unlockedNow: number;
 }
 
-export function unlockRows(unlocks: readonly Unlock[], now: number, format: (t: number) => string): UnlockRow[] {
+export function unlockRows(
+  unlocks: readonly Unlock[],
+  now: number,
+  format: (t: number) => string,
+  words: Pick<UnlockWords, 't'>,
+): UnlockRow[] {
   const first = (u: Unlock): number => (u.kind === 'cliff' ? ms(u.date) : ms(u.start));
   return [...unlocks]
     .sort((a, b) => first(a) - first(b))
@@ -118,7 +139,13 @@ export function unlockRows(unlocks: readonly Unlock[], now: number, format: (t: 
       when:
         u.kind === 'cliff'
           ? format(ms(u.date))
-          : `${format(ms(u.start))} – ${format(ms(u.end))}${u.cliff ? ` (cliff ${format(ms(u.cliff))})` : ''}`,
+          : u.cliff
+            ? words.t('unlock.spanCliff', {
+                start: format(ms(u.start)),
+                end: format(ms(u.end)),
+                cliff: format(ms(u.cliff)),
+              })
+            : words.t('unlock.span', { start: format(ms(u.start)), end: format(ms(u.end)) }),
       recipient: u.recipient,
       amount: Number(u.amount),
       unlockedNow: unlockedBy(u, now),

@@ -1,4 +1,5 @@
 import type { SnapshotSource } from '../chain/snapshot.ts';
+import { translator } from '../i18n/i18n.ts';
 import type { PollRecord } from '../polls/records.ts';
 import { percentages } from '../polls/tally.ts';
 import type { DecisiveWallets } from './decisive.ts';
@@ -26,7 +27,11 @@ export interface CohortResults {
     date: string | null;
     source: string | null;
     simulated: boolean;
-    /** What the mode means for the reader, in one sentence. */
+    /** The block a `block` poll pins, taken or not; null in the other modes. */
+    pin: number | null;
+    /** Where the snapshot came from, as data, for a page that words it in its own language; null before one. */
+    origin: SnapshotSource | null;
+    /** What the mode means for the reader, in one sentence (English, as the API speaks). */
     note: string;
   };
   /** null while the poll hides its results from this reader, or before a snapshot exists. */
@@ -39,16 +44,21 @@ export interface CohortResults {
   } | null;
   /** Why the weighted tallies are not shown yet, or null. */
   weightedNote: string | null;
+  /** Verified ballots the cohort tallies counted (what the weighted tallies wait for); null with `tallies`. */
+  verifiedBallots: number | null;
   disagreement: string | null;
   decisiveWallets: DecisiveWallets | null;
   publicBallots: boolean;
 }
 
+/** The API's words: GET /api/polls/<id> is read by scripts and other sites, in English. */
+const API_WORDS = translator('en');
+
 /** A snapshot's source in words: the chain and block, or the CSV file and its SHA-256. */
-export function describeSource(source: SnapshotSource): string {
+export function describeSource(source: SnapshotSource, words: { t: (typeof API_WORDS)['t'] } = API_WORDS): string {
   return source.kind === 'rpc'
-    ? `chain ${source.chainId}, contract ${source.contract}, block ${source.block}`
-    : `CSV file ${source.file} (SHA-256 ${source.sha256})`;
+    ? words.t('source.rpc', { chainId: source.chainId, contract: source.contract, block: source.block })
+    : words.t('source.csv', { file: source.file, sha256: source.sha256 });
 }
 
 function weightingNote(data: CohortData): string {
@@ -83,12 +93,22 @@ export function presentCohortResults(
     block: data.snapshot?.block ?? null,
     date: data.snapshot ? new Date(data.snapshot.takenAt).toISOString() : null,
     source: data.snapshot ? describeSource(data.snapshot.source) : null,
+    pin: data.mode === 'block' ? (data.pin ?? null) : null,
+    origin: data.snapshot?.source ?? null,
     simulated: data.snapshot?.simulated ?? false,
     note: weightingNote(data),
   };
   const base = { verifiedVotes: visible ? poll.verifiedVotes : null, weighting, publicBallots: data.publicBallots };
   if (!visible || data.snapshot === null) {
-    return { ...base, cohorts: null, tallies: null, weightedNote: null, disagreement: null, decisiveWallets: null };
+    return {
+      ...base,
+      cohorts: null,
+      tallies: null,
+      weightedNote: null,
+      verifiedBallots: null,
+      disagreement: null,
+      decisiveWallets: null,
+    };
   }
   const tallies = tallyCohorts(options, data.counters);
   const view = (tally: Leading & { options: { id: string; percent: number }[] }, keep: 'votes' | 'weight' | null) => ({
@@ -119,6 +139,7 @@ export function presentCohortResults(
       squareRoot: tallies.squareRoot && view(tallies.squareRoot, weightKept),
     },
     weightedNote: tallies.weightedNote,
+    verifiedBallots: tallies.verifiedBallots,
     disagreement: tallies.disagreement,
     decisiveWallets: tallies.tokens === null ? null : decisive,
   };

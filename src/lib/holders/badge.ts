@@ -5,7 +5,10 @@
  */
 import { holderCohort, isVerifiedCohort, type LabelKind, type VerifiedCohortId } from '../cohorts/cohorts.ts';
 import type { WeightingToken } from '../cohorts/ids.ts';
-import { formatDate } from '../site.ts';
+import type { Translator } from '../i18n/i18n.ts';
+
+/** The words a badge needs: the page's Translator. */
+export type BadgeWords = Pick<Translator, 't' | 'date'>;
 
 /** The snapshot a badge is read from: the token's latest, by block. */
 export interface BadgeSnapshot {
@@ -28,7 +31,7 @@ export interface BadgeSnapshotRef {
 export interface HolderBadge {
   token: string;
   cohort: VerifiedCohortId;
-  /** The word the page shows: "whale" … "shrimp", "insider", "holds none", or a custodial label's name. */
+  /** The word for the wallet, in English (the API's): "whale" … "shrimp", "insider", "holds none", or a custodial label's name. */
   text: string;
   /** The token definition's label for this address, if it has one. */
   label: { name: string; kind: LabelKind } | null;
@@ -92,53 +95,66 @@ export function holderBadge(
   };
 }
 
-const dateOf = (iso: string): string => formatDate(new Date(iso));
+/**
+ * The word a page shows for the wallet, in its language: a custodial label's
+ * name as the token file gives it, else the cohort's word for one holder.
+ *
+ * @example badgeWord(badge, translator('zh')) // '大户'
+ */
+export function badgeWord(badge: Pick<HolderBadge, 'cohort' | 'label'>, words: Pick<BadgeWords, 't'>): string {
+  return badge.label !== null && badge.cohort === 'none' ? badge.label.name : words.t(`cohortOne.${badge.cohort}`);
+}
 
 /**
  * The badge's tooltip: which snapshot the cohort comes from (and that it is
  * simulated, when it is).
  *
- * @example badgeTitle(badge) // 'OPG whale at the latest snapshot: block 900, Feb 3, 2026'
+ * @example badgeTitle(badge, translator('en')) // 'OPG whale at the latest snapshot: block 900, Feb 3, 2026'
  */
-export function badgeTitle(badge: HolderBadge): string {
-  const simulated = badge.snapshot.simulated ? ' (simulated)' : '';
-  const who = badge.label && badge.label.name !== badge.text ? ` (${badge.label.name})` : '';
-  return (
-    `${badge.token} ${badge.text}${who} at the latest snapshot: ` +
-    `block ${badge.snapshot.block}, ${dateOf(badge.snapshot.takenAt)}${simulated}`
-  );
+export function badgeTitle(badge: HolderBadge, words: BadgeWords): string {
+  const word = badgeWord(badge, words);
+  const params = {
+    token: badge.token,
+    word,
+    block: badge.snapshot.block,
+    date: words.date(new Date(badge.snapshot.takenAt)),
+  };
+  const title =
+    badge.label && badge.label.name !== word
+      ? words.t('badge.titleNamed', { ...params, name: badge.label.name })
+      : words.t('badge.title', params);
+  return badge.snapshot.simulated ? words.t('badge.simulated', { title }) : title;
 }
 
 /**
  * The line above a badged discussion, in small print: which snapshot every
  * badge comes from, whether it is simulated, and what "holding since" counts.
  *
- * @example badgesNote(badge) // 'Holder badges: OPG at its latest snapshot, block 900 of Feb 3, 2026. …'
+ * @example badgesNote(badge, translator('en')) // 'Holder badges: OPG at its latest snapshot, block 900 of Feb 3, 2026. …'
  */
-export function badgesNote(badge: HolderBadge): string {
-  const simulated = badge.snapshot.simulated ? ' (simulated, not real holdings)' : '';
-  return (
-    `Holder badges: ${badge.token} at its latest snapshot, block ${badge.snapshot.block} ` +
-    `of ${dateOf(badge.snapshot.takenAt)}${simulated}. “Holding since” is the first of the consecutive ` +
-    'snapshots up to it in which the wallet held a balance: transfers between snapshots are not recorded.'
-  );
+export function badgesNote(badge: HolderBadge, words: BadgeWords): string {
+  return words.t(badge.snapshot.simulated ? 'badge.noteSimulated' : 'badge.note', {
+    token: badge.token,
+    block: badge.snapshot.block,
+    date: words.date(new Date(badge.snapshot.takenAt)),
+  });
 }
 
 /**
  * "Holding since" as the page shows it, with what it measures spelled out
  * in the tooltip; null when the wallet holds none now.
  *
- * @example holdingSinceText(badge) // { text: 'holding since Dec 1, 2025', block: 'block 777', title: '…' }
+ * @example holdingSinceText(badge, translator('en')) // { text: 'holding since Dec 1, 2025', block: 'block 777', title: '…' }
  */
-export function holdingSinceText(badge: HolderBadge): { text: string; block: string; title: string } | null {
+export function holdingSinceText(
+  badge: HolderBadge,
+  words: BadgeWords,
+): { text: string; block: string; title: string } | null {
   const since = badge.holdingSince;
   if (since === null) return null;
   return {
-    text: `holding since ${dateOf(since.takenAt)}`,
-    block: `block ${since.block}`,
-    title:
-      `Held ${badge.token} in every snapshot from block ${since.block} to the latest. ` +
-      'Transfers between snapshots are not kept, so this is the first snapshot of the current holding, ' +
-      'not the block of the first transfer.',
+    text: words.t('badge.since', { date: words.date(new Date(since.takenAt)) }),
+    block: words.t('badge.block', { block: since.block }),
+    title: words.t('badge.sinceTitle', { token: badge.token, block: since.block }),
   };
 }

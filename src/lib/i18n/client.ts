@@ -71,6 +71,41 @@ export const CLIENT_KEYS = {
     'searchPage.unavailable',
     'searchPage.kind.post',
   ],
+  // Token pages, charts and cohorts (below this line)
+  cohortLine: [
+    'cohorts.option',
+    'cohorts.line.lean',
+    'cohorts.line.split',
+    'cohorts.line.decide.one',
+    'cohorts.line.decide.other',
+    'cohorts.line.none',
+  ],
+  tokenCharts: [
+    'charts.top10Share',
+    'figure.gini',
+    'figure.holders',
+    'cohortOne.whale',
+    'cohortOne.dolphin',
+    'cohortOne.fish',
+    'cohortOne.shrimp',
+    'charts.now',
+    'charts.shareHeld',
+    'charts.equality',
+    'charts.perfectEquality',
+    'charts.unlocked',
+  ],
+  cohortCharts: [
+    'cohort.whale',
+    'cohort.dolphin',
+    'cohort.fish',
+    'cohort.shrimp',
+    'cohort.insiders',
+    'cohort.none',
+    'cohort.unverified',
+    'history.until',
+  ],
+  pollCharts: ['pollCharts.hidden', 'pollCharts.share'],
+  chainChart: ['chainChart.marker', 'chainChart.shareAxis', 'chainChart.rightAxis', 'chainChart.unlockLegend'],
 } as const satisfies Record<string, readonly MessageKey[]>;
 
 export type ClientMessages<F extends keyof typeof CLIENT_KEYS> = Record<(typeof CLIENT_KEYS)[F][number], string>;

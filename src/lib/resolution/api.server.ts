@@ -25,8 +25,9 @@ export async function loadTrackRecord(
     resolved.push({
       id: poll.id,
       question: poll.question,
+      questionLabels: poll.questionLabels,
       token: poll.token,
-      options: poll.options.map((o) => ({ id: o.optionId, label: o.label, votes: o.votes })),
+      options: poll.options.map((o) => ({ id: o.optionId, label: o.label, labels: o.labels, votes: o.votes })),
       resolution,
     });
   }

@@ -1,3 +1,4 @@
+import type { MessageKey } from '../../i18n/en.ts';
 import type { DistributionMetrics } from '../chain/metrics.ts';
 import type { CohortId } from '../cohorts/cohorts.ts';
 import type { CohortResult } from '../cohorts/privacy.ts';
@@ -14,6 +15,12 @@ import {
  * Scoring a poll against the chain, from two stored snapshots' metrics only,
  * so anyone with the snapshot CSVs can repeat it. Pure.
  */
+
+/** What the words of a resolution need: a Translator fits. */
+export interface ResolutionWords {
+  t(key: MessageKey, params?: Record<string, string | number>): string;
+  number(value: number): string;
+}
 
 /** A metric's value in one scope of a snapshot, or null when the snapshot lacks that scope. */
 export function metricValue(
@@ -110,8 +117,8 @@ export function cohortAccuracy(
 }
 
 /** An accuracy as the pages print it: a whole percentage, or "no scored ballots". */
-export function formatAccuracy(a: { share: number | null } | null): string {
-  return a === null || a.share === null ? 'no scored ballots' : `${Math.round(a.share * 100)}%`;
+export function formatAccuracy(a: { share: number | null } | null, words: Pick<ResolutionWords, 't'>): string {
+  return a === null || a.share === null ? words.t('accuracy.none') : `${Math.round(a.share * 100)}%`;
 }
 
 /** Pooled accuracy over several polls: right and scored summed, then divided (not an average of shares). */
@@ -130,26 +137,6 @@ function shareOf(right: number | bigint, scored: number | bigint): number | null
   return Number(scored) === 0 ? null : Number(right) / Number(scored);
 }
 
-const SCOPE_WORDS: Record<ResolutionScopeName, string> = {
-  all: 'the whole supply',
-  'custodians-excluded': 'supply without custodians',
-  circulating: 'circulating supply',
-};
-
-const METRIC_WORDS: Record<ResolutionMetric, string> = {
-  top1Share: 'top-1 share',
-  top10Share: 'top-10 share',
-  top100Share: 'top-100 share',
-  gini: 'Gini coefficient',
-  hhi: 'Herfindahl-Hirschman index',
-  nakamoto: 'Nakamoto coefficient',
-  holderCount: 'number of holders',
-  'cohortShare.whale': 'whales’ share',
-  'cohortShare.dolphin': 'dolphins’ share',
-  'cohortShare.fish': 'fish’s share',
-  'cohortShare.shrimp': 'shrimps’ share',
-};
-
 const SHARES = new Set<ResolutionMetric>([
   'top1Share',
   'top10Share',
@@ -160,33 +147,48 @@ const SHARES = new Set<ResolutionMetric>([
   'cohortShare.shrimp',
 ]);
 
+/** Whether a metric's change is in percentage points (a share) rather than in its own unit. */
+export const isShareMetric = (metric: ResolutionMetric): boolean => SHARES.has(metric);
+
 /** A metric's value as the site prints it: shares as percentages, counts whole, indices to 3 decimals. */
-export function formatMetric(metric: ResolutionMetric, value: number): string {
+export function formatMetric(metric: ResolutionMetric, value: number, words: Pick<ResolutionWords, 'number'>): string {
   if (SHARES.has(metric)) return `${(value * 100).toFixed(1)}%`;
-  if (metric === 'holderCount' || metric === 'nakamoto') return value.toLocaleString('en-US');
+  if (metric === 'holderCount' || metric === 'nakamoto') return words.number(value);
   return value.toFixed(3);
 }
 
 /** What a resolution measures, in words: "top-10 share of circulating supply". */
-export function describeMeasure(definition: Pick<ResolutionDefinition, 'metric' | 'scope'>): string {
+export function describeMeasure(
+  definition: Pick<ResolutionDefinition, 'metric' | 'scope'>,
+  words: Pick<ResolutionWords, 't'>,
+): string {
   const { metric, scope } = definition;
-  return `${METRIC_WORDS[metric]} ${metric === 'holderCount' || metric === 'nakamoto' ? 'in' : 'of'} ${SCOPE_WORDS[scope]}`;
+  const named = { metric: words.t(`resolution.metric.${metric}`), scope: words.t(`resolution.scope.${scope}`) };
+  // Counts are "in" a set of holders, shares and indices "of" it.
+  return words.t(
+    metric === 'holderCount' || metric === 'nakamoto' ? 'resolution.measureIn' : 'resolution.measureOf',
+    named,
+  );
 }
 
 /**
  * The measured change in words.
- * @example describeChange({ metric: 'top10Share', scope: 'circulating' }, 0.621, 0.584)
+ * @example describeChange({ metric: 'top10Share', scope: 'circulating' }, 0.621, 0.584, translator('en'))
  * // "top-10 share of circulating supply fell from 62.1% to 58.4%"
  */
 export function describeChange(
   definition: Pick<ResolutionDefinition, 'metric' | 'scope'>,
   from: number,
   to: number,
+  words: ResolutionWords,
 ): string {
   const { metric } = definition;
   const change = roundedChange(from, to);
-  const verb = change > 0 ? 'rose' : change < 0 ? 'fell' : 'stayed at';
-  const subject = describeMeasure(definition);
-  if (change === 0) return `${subject} ${verb} ${formatMetric(metric, to)}`;
-  return `${subject} ${verb} from ${formatMetric(metric, from)} to ${formatMetric(metric, to)}`;
+  const values = {
+    subject: describeMeasure(definition, words),
+    from: formatMetric(metric, from, words),
+    to: formatMetric(metric, to, words),
+  };
+  if (change === 0) return words.t('resolution.stayed', values);
+  return words.t(change > 0 ? 'resolution.rose' : 'resolution.fell', values);
 }

@@ -1,6 +1,10 @@
 import type { SnapshotMetrics, SnapshotSource } from '../chain/snapshot.ts';
 import { dayStart, type ResolutionDefinition } from './definition.ts';
 import { chainOutcome, describeChange, metricValue, roundedChange } from './resolve.ts';
+import { translator } from '../i18n/i18n.ts';
+
+/** The API's words: GET /api/polls/<id> and the stored outcome speak English; pages word the figures themselves. */
+const API_WORDS = translator('en');
 
 /**
  * Where a resolving poll stands against the token's stored snapshots: which
@@ -130,6 +134,6 @@ export function resolutionState<S extends ResolutionSnapshot>(
     to,
     change,
     outcome: chainOutcome(definition.outcomes, change),
-    description: describeChange(definition, from.value, to.value),
+    description: describeChange(definition, from.value, to.value, API_WORDS),
   };
 }

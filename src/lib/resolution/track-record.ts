@@ -8,19 +8,28 @@ import type { ResolutionView } from './view.ts';
  * (right ballots ÷ scored ballots summed over polls). Pure.
  */
 
+/** An option as the track record names it, with its translations (a page shows its language's). */
+export interface RecordOption {
+  id: string;
+  label: string;
+  labels: Record<string, string>;
+}
+
 /** One resolved poll as the track record lists it. */
 export interface TrackRecordPoll {
   id: string;
   question: string;
+  /** The question by language where the poll translates it. */
+  questionLabels: Record<string, string>;
   token: string;
   /** When the settling snapshot was taken. */
   settledAt: string;
   description: string;
   /** Scored on simulated snapshots (the demo's). */
   simulated: boolean;
-  chain: { id: string; label: string };
+  chain: RecordOption;
   /** The option(s) with most ballots, one ballot one vote (several on a tie; none without ballots). */
-  crowd: { id: string; label: string }[];
+  crowd: RecordOption[];
   accuracy: NonNullable<ResolutionView['accuracy']>;
 }
 
@@ -46,8 +55,9 @@ export interface TrackRecord {
 export interface ResolvedPoll {
   id: string;
   question: string;
+  questionLabels: Readonly<Record<string, string>>;
   token: string;
-  options: readonly { id: string; label: string; votes: number }[];
+  options: readonly { id: string; label: string; labels: Readonly<Record<string, string>>; votes: number }[];
   resolution: ResolutionView;
 }
 
@@ -58,16 +68,22 @@ export function buildTrackRecord(resolved: readonly ResolvedPoll[]): TrackRecord
     const { resolution } = poll;
     if (resolution.status !== 'resolved' || !resolution.accuracy || !resolution.outcome || !resolution.end) continue;
     const top = Math.max(0, ...poll.options.map((o) => o.votes));
-    const label = (id: string): string => poll.options.find((o) => o.id === id)?.label ?? id;
+    const named = (o: ResolvedPoll['options'][number]): RecordOption => ({
+      id: o.id,
+      label: o.label,
+      labels: { ...o.labels },
+    });
+    const chosen = poll.options.find((o) => o.id === resolution.outcome);
     polls.push({
       id: poll.id,
       question: poll.question,
+      questionLabels: { ...poll.questionLabels },
       token: poll.token,
       settledAt: resolution.end.takenAt,
       description: resolution.description ?? '',
       simulated: resolution.simulated,
-      chain: { id: resolution.outcome, label: label(resolution.outcome) },
-      crowd: top === 0 ? [] : poll.options.filter((o) => o.votes === top).map((o) => ({ id: o.id, label: o.label })),
+      chain: chosen ? named(chosen) : { id: resolution.outcome, label: resolution.outcome, labels: {} },
+      crowd: top === 0 ? [] : poll.options.filter((o) => o.votes === top).map(named),
       accuracy: resolution.accuracy,
     });
   }

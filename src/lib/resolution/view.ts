@@ -4,6 +4,10 @@ import type { CohortResult } from '../cohorts/privacy.ts';
 import type { ResolutionDefinition } from './definition.ts';
 import { accuracy, cohortAccuracy, describeChange, type Accuracy, type CohortAccuracy } from './resolve.ts';
 import type { PendingReason, ResolutionState } from './status.ts';
+import { translator } from '../i18n/i18n.ts';
+
+/** The API's words: GET /api/polls/<id> and the stored outcome speak English; pages word the figures themselves. */
+const API_WORDS = translator('en');
 
 /**
  * The `resolution` field of GET /api/polls/<id>: the definition, where the
@@ -17,6 +21,8 @@ export interface MeasuredView {
   value: number;
   /** Where the snapshot came from, in words (chain and contract, or the holder export and its hash); null when not kept. */
   source: string | null;
+  /** The same as data, for a page that words it in its own language; null when not kept. */
+  origin: SnapshotSource | null;
 }
 
 export interface ResolutionView {
@@ -79,6 +85,7 @@ const measured = (block: number, takenAt: number, value: number, source: Snapsho
   takenAt: new Date(takenAt).toISOString(),
   value,
   source: source && describeSource(source),
+  origin: source,
 });
 
 /**
@@ -105,7 +112,7 @@ export function presentResolution(
       start: measured(settled.fromBlock, settled.fromTakenAt, settled.fromValue, settled.fromSource),
       end: measured(settled.toBlock, settled.toTakenAt, settled.toValue, settled.toSource),
       change: settled.change,
-      description: describeChange(used, settled.fromValue, settled.toValue),
+      description: describeChange(used, settled.fromValue, settled.toValue, API_WORDS),
       outcome: picked,
       accuracy: tallies && {
         ballots: accuracy(tallies.ballots, scored, picked, 0),
@@ -126,7 +133,7 @@ export function presentResolution(
     start: from && measured(from.snapshot.block, from.snapshot.takenAt, from.value, from.snapshot.source),
     end: current && measured(current.snapshot.block, current.snapshot.takenAt, current.value, current.snapshot.source),
     change: current?.change ?? null,
-    description: from && current ? describeChange(definition, from.value, current.value) : null,
+    description: from && current ? describeChange(definition, from.value, current.value, API_WORDS) : null,
     outcome: null,
     accuracy: null,
   };

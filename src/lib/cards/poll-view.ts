@@ -54,7 +54,7 @@ export function pollCardView(results: PollResults, cohorts: CohortResults | null
     }
     if (results.smallSample) summary.push('small sample');
   }
-  const line = cohorts ? cohortLine({ ...results, ...cohorts }) : null;
+  const line = cohorts ? cohortLine({ ...results, ...cohorts }, translator('en')) : null;
   return {
     question: results.question,
     kicker: 'Community poll',

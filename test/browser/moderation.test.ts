@@ -1,5 +1,7 @@
 import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { comments } from '../../db/schema.ts';
+import { openDatabase } from '../../src/lib/server/db.server.ts';
 import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
 
@@ -94,5 +96,41 @@ describe('moderation in Chromium', () => {
     expect(response?.status()).toBe(404);
     await expect(page.locator('h1').innerText()).resolves.toBe('页面不存在');
     await context.close();
+  });
+
+  it('pages a long discussion: in place with JavaScript, by links without', async () => {
+    const slug = 'opg-distribution-question';
+    const db = await openDatabase({ url: env.server.databaseUrl });
+    const base = Date.now() - 3_600_000;
+    try {
+      await db.insert(comments).values(
+        Array.from({ length: 55 }, (_, n) => ({
+          postSlug: slug,
+          address: newAccount().address,
+          body: `paged thread ${n}`,
+          createdAt: base + n * 1000,
+        })),
+      );
+    } finally {
+      db.$client.close();
+    }
+    for (const js of [true, false]) {
+      const context = await env.browser.newContext({ javaScriptEnabled: js });
+      const page = await context.newPage();
+      await page.goto(`${env.server.url}${js ? `/posts/${slug}/` : `/posts/${slug}/comments/`}`);
+      const discussion = page.locator(js ? 'post-comments' : 'main');
+      await discussion.getByText('paged thread 54').waitFor();
+      expect(await discussion.locator('.comment-thread').count()).toBe(50);
+      await discussion.getByRole('link', { name: 'Next page' }).click();
+      await discussion.getByText('paged thread 4', { exact: true }).waitFor();
+      expect(await discussion.locator('.comment-thread').count()).toBe(5);
+      expect(await discussion.getByText('paged thread 54').count()).toBe(0);
+      if (js) expect(new URL(page.url()).pathname).toBe(`/posts/${slug}/`);
+      else expect(new URL(page.url()).searchParams.has('cursor')).toBe(true);
+      await discussion.screenshot({ path: screenshotPath(`comments-page-2-${js ? 'js' : 'nojs'}`) });
+      await discussion.getByRole('link', { name: 'Back to the first page' }).click();
+      await discussion.getByText('paged thread 54').waitFor();
+      await context.close();
+    }
   });
 });

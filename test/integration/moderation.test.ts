@@ -253,7 +253,8 @@ describe('the moderation page', () => {
     expect(itemOf(b)).toMatch(/data-reason="scam"[^>]*>\s*Scam or phishing: 1/);
 
     const sitemap = await fetch(`${server.url}/sitemap-0.xml`);
-    if (sitemap.status === 200) expect(await sitemap.text()).not.toContain('/admin');
+    expect(sitemap.status).toBe(200);
+    expect(await sitemap.text()).not.toContain('/admin');
   });
 
   it('hides, shows again and dismisses through forms, each logged in the audit table', async () => {
@@ -279,6 +280,9 @@ describe('the moderation page', () => {
     expect(queueOrder(html)).not.toContain(id);
     // The reader may report it again: dismissing cleared the reports.
     expect((await call('POST', `${SLUG}/comments/${id}/report`, reader, { reason: 'spam' })).status).toBe(201);
+
+    // The log's table scrolls in a focusable, named region, as every wide table does.
+    expect(html).toMatch(/<div class="table-scroll" role="region" aria-label="Moderation log" tabindex="0">/);
 
     const rows = [...html.matchAll(/<tr data-audit="(\w+)">([\s\S]*?)<\/tr>/g)]
       .filter((m) => new RegExp(`comment #${id}(?!\\d)`).test(m[2] ?? ''))

@@ -15,6 +15,7 @@ import type { SnapshotMetrics, SnapshotSource } from '../src/lib/chain/snapshot.
 import { COHORT_IDS } from '../src/lib/cohorts/cohorts.ts';
 import type { WeightingToken } from '../src/lib/cohorts/ids.ts';
 import type { ResolutionDefinition } from '../src/lib/resolution/definition.ts';
+import { MODERATION_ACTIONS, REPORT_REASONS } from '../src/lib/moderation/reasons.ts';
 
 /**
  * Every table of the site, in one place. Timestamps are integer milliseconds
@@ -302,6 +303,59 @@ export const comments = sqliteTable(
     index('comments_address_time').on(t.address, t.createdAt),
     index('comments_parent').on(t.parentId),
   ],
+);
+
+/**
+ * Readers' reports of comments. One report per reader per comment is the
+ * unique index: a second report conflicts on insert. Dismissing deletes them.
+ */
+export const commentReports = sqliteTable(
+  'comment_reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id),
+    /** EIP-55 address of the reader who reported. */
+    address: text('address').notNull(),
+    reason: text('reason', { enum: REPORT_REASONS }).notNull(),
+    note: text('note'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('comment_reports_comment_address').on(t.commentId, t.address),
+    // The moderation queue orders comments by their newest report.
+    index('comment_reports_time').on(t.createdAt),
+  ],
+);
+
+/** Addresses that may not comment, until `endsAt` (null: until unblocked). One row per address. */
+export const commentBlocks = sqliteTable('comment_blocks', {
+  /** Lower-case address, so a block holds whatever case a session carries. */
+  address: text('address').primaryKey(),
+  reason: text('reason').notNull(),
+  blockedBy: text('blocked_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  endsAt: integer('ends_at'),
+});
+
+/** The audit log: every moderator action, never updated or deleted. */
+export const moderationActions = sqliteTable(
+  'moderation_actions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** EIP-55 address of the moderator. */
+    moderator: text('moderator').notNull(),
+    action: text('action', { enum: MODERATION_ACTIONS }).notNull(),
+    /** The comment acted on (hide, unhide, dismiss); null for blocks. */
+    commentId: integer('comment_id').references(() => comments.id),
+    /** The address acted on (block, unblock), or the comment's author. */
+    targetAddress: text('target_address'),
+    /** A block's reason and end, or how many reports a dismissal cleared. */
+    detail: text('detail'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('moderation_actions_time').on(t.createdAt)],
 );
 
 /** Holder snapshots of a token: metrics as computed then, and where the data came from. */

@@ -3,16 +3,105 @@ import { claimFormSchema, voteFormSchema } from '../lib/polls/schemas';
 import { getVotingDeps } from '../lib/server/app.server';
 import { isEmbedPath, issueVoterCookie } from '../lib/polls/voter';
 import { claimBallot, submitVote } from '../lib/polls/votes.server';
+import { getServices } from '../lib/server/app.server';
+import { viewerOf } from '../lib/comments/api.server';
+import {
+  blockFormSchema,
+  commentActionFormSchema,
+  reportFormSchema,
+  unblockFormSchema,
+} from '../lib/moderation/schemas';
+import { reportComment } from '../lib/moderation/reports.server';
+import {
+  blockAddress,
+  moderateComment,
+  unblockAddress,
+  type ModerationOutcome,
+} from '../lib/moderation/moderation.server';
+import type { Services } from '../lib/server/services.server';
 
 const CODES: Record<number, ActionErrorCode> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHORIZED',
   404: 'NOT_FOUND',
+  403: 'FORBIDDEN',
   409: 'CONFLICT',
   429: 'TOO_MANY_REQUESTS',
 };
 
+/**
+ * The moderator behind an action, or NOT_FOUND: the moderation page does not
+ * exist for anyone else, and neither do its forms.
+ */
+async function moderator(address: string | null): Promise<{ services: Services; address: string }> {
+  const services = await getServices();
+  if (!address || !viewerOf(services, address).isAdmin)
+    throw new ActionError({ code: 'NOT_FOUND', message: 'There is no such page.' });
+  return { services, address };
+}
+
+function settled(outcome: ModerationOutcome): { ok: true } {
+  if (!outcome.ok) throw new ActionError({ code: CODES[outcome.status] ?? 'BAD_REQUEST', message: outcome.message });
+  return { ok: true };
+}
+
+const commentAction = (action: 'hide' | 'unhide' | 'dismiss') =>
+  defineAction({
+    accept: 'form',
+    input: commentActionFormSchema,
+    handler: async ({ commentId }, context) => {
+      const { services, address } = await moderator(context.locals.address);
+      return settled(await moderateComment(services.db, address, commentId, action, Date.now()));
+    },
+  });
+
 export const server = {
+  comments: {
+    /** The report form without JavaScript: same rules as POST /api/posts/<slug>/comments/<id>/report. */
+    report: defineAction({
+      accept: 'form',
+      input: reportFormSchema,
+      handler: async ({ slug, commentId, reason, note }, context) => {
+        if (!context.locals.address)
+          throw new ActionError({ code: 'UNAUTHORIZED', message: 'Sign in with your wallet to report a comment.' });
+        const services = await getServices();
+        const outcome = await reportComment(services.db, services.reportLimiter, {
+          postSlug: slug,
+          commentId,
+          address: context.locals.address,
+          reason,
+          note: note || null,
+          now: Date.now(),
+        });
+        if (!outcome.ok)
+          throw new ActionError({ code: CODES[outcome.status] ?? 'BAD_REQUEST', message: outcome.message });
+        return { commentId };
+      },
+    }),
+  },
+  moderation: {
+    hide: commentAction('hide'),
+    unhide: commentAction('unhide'),
+    dismiss: commentAction('dismiss'),
+    block: defineAction({
+      accept: 'form',
+      input: blockFormSchema,
+      handler: async ({ address: target, reason, endsOn }, context) => {
+        const { services, address } = await moderator(context.locals.address);
+        return settled(
+          await blockAddress(services.db, address, { address: target, reason, endsAt: endsOn, now: Date.now() }),
+        );
+      },
+    }),
+    unblock: defineAction({
+      accept: 'form',
+      input: unblockFormSchema,
+      handler: async ({ address: target }, context) => {
+        const { services, address } = await moderator(context.locals.address);
+        return settled(await unblockAddress(services.db, address, { address: target, now: Date.now() }));
+      },
+    }),
+  },
   polls: {
     /** The poll form without JavaScript: same rules as POST /api/polls/<id>/votes. */
     vote: defineAction({

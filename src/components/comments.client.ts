@@ -8,6 +8,8 @@ import './wallet/buttons.client';
  */
 class PostCommentsElement extends HTMLElement {
   private order: 'newest' | 'oldest' = 'newest';
+  /** The page of threads shown: null for the first. */
+  private cursor: string | null = null;
 
   get slug(): string {
     return this.dataset.slug ?? '';
@@ -38,7 +40,8 @@ class PostCommentsElement extends HTMLElement {
     const path =
       this.querySelector<HTMLElement>('[data-path]')?.dataset.path ??
       `/posts/${encodeURIComponent(this.slug)}/comments/`;
-    const response = await fetch(`${path}?fragment=1&order=${this.order}`);
+    const page = this.cursor ? `&cursor=${encodeURIComponent(this.cursor)}` : '';
+    const response = await fetch(`${path}?fragment=1&order=${this.order}${page}`);
     if (response.ok) this.innerHTML = await response.text();
   }
 
@@ -60,6 +63,11 @@ class PostCommentsElement extends HTMLElement {
 
   private async onSubmit(event: Event): Promise<void> {
     const form = event.target as HTMLFormElement;
+    if (form.dataset.reportForm) {
+      event.preventDefault();
+      await this.report(form);
+      return;
+    }
     const body = (form.elements.namedItem('body') as HTMLTextAreaElement | null)?.value ?? '';
     event.preventDefault();
     const button = form.querySelector('button[type="submit"]') as HTMLButtonElement | null;
@@ -76,11 +84,11 @@ class PostCommentsElement extends HTMLElement {
   private async onClick(event: Event): Promise<void> {
     const target = event.target instanceof Element ? event.target : null;
     const button = target?.closest<HTMLElement>(
-      '[data-reply],[data-edit],[data-delete],[data-hide],[data-order-link],[data-cancel]',
+      '[data-reply],[data-edit],[data-delete],[data-hide],[data-order-link],[data-page-link],[data-cancel]',
     );
     if (!button) return;
     event.preventDefault();
-    const { reply, edit, delete: remove, hide, orderLink } = button.dataset;
+    const { reply, edit, delete: remove, hide, orderLink, pageLink } = button.dataset;
     if (button.hasAttribute('data-cancel')) button.closest('form')?.remove();
     else if (reply) this.openForm(reply, 'replyTo', '', this.t('comments.postReply'));
     else if (edit) {
@@ -90,7 +98,40 @@ class PostCommentsElement extends HTMLElement {
     else if (hide) await this.send('POST', `/${hide}/hide`, { hidden: button.dataset.hidden !== 'true' });
     else if (orderLink === 'newest' || orderLink === 'oldest') {
       this.order = orderLink;
+      this.cursor = null;
       await this.refresh();
+    } else if (pageLink !== undefined) {
+      this.cursor = pageLink || null;
+      await this.refresh();
+      this.querySelector('#comments-title')?.scrollIntoView();
+    }
+  }
+
+  /** Sends a report form to the JSON API and says how it went; the comment stays as it is. */
+  private async report(form: HTMLFormElement): Promise<void> {
+    const data = new FormData(form);
+    const note = String(data.get('note') ?? '').trim();
+    const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
+    if (button) button.disabled = true;
+    try {
+      const response = await fetch(this.api(`/${form.dataset.reportForm}/report`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: data.get('reason'), ...(note ? { note } : {}) }),
+      });
+      if (response.ok) {
+        form.closest('details')?.removeAttribute('open');
+        this.say(this.t('comments.reported'));
+        return;
+      }
+      const problem = (await response.json().catch(() => ({}))) as { message?: string };
+      this.say(
+        this.t('comments.reportFailed', {
+          message: problem.message ?? this.t('comments.failed', { status: response.status }),
+        }),
+      );
+    } finally {
+      if (button) button.disabled = false;
     }
   }
 

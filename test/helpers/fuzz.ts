@@ -66,9 +66,14 @@ export const TARGETS: Target[] = [
   { method: 'PATCH', path: '/api/posts/{post}/comments/{comment}', kind: 'json' },
   { method: 'DELETE', path: '/api/posts/{post}/comments/{comment}', kind: 'json' },
   { method: 'POST', path: '/api/posts/{post}/comments/{comment}/hide', kind: 'json' },
+  { method: 'POST', path: '/api/posts/{post}/comments/{comment}/report', kind: 'json' },
+  { method: 'GET', path: '/api/posts/{post}/comments?cursor={comment}', kind: 'json' },
   { method: 'POST', path: '/polls/{poll}/?_action=polls.vote', kind: 'action' },
   { method: 'POST', path: '/polls/{poll}/?_action=polls.verifyBallot', kind: 'action' },
   { method: 'POST', path: '/polls/{poll}/embed/?_action=polls.vote', kind: 'action' },
+  { method: 'POST', path: '/posts/{post}/comments/?_action=comments.report', kind: 'action' },
+  { method: 'POST', path: '/admin/?_action=moderation.hide', kind: 'action' },
+  { method: 'POST', path: '/admin/?_action=moderation.block', kind: 'action' },
 ];
 
 const CONTENT_TYPES = [

@@ -2,7 +2,8 @@ import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { postSlug } from '../content/posts.ts';
 import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
 import type { CommentError, CommentResult } from './repo.server.ts';
-import { listComments } from './repo.server.ts';
+import { listCommentPage } from './repo.server.ts';
+import { decodeCursor, type CommentCursor } from './cursor.ts';
 import { buildThreads, type CommentView, type Viewer } from './rules.ts';
 import { MAX_COMMENT_REQUEST_BYTES } from './schemas.ts';
 import type { z } from 'zod';
@@ -36,6 +37,7 @@ const STATUS: Record<CommentError['code'], number> = {
   not_found: 404,
   invalid_parent: 400,
   forbidden: 403,
+  blocked: 403,
   edit_window_closed: 409,
   rate_limited: 429,
 };
@@ -56,35 +58,70 @@ async function badgeToken(slug: string): Promise<WeightingToken | null> {
   return token ? weightingTokenOf(token.data) : null;
 }
 
-/** The post's threads as this viewer may see them, each comment with its author's holder badge. */
+export interface ThreadsPage {
+  threads: CommentView[];
+  nextCursor: string | null;
+  total: number;
+}
+
+/** One page of the post's threads as this viewer may see them, each comment with its author's holder badge. */
 export async function postThreads(
   services: Services,
   slug: string,
   viewer: Viewer,
   order: 'newest' | 'oldest',
-): Promise<CommentView[]> {
-  const [rows, token] = await Promise.all([listComments(services.db, slug), badgeToken(slug)]);
+  cursor: CommentCursor | null = null,
+): Promise<ThreadsPage> {
+  const [page, token] = await Promise.all([
+    listCommentPage(services.db, slug, cursor?.order ?? order, cursor, viewer.isAdmin),
+    badgeToken(slug),
+  ]);
   const badges = token
     ? await holderBadges(
         services.db,
         token,
-        rows.map((r) => r.address),
+        page.rows.map((r) => r.address),
       )
     : undefined;
-  return buildThreads(rows, order, viewer, Date.now(), badges);
+  return {
+    threads: buildThreads(page.rows, cursor?.order ?? order, viewer, Date.now(), badges),
+    nextCursor: page.nextCursor,
+    total: page.total,
+  };
 }
 
-/** The post's threads as this viewer may see them. */
+/** One page of the post's threads as this viewer may see them. */
 export async function threadsResult(
   services: Services,
   slug: string,
   viewer: Viewer,
   order: 'newest' | 'oldest',
   status = 200,
+  cursor: CommentCursor | null = null,
 ): Promise<ApiResult> {
-  const threads = await postThreads(services, slug, viewer, order);
-  return jsonResult({ post: slug, order, viewer, comments: threads }, status);
+  const page = await postThreads(services, slug, viewer, order, cursor);
+  return jsonResult(
+    {
+      post: slug,
+      order: cursor?.order ?? order,
+      viewer,
+      comments: page.threads,
+      nextCursor: page.nextCursor,
+      total: page.total,
+    },
+    status,
+  );
 }
+
+/** `?cursor=` from a URL: absent (null), a cursor, or 'invalid'. */
+export function cursorOf(url: URL): CommentCursor | null | 'invalid' {
+  const raw = url.searchParams.get('cursor');
+  if (raw === null || raw === '') return null;
+  return decodeCursor(raw) ?? 'invalid';
+}
+
+export const invalidCursor = (): ApiResult =>
+  problemResult(400, 'invalid_cursor', 'The cursor is not one this site handed out; start again from the first page.');
 
 /** After a write: the changed comment's threads, or the error. */
 export async function afterWrite(

@@ -1,6 +1,9 @@
-import { and, count, eq, gt, isNull, min, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gt, inArray, isNull, lt, min, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { encodeCursor, THREADS_PER_PAGE, type CommentCursor } from './cursor.ts';
 import { comments } from '../../../db/schema.ts';
 import { writeTransaction, type Database } from '../server/db.server.ts';
+import { activeBlock, blockedMessage } from '../moderation/blocks.server.ts';
 import { canDelete, canEdit, PER_DAY_LIMIT, PER_MINUTE_LIMIT, type CommentRow, type Viewer } from './rules.ts';
 
 /** Comment storage. Writes that check and then change run in one BEGIN IMMEDIATE transaction. */
@@ -18,18 +21,89 @@ const COMMENT_ROW = {
   hiddenAt: comments.hiddenAt,
 } satisfies Record<keyof CommentRow, unknown>;
 
-export async function listComments(db: Database, postSlug: string): Promise<CommentRow[]> {
-  return db
-    .select(COMMENT_ROW)
-    .from(comments)
-    .where(eq(comments.postSlug, postSlug))
-    .orderBy(comments.createdAt, comments.id);
+export interface CommentPage {
+  /** The page's top-level comments and all their replies. */
+  rows: CommentRow[];
+  /** Where the next page starts; null on the last page. */
+  nextCursor: string | null;
+  /** Comments under the post this viewer is shown (deleted ones stay as markers). */
+  total: number;
+}
+
+/**
+ * One page of a post's threads: `limit` top-level comments after the cursor
+ * in the page's order (newest or oldest first, ties by id), with their
+ * replies. Hidden threads without visible replies are left out here for
+ * readers (as buildThreads leaves them out), so every page is full.
+ */
+export async function listCommentPage(
+  db: Database,
+  postSlug: string,
+  order: 'newest' | 'oldest',
+  cursor: CommentCursor | null,
+  includeHidden: boolean,
+  limit = THREADS_PER_PAGE,
+): Promise<CommentPage> {
+  const replies = alias(comments, 'replies');
+  const shown = includeHidden
+    ? undefined
+    : or(
+        isNull(comments.hiddenAt),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(replies)
+            .where(and(eq(replies.parentId, comments.id), isNull(replies.hiddenAt))),
+        ),
+      );
+  const sameTime =
+    cursor === null ? undefined : and(eq(comments.createdAt, cursor.createdAt), gt(comments.id, cursor.id));
+  const after =
+    cursor === null
+      ? undefined
+      : or(
+          order === 'newest' ? lt(comments.createdAt, cursor.createdAt) : gt(comments.createdAt, cursor.createdAt),
+          sameTime,
+        );
+  const [tops, [counted]] = await Promise.all([
+    db
+      .select(COMMENT_ROW)
+      .from(comments)
+      .where(and(eq(comments.postSlug, postSlug), isNull(comments.parentId), shown, after))
+      .orderBy(order === 'newest' ? desc(comments.createdAt) : asc(comments.createdAt), asc(comments.id))
+      .limit(limit + 1),
+    db
+      .select({ total: count() })
+      .from(comments)
+      .where(and(eq(comments.postSlug, postSlug), includeHidden ? undefined : isNull(comments.hiddenAt))),
+  ]);
+  const page = tops.slice(0, limit);
+  const last = page.at(-1);
+  const replyRows =
+    page.length === 0
+      ? []
+      : await db
+          .select(COMMENT_ROW)
+          .from(comments)
+          .where(
+            inArray(
+              comments.parentId,
+              page.map((r) => r.id),
+            ),
+          )
+          .orderBy(comments.createdAt, comments.id);
+  return {
+    rows: [...page, ...replyRows],
+    nextCursor: tops.length > limit && last ? encodeCursor({ order, createdAt: last.createdAt, id: last.id }) : null,
+    total: counted?.total ?? 0,
+  };
 }
 
 export type CommentError =
   | { code: 'not_found'; message: string }
   | { code: 'invalid_parent'; message: string }
   | { code: 'forbidden'; message: string }
+  | { code: 'blocked'; message: string }
   | { code: 'edit_window_closed'; message: string }
   | { code: 'rate_limited'; message: string; retryAfterSeconds: number };
 
@@ -48,6 +122,8 @@ export async function addComment(
   input: { postSlug: string; parentId: number | null; address: string; body: string; now: number },
 ): Promise<CommentResult> {
   return writeTransaction(db, async (tx) => {
+    const block = await activeBlock(tx, input.address, input.now);
+    if (block) return { ok: false, error: { code: 'blocked', message: blockedMessage(block) } };
     if (input.parentId !== null) {
       const [parent] = await tx
         .select({ postSlug: comments.postSlug, parentId: comments.parentId })

@@ -27,4 +27,13 @@ export function onDemandPages(site: string, demo: boolean): string[] {
 }
 
 /** Pages the sitemap leaves out: the API, and pages that ask not to be indexed. */
-export const NOT_IN_SITEMAP = ['/api/', '/account/', '/zh/account/', '/og/', '/not-found/', '/zh/not-found/'];
+export const NOT_IN_SITEMAP = [
+  '/api/',
+  '/account/',
+  '/zh/account/',
+  '/og/',
+  '/not-found/',
+  '/zh/not-found/',
+  '/admin/',
+  '/zh/admin/',
+];

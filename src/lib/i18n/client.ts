@@ -14,6 +14,8 @@ export const CLIENT_KEYS = {
     'comments.yourReply',
     'comments.editYours',
     'comments.failed',
+    'comments.reported',
+    'comments.reportFailed',
   ],
   poll: [
     'poll.votes.one',

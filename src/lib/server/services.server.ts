@@ -4,6 +4,7 @@ import { withCounts, type PollRecord } from '../polls/records.ts';
 import { getPoll, getPollCounts, pollVersions, type FreshCounts } from '../polls/repo.server.ts';
 import type { Limiter } from '../rate-limit/limiter.ts';
 import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
+import { REPORTS_PER_MINUTE } from '../moderation/reasons.ts';
 import type { ServerConfig } from './server-config.ts';
 import type { Database } from './db.server.ts';
 import { PollLiveHub } from '../polls/live.server.ts';
@@ -24,6 +25,8 @@ export interface Services {
   db: Database;
   /** Nonce requests a minute per client address. */
   nonceLimiter: Limiter;
+  /** Comment reports a minute per signed-in reader. */
+  reportLimiter: Limiter;
   hub: PollLiveHub;
   voting: VotingDeps;
   /**
@@ -49,6 +52,7 @@ export function createServices(db: Database, config: ServerConfig): Services {
     config,
     db,
     nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
+    reportLimiter: new DatabaseRateLimiter(db, 'report', REPORTS_PER_MINUTE, 60_000),
     hub,
     cohorts,
     resolutions: new ResolutionReads(db),

@@ -5,6 +5,8 @@ import { newCommentSchema } from '../../../../../lib/comments/schemas';
 import { getServices } from '../../../../../lib/server/app.server';
 import {
   afterWrite,
+  cursorOf,
+  invalidCursor,
   orderOf,
   postExists,
   readCommentBody,
@@ -19,8 +21,10 @@ export const prerender = false;
 export const GET: APIRoute = async ({ params, locals, url }) => {
   const slug = params.slug ?? '';
   if (!(await postExists(slug))) return toResponse(unknownPost(slug));
+  const cursor = cursorOf(url);
+  if (cursor === 'invalid') return toResponse(invalidCursor());
   const services = await getServices();
-  return toResponse(await threadsResult(services, slug, viewerOf(services, locals.address), orderOf(url)));
+  return toResponse(await threadsResult(services, slug, viewerOf(services, locals.address), orderOf(url), 200, cursor));
 };
 
 export const POST: APIRoute = async ({ params, locals, request }) => {

@@ -1,0 +1,32 @@
+import type { APIRoute } from 'astro';
+import { json, problem, toResponse } from '../../../../../../lib/http';
+import { reportSchema } from '../../../../../../lib/moderation/schemas';
+import { reportComment } from '../../../../../../lib/moderation/reports.server';
+import { getServices } from '../../../../../../lib/server/app.server';
+import { commentIdOf, readCommentBody, signInRequired } from '../../../../../../lib/comments/api.server';
+
+export const prerender = false;
+
+/** A signed-in reader reports a comment: `{"reason": ..., "note"?: ...}` → 201 with the report. */
+export const POST: APIRoute = async ({ params, locals, request }) => {
+  if (!locals.address) return toResponse(signInRequired());
+  const id = commentIdOf(params.id);
+  if (id === null) return problem(404, 'not_found', 'There is no such comment.');
+  const body = await readCommentBody(request, reportSchema);
+  if (!body.ok) return toResponse(body.result);
+  const services = await getServices();
+  const outcome = await reportComment(services.db, services.reportLimiter, {
+    postSlug: params.slug ?? '',
+    commentId: id,
+    address: locals.address,
+    reason: body.data.reason,
+    note: body.data.note || null,
+    now: Date.now(),
+  });
+  if (!outcome.ok) {
+    const headers: Record<string, string> =
+      outcome.retryAfterSeconds === undefined ? {} : { 'retry-after': String(outcome.retryAfterSeconds) };
+    return problem(outcome.status, outcome.code, outcome.message, {}, headers);
+  }
+  return json(outcome.report, 201);
+};

@@ -71,7 +71,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       // A server that starts after all would outlive the test run.
       child.kill('SIGKILL');
       reject(new Error(`server did not start in time:\n${log}`));
-    }, options.timeoutMs ?? 20_000);
+    }, options.timeoutMs ?? 45_000);
     const onData = (): void => {
       const match = /listening on http:\/\/[^:]+:(\d+)\//.exec(log);
       if (match) {

@@ -92,7 +92,7 @@ describe('snapshots stored before the circulating scope', () => {
       /Circulating figures for 1 snapshot stored before that scope existed were computed on \d{4}-\d\d-\d\d/,
     );
     expect(page).toContain('1 snapshot (block 2) was stored before every balance was kept');
-    expect(page).toContain('1 of the snapshots have no figures for this set of holders');
+    expect(page).toContain('1 of the snapshots has no figures for this set of holders and is left out');
     // The latest snapshot is the one without balances: its circulating column says so.
     expect(page).toMatch(/Holders<\/th>\s*<td[^>]*>5<\/td>\s*<td[^>]*>4<\/td>\s*<td[^>]*>n\/a<\/td>/);
   });

@@ -19,6 +19,25 @@ import {
   type ModerationOutcome,
 } from '../lib/moderation/moderation.server';
 import type { Services } from '../lib/server/services.server';
+import { translator } from '../lib/i18n/i18n';
+import type { MessageKey } from '../i18n/en';
+
+/**
+ * A refused vote or claim as the no-JavaScript form shows it: in the page's
+ * language where the catalogue has the error's code, else the server's sentence.
+ */
+function voteRefusal(
+  outcome: { status: number; error: string; message: string },
+  locale: string | undefined,
+): ActionError {
+  const key = `voteError.${outcome.error}` as MessageKey;
+  const i = translator(locale);
+  const text = i.t(key);
+  return new ActionError({
+    code: CODES[outcome.status] ?? 'BAD_REQUEST',
+    message: text === key ? outcome.message : text,
+  });
+}
 
 const CODES: Record<number, ActionErrorCode> = {
   400: 'BAD_REQUEST',
@@ -116,8 +135,7 @@ export const server = {
           clientKey: context.locals.clientAddress,
           now: Date.now(),
         });
-        if (!outcome.ok)
-          throw new ActionError({ code: CODES[outcome.status] ?? 'BAD_REQUEST', message: outcome.message });
+        if (!outcome.ok) throw voteRefusal(outcome, context.currentLocale);
         if (outcome.newVoter) {
           const where = isEmbedPath(context.url.pathname) ? 'embed' : 'site';
           issueVoterCookie(context.cookies, outcome.voterId, context.locals.secure, where);
@@ -136,8 +154,7 @@ export const server = {
           address: context.locals.address,
           now: Date.now(),
         });
-        if (!outcome.ok)
-          throw new ActionError({ code: CODES[outcome.status] ?? 'BAD_REQUEST', message: outcome.message });
+        if (!outcome.ok) throw voteRefusal(outcome, context.currentLocale);
         return { pollId };
       },
     }),

@@ -56,8 +56,7 @@ class PostCommentsElement extends HTMLElement {
       await this.refresh();
       return true;
     }
-    const problem = (await response.json().catch(() => ({}))) as { message?: string };
-    this.say(problem.message ?? this.t('comments.failed', { status: response.status }));
+    this.say(await this.refusal(response));
     return false;
   }
 
@@ -124,15 +123,23 @@ class PostCommentsElement extends HTMLElement {
         this.say(this.t('comments.reported'));
         return;
       }
-      const problem = (await response.json().catch(() => ({}))) as { message?: string };
-      this.say(
-        this.t('comments.reportFailed', {
-          message: problem.message ?? this.t('comments.failed', { status: response.status }),
-        }),
-      );
+      this.say(this.t('comments.reportFailed', { message: await this.refusal(response) }));
     } finally {
       if (button) button.disabled = false;
     }
+  }
+
+  /**
+   * Why the API refused, in the page's language where the page has words for
+   * the error's code; otherwise the server's own sentence (a block's reason,
+   * say, is the moderator's text).
+   */
+  private async refusal(response: Response): Promise<string> {
+    const problem = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
+    const key = `commentError.${problem.error ?? ''}` as Parameters<typeof this.t>[0];
+    const text = this.t(key);
+    if (text !== key) return text;
+    return problem.message ?? this.t('comments.failed', { status: response.status });
   }
 
   /** A small form under a comment, built with DOM calls (its text goes in as values, never as HTML). */

@@ -229,6 +229,19 @@ export const EN = {
   'voteError.already_voted': 'You have already voted in this poll, and it does not allow changing a vote.',
   'voteError.sign_in_required': 'Only signed-in wallets can vote in this poll: sign in first.',
   'voteError.rate_limited': 'Too many votes from this connection: wait a moment and try again.',
+  'voteError.no_ballot': 'This browser has no anonymous ballot in this poll to count as verified.',
+  'voteError.wallet_already_voted': 'Your wallet has already voted in this poll; its ballot stands.',
+  'voteError.claimed_by_another_wallet': 'Another wallet has already counted this ballot as its own.',
+
+  // A refused comment change, by the error code the comments API answers
+  'commentError.sign_in_required': 'Sign in with your wallet to comment.',
+  'commentError.not_found': 'That comment or post no longer exists.',
+  'commentError.invalid_parent': 'Replies go under a top-level comment of this post.',
+  'commentError.forbidden': 'Only the author or a moderator can change this comment.',
+  'commentError.edit_window_closed': 'The time to edit this comment has passed.',
+  'commentError.rate_limited': 'Too many comments from this connection: wait a moment and try again.',
+  'commentError.bad_request': 'A comment needs some text, within the length limit.',
+  'commentError.too_large': 'That comment is too long.',
 
   // Moderation
   'comments.report': 'Report',

@@ -222,6 +222,19 @@ export const ZH: Record<MessageKey, string> = {
   'voteError.already_voted': '你已经投过票，而这个投票不允许修改。',
   'voteError.sign_in_required': '只有已登录的钱包可以参与这个投票：请先登录。',
   'voteError.rate_limited': '这个网络连接的投票次数过多：请稍后再试。',
+  'voteError.no_ballot': '这个浏览器在本投票中没有可计为已验证的匿名选票。',
+  'voteError.wallet_already_voted': '你的钱包已经在这个投票中投过票，那张选票保持有效。',
+  'voteError.claimed_by_another_wallet': '另一个钱包已经把这张选票计为自己的。',
+
+  // 被拒绝的评论操作，按评论接口返回的错误码
+  'commentError.sign_in_required': '请先用钱包登录再发表评论。',
+  'commentError.not_found': '这条评论或文章已经不存在。',
+  'commentError.invalid_parent': '回复只能放在本文的顶层评论下面。',
+  'commentError.forbidden': '只有作者或版主可以修改这条评论。',
+  'commentError.edit_window_closed': '这条评论的可编辑时间已过。',
+  'commentError.rate_limited': '这个网络连接的评论次数过多：请稍后再试。',
+  'commentError.bad_request': '评论需要有内容，且不能超过长度限制。',
+  'commentError.too_large': '这条评论太长了。',
 
   // 审核
   'comments.report': '举报',

@@ -112,6 +112,20 @@ describe('two languages', () => {
     expect(shares(html)).toEqual(['34%', '33%', '0%', '33%']);
   });
 
+  it('tells a no-JavaScript voter why a vote was refused in the page’s language', async () => {
+    const vote = (path: string) =>
+      get(`${path}?_action=polls.vote`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: env.server.url },
+        body: 'pollId=opg-liquidity-ghost&optionIds=node-losses',
+      });
+    const zh = await vote('/zh/polls/opg-liquidity-ghost/');
+    expect(zh.status).toBe(409);
+    expect(await zh.text()).toMatch(/data-message[^>]*>\s*这个投票已经结束。/);
+    const en = await vote('/polls/opg-liquidity-ghost/');
+    expect(await en.text()).toMatch(/data-message[^>]*>\s*Voting in this poll has closed\./);
+  });
+
   it('publishes one feed per language', async () => {
     const zh = await page('/zh/rss.xml');
     expect(zh).toContain('<language>zh-Hans</language>');

@@ -89,6 +89,17 @@ describe('post cards', () => {
 });
 
 describe('poll cards', () => {
+  it('are drawn in the language of the path: /zh/polls/<id>/card.png is the Chinese card, another prefix a 404', async () => {
+    const [en, zh] = await Promise.all([
+      card(kept, '/polls/open-multi/card.png?v=a'),
+      card(kept, '/zh/polls/open-multi/card.png?v=a'),
+    ]);
+    expect([en.status, zh.status]).toEqual([200, 200]);
+    expect(pngSize(zh.bytes)).toEqual({ width: 1200, height: 630 });
+    expect(zh.headers.get('etag')).not.toBe(en.headers.get('etag'));
+    expect((await card(kept, '/fr/polls/open-multi/card.png')).status).toBe(404);
+  });
+
   it('are 1200×630 PNGs that shared caches may keep for what is left of the TTL, with validators', async () => {
     const res = await card(kept, '/polls/open-multi/card.png?v=open.1');
     expect(res.status).toBe(200);

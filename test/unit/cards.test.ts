@@ -126,6 +126,24 @@ describe('pollCardView and pollCard', () => {
       decisiveWallets: count === null ? null : { count, share: null, note: '' },
     }) as unknown as CohortResults;
 
+  it('speaks the card’s language: Chinese words, Chinese labels where the poll has them, the same figures', () => {
+    const options = threeOptions([2, 1, 0]).map((o, n) => (n === 0 ? { ...o, labels: { zh: '甲' } } : o));
+    const poll = pollRecord({ options, totalVotes: 3, verifiedVotes: 1, questionLabels: { zh: '问题？' } });
+    const view = pollCardView(presentResults(poll, null, NOW), null, 'zh');
+    expect(view).toMatchObject({
+      lang: 'zh',
+      question: '问题？',
+      kicker: '社区投票',
+      options: [
+        { label: '甲', percent: 67, leading: true },
+        { label: 'Beta', percent: 33, leading: false },
+        { label: 'Gamma', percent: 0, leading: false },
+      ],
+      summary: '3 票 · 1 票经钱包验证 · 样本较小',
+      status: '投票进行中',
+    });
+  });
+
   it('shows the split, the total and a small sample when counts are public', () => {
     const poll = pollRecord({ options: threeOptions([2, 1, 0]), totalVotes: 3, verifiedVotes: 1 });
     const view = pollCardView(presentResults(poll, null, NOW), null);

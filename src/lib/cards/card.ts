@@ -226,6 +226,8 @@ export function postCard(post: PostCardData): CardNode {
 
 /** What a poll's card shows, already worded and filtered for visibility (see poll-view.ts). */
 export interface PollCardData {
+  /** The card's language (its glyph forms and fonts); English when absent. */
+  lang?: CardLang;
   question: string;
   /** "Community poll" */
   kicker: string;
@@ -235,6 +237,8 @@ export interface PollCardData {
   options: readonly { label: string; percent: number | null; leading: boolean }[];
   /** Options left off the card for room. */
   moreOptions: number;
+  /** "+2 more options", in the card's language; worded in English from moreOptions when absent. */
+  more?: string | null;
   /** "1,234 votes · small sample", or null while counts are hidden. */
   summary: string | null;
   /** A token poll's line by holder cohort, or null. */
@@ -304,14 +308,18 @@ export function pollCard(poll: PollCardData): CardNode {
   const compact = poll.options.length > 3;
   const questionSize = fitFontSize(poll.question, compact ? [42, 36] : [50, 44, 38], 2, CONTENT_WIDTH);
   const more =
-    poll.moreOptions > 0 ? `+${poll.moreOptions} more ${poll.moreOptions === 1 ? 'option' : 'options'}` : null;
+    poll.more !== undefined
+      ? poll.more
+      : poll.moreOptions > 0
+        ? `+${poll.moreOptions} more ${poll.moreOptions === 1 ? 'option' : 'options'}`
+        : null;
   const line = (text: string, style: CardNode['props']['style'] = {}): CardNode =>
     clamped(text, 1, { marginTop: 10, fontSize: 24, lineHeight: 1.3, color: COLORS.muted, ...style });
   const notes: CardNode[] = [];
   if (poll.hiddenNote !== null) notes.push(line(poll.hiddenNote, { fontWeight: 700, color: COLORS.accent }));
   if (poll.cohortLine !== null) notes.push(line(poll.cohortLine, { color: COLORS.accent }));
   const left = [poll.summary, more].filter((part): part is string => part !== null).join(' · ');
-  return frame('en', { top: 44, bottom: 44 }, [
+  return frame(poll.lang ?? 'en', { top: 44, bottom: 44 }, [
     div({ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }, [siteMark(), kicker(poll.kicker)]),
     clamped(poll.question, 2, {
       marginTop: 22,

@@ -3,7 +3,7 @@ import { problem } from '../http.ts';
 import { presentResults } from '../polls/results.ts';
 import type { Services } from '../server/services.server.ts';
 import { RenderCache } from './cache.ts';
-import { pollCard } from './card.ts';
+import { pollCard, type CardLang } from './card.ts';
 import { pollCardView } from './poll-view.ts';
 import { renderCard } from './render.server.ts';
 
@@ -31,12 +31,13 @@ export async function drawPollCard(
   services: Pick<Services, 'poll' | 'cohorts'>,
   pollId: string,
   now: number,
+  lang: CardLang = 'en',
 ): Promise<PollCardImage | null> {
   const poll = await services.poll(pollId);
   if (!poll) return null;
   const results = presentResults(poll, null, now);
   const cohorts = await services.cohorts.results(poll, results.resultsVisible);
-  const png = new Uint8Array(await renderCard(pollCard(pollCardView(results, cohorts))));
+  const png = new Uint8Array(await renderCard(pollCard(pollCardView(results, cohorts, lang))));
   return { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
 }
 
@@ -64,10 +65,17 @@ function matches(ifNoneMatch: string | null, etag: string): boolean {
  * it; caches may keep it for what is left of its TTL. An unknown poll is the
  * API's 404.
  */
-export async function pollCardResponse(services: Services, pollId: string, request: Headers): Promise<Response> {
+export async function pollCardResponse(
+  services: Services,
+  pollId: string,
+  request: Headers,
+  lang: CardLang = 'en',
+): Promise<Response> {
   const missing = (): Response => problem(404, 'not_found', `There is no poll "${pollId}".`);
   if (!POLL_ID.test(pollId)) return missing();
-  const card = await cacheFor(services).get(pollId, () => drawPollCard(services, pollId, Date.now()));
+  const card = await cacheFor(services).get(`${lang}:${pollId}`, () =>
+    drawPollCard(services, pollId, Date.now(), lang),
+  );
   if (!card) return missing();
   const maxAge = Math.max(0, Math.ceil((card.expiresAt - Date.now()) / 1000));
   const headers = {

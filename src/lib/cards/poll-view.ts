@@ -9,11 +9,13 @@
 import type { CohortResults } from '../cohorts/present.ts';
 import { cohortLine } from '../cohorts/summary.ts';
 import { formatVotes } from '../polls/format.ts';
-import { translator } from '../i18n/i18n.ts';
+import { translator, type Translator } from '../i18n/i18n.ts';
+import { localLabel } from '../polls/labels.ts';
 import type { PollResults } from '../polls/results.ts';
-import { formatCardDate, POLL_CARD_ROWS, type PollCardData } from './card.ts';
+import { formatCardDate, POLL_CARD_ROWS, type CardLang, type PollCardData } from './card.ts';
 
-const day = (iso: string): string => formatCardDate(new Date(iso), 'en');
+/** The card's words for a language: the site's catalogue. */
+const wordsFor = (lang: CardLang): Translator => translator(lang);
 
 /**
  * The status as a card can keep saying it: absolute dates, not "ends in 3
@@ -22,51 +24,62 @@ const day = (iso: string): string => formatCardDate(new Date(iso), 'en');
  * @example pollCardStatus({ status: 'open', opensAt: '2026-11-01T00:00:00Z', closesAt: '2026-11-30T00:00:00Z' })
  * // 'Voting open until November 30, 2026'
  */
-export function pollCardStatus(results: Pick<PollResults, 'status' | 'opensAt' | 'closesAt'>): string {
-  if (results.status === 'scheduled') return `Voting opens ${day(results.opensAt)}`;
-  if (results.status === 'closed') return results.closesAt ? `Voting closed ${day(results.closesAt)}` : 'Voting closed';
-  return results.closesAt ? `Voting open until ${day(results.closesAt)}` : 'Voting open';
+export function pollCardStatus(
+  results: Pick<PollResults, 'status' | 'opensAt' | 'closesAt'>,
+  lang: CardLang = 'en',
+): string {
+  const i = wordsFor(lang);
+  const day = (iso: string): string => formatCardDate(new Date(iso), lang);
+  if (results.status === 'scheduled') return i.t('cards.opens', { day: day(results.opensAt) });
+  if (results.status === 'closed')
+    return results.closesAt ? i.t('cards.closedOn', { day: day(results.closesAt) }) : i.t('poll.closed');
+  return results.closesAt ? i.t('cards.openUntil', { day: day(results.closesAt) }) : i.t('cards.open');
 }
 
 /** While counts are hidden: when they appear, as the poll page says it. */
-function hiddenNote(results: Pick<PollResults, 'resultsVisibility' | 'closesAt'>): string {
-  const closes = results.closesAt ? ` on ${day(results.closesAt)}` : '';
-  if (results.resultsVisibility === 'after-close') return `Results appear when voting closes${closes}`;
-  return results.closesAt
-    ? `Results appear after you vote, and to everyone when voting closes${closes}`
-    : 'Results appear after you vote';
+function hiddenNote(results: Pick<PollResults, 'resultsVisibility' | 'closesAt'>, lang: CardLang): string {
+  const i = wordsFor(lang);
+  const closes = results.closesAt ? formatCardDate(new Date(results.closesAt), lang) : null;
+  if (results.resultsVisibility === 'after-close')
+    return closes ? i.t('cards.hiddenUntilOn', { day: closes }) : i.t('cards.hiddenUntil');
+  return closes ? i.t('cards.hiddenAfterVoteOn', { day: closes }) : i.t('cards.hiddenAfterVote');
 }
 
 /**
- * The card's data. `results` must be the view of a reader without a ballot
- * (presentResults(poll, null, now)), `cohorts` the cohort figures for that
- * same visibility, or null for a poll without a token.
+ * The card's data, in the card's language (the poll's labels in that
+ * language where it has them). `results` must be the view of a reader
+ * without a ballot (presentResults(poll, null, now)), `cohorts` the cohort
+ * figures for that same visibility, or null for a poll without a token.
  */
-export function pollCardView(results: PollResults, cohorts: CohortResults | null): PollCardData {
+export function pollCardView(results: PollResults, cohorts: CohortResults | null, lang: CardLang = 'en'): PollCardData {
+  const i = wordsFor(lang);
   const visible = results.resultsVisible && results.totalVotes !== null;
   const shown = results.options.slice(0, POLL_CARD_ROWS);
   const top = Math.max(0, ...results.options.map((o) => o.percent ?? 0));
   const summary: string[] = [];
   if (visible) {
-    summary.push(formatVotes(results.totalVotes ?? 0, translator('en')));
+    summary.push(formatVotes(results.totalVotes ?? 0, i));
     if (results.voters === 'anyone' && (results.verifiedVotes ?? 0) > 0) {
-      summary.push(`${(results.verifiedVotes ?? 0).toLocaleString('en-US')} wallet-verified`);
+      summary.push(i.t('poll.verified', { count: i.number(results.verifiedVotes ?? 0) }));
     }
-    if (results.smallSample) summary.push('small sample');
+    if (results.smallSample) summary.push(i.t('cards.smallSample'));
   }
-  const line = cohorts ? cohortLine({ ...results, ...cohorts }, translator('en')) : null;
+  const line = cohorts ? cohortLine({ ...results, ...cohorts }, i) : null;
+  const more = results.options.length - shown.length;
   return {
-    question: results.question,
-    kicker: 'Community poll',
-    status: pollCardStatus(results),
+    lang,
+    question: localLabel(results.question, results.questionLabels, lang).text,
+    kicker: i.t('poll.kicker'),
+    status: pollCardStatus(results, lang),
     options: shown.map((option) => ({
-      label: option.label,
+      label: localLabel(option.label, option.labels, lang).text,
       percent: visible ? (option.percent ?? 0) : null,
       leading: visible && top > 0 && option.percent === top,
     })),
-    moreOptions: results.options.length - shown.length,
+    moreOptions: more,
+    more: more > 0 ? i.plural('cards.moreOptions', more) : null,
     summary: visible ? summary.join(' · ') : null,
     cohortLine: visible && line ? line.charAt(0).toUpperCase() + line.slice(1) : null,
-    hiddenNote: visible ? null : hiddenNote(results),
+    hiddenNote: visible ? null : hiddenNote(results, lang),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { PollRecord } from '../polls/records.ts';
 import { pollStatus, resultsVisible } from '../polls/rules.ts';
+import { localizePath, type Locale } from '../i18n/locales.ts';
 
 export { CARD_HEIGHT, CARD_WIDTH } from './card.ts';
 
@@ -46,8 +47,8 @@ export function pollCardVersion(
  * @example pollCardUrl('opg-liquidity-ghost', 'closed.3') // '/polls/opg-liquidity-ghost/card.png?v=closed.3'
  * @example pollCardUrl('x', 'open', 'https://sentiment.example') // 'https://sentiment.example/polls/x/card.png?v=open'
  */
-export function pollCardUrl(pollId: string, version: string, origin?: string): string {
-  const path = `/polls/${encodeURIComponent(pollId)}/card.png?v=${encodeURIComponent(version)}`;
+export function pollCardUrl(pollId: string, version: string, origin?: string, locale: Locale = 'en'): string {
+  const path = `${localizePath(`/polls/${encodeURIComponent(pollId)}/card.png`, locale)}?v=${encodeURIComponent(version)}`;
   return origin === undefined ? path : new URL(path, origin).href;
 }
 

@@ -252,7 +252,8 @@ describe('npm run snapshot against a local EVM node', () => {
     } finally {
       proxy.server.close();
     }
-  });
+    // Every fourth answer is a 429 and each is waited out: on a busy two-CPU machine this can pass a minute.
+  }, 180_000);
 
   it('survives kill -9 in the middle of a scan: the re-run ends with identical balances', async () => {
     const proxy = await startProxy(chain.url, { maxRange: 1, delayMs: 60 });

@@ -69,6 +69,8 @@ describe('percentagesOfFloats (square-root weights)', () => {
     ['whole numbers round as plain results', [1, 2, 4], [14, 29, 57]],
     ['negative drift counts as nothing', [-1e-12, 3], [0, 100]],
     ['a single option', [0.0001], [100]],
+    // Weights a few ulps apart: the larger one keeps the larger share (found by the property test below).
+    ['near-equal weights', [999999999999.9995, 999999999999.9996, 998802828855.0238, 0], [33, 34, 33, 0]],
   ])('%s', (_name, weights, expected) => {
     expect(percentagesOfFloats(weights)).toEqual(expected);
   });

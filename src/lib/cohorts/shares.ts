@@ -55,5 +55,9 @@ export function percentagesOfFloats(weights: readonly number[]): number[] {
   // min(100, …): a float sum a hair below the true total must not give one option 101.
   const floors = shares.map((s) => Math.min(100, Math.floor(s)));
   const remainders = shares.map((s, i) => s - (floors[i] ?? 0));
-  return distribute(floors, (a, b) => (remainders[b] ?? 0) - (remainders[a] ?? 0));
+  // Between two shares with the same floor, the larger weight has the larger remainder: compare the weights
+  // themselves, since weights a few ulps apart can round to remainders in the wrong order (found by the property test).
+  return distribute(floors, (a, b) =>
+    floors[a] === floors[b] ? (clean[b] ?? 0) - (clean[a] ?? 0) : (remainders[b] ?? 0) - (remainders[a] ?? 0),
+  );
 }

@@ -51,13 +51,3 @@ export function pollCardUrl(pollId: string, version: string, origin?: string, lo
   const path = `${localizePath(`/polls/${encodeURIComponent(pollId)}/card.png`, locale)}?v=${encodeURIComponent(version)}`;
   return origin === undefined ? path : new URL(path, origin).href;
 }
-
-/** og:image:alt for a post's card. */
-export function postCardAlt(title: string): string {
-  return `${title} · sentiment-desk`;
-}
-
-/** og:image:alt for a poll's card. */
-export function pollCardAlt(question: string): string {
-  return `Poll: ${question} · sentiment-desk`;
-}

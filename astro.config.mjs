@@ -10,6 +10,8 @@ import { remarkSocialLinks } from './src/lib/content/social-links.ts';
 import { DEFAULT_LOCALE, HTML_LANG, LOCALES } from './src/lib/i18n/locales.ts';
 import { searchIndex } from './src/lib/search/index.server.ts';
 import { buildInfo } from './src/lib/server/build-info.server.ts';
+import { serverBundle, UNBUNDLED_PACKAGES } from './src/lib/server/server-bundle.server.ts';
+import { precompressStatic } from './src/lib/server/static-files.server.ts';
 import { readDemo } from './src/lib/server/config.ts';
 import { ENV_SCHEMA } from './src/lib/server/env-schema.ts';
 import { CSP_DIRECTIVES } from './src/lib/server/security-headers.ts';
@@ -39,6 +41,10 @@ export default defineConfig({
     // The content collections leave the demo out when DEMO=off; the server checks it agrees.
     buildInfo({ demo: readDemo(process.env) }),
     searchIndex({ demo: readDemo(process.env) }),
+    // dist/serve.mjs: scripts/serve.ts and what it imports, as one file (`npm run serve` runs it).
+    serverBundle(new URL('./scripts/serve.ts', import.meta.url)),
+    // Last: it compresses what the integrations above wrote into dist/client too.
+    precompressStatic(),
   ],
   markdown: {
     // Sätteri (Astro 7's default) runs no remark plugins; the social links
@@ -65,6 +71,9 @@ export default defineConfig({
     },
   },
   vite: {
+    // The server's packages go into its bundle: Node loading them module by module from node_modules held about
+    // 50 MB more in every instance (README, "Memory"). Native bindings stay outside (server-bundle.server.ts).
+    ssr: { noExternal: true, external: [...UNBUNDLED_PACKAGES] },
     build: {
       rollupOptions: {
         // MDX content modules carry Astro's own "use astro:head-inject" marker,

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak]`: throughput and latency of the built
- * site, each figure beside a yardstick measured in the same run.
+ * `npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz]`: throughput and latency of
+ * the built site, each figure beside a yardstick measured in the same run. `memory` and `soak` take a built
+ * checkout of earlier code as a second argument, measured in the same run as this one.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,12 +14,15 @@ import { loadPollDefinitions } from '../../src/lib/polls/definitions.server.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { BENCH_SECONDS, envCount, load, printTable, saveResults } from './lib.ts';
 import { benchCohorts } from './cohorts.ts';
+import { benchMemory } from './memory.ts';
 import { benchScale, benchSoak, benchSse } from './scale.ts';
 import { seedVotes } from './seed-votes.ts';
 
 const ARTICLE = '/posts/opg-liquidity-ghost/';
 const BENCH_POLLS = fileURLToPath(new URL('./polls/', import.meta.url));
 const only = process.argv[2];
+/** A built checkout of earlier code, for the sections that compare with it (memory, soak). */
+const beforeDir = process.argv[3];
 const VOTES = envCount('BENCH_VOTES', 100_000);
 
 async function startBaseline(file: string): Promise<{ url: string; stop: () => void }> {
@@ -227,5 +231,6 @@ if (!only || only === 'metrics') await benchMetrics();
 if (!only || only === 'ingest') await benchIngest();
 if (!only || only === 'scale') await benchScale();
 if (!only || only === 'sse') await benchSse();
-if (!only || only === 'soak') await benchSoak();
+if (!only || only === 'soak') await benchSoak(beforeDir);
+if (!only || only === 'memory') await benchMemory(beforeDir);
 if (!only || only === 'fuzz') await benchFuzz();

@@ -64,12 +64,14 @@ async function totalVotes(baseUrl: string): Promise<number> {
   return poll.totalVotes;
 }
 
+type VoteLoadResult = LoadResult & { stored: number; cores: Record<string, number> };
+
 /** A fixed number of new-voter ballots at `connections` concurrency; checks 201s against what was stored. */
 async function voteLoad(
   name: string,
   baseUrl: string,
   options: { connections: number; amount: number; rate?: number; processes?: Record<string, number[]> },
-): Promise<LoadResult & { stored: number; cores: Record<string, number> }> {
+): Promise<VoteLoadResult> {
   const before = await totalVotes(baseUrl);
   const meter = cpuMeter(options.processes ?? {});
   const result = await load({
@@ -311,11 +313,46 @@ function fileSizeMb(path: string): number {
   }
 }
 
-/** A steady vote rate for SOAK_SECONDS (10 minutes): RSS and WAL size sampled throughout, every vote accounted for. */
-export async function benchSoak(): Promise<void> {
+const SOAK_GOAL_MB = 200;
+
+/**
+ * A steady vote rate for SOAK_SECONDS (10 minutes): RSS and WAL size sampled
+ * throughout, every vote accounted for. With a built checkout of earlier code
+ * as `beforeDir`, that one soaks first, then this one, in the same run.
+ * Goal: RSS at most 200 MB throughout.
+ */
+export async function benchSoak(beforeDir: string | undefined): Promise<void> {
   const seconds = envCount('SOAK_SECONDS', 600);
   const rate = envCount('SOAK_RATE', 200);
-  const server = await startServer({ env: ENV });
+  const runs: (SoakRun & { build: string })[] = [];
+  if (beforeDir) runs.push({ build: `before (${beforeDir})`, ...(await soak(beforeDir, seconds, rate)) });
+  runs.push({ build: 'after', ...(await soak(undefined, seconds, rate)) });
+  console.log(`\n## soak summary: ${rate} votes/s for ${seconds} s`);
+  console.log('| build | RSS start → end (max) | votes answered 201 | stored | 5xx |');
+  console.log('| ----- | --------------------- | ------------------ | ------ | --- |');
+  for (const run of runs) {
+    const rss = run.samples.map((s) => s.rssMb);
+    console.log(
+      `| ${run.build} | ${rss[0]} → ${rss.at(-1)} MB (${Math.max(...rss)}) | ` +
+        `${run.votes.status201.toLocaleString('en-US')} | ${run.votes.stored.toLocaleString('en-US')} | ${run.votes.status5xx} |`,
+    );
+  }
+  saveResults('soak', { date: new Date().toISOString(), seconds, rate, runs });
+  const after = runs.at(-1);
+  if (after && Math.max(...after.samples.map((s) => s.rssMb)) > SOAK_GOAL_MB) {
+    console.error(`RSS went above ${SOAK_GOAL_MB} MB during the soak`);
+    process.exitCode = 1;
+  }
+}
+
+interface SoakRun {
+  votes: VoteLoadResult;
+  reads: LoadResult;
+  samples: { second: number; rssMb: number; walMb: number }[];
+}
+
+async function soak(root: string | undefined, seconds: number, rate: number): Promise<SoakRun> {
+  const server = await startServer({ env: ENV, ...(root ? { root } : {}) });
   const wal = `${server.databaseUrl.slice('file:'.length)}-wal`;
   const samples: { second: number; rssMb: number; walMb: number }[] = [];
   const started = Date.now();
@@ -368,7 +405,7 @@ export async function benchSoak(): Promise<void> {
         `WAL ${first?.walMb} MB at start, ${last?.walMb} MB at the end (max ${maxWal}); ` +
         `${votes.status201.toLocaleString('en-US')} answered 201, ${votes.stored.toLocaleString('en-US')} stored, ${votes.status5xx} 5xx`,
     );
-    saveResults('soak', { date: new Date().toISOString(), seconds, rate, votes, reads, samples });
+    return { votes, reads, samples };
   } finally {
     clearInterval(timer);
     clearInterval(churn);

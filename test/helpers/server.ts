@@ -29,7 +29,7 @@ export interface StartOptions {
   /** Reuse a database (e.g. to restart after a kill). */
   databaseUrl?: string;
   timeoutMs?: number;
-  /** A copy of the project to serve (its own scripts/serve.ts and dist/); this checkout by default. */
+  /** A copy of the project to serve (its own `npm run serve` and dist/); this checkout by default. */
   root?: string;
 }
 
@@ -39,26 +39,27 @@ function waitForExit(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The Node flags `npm run serve` starts the server with (package.json is their
- * one home): tests run the same process an operator does.
+ * How `npm run serve` starts the server, `node [--flags] <script>` in a
+ * checkout's package.json (their one home): tests run the same process an
+ * operator does, and a checkout given as `root` runs its own.
  */
-const SERVE_FLAGS: string[] = (() => {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { serve: string } };
-  const match = /^node((?: --[\w-]+(?:=\S+)?)*) scripts\/serve\.ts$/.exec(pkg.scripts.serve);
-  if (!match)
-    throw new Error(`package.json scripts.serve is not "node [--flags] scripts/serve.ts": ${pkg.scripts.serve}`);
-  return match[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
-})();
+function serveCommand(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { serve: string } };
+  const match = /^node((?: --[\w-]+(?:=\S+)?)*) (\S+\.(?:ts|mjs))$/.exec(pkg.scripts.serve);
+  if (!match) throw new Error(`package.json scripts.serve is not "node [--flags] <script>": ${pkg.scripts.serve}`);
+  return [...(match[1]?.trim().split(/\s+/).filter(Boolean) ?? []), match[2] ?? ''];
+}
 
 /**
- * Starts the built server (scripts/serve.ts, as `npm start` does) on a free
+ * Starts the built server (as `npm run serve` does) on a free
  * port with its own temp database, and resolves once /api/health answers.
  */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sentiment-desk-'));
   const databaseUrl = options.databaseUrl ?? `file:${join(dir, 'app.db')}`;
-  const child = spawn(process.execPath, [...SERVE_FLAGS, 'scripts/serve.ts'], {
-    cwd: options.root ?? ROOT,
+  const root = options.root ?? ROOT;
+  const child = spawn(process.execPath, serveCommand(root), {
+    cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: databaseUrl, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -125,9 +126,9 @@ export function serverForTests(options: StartOptions = {}): { readonly server: T
   return state;
 }
 
-/** Runs serve.ts expecting it to refuse to start; resolves with its exit code and output. */
+/** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
 export function startExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [...SERVE_FLAGS, 'scripts/serve.ts'], {
+  const child = spawn(process.execPath, serveCommand(ROOT), {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,6 +15,7 @@ import type { AnySQLiteColumn, SQLitePreparedQuery, SQLiteTable } from 'drizzle-
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../../../db/schema.ts';
+import { reuseEmbeddedStatements } from './statement-cache.server.ts';
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 
@@ -40,6 +41,7 @@ export function isFileUrl(url: string): boolean {
 export async function openDatabase({ url, authToken }: DatabaseOptions): Promise<Database> {
   if (isFileUrl(url)) {
     await mkdir(dirname(resolve(url.slice('file:'.length))), { recursive: true });
+    reuseEmbeddedStatements();
   }
   const client = createClient({
     url,

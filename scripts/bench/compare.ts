@@ -13,7 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoadResult } from './lib.ts';
+import { median, type LoadResult } from './lib.ts';
 
 const AFTER = fileURLToPath(new URL('../..', import.meta.url));
 const [beforeArg, roundsArg, ...sectionArgs] = process.argv.slice(2);
@@ -82,12 +82,6 @@ function run(dir: string, section: string): Figure[] {
   if (status !== 0) console.error(`${section} in ${dir}: a figure missed its goal (exit ${status})`);
   return figuresOf(dir, section);
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 
 execFileSync(process.execPath, ['node_modules/astro/bin/astro.mjs', 'build', '--silent'], {
   cwd: AFTER,

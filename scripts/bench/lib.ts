@@ -91,3 +91,10 @@ export function envCount(name: string, fallback: number): number {
 }
 
 export const BENCH_SECONDS = envCount('BENCH_SECONDS', 10);
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}

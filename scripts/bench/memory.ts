@@ -7,8 +7,9 @@
  * turn, before then after, for BENCH_ROUNDS rounds (3), and the medians are
  * compared. Goal: at most 128 MB idle.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import { startServer } from '../../test/helpers/server.ts';
-import { envCount, saveResults } from './lib.ts';
+import { envCount, median, saveResults } from './lib.ts';
 import { rssMb } from './scale.ts';
 
 /** One of each kind of response: static pages, rendered pages in both languages, the APIs. */
@@ -24,8 +25,6 @@ const REQUESTS = [
   '/api/health',
 ];
 export const IDLE_GOAL_MB = 128;
-
-const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface IdleMemory {
   afterStartMb: number;
@@ -48,11 +47,6 @@ async function idleMemory(root: string | undefined): Promise<IdleMemory> {
     await server.stop();
     server.cleanup();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 export async function benchMemory(beforeDir: string | undefined): Promise<void> {

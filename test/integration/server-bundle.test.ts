@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +46,21 @@ describe('the built server', () => {
     const { scripts } = JSON.parse(readFileSync(PACKAGE, 'utf8')) as { scripts: Record<string, string> };
     expect(scripts.serve).toMatch(/^node( --[\w-]+(=\S+)?)* dist\/serve\.mjs$/);
     expect(readFileSync(join(DIST, 'serve.mjs'), 'utf8')).toContain('sentiment-desk listening on');
+  });
+
+  it('tells an operator to build first when dist/ is missing, and lets a built checkout start', () => {
+    const check = fileURLToPath(new URL('../../scripts/check-build.ts', import.meta.url));
+    const unbuilt = mkdtempSync(join(tmpdir(), 'unbuilt-'));
+    try {
+      mkdirSync(join(unbuilt, 'scripts'));
+      copyFileSync(check, join(unbuilt, 'scripts', 'check-build.ts'));
+      const refused = spawnSync(process.execPath, [join(unbuilt, 'scripts', 'check-build.ts')], { encoding: 'utf8' });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('dist/ is missing: run `npm run build` first');
+    } finally {
+      rmSync(unbuilt, { recursive: true, force: true });
+    }
+    expect(spawnSync(process.execPath, [check]).status).toBe(0);
   });
 
   it('loads no package from node_modules but the native ones, in its bundle or in Astro’s', () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { build, type Plugin } from 'esbuild';
@@ -47,7 +47,6 @@ function ownLocation(outDir: string): Plugin {
 }
 
 export async function bundleServer(entry: string, outFile: string): Promise<void> {
-  const outDir = fileURLToPath(new URL('./', `file://${outFile}`));
   await build({
     entryPoints: [entry],
     outfile: outFile,
@@ -60,7 +59,7 @@ export async function bundleServer(entry: string, outFile: string): Promise<void
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
-    plugins: [ownLocation(outDir)],
+    plugins: [ownLocation(dirname(outFile))],
     logLevel: 'warning',
     legalComments: 'none',
   });

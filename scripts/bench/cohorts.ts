@@ -113,15 +113,23 @@ export async function benchCohorts(): Promise<void> {
     const url = server.url;
     await load({ name: 'warm-up', url: `${url}/api/polls/bench-token`, connections: 10, seconds: 2 });
     const reads = [
-      await load({ name: 'article page', url: `${url}${ARTICLE}`, connections: 50, seconds: BENCH_SECONDS }),
+      await load({
+        name: 'article page',
+        url: `${url}${ARTICLE}`,
+        connections: 50,
+        seconds: BENCH_SECONDS,
+        serverPid: server.pid,
+      }),
       await load({
         name: 'plain results read',
+        serverPid: server.pid,
         url: `${url}/api/polls/bench-plain`,
         connections: 50,
         seconds: BENCH_SECONDS,
       }),
       await load({
         name: `cohort results read, ${BALLOTS.toLocaleString('en-US')} verified ballots`,
+        serverPid: server.pid,
         url: `${url}/api/polls/bench-token`,
         connections: 50,
         seconds: BENCH_SECONDS,
@@ -140,6 +148,7 @@ export async function benchCohorts(): Promise<void> {
     const votes = [
       await load({
         name: 'plain votes, 200 concurrent voters',
+        serverPid: server.pid,
         url: `${url}/api/polls/bench-plain-open/votes`,
         connections: 200,
         seconds: BENCH_SECONDS,
@@ -149,6 +158,7 @@ export async function benchCohorts(): Promise<void> {
       }),
       await load({
         name: 'verified votes (session + balance), 200 concurrent wallets',
+        serverPid: server.pid,
         url: `${url}/api/polls/bench-token-open/votes`,
         connections: 200,
         seconds: BENCH_SECONDS,
@@ -166,6 +176,7 @@ export async function benchCohorts(): Promise<void> {
       }),
       await load({
         name: 'article page, 200 connections',
+        serverPid: server.pid,
         url: `${url}${ARTICLE}`,
         connections: 200,
         seconds: BENCH_SECONDS,

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -11,6 +11,8 @@ export interface LoadResult {
   total: number;
   status201: number;
   status5xx: number;
+  /** With LoadOptions.serverPid: cores the server kept busy, cores this process (the load generator) kept busy, and server CPU per answered request. */
+  cpu?: { server: number; generator: number; serverUsPerRequest: number };
 }
 
 export interface LoadOptions {
@@ -26,12 +28,23 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** Per-request body, for requests that must differ (e.g. one voter each). */
   setupRequest?: (request: autocannon.Request, context: object) => autocannon.Request;
+  /**
+   * The server's process: its CPU is measured over the run, so a figure says whether the server or the load
+   * generator (this process, on the same cores) was the limit.
+   */
+  serverPid?: number;
 }
 
 /** One autocannon run, reduced to the figures the README reports. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
+  const pid = options.serverPid;
+  const serverBefore = pid === undefined ? 0 : cpuSeconds(pid);
+  const generatorBefore = process.cpuUsage();
   const started = performance.now();
-  const result = await autocannon({
+  // autocannon notices that a fixed amount is done only at its next one-second sample, so a run of a fixed
+  // amount is timed from the start to its last answer, not to when autocannon resolves.
+  let lastAnswer = started;
+  const run = autocannon({
     url: options.url,
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.seconds }),
@@ -39,12 +52,18 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     method: options.method ?? 'GET',
     ...(options.headers ? { headers: options.headers } : {}),
     ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
-  });
+    // Without a callback autocannon answers a promise that is also its event emitter.
+  }) as Promise<autocannon.Result> & autocannon.Instance;
+  run.on('response', () => (lastAnswer = performance.now()));
+  const result = await run;
+  const seconds = (performance.now() - started) / 1000;
+  const generator = process.cpuUsage(generatorBefore);
+  const serverSeconds = pid === undefined ? 0 : cpuSeconds(pid) - serverBefore;
   return {
     name: options.name,
     // autocannon averages whole seconds; a fixed amount of requests is timed exactly instead.
     requestsPerSecond: options.amount
-      ? Math.round(result.requests.total / ((performance.now() - started) / 1000))
+      ? Math.round(result.requests.total / ((lastAnswer - started) / 1000))
       : Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -55,6 +74,15 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats?.['201']?.count ??
       0,
     status5xx: result['5xx'],
+    ...(pid === undefined
+      ? {}
+      : {
+          cpu: {
+            server: round2(serverSeconds / seconds),
+            generator: round2((generator.user + generator.system) / 1e6 / seconds),
+            serverUsPerRequest: Math.round((serverSeconds * 1e6) / Math.max(1, result.requests.total)),
+          },
+        }),
   };
 }
 
@@ -68,6 +96,13 @@ export function printTable(rows: LoadResult[]): void {
       requests: r.total,
       'non-2xx': r.non2xx,
       errors: r.errors,
+      ...(r.cpu
+        ? {
+            'server cores': r.cpu.server,
+            'load generator cores': r.cpu.generator,
+            'server CPU µs/request': r.cpu.serverUsPerRequest,
+          }
+        : {}),
     })),
   );
 }
@@ -97,4 +132,41 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** CPU seconds (user + system) a process and its children have used, from /proc. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = (Number(fields[11]) + Number(fields[12])) / 100;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return own + children.reduce((sum, child) => sum + cpuSeconds(Number(child)), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Where the machine's CPU went during a run: cores kept busy by each group of processes. */
+export function cpuMeter(groups: Record<string, number[]>): () => Record<string, number> {
+  const read = (): Record<string, number> =>
+    Object.fromEntries(
+      Object.entries(groups).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)]),
+    );
+  const before = read();
+  const ownBefore = process.cpuUsage();
+  const started = Date.now();
+  return () => {
+    const after = read();
+    const seconds = (Date.now() - started) / 1000;
+    const own = process.cpuUsage(ownBefore);
+    const cores: Record<string, number> = {};
+    for (const name of Object.keys(groups)) cores[name] = round2(((after[name] ?? 0) - (before[name] ?? 0)) / seconds);
+    cores['load generator'] = round2((own.user + own.system) / 1e6 / seconds);
+    return cores;
+  };
+}
+
+export function round2(n: number): number {
+  return Math.round(n * 100) / 100;
 }

@@ -94,12 +94,14 @@ async function benchPolls(): Promise<void> {
     await load({ name: 'warm-up', url: `${url}/api/polls/bench-big`, connections: 10, seconds: 2 });
     const small = await load({
       name: 'results, 100 votes',
+      serverPid: server.pid,
       url: `${url}/api/polls/bench-small`,
       connections: 50,
       seconds: BENCH_SECONDS,
     });
     const big = await load({
       name: 'results, 1,000,000 votes',
+      serverPid: server.pid,
       url: `${url}/api/polls/bench-big`,
       connections: 50,
       seconds: BENCH_SECONDS,
@@ -115,6 +117,7 @@ async function benchPolls(): Promise<void> {
     );
     const votes = await load({
       name: 'votes, 200 concurrent voters',
+      serverPid: server.pid,
       url: `${url}/api/polls/bench-open/votes`,
       connections: 200,
       seconds: BENCH_SECONDS,
@@ -129,6 +132,7 @@ async function benchPolls(): Promise<void> {
     });
     const article = await load({
       name: 'article page, same server',
+      serverPid: server.pid,
       url: `${url}${ARTICLE}`,
       connections: 200,
       seconds: BENCH_SECONDS,

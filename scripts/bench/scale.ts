@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startNginx, type Nginx } from '../../test/helpers/nginx.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { startSqld, type Sqld } from '../../test/helpers/sqld.ts';
-import { BENCH_SECONDS, envCount, load, printTable, saveResults, type LoadResult } from './lib.ts';
+import { BENCH_SECONDS, cpuMeter, envCount, load, printTable, saveResults, type LoadResult } from './lib.ts';
 
 const BENCH_POLLS = fileURLToPath(new URL('./polls/', import.meta.url));
 const ENV = { POLLS_DIR: BENCH_POLLS, VOTE_RATE_LIMIT: '0', TRUSTED_PROXIES: '127.0.0.1' };
@@ -20,43 +20,6 @@ const OPTIONS = ['a', 'b', 'c', 'd'];
 export function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Math.round((Number(match?.[1] ?? 0) / 1024) * 10) / 10;
-}
-
-/** CPU seconds (user + system) a process and its children have used, from /proc. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const own = (Number(fields[11]) + Number(fields[12])) / 100;
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    return own + children.reduce((sum, child) => sum + cpuSeconds(Number(child)), 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** Where the machine's CPU went during a run: cores kept busy by each group of processes. */
-function cpuMeter(groups: Record<string, number[]>): () => Record<string, number> {
-  const read = (): Record<string, number> =>
-    Object.fromEntries(
-      Object.entries(groups).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)]),
-    );
-  const before = read();
-  const ownBefore = process.cpuUsage();
-  const started = Date.now();
-  return () => {
-    const after = read();
-    const seconds = (Date.now() - started) / 1000;
-    const own = process.cpuUsage(ownBefore);
-    const cores: Record<string, number> = {};
-    for (const name of Object.keys(groups)) cores[name] = round2(((after[name] ?? 0) - (before[name] ?? 0)) / seconds);
-    cores['load generator'] = round2((own.user + own.system) / 1e6 / seconds);
-    return cores;
-  };
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 async function totalVotes(baseUrl: string): Promise<number> {

@@ -53,7 +53,7 @@ describe('voting', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: 'open-single', status: 'open', myVote: ['b'] });
     const setCookie = res.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/^voter=[A-Za-z0-9_-]{22};/);
+    expect(setCookie).toMatch(/^voter=[0-9a-f]{12}[A-Za-z0-9_-]{22};/);
     expect(setCookie).toMatch(/Max-Age=31536000/);
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Lax/);

@@ -5,16 +5,27 @@ import { TtlCache } from '../../src/lib/server/ttl-cache.ts';
 import { isVoterId, newVoterId, voterCookieHeader, voterIdFromCookieHeader } from '../../src/lib/polls/voter.ts';
 
 describe('voter ids', () => {
-  it('are 128-bit base64url strings, all different', () => {
-    const ids = Array.from({ length: 5000 }, newVoterId);
+  it('are the time in hex then 128 random bits in base64url, all different', () => {
+    const now = Date.parse('2026-12-02T06:00:00Z');
+    const ids = Array.from({ length: 5000 }, () => newVoterId(now));
     expect(ids.every(isVoterId)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(Buffer.from(ids[0] ?? '', 'base64url')).toHaveLength(16);
+    expect(ids[0]?.slice(0, 12)).toBe(now.toString(16).padStart(12, '0'));
+    expect(Buffer.from(ids[0]?.slice(12) ?? '', 'base64url')).toHaveLength(16);
+  });
+
+  it('sort in the order they were made, whatever their random part', () => {
+    const start = Date.parse('2026-12-02T06:00:00Z');
+    const ids = Array.from({ length: 1000 }, (_, i) => newVoterId(start + i));
+    expect([...ids].sort()).toEqual(ids);
   });
 
   it.each([
     ['voter=AAAAAAAAAAAAAAAAAAAAAA', 'AAAAAAAAAAAAAAAAAAAAAA'],
     ['a=1; voter=AAAAAAAAAAAAAAAAAAAAAA; b=2', 'AAAAAAAAAAAAAAAAAAAAAA'],
+    ['voter=019d5e4a8c00AAAAAAAAAAAAAAAAAAAAAA', '019d5e4a8c00AAAAAAAAAAAAAAAAAAAAAA'],
+    ['voter=019D5E4A8C00AAAAAAAAAAAAAAAAAAAAAA', null],
+    ['voter=019d5e4a8cAAAAAAAAAAAAAAAAAAAAAA', null],
     ['voter=short', null],
     ['voter=<script>alert(1)</script>', null],
     ['', null],

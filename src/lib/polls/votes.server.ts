@@ -51,7 +51,8 @@ export interface VotingDeps {
   /** Writes a ballot (through the group committer in the server). */
   cast: (input: CastVoteInput) => Promise<CastResult>;
   limiter: Limiter;
-  newVoterId: () => string;
+  /** A new anonymous voter id, made at `now`. */
+  newVoterId: (now: number) => string;
   /** Called after a successful write, with the counts it left, so caches and live subscribers hear of it. */
   changed: (pollId: string, counts: FreshCounts | null) => void;
 }
@@ -94,7 +95,7 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
   // gives nobody a second one.
   const walletVoter = poll.voters === 'wallet' && request.address !== null ? walletVoterId(request.address) : null;
   const newVoter = walletVoter === null && request.voterId === null;
-  const voterId = walletVoter ?? request.voterId ?? deps.newVoterId();
+  const voterId = walletVoter ?? request.voterId ?? deps.newVoterId(request.now);
   const { outcome, counts } = await deps.cast({
     pollId: poll.id,
     voterId,
@@ -125,9 +126,36 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
     outcome === 'created'
       ? request.address !== null
       : ((await getReaderBallot(db, poll, { voterId, address: request.address }))?.verified ?? false);
-  const results = presentResults(withCounts(poll, counts), { optionIds, verified }, request.now);
+  const results = resultsAfterVote(poll, counts, optionIds, verified, request.now);
   return { ok: true, status: outcome === 'created' ? 201 : 200, voterId, newVoter, results };
 }
+
+/**
+ * What a voter is answered with. Every ballot of one group commit gets the
+ * same counts object, so voters who chose the same options get the same
+ * results: they are built once per counts object, not once per vote (under
+ * load that was a results object per ballot for the collector to sweep).
+ */
+function resultsAfterVote(
+  poll: PollRecord,
+  counts: FreshCounts,
+  optionIds: string[],
+  verified: boolean,
+  now: number,
+): PollResults {
+  const present = (): PollResults => presentResults(withCounts(poll, counts), { optionIds, verified }, now);
+  let kept = answersByCounts.get(counts);
+  // A definition reloaded within one batch is rare: build that answer on its own.
+  if (kept && kept.poll !== poll) return present();
+  if (!kept) answersByCounts.set(counts, (kept = { poll, answers: new Map() }));
+  // The status is the only thing the time changes (see presentResults).
+  const key = `${pollStatus(poll, now)}\u0000${verified}\u0000${optionIds.join('\u0000')}`;
+  let results = kept.answers.get(key);
+  if (!results) kept.answers.set(key, (results = present()));
+  return results;
+}
+
+const answersByCounts = new WeakMap<FreshCounts, { poll: PollRecord; answers: Map<string, PollResults> }>();
 
 export type ClaimError = 'not_found' | 'poll_closed' | 'sign_in_required' | 'no_ballot' | 'wallet_already_voted';
 

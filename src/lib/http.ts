@@ -16,7 +16,12 @@ export interface ApiResult {
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
 export function jsonResult(body: unknown, status = 200, headers: Record<string, string> = {}): ApiResult {
-  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+  return jsonTextResult(JSON.stringify(body), status, headers);
+}
+
+/** jsonResult for a body already serialised. */
+export function jsonTextResult(text: string, status = 200, headers: Record<string, string> = {}): ApiResult {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: text };
 }
 
 /** A CSV download. */

@@ -10,6 +10,7 @@ interface Statement {
   raw(on?: boolean): Statement;
   run(...args: unknown[]): { changes: number };
   all(...args: unknown[]): unknown[];
+  columns(): { name: string }[];
 }
 /** libsql's Database, the one @libsql/client loads. */
 const here = createRequire(import.meta.url);
@@ -50,6 +51,25 @@ describe('prepared statements reused on the embedded database', () => {
       [2, 7],
       [3, 7],
     ]);
+    db.close();
+  });
+
+  it('answers columns from the first answer, and forgets them when the schema changes', () => {
+    const db = new LibsqlDatabase(join(dir, 'g.db'));
+    db.exec('create table t (x integer)');
+    const names = (): string[] =>
+      db
+        .prepare('select * from t')
+        .columns()
+        .map((c) => c.name);
+    const statement = db.prepare('select * from t');
+    expect(names()).toEqual(['x']);
+    expect(statement.columns()).toBe(statement.columns());
+    db.prepare('alter table t add column y integer').run();
+    expect(db.prepare('select * from t')).not.toBe(statement);
+    expect(names()).toEqual(['x', 'y']);
+    db.exec('alter table t add column z integer');
+    expect(names()).toEqual(['x', 'y', 'z']);
     db.close();
   });
 

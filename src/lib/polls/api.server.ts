@@ -1,5 +1,5 @@
-import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
-import type { FastRoute } from '../server/http-server.server.ts';
+import { jsonResult, jsonTextResult, parseJson, problemResult, type ApiResult } from '../http.ts';
+import { readRequestBody, type FastRoute } from '../server/http-server.server.ts';
 import type { RequestContext } from '../server/request-context.server.ts';
 import type { CohortResults } from '../cohorts/present.ts';
 import type { ResolutionView } from '../resolution/view.ts';
@@ -125,8 +125,13 @@ export async function postVote(
   const headers: Record<string, string> = outcome.newVoter
     ? { 'set-cookie': voterCookieHeader(outcome.voterId, reader.secure, embedded ? 'embed' : 'site') }
     : {};
-  return jsonResult(outcome.results, outcome.status, headers);
+  // Voters of one group commit share results objects (see submitVote): each is serialised once.
+  let text = serialized.get(outcome.results);
+  if (text === undefined) serialized.set(outcome.results, (text = JSON.stringify(outcome.results)));
+  return jsonTextResult(text, outcome.status, headers);
 }
+
+const serialized = new WeakMap<PollResults, string>();
 
 /** The two hot poll endpoints, answered by the Node server without Astro's page pipeline. */
 export const POLL_FAST_ROUTES: readonly FastRoute[] = [
@@ -139,7 +144,7 @@ export const POLL_FAST_ROUTES: readonly FastRoute[] = [
     method: 'POST',
     pattern: /^\/api\/polls\/([a-z0-9-]{1,100})\/votes\/?$/,
     answer: async ({ services, match, req, reader, now }) => {
-      const body = await readLimited(req, req.headers['content-length'] ?? null, MAX_VOTE_BODY_BYTES);
+      const body = await readRequestBody(req, MAX_VOTE_BODY_BYTES);
       const embedded = req.headers[EMBED_HEADER] === '1';
       return postVote(
         services,

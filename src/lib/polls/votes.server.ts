@@ -75,7 +75,7 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
       message: 'Sign in with your wallet to vote in this poll.',
     };
   }
-  const problem = checkBallot({ ...poll, optionIds: poll.options.map((o) => o.optionId) }, request.optionIds);
+  const problem = checkBallot(ballotRules(poll), request.optionIds);
   if (problem) return { ok: false, status: 400, error: 'invalid_vote', message: describeBallotProblem(problem) };
 
   // Counted only for ballots that could be recorded, so typos do not use up a reader's allowance.
@@ -154,6 +154,18 @@ function resultsAfterVote(
   if (!results) kept.answers.set(key, (results = present()));
   return results;
 }
+
+/** What checkBallot needs of a poll, made once per poll record rather than once per vote. */
+function ballotRules(poll: PollRecord): Parameters<typeof checkBallot>[0] {
+  let rules = rulesByPoll.get(poll);
+  if (!rules) {
+    rules = { kind: poll.kind, maxChoices: poll.maxChoices, optionIds: poll.options.map((o) => o.optionId) };
+    rulesByPoll.set(poll, rules);
+  }
+  return rules;
+}
+
+const rulesByPoll = new WeakMap<PollRecord, Parameters<typeof checkBallot>[0]>();
 
 const answersByCounts = new WeakMap<FreshCounts, { poll: PollRecord; answers: Map<string, PollResults> }>();
 

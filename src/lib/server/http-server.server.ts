@@ -101,23 +101,28 @@ function serveFastRoute(options: SiteServerOptions, req: IncomingMessage, res: S
     if (route.method !== req.method) continue;
     const match = route.pattern.exec(path);
     if (!match) continue;
-    const now = Date.now();
-    void readRequestContext(options.services, nodeRequestFacts(req), now)
-      .then(async (reader) => {
-        if (reader.crossSite) {
-          req.resume();
-          return crossSiteProblem();
-        }
-        const result = await route.answer({ services: options.services, match, req, reader, now });
-        return withSessionCookie(result, reader);
-      })
-      .then(
-        (result) => send(res, result),
-        (error) => crash(res, error),
-      );
+    void answerFastRoute(options.services, route, match, req).then(
+      (result) => send(res, result),
+      (error) => crash(res, error),
+    );
     return true;
   }
   return false;
+}
+
+async function answerFastRoute(
+  services: Services,
+  route: FastRoute,
+  match: RegExpExecArray,
+  req: IncomingMessage,
+): Promise<ApiResult> {
+  const now = Date.now();
+  const reader = await readRequestContext(services, nodeRequestFacts(req), now);
+  if (reader.crossSite) {
+    req.resume();
+    return crossSiteProblem();
+  }
+  return withSessionCookie(await route.answer({ services, match, req, reader, now }), reader);
 }
 
 /**

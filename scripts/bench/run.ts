@@ -25,8 +25,8 @@ const only = process.argv[2];
 const beforeDir = process.argv[3];
 const VOTES = envCount('BENCH_VOTES', 100_000);
 
-async function startBaseline(file: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['scripts/bench/static-baseline.ts', file], {
+async function startBaseline(file: string, headersFile: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['scripts/bench/static-baseline.ts', file, headersFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -39,15 +39,24 @@ async function startBaseline(file: string): Promise<{ url: string; stop: () => v
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
-/** The article page against a bare node:http server sending the same bytes. */
+/** The article page against a bare node:http server sending the same bytes: the same body and headers. */
 async function benchArticle(): Promise<void> {
   const server = await startServer();
-  const html = Buffer.from(await (await fetch(`${server.url}${ARTICLE}`)).arrayBuffer());
-  const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'article.html');
+  const response = await fetch(`${server.url}${ARTICLE}`);
+  const html = Buffer.from(await response.arrayBuffer());
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const file = join(dir, 'article.html');
   writeFileSync(file, html);
-  const baseline = await startBaseline(file);
+  // Every header but those node:http writes itself (the CSP alone is over a kilobyte).
+  const own = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+  const headers = [...response.headers].filter(([name]) => !own.has(name));
+  const headersFile = join(dir, 'headers.json');
+  writeFileSync(headersFile, JSON.stringify(headers));
+  const baseline = await startBaseline(file, headersFile);
   try {
-    console.log(`\n## article page: ${html.length} bytes, 50 connections, ${BENCH_SECONDS}s each`);
+    console.log(
+      `\n## article page: ${html.length} bytes and ${headers.length} headers, 50 connections, ${BENCH_SECONDS}s each`,
+    );
     await load({ name: 'warm-up', url: `${server.url}${ARTICLE}`, connections: 10, seconds: 2 });
     const site = await load({
       name: 'site: article page',

@@ -31,6 +31,11 @@ export class Drain {
   /** Responses under way, so a drain can end their connections with them. */
   private readonly unfinished = new Set<ServerResponse>();
 
+  /** Whether a drain has begun: every response then closes its connection. */
+  get draining(): boolean {
+    return this.stopping;
+  }
+
   /** Every response: while draining, each connection ends with its current response. */
   admit(res: ServerResponse): void {
     if (this.stopping) res.setHeader('connection', 'close');

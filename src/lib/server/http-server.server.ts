@@ -67,12 +67,19 @@ export function createSiteServer(options: SiteServerOptions): Server {
   const { staticFiles, drain } = options;
   // Every tier's answer carries these; HSTS only when the client reached us over TLS.
   const headersWhen = { secure: Object.entries(securityHeaders(true)), plain: Object.entries(securityHeaders(false)) };
+  // The same for static files, as one flat list, and with the drain's `Connection: close` (see Drain.admit).
+  const flat = (pairs: [string, string][]) => ({
+    open: pairs.flat(),
+    draining: [...pairs.flat(), 'connection', 'close'],
+  });
+  const flatWhen = { secure: flat(headersWhen.secure), plain: flat(headersWhen.plain) };
   const server = createServer((req, res) => {
+    const secure = secureRequest(options, req);
+    const common = flatWhen[secure ? 'secure' : 'plain'][drain.draining ? 'draining' : 'open'];
+    // A static file is answered, its headers in one list, before this returns; only slower answers need tracking.
+    if (serveStatic(staticFiles, req, res, common)) return;
     drain.admit(res);
-    for (const [name, value] of secureRequest(options, req) ? headersWhen.secure : headersWhen.plain)
-      res.setHeader(name, value);
-    // A static file is answered before this returns; only slower answers need tracking.
-    if (serveStatic(staticFiles, req, res)) return;
+    for (const [name, value] of secure ? headersWhen.secure : headersWhen.plain) res.setHeader(name, value);
     drain.track(res);
     if (serveFastRoute(options, req, res)) return;
     void options.astro(

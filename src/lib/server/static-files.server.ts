@@ -175,7 +175,13 @@ export function resolveStaticPath(files: Map<string, StaticFile>, pathname: stri
  * Answers GET/HEAD for a known static file and returns true; otherwise
  * returns false and leaves the response untouched.
  */
-export function serveStatic(files: Map<string, StaticFile>, req: IncomingMessage, res: ServerResponse): boolean {
+export function serveStatic(
+  files: Map<string, StaticFile>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  /** Headers every response carries (see securityHeaders), as a flat list of names and values. */
+  common: readonly string[],
+): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const rawPath = (req.url ?? '/').split('?', 1)[0] ?? '/';
   let pathname: string;
@@ -187,29 +193,52 @@ export function serveStatic(files: Map<string, StaticFile>, req: IncomingMessage
   const file = resolveStaticPath(files, pathname);
   if (!file) return false;
 
-  const headers: Record<string, string | number | string[]> = {
-    'content-type': file.type,
-    'cache-control': file.cacheControl,
-    etag: file.etag,
-    vary: 'Accept-Encoding',
-  };
-  if (file.policies) headers['content-security-policy'] = file.policies;
   if (req.headers['if-none-match'] === file.etag) {
-    res.writeHead(304, headers);
+    res.writeHead(304, headerList(file, common, null));
     res.end();
     return true;
   }
   const accepts = String(req.headers['accept-encoding'] ?? '');
-  let body = file.identity;
-  if (file.brotli && /\bbr\b/.test(accepts)) {
-    body = file.brotli;
-    headers['content-encoding'] = 'br';
-  } else if (file.gzip && /\bgzip\b/.test(accepts)) {
-    body = file.gzip;
-    headers['content-encoding'] = 'gzip';
-  }
-  headers['content-length'] = body.length;
-  res.writeHead(200, headers);
+  const encoding =
+    file.brotli && /\bbr\b/.test(accepts) ? 'br' : file.gzip && /\bgzip\b/.test(accepts) ? 'gzip' : 'identity';
+  const body = encoding === 'br' ? file.brotli : encoding === 'gzip' ? file.gzip : file.identity;
+  res.writeHead(200, headerList(file, common, encoding));
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;
 }
+
+type Encoding = 'identity' | 'gzip' | 'br';
+
+/**
+ * A file's response headers in the flat form writeHead takes, made once per
+ * file, encoding and set of common headers: a page's headers (its policy is
+ * over a kilobyte) were otherwise built and set one by one on every request.
+ */
+function headerList(file: StaticFile, common: readonly string[], encoding: Encoding | null): string[] {
+  let lists = headerLists.get(file);
+  if (!lists) headerLists.set(file, (lists = new Map()));
+  const byEncoding = lists.get(common) ?? new Map<Encoding | null, string[]>();
+  lists.set(common, byEncoding);
+  let list = byEncoding.get(encoding);
+  if (!list) {
+    const body = encoding === 'br' ? file.brotli : encoding === 'gzip' ? file.gzip : file.identity;
+    list = [
+      ...common,
+      'content-type',
+      file.type,
+      'cache-control',
+      file.cacheControl,
+      'etag',
+      file.etag,
+      'vary',
+      'Accept-Encoding',
+      ...(file.policies ?? []).flatMap((policy) => ['content-security-policy', policy]),
+      ...(encoding === 'br' || encoding === 'gzip' ? ['content-encoding', encoding] : []),
+      ...(encoding === null ? [] : ['content-length', String(body?.length ?? 0)]),
+    ];
+    byEncoding.set(encoding, list);
+  }
+  return list;
+}
+
+const headerLists = new WeakMap<StaticFile, Map<readonly string[], Map<Encoding | null, string[]>>>();

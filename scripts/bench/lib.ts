@@ -37,9 +37,7 @@ export interface LoadOptions {
 
 /** One autocannon run, reduced to the figures the README reports. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
-  const pid = options.serverPid;
-  const serverBefore = pid === undefined ? 0 : cpuSeconds(pid);
-  const generatorBefore = process.cpuUsage();
+  const meter = options.serverPid === undefined ? null : cpuMeter({ server: [options.serverPid] });
   const started = performance.now();
   // autocannon notices that a fixed amount is done only at its next one-second sample, so a run of a fixed
   // amount is timed from the start to its last answer, not to when autocannon resolves.
@@ -56,9 +54,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   }) as Promise<autocannon.Result> & autocannon.Instance;
   run.on('response', () => (lastAnswer = performance.now()));
   const result = await run;
+  const cores = meter?.();
   const seconds = (performance.now() - started) / 1000;
-  const generator = process.cpuUsage(generatorBefore);
-  const serverSeconds = pid === undefined ? 0 : cpuSeconds(pid) - serverBefore;
   return {
     name: options.name,
     // autocannon averages whole seconds; a fixed amount of requests is timed exactly instead.
@@ -74,15 +71,15 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats?.['201']?.count ??
       0,
     status5xx: result['5xx'],
-    ...(pid === undefined
-      ? {}
-      : {
+    ...(cores
+      ? {
           cpu: {
-            server: round2(serverSeconds / seconds),
-            generator: round2((generator.user + generator.system) / 1e6 / seconds),
-            serverUsPerRequest: Math.round((serverSeconds * 1e6) / Math.max(1, result.requests.total)),
+            server: cores.server ?? 0,
+            generator: cores['load generator'] ?? 0,
+            serverUsPerRequest: Math.round(((cores.server ?? 0) * seconds * 1e6) / Math.max(1, result.requests.total)),
           },
-        }),
+        }
+      : {}),
   };
 }
 
@@ -135,7 +132,7 @@ export function median(values: readonly number[]): number {
 }
 
 /** CPU seconds (user + system) a process and its children have used, from /proc. */
-export function cpuSeconds(pid: number): number {
+function cpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -167,6 +164,6 @@ export function cpuMeter(groups: Record<string, number[]>): () => Record<string,
   };
 }
 
-export function round2(n: number): number {
+function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }

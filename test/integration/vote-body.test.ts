@@ -1,7 +1,7 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXTURE_POLLS, getResults, vote } from '../helpers/polls.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { serverForTests } from '../helpers/server.ts';
 
 /**
  * The vote endpoint's body as the fast path reads it (by the request's
@@ -10,16 +10,7 @@ import { startServer, type TestServer } from '../helpers/server.ts';
  * a client that goes away mid-body leaves nothing behind.
  */
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer({ env: { POLLS_DIR: FIXTURE_POLLS, VOTE_RATE_LIMIT: '0' } });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  server?.cleanup();
-});
+const fixture = serverForTests({ env: { POLLS_DIR: FIXTURE_POLLS, VOTE_RATE_LIMIT: '0' } });
 
 /** POSTs `pieces` as a chunked body (no Content-Length), one write per piece, a few ms apart. */
 function chunkedVote(
@@ -28,7 +19,7 @@ function chunkedVote(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      `${server.url}/api/polls/${pollId}/votes`,
+      `${fixture.server.url}/api/polls/${pollId}/votes`,
       { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
       (res) => {
         const chunks: Buffer[] = [];
@@ -52,7 +43,8 @@ function chunkedVote(
   });
 }
 
-const totalVotes = async (pollId: string): Promise<number> => Number((await getResults(server.url, pollId)).totalVotes);
+const totalVotes = async (pollId: string): Promise<number> =>
+  Number((await getResults(fixture.server.url, pollId)).totalVotes);
 
 describe('the vote body on the fast path', () => {
   it('reads a body that arrives in pieces, a character split between two of them', async () => {
@@ -78,7 +70,7 @@ describe('the vote body on the fast path', () => {
     expect(big.status).toBe(413);
     expect(big.body.error).toBe('too_large');
     expect(await totalVotes('open-single')).toBe(before);
-    const next = await vote(server.url, 'open-single', ['b']);
+    const next = await vote(fixture.server.url, 'open-single', ['b']);
     expect(next.status).toBe(201);
     expect(await totalVotes('open-single')).toBe(before + 1);
   });
@@ -86,7 +78,7 @@ describe('the vote body on the fast path', () => {
   it('keeps nothing of a client that goes away mid-body, and goes on answering', async () => {
     const before = await totalVotes('open-single');
     await new Promise<void>((resolve) => {
-      const req = request(`${server.url}/api/polls/open-single/votes`, {
+      const req = request(`${fixture.server.url}/api/polls/open-single/votes`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': '40' },
       });
@@ -99,7 +91,7 @@ describe('the vote body on the fast path', () => {
     });
     await new Promise((r) => setTimeout(r, 100));
     expect(await totalVotes('open-single')).toBe(before);
-    expect((await vote(server.url, 'open-single', ['c'])).status).toBe(201);
-    expect(server.output()).not.toMatch(/unhandled/i);
+    expect((await vote(fixture.server.url, 'open-single', ['c'])).status).toBe(201);
+    expect(fixture.server.output()).not.toMatch(/unhandled/i);
   });
 });

@@ -199,46 +199,48 @@ export function serveStatic(
     return true;
   }
   const accepts = String(req.headers['accept-encoding'] ?? '');
-  const encoding =
+  const encoding: Encoding =
     file.brotli && /\bbr\b/.test(accepts) ? 'br' : file.gzip && /\bgzip\b/.test(accepts) ? 'gzip' : 'identity';
-  const body = encoding === 'br' ? file.brotli : encoding === 'gzip' ? file.gzip : file.identity;
   res.writeHead(200, headerList(file, common, encoding));
-  res.end(req.method === 'HEAD' ? undefined : body);
+  res.end(req.method === 'HEAD' ? undefined : bodyOf(file, encoding));
   return true;
 }
 
 type Encoding = 'identity' | 'gzip' | 'br';
 
-/**
- * A file's response headers in the flat form writeHead takes, made once per
- * file, encoding and set of common headers: a page's headers (its policy is
- * over a kilobyte) were otherwise built and set one by one on every request.
- */
-function headerList(file: StaticFile, common: readonly string[], encoding: Encoding | null): string[] {
-  let lists = headerLists.get(file);
-  if (!lists) headerLists.set(file, (lists = new Map()));
-  const byEncoding = lists.get(common) ?? new Map<Encoding | null, string[]>();
-  lists.set(common, byEncoding);
-  let list = byEncoding.get(encoding);
-  if (!list) {
-    const body = encoding === 'br' ? file.brotli : encoding === 'gzip' ? file.gzip : file.identity;
-    list = [
-      ...common,
-      'content-type',
-      file.type,
-      'cache-control',
-      file.cacheControl,
-      'etag',
-      file.etag,
-      'vary',
-      'Accept-Encoding',
-      ...(file.policies ?? []).flatMap((policy) => ['content-security-policy', policy]),
-      ...(encoding === 'br' || encoding === 'gzip' ? ['content-encoding', encoding] : []),
-      ...(encoding === null ? [] : ['content-length', String(body?.length ?? 0)]),
-    ];
-    byEncoding.set(encoding, list);
-  }
-  return list;
+/** The file's bytes in an encoding serveStatic chose (so the file has it). */
+function bodyOf(file: StaticFile, encoding: Encoding): Buffer {
+  return (encoding === 'br' ? file.brotli : encoding === 'gzip' ? file.gzip : null) ?? file.identity;
 }
 
-const headerLists = new WeakMap<StaticFile, Map<readonly string[], Map<Encoding | null, string[]>>>();
+/**
+ * A file's response headers in the flat form writeHead takes, made once per
+ * file, set of common headers and encoding (null: a 304, without a body): a
+ * page's headers (its policy is over a kilobyte) were otherwise built and set
+ * one by one on every request.
+ */
+function headerList(file: StaticFile, common: readonly string[], encoding: Encoding | null): string[] {
+  let byCommon = headerLists.get(file);
+  if (!byCommon) headerLists.set(file, (byCommon = new Map()));
+  let lists = byCommon.get(common);
+  if (!lists) byCommon.set(common, (lists = {}));
+  return (lists[encoding ?? 'not-modified'] ??= [
+    ...common,
+    'content-type',
+    file.type,
+    'cache-control',
+    file.cacheControl,
+    'etag',
+    file.etag,
+    'vary',
+    'Accept-Encoding',
+    ...(file.policies ?? []).flatMap((policy) => ['content-security-policy', policy]),
+    ...(encoding === 'br' || encoding === 'gzip' ? ['content-encoding', encoding] : []),
+    ...(encoding === null ? [] : ['content-length', String(bodyOf(file, encoding).length)]),
+  ]);
+}
+
+const headerLists = new WeakMap<
+  StaticFile,
+  Map<readonly string[], Partial<Record<Encoding | 'not-modified', string[]>>>
+>();

@@ -1,4 +1,5 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import {
   cohortBuckets,
   pollCohorts,
@@ -9,10 +10,18 @@ import {
   votes,
 } from '../../../db/schema.ts';
 import { HOUR_MS } from '../polls/history.ts';
-import { excluded, jsonField, jsonRows, type Queries } from '../server/db.server.ts';
+import {
+  excluded,
+  jsonField,
+  jsonRows,
+  perDatabase,
+  runPrepared,
+  type Database,
+  type PreparedRun,
+  type Queries,
+} from '../server/db.server.ts';
 import type { CohortId } from './cohorts.ts';
-import type { WeightingToken } from './ids.ts';
-import { UNVERIFIED, weighBallot, type BallotWeight } from './weighting.ts';
+import { ballotWeigher, UNVERIFIED, type BallotWeight } from './weighting.ts';
 
 /**
  * The cohort ledger of token polls: each ballot's cohort and weight, and the
@@ -37,60 +46,30 @@ export function storedWeight(row: { cohort: CohortId; weight: string; sqrtWeight
   return { cohort: row.cohort, weight: BigInt(row.weight), sqrtWeight: row.sqrtWeight };
 }
 
-/** What weighting needs of each token poll: its token definition and the snapshot in use. */
-interface PollWeighting {
-  token: WeightingToken;
-  supply: bigint;
-}
+/** What weighting needs of each token poll: how its snapshot weighs a wallet. */
+type PollWeigher = ReturnType<typeof ballotWeigher>;
 
-/** Records `ballots` (in write order) in the ledger of the token polls among them. */
-export async function recordInLedger(tx: Queries, ballots: readonly LedgerBallot[]): Promise<void> {
+/**
+ * Records `ballots` (in write order) in the ledger of the token polls among
+ * them, on `tx`, a transaction of `db`. Every statement is prepared once per
+ * database (see ledgerStatements): this runs in each group commit of a token
+ * poll, where building the queries anew cost more than running them.
+ */
+export async function recordInLedger(db: Database, tx: Queries, ballots: readonly LedgerBallot[]): Promise<void> {
   const pollIds = [...new Set(ballots.map((b) => b.pollId))];
   if (pollIds.length === 0) return;
   const pairs = ballots.filter((b) => b.address !== null).map((b) => [b.pollId, b.address?.toLowerCase()]);
-  const [weighted, balances, current] = await tx.batch([
-    tx
-      .select({ id: polls.id, token: polls.weightingToken, supply: tokenSnapshots.supply })
-      .from(polls)
-      .leftJoin(
-        tokenSnapshots,
-        and(eq(tokenSnapshots.token, polls.token), eq(tokenSnapshots.block, polls.weightingBlock)),
-      )
-      .where(and(inArray(polls.id, pollIds), isNotNull(polls.weightingToken))),
-    tx
-      .select({
-        pollId: polls.id,
-        address: tokenSnapshotBalances.address,
-        balance: tokenSnapshotBalances.balance,
-      })
-      .from(jsonRows(pairs))
-      .innerJoin(polls, eq(polls.id, sql`value ->> 0`))
-      .innerJoin(
-        tokenSnapshots,
-        and(eq(tokenSnapshots.token, polls.token), eq(tokenSnapshots.block, polls.weightingBlock)),
-      )
-      .innerJoin(
-        tokenSnapshotBalances,
-        and(
-          eq(tokenSnapshotBalances.snapshotId, tokenSnapshots.id),
-          eq(tokenSnapshotBalances.address, sql`value ->> 1`),
-        ),
-      ),
-    tx
-      .select({
-        pollId: pollOptionCohorts.pollId,
-        optionId: pollOptionCohorts.optionId,
-        cohort: pollOptionCohorts.cohort,
-        weight: pollOptionCohorts.weight,
-      })
-      .from(pollOptionCohorts)
-      .where(inArray(pollOptionCohorts.pollId, pollIds)),
+  const prepared = ledgerStatements(db);
+  const [weighted, balances, current] = await runPrepared(tx, [
+    [prepared.weighting, { polls: JSON.stringify(pollIds) }],
+    [prepared.balances, { pairs: JSON.stringify(pairs) }],
+    [prepared.current, { polls: JSON.stringify(pollIds) }],
   ]);
-  const weighting = new Map<string, PollWeighting>();
+  const weighers = new Map<string, PollWeigher>();
   for (const row of weighted) {
-    if (row.token) weighting.set(row.id, { token: row.token, supply: BigInt(row.supply ?? '0') });
+    if (row.token) weighers.set(row.id, ballotWeigher(BigInt(row.supply ?? '0'), row.token));
   }
-  if (weighting.size === 0) return;
+  if (weighers.size === 0) return;
   const balanceOf = new Map(balances.map((b) => [`${b.pollId}\u0000${b.address}`, BigInt(b.balance)]));
 
   const ledger = new LedgerDeltas();
@@ -99,13 +78,11 @@ export async function recordInLedger(tx: Queries, ballots: readonly LedgerBallot
   const latest = new Map<number, BallotWeight>();
   const updates: WeightUpdate[] = [];
   for (const ballot of ballots) {
-    const poll = weighting.get(ballot.pollId);
-    if (!poll) continue;
+    const weigh = weighers.get(ballot.pollId);
+    if (!weigh) continue;
     const address = ballot.address?.toLowerCase() ?? null;
     const after =
-      address === null
-        ? UNVERIFIED
-        : weighBallot(address, balanceOf.get(`${ballot.pollId}\u0000${address}`) ?? 0n, poll.supply, poll.token);
+      address === null ? UNVERIFIED : weigh(address, balanceOf.get(`${ballot.pollId}\u0000${address}`) ?? 0n);
     const hour = Math.floor(ballot.now / HOUR_MS) * HOUR_MS;
     const before = ballot.before && { ...ballot.before, weight: latest.get(ballot.voteId) ?? ballot.before.weight };
     if (before) ledger.move(ballot.pollId, before.optionIds, before.weight, -1, hour);
@@ -114,25 +91,15 @@ export async function recordInLedger(tx: Queries, ballots: readonly LedgerBallot
     updates.push([ballot.voteId, after.cohort, after.weight.toString(), after.sqrtWeight]);
   }
   if (updates.length === 0) return;
-  await tx.batch([setBallotWeights(tx, updates), ...ledger.writes(tx)]);
+  await runPrepared(tx, [setBallotWeights(db, updates), ...ledger.writes(db)]);
 }
 
 /** A ballot's new weight columns: [voteId, cohort, weight, sqrtWeight]. */
 export type WeightUpdate = [number, CohortId, string, number];
 
-/** One UPDATE ... FROM for many ballots: a join, not a subquery per row. */
-export function setBallotWeights(tx: Queries, updates: readonly WeightUpdate[]) {
-  const rows = sql`(select value ->> 0 as vote_id, value ->> 1 as cohort, value ->> 2 as weight,
-    value ->> 3 as sqrt_weight from ${jsonRows(updates)}) as w`;
-  return tx
-    .update(votes)
-    .set({
-      cohort: sql`w.cohort`,
-      weight: sql`w.weight`,
-      sqrtWeight: sql`w.sqrt_weight`,
-    })
-    .from(rows)
-    .where(sql`${votes.id} = w.vote_id`);
+/** Sets many ballots' weight columns in one UPDATE ... FROM: a join, not a subquery per row. */
+export function setBallotWeights(db: Database, updates: readonly WeightUpdate[]): PreparedRun<unknown> {
+  return [ledgerStatements(db).setWeights, { rows: JSON.stringify(updates) }];
 }
 
 /** Counter changes gathered over a batch, written as three upserts. */
@@ -163,7 +130,8 @@ export class LedgerDeltas {
     }
   }
 
-  writes(tx: Queries) {
+  /** The three upserts, as runs of statements prepared on `db` (see runPrepared). */
+  writes(db: Database): PreparedRun<unknown>[] {
     const voters = [...this.voters].filter(([, n]) => n !== 0).map(([k, n]) => [...split(k), n]);
     const options = [...this.options].map(([k, o]) => [
       ...split(k),
@@ -177,68 +145,133 @@ export class LedgerDeltas {
         const [pollId, optionId, cohort, hour] = split(k);
         return [pollId, optionId, cohort, Number(hour), n];
       });
+    const prepared = ledgerStatements(db);
     return [
-      tx
-        .insert(pollCohorts)
-        .select((qb) =>
-          qb
-            .select({
-              pollId: jsonField<string>(0, pollCohorts.pollId),
-              cohort: jsonField<CohortId>(1, pollCohorts.cohort),
-              voters: jsonField<number>(2, pollCohorts.voters),
-            })
-            .from(jsonRows(voters))
-            .where(sql`true`),
-        )
-        .onConflictDoUpdate({
-          target: [pollCohorts.pollId, pollCohorts.cohort],
-          set: { voters: sql`${pollCohorts.voters} + ${excluded(pollCohorts.voters)}` },
-        }),
-      tx
-        .insert(pollOptionCohorts)
-        .select((qb) =>
-          qb
-            .select({
-              pollId: jsonField<string>(0, pollOptionCohorts.pollId),
-              optionId: jsonField<string>(1, pollOptionCohorts.optionId),
-              cohort: jsonField<CohortId>(2, pollOptionCohorts.cohort),
-              votes: jsonField<number>(3, pollOptionCohorts.votes),
-              // The new sum, worked out exactly here: SQLite integers cannot hold it.
-              weight: jsonField<string>(4, pollOptionCohorts.weight),
-              sqrtWeight: jsonField<number>(5, pollOptionCohorts.sqrtWeight),
-            })
-            .from(jsonRows(options))
-            .where(sql`true`),
-        )
-        .onConflictDoUpdate({
-          target: [pollOptionCohorts.pollId, pollOptionCohorts.optionId, pollOptionCohorts.cohort],
-          set: {
-            votes: sql`${pollOptionCohorts.votes} + ${excluded(pollOptionCohorts.votes)}`,
-            weight: excluded(pollOptionCohorts.weight),
-            sqrtWeight: sql`${pollOptionCohorts.sqrtWeight} + ${excluded(pollOptionCohorts.sqrtWeight)}`,
-          },
-        }),
-      tx
-        .insert(cohortBuckets)
-        .select((qb) =>
-          qb
-            .select({
-              pollId: jsonField<string>(0, cohortBuckets.pollId),
-              optionId: jsonField<string>(1, cohortBuckets.optionId),
-              cohort: jsonField<CohortId>(2, cohortBuckets.cohort),
-              hourStart: jsonField<number>(3, cohortBuckets.hourStart),
-              votes: jsonField<number>(4, cohortBuckets.votes),
-            })
-            .from(jsonRows(buckets))
-            .where(sql`true`),
-        )
-        .onConflictDoUpdate({
-          target: [cohortBuckets.pollId, cohortBuckets.cohort, cohortBuckets.hourStart, cohortBuckets.optionId],
-          set: { votes: sql`${cohortBuckets.votes} + ${excluded(cohortBuckets.votes)}` },
-        }),
-    ] as const;
+      [prepared.addVoters, { rows: JSON.stringify(voters) }],
+      [prepared.addOptions, { rows: JSON.stringify(options) }],
+      [prepared.addBuckets, { rows: JSON.stringify(buckets) }],
+    ];
   }
 }
+
+/** The ledger's statements, prepared once per database handle: a batch changes only their JSON parameters. */
+const ledgerStatements = perDatabase((db) => {
+  const rows = jsonRows(sql.placeholder('rows'));
+  const inPolls = (column: AnySQLiteColumn) =>
+    sql`${column} in (select value from ${jsonRows(sql.placeholder('polls'))})`;
+  return {
+    weighting: db
+      .select({ id: polls.id, token: polls.weightingToken, supply: tokenSnapshots.supply })
+      .from(polls)
+      .leftJoin(
+        tokenSnapshots,
+        and(eq(tokenSnapshots.token, polls.token), eq(tokenSnapshots.block, polls.weightingBlock)),
+      )
+      .where(and(inPolls(polls.id), isNotNull(polls.weightingToken)))
+      .prepare(),
+    // [pollId, lower-case address] pairs, each with its balance at its poll's weighting snapshot.
+    balances: db
+      .select({
+        pollId: polls.id,
+        address: tokenSnapshotBalances.address,
+        balance: tokenSnapshotBalances.balance,
+      })
+      .from(jsonRows(sql.placeholder('pairs')))
+      .innerJoin(polls, eq(polls.id, sql`value ->> 0`))
+      .innerJoin(
+        tokenSnapshots,
+        and(eq(tokenSnapshots.token, polls.token), eq(tokenSnapshots.block, polls.weightingBlock)),
+      )
+      .innerJoin(
+        tokenSnapshotBalances,
+        and(
+          eq(tokenSnapshotBalances.snapshotId, tokenSnapshots.id),
+          eq(tokenSnapshotBalances.address, sql`value ->> 1`),
+        ),
+      )
+      .prepare(),
+    current: db
+      .select({
+        pollId: pollOptionCohorts.pollId,
+        optionId: pollOptionCohorts.optionId,
+        cohort: pollOptionCohorts.cohort,
+        weight: pollOptionCohorts.weight,
+      })
+      .from(pollOptionCohorts)
+      .where(inPolls(pollOptionCohorts.pollId))
+      .prepare(),
+    setWeights: db
+      .update(votes)
+      .set({ cohort: sql`w.cohort`, weight: sql`w.weight`, sqrtWeight: sql`w.sqrt_weight` })
+      .from(
+        sql`(select value ->> 0 as vote_id, value ->> 1 as cohort, value ->> 2 as weight,
+          value ->> 3 as sqrt_weight from ${rows}) as w`,
+      )
+      .where(sql`${votes.id} = w.vote_id`)
+      .prepare(),
+    addVoters: db
+      .insert(pollCohorts)
+      .select((qb) =>
+        qb
+          .select({
+            pollId: jsonField<string>(0, pollCohorts.pollId),
+            cohort: jsonField<CohortId>(1, pollCohorts.cohort),
+            voters: jsonField<number>(2, pollCohorts.voters),
+          })
+          .from(rows)
+          .where(sql`true`),
+      )
+      .onConflictDoUpdate({
+        target: [pollCohorts.pollId, pollCohorts.cohort],
+        set: { voters: sql`${pollCohorts.voters} + ${excluded(pollCohorts.voters)}` },
+      })
+      .prepare(),
+    addOptions: db
+      .insert(pollOptionCohorts)
+      .select((qb) =>
+        qb
+          .select({
+            pollId: jsonField<string>(0, pollOptionCohorts.pollId),
+            optionId: jsonField<string>(1, pollOptionCohorts.optionId),
+            cohort: jsonField<CohortId>(2, pollOptionCohorts.cohort),
+            votes: jsonField<number>(3, pollOptionCohorts.votes),
+            // The new sum, worked out exactly in JavaScript: SQLite integers cannot hold it.
+            weight: jsonField<string>(4, pollOptionCohorts.weight),
+            sqrtWeight: jsonField<number>(5, pollOptionCohorts.sqrtWeight),
+          })
+          .from(rows)
+          .where(sql`true`),
+      )
+      .onConflictDoUpdate({
+        target: [pollOptionCohorts.pollId, pollOptionCohorts.optionId, pollOptionCohorts.cohort],
+        set: {
+          votes: sql`${pollOptionCohorts.votes} + ${excluded(pollOptionCohorts.votes)}`,
+          weight: excluded(pollOptionCohorts.weight),
+          sqrtWeight: sql`${pollOptionCohorts.sqrtWeight} + ${excluded(pollOptionCohorts.sqrtWeight)}`,
+        },
+      })
+      .prepare(),
+    addBuckets: db
+      .insert(cohortBuckets)
+      .select((qb) =>
+        qb
+          .select({
+            pollId: jsonField<string>(0, cohortBuckets.pollId),
+            optionId: jsonField<string>(1, cohortBuckets.optionId),
+            cohort: jsonField<CohortId>(2, cohortBuckets.cohort),
+            hourStart: jsonField<number>(3, cohortBuckets.hourStart),
+            votes: jsonField<number>(4, cohortBuckets.votes),
+          })
+          .from(rows)
+          .where(sql`true`),
+      )
+      .onConflictDoUpdate({
+        target: [cohortBuckets.pollId, cohortBuckets.cohort, cohortBuckets.hourStart, cohortBuckets.optionId],
+        set: { votes: sql`${cohortBuckets.votes} + ${excluded(cohortBuckets.votes)}` },
+      })
+      .prepare(),
+  };
+});
 
 function key(...parts: string[]): string {
   return parts.join('\u0000');

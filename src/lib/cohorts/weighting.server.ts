@@ -10,7 +10,7 @@ import {
   votes,
 } from '../../../db/schema.ts';
 import { HOUR_MS } from '../polls/history.ts';
-import { writeTransaction, type Database } from '../server/db.server.ts';
+import { runPrepared, writeTransaction, type Database } from '../server/db.server.ts';
 import type { CohortId } from './cohorts.ts';
 import { LedgerDeltas, setBallotWeights, storedWeight, type WeightUpdate } from './ledger.server.ts';
 import { ballotWeigher, chooseWeightingBlock, weightsKey, type BallotWeight } from './weighting.ts';
@@ -124,19 +124,17 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
       tx.delete(cohortBuckets).where(eq(cohortBuckets.pollId, pollId)),
     ]);
     for (let first = 0; first < updates.length; first += WEIGHTS_PER_STATEMENT) {
-      await setBallotWeights(tx, updates.slice(first, first + WEIGHTS_PER_STATEMENT));
+      await runPrepared(tx, [setBallotWeights(db, updates.slice(first, first + WEIGHTS_PER_STATEMENT))]);
     }
-    await tx.batch([
-      ...ledger.writes(tx),
-      tx
-        .update(polls)
-        .set({
-          weightingBlock: block,
-          weightedWith: weightsKey(snapshot ? { id: snapshot.id, block: block ?? -1 } : null, definition),
-          version: sql`${polls.version} + 1`,
-        })
-        .where(eq(polls.id, pollId)),
-    ]);
+    await runPrepared(tx, ledger.writes(db));
+    await tx
+      .update(polls)
+      .set({
+        weightingBlock: block,
+        weightedWith: weightsKey(snapshot ? { id: snapshot.id, block: block ?? -1 } : null, definition),
+        version: sql`${polls.version} + 1`,
+      })
+      .where(eq(polls.id, pollId));
     return { pollId, block, ballots: ballots.size };
   });
 }

@@ -330,7 +330,7 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       if (!poll) throw new Error(`poll ${pollId} vanished while voting`);
       counts.set(pollId, { ...poll, votes: new Map(options().map((o) => [o.optionId, o.votes])) });
     }
-    await recordInLedger(tx, ledger);
+    await recordInLedger(db, tx, ledger);
     return inputs.map((input, i) => {
       const outcome = outcomes[i] ?? 'already_voted';
       return { outcome, counts: outcome === 'already_voted' ? null : (counts.get(input.pollId) ?? null) };
@@ -710,7 +710,7 @@ export async function attachWallet(
       ]);
       // The same choices, now counted in the wallet's cohort instead of "not verified".
       const optionIds = choices.map((c) => c.optionId);
-      await recordInLedger(tx, [
+      await recordInLedger(db, tx, [
         {
           pollId: input.pollId,
           voteId: ballot.id,

@@ -78,15 +78,16 @@ export function createSiteServer(options: SiteServerOptions): Server {
     const common = flatWhen[secure ? 'secure' : 'plain'][drain.draining ? 'draining' : 'open'];
     // A static file is answered, its headers in one list, before this returns; only slower answers need tracking.
     if (serveStatic(staticFiles, req, res, common)) return;
+    drain.track(res);
+    // A fast route writes the same list ahead of its own headers, in its one writeHead.
+    if (serveFastRoute(options, req, res, common)) return;
     drain.admit(res);
     for (const [name, value] of secure ? headersWhen.secure : headersWhen.plain) res.setHeader(name, value);
-    drain.track(res);
-    if (serveFastRoute(options, req, res)) return;
     void options.astro(
       req,
       res,
       (error) => {
-        if (error) return crash(res, error);
+        if (error) return crash(res, error, []);
         // Astro found no route.
         const page = options.notFoundPage(new URL(req.url ?? '/', 'http://x').pathname);
         const headers: OutgoingHttpHeaders = { 'content-type': 'text/html; charset=utf-8' };
@@ -102,15 +103,20 @@ export function createSiteServer(options: SiteServerOptions): Server {
 }
 
 /** Answers a request that a fast route takes; returns false for anything else. */
-function serveFastRoute(options: SiteServerOptions, req: IncomingMessage, res: ServerResponse): boolean {
+function serveFastRoute(
+  options: SiteServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  common: readonly string[],
+): boolean {
   const path = (req.url ?? '').split('?', 1)[0] ?? '';
   for (const route of options.fastRoutes) {
     if (route.method !== req.method) continue;
     const match = route.pattern.exec(path);
     if (!match) continue;
     void answerFastRoute(options.services, route, match, req).then(
-      (result) => send(res, result),
-      (error) => crash(res, error),
+      (result) => send(res, result, common),
+      (error) => crash(res, error, common),
     );
     return true;
   }
@@ -215,17 +221,28 @@ function withSessionCookie(result: ApiResult, reader: RequestContext): ApiResult
   return { ...result, headers: { ...result.headers, 'set-cookie': [...cookies, cookie] } };
 }
 
-function send(res: ServerResponse, result: ApiResult): void {
-  res.writeHead(result.status, result.headers);
+/**
+ * Writes an answer after `common`, the flat list of headers every answer
+ * carries (empty where they were already set on `res`). One flat list for
+ * writeHead costs less than setting each header first, which a vote felt.
+ */
+function send(res: ServerResponse, result: ApiResult, common: readonly string[]): void {
+  const headers = [...common];
+  for (const [name, value] of Object.entries(result.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) headers.push(name, item);
+    else headers.push(name, String(value));
+  }
+  res.writeHead(result.status, headers);
   res.end(result.body);
 }
 
-function crash(res: ServerResponse, error: unknown): void {
+function crash(res: ServerResponse, error: unknown, common: readonly string[]): void {
   if (isDatabaseUnavailable(error)) {
-    if (!res.headersSent) return send(res, unavailableResult());
+    if (!res.headersSent) return send(res, unavailableResult(), common);
     return void res.end();
   }
   console.error('sentiment-desk: unhandled request error', error);
-  if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+  if (!res.headersSent) res.writeHead(500, [...common, 'content-type', 'application/json; charset=utf-8']);
   res.end('{"error":"internal","message":"Something went wrong on our side."}');
 }

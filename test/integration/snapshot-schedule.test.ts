@@ -273,7 +273,13 @@ describe('two instances on one libSQL server, and a kill -9 mid-scan', () => {
       await holder.kill();
       hold?.();
       const end = Number(await chain.publicClient.getBlockNumber());
-      await until('the other instance to finish the scan', async () => (await opgsimOf(other))?.block === end, 60_000);
+      // The snapshot shows before the lease is given back (the release is the scan's last write).
+      const released = async () => (await db.select().from(snapshotSchedule))[0]?.holder === null;
+      await until(
+        'the other instance to finish the scan and give the lease back',
+        async () => (await opgsimOf(other))?.block === end && (await released()),
+        60_000,
+      );
       const stored = await storedBalances(sqld.url);
       // One snapshot, at the chain's head, whose balances are the contract's: nothing skipped, nothing counted twice.
       expect(stored.blocks).toEqual([end]);

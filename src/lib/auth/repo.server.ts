@@ -1,6 +1,6 @@
 import { and, eq, gt, lte, or, sql } from 'drizzle-orm';
 import { authNonces, sessions } from '../../../db/schema.ts';
-import { jsonRows, perDatabase, writeBatch, type Database } from '../server/db.server.ts';
+import { jsonRows, packedRows, perDatabase, unpackRows, writeBatch, type Database } from '../server/db.server.ts';
 import { ReadBatch } from '../server/read-batch.ts';
 import {
   ABSOLUTE_LIFETIME_MS,
@@ -78,18 +78,26 @@ export interface ValidatedSession {
 const sessionsById = perDatabase((db) => {
   const query = db
     .select({
-      id: sessions.id,
-      address: sessions.address,
-      createdAt: sessions.createdAt,
-      lastActiveAt: sessions.lastActiveAt,
-      secretHash: sessions.secretHash,
+      rows: packedRows(
+        sessions.id,
+        sessions.address,
+        sessions.createdAt,
+        sessions.lastActiveAt,
+        sql`hex(${sessions.secretHash})`,
+      ),
     })
     .from(sessions)
     .where(sql`${sessions.id} in (select value from ${jsonRows(sql.placeholder('ids'))})`)
     .prepare();
   return new ReadBatch(async (ids: string[]) => {
-    const rows = await query.all({ ids: JSON.stringify(ids) });
-    return new Map(rows.map((row) => [row.id, row]));
+    const [found] = await query.all({ ids: JSON.stringify(ids) });
+    const rows = unpackRows<[string, string, number, number, string]>(found?.rows);
+    return new Map(
+      rows.map(([id, address, createdAt, lastActiveAt, hash]) => [
+        id,
+        { id, address, createdAt, lastActiveAt, secretHash: Buffer.from(hash, 'hex') },
+      ]),
+    );
   });
 });
 

@@ -14,8 +14,10 @@ import {
   excluded,
   jsonField,
   jsonRows,
+  packedRows,
   perDatabase,
   runPrepared,
+  unpackRows,
   type Database,
   type PreparedRun,
   type Queries,
@@ -70,7 +72,12 @@ export async function recordInLedger(db: Database, tx: Queries, ballots: readonl
     if (row.token) weighers.set(row.id, ballotWeigher(BigInt(row.supply ?? '0'), row.token));
   }
   if (weighers.size === 0) return;
-  const balanceOf = new Map(balances.map((b) => [`${b.pollId}\u0000${b.address}`, BigInt(b.balance)]));
+  const balanceOf = new Map(
+    unpackRows<[string, string, string]>(balances[0]?.rows).map(([pollId, address, balance]) => [
+      `${pollId}\u0000${address}`,
+      BigInt(balance),
+    ]),
+  );
 
   const ledger = new LedgerDeltas();
   for (const row of current) ledger.knownWeight(row.pollId, row.optionId, row.cohort, BigInt(row.weight));
@@ -170,12 +177,9 @@ const ledgerStatements = perDatabase((db) => {
       .where(and(inPolls(polls.id), isNotNull(polls.weightingToken)))
       .prepare(),
     // [pollId, lower-case address] pairs, each with its balance at its poll's weighting snapshot.
+    // Packed (see packedRows): a row per ballot of the batch.
     balances: db
-      .select({
-        pollId: polls.id,
-        address: tokenSnapshotBalances.address,
-        balance: tokenSnapshotBalances.balance,
-      })
+      .select({ rows: packedRows(polls.id, tokenSnapshotBalances.address, tokenSnapshotBalances.balance) })
       .from(jsonRows(sql.placeholder('pairs')))
       .innerJoin(polls, eq(polls.id, sql`value ->> 0`))
       .innerJoin(

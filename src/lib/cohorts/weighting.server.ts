@@ -10,7 +10,7 @@ import {
   votes,
 } from '../../../db/schema.ts';
 import { HOUR_MS } from '../polls/history.ts';
-import { runPrepared, writeTransaction, type Database } from '../server/db.server.ts';
+import { packedRows, runPrepared, unpackRows, writeTransaction, type Database } from '../server/db.server.ts';
 import type { CohortId } from './cohorts.ts';
 import { LedgerDeltas, setBallotWeights, storedWeight, type WeightUpdate } from './ledger.server.ts';
 import { ballotWeigher, chooseWeightingBlock, weightsKey, type BallotWeight } from './weighting.ts';
@@ -78,8 +78,16 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
     // building row objects than SQLite spends finding them.
     const [packed] = await tx
       .select({
-        rows: sql<string>`json_group_array(json_array(${votes.id}, ${votes.address}, ${tokenSnapshotBalances.balance},
-          ${voteChoices.optionId}, ${voteChoices.createdAt}, ${votes.cohort}, ${votes.weight}, ${votes.sqrtWeight}))`,
+        rows: packedRows(
+          votes.id,
+          votes.address,
+          tokenSnapshotBalances.balance,
+          voteChoices.optionId,
+          voteChoices.createdAt,
+          votes.cohort,
+          votes.weight,
+          votes.sqrtWeight,
+        ),
       })
       .from(votes)
       .leftJoin(
@@ -91,7 +99,7 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
       )
       .leftJoin(voteChoices, eq(voteChoices.voteId, votes.id))
       .where(eq(votes.pollId, pollId));
-    const rows = JSON.parse(packed?.rows ?? '[]') as PackedChoice[];
+    const rows = unpackRows<PackedChoice>(packed?.rows);
     const ballots = new Map<
       number,
       { address: string | null; balance: string | null; stored: BallotWeight; optionIds: string[]; hour: number }

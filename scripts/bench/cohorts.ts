@@ -19,7 +19,7 @@ import { castVotes, type CastVoteInput } from '../../src/lib/polls/repo.server.t
 import { migrateDatabase, openDatabase, type Database } from '../../src/lib/server/db.server.ts';
 import { startServer } from '../../test/helpers/server.ts';
 import { syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
-import { BENCH_SECONDS, envCount, load, printTable, saveResults } from './lib.ts';
+import { BENCH_SECONDS, combined, envCount, load, printTable, saveResults, type LoadResult } from './lib.ts';
 
 const POLLS = fileURLToPath(new URL('./cohort-polls/', import.meta.url));
 const TOKENS = fileURLToPath(new URL('./tokens/', import.meta.url));
@@ -116,28 +116,42 @@ export async function benchCohorts(): Promise<void> {
   try {
     const url = server.url;
     await load({ name: 'warm-up', url: `${url}/api/polls/bench-token`, connections: 10, seconds: 2 });
+    // Two rounds, each scenario in turn (see combined), BENCH_SECONDS in all per scenario.
+    const half = Math.max(1, Math.round(BENCH_SECONDS / 2));
+    const readRuns: LoadResult[][] = [[], [], []];
+    for (let round = 0; round < 2; round++) {
+      readRuns[0]?.push(
+        await load({
+          name: 'article page',
+          url: `${url}${ARTICLE}`,
+          connections: 50,
+          seconds: half,
+          serverPid: server.pid,
+        }),
+      );
+      readRuns[1]?.push(
+        await load({
+          name: 'plain results read',
+          serverPid: server.pid,
+          url: `${url}/api/polls/bench-plain`,
+          connections: 50,
+          seconds: half,
+        }),
+      );
+      readRuns[2]?.push(
+        await load({
+          name: 'cohort results read',
+          serverPid: server.pid,
+          url: `${url}/api/polls/bench-token`,
+          connections: 50,
+          seconds: half,
+        }),
+      );
+    }
     const reads = [
-      await load({
-        name: 'article page',
-        url: `${url}${ARTICLE}`,
-        connections: 50,
-        seconds: BENCH_SECONDS,
-        serverPid: server.pid,
-      }),
-      await load({
-        name: 'plain results read',
-        serverPid: server.pid,
-        url: `${url}/api/polls/bench-plain`,
-        connections: 50,
-        seconds: BENCH_SECONDS,
-      }),
-      await load({
-        name: `cohort results read, ${BALLOTS.toLocaleString('en-US')} verified ballots`,
-        serverPid: server.pid,
-        url: `${url}/api/polls/bench-token`,
-        connections: 50,
-        seconds: BENCH_SECONDS,
-      }),
+      combined('article page', readRuns[0] ?? []),
+      combined('plain results read', readRuns[1] ?? []),
+      combined(`cohort results read, ${BALLOTS.toLocaleString('en-US')} verified ballots`, readRuns[2] ?? []),
     ];
     printTable(reads);
     const [article, plain, cohort] = reads as [(typeof reads)[0], (typeof reads)[0], (typeof reads)[0]];
@@ -149,42 +163,52 @@ export async function benchCohorts(): Promise<void> {
     );
 
     let next = 0;
-    const votes = [
-      await load({
+    const plainVotesRun = () =>
+      load({
         name: 'plain votes, 200 concurrent voters',
         serverPid: server.pid,
         url: `${url}/api/polls/bench-plain-open/votes`,
         connections: 200,
-        seconds: BENCH_SECONDS,
+        seconds: half,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         setupRequest: (request) => ({ ...request, body: '{"optionIds":["a"]}' }),
-      }),
-      await load({
-        name: 'verified votes (session + balance), 200 concurrent wallets',
-        serverPid: server.pid,
-        url: `${url}/api/polls/bench-token-open/votes`,
-        connections: 200,
-        seconds: BENCH_SECONDS,
-        amount: VOTING_WALLETS,
-        method: 'POST',
-        setupRequest: (request) => ({
-          ...request,
-          headers: {
-            ...request.headers,
-            'content-type': 'application/json',
-            cookie: cookies[next++ % cookies.length] ?? '',
-          },
-          body: '{"optionIds":["b"]}',
-        }),
-      }),
-      await load({
+      });
+    const articleRun = () =>
+      load({
         name: 'article page, 200 connections',
         serverPid: server.pid,
         url: `${url}${ARTICLE}`,
         connections: 200,
-        seconds: BENCH_SECONDS,
+        seconds: half,
+      });
+    // The verified run (each wallet votes once) sits between two halves of the others: A B V B A.
+    const plainFirst = await plainVotesRun();
+    const articleFirst = await articleRun();
+    const verifiedRun = await load({
+      name: 'verified votes (session + balance), 200 concurrent wallets',
+      serverPid: server.pid,
+      url: `${url}/api/polls/bench-token-open/votes`,
+      connections: 200,
+      seconds: BENCH_SECONDS,
+      amount: VOTING_WALLETS,
+      method: 'POST',
+      setupRequest: (request) => ({
+        ...request,
+        headers: {
+          ...request.headers,
+          'content-type': 'application/json',
+          cookie: cookies[next++ % cookies.length] ?? '',
+        },
+        body: '{"optionIds":["b"]}',
       }),
+    });
+    const articleSecond = await articleRun();
+    const plainSecond = await plainVotesRun();
+    const votes = [
+      combined('plain votes, 200 concurrent voters', [plainFirst, plainSecond]),
+      verifiedRun,
+      combined('article page, 200 connections', [articleFirst, articleSecond]),
     ];
     printTable(votes);
     const [plainVotes, verifiedVotes, article200] = votes as [(typeof votes)[0], (typeof votes)[0], (typeof votes)[0]];

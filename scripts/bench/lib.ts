@@ -83,6 +83,43 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/**
+ * Several runs of one scenario as one: requests over their summed time, the
+ * worst p50 and p99, counts summed, CPU weighted by each run's time. Runs of
+ * scenarios that are compared take turns (A B A B), so a machine whose speed
+ * drifts during a benchmark, as this one's does by up to 40%, moves both
+ * sides alike.
+ */
+export function combined(name: string, runs: readonly LoadResult[]): LoadResult {
+  const seconds = runs.map((r) => r.total / Math.max(1, r.requestsPerSecond));
+  const time = seconds.reduce((a, b) => a + b, 0);
+  const sum = (pick: (r: LoadResult) => number): number => runs.reduce((a, r) => a + pick(r), 0);
+  const total = sum((r) => r.total);
+  const weighted = (pick: (r: LoadResult) => number): number =>
+    runs.reduce((a, r, i) => a + pick(r) * (seconds[i] ?? 0), 0) / Math.max(time, 1e-9);
+  const measured = runs.every((r) => r.cpu);
+  return {
+    name,
+    requestsPerSecond: Math.round(total / Math.max(time, 1e-9)),
+    p50Ms: Math.max(...runs.map((r) => r.p50Ms)),
+    p99Ms: Math.max(...runs.map((r) => r.p99Ms)),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    total,
+    status201: sum((r) => r.status201),
+    status5xx: sum((r) => r.status5xx),
+    ...(measured
+      ? {
+          cpu: {
+            server: round2(weighted((r) => r.cpu?.server ?? 0)),
+            generator: round2(weighted((r) => r.cpu?.generator ?? 0)),
+            serverUsPerRequest: Math.round((weighted((r) => r.cpu?.server ?? 0) * time * 1e6) / Math.max(1, total)),
+          },
+        }
+      : {}),
+  };
+}
+
 export function printTable(rows: LoadResult[]): void {
   console.table(
     rows.map((r) => ({

@@ -6,7 +6,7 @@ import type { ResolutionView } from '../resolution/view.ts';
 import { getReaderBallot, type ReaderBallot } from './repo.server.ts';
 import type { PollRecord } from './records.ts';
 import { presentResults, type PollResults } from './results.ts';
-import type { PollStatus } from './rules.ts';
+import { pollStatus, type PollStatus } from './rules.ts';
 import { MAX_VOTE_BODY_BYTES, voteInputSchema } from './schemas.ts';
 import type { Services } from '../server/services.server.ts';
 import { EMBED_HEADER } from '../embed/embed.ts';
@@ -71,7 +71,7 @@ export async function getPollResultsData(
   const ballot = await getReaderBallot(services.db, definition, reader);
   const poll = await services.poll(pollId, ballot?.pollVersion);
   if (!poll) return null;
-  const results = presentResults(poll, ballot, reader.now);
+  const results = ballot === null ? unballotedResults(poll, reader.now) : presentResults(poll, ballot, reader.now);
   const cohorts = await services.cohorts.results(poll, results.resultsVisible, ballot?.pollVersion);
   // Most polls do not resolve: they pay nothing for it on this hot read.
   const resolution = poll.resolution
@@ -87,6 +87,22 @@ export async function getPollResultsData(
     results: { ...results, ...cohorts, ...(resolution ? { resolution } : {}) },
   };
 }
+
+/**
+ * presentResults for a reader without a ballot, kept per poll record (one
+ * per counts version): the time changes only its status, and working out
+ * the percentages on every read was a twentieth of a results read.
+ */
+function unballotedResults(poll: PollRecord, now: number): PollResults {
+  const status = pollStatus(poll, now);
+  const kept = unballotedPresented.get(poll);
+  if (kept?.status === status) return kept.results;
+  const results = presentResults(poll, null, now);
+  unballotedPresented.set(poll, { status, results });
+  return results;
+}
+
+const unballotedPresented = new WeakMap<PollRecord, { status: PollStatus; results: PollResults }>();
 
 /** The answer for readers without a ballot, per poll record (services.poll returns one per counts version). */
 const unballotedAnswers = new WeakMap<

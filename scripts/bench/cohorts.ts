@@ -118,35 +118,13 @@ export async function benchCohorts(): Promise<void> {
     await load({ name: 'warm-up', url: `${url}/api/polls/bench-token`, connections: 10, seconds: 2 });
     // Two rounds, each scenario in turn (see combined), BENCH_SECONDS in all per scenario.
     const half = Math.max(1, Math.round(BENCH_SECONDS / 2));
+    const readRun = (name: string, path: string): Promise<LoadResult> =>
+      load({ name, serverPid: server.pid, url: `${url}${path}`, connections: 50, seconds: half });
     const readRuns: LoadResult[][] = [[], [], []];
     for (let round = 0; round < 2; round++) {
-      readRuns[0]?.push(
-        await load({
-          name: 'article page',
-          url: `${url}${ARTICLE}`,
-          connections: 50,
-          seconds: half,
-          serverPid: server.pid,
-        }),
-      );
-      readRuns[1]?.push(
-        await load({
-          name: 'plain results read',
-          serverPid: server.pid,
-          url: `${url}/api/polls/bench-plain`,
-          connections: 50,
-          seconds: half,
-        }),
-      );
-      readRuns[2]?.push(
-        await load({
-          name: 'cohort results read',
-          serverPid: server.pid,
-          url: `${url}/api/polls/bench-token`,
-          connections: 50,
-          seconds: half,
-        }),
-      );
+      readRuns[0]?.push(await readRun('article page', ARTICLE));
+      readRuns[1]?.push(await readRun('plain results read', '/api/polls/bench-plain'));
+      readRuns[2]?.push(await readRun('cohort results read', '/api/polls/bench-token'));
     }
     const reads = [
       combined('article page', readRuns[0] ?? []),

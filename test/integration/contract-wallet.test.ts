@@ -1,5 +1,7 @@
 import { encodeFunctionData, getAddress, keccak256, serializeErc6492Signature, stringToHex, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wallet from '../../scripts/chain/wallet-artifact.json' with { type: 'json' };
 import factory from '../../scripts/chain/walletfactory-artifact.json' with { type: 'json' };
@@ -10,6 +12,10 @@ import { postVerify, siweMessage } from '../helpers/wallet.ts';
 let chain: LocalChain;
 let server: TestServer;
 let withoutRpc: TestServer;
+/** A server whose RPC for the chain is a local endpoint that counts what it is asked (and answers nothing useful). */
+let countedRpc: TestServer;
+let rpcCalls = 0;
+let rpc: Server;
 let walletAddress: Hex;
 let factoryAddress: Hex;
 const owner = privateKeyToAccount(generatePrivateKey());
@@ -31,17 +37,27 @@ beforeAll(async () => {
     chain: null,
   });
   factoryAddress = (await chain.publicClient.waitForTransactionReceipt({ hash: factoryHash })).contractAddress ?? '0x';
-  [server, withoutRpc] = await Promise.all([
+  rpc = createServer((req, res) => {
+    rpcCalls++;
+    req.resume();
+    res.writeHead(503).end();
+  });
+  await new Promise<void>((resolve) => rpc.listen(0, '127.0.0.1', resolve));
+  [server, withoutRpc, countedRpc] = await Promise.all([
     startServer({ env: { SIWE_CHAIN_IDS: '31337', RPC_URL_31337: chain.url } }),
     startServer({ env: { SIWE_CHAIN_IDS: '31337' } }),
+    startServer({
+      env: { SIWE_CHAIN_IDS: '31337', RPC_URL_31337: `http://127.0.0.1:${(rpc.address() as AddressInfo).port}` },
+    }),
   ]);
 });
 
 afterAll(async () => {
-  for (const s of [server, withoutRpc]) {
+  for (const s of [server, withoutRpc, countedRpc]) {
     await s?.stop();
     s?.cleanup();
   }
+  await new Promise((resolve) => rpc?.close(resolve));
   await chain?.stop();
 });
 
@@ -65,6 +81,22 @@ describe('Sign-In with Ethereum for a smart-contract wallet (ERC-1271)', () => {
     const res = await postVerify(server.url, message, signature);
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/not made by/);
+  });
+
+  it('asks the chain nothing for a message whose nonce this site never issued (or has used up)', async () => {
+    const message = await siweMessage(countedRpc.url, { ...owner, address: walletAddress } as typeof owner, {
+      chainId: 31337,
+      nonce: 'neverIssuedByThisSite1',
+    });
+    const res = await postVerify(countedRpc.url, message, await owner.signMessage({ message }));
+    expect(res.status).toBe(401);
+    expect(res.body.message).toContain('the nonce is unknown, expired or already used');
+    expect(rpcCalls).toBe(0);
+    // With a nonce it issued, the same kind of message is taken to the chain (which here answers only 503s).
+    const [issued, signature] = await signedForWallet(countedRpc.url);
+    const asked = await postVerify(countedRpc.url, issued, signature);
+    expect(asked.status).toBe(401);
+    expect(rpcCalls).toBeGreaterThan(0);
   });
 
   it('answers a clear 401 when no RPC is configured for the chain', async () => {

@@ -26,6 +26,15 @@ export async function storeNonce(db: Database, nonce: string, now: number): Prom
   ]);
 }
 
+/** Whether a nonce was issued, has not expired and is not used up yet; consumeNonce decides in the end. */
+export async function nonceIsLive(db: Database, nonce: string, now: number): Promise<boolean> {
+  const [found] = await db
+    .select({ nonce: authNonces.nonce })
+    .from(authNonces)
+    .where(and(eq(authNonces.nonce, nonce), gt(authNonces.expiresAt, now)));
+  return found !== undefined;
+}
+
 /**
  * Uses a nonce up: deletes it if it exists and has not expired, in one
  * statement, so two sign-ins racing with the same nonce cannot both succeed.

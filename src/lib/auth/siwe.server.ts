@@ -1,5 +1,5 @@
 import { createPublicClient, http, isErc6492Signature, isHex, verifyMessage, type Hex } from 'viem';
-import { consumeNonce } from './repo.server.ts';
+import { consumeNonce, nonceIsLive } from './repo.server.ts';
 import { checkSiweMessage } from './siwe.ts';
 import { parseSignInMessage } from './siwe-grammar.ts';
 import type { Database } from '../server/db.server.ts';
@@ -17,9 +17,9 @@ export interface SiweContext {
 /**
  * Verifies a signed EIP-4361 message: its grammar, its fields against this
  * site, then the signature (offline for ordinary accounts; through the chain
- * for smart-contract wallets when an RPC URL is configured), and only then
- * uses up the nonce, so a refused message or a bad signature cannot burn
- * someone else's nonce.
+ * for smart-contract wallets when an RPC URL is configured, and only for a
+ * nonce still unused), and only then uses up the nonce, so a refused message
+ * or a bad signature cannot burn someone else's nonce.
  */
 export async function verifySiwe(ctx: SiweContext, message: string, signature: string): Promise<SiweOutcome> {
   const parsed = parseSignInMessage(message);
@@ -52,6 +52,9 @@ export async function verifySiwe(ctx: SiweContext, message: string, signature: s
         reason: `the signature was not made by ${address} (smart-contract wallets can sign in only where RPC_URL_${chainId} is configured)`,
       };
     }
+    // Asking the chain costs a round trip to the RPC provider (and its quota): only for a message whose
+    // nonce could still sign someone in. It is used up below, once the signature holds.
+    if (!(await nonceIsLive(ctx.db, fields.nonce, ctx.now.getTime()))) return NONCE_REFUSED;
     // ERC-1271 for deployed contract wallets, ERC-6492 for ones not deployed yet.
     const client = createPublicClient({ transport: http(rpcUrl, { timeout: 10_000 }) });
     try {
@@ -61,8 +64,8 @@ export async function verifySiwe(ctx: SiweContext, message: string, signature: s
     }
     if (!valid) return { ok: false, reason: `the signature was not made by ${address}` };
   }
-  if (!(await consumeNonce(ctx.db, fields.nonce, ctx.now.getTime()))) {
-    return { ok: false, reason: 'the nonce is unknown, expired or already used' };
-  }
+  if (!(await consumeNonce(ctx.db, fields.nonce, ctx.now.getTime()))) return NONCE_REFUSED;
   return { ok: true, address };
 }
+
+const NONCE_REFUSED: SiweOutcome = { ok: false, reason: 'the nonce is unknown, expired or already used' };

@@ -130,10 +130,17 @@ export async function scheduleStates(db: Database): Promise<Map<string, Schedule
   return new Map(rows.map((r) => [r.token, r]));
 }
 
-/** Each token's latest snapshot: its block and when it was taken (block time, or the export's date). */
+/**
+ * Each token's latest snapshot, the one at its highest block: that block and
+ * when it was taken (block time, or the export's date). Both come from that
+ * one row: with a lone max() in a grouped select, SQLite takes the other
+ * columns from the row holding the maximum. (Taking max(taken_at) apart
+ * could pair a block with another snapshot's date, say a CSV export dated
+ * after a later scan.)
+ */
 export async function latestSnapshots(db: Database): Promise<Map<string, { block: number; takenAt: number }>> {
   const rows = await db
-    .select({ token: tokenSnapshots.token, block: max(tokenSnapshots.block), takenAt: max(tokenSnapshots.takenAt) })
+    .select({ token: tokenSnapshots.token, block: max(tokenSnapshots.block), takenAt: tokenSnapshots.takenAt })
     .from(tokenSnapshots)
     .groupBy(tokenSnapshots.token);
   return new Map(

@@ -80,5 +80,9 @@ drain.onSignals(server, {
     scheduler?.stop();
     services.hub.closeAll(3000);
   },
-  closed: () => services.db.$client.close(),
+  // A scan the drain ended gives its lease back before the database closes.
+  closed: async () => {
+    await scheduler?.settled();
+    services.db.$client.close();
+  },
 });

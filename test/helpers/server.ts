@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,8 +88,15 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     });
   });
   const url = `http://127.0.0.1:${port}`;
-  const health = await fetch(`${url}/api/health`);
-  if (health.status !== 200) throw new Error(`health check answered ${health.status}:\n${log}`);
+  // On a connection of its own that closes after it (fetch would keep it open for a minute), so a server
+  // that a test stops before asking it anything has nothing open, as an instance nobody is using.
+  const status = await new Promise<number>((resolve, reject) => {
+    get(`${url}/api/health`, { agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+  if (status !== 200) throw new Error(`health check answered ${status}:\n${log}`);
 
   return {
     url,

@@ -294,3 +294,63 @@ describe('two instances on one libSQL server, and a kill -9 mid-scan', () => {
     }
   });
 });
+
+describe('an instance stopped mid-scan', () => {
+  let chain: LocalChain;
+  let proxy: Server;
+  let server: TestServer;
+  let held = 0;
+
+  beforeAll(async () => {
+    chain = await startChain();
+    const token = await deployToken(chain, 'OpenGradient (simulated)', 'OPGSIM');
+    await mintMany(
+      chain,
+      token,
+      holders(3),
+      holders(3).map(() => units(5)),
+    );
+    // An RPC that forwards everything but never answers eth_getLogs: the scan stays under way.
+    proxy = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        if ((JSON.parse(body) as { method: string }).method === 'eth_getLogs') return void held++;
+        void fetch(chain.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+          async (r) => res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()),
+          () => res.destroy(),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const rpc = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    // A lease far longer than the test: only a release can free it in time.
+    server = await startServer({
+      env: { ...ENV, SNAPSHOT_EVERY: '1h', SNAPSHOT_LEASE: '10m', RPC_URL_31337: rpc },
+      timeoutMs: 60_000,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    server?.cleanup();
+    proxy?.closeAllConnections();
+    await new Promise((resolve) => proxy?.close(resolve));
+    await chain?.stop();
+  });
+
+  it('gives its lease back as it drains, so another instance need not wait for it to lapse', async () => {
+    await until('the scan to ask for logs', async () => held > 0);
+    const db = await openDatabase({ url: server.databaseUrl });
+    try {
+      const [during] = await db.select().from(snapshotSchedule);
+      expect(during?.holder).toContain(`:${server.pid}:`);
+      // Nothing here has a connection open to the server, so its drain has nothing to wait for but the scan.
+      await server.stop();
+      expect(server.output()).toContain('drained, exiting');
+      const [after] = await db.select().from(snapshotSchedule);
+      expect(after).toMatchObject({ token: 'OPGSIM', holder: null, failures: 0 });
+    } finally {
+      db.$client.close();
+    }
+  });
+});

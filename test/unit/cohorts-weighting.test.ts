@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ballotWeigher,
   chooseWeightingBlock,
-  weighBallot,
   weightingTokenOf,
   weightsKey,
   type WeightingMode,
@@ -44,7 +44,7 @@ describe('chooseWeightingBlock', () => {
   });
 });
 
-describe('weighBallot', () => {
+describe('ballotWeigher', () => {
   const token = weightingTokenOf({
     symbol: 'TST',
     decimals: 2,
@@ -73,7 +73,7 @@ describe('weighBallot', () => {
       { cohort: 'insiders', weight: 400n, sqrtWeight: 2 },
     ],
   ] as const)('%s', (_name, address, balance, expected) => {
-    expect(weighBallot(address, balance, supply, token)).toEqual(expected);
+    expect(ballotWeigher(supply, token)(address, balance)).toEqual(expected);
   });
 });
 

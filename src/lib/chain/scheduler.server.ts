@@ -52,6 +52,8 @@ export class SnapshotScheduler {
   readonly holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private timer: NodeJS.Timeout | null = null;
   private readonly running = new Map<string, ChildProcess>();
+  /** Each scan until it has ended and its outcome (or, once stopped, the lease's release) is written. */
+  private readonly scans = new Set<Promise<void>>();
   private stopped = false;
 
   private readonly options: SchedulerOptions;
@@ -68,11 +70,23 @@ export class SnapshotScheduler {
     void this.tick();
   }
 
-  /** Stops scheduling and ends running scans (they resume from their cursor next time); held leases lapse. */
+  /**
+   * Stops scheduling and ends running scans (they resume from their cursor
+   * next time); `settled` then says when their leases are given back.
+   */
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     for (const child of this.running.values()) child.kill('SIGTERM');
+  }
+
+  /**
+   * Resolves once every scan has ended and what it left is written: after
+   * stop(), a held lease is released then, so another instance takes the
+   * token over at once instead of after the lease lapses.
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.scans]);
   }
 
   private async tick(): Promise<void> {
@@ -113,6 +127,10 @@ export class SnapshotScheduler {
         () => {},
       );
     }, leaseMs / 3);
+    let ended = (): void => {};
+    const scan = new Promise<void>((resolve) => (ended = resolve));
+    this.scans.add(scan);
+    void scan.then(() => this.scans.delete(scan));
     child.once('exit', (code, signal) => {
       clearInterval(renew);
       this.running.delete(token.symbol);
@@ -132,10 +150,12 @@ export class SnapshotScheduler {
                 failure || `the scan stopped (${signal ?? `exit ${code}`})`,
                 every,
               );
-      done.then(
-        () => log?.(`snapshots: ${token.symbol}: ${code === 0 ? 'snapshot taken' : `failed: ${failure || signal}`}`),
-        (error: Error) => log?.(`snapshots: ${token.symbol}: could not record the outcome: ${error.message}`),
-      );
+      done
+        .then(
+          () => log?.(`snapshots: ${token.symbol}: ${code === 0 ? 'snapshot taken' : `failed: ${failure || signal}`}`),
+          (error: Error) => log?.(`snapshots: ${token.symbol}: could not record the outcome: ${error.message}`),
+        )
+        .finally(ended);
     });
   }
 }

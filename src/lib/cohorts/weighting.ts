@@ -61,23 +61,11 @@ export interface BallotWeight {
 export const UNVERIFIED: BallotWeight = { cohort: 'unverified', weight: 0n, sqrtWeight: 0 };
 
 /**
- * A ballot's cohort and weight at a snapshot: a cookie ballot (no address)
- * is unverified; a wallet's is its balance there (0 when it held none),
- * labels deciding custodial (no weight) and insiders.
- */
-export function weighBallot(
-  address: string | null,
-  balance: bigint,
-  supply: bigint,
-  token: WeightingToken,
-): BallotWeight {
-  return ballotWeigher(supply, token)(address, balance);
-}
-
-/**
- * weighBallot for many ballots of one snapshot: the cohort thresholds are
- * worked out in base units once, not per ballot (re-weighting 100,000
- * ballots spends most of its time here otherwise).
+ * How one snapshot weighs ballots: a cookie ballot (no address) is
+ * unverified; a wallet's is its balance there (0 when it held none), labels
+ * deciding custodial (no weight) and insiders. The cohort thresholds are
+ * worked out in base units once per snapshot, not per ballot (re-weighting
+ * 100,000 ballots spent most of its time there otherwise).
  */
 export function ballotWeigher(
   supply: bigint,

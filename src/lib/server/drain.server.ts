@@ -17,8 +17,8 @@ const DRAIN_LIMIT_MS = 10_000;
 export interface DrainSteps {
   /** Ends live streams with a reconnect hint, so readers move to another instance. */
   endStreams: () => void;
-  /** Runs once every connection has ended, before the process exits with 0. */
-  closed: () => void;
+  /** Runs once every connection has ended; the process exits with 0 when it is done (1 if it fails). */
+  closed: () => void | Promise<void>;
 }
 
 /**
@@ -72,9 +72,19 @@ export class Drain {
     for (const res of this.unfinished) if (!res.headersSent) res.setHeader('connection', 'close');
     // net.Server's close stops accepting but, unlike http.Server's, leaves idle keep-alive connections alone.
     netServerClose.call(server, () => {
-      steps.closed();
-      console.log('sentiment-desk: drained, exiting');
-      process.exit(0);
+      // The limit below still holds if the last steps hang.
+      void Promise.resolve()
+        .then(steps.closed)
+        .then(
+          () => {
+            console.log('sentiment-desk: drained, exiting');
+            process.exit(0);
+          },
+          (error: unknown) => {
+            console.error('sentiment-desk: the last step of the drain failed', error);
+            process.exit(1);
+          },
+        );
     });
     setTimeout(() => {
       // Keep-alive connections become idle as their last response ends; close each as it does.

@@ -124,6 +124,7 @@ export const EN = {
   'wallet.declinedSign': 'You declined to sign the sign-in message.',
   'wallet.cannotSign': 'The wallet could not sign the message.',
   'wallet.refused': 'The server refused the signature.',
+  'wallet.refusedBecause': 'Sign-in refused: {reason}.',
   'wallet.wrongChain': 'Your wallet is on chain {chainId}. Switch it to {chains} and try again.',
   'wallet.or': ' or ',
   'wallet.chain': 'chain {chainId}',

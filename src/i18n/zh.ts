@@ -119,6 +119,7 @@ export const ZH: Record<MessageKey, string> = {
   'wallet.declinedSign': '你拒绝了签署登录消息。',
   'wallet.cannotSign': '钱包无法签署这条消息。',
   'wallet.refused': '服务器拒绝了这个签名。',
+  'wallet.refusedBecause': '登录被拒绝：{reason}。',
   'wallet.wrongChain': '你的钱包当前在链 {chainId} 上。请切换到 {chains} 后重试。',
   'wallet.or': ' 或 ',
   'wallet.chain': '链 {chainId}',

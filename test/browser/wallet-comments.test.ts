@@ -51,20 +51,27 @@ describe('wallet sign-in and comments in Chromium', () => {
     await context.close();
   });
 
-  it('says so clearly when the reader rejects the request, and when the server refuses the signature', async () => {
-    for (const [options, text] of [
-      [{ rejectConnection: true }, 'declined'],
-      [{ signer: newAccount() }, 'Sign-in refused'],
+  it('says so clearly when the reader rejects the request, and when the server refuses the signature, in either language', async () => {
+    // In Chinese the refusal is framed in Chinese; its reason quotes the message, which is English (EIP-4361).
+    for (const [options, text, locale, button] of [
+      [{ rejectConnection: true }, 'declined', '', 'Sign in with wallet'],
+      [{ signer: newAccount() }, 'Sign-in refused: the signature was not made by', '', 'Sign in with wallet'],
+      [{ signer: newAccount() }, '登录被拒绝：the signature was not made by', '/zh', '用钱包登录'],
     ] as const) {
-      const context = await env.browser.newContext();
+      // A phone's width: a refusal quoting an address must wrap inside the column.
+      const context = await env.browser.newContext({ viewport: { width: 390, height: 844 } });
       await injectWallet(context, newAccount(), options);
       const page = await context.newPage();
-      await page.goto(`${env.server.url}${ARTICLE}`);
-      await page.locator('post-comments').getByRole('button', { name: 'Sign in with wallet' }).click();
+      await page.goto(`${env.server.url}${locale}${ARTICLE}`);
+      await page.locator('post-comments').getByRole('button', { name: button }).click();
       await page.waitForFunction(
         (expected) => document.querySelector('post-comments [data-wallet-message]')?.textContent?.includes(expected),
         text,
       );
+      const fits = await page
+        .locator('post-comments [data-wallet-message]')
+        .evaluate((m) => m.scrollWidth <= m.clientWidth && m.getBoundingClientRect().right <= window.innerWidth);
+      expect(fits).toBe(true);
       await context.close();
     }
   });

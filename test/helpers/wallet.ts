@@ -35,7 +35,7 @@ export async function siweMessage(
 
 export interface VerifyResponse {
   status: number;
-  body: { address?: string; error?: string; message?: string };
+  body: { address?: string; error?: string; message?: string; reason?: string };
   /** `session=<token>` from Set-Cookie, ready to send back. */
   cookie: string | null;
 }

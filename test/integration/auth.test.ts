@@ -168,6 +168,8 @@ describe('Sign-In with Ethereum', () => {
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('siwe_invalid');
     expect(res.body.message).toMatch(reason);
+    // The check on its own too, for pages that frame it in their language.
+    expect(res.body.message).toBe(`Sign-in refused: ${res.body.reason}.`);
     expect(res.cookie).toBeNull();
   });
 

@@ -243,6 +243,10 @@ describe('two instances on one libSQL server, and a kill -9 mid-scan', () => {
     const env = {
       ...ENV,
       SNAPSHOT_EVERY: '1h',
+      // Longer than ENV's 3 s, so that a renewal delayed on a busy machine (every test file runs at once)
+      // cannot lose the lease mid-scan. One CI run timed out waiting for the third range, which a lost lease
+      // would explain; the instances' output now comes with that timeout.
+      SNAPSHOT_LEASE: '8s',
       RPC_URL_31337: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     };
     servers.push(
@@ -262,7 +266,9 @@ describe('two instances on one libSQL server, and a kill -9 mid-scan', () => {
   });
 
   it('lets exactly one scan; after the holder dies another takes over: no gap, no double, balances identical', async () => {
-    await until('a scan to reach its third range', async () => held === 1);
+    await until('a scan to reach its third range', async () => held === 1).catch((error: Error) => {
+      throw new Error(`${error.message}\n${servers.map((s, i) => `instance ${i}:\n${s.output()}`).join('\n')}`);
+    });
     const db = await openDatabase({ url: sqld.url });
     try {
       const [lease] = await db.select().from(snapshotSchedule);

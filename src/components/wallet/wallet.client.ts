@@ -141,9 +141,12 @@ export async function signInWithWallet(allowedChains: number[], t: WalletText): 
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ message, signature }),
   });
-  const body = (await verify.json()) as { address?: string; message?: string };
-  if (!verify.ok || !body.address) throw new WalletError(body.message ?? t('wallet.refused'));
-  return body.address;
+  const body = (await verify.json()) as { address?: string; message?: string; reason?: string };
+  if (verify.ok && body.address) return body.address;
+  // The reason names the message's own fields and lines, which are English in every language (EIP-4361).
+  throw new WalletError(
+    body.reason ? t('wallet.refusedBecause', { reason: body.reason }) : (body.message ?? t('wallet.refused')),
+  );
 }
 
 export async function signOut(): Promise<void> {

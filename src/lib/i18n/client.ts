@@ -68,6 +68,7 @@ export const CLIENT_KEYS = {
     'wallet.declinedSign',
     'wallet.cannotSign',
     'wallet.refused',
+    'wallet.refusedBecause',
     'wallet.wrongChain',
     'wallet.or',
     'wallet.chain',

@@ -37,7 +37,9 @@ export const POST: APIRoute = async ({ request, url, cookies, locals }) => {
     body.data.message,
     body.data.signature,
   );
-  if (!outcome.ok) return problem(401, 'siwe_invalid', `Sign-in refused: ${outcome.reason}.`);
+  // The reason apart too, so a page in another language can frame it in its own words.
+  if (!outcome.ok)
+    return problem(401, 'siwe_invalid', `Sign-in refused: ${outcome.reason}.`, { reason: outcome.reason });
   // A new session on every sign-in, so a token planted before sign-in is worthless after it.
   const { token, session } = await createSession(services.db, outcome.address, now.getTime());
   setSessionCookie(cookies, token, session, locals.secure);

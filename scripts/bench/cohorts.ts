@@ -120,17 +120,16 @@ export async function benchCohorts(): Promise<void> {
     const half = Math.max(1, Math.round(BENCH_SECONDS / 2));
     const readRun = (name: string, path: string): Promise<LoadResult> =>
       load({ name, serverPid: server.pid, url: `${url}${path}`, connections: 50, seconds: half });
-    const readRuns: LoadResult[][] = [[], [], []];
+    const scenarios = [
+      ['article page', ARTICLE],
+      ['plain results read', '/api/polls/bench-plain'],
+      [`cohort results read, ${BALLOTS.toLocaleString('en-US')} verified ballots`, '/api/polls/bench-token'],
+    ] as const;
+    const readRuns = scenarios.map((): LoadResult[] => []);
     for (let round = 0; round < 2; round++) {
-      readRuns[0]?.push(await readRun('article page', ARTICLE));
-      readRuns[1]?.push(await readRun('plain results read', '/api/polls/bench-plain'));
-      readRuns[2]?.push(await readRun('cohort results read', '/api/polls/bench-token'));
+      for (const [i, [name, path]] of scenarios.entries()) readRuns[i]?.push(await readRun(name, path));
     }
-    const reads = [
-      combined('article page', readRuns[0] ?? []),
-      combined('plain results read', readRuns[1] ?? []),
-      combined(`cohort results read, ${BALLOTS.toLocaleString('en-US')} verified ballots`, readRuns[2] ?? []),
-    ];
+    const reads = scenarios.map(([name], i) => combined(name, readRuns[i] ?? []));
     printTable(reads);
     const [article, plain, cohort] = reads as [(typeof reads)[0], (typeof reads)[0], (typeof reads)[0]];
     const ratio = (a: { requestsPerSecond: number }, b: { requestsPerSecond: number }): string =>

@@ -127,8 +127,7 @@ export class SnapshotScheduler {
         () => {},
       );
     }, leaseMs / 3);
-    let ended = (): void => {};
-    const scan = new Promise<void>((resolve) => (ended = resolve));
+    const { promise: scan, resolve: ended } = Promise.withResolvers<void>();
     this.scans.add(scan);
     void scan.then(() => this.scans.delete(scan));
     child.once('exit', (code, signal) => {

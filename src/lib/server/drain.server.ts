@@ -43,9 +43,9 @@ export class Drain {
 
   /**
    * A response that is not finished when the request handler returns. Its
-   * 'close' comes once, so one shared listener (with the response as `this`)
-   * serves every response, where `once` with a closure made three objects a
-   * request on the vote path.
+   * 'close' comes once, so one shared listener serves every response, where
+   * `once` with a closure made a wrapper and a closure per request on the
+   * vote path.
    */
   track(res: ServerResponse): void {
     if (this.stopping) return;
@@ -53,10 +53,7 @@ export class Drain {
     res.on('close', this.untrack);
   }
 
-  private readonly untrack = ((unfinished: Set<ServerResponse>) =>
-    function untrack(this: ServerResponse): void {
-      unfinished.delete(this);
-    })(this.unfinished);
+  private readonly untrack = forgetOnClose(this.unfinished);
 
   /** Drains `server` when the process is asked to stop. */
   onSignals(server: Server, steps: DrainSteps): void {
@@ -96,4 +93,11 @@ export class Drain {
       process.exit(1);
     }, DRAIN_LIMIT_MS).unref();
   }
+}
+
+/** A 'close' listener that removes the response it fires on (its `this`) from `unfinished`. */
+function forgetOnClose(unfinished: Set<ServerResponse>): (this: ServerResponse) => void {
+  return function untrack(this: ServerResponse): void {
+    unfinished.delete(this);
+  };
 }

@@ -11,6 +11,8 @@ export interface LoadResult {
   total: number;
   status201: number;
   status5xx: number;
+  /** How long the requests took: to the last answer for a fixed amount, which autocannon reports up to a second late. */
+  seconds: number;
   /** With LoadOptions.serverPid: cores the server kept busy, cores this process (the load generator) kept busy, and server CPU per answered request. */
   cpu?: { server: number; generator: number; serverUsPerRequest: number };
 }
@@ -54,8 +56,9 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   }) as Promise<autocannon.Result> & autocannon.Instance;
   run.on('response', () => (lastAnswer = performance.now()));
   const result = await run;
-  const cores = meter?.();
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = ((options.amount ? lastAnswer : performance.now()) - started) / 1000;
+  // Over the requests' time only: the idle second a fixed amount's run ends with would understate the cores.
+  const cores = meter?.(seconds);
   return {
     name: options.name,
     // autocannon averages whole seconds; a fixed amount of requests is timed exactly instead.
@@ -71,6 +74,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats?.['201']?.count ??
       0,
     status5xx: result['5xx'],
+    seconds,
     ...(cores
       ? {
           cpu: {
@@ -91,7 +95,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
  * sides alike.
  */
 export function combined(name: string, runs: readonly LoadResult[]): LoadResult {
-  const seconds = runs.map((r) => r.total / Math.max(1, r.requestsPerSecond));
+  const seconds = runs.map((r) => r.seconds);
   const time = seconds.reduce((a, b) => a + b, 0);
   const sum = (pick: (r: LoadResult) => number): number => runs.reduce((a, r) => a + pick(r), 0);
   const total = sum((r) => r.total);
@@ -108,6 +112,7 @@ export function combined(name: string, runs: readonly LoadResult[]): LoadResult 
     total,
     status201: sum((r) => r.status201),
     status5xx: sum((r) => r.status5xx),
+    seconds: time,
     ...(measured
       ? {
           cpu: {
@@ -181,8 +186,11 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** Where the machine's CPU went during a run: cores kept busy by each group of processes. */
-export function cpuMeter(groups: Record<string, number[]>): () => Record<string, number> {
+/**
+ * Where the machine's CPU went during a run: cores kept busy by each group of processes, over `seconds` if
+ * given (the time the run's requests took) or else the time since the meter started.
+ */
+export function cpuMeter(groups: Record<string, number[]>): (seconds?: number) => Record<string, number> {
   const read = (): Record<string, number> =>
     Object.fromEntries(
       Object.entries(groups).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)]),
@@ -190,9 +198,9 @@ export function cpuMeter(groups: Record<string, number[]>): () => Record<string,
   const before = read();
   const ownBefore = process.cpuUsage();
   const started = Date.now();
-  return () => {
+  return (active) => {
     const after = read();
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = active ?? (Date.now() - started) / 1000;
     const own = process.cpuUsage(ownBefore);
     const cores: Record<string, number> = {};
     for (const name of Object.keys(groups)) cores[name] = round2(((after[name] ?? 0) - (before[name] ?? 0)) / seconds);

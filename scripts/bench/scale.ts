@@ -51,7 +51,7 @@ async function voteLoad(
       body: JSON.stringify({ optionIds: [OPTIONS[Math.floor(Math.random() * OPTIONS.length)]] }),
     }),
   });
-  const cores = meter();
+  const cores = meter(result.seconds);
   const stored = (await totalVotes(baseUrl)) - before;
   if (stored !== result.status201 || result.status5xx > 0) {
     console.error(`MISMATCH in "${name}": ${result.status201} answered 201, ${stored} stored, ${result.status5xx} 5xx`);

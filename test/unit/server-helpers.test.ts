@@ -53,6 +53,39 @@ describe('TtlCache', () => {
     await cache.get('missing', load);
     expect(load).toHaveBeenCalledTimes(4);
   });
+
+  it('shares one load among the callers that ask while it runs, and its value among their answers', async () => {
+    let now = 0;
+    const cache = new TtlCache<{ key: string }>(1000, () => now);
+    let release = (): void => {};
+    const load = vi.fn(async (key: string) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return { key };
+    });
+    const asked = [cache.get('a', load), cache.get('a', load), cache.get('a', load)];
+    release();
+    const [first, ...rest] = await Promise.all(asked);
+    expect(load).toHaveBeenCalledTimes(1);
+    for (const value of rest) expect(value).toBe(first);
+    now = 1001;
+    const again = [cache.get('a', load), cache.get('a', load)];
+    release();
+    const [fresh, same] = await Promise.all(again);
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(fresh).not.toBe(first);
+    expect(same).toBe(fresh);
+  });
+
+  it('gives every waiting caller a failed load, and loads again on the next ask', async () => {
+    const cache = new TtlCache<string>(1000, () => 0);
+    const failing = vi.fn(async () => Promise.reject(new Error('database gone')));
+    const asked = [cache.get('a', failing), cache.get('a', failing)];
+    for (const result of await Promise.allSettled(asked)) {
+      expect(result).toMatchObject({ status: 'rejected', reason: { message: 'database gone' } });
+    }
+    expect(failing).toHaveBeenCalledTimes(1);
+    expect(await cache.get('a', async () => 'back')).toBe('back');
+  });
 });
 
 describe('databaseErrorReason', () => {

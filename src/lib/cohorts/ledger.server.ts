@@ -39,6 +39,8 @@ export interface LedgerBallot {
   address: string | null;
   /** What the ballot counted as before this write; null for a new ballot. */
   before: { optionIds: readonly string[]; weight: BallotWeight } | null;
+  /** The weight columns the ballot's row holds now: only a ballot whose weight differs is written again. */
+  stored: BallotWeight;
   optionIds: readonly string[];
   now: number;
 }
@@ -51,54 +53,136 @@ export function storedWeight(row: { cohort: CohortId; weight: string; sqrtWeight
 /** What weighting needs of each token poll: how its snapshot weighs a wallet. */
 type PollWeigher = ReturnType<typeof ballotWeigher>;
 
+/** A ballot's poll and wallet, as weighing looks them up. */
+type Voter = Pick<LedgerBallot, 'pollId' | 'address'>;
+
+/** A stored weight sum of one (poll, option, cohort). */
+interface WeightSum {
+  pollId: string;
+  optionId: string;
+  cohort: CohortId;
+  weight: string;
+}
+
+/**
+ * What the wallets of some ballots weigh in their polls, and those polls'
+ * stored weight sums, read in a write's transaction. A group commit reads it
+ * before inserting its ballots, so they are inserted weighed instead of
+ * weighed by a second statement over the rows just written.
+ */
+export class BallotWeights {
+  static readonly none = new BallotWeights(new Map(), new Map(), new Set(), []);
+
+  private readonly weighers: ReadonlyMap<string, PollWeigher>;
+  /** Every [poll, wallet] asked, 0 for a wallet that held nothing at the snapshot. */
+  private readonly balances: ReadonlyMap<string, bigint>;
+  /** The polls read, weighted or not. */
+  private readonly polls: ReadonlySet<string>;
+  readonly sums: readonly WeightSum[];
+  private readonly weighed = new Map<string, BallotWeight>();
+
+  private constructor(
+    weighers: ReadonlyMap<string, PollWeigher>,
+    balances: ReadonlyMap<string, bigint>,
+    polls: ReadonlySet<string>,
+    sums: readonly WeightSum[],
+  ) {
+    this.weighers = weighers;
+    this.balances = balances;
+    this.polls = polls;
+    this.sums = sums;
+  }
+
+  /** These weights and those of `voters` not read yet, in one round trip on `tx`, a transaction of `db`. */
+  async with(db: Database, tx: Queries, voters: readonly Voter[]): Promise<BallotWeights> {
+    const pollIds = [...new Set(voters.map((v) => v.pollId))].filter((id) => !this.polls.has(id));
+    const asked = new Map<string, [string, string]>();
+    for (const { pollId, address } of voters) {
+      if (address === null) continue;
+      const k = voterKey(pollId, address.toLowerCase());
+      if (!this.balances.has(k)) asked.set(k, [pollId, address.toLowerCase()]);
+    }
+    if (pollIds.length === 0 && asked.size === 0) return this;
+    const prepared = ledgerStatements(db);
+    const [weighted, balances, sums] = await runPrepared(tx, [
+      [prepared.weighting, { polls: JSON.stringify(pollIds) }],
+      [prepared.balances, { pairs: JSON.stringify([...asked.values()]) }],
+      [prepared.current, { polls: JSON.stringify(pollIds) }],
+    ]);
+    const weighers = new Map(this.weighers);
+    for (const row of weighted) {
+      if (row.token) weighers.set(row.id, ballotWeigher(BigInt(row.supply ?? '0'), row.token));
+    }
+    const balanceOf = new Map(this.balances);
+    for (const k of asked.keys()) balanceOf.set(k, 0n);
+    for (const [pollId, address, balance] of unpackRows<[string, string, string]>(balances[0]?.rows)) {
+      balanceOf.set(voterKey(pollId, address), BigInt(balance));
+    }
+    return new BallotWeights(weighers, balanceOf, new Set([...this.polls, ...pollIds]), [...this.sums, ...sums]);
+  }
+
+  /** A voter's weight (read by `with`); null when the poll takes none (no token, or no snapshot chosen yet). */
+  of(voter: Voter): BallotWeight | null {
+    const weigh = this.weighers.get(voter.pollId);
+    if (!weigh) return null;
+    if (voter.address === null) return UNVERIFIED;
+    const address = voter.address.toLowerCase();
+    const k = voterKey(voter.pollId, address);
+    // A group commit asks twice per ballot: for its insert and for the ledger.
+    const known = this.weighed.get(k);
+    if (known) return known;
+    const balance = this.balances.get(k);
+    if (balance === undefined) throw new Error(`the weight of ${address} in ${voter.pollId} was not read`);
+    const weight = weigh(address, balance);
+    this.weighed.set(k, weight);
+    return weight;
+  }
+}
+
+function voterKey(pollId: string, address: string): string {
+  return `${pollId}\u0000${address}`;
+}
+
+function sameWeight(a: BallotWeight, b: BallotWeight): boolean {
+  return a.cohort === b.cohort && a.weight === b.weight && a.sqrtWeight === b.sqrtWeight;
+}
+
 /**
  * Records `ballots` (in write order) in the ledger of the token polls among
- * them, on `tx`, a transaction of `db`. Every statement is prepared once per
- * database (see ledgerStatements): this runs in each group commit of a token
- * poll, where building the queries anew cost more than running them.
+ * them, on `tx`, a transaction of `db`, with the weights of `weights` and
+ * whatever else they need. Every statement is prepared once per database
+ * (see ledgerStatements): this runs in each group commit of a token poll,
+ * where building the queries anew cost more than running them.
  */
-export async function recordInLedger(db: Database, tx: Queries, ballots: readonly LedgerBallot[]): Promise<void> {
-  const pollIds = [...new Set(ballots.map((b) => b.pollId))];
-  if (pollIds.length === 0) return;
-  const pairs = ballots.filter((b) => b.address !== null).map((b) => [b.pollId, b.address?.toLowerCase()]);
-  const prepared = ledgerStatements(db);
-  const [weighted, balances, current] = await runPrepared(tx, [
-    [prepared.weighting, { polls: JSON.stringify(pollIds) }],
-    [prepared.balances, { pairs: JSON.stringify(pairs) }],
-    [prepared.current, { polls: JSON.stringify(pollIds) }],
-  ]);
-  const weighers = new Map<string, PollWeigher>();
-  for (const row of weighted) {
-    if (row.token) weighers.set(row.id, ballotWeigher(BigInt(row.supply ?? '0'), row.token));
-  }
-  if (weighers.size === 0) return;
-  const balanceOf = new Map(
-    unpackRows<[string, string, string]>(balances[0]?.rows).map(([pollId, address, balance]) => [
-      `${pollId}\u0000${address}`,
-      BigInt(balance),
-    ]),
-  );
-
+export async function recordInLedger(
+  db: Database,
+  tx: Queries,
+  ballots: readonly LedgerBallot[],
+  weights: BallotWeights = BallotWeights.none,
+): Promise<void> {
+  if (ballots.length === 0) return;
+  const all = await weights.with(db, tx, ballots);
   const ledger = new LedgerDeltas();
-  for (const row of current) ledger.knownWeight(row.pollId, row.optionId, row.cohort, BigInt(row.weight));
+  for (const row of all.sums) ledger.knownWeight(row.pollId, row.optionId, row.cohort, BigInt(row.weight));
   // A ballot written twice in one batch was, the second time, what the first write made it.
   const latest = new Map<number, BallotWeight>();
   const updates: WeightUpdate[] = [];
+  let moved = false;
   for (const ballot of ballots) {
-    const weigh = weighers.get(ballot.pollId);
-    if (!weigh) continue;
-    const address = ballot.address?.toLowerCase() ?? null;
-    const after =
-      address === null ? UNVERIFIED : weigh(address, balanceOf.get(`${ballot.pollId}\u0000${address}`) ?? 0n);
+    const after = all.of(ballot);
+    if (!after) continue;
     const hour = Math.floor(ballot.now / HOUR_MS) * HOUR_MS;
     const before = ballot.before && { ...ballot.before, weight: latest.get(ballot.voteId) ?? ballot.before.weight };
     if (before) ledger.move(ballot.pollId, before.optionIds, before.weight, -1, hour);
     ledger.move(ballot.pollId, ballot.optionIds, after, 1, hour);
+    moved = true;
+    if (!sameWeight(latest.get(ballot.voteId) ?? ballot.stored, after)) {
+      updates.push([ballot.voteId, after.cohort, after.weight.toString(), after.sqrtWeight]);
+    }
     latest.set(ballot.voteId, after);
-    updates.push([ballot.voteId, after.cohort, after.weight.toString(), after.sqrtWeight]);
   }
-  if (updates.length === 0) return;
-  await runPrepared(tx, [setBallotWeights(db, updates), ...ledger.writes(db)]);
+  if (!moved) return;
+  await runPrepared(tx, [...(updates.length > 0 ? [setBallotWeights(db, updates)] : []), ...ledger.writes(db)]);
 }
 
 /** A ballot's new weight columns: [voteId, cohort, weight, sqrtWeight]. */

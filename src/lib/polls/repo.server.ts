@@ -17,7 +17,9 @@ import { buildHistory, HOUR_MS, type HistoryPoint, type VoteBucket } from './his
 import type { PollOptionRecord, PollRecord } from './records.ts';
 import { presentResults, sortForListing, type PollResults } from './results.ts';
 import type { WeightingToken } from '../cohorts/ids.ts';
-import { recordInLedger, storedWeight, type LedgerBallot } from '../cohorts/ledger.server.ts';
+import { BallotWeights, recordInLedger, storedWeight, type LedgerBallot } from '../cohorts/ledger.server.ts';
+import type { CohortId } from '../cohorts/cohorts.ts';
+import { UNVERIFIED } from '../cohorts/weighting.ts';
 import type { PollDefinition } from './schemas.ts';
 import { findOrphanedVotes, importedBallots, type StoredPollCounts } from './sync.ts';
 
@@ -241,15 +243,38 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       }
     };
 
+    // Token polls' ballots are inserted with their weight, read before the insert.
+    const tokenVoters = inputs
+      .filter((i) => i.tokenPoll)
+      .map((i) => ({ pollId: i.pollId, address: i.address ?? null }));
+    const weights = tokenVoters.length > 0 ? await BallotWeights.none.with(db, tx, tokenVoters) : BallotWeights.none;
+    const weightOf = inputs.map(
+      (i) => (i.tokenPoll && weights.of({ pollId: i.pollId, address: i.address ?? null })) || UNVERIFIED,
+    );
     const [inserted] = await runPrepared(tx, [
       [
         prepared.insertBallots,
-        { rows: JSON.stringify(inputs.map((i) => [i.pollId, i.voterId, i.now, i.address ?? null])) },
+        {
+          rows: JSON.stringify(
+            inputs.map((input, i) => {
+              const { cohort, weight, sqrtWeight } = weightOf[i] ?? UNVERIFIED;
+              return [
+                input.pollId,
+                input.voterId,
+                input.now,
+                input.address ?? null,
+                cohort,
+                weight.toString(),
+                sqrtWeight,
+              ];
+            }),
+          ),
+        },
       ],
     ]);
     const newIds = new Map(inserted.map((r) => [`${r.pollId}\u0000${r.voterId}`, r.id]));
 
-    for (const input of inputs) {
+    for (const [i, input] of inputs.entries()) {
       const key = `${input.pollId}\u0000${input.voterId}`;
       const voteId = newIds.get(key);
       if (voteId !== undefined) {
@@ -260,7 +285,12 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
         if (input.address) poll.verified += 1;
         record(input, voteId, []);
         if (input.tokenPoll)
-          ledger.push({ ...ledgerFields(input, voteId), address: input.address ?? null, before: null });
+          ledger.push({
+            ...ledgerFields(input, voteId),
+            address: input.address ?? null,
+            before: null,
+            stored: weightOf[i] ?? UNVERIFIED,
+          });
         continue;
       }
       if (!input.allowChange) {
@@ -301,6 +331,7 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
           ...ledgerFields(input, existing.id),
           address: existing.address,
           before: { optionIds: previous.map((r) => r.optionId), weight: storedWeight(existing) },
+          stored: storedWeight(existing),
         });
       }
     }
@@ -330,7 +361,7 @@ export async function castVotes(db: Database, inputs: readonly CastVoteInput[]):
       if (!poll) throw new Error(`poll ${pollId} vanished while voting`);
       counts.set(pollId, { ...poll, votes: new Map(options().map((o) => [o.optionId, o.votes])) });
     }
-    await recordInLedger(db, tx, ledger);
+    await recordInLedger(db, tx, ledger, weights);
     return inputs.map((input, i) => {
       const outcome = outcomes[i] ?? 'already_voted';
       return { outcome, counts: outcome === 'already_voted' ? null : (counts.get(input.pollId) ?? null) };
@@ -370,10 +401,10 @@ const castStatements = perDatabase((db) => {
             address: jsonField<string | null>(3, votes.address),
             createdAt: jsonField<number>(2, votes.createdAt),
             updatedAt: jsonField<number>(2, votes.updatedAt),
-            // Unweighted until the cohort ledger (token polls) weighs it.
-            cohort: sql<'unverified'>`'unverified'`.as(votes.cohort.name),
-            weight: sql<string>`'0'`.as(votes.weight.name),
-            sqrtWeight: sql<number>`0`.as(votes.sqrtWeight.name),
+            // A token poll's ballot is weighed before it is inserted (see BallotWeights); any other is unverified.
+            cohort: jsonField<CohortId>(4, votes.cohort),
+            weight: jsonField<string>(5, votes.weight),
+            sqrtWeight: jsonField<number>(6, votes.sqrtWeight),
           })
           .from(rows)
           // SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON.
@@ -716,6 +747,7 @@ export async function attachWallet(
           voteId: ballot.id,
           address: input.address,
           before: { optionIds, weight: storedWeight(ballot) },
+          stored: storedWeight(ballot),
           optionIds,
           now: input.now,
         },

@@ -376,6 +376,9 @@ describe('checkSiweMessage on the parsed fields', () => {
     ['a scheme other than the site’s', { scheme: 'https' }, /scheme https, not http/],
     ['another domain', { domain: 'evil.example' }, /domain "evil.example", not 127.0.0.1:4321/],
     ['the domain with userinfo', { domain: `user@${ctx.host}` }, /domain/],
+    ['the domain with empty userinfo', { domain: `@${ctx.host}` }, /domain/],
+    ['the site’s host on another port', { domain: '127.0.0.1:4322' }, /domain "127.0.0.1:4322"/],
+    ['the site’s host without its port', { domain: '127.0.0.1' }, /domain "127.0.0.1"/],
     ['a uri on another origin', { uri: 'https://evil.example/' }, /uri https:\/\/evil.example is not this site/],
     ['a uri the URL parser cannot place', { uri: 'urn:uuid:1' }, /is not this site/],
     ['a chain not configured', { chainId: 137n }, /chain 137 is not accepted here \(accepted: 1, 8453\)/],
@@ -385,6 +388,21 @@ describe('checkSiweMessage on the parsed fields', () => {
     ['not valid yet', { notBefore: new Date(ctx.now.getTime() + 120_000) }, /notBefore/],
   ])('refuses %s', (_name, overrides, problem) => {
     expect(checkSiweMessage(base(overrides as Partial<SiweFields>), site)).toMatch(problem);
+  });
+
+  it.each([
+    ['the default port written out', 'https://desk.example', 'desk.example:443'],
+    ['an empty port', 'https://desk.example', 'desk.example:'],
+    ['the default port of http', 'http://desk.example', 'desk.example:80'],
+    ['a port with leading zeros', 'http://desk.example:8080', 'desk.example:08080'],
+  ])('takes %s as the site’s authority (RFC 3986 §6.2.3)', (_name, origin, domain) => {
+    const fields = base({ scheme: null, domain, uri: `${origin}/login` });
+    expect(checkSiweMessage(fields, { ...site, origin })).toBeNull();
+  });
+
+  it('does not take the other scheme’s default port as the site’s', () => {
+    const fields = base({ scheme: null, domain: 'desk.example:80', uri: 'https://desk.example/login' });
+    expect(checkSiweMessage(fields, { ...site, origin: 'https://desk.example' })).toMatch(/domain "desk.example:80"/);
   });
 
   it('compares the domain and scheme case-insensitively, as RFC 3986 does', () => {

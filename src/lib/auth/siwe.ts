@@ -25,9 +25,7 @@ export function checkSiweMessage(message: SiweFields, expected: SiweExpectations
   if (message.scheme !== null && message.scheme.toLowerCase() !== siteScheme) {
     return `the message is for scheme ${message.scheme}, not ${siteScheme}`;
   }
-  // Hosts compare case-insensitively (RFC 3986 §3.2.2); URL already lower-cased ours.
-  if (message.domain.toLowerCase() !== site.host)
-    return `the message is for domain "${message.domain}", not ${site.host}`;
+  if (!isSiteAuthority(message.domain, site)) return `the message is for domain "${message.domain}", not ${site.host}`;
   let uri: URL;
   try {
     uri = new URL(message.uri);
@@ -43,6 +41,24 @@ export function checkSiweMessage(message: SiweFields, expected: SiweExpectations
   if (message.expirationTime && message.expirationTime.getTime() <= now) return 'the message has expired';
   if (message.notBefore && message.notBefore.getTime() > now) return 'the message is not valid yet (notBefore)';
   return null;
+}
+
+/**
+ * Whether an authority (already checked against RFC 3986's grammar) names the
+ * site's host and port, compared as RFC 3986 §6.2 says equivalent authorities
+ * compare: the host case-insensitively, and an empty or default port for the
+ * scheme the same as none, so `example.com:443` is https://example.com. Any
+ * userinfo, even empty, makes it another authority: "site.example@evil.example"
+ * is how phishing dresses up a host.
+ */
+function isSiteAuthority(domain: string, site: URL): boolean {
+  if (domain.includes('@')) return false;
+  try {
+    // The WHATWG parser lower-cases the host and drops the scheme's default port, as the site's URL already did.
+    return new URL(`${site.protocol}//${domain}`).host === site.host;
+  } catch {
+    return false;
+  }
 }
 
 /** 0x1234…abcd, for showing an address in little space. */

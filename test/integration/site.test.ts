@@ -96,7 +96,11 @@ describe('pages', () => {
     async (path) => {
       const res = await get(path);
       expect(res.status).toBe(404);
-      expect(await res.text()).toContain('Page not found');
+      const html = await res.text();
+      expect(html).toContain('Page not found');
+      // Kept out of search, so it names no canonical URL (a 404's would be the missing path or /not-found/).
+      expect(html).toContain('<meta name="robots" content="noindex">');
+      expect(html).not.toContain('rel="canonical"');
     },
   );
 

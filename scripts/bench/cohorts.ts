@@ -19,7 +19,16 @@ import { castVotes, type CastVoteInput } from '../../src/lib/polls/repo.server.t
 import { migrateDatabase, openDatabase, type Database } from '../../src/lib/server/db.server.ts';
 import { startServer } from '../../test/helpers/server.ts';
 import { syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
-import { BENCH_SECONDS, combined, envCount, load, printTable, saveResults, type LoadResult } from './lib.ts';
+import {
+  BENCH_SECONDS,
+  BENCH_VOTE_RATE_LIMIT,
+  combined,
+  envCount,
+  load,
+  type LoadResult,
+  printTable,
+  saveResults,
+} from './lib.ts';
 
 const POLLS = fileURLToPath(new URL('./cohort-polls/', import.meta.url));
 const TOKENS = fileURLToPath(new URL('./tokens/', import.meta.url));
@@ -110,7 +119,7 @@ export async function benchCohorts(): Promise<void> {
 
   const server = await startServer({
     databaseUrl,
-    env: { POLLS_DIR: POLLS, TOKENS_DIR: TOKENS, VOTE_RATE_LIMIT: '0' },
+    env: { POLLS_DIR: POLLS, TOKENS_DIR: TOKENS, VOTE_RATE_LIMIT: BENCH_VOTE_RATE_LIMIT },
     timeoutMs: 60_000,
   });
   try {

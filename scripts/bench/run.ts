@@ -12,7 +12,7 @@ import { getPoll, syncPollDefinitions } from '../../src/lib/polls/repo.server.ts
 import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts';
 import { loadPollDefinitions } from '../../src/lib/polls/definitions.server.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
-import { BENCH_SECONDS, envCount, load, printTable, saveResults } from './lib.ts';
+import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, envCount, load, printTable, saveResults } from './lib.ts';
 import { benchCohorts } from './cohorts.ts';
 import { benchMemory } from './memory.ts';
 import { benchScale, benchSoak, benchSse } from './scale.ts';
@@ -98,7 +98,10 @@ async function benchPolls(): Promise<void> {
 
   let server: TestServer | null = null;
   try {
-    server = await startServer({ databaseUrl, env: { POLLS_DIR: BENCH_POLLS, VOTE_RATE_LIMIT: '0' } });
+    server = await startServer({
+      databaseUrl,
+      env: { POLLS_DIR: BENCH_POLLS, VOTE_RATE_LIMIT: BENCH_VOTE_RATE_LIMIT },
+    });
     const url = server.url;
     await load({ name: 'warm-up', url: `${url}/api/polls/bench-big`, connections: 10, seconds: 2 });
     const small = await load({

@@ -9,10 +9,19 @@ import { fileURLToPath } from 'node:url';
 import { startNginx, type Nginx } from '../../test/helpers/nginx.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { startSqld, type Sqld } from '../../test/helpers/sqld.ts';
-import { BENCH_SECONDS, cpuMeter, envCount, load, printTable, saveResults, type LoadResult } from './lib.ts';
+import {
+  BENCH_SECONDS,
+  BENCH_VOTE_RATE_LIMIT,
+  cpuMeter,
+  envCount,
+  load,
+  type LoadResult,
+  printTable,
+  saveResults,
+} from './lib.ts';
 
 const BENCH_POLLS = fileURLToPath(new URL('./polls/', import.meta.url));
-const ENV = { POLLS_DIR: BENCH_POLLS, VOTE_RATE_LIMIT: '0', TRUSTED_PROXIES: '127.0.0.1' };
+const ENV = { POLLS_DIR: BENCH_POLLS, VOTE_RATE_LIMIT: BENCH_VOTE_RATE_LIMIT, TRUSTED_PROXIES: '127.0.0.1' };
 const POLL = 'bench-open';
 const OPTIONS = ['a', 'b', 'c', 'd'];
 

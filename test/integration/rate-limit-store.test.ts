@@ -32,6 +32,47 @@ describe('DatabaseRateLimiter', () => {
     expect((await nonce.hit('ip', 3)).allowed).toBe(true);
   });
 
+  it('counts the hits of one turn together, admitting exactly the first `limit` of them in order', async () => {
+    const limiter = new DatabaseRateLimiter(db, 'vote', 3, 60_000);
+    const decisions = await Promise.all([1, 2, 3, 4, 5].map((t) => limiter.hit('ip', 1000 + t)));
+    expect(decisions).toEqual([
+      { allowed: true, retryAfterSeconds: 0 },
+      { allowed: true, retryAfterSeconds: 0 },
+      { allowed: true, retryAfterSeconds: 0 },
+      { allowed: false, retryAfterSeconds: 60 },
+      { allowed: false, retryAfterSeconds: 60 },
+    ]);
+    // Other clients in the same turn have counts of their own; the table holds one row per client.
+    const mixed = await Promise.all([limiter.hit('ip', 2000), limiter.hit('ip-2', 2000), limiter.hit('ip-2', 2001)]);
+    expect(mixed.map((d) => d.allowed)).toEqual([false, true, true]);
+    const rows = await db.$client.execute('SELECT bucket, count FROM rate_limits ORDER BY bucket');
+    expect(rows.rows.map((r) => [r.bucket, Number(r.count)])).toEqual([
+      ['vote:ip', 6],
+      ['vote:ip-2', 2],
+    ]);
+    // A turn after the window restarts it.
+    const later = await Promise.all([limiter.hit('ip', 62_000), limiter.hit('ip', 62_001)]);
+    expect(later.map((d) => d.allowed)).toEqual([true, true]);
+  });
+
+  it('admits no more than the limit when two instances count the same client in the same turn', async () => {
+    const one = new DatabaseRateLimiter(db, 'vote', 5, 60_000);
+    const two = new DatabaseRateLimiter(db, 'vote', 5, 60_000);
+    const decisions = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? one : two).hit('ip', 1000 + i)),
+    );
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
+  });
+
+  it('gives every hit of a turn the database error when the count cannot be written, and counts again after', async () => {
+    const limiter = new DatabaseRateLimiter(db, 'vote', 3, 60_000);
+    await db.$client.execute('ALTER TABLE rate_limits RENAME TO rate_limits_away');
+    const failed = await Promise.allSettled([limiter.hit('ip', 1), limiter.hit('ip', 2)]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    await db.$client.execute('ALTER TABLE rate_limits_away RENAME TO rate_limits');
+    expect(await limiter.hit('ip', 3)).toEqual({ allowed: true, retryAfterSeconds: 0 });
+  });
+
   it('never limits when the limit is 0, and writes nothing', async () => {
     const limiter = new DatabaseRateLimiter(db, 'vote', 0, 60_000);
     for (let i = 0; i < 100; i++) expect((await limiter.hit('ip', i)).allowed).toBe(true);

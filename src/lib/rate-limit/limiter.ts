@@ -10,3 +10,25 @@ export interface RateDecision {
 export interface Limiter {
   hit(key: string, now: number): Promise<RateDecision>;
 }
+
+/**
+ * The decisions for one bucket's hits of a batch, in the order they came,
+ * from the bucket's count after the batch added them: the i-th of n hits is
+ * counted as it would have been alone, count − n + i, so a batch admits
+ * exactly the hits that one upsert per hit would have.
+ */
+export function decideHits(
+  after: { count: number; windowStart: number },
+  hits: readonly { now: number }[],
+  rule: { limit: number; windowMs: number },
+): RateDecision[] {
+  const first = after.count - hits.length + 1;
+  return hits.map((hit, i) =>
+    first + i <= rule.limit
+      ? { allowed: true, retryAfterSeconds: 0 }
+      : {
+          allowed: false,
+          retryAfterSeconds: Math.max(1, Math.ceil((after.windowStart + rule.windowMs - hit.now) / 1000)),
+        },
+  );
+}

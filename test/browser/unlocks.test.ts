@@ -16,9 +16,10 @@ describe('unlock schedules in Chromium', () => {
         const c = document.querySelector('canvas[data-chart="unlocks"]') as HTMLCanvasElement | null;
         return c !== null && c.width > 0;
       });
-      await page.waitForTimeout(300);
-      const [painted] = await paintedPixels(page, 'canvas[data-chart="unlocks"]');
-      expect(painted).toBeGreaterThan(500);
+      // Chart.js paints after the canvas is sized, later on a busy machine: wait for the paint, not a fixed time.
+      await expect
+        .poll(async () => (await paintedPixels(page, 'canvas[data-chart="unlocks"]'))[0], { timeout: 10_000 })
+        .toBeGreaterThan(500);
       // After 13 April 2027 everything has unlocked; before, the linear schedule is vesting (the test runs in 2026).
       await expect(figure.locator('[data-unlock-next]').innerText()).resolves.toMatch(
         /tokens unlocked so far\. (Vesting now \(team vesting, after its cliff\): about [\d,]+ tokens a day until Apr 13, 2027\.|Next unlock: .+\.|Nothing is left to unlock\.)/,

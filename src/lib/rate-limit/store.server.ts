@@ -11,7 +11,7 @@ import { clientBucket } from '../server/forwarded.ts';
  * old one has passed, otherwise adds the turn's hits, and returns the count,
  * so two instances cannot both admit the last allowed request. Before, each
  * vote wrote its own row in its own transaction, which more than doubled the
- * server's CPU per vote under load (README, "The vote rate limiter").
+ * server's CPU per vote under load (README, "The vote path, fourth pass").
  * Keys are client addresses, counted per bucket (an IPv6 /64: see clientBucket).
  */
 export class DatabaseRateLimiter {

@@ -38,7 +38,15 @@ describe('two instances on one libSQL server (sqld)', () => {
       Array.from({ length: 300 }, (_, i) => vote(i % 2 ? a.url : b.url, 'open-change', [['a', 'b', 'c'][i % 3]])),
     );
     expect(responses.filter((r) => r.status === 201)).toHaveLength(300);
-    const after = (await getResults(b.url, 'open-change')) as { totalVotes: number; options: { votes: number }[] };
+    type Results = { totalVotes: number; options: { votes: number }[] };
+    // A reader without a ballot may see counts up to the cache's 250 ms old, so the other
+    // instance's last batches can arrive a moment later: wait for them, then check exactly.
+    await expect
+      .poll(async () => ((await getResults(b.url, 'open-change')) as Results).totalVotes - before.totalVotes, {
+        timeout: 5000,
+      })
+      .toBe(300);
+    const after = (await getResults(b.url, 'open-change')) as Results;
     expect(after.totalVotes - before.totalVotes).toBe(300);
     expect(after.options.reduce((s, o) => s + o.votes, 0)).toBe(after.totalVotes);
 

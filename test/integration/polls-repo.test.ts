@@ -158,4 +158,54 @@ describe('group commit', () => {
     expect(bad.status).toBe('rejected');
     expect((await getPoll(db, 'p'))?.totalVotes).toBe(1);
   });
+
+  it('counts the batch against the rate limit in its own transaction, casting only what the limit lets through', async () => {
+    const { VoteBatcher } = await import('../../src/lib/polls/batcher.server.ts');
+    const { DatabaseRateLimiter } = await import('../../src/lib/rate-limit/store.server.ts');
+    await syncPollDefinitions(db, [definition()]);
+    const batcher = new VoteBatcher(db, { limiter: new DatabaseRateLimiter(db, 'vote', 3, 60_000) });
+    const cast = (voterId: string, clientKey: string) =>
+      batcher.cast({ pollId: 'p', voterId, optionIds: ['a'], now: NOW, allowChange: false, clientKey });
+    const results = await Promise.all([
+      cast('v1', 'ip'),
+      cast('v1', 'ip'), // a repeat still uses up the allowance, as before
+      cast('v2', 'ip'),
+      cast('v3', 'ip'),
+      cast('v4', 'other-ip'),
+      cast('v5', 'ip'),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual([
+      'created',
+      'already_voted',
+      'created',
+      'rate_limited',
+      'created',
+      'rate_limited',
+    ]);
+    expect(results[3]).toEqual({ outcome: 'rate_limited', counts: null, retryAfterSeconds: 60 });
+    expect((await getPoll(db, 'p'))?.totalVotes).toBe(3);
+    expect(await getBallot(db, 'p', 'v3')).toBeNull();
+    const counted = await db.$client.execute('SELECT bucket, count FROM rate_limits ORDER BY bucket');
+    expect(counted.rows.map((r) => [r.bucket, Number(r.count)])).toEqual([
+      ['vote:ip', 5],
+      ['vote:other-ip', 1],
+    ]);
+  });
+
+  it('rolls the rate-limit counts back with a batch that cannot commit, so the retry counts each ballot once', async () => {
+    const { VoteBatcher } = await import('../../src/lib/polls/batcher.server.ts');
+    const { DatabaseRateLimiter } = await import('../../src/lib/rate-limit/store.server.ts');
+    await syncPollDefinitions(db, [definition()]);
+    const batcher = new VoteBatcher(db, { limiter: new DatabaseRateLimiter(db, 'vote', 10, 60_000) });
+    const cast = (voterId: string, optionIds: string[]) =>
+      batcher.cast({ pollId: 'p', voterId, optionIds, now: NOW, allowChange: false, clientKey: 'ip' });
+    const settled = await Promise.allSettled([
+      cast('good', ['a']),
+      cast('bad', ['no-such-option']),
+      cast('also', ['b']),
+    ]);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const counted = await db.$client.execute('SELECT count FROM rate_limits');
+    expect(counted.rows.map((r) => Number(r.count))).toEqual([2]);
+  });
 });

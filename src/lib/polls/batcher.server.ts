@@ -1,4 +1,4 @@
-import { castVote, castVotes, type CastResult, type CastVoteInput } from './repo.server.ts';
+import { castVote, castVotes, type CastResult, type CastVoteInput, type TransactionLimiter } from './repo.server.ts';
 import type { Database } from '../server/db.server.ts';
 
 /**
@@ -10,12 +10,15 @@ import type { Database } from '../server/db.server.ts';
 export class VoteBatcher {
   private readonly db: Database;
   private readonly maxBatch: number;
+  /** Counts the ballots' rate-limit hits in their transaction; none counts nothing. */
+  private readonly limiter: TransactionLimiter | undefined;
   private queue: { input: CastVoteInput; resolve: (r: CastResult) => void; reject: (e: unknown) => void }[] = [];
   private writing = false;
 
-  constructor(db: Database, maxBatch = 256) {
+  constructor(db: Database, options: { maxBatch?: number; limiter?: TransactionLimiter } = {}) {
     this.db = db;
-    this.maxBatch = maxBatch;
+    this.maxBatch = options.maxBatch ?? 256;
+    this.limiter = options.limiter;
   }
 
   cast(input: CastVoteInput): Promise<CastResult> {
@@ -38,6 +41,7 @@ export class VoteBatcher {
           const results = await castVotes(
             this.db,
             batch.map((b) => b.input),
+            this.limiter,
           );
           batch.forEach((b, i) => {
             const result = results[i];
@@ -46,7 +50,7 @@ export class VoteBatcher {
           });
         } catch {
           // The whole transaction rolled back; retry one by one so a bad ballot fails alone.
-          for (const b of batch) await castVote(this.db, b.input).then(b.resolve, b.reject);
+          for (const b of batch) await castVote(this.db, b.input, this.limiter).then(b.resolve, b.reject);
         }
       }
     } finally {

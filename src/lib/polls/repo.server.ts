@@ -12,7 +12,9 @@ import {
   runPrepared,
   writeTransaction,
   type Database,
+  type Queries,
 } from '../server/db.server.ts';
+import type { RateDecision } from '../rate-limit/limiter.ts';
 import { buildHistory, HOUR_MS, type HistoryPoint, type VoteBucket } from './history.ts';
 import type { PollOptionRecord, PollRecord } from './records.ts';
 import { presentResults, sortForListing, type PollResults } from './results.ts';
@@ -188,10 +190,17 @@ export interface FreshCounts {
   votes: Map<string, number>;
 }
 
-export interface CastResult {
-  outcome: CastOutcome;
-  /** Null when nothing was written (already voted). */
-  counts: FreshCounts | null;
+export type CastResult =
+  | {
+      outcome: CastOutcome;
+      /** Null when nothing was written (already voted). */
+      counts: FreshCounts | null;
+    }
+  | { outcome: 'rate_limited'; counts: null; retryAfterSeconds: number };
+
+/** A rate limit counted inside the vote's own transaction (see DatabaseRateLimiter.countIn). */
+export interface TransactionLimiter {
+  countIn(tx: Queries, hits: readonly { key: string; now: number }[]): Promise<RateDecision[]>;
 }
 
 export interface CastVoteInput {
@@ -204,6 +213,8 @@ export interface CastVoteInput {
   allowChange: boolean;
   /** The poll has a token: the ballot also goes into its cohort ledger. */
   tokenPoll?: boolean;
+  /** The client's address, counted by castVotes' rate limiter when it has one. */
+  clientKey?: string;
 }
 
 /**
@@ -215,157 +226,189 @@ export interface CastVoteInput {
  * Counts, hourly buckets and poll versions change in the same transaction,
  * and each result carries its poll's counts as that transaction left them.
  */
-export async function castVotes(db: Database, inputs: readonly CastVoteInput[]): Promise<CastResult[]> {
-  const prepared = castStatements(db);
+export async function castVotes(
+  db: Database,
+  inputs: readonly CastVoteInput[],
+  limiter?: TransactionLimiter,
+): Promise<CastResult[]> {
   return writeTransaction(db, async (tx) => {
-    const changes = new Map<string, PollChange>();
-    const changeOf = (pollId: string): PollChange => {
-      let change = changes.get(pollId);
-      if (!change) changes.set(pollId, (change = { ballots: 0, verified: 0, options: {}, hours: new Map() }));
-      return change;
-    };
-    const outcomes: CastOutcome[] = [];
-    const ledger: LedgerBallot[] = [];
-    const choiceRows: ChoiceRow[] = [];
-    const record = (input: CastVoteInput, voteId: number, previous: readonly string[]): void => {
-      const poll = changeOf(input.pollId);
-      const hour = Math.floor(input.now / HOUR_MS) * HOUR_MS;
-      let hourDeltas = poll.hours.get(hour);
-      if (!hourDeltas) poll.hours.set(hour, (hourDeltas = {}));
-      const add = (optionId: string, n: number): void => {
-        poll.options[optionId] = (poll.options[optionId] ?? 0) + n;
-        hourDeltas[optionId] = (hourDeltas[optionId] ?? 0) + n;
-      };
-      for (const id of previous) add(id, -1);
-      for (const id of input.optionIds) {
-        choiceRows.push([voteId, input.pollId, id, input.now]);
-        add(id, 1);
-      }
-    };
-
-    // Token polls' ballots are inserted with their weight, read before the insert.
-    const tokenVoters = inputs
-      .filter((i) => i.tokenPoll)
-      .map((i) => ({ pollId: i.pollId, address: i.address ?? null }));
-    const weights = tokenVoters.length > 0 ? await BallotWeights.none.with(db, tx, tokenVoters) : BallotWeights.none;
-    const weightOf = inputs.map(
-      (i) => (i.tokenPoll && weights.of({ pollId: i.pollId, address: i.address ?? null })) || UNVERIFIED,
+    if (!limiter) return castIn(db, tx, inputs);
+    // The inputs' rate-limit hits are counted in the same transaction: refused ones are not cast,
+    // and the counts roll back with the ballots if the batch fails.
+    const limited = inputs.filter((i) => i.clientKey !== undefined);
+    const decisions = await limiter.countIn(
+      tx,
+      limited.map((i) => ({ key: i.clientKey ?? '', now: i.now })),
     );
-    const [inserted] = await runPrepared(tx, [
-      [
-        prepared.insertBallots,
-        {
-          rows: JSON.stringify(
-            inputs.map((input, i) => {
-              const { cohort, weight, sqrtWeight } = weightOf[i] ?? UNVERIFIED;
-              return [
-                input.pollId,
-                input.voterId,
-                input.now,
-                input.address ?? null,
-                cohort,
-                weight.toString(),
-                sqrtWeight,
-              ];
-            }),
-          ),
-        },
-      ],
-    ]);
-    const newIds = new Map(inserted.map((r) => [`${r.pollId}\u0000${r.voterId}`, r.id]));
+    const refused = new Map<CastVoteInput, RateDecision>();
+    limited.forEach((input, i) => {
+      const decision = decisions[i];
+      if (decision && !decision.allowed) refused.set(input, decision);
+    });
+    if (refused.size === 0) return castIn(db, tx, inputs);
+    const cast = await castIn(
+      db,
+      tx,
+      inputs.filter((i) => !refused.has(i)),
+    );
+    let next = 0;
+    return inputs.map((input): CastResult => {
+      const decision = refused.get(input);
+      if (decision) return { outcome: 'rate_limited', counts: null, retryAfterSeconds: decision.retryAfterSeconds };
+      return cast[next++] ?? { outcome: 'already_voted', counts: null };
+    });
+  });
+}
 
-    for (const [i, input] of inputs.entries()) {
-      const key = `${input.pollId}\u0000${input.voterId}`;
-      const voteId = newIds.get(key);
-      if (voteId !== undefined) {
-        newIds.delete(key); // a repeat of this voter later in the batch is not new
-        outcomes.push('created');
-        const poll = changeOf(input.pollId);
-        poll.ballots += 1;
-        if (input.address) poll.verified += 1;
-        record(input, voteId, []);
-        if (input.tokenPoll)
-          ledger.push({
-            ...ledgerFields(input, voteId),
-            address: input.address ?? null,
-            before: null,
-            stored: weightOf[i] ?? UNVERIFIED,
-          });
-        continue;
-      }
-      if (!input.allowChange) {
-        outcomes.push('already_voted');
-        continue;
-      }
-      // Replacing a ballot is rare: its own statements are fine.
-      if (choiceRows.length > 0)
-        await runPrepared(tx, [[prepared.insertChoices, { rows: JSON.stringify(choiceRows.splice(0)) }]]);
-      outcomes.push('replaced');
-      // The wallet's ballot if it has one, else this browser's.
-      const [existing] = await tx
-        .select(BALLOT_FIELDS)
-        .from(votes)
-        .where(
-          and(
-            eq(votes.pollId, input.pollId),
-            input.address
-              ? or(eq(votes.address, input.address), eq(votes.voterId, input.voterId))
-              : eq(votes.voterId, input.voterId),
-          ),
-        )
-        .orderBy(sql`${votes.address} is not null desc`)
-        .limit(1);
-      if (!existing) throw new Error(`ballot of ${input.voterId} in ${input.pollId} vanished`);
-      await tx.update(votes).set({ updatedAt: input.now }).where(eq(votes.id, existing.id));
-      const previous = await tx
-        .delete(voteChoices)
-        .where(eq(voteChoices.voteId, existing.id))
-        .returning({ optionId: voteChoices.optionId });
-      record(
-        input,
-        existing.id,
-        previous.map((r) => r.optionId),
-      );
-      if (input.tokenPoll) {
+/** castVotes' work on its transaction `tx`, once the rate limit has let `inputs` through. */
+async function castIn(db: Database, tx: Queries, inputs: readonly CastVoteInput[]): Promise<CastResult[]> {
+  if (inputs.length === 0) return [];
+  const prepared = castStatements(db);
+  const changes = new Map<string, PollChange>();
+  const changeOf = (pollId: string): PollChange => {
+    let change = changes.get(pollId);
+    if (!change) changes.set(pollId, (change = { ballots: 0, verified: 0, options: {}, hours: new Map() }));
+    return change;
+  };
+  const outcomes: CastOutcome[] = [];
+  const ledger: LedgerBallot[] = [];
+  const choiceRows: ChoiceRow[] = [];
+  const record = (input: CastVoteInput, voteId: number, previous: readonly string[]): void => {
+    const poll = changeOf(input.pollId);
+    const hour = Math.floor(input.now / HOUR_MS) * HOUR_MS;
+    let hourDeltas = poll.hours.get(hour);
+    if (!hourDeltas) poll.hours.set(hour, (hourDeltas = {}));
+    const add = (optionId: string, n: number): void => {
+      poll.options[optionId] = (poll.options[optionId] ?? 0) + n;
+      hourDeltas[optionId] = (hourDeltas[optionId] ?? 0) + n;
+    };
+    for (const id of previous) add(id, -1);
+    for (const id of input.optionIds) {
+      choiceRows.push([voteId, input.pollId, id, input.now]);
+      add(id, 1);
+    }
+  };
+
+  // Token polls' ballots are inserted with their weight, read before the insert.
+  const tokenVoters = inputs.filter((i) => i.tokenPoll).map((i) => ({ pollId: i.pollId, address: i.address ?? null }));
+  const weights = tokenVoters.length > 0 ? await BallotWeights.none.with(db, tx, tokenVoters) : BallotWeights.none;
+  const weightOf = inputs.map(
+    (i) => (i.tokenPoll && weights.of({ pollId: i.pollId, address: i.address ?? null })) || UNVERIFIED,
+  );
+  const [inserted] = await runPrepared(tx, [
+    [
+      prepared.insertBallots,
+      {
+        rows: JSON.stringify(
+          inputs.map((input, i) => {
+            const { cohort, weight, sqrtWeight } = weightOf[i] ?? UNVERIFIED;
+            return [
+              input.pollId,
+              input.voterId,
+              input.now,
+              input.address ?? null,
+              cohort,
+              weight.toString(),
+              sqrtWeight,
+            ];
+          }),
+        ),
+      },
+    ],
+  ]);
+  const newIds = new Map(inserted.map((r) => [`${r.pollId}\u0000${r.voterId}`, r.id]));
+
+  for (const [i, input] of inputs.entries()) {
+    const key = `${input.pollId}\u0000${input.voterId}`;
+    const voteId = newIds.get(key);
+    if (voteId !== undefined) {
+      newIds.delete(key); // a repeat of this voter later in the batch is not new
+      outcomes.push('created');
+      const poll = changeOf(input.pollId);
+      poll.ballots += 1;
+      if (input.address) poll.verified += 1;
+      record(input, voteId, []);
+      if (input.tokenPoll)
         ledger.push({
-          ...ledgerFields(input, existing.id),
-          address: existing.address,
-          before: { optionIds: previous.map((r) => r.optionId), weight: storedWeight(existing) },
-          stored: storedWeight(existing),
+          ...ledgerFields(input, voteId),
+          address: input.address ?? null,
+          before: null,
+          stored: weightOf[i] ?? UNVERIFIED,
         });
-      }
+      continue;
     }
-    if (changes.size === 0) return inputs.map(() => ({ outcome: 'already_voted' as const, counts: null }));
+    if (!input.allowChange) {
+      outcomes.push('already_voted');
+      continue;
+    }
+    // Replacing a ballot is rare: its own statements are fine.
+    if (choiceRows.length > 0)
+      await runPrepared(tx, [[prepared.insertChoices, { rows: JSON.stringify(choiceRows.splice(0)) }]]);
+    outcomes.push('replaced');
+    // The wallet's ballot if it has one, else this browser's.
+    const [existing] = await tx
+      .select(BALLOT_FIELDS)
+      .from(votes)
+      .where(
+        and(
+          eq(votes.pollId, input.pollId),
+          input.address
+            ? or(eq(votes.address, input.address), eq(votes.voterId, input.voterId))
+            : eq(votes.voterId, input.voterId),
+        ),
+      )
+      .orderBy(sql`${votes.address} is not null desc`)
+      .limit(1);
+    if (!existing) throw new Error(`ballot of ${input.voterId} in ${input.pollId} vanished`);
+    await tx.update(votes).set({ updatedAt: input.now }).where(eq(votes.id, existing.id));
+    const previous = await tx
+      .delete(voteChoices)
+      .where(eq(voteChoices.voteId, existing.id))
+      .returning({ optionId: voteChoices.optionId });
+    record(
+      input,
+      existing.id,
+      previous.map((r) => r.optionId),
+    );
+    if (input.tokenPoll) {
+      ledger.push({
+        ...ledgerFields(input, existing.id),
+        address: existing.address,
+        before: { optionIds: previous.map((r) => r.optionId), weight: storedWeight(existing) },
+        stored: storedWeight(existing),
+      });
+    }
+  }
+  if (changes.size === 0) return inputs.map(() => ({ outcome: 'already_voted' as const, counts: null }));
 
-    // Everything left depends only on what is known now, so it goes to the
-    // database in one round trip: on a libSQL server each statement of an
-    // interactive transaction is a request, and the write lock is held for all
-    // of them. A batch nearly always holds one poll; statements for one poll are
-    // the cheapest SQLite runs.
-    const batch = new PreparedBatch(tx);
-    batch.add(prepared.insertChoices, { rows: JSON.stringify(choiceRows) });
-    const read = [...changes].map(([pollId, change]) => {
-      for (const [hour, deltas] of change.hours) {
-        batch.add(prepared.addBuckets, { pollId, hour, deltas: JSON.stringify(deltas) });
-      }
-      return {
-        pollId,
-        totals: batch.add(prepared.addPollTotals, { pollId, ballots: change.ballots, verified: change.verified }),
-        options: batch.add(prepared.addOptionVotes, { pollId, deltas: JSON.stringify(change.options) }),
-      };
-    });
-    await batch.run();
-    const counts = new Map<string, FreshCounts>();
-    for (const { pollId, totals, options } of read) {
-      const [poll] = totals();
-      if (!poll) throw new Error(`poll ${pollId} vanished while voting`);
-      counts.set(pollId, { ...poll, votes: new Map(options().map((o) => [o.optionId, o.votes])) });
+  // Everything left depends only on what is known now, so it goes to the
+  // database in one round trip: on a libSQL server each statement of an
+  // interactive transaction is a request, and the write lock is held for all
+  // of them. A batch nearly always holds one poll; statements for one poll are
+  // the cheapest SQLite runs.
+  const batch = new PreparedBatch(tx);
+  batch.add(prepared.insertChoices, { rows: JSON.stringify(choiceRows) });
+  const read = [...changes].map(([pollId, change]) => {
+    for (const [hour, deltas] of change.hours) {
+      batch.add(prepared.addBuckets, { pollId, hour, deltas: JSON.stringify(deltas) });
     }
-    await recordInLedger(db, tx, ledger, weights);
-    return inputs.map((input, i) => {
-      const outcome = outcomes[i] ?? 'already_voted';
-      return { outcome, counts: outcome === 'already_voted' ? null : (counts.get(input.pollId) ?? null) };
-    });
+    return {
+      pollId,
+      totals: batch.add(prepared.addPollTotals, { pollId, ballots: change.ballots, verified: change.verified }),
+      options: batch.add(prepared.addOptionVotes, { pollId, deltas: JSON.stringify(change.options) }),
+    };
+  });
+  await batch.run();
+  const counts = new Map<string, FreshCounts>();
+  for (const { pollId, totals, options } of read) {
+    const [poll] = totals();
+    if (!poll) throw new Error(`poll ${pollId} vanished while voting`);
+    counts.set(pollId, { ...poll, votes: new Map(options().map((o) => [o.optionId, o.votes])) });
+  }
+  await recordInLedger(db, tx, ledger, weights);
+  return inputs.map((input, i) => {
+    const outcome = outcomes[i] ?? 'already_voted';
+    return { outcome, counts: outcome === 'already_voted' ? null : (counts.get(input.pollId) ?? null) };
   });
 }
 
@@ -478,8 +521,8 @@ function ledgerFields(
 }
 
 /** Records one ballot in its own transaction; see castVotes. */
-export async function castVote(db: Database, input: CastVoteInput): Promise<CastResult> {
-  const [result] = await castVotes(db, [input]);
+export async function castVote(db: Database, input: CastVoteInput, limiter?: TransactionLimiter): Promise<CastResult> {
+  const [result] = await castVotes(db, [input], limiter);
   if (!result) throw new Error('castVotes returned no result');
   return result;
 }

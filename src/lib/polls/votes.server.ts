@@ -11,7 +11,6 @@ import {
 } from './repo.server.ts';
 import { presentResults, type PollResults } from './results.ts';
 import { checkBallot, describeBallotProblem, pollStatus } from './rules.ts';
-import type { Limiter } from '../rate-limit/limiter.ts';
 
 /**
  * Casting a vote, shared by the JSON endpoint and the no-JavaScript form
@@ -48,9 +47,8 @@ export interface VotingDeps {
   db: Database;
   /** A poll's definition, possibly a second old (its counts are not used). */
   definition: (pollId: string) => Promise<PollRecord | null>;
-  /** Writes a ballot (through the group committer in the server). */
+  /** Writes a ballot (through the group committer in the server), counting it against the vote rate limit. */
   cast: (input: CastVoteInput) => Promise<CastResult>;
-  limiter: Limiter;
   /** A new anonymous voter id, made at `now`. */
   newVoterId: (now: number) => string;
   /** Called after a successful write, with the counts it left, so caches and live subscribers hear of it. */
@@ -58,7 +56,7 @@ export interface VotingDeps {
 }
 
 export async function submitVote(deps: VotingDeps, request: VoteRequest): Promise<VoteOutcome> {
-  const { db, limiter } = deps;
+  const { db } = deps;
   const poll = await deps.definition(request.pollId);
   if (!poll) return { ok: false, status: 404, error: 'not_found', message: `There is no poll "${request.pollId}".` };
 
@@ -78,25 +76,13 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
   const problem = checkBallot(ballotRules(poll), request.optionIds);
   if (problem) return { ok: false, status: 400, error: 'invalid_vote', message: describeBallotProblem(problem) };
 
-  // Counted only for ballots that could be recorded, so typos do not use up a reader's allowance.
-  const rate = await limiter.hit(request.clientKey, request.now);
-  if (!rate.allowed) {
-    return {
-      ok: false,
-      status: 429,
-      error: 'rate_limited',
-      message: 'Too many votes from your network in the last minute; try again shortly.',
-      retryAfterSeconds: rate.retryAfterSeconds,
-    };
-  }
-
   // Wallet-only polls count one ballot per wallet, whatever the browser. Elsewhere a ballot is
   // the browser's, and a signed-in reader's is the wallet's too: signing out, or another browser,
   // gives nobody a second one.
   const walletVoter = poll.voters === 'wallet' && request.address !== null ? walletVoterId(request.address) : null;
   const newVoter = walletVoter === null && request.voterId === null;
   const voterId = walletVoter ?? request.voterId ?? deps.newVoterId(request.now);
-  const { outcome, counts } = await deps.cast({
+  const cast = await deps.cast({
     pollId: poll.id,
     voterId,
     address: request.address,
@@ -104,7 +90,20 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
     now: request.now,
     allowChange: poll.allowChange,
     tokenPoll: poll.token !== null,
+    // Counted (in the ballot's own transaction) only for ballots that could be recorded, so typos
+    // do not use up a reader's allowance.
+    clientKey: request.clientKey,
   });
+  if (cast.outcome === 'rate_limited') {
+    return {
+      ok: false,
+      status: 429,
+      error: 'rate_limited',
+      message: 'Too many votes from your network in the last minute; try again shortly.',
+      retryAfterSeconds: cast.retryAfterSeconds,
+    };
+  }
+  const { outcome, counts } = cast;
   if (counts === null) {
     // The earlier ballot stands; show it with current counts.
     const [current, ballot] = await Promise.all([

@@ -42,7 +42,9 @@ export interface Services {
 
 export function createServices(db: Database, config: ServerConfig): Services {
   const hub = new PollLiveHub({ load: (id) => getPoll(db, id), versions: (ids) => pollVersions(db, ids) });
-  const batcher = new VoteBatcher(db);
+  const batcher = new VoteBatcher(db, {
+    limiter: new DatabaseRateLimiter(db, 'vote', config.voteRateLimit, 60_000),
+  });
   const definitions = new TtlCache<PollRecord>(1000);
   const definition = (id: string): Promise<PollRecord | null> => definitions.get(id, (key) => getPoll(db, key));
   const counts = new CountsCache<FreshCounts>((key) => getPollCounts(db, key));
@@ -70,7 +72,6 @@ export function createServices(db: Database, config: ServerConfig): Services {
       db,
       cast: (input) => batcher.cast(input),
       definition,
-      limiter: new DatabaseRateLimiter(db, 'vote', config.voteRateLimit, 60_000),
       newVoterId,
       changed: (id, fresh) => {
         if (fresh) counts.offer(id, fresh);

@@ -6,6 +6,9 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
+/** What a hit within the limit is answered. */
+export const ALLOWED: RateDecision = Object.freeze({ allowed: true, retryAfterSeconds: 0 });
+
 /** Anything that can count hits per key within a window. */
 export interface Limiter {
   hit(key: string, now: number): Promise<RateDecision>;
@@ -25,7 +28,7 @@ export function decideHits(
   const first = after.count - hits.length + 1;
   return hits.map((hit, i) =>
     first + i <= rule.limit
-      ? { allowed: true, retryAfterSeconds: 0 }
+      ? ALLOWED
       : {
           allowed: false,
           retryAfterSeconds: Math.max(1, Math.ceil((after.windowStart + rule.windowMs - hit.now) / 1000)),

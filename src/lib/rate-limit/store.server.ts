@@ -1,6 +1,6 @@
 import { lte, sql } from 'drizzle-orm';
 import { rateLimits } from '../../../db/schema.ts';
-import { decideHits, type RateDecision } from './limiter.ts';
+import { ALLOWED, decideHits, type RateDecision } from './limiter.ts';
 import {
   excluded,
   jsonField,
@@ -117,8 +117,6 @@ export class DatabaseRateLimiter {
     return decided;
   }
 }
-
-const ALLOWED: RateDecision = { allowed: true, retryAfterSeconds: 0 };
 
 interface Waiting {
   now: number;

@@ -41,8 +41,12 @@ export default defineConfig({
     // The content collections leave the demo out when DEMO=off; the server checks it agrees.
     buildInfo({ demo: readDemo(process.env) }),
     searchIndex({ demo: readDemo(process.env) }),
-    // dist/serve.mjs: scripts/serve.ts and what it imports, as one file (`npm run serve` runs it).
-    serverBundle(new URL('./scripts/serve.ts', import.meta.url)),
+    // dist/serve.mjs: scripts/serve.ts and what it imports, as one file (`npm run serve` runs it);
+    // dist/vote-writer.mjs: the thread it commits ballots on.
+    serverBundle({
+      'serve.mjs': new URL('./scripts/serve.ts', import.meta.url),
+      'vote-writer.mjs': new URL('./scripts/vote-writer.ts', import.meta.url),
+    }),
     // Last: it compresses what the integrations above wrote into dist/client too.
     precompressStatic(),
   ],

@@ -21,6 +21,8 @@ import { localeOfPath, localizePath } from '../src/lib/i18n/locales.ts';
 const DIST = new URL('../dist/', import.meta.url);
 const ENTRY = fileURLToPath(new URL('server/entry.mjs', DIST));
 const CLIENT_DIR = fileURLToPath(new URL('client/', DIST));
+/** The vote writer thread (scripts/vote-writer.ts, bundled beside this file). */
+const VOTE_WRITER = fileURLToPath(new URL('vote-writer.mjs', DIST));
 /** Where poll definitions are read from; tests and benchmarks point it at their own. */
 const POLLS_DIR = process.env.POLLS_DIR || fileURLToPath(new URL('../src/content/polls/', import.meta.url));
 /**
@@ -45,6 +47,7 @@ try {
     pollsDir: POLLS_DIR,
     demoFixture: DEMO_FIXTURE,
     build: readBuildInfo(DIST),
+    voteWriter: VOTE_WRITER,
   });
   address = listenAddress(process.env);
 } catch (error) {
@@ -52,7 +55,9 @@ try {
 }
 // Astro's bundle finds the same services (one database handle, one live hub).
 provideServices(services);
-if (!existsSync(ENTRY)) fail('dist/ is missing: run `npm run build` first (npm start does it for you).');
+if (!existsSync(ENTRY) || !existsSync(VOTE_WRITER)) {
+  fail('dist/ is missing or incomplete: run `npm run build` first (npm start does it for you).');
+}
 // The adapter is built in middleware mode: we own the server, so start-up
 // checks run first, static files come from memory and shutdown can drain.
 const { handler } = (await import(ENTRY)) as { handler: AstroHandler };
@@ -83,6 +88,6 @@ drain.onSignals(server, {
   // A scan the drain ended gives its lease back before the database closes.
   closed: async () => {
     await scheduler?.settled();
-    services.db.$client.close();
+    await services.close();
   },
 });

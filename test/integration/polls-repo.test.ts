@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   castVote,
@@ -10,14 +13,30 @@ import {
 import { pollDefinitionSchema, type PollDefinitionInput } from '../../src/lib/polls/schemas.ts';
 import type { Database } from '../../src/lib/server/db.server.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
+import {
+  VoteBatcher,
+  voteRateLimiter,
+  writeOnThisThread,
+  type BallotWriter,
+} from '../../src/lib/polls/batcher.server.ts';
+import { VoteWriterThread } from '../../src/lib/polls/writer-thread.server.ts';
+
+/** The thread's entry from source; the server tests run the bundled one (dist/vote-writer.mjs). */
+const VOTE_WRITER = new URL('../../scripts/vote-writer.ts', import.meta.url);
 
 let db: Database;
+let url: string;
 let dispose: () => void;
+let threads: VoteWriterThread[] = [];
 
 beforeEach(async () => {
-  ({ db, dispose } = await tempDatabase());
+  ({ db, url, dispose } = await tempDatabase());
 });
-afterEach(() => dispose());
+afterEach(async () => {
+  await Promise.all(threads.map((t) => t.close()));
+  threads = [];
+  dispose();
+});
 
 const definition = (overrides: Partial<PollDefinitionInput> = {}) =>
   pollDefinitionSchema.parse({
@@ -125,11 +144,21 @@ describe('poll repository on a real database', () => {
   });
 });
 
-describe('group commit', () => {
+// The same batches, committed on this thread's connection and on the vote writer thread's own.
+const WRITERS = {
+  'on this thread': (limit?: number): BallotWriter =>
+    new VoteBatcher(writeOnThisThread(db, limit === undefined ? undefined : voteRateLimiter(db, limit))),
+  'on the vote writer thread': (limit?: number): BallotWriter => {
+    const thread = new VoteWriterThread({ script: VOTE_WRITER, databaseUrl: url, voteRateLimit: limit ?? 0 });
+    threads.push(thread);
+    return thread;
+  },
+};
+
+describe.each(Object.entries(WRITERS))('group commit %s', (_, writer) => {
   it('writes a burst of ballots as one batch, with repeats and changes inside the batch resolved in order', async () => {
-    const { VoteBatcher } = await import('../../src/lib/polls/batcher.server.ts');
     await syncPollDefinitions(db, [definition({ id: 'fixed' }), definition({ id: 'changeable', allowChange: true })]);
-    const batcher = new VoteBatcher(db);
+    const batcher = writer();
     const cast = (pollId: string, voterId: string, optionIds: string[], allowChange = false) =>
       batcher.cast({ pollId, voterId, optionIds, now: NOW, allowChange });
     const results = await Promise.all([
@@ -147,9 +176,8 @@ describe('group commit', () => {
   });
 
   it('lets a bad ballot fail alone when its batch cannot commit', async () => {
-    const { VoteBatcher } = await import('../../src/lib/polls/batcher.server.ts');
     await syncPollDefinitions(db, [definition()]);
-    const batcher = new VoteBatcher(db);
+    const batcher = writer();
     const [good, bad] = await Promise.allSettled([
       batcher.cast({ pollId: 'p', voterId: 'good', optionIds: ['a'], now: NOW, allowChange: false }),
       batcher.cast({ pollId: 'p', voterId: 'bad', optionIds: ['no-such-option'], now: NOW, allowChange: false }),
@@ -160,10 +188,8 @@ describe('group commit', () => {
   });
 
   it('counts the batch against the rate limit in its own transaction, casting only what the limit lets through', async () => {
-    const { VoteBatcher } = await import('../../src/lib/polls/batcher.server.ts');
-    const { DatabaseRateLimiter } = await import('../../src/lib/rate-limit/store.server.ts');
     await syncPollDefinitions(db, [definition()]);
-    const batcher = new VoteBatcher(db, { limiter: new DatabaseRateLimiter(db, 'vote', 3, 60_000) });
+    const batcher = writer(3);
     const cast = (voterId: string, clientKey: string) =>
       batcher.cast({ pollId: 'p', voterId, optionIds: ['a'], now: NOW, allowChange: false, clientKey });
     const results = await Promise.all([
@@ -193,10 +219,8 @@ describe('group commit', () => {
   });
 
   it('rolls the rate-limit counts back with a batch that cannot commit, so the retry counts each ballot once', async () => {
-    const { VoteBatcher } = await import('../../src/lib/polls/batcher.server.ts');
-    const { DatabaseRateLimiter } = await import('../../src/lib/rate-limit/store.server.ts');
     await syncPollDefinitions(db, [definition()]);
-    const batcher = new VoteBatcher(db, { limiter: new DatabaseRateLimiter(db, 'vote', 10, 60_000) });
+    const batcher = writer(10);
     const cast = (voterId: string, optionIds: string[]) =>
       batcher.cast({ pollId: 'p', voterId, optionIds, now: NOW, allowChange: false, clientKey: 'ip' });
     const settled = await Promise.allSettled([
@@ -207,5 +231,95 @@ describe('group commit', () => {
     expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const counted = await db.$client.execute('SELECT count FROM rate_limits');
     expect(counted.rows.map((r) => Number(r.count))).toEqual([2]);
+  });
+});
+
+describe('the vote writer thread', () => {
+  const thread = (options: { idleMs?: number; script?: string | URL } = {}): VoteWriterThread => {
+    const t = new VoteWriterThread({ script: VOTE_WRITER, databaseUrl: url, voteRateLimit: 0, ...options });
+    threads.push(t);
+    return t;
+  };
+  const ballot = (voterId: string, optionIds = ['a']) => ({
+    pollId: 'p',
+    voterId,
+    optionIds,
+    now: NOW,
+    allowChange: false,
+  });
+
+  it('starts with the first ballot, stops once idle, and starts again for the next', async () => {
+    await syncPollDefinitions(db, [definition()]);
+    const writer = thread({ idleMs: 100 });
+    expect(writer.started).toBe(false);
+    expect(await writer.cast(ballot('v1'))).toMatchObject({ outcome: 'created' });
+    expect(writer.started).toBe(true);
+    await expect.poll(() => writer.started, { timeout: 5_000 }).toBe(false);
+    expect(await writer.cast(ballot('v2', ['b']))).toMatchObject({ outcome: 'created', counts: { totalVotes: 2 } });
+    // Written through the thread's own connection, read through this one's.
+    expect((await getPoll(db, 'p'))?.options.map((o) => o.votes)).toEqual([1, 1]);
+  });
+
+  it('answers the ballots of one batch with one counts object, as submitVote shares answers by it', async () => {
+    await syncPollDefinitions(db, [definition()]);
+    const writer = thread();
+    const results = await Promise.all([ballot('v1'), ballot('v2'), ballot('v1', ['b'])].map((b) => writer.cast(b)));
+    expect(results.map((r) => r?.outcome)).toEqual(['created', 'created', 'already_voted']);
+    expect(results[0]?.counts).toBe(results[1]?.counts);
+    expect(results[0]?.counts?.votes).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 0],
+      ]),
+    );
+  });
+
+  it('keeps a failed ballot’s error code across the thread, as a 503 or a crash report needs it', async () => {
+    await syncPollDefinitions(db, [definition()]);
+    const codes = (error: unknown): string[] => {
+      const found: string[] = [];
+      for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+        if (typeof e.code === 'string') found.push(e.code);
+      }
+      return found;
+    };
+    const failure = (writer: BallotWriter): Promise<unknown> =>
+      writer.cast(ballot('bad', ['no-such-option'])).then(
+        () => expect.fail('the ballot was recorded'),
+        (error: unknown) => error,
+      );
+    const hereCodes = codes(await failure(new VoteBatcher(writeOnThisThread(db))));
+    expect(hereCodes.length).toBeGreaterThan(0);
+    expect(codes(await failure(thread()))).toEqual(hereCodes);
+  });
+
+  it('fails the batch of a thread that dies, and the next batch gets a new thread', async () => {
+    await syncPollDefinitions(db, [definition()]);
+    const dir = mkdtempSync(join(tmpdir(), 'vote-writer-'));
+    const dying = join(dir, 'dying.mjs');
+    writeFileSync(
+      dying,
+      "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(3));\n",
+    );
+    try {
+      const writer = thread({ script: dying });
+      await expect(writer.cast(ballot('v1'))).rejects.toThrow(/exit code 3/);
+      expect(writer.started).toBe(false);
+      await expect(writer.cast(ballot('v1'))).rejects.toThrow(/exit code 3/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await getPoll(db, 'p'))?.totalVotes).toBe(0);
+  });
+
+  it('finishes what it was given before close() resolves', async () => {
+    await syncPollDefinitions(db, [definition()]);
+    const writer = thread();
+    const written = Promise.all(Array.from({ length: 50 }, (_, i) => writer.cast(ballot(`v${i}`))));
+    const closed = writer.close();
+    expect((await written).every((r) => r.outcome === 'created')).toBe(true);
+    await closed;
+    expect(writer.started).toBe(false);
+    expect((await getPoll(db, 'p'))?.totalVotes).toBe(50);
   });
 });

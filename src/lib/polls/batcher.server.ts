@@ -1,24 +1,65 @@
 import { castVote, castVotes, type CastResult, type CastVoteInput, type TransactionLimiter } from './repo.server.ts';
 import type { Database } from '../server/db.server.ts';
+import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
+import type { Settled } from './writer-wire.ts';
+
+/** Writes one batch of ballots, settling each; rejects only when none could be tried. */
+export type BatchWriter = (inputs: readonly CastVoteInput[]) => Promise<Settled[]>;
+
+/** Where ballots go to be recorded: a VoteBatcher, or the vote writer thread. */
+export interface BallotWriter {
+  cast(input: CastVoteInput): Promise<CastResult>;
+}
+
+/** The vote rate limit, per client address per minute, counted in the ballots' own transaction. */
+export function voteRateLimiter(db: Database, perMinute: number): DatabaseRateLimiter {
+  return new DatabaseRateLimiter(db, 'vote', perMinute, 60_000);
+}
+
+/**
+ * A batch in one transaction, on this thread's connection (castVotes). When
+ * the transaction rolls back, each ballot is tried in its own, so a bad
+ * ballot fails alone.
+ */
+export function writeOnThisThread(db: Database, limiter?: TransactionLimiter): BatchWriter {
+  return async (inputs) => {
+    try {
+      const results = await castVotes(db, inputs, limiter);
+      return inputs.map((_, i): Settled => {
+        const result = results[i];
+        return result ? { ok: true, result } : { ok: false, error: new Error('no result for ballot') };
+      });
+    } catch {
+      const settled: Settled[] = [];
+      for (const input of inputs) {
+        settled.push(
+          await castVote(db, input, limiter).then(
+            (result): Settled => ({ ok: true, result }),
+            (error: unknown): Settled => ({ ok: false, error }),
+          ),
+        );
+      }
+      return settled;
+    }
+  };
+}
 
 /**
  * Group commit for ballots. Ballots that arrive together, or while a write
  * is under way, share one transaction: nobody waits longer than one write
  * plus a turn of the event loop, and under load a commit serves many voters
- * instead of one.
+ * instead of one. The vote writer thread (writer-thread.server.ts) runs one
+ * of these on its own connection.
  */
-export class VoteBatcher {
-  private readonly db: Database;
+export class VoteBatcher implements BallotWriter {
+  private readonly write: BatchWriter;
   private readonly maxBatch: number;
-  /** Counts the ballots' rate-limit hits in their transaction; none counts nothing. */
-  private readonly limiter: TransactionLimiter | undefined;
   private queue: { input: CastVoteInput; resolve: (r: CastResult) => void; reject: (e: unknown) => void }[] = [];
   private writing = false;
 
-  constructor(db: Database, options: { maxBatch?: number; limiter?: TransactionLimiter } = {}) {
-    this.db = db;
+  constructor(write: BatchWriter, options: { maxBatch?: number } = {}) {
+    this.write = write;
     this.maxBatch = options.maxBatch ?? 256;
-    this.limiter = options.limiter;
   }
 
   cast(input: CastVoteInput): Promise<CastResult> {
@@ -26,7 +67,7 @@ export class VoteBatcher {
       this.queue.push({ input, resolve, reject });
       if (this.writing) return;
       this.writing = true;
-      // The database driver answers synchronously, so a write started now would
+      // The embedded driver answers synchronously, so a write started now would
       // finish before any other request is even read. Waiting one turn of the
       // event loop lets ballots already on the wire join this write.
       setImmediate(() => void this.drain());
@@ -38,19 +79,14 @@ export class VoteBatcher {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          const results = await castVotes(
-            this.db,
-            batch.map((b) => b.input),
-            this.limiter,
-          );
+          const settled = await this.write(batch.map((b) => b.input));
           batch.forEach((b, i) => {
-            const result = results[i];
-            if (result) b.resolve(result);
-            else b.reject(new Error('no result for ballot'));
+            const fate = settled[i];
+            if (fate?.ok) b.resolve(fate.result);
+            else b.reject(fate ? fate.error : new Error('no result for ballot'));
           });
-        } catch {
-          // The whole transaction rolled back; retry one by one so a bad ballot fails alone.
-          for (const b of batch) await castVote(this.db, b.input, this.limiter).then(b.resolve, b.reject);
+        } catch (error) {
+          for (const b of batch) b.reject(error);
         }
       }
     } finally {

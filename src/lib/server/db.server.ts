@@ -25,6 +25,12 @@ export type Queries = LibSQLDatabase<typeof schema> & { $client: Pick<Transactio
 export interface DatabaseOptions {
   url: string;
   authToken?: string | null;
+  /**
+   * An embedded database's second connection for plain reads (default true).
+   * The vote writer thread, which reads only inside its transactions, goes
+   * without: each connection keeps its own page cache.
+   */
+  reader?: boolean;
 }
 
 /** How long a writer waits for another process's lock before SQLITE_BUSY. */
@@ -38,7 +44,7 @@ export function isFileUrl(url: string): boolean {
  * The only place that creates a libSQL client. File URLs get an embedded
  * database with WAL and foreign keys; other URLs talk to a libSQL server.
  */
-export async function openDatabase({ url, authToken }: DatabaseOptions): Promise<Database> {
+export async function openDatabase({ url, authToken, reader = true }: DatabaseOptions): Promise<Database> {
   if (isFileUrl(url)) {
     await mkdir(dirname(resolve(url.slice('file:'.length))), { recursive: true });
     reuseEmbeddedStatements();
@@ -67,8 +73,8 @@ export async function openDatabase({ url, authToken }: DatabaseOptions): Promise
   if (!isFileUrl(url)) return drizzle(client, { schema });
   // A second connection only for plain reads: in WAL mode a reader neither
   // waits for nor blocks the writer, so reads need not queue behind a write.
-  const reader = createClient({ url, concurrency: 1, timeout: BUSY_TIMEOUT_MS });
-  return drizzle(serializeCalls(client, reader), { schema });
+  const readerClient = reader ? createClient({ url, concurrency: 1, timeout: BUSY_TIMEOUT_MS }) : null;
+  return drizzle(serializeCalls(client, readerClient), { schema });
 }
 
 const READ_ONLY = /^\s*select\b/i;
@@ -78,9 +84,9 @@ const READ_ONLY = /^\s*select\b/i;
  * The libsql client refuses (rather than waits) when an open transaction
  * holds that connection, so calls wait their turn here; a transaction keeps
  * its turn until it commits, rolls back or closes. A lone SELECT goes to the
- * reader connection at once.
+ * reader connection at once, or without one waits its turn like a write.
  */
-function serializeCalls(client: Client, reader: Client): Client {
+function serializeCalls(client: Client, reader: Client | null): Client {
   let tail: Promise<unknown> = Promise.resolve();
   const turn = <T>(work: () => Promise<T>): Promise<T> => {
     const result = tail.then(work);
@@ -102,7 +108,7 @@ function serializeCalls(client: Client, reader: Client): Client {
   };
   const execute = (statement: InStatement | string, args?: InArgs): Promise<ResultSet> => {
     const sqlText = typeof statement === 'string' ? statement : statement.sql;
-    if (READ_ONLY.test(sqlText))
+    if (reader && READ_ONLY.test(sqlText))
       return typeof statement === 'string' ? reader.execute(statement, args) : reader.execute(statement);
     return turn(() => (typeof statement === 'string' ? client.execute(statement, args) : client.execute(statement)));
   };
@@ -111,9 +117,9 @@ function serializeCalls(client: Client, reader: Client): Client {
     if (property === 'execute') return execute;
     if (property === 'batch') {
       return (statements: Parameters<Client['batch']>[0], mode?: TransactionMode) =>
-        mode === 'read' ? reader.batch(statements, mode) : turn(() => client.batch(statements, mode));
+        reader && mode === 'read' ? reader.batch(statements, mode) : turn(() => client.batch(statements, mode));
     }
-    if (property === 'close') return () => (reader.close(), client.close());
+    if (property === 'close') return () => (reader?.close(), client.close());
     if (property === 'executeMultiple' || property === 'migrate') {
       return (...args: unknown[]) => turn(() => (value as (...a: unknown[]) => Promise<unknown>).apply(client, args));
     }

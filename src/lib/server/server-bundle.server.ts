@@ -65,16 +65,22 @@ export async function bundleServer(entry: string, outFile: string): Promise<void
   });
 }
 
-/** The integration that writes dist/serve.mjs once the build is done. */
-export function serverBundle(entry: URL): AstroIntegration {
+/**
+ * The integration that writes the server's bundles once the build is done:
+ * each entry's file name in dist/ (serve.mjs, and vote-writer.mjs for the
+ * thread serve.mjs starts) and its source.
+ */
+export function serverBundle(entries: Record<string, URL>): AstroIntegration {
   return {
     name: 'sentiment-desk:server-bundle',
     hooks: {
       'astro:build:done': async ({ dir, logger }) => {
-        // `dir` is dist/client/; the bundle goes beside it, where it is not served.
-        const outFile = fileURLToPath(new URL('../serve.mjs', dir));
-        await bundleServer(fileURLToPath(entry), outFile);
-        logger.info(`server bundled into ${relative(process.cwd(), outFile)}`);
+        for (const [name, entry] of Object.entries(entries)) {
+          // `dir` is dist/client/; the bundles go beside it, where they are not served.
+          const outFile = fileURLToPath(new URL(`../${name}`, dir));
+          await bundleServer(fileURLToPath(entry), outFile);
+          logger.info(`server bundled into ${relative(process.cwd(), outFile)}`);
+        }
       },
     },
   };

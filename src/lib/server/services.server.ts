@@ -6,11 +6,12 @@ import type { Limiter } from '../rate-limit/limiter.ts';
 import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
 import { REPORTS_PER_MINUTE } from '../moderation/reasons.ts';
 import type { ServerConfig } from './server-config.ts';
-import type { Database } from './db.server.ts';
+import { isFileUrl, type Database } from './db.server.ts';
 import { PollLiveHub } from '../polls/live.server.ts';
 import { CountsCache } from '../polls/counts-cache.ts';
 import { TtlCache } from './ttl-cache.ts';
-import { VoteBatcher } from '../polls/batcher.server.ts';
+import { VoteBatcher, voteRateLimiter, writeOnThisThread } from '../polls/batcher.server.ts';
+import { VoteWriterThread } from '../polls/writer-thread.server.ts';
 import { newVoterId } from '../polls/voter.ts';
 import type { VotingDeps } from '../polls/votes.server.ts';
 
@@ -38,13 +39,32 @@ export interface Services {
   cohorts: CohortReads;
   /** Where resolving polls stand against the chain, kept in memory (see ResolutionReads). */
   resolutions: ResolutionReads;
+  /** Stops the vote writer thread, if one runs, then closes the database. */
+  close(): Promise<void>;
 }
 
-export function createServices(db: Database, config: ServerConfig): Services {
+export interface ServiceOptions {
+  /**
+   * The vote writer thread's script (dist/vote-writer.mjs). With one, an
+   * embedded database's ballots are committed on that thread; without one,
+   * or on a libSQL server (whose client already waits off the thread), on
+   * this one.
+   */
+  voteWriter?: string | URL;
+}
+
+export function createServices(db: Database, config: ServerConfig, options: ServiceOptions = {}): Services {
   const hub = new PollLiveHub({ load: (id) => getPoll(db, id), versions: (ids) => pollVersions(db, ids) });
-  const batcher = new VoteBatcher(db, {
-    limiter: new DatabaseRateLimiter(db, 'vote', config.voteRateLimit, 60_000),
-  });
+  const thread =
+    options.voteWriter && isFileUrl(config.databaseUrl)
+      ? new VoteWriterThread({
+          script: options.voteWriter,
+          databaseUrl: config.databaseUrl,
+          authToken: config.databaseAuthToken,
+          voteRateLimit: config.voteRateLimit,
+        })
+      : null;
+  const batcher = thread ?? new VoteBatcher(writeOnThisThread(db, voteRateLimiter(db, config.voteRateLimit)));
   const definitions = new TtlCache<PollRecord>(1000);
   const definition = (id: string): Promise<PollRecord | null> => definitions.get(id, (key) => getPoll(db, key));
   const counts = new CountsCache<FreshCounts>((key) => getPollCounts(db, key));
@@ -67,6 +87,10 @@ export function createServices(db: Database, config: ServerConfig): Services {
       const poll = withCounts(found, current);
       merged.set(id, { definition: found, counts: current, poll });
       return poll;
+    },
+    async close() {
+      await thread?.close();
+      db.$client.close();
     },
     voting: {
       db,

@@ -19,6 +19,8 @@ export interface StartOptions {
   demoFixture: string | null;
   /** What the build decided (dist/build-info.json), or null when it does not say. */
   build: BuildInfo | null;
+  /** The vote writer thread's script (see ServiceOptions). */
+  voteWriter?: string;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function startServices(env: Record<string, string | undefined>, opt
     await reweightPolls(db, Date.now());
     // Polls the chain settled while no server ran (their weighting snapshot, chosen just above, is where they start).
     await resolvePolls(db, Date.now());
-    return createServices(db, config);
+    return createServices(db, config, options.voteWriter ? { voteWriter: options.voteWriter } : {});
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new Error(`start-up failed: ${(error as Error).message}`, { cause: error });

@@ -7,9 +7,9 @@ import { decodeBallots, decodeFates, encodeBallots, encodeFates, type Settled } 
 /**
  * The vote writer thread: ballots' group commits on an embedded database,
  * off the event loop. libsql's embedded driver runs SQL synchronously on the
- * thread that calls it, so on the main thread a batch's transaction (about a
- * third of a vote's CPU under load) held up every other request while it
- * ran. On its own thread, with its own connection to the same file, the
+ * thread that calls it, so on the main thread a batch's transaction (a
+ * quarter to a third of a vote's CPU under load) held up every other request
+ * while it ran. On its own thread, with its own connection to the same file, the
  * transaction runs while the main thread parses and answers the next
  * requests, and ballots that arrive meanwhile make the next batch larger.
  * SQLite serialises its writes with the main thread's connection (WAL, a

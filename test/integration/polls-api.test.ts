@@ -68,6 +68,12 @@ describe('voting', () => {
     expect(after.myVote).toEqual(['b']);
   });
 
+  it('commits ballots on the vote writer thread, as /api/health reports', async () => {
+    await vote(fixtures.url, 'open-multi', ['a']);
+    const health = (await (await fetch(`${fixtures.url}/api/health`)).json()) as { ballots: unknown };
+    expect(health.ballots).toEqual({ committedOn: 'writer thread', writerRunning: true });
+  });
+
   it('replaces the earlier vote when the poll allows changes', async () => {
     const first = await vote(fixtures.url, 'open-change', ['a']);
     const before = (await getResults(fixtures.url, 'open-change')) as { totalVotes: number };

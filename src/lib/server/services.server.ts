@@ -39,6 +39,8 @@ export interface Services {
   cohorts: CohortReads;
   /** Where resolving polls stand against the chain, kept in memory (see ResolutionReads). */
   resolutions: ResolutionReads;
+  /** The vote writer thread, when ballots are committed on one (an embedded database in the built server). */
+  voteWriter: VoteWriterThread | null;
   /** Stops the vote writer thread, if one runs, then closes the database. */
   close(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
       merged.set(id, { definition: found, counts: current, poll });
       return poll;
     },
+    voteWriter: thread,
     async close() {
       await thread?.close();
       db.$client.close();

@@ -21,6 +21,11 @@ export const GET: APIRoute = async () => {
   const freshness = await tokenFreshness(services.db, tokens, services.config).catch(() => null);
   return json({
     ok: true,
+    // Where ballots are committed (README, "The vote path, fifth pass"), and whether that thread runs now.
+    ballots: {
+      committedOn: services.voteWriter ? 'writer thread' : 'main thread',
+      writerRunning: services.voteWriter?.started ?? false,
+    },
     snapshotEvery: services.config.snapshotEvery === null ? null : services.config.snapshotEvery / 1000,
     snapshots:
       freshness?.map((f) => ({

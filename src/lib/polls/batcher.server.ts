@@ -1,7 +1,7 @@
 import { castVote, castVotes, type CastResult, type CastVoteInput, type TransactionLimiter } from './repo.server.ts';
 import type { Database } from '../server/db.server.ts';
 import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
-import type { Settled } from './writer-wire.ts';
+import { settle, type Settled } from './writer-wire.ts';
 
 /** Writes one batch of ballots, settling each; rejects only when none could be tried. */
 export type BatchWriter = (inputs: readonly CastVoteInput[]) => Promise<Settled[]>;
@@ -80,11 +80,7 @@ export class VoteBatcher implements BallotWriter {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const settled = await this.write(batch.map((b) => b.input));
-          batch.forEach((b, i) => {
-            const fate = settled[i];
-            if (fate?.ok) b.resolve(fate.result);
-            else b.reject(fate ? fate.error : new Error('no result for ballot'));
-          });
+          batch.forEach((b, i) => settle(b, settled[i]));
         } catch (error) {
           for (const b of batch) b.reject(error);
         }

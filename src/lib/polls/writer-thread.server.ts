@@ -2,7 +2,7 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { openDatabase } from '../server/db.server.ts';
 import { VoteBatcher, voteRateLimiter, writeOnThisThread, type BallotWriter } from './batcher.server.ts';
 import type { CastResult, CastVoteInput, FreshCounts } from './repo.server.ts';
-import { decodeBallots, decodeFates, encodeBallots, encodeFates, type Settled } from './writer-wire.ts';
+import { decodeBallots, decodeFates, encodeBallots, encodeFates, settle, type Settled } from './writer-wire.ts';
 
 /**
  * The vote writer thread: ballots' group commits on an embedded database,
@@ -151,11 +151,7 @@ export class VoteWriterThread implements BallotWriter {
         list.map((w) => w.pollId),
         this.latest,
       );
-      list.forEach((waiting, i) => {
-        const fate = settled[i];
-        if (fate?.ok) waiting.resolve(fate.result);
-        else waiting.reject(fate ? fate.error : new Error('no result for ballot'));
-      });
+      list.forEach((waiting, i) => settle(waiting, settled[i]));
       if (pending.size === 0 && this.running?.worker === worker) this.armIdle();
     });
     return { worker, pending, exited };

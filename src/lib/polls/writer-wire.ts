@@ -11,6 +11,15 @@ import type { CastOutcome, CastResult, CastVoteInput, FreshCounts } from './repo
 /** A ballot's fate in a written batch: its result, or the error that failed it alone. */
 export type Settled = { ok: true; result: CastResult } | { ok: false; error: unknown };
 
+/** Settles one caller's promise with its ballot's fate (none: the writer answered fewer ballots than it was given). */
+export function settle(
+  waiting: { resolve: (result: CastResult) => void; reject: (error: unknown) => void },
+  fate: Settled | undefined,
+): void {
+  if (fate?.ok) waiting.resolve(fate.result);
+  else waiting.reject(fate ? fate.error : new Error('no result for ballot'));
+}
+
 /** An error as it crosses threads: an Error's `code` and `cause` say whether it is a 503 (isDatabaseUnavailable). */
 export interface WireError {
   message: string;

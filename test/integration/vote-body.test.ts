@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_POLLS, getResults, vote } from '../helpers/polls.ts';
 import { serverForTests } from '../helpers/server.ts';
@@ -16,7 +16,7 @@ const fixture = serverForTests({ env: { POLLS_DIR: FIXTURE_POLLS, VOTE_RATE_LIMI
 function chunkedVote(
   pieces: readonly (string | Buffer)[],
   pollId = 'open-multi',
-): Promise<{ status: number; body: Record<string, unknown> }> {
+): Promise<{ status: number; body: Record<string, unknown>; headers: IncomingHttpHeaders; bytes: number }> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${fixture.server.url}/api/polls/${pollId}/votes`,
@@ -28,6 +28,8 @@ function chunkedVote(
           resolve({
             status: res.statusCode ?? 0,
             body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+            headers: res.headers,
+            bytes: Buffer.concat(chunks).byteLength,
           }),
         );
       },
@@ -58,6 +60,10 @@ describe('the vote body on the fast path', () => {
     const at = body.indexOf(0xc3) + 1;
     const unknown = await chunkedVote([body.subarray(0, at), body.subarray(at)]);
     expect(unknown.status).toBe(400);
+    // The answer is sent with its length in bytes (the message quotes "café"), not framed as chunks.
+    expect(unknown.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(unknown.headers['content-length'])).toBe(unknown.bytes);
+    expect(unknown.bytes).toBeGreaterThan(JSON.stringify(unknown.body).length);
     expect(unknown.body.message).toBe('This poll has no option "caf\u00e9".');
   });
 

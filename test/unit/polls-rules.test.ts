@@ -34,6 +34,19 @@ describe('checkBallot', () => {
     ['two on a single-choice poll', single, ['a', 'b'], { reason: 'too_many', max: 1 }],
     ['two on a multiple poll of two', multiple, ['a', 'b'], null],
     ['three on a multiple poll of two', multiple, ['a', 'b', 'c'], { reason: 'too_many', max: 2 }],
+    ['a repeat before an unknown option', multiple, ['b', 'b', 'z'], { reason: 'duplicate', optionId: 'b' }],
+    [
+      'a repeat in a list too long to scan',
+      multiple,
+      ['a', 'b', 'c', ...Array<string>(20).fill('c')],
+      { reason: 'duplicate', optionId: 'c' },
+    ],
+    [
+      'an unknown option before a repeat, in a long list',
+      multiple,
+      ['a', 'z', ...Array<string>(20).fill('a')],
+      { reason: 'unknown', optionId: 'z' },
+    ],
   ])('%s', (_name, poll, ballot, problem) => {
     expect(checkBallot(poll, ballot)).toEqual(problem);
   });

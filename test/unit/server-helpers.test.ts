@@ -5,7 +5,7 @@ import { TtlCache } from '../../src/lib/server/ttl-cache.ts';
 import { isVoterId, newVoterId, voterCookieHeader, voterIdFromCookieHeader } from '../../src/lib/polls/voter.ts';
 
 describe('voter ids', () => {
-  it('are the time in hex then 128 random bits in base64url, all different', () => {
+  it('are the time in hex then at least 128 random bits in base64url, all different, across pool refills', () => {
     const now = Date.parse('2026-12-02T06:00:00Z');
     const ids = Array.from({ length: 5000 }, () => newVoterId(now));
     expect(ids.every(isVoterId)).toBe(true);

@@ -34,10 +34,13 @@ export function checkBallot(
   optionIds: readonly string[],
 ): BallotProblem | null {
   if (optionIds.length === 0) return { reason: 'empty' };
-  const seen = new Set<string>();
-  for (const id of optionIds) {
-    if (seen.has(id)) return { reason: 'duplicate', optionId: id };
-    seen.add(id);
+  // A ballot names a handful of options, and this runs on every vote: a scan of the ones before finds a repeat
+  // without a Set per ballot. A long list (only a malformed ballot has one) gets the Set, to stay linear.
+  const seen = optionIds.length > 16 ? new Set<string>() : null;
+  for (let i = 0; i < optionIds.length; i++) {
+    const id = optionIds[i] as string;
+    if (seen ? seen.has(id) : optionIds.indexOf(id) < i) return { reason: 'duplicate', optionId: id };
+    seen?.add(id);
     if (!poll.optionIds.includes(id)) return { reason: 'unknown', optionId: id };
   }
   const max = poll.kind === 'single' ? 1 : poll.maxChoices;

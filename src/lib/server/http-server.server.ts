@@ -17,7 +17,7 @@ import {
   type SocketFacts,
 } from './request-context.server.ts';
 import type { Services } from './services.server.ts';
-import { clientOrigin } from './forwarded.ts';
+import { clientOrigin, type ClientOrigin } from './forwarded.ts';
 import { securityHeaders } from './security-headers.ts';
 import { serveStatic, type StaticFile } from './static-files.server.ts';
 
@@ -74,13 +74,14 @@ export function createSiteServer(options: SiteServerOptions): Server {
   });
   const flatWhen = { secure: flat(headersWhen.secure), plain: flat(headersWhen.plain) };
   const server = createServer((req, res) => {
-    const secure = secureRequest(options, req);
+    const client = clientOf(options, req);
+    const secure = client.secure;
     const common = flatWhen[secure ? 'secure' : 'plain'][drain.draining ? 'draining' : 'open'];
     // A static file is answered, its headers in one list, before this returns; only slower answers need tracking.
     if (serveStatic(staticFiles, req, res, common)) return;
     drain.track(res);
     // A fast route writes the same list ahead of its own headers, in its one writeHead.
-    if (serveFastRoute(options, req, res, common)) return;
+    if (serveFastRoute(options, req, res, common, client)) return;
     drain.admit(res);
     for (const [name, value] of secure ? headersWhen.secure : headersWhen.plain) res.setHeader(name, value);
     void options.astro(
@@ -108,13 +109,14 @@ function serveFastRoute(
   req: IncomingMessage,
   res: ServerResponse,
   common: readonly string[],
+  client: ClientOrigin,
 ): boolean {
   const path = (req.url ?? '').split('?', 1)[0] ?? '';
   for (const route of options.fastRoutes) {
     if (route.method !== req.method) continue;
     const match = route.pattern.exec(path);
     if (!match) continue;
-    void answerFastRoute(options.services, route, match, req).then(
+    void answerFastRoute(options.services, route, match, req, client).then(
       (result) => send(res, result, common),
       (error) => crash(res, error, common),
     );
@@ -128,9 +130,10 @@ async function answerFastRoute(
   route: FastRoute,
   match: RegExpExecArray,
   req: IncomingMessage,
+  client: ClientOrigin,
 ): Promise<ApiResult> {
   const now = Date.now();
-  const reader = await readRequestContext(services, nodeRequestFacts(req), now);
+  const reader = await readRequestContext(services, nodeRequestFacts(req, client), now);
   if (reader.crossSite) {
     req.resume();
     return crossSiteProblem();
@@ -174,8 +177,8 @@ export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise
   });
 }
 
-/** Whether the client reached us over TLS, directly or by a trusted proxy's X-Forwarded-Proto. */
-function secureRequest(options: SiteServerOptions, req: IncomingMessage): boolean {
+/** Who sent a request, and whether over TLS, directly or by a trusted proxy's X-Forwarded-Proto. */
+function clientOf(options: SiteServerOptions, req: IncomingMessage): ClientOrigin {
   const socket = socketOf(req);
   const proto = req.headers['x-forwarded-proto'];
   const forwardedFor = req.headers['x-forwarded-for'];
@@ -187,16 +190,17 @@ function secureRequest(options: SiteServerOptions, req: IncomingMessage): boolea
       forwardedProto: Array.isArray(proto) ? proto[0] : proto,
     },
     options.services.config.trustedProxies,
-  ).secure;
+  );
 }
 
 function socketOf(req: IncomingMessage): SocketFacts {
   return { address: req.socket.remoteAddress, encrypted: Boolean((req.socket as TLSSocket).encrypted) };
 }
 
-function nodeRequestFacts(req: IncomingMessage): RequestFacts {
+function nodeRequestFacts(req: IncomingMessage, client: ClientOrigin): RequestFacts {
   const socket = socketOf(req);
   return {
+    client,
     method: req.method ?? 'GET',
     host: req.headers.host ?? 'localhost',
     socketAddress: socket.address,
@@ -231,6 +235,9 @@ function send(res: ServerResponse, result: ApiResult, common: readonly string[])
   for (const [name, value] of Object.entries(result.headers)) {
     for (const item of Array.isArray(value) ? value : [value]) headers.push(name, item);
   }
+  // writeHead fixes the head before end() sees the body, so without a length Node frames the body as chunks:
+  // four more pieces per answer for writev. With it, head and body leave in one write.
+  headers.push('content-length', String(Buffer.byteLength(result.body)));
   res.writeHead(result.status, headers);
   res.end(result.body);
 }

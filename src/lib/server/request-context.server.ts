@@ -2,7 +2,7 @@ import { validateSessionToken, type Session } from '../auth/repo.server.ts';
 import { SESSION_COOKIE } from '../auth/session.ts';
 import { cookieValue, isCrossSiteWrite } from '../http.ts';
 import { voterIdFromCookieHeader } from '../polls/voter.ts';
-import { clientOrigin } from './forwarded.ts';
+import { clientOrigin, type ClientOrigin } from './forwarded.ts';
 import { siteOrigin, type Services } from './services.server.ts';
 
 /**
@@ -29,6 +29,11 @@ export interface RequestFacts {
   encrypted: boolean;
   /** A request header by lower-case name (joined with ", " when repeated), or null. */
   header: (name: string) => string | null;
+  /**
+   * clientOrigin of these same facts, when the server has already worked it
+   * out for this request (the Node server does, to choose its headers).
+   */
+  client?: ClientOrigin;
 }
 
 export interface RequestContext {
@@ -61,15 +66,17 @@ export async function readRequestContext(
   request: RequestFacts,
   now: number,
 ): Promise<RequestContext> {
-  const client = clientOrigin(
-    {
-      socketAddress: request.socketAddress,
-      encrypted: request.encrypted,
-      forwardedFor: request.header('x-forwarded-for') ?? undefined,
-      forwardedProto: request.header('x-forwarded-proto') ?? undefined,
-    },
-    services.config.trustedProxies,
-  );
+  const client =
+    request.client ??
+    clientOrigin(
+      {
+        socketAddress: request.socketAddress,
+        encrypted: request.encrypted,
+        forwardedFor: request.header('x-forwarded-for') ?? undefined,
+        forwardedProto: request.header('x-forwarded-proto') ?? undefined,
+      },
+      services.config.trustedProxies,
+    );
   const origin = siteOrigin(services.config, request.host, client.secure);
   const crossSite = isCrossSiteWrite(
     request.method,

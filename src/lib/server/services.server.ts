@@ -126,5 +126,11 @@ export function providedServices(): Services | null {
  * to, over https if the reader used it (directly or through a trusted proxy).
  */
 export function siteOrigin(config: ServerConfig, host: string, secure: boolean): string {
-  return config.siteUrl ? new URL(config.siteUrl).origin : `${secure ? 'https' : 'http'}://${host}`;
+  if (!config.siteUrl) return `${secure ? 'https' : 'http'}://${host}`;
+  // Asked on every request: SITE_URL is parsed once.
+  let origin = configuredOrigins.get(config.siteUrl);
+  if (origin === undefined) configuredOrigins.set(config.siteUrl, (origin = new URL(config.siteUrl).origin));
+  return origin;
 }
+
+const configuredOrigins = new Map<string, string>();

@@ -13,6 +13,7 @@ import { POLL_FAST_ROUTES } from '../src/lib/polls/api.server.ts';
 import { readBuildInfo } from '../src/lib/server/build-info.server.ts';
 import { Drain } from '../src/lib/server/drain.server.ts';
 import { createSiteServer, type AstroHandler } from '../src/lib/server/http-server.server.ts';
+import { startIdleCollector } from '../src/lib/server/idle-memory.server.ts';
 import { provideServices, type Services } from '../src/lib/server/services.server.ts';
 import { listen, listenAddress, startServices } from '../src/lib/server/startup.server.ts';
 import { loadStaticFiles } from '../src/lib/server/static-files.server.ts';
@@ -74,6 +75,8 @@ const server = createSiteServer({
   notFoundPage: (pathname) =>
     staticFiles.get(`${localizePath('/not-found/', localeOfPath(pathname))}index.html`) ?? null,
   drain,
+  // An idle instance gives back the memory a busy spell grew.
+  idle: startIdleCollector(),
 });
 listen(server, address, fail);
 // 2b. Snapshots on a schedule (SNAPSHOT_EVERY), each in a child process, one instance at a time.

@@ -61,6 +61,8 @@ export interface SiteServerOptions {
   /** The 404 page for a path (each language has its own), a prerendered file with its policies. */
   notFoundPage: (pathname: string) => StaticFile | null;
   drain: Drain;
+  /** Told of every request, so that it can tell when the instance is idle (IdleCollector). */
+  idle?: { touch(): void } | null;
 }
 
 export function createSiteServer(options: SiteServerOptions): Server {
@@ -74,6 +76,7 @@ export function createSiteServer(options: SiteServerOptions): Server {
   });
   const flatWhen = { secure: flat(headersWhen.secure), plain: flat(headersWhen.plain) };
   const server = createServer((req, res) => {
+    options.idle?.touch();
     const client = clientOf(options, req);
     const secure = client.secure;
     const common = flatWhen[secure ? 'secure' : 'plain'][drain.draining ? 'draining' : 'open'];

@@ -14,10 +14,12 @@ const ticks = (idle: IdleCollector, n: number): void => {
 };
 
 describe('IdleCollector', () => {
-  it('never collects an instance that has served nothing', () => {
-    const { idle, log } = collector();
-    ticks(idle, 20);
+  it('collects once after start-up, which allocates as a busy spell does, in an instance nobody asks anything', () => {
+    const { idle, log } = collector(3);
+    ticks(idle, 2);
     expect(log).toEqual([]);
+    ticks(idle, 20);
+    expect(log).toEqual([0]);
   });
 
   it('collects once, on the quietTicks-th tick without a request after one that saw some', () => {

@@ -31,8 +31,8 @@ export class IdleCollector {
   private requests = 0;
   private requestsAtLastTick = 0;
   private quiet = 0;
-  /** Nothing was allocated for requests since the last collection (nor before the first request). */
-  private clean = true;
+  /** Nothing was allocated for requests since the last collection. Start-up allocates as a busy spell does. */
+  private clean = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly tickMs: number;
   private readonly quietTicks: number;

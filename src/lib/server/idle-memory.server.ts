@@ -1,7 +1,7 @@
 /**
  * Gives an idle instance's memory back to the system.
  *
- * The serve script sizes V8's young generation for load (16 MB semi-spaces,
+ * The serve script sizes V8's young generation for load (8 MB semi-spaces,
  * `--max-semi-space-size`): under a flood of votes a 4 MB one was swept
  * forty times a second, each sweep copying the requests in flight, and
  * promoted so much that the old generation was marked twice a second. But

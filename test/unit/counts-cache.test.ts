@@ -73,4 +73,23 @@ describe('CountsCache', () => {
     expect(await cache.get('nope')).toBeNull();
     expect(load).toHaveBeenCalledTimes(4);
   });
+
+  it('keeps the object it holds when a reload finds the same version, and replaces it for a newer one', async () => {
+    const { cache, stored, load, clock } = setup();
+    const first = await cache.get('p');
+    stored.set('p', { version: 1, total: 10 });
+    clock.now += 250;
+    const same = await cache.get('p');
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(same).toBe(first);
+    // The reload counted as a check: the next read within maxAgeMs needs none.
+    clock.now += 249;
+    expect(await cache.get('p')).toBe(first);
+    expect(load).toHaveBeenCalledTimes(2);
+    stored.set('p', { version: 2, total: 11 });
+    clock.now += 1;
+    const newer = await cache.get('p');
+    expect(newer).not.toBe(first);
+    expect(newer).toEqual({ version: 2, total: 11 });
+  });
 });

@@ -1,7 +1,7 @@
 import { CountsCache } from '../polls/counts-cache.ts';
 import type { PollRecord } from '../polls/records.ts';
 import type { Database } from '../server/db.server.ts';
-import { decisiveWallets, type DecisiveWallets } from './decisive.ts';
+import { decisiveWallets, type DecisiveWallets, type WeightedBallot } from './decisive.ts';
 import { presentCohortResults, type CohortResults } from './present.ts';
 import { getCohortData, getWeightedBallots, type CohortData } from './repo.server.ts';
 import { tallyCohorts } from './tallies.ts';
@@ -21,17 +21,21 @@ export type DecisiveView = DecisiveWallets & { asOf: string };
  * here are seen at once, and a reader's own ballot is always counted.
  */
 export class CohortReads {
-  private readonly db: Database;
   private readonly cache: CountsCache<CohortData>;
   private readonly decisiveByPoll = new Map<
     string,
-    { version: number; at: number; value: DecisiveView; pending: Promise<DecisiveView> | null }
+    { version: number; at: number; value: DecisiveView | null; pending: Promise<DecisiveView> | null }
   >();
   private readonly now: () => number;
+  private readonly loadBallots: (pollId: string) => Promise<WeightedBallot[]>;
 
-  constructor(db: Database, now: () => number = Date.now) {
-    this.db = db;
+  constructor(
+    db: Database,
+    now: () => number = Date.now,
+    loadBallots: (pollId: string) => Promise<WeightedBallot[]> = (id) => getWeightedBallots(db, id),
+  ) {
     this.now = now;
+    this.loadBallots = loadBallots;
     this.cache = new CountsCache((id) => getCohortData(db, id), { now });
   }
 
@@ -76,23 +80,27 @@ export class CohortReads {
   private async decisive(poll: PollRecord, data: CohortData): Promise<DecisiveView> {
     const kept = this.decisiveByPoll.get(poll.id);
     const now = this.now();
-    if (kept && (kept.version === data.version || now - kept.at < DECISIVE_EVERY_MS)) return kept.value;
-    if (kept?.pending) return kept.value;
+    if (kept?.value && (kept.version === data.version || now - kept.at < DECISIVE_EVERY_MS)) return kept.value;
+    // One computation per poll at a time: readers arriving meanwhile get the last answer, or, before the
+    // first one, wait for the computation under way instead of each reading every ballot again.
+    if (kept?.pending) return kept.value ?? kept.pending;
     const pending = this.computeDecisive(poll, data);
-    if (kept) kept.pending = pending;
+    const entry = kept ?? { version: data.version, at: now, value: null, pending };
+    entry.pending = pending;
+    this.decisiveByPoll.set(poll.id, entry);
     try {
       const value = await pending;
       this.decisiveByPoll.set(poll.id, { version: data.version, at: now, value, pending: null });
       return value;
     } catch (error) {
-      if (kept) kept.pending = null;
+      entry.pending = null;
       throw error;
     }
   }
 
   private async computeDecisive(poll: PollRecord, data: CohortData): Promise<DecisiveView> {
     const asOf = new Date(this.now()).toISOString();
-    const ballots = await getWeightedBallots(this.db, poll.id);
+    const ballots = await this.loadBallots(poll.id);
     const optionIds = poll.options.map((o) => o.optionId);
     return { ...decisiveWallets(ballots, optionIds, { publicBallots: data.publicBallots }), asOf };
   }

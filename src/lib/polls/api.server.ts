@@ -34,18 +34,18 @@ export function readerOf(locals: Omit<ReaderContext, 'now'>, now = Date.now()): 
 
 /** GET /api/polls/<id> */
 export async function getPollResults(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
-  const found = await getPollResultsData(services, pollId, reader);
+  const found = await getPollResultsParts(services, pollId, reader);
   if (!found) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
-  if (found.ballot !== null) return jsonResult(found.results);
+  if (found.ballot !== null) return jsonResult(mergedResults(found));
   // Every reader without a ballot gets the same bytes until the counts, the cohorts, the resolution or the
-  // poll's status change.
+  // poll's status change: the parts are compared before anything is merged, so a repeat read builds nothing.
   const kept = unballotedAnswers.get(found.poll);
-  if (kept?.cohorts === found.cohorts && kept.resolution === found.resolution && kept.status === found.results.status) {
+  if (kept?.cohorts === found.cohorts && kept.resolution === found.resolution && kept.status === found.plain.status) {
     return kept.result;
   }
-  const result = jsonResult(found.results);
+  const result = jsonResult(mergedResults(found));
   unballotedAnswers.set(found.poll, {
-    status: found.results.status,
+    status: found.plain.status,
     cohorts: found.cohorts,
     resolution: found.resolution,
     result,
@@ -53,18 +53,36 @@ export async function getPollResults(services: Services, pollId: string, reader:
   return result;
 }
 
+/** What GET /api/polls/<id> answers: the plain results with the cohort and resolution fields beside them. */
+export type PollResultsView = PollResults & Partial<CohortResults> & { resolution?: ResolutionView };
+
+interface PollResultsParts {
+  poll: PollRecord;
+  ballot: ReaderBallot | null;
+  plain: PollResults;
+  cohorts: CohortResults | null;
+  resolution: ResolutionView | null;
+}
+
+function mergedResults({ plain, cohorts, resolution }: PollResultsParts): PollResultsView {
+  return { ...plain, ...cohorts, ...(resolution ? { resolution } : {}) };
+}
+
 /** A reader's results of a poll, a token poll's also by cohort; null for an unknown poll. */
 export async function getPollResultsData(
   services: Pick<Services, 'voting' | 'db' | 'poll' | 'cohorts' | 'resolutions'>,
   pollId: string,
   reader: ReaderContext,
-): Promise<{
-  poll: PollRecord;
-  ballot: ReaderBallot | null;
-  cohorts: CohortResults | null;
-  resolution: ResolutionView | null;
-  results: PollResults & Partial<CohortResults> & { resolution?: ResolutionView };
-} | null> {
+): Promise<(PollResultsParts & { results: PollResultsView }) | null> {
+  const found = await getPollResultsParts(services, pollId, reader);
+  return found && { ...found, results: mergedResults(found) };
+}
+
+async function getPollResultsParts(
+  services: Pick<Services, 'voting' | 'db' | 'poll' | 'cohorts' | 'resolutions'>,
+  pollId: string,
+  reader: ReaderContext,
+): Promise<PollResultsParts | null> {
   const definition = await services.voting.definition(pollId);
   if (!definition) return null;
   // The ballot first: counts then come at least as new as it, wherever it was cast.
@@ -79,13 +97,7 @@ export async function getPollResultsData(
         services.cohorts.tokenWeights(poll, ballot?.pollVersion),
       )
     : null;
-  return {
-    poll,
-    ballot,
-    cohorts,
-    resolution,
-    results: { ...results, ...cohorts, ...(resolution ? { resolution } : {}) },
-  };
+  return { poll, ballot, plain: results, cohorts, resolution };
 }
 
 /**

@@ -65,8 +65,11 @@ export class CountsCache<C extends VersionedCounts> {
 
   private keep(pollId: string, counts: C, checkedAt: number): void {
     const current = this.entries.get(pollId);
-    if (current && current.counts.version > counts.version) {
-      // The database confirmed nothing newer, but what we hold is not older either.
+    if (current && current.counts.version >= counts.version) {
+      // The database confirmed nothing newer. Every change bumps the version, so
+      // an equal one is the same counts: keeping the object held lets readers
+      // keep what they built from it (a cohort table, a JSON body) instead of
+      // rebuilding it after every reload.
       current.checkedAt = Math.max(current.checkedAt, checkedAt);
       return;
     }

@@ -137,4 +137,17 @@ describe('CohortReads: wallets that decide it', () => {
     expect(working.calls).toEqual(['tst-reads']);
     expect(answer?.decisiveWallets?.count).not.toBeNull();
   });
+
+  it('answers at once from what it holds, and says when it must ask the database', async () => {
+    const gate = gatedLoader();
+    const reads = new CohortReads(temp.db, Date.now, gate.load);
+    expect(reads.resultsNow(poll, true)).toBeUndefined();
+    gate.release();
+    const answer = await reads.results(poll, true);
+    expect(reads.resultsNow(poll, true)).toBe(answer);
+    // A ballot newer than the counts held: the database is asked.
+    expect(reads.resultsNow(poll, true, poll.version + 1)).toBeUndefined();
+    expect(reads.resultsNow({ ...poll, token: null }, true)).toBeNull();
+    expect(gate.calls).toHaveLength(1);
+  });
 });

@@ -92,4 +92,21 @@ describe('CountsCache', () => {
     expect(newer).not.toBe(first);
     expect(newer).toEqual({ version: 2, total: 11 });
   });
+
+  it('peeks at fresh counts without loading, and answers undefined where get would ask the database', async () => {
+    const { cache, load, clock } = setup();
+    expect(cache.peek('p')).toBeUndefined();
+    expect(load).not.toHaveBeenCalled();
+    const held = await cache.get('p');
+    expect(cache.peek('p')).toBe(held);
+    // A reader whose ballot is at a newer version than held must not be served from memory.
+    expect(cache.peek('p', 2)).toBeUndefined();
+    clock.now += 250;
+    expect(cache.peek('p')).toBeUndefined();
+    cache.offer('p', { version: 3, total: 12 });
+    expect(cache.peek('p', 3)).toEqual({ version: 3, total: 12 });
+    cache.forget('p');
+    expect(cache.peek('p')).toBeUndefined();
+    expect(load).toHaveBeenCalledTimes(1);
+  });
 });

@@ -46,10 +46,27 @@ export class CohortReads {
 
   /** The cohort fields of a token poll for a reader, or null for a poll without token. */
   async results(poll: PollRecord, visible: boolean, minVersion = 0): Promise<CohortResults | null> {
-    if (poll.token === null) return null;
+    const now = this.resultsNow(poll, visible, minVersion);
+    if (now !== undefined) return now;
     const data = await this.cache.get(poll.id, Math.max(minVersion, poll.version));
     if (!data) return null;
-    const decisive = visible && data.snapshot ? await this.decisive(poll, data) : null;
+    return this.present(poll, data, visible && data.snapshot ? await this.decisive(poll, data) : null, visible);
+  }
+
+  /**
+   * `results` when everything it needs is held and fresh, without a promise;
+   * undefined when the database must be asked (then call `results`). The
+   * hottest read of a token poll pays no awaits for its cohorts.
+   */
+  resultsNow(poll: PollRecord, visible: boolean, minVersion = 0): CohortResults | null | undefined {
+    if (poll.token === null) return null;
+    const data = this.cache.peek(poll.id, Math.max(minVersion, poll.version));
+    if (!data) return undefined;
+    const decisive = visible && data.snapshot ? this.decisiveHeld(poll, data) : null;
+    return decisive === undefined ? undefined : this.present(poll, data, decisive, visible);
+  }
+
+  private present(poll: PollRecord, data: CohortData, decisive: DecisiveView | null, visible: boolean): CohortResults {
     // The same inputs give the same object, so callers can keep what they built from it.
     const kept = this.presented.get(data);
     if (kept && kept.poll === poll && kept.visible === visible && kept.decisive === decisive) return kept.result;
@@ -77,13 +94,22 @@ export class CohortReads {
     { poll: PollRecord; visible: boolean; decisive: DecisiveView | null; result: CohortResults }
   >();
 
+  /** The decisive wallets to serve now, if there is an answer to serve: fresh, or the last while one is worked out. */
+  private decisiveHeld(poll: PollRecord, data: CohortData): DecisiveView | undefined {
+    const kept = this.decisiveByPoll.get(poll.id);
+    if (!kept?.value) return undefined;
+    if (kept.version === data.version || this.now() - kept.at < DECISIVE_EVERY_MS || kept.pending) return kept.value;
+    return undefined;
+  }
+
   private async decisive(poll: PollRecord, data: CohortData): Promise<DecisiveView> {
+    const held = this.decisiveHeld(poll, data);
+    if (held) return held;
     const kept = this.decisiveByPoll.get(poll.id);
     const now = this.now();
-    if (kept?.value && (kept.version === data.version || now - kept.at < DECISIVE_EVERY_MS)) return kept.value;
-    // One computation per poll at a time: readers arriving meanwhile get the last answer, or, before the
-    // first one, wait for the computation under way instead of each reading every ballot again.
-    if (kept?.pending) return kept.value ?? kept.pending;
+    // One computation per poll at a time: readers arriving meanwhile get the last answer (decisiveHeld), or,
+    // before the first one, wait for the computation under way instead of each reading every ballot again.
+    if (kept?.pending) return kept.pending;
     const pending = this.computeDecisive(poll, data);
     const entry = kept ?? { version: data.version, at: now, value: null, pending };
     entry.pending = pending;

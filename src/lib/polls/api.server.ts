@@ -90,7 +90,9 @@ async function getPollResultsParts(
   const poll = await services.poll(pollId, ballot?.pollVersion);
   if (!poll) return null;
   const results = ballot === null ? unballotedResults(poll, reader.now) : presentResults(poll, ballot, reader.now);
-  const cohorts = await services.cohorts.results(poll, results.resultsVisible, ballot?.pollVersion);
+  const held = services.cohorts.resultsNow(poll, results.resultsVisible, ballot?.pollVersion);
+  const cohorts =
+    held !== undefined ? held : await services.cohorts.results(poll, results.resultsVisible, ballot?.pollVersion);
   // Most polls do not resolve: they pay nothing for it on this hot read.
   const resolution = poll.resolution
     ? await services.resolutions.view(poll, results.resultsVisible, cohorts, () =>

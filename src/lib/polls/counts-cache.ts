@@ -39,9 +39,9 @@ export class CountsCache<C extends VersionedCounts> {
 
   /** Counts at least as new as `minVersion` and no older than maxAgeMs, or null for an unknown poll. */
   async get(pollId: string, minVersion = 0): Promise<C | null> {
-    const hit = this.entries.get(pollId);
     const now = this.options.now();
-    if (hit && hit.counts.version >= minVersion && now - hit.checkedAt < this.options.maxAgeMs) return hit.counts;
+    const hit = this.fresh(pollId, minVersion, now);
+    if (hit) return hit;
     const loaded = await this.reads.get(pollId, this.load);
     if (loaded === null) {
       this.entries.delete(pollId);
@@ -49,6 +49,17 @@ export class CountsCache<C extends VersionedCounts> {
     }
     this.keep(pollId, loaded, now);
     return this.entries.get(pollId)?.counts ?? loaded;
+  }
+
+  /** `get` when the counts held are fresh enough, without a promise; undefined when the database must be asked. */
+  peek(pollId: string, minVersion = 0): C | undefined {
+    return this.fresh(pollId, minVersion, this.options.now());
+  }
+
+  private fresh(pollId: string, minVersion: number, now: number): C | undefined {
+    const hit = this.entries.get(pollId);
+    if (hit && hit.counts.version >= minVersion && now - hit.checkedAt < this.options.maxAgeMs) return hit.counts;
+    return undefined;
   }
 
   /** Counts a write in this process just committed. */

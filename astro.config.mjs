@@ -10,6 +10,7 @@ import { remarkSocialLinks } from './src/lib/content/social-links.ts';
 import { DEFAULT_LOCALE, HTML_LANG, LOCALES } from './src/lib/i18n/locales.ts';
 import { searchIndex } from './src/lib/search/index.server.ts';
 import { buildInfo } from './src/lib/server/build-info.server.ts';
+import { routeTableFile } from './src/lib/server/route-table.server.ts';
 import { serverBundle, UNBUNDLED_PACKAGES } from './src/lib/server/server-bundle.server.ts';
 import { precompressStatic } from './src/lib/server/static-files.server.ts';
 import { readDemo } from './src/lib/server/config.ts';
@@ -41,6 +42,8 @@ export default defineConfig({
     // The content collections leave the demo out when DEMO=off; the server checks it agrees.
     buildInfo({ demo: readDemo(process.env) }),
     searchIndex({ demo: readDemo(process.env) }),
+    // dist/routes.json: the file routes and their methods, for the server's front door (routes.ts).
+    routeTableFile(),
     // dist/serve.mjs: scripts/serve.ts and what it imports, as one file (`npm run serve` runs it);
     // dist/vote-writer.mjs: the thread it commits ballots on.
     serverBundle({

@@ -17,6 +17,8 @@ import { startIdleCollector } from '../src/lib/server/idle-memory.server.ts';
 import { provideServices, type Services } from '../src/lib/server/services.server.ts';
 import { listen, listenAddress, startServices } from '../src/lib/server/startup.server.ts';
 import { loadStaticFiles } from '../src/lib/server/static-files.server.ts';
+import { guardConsoleLines } from '../src/lib/server/log-guard.server.ts';
+import { readRouteTable } from '../src/lib/server/route-table.server.ts';
 import { localeOfPath, localizePath } from '../src/lib/i18n/locales.ts';
 
 const DIST = new URL('../dist/', import.meta.url);
@@ -34,6 +36,9 @@ const DEMO_FIXTURE =
   process.env.DEMO_FIXTURE === 'none'
     ? null
     : process.env.DEMO_FIXTURE || fileURLToPath(new URL('../db/demo/opgsim.json', import.meta.url));
+
+// One event, one line: what a request carries cannot forge a log line (log.ts).
+guardConsoleLines();
 
 function fail(message: string): never {
   console.error(`sentiment-desk: ${message}`);
@@ -70,6 +75,7 @@ const server = createSiteServer({
   services,
   staticFiles,
   fastRoutes: POLL_FAST_ROUTES,
+  routes: readRouteTable(DIST),
   astro: handler,
   // The 404 page in the language of the path asked for.
   notFoundPage: (pathname) =>

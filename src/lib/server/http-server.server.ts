@@ -5,9 +5,10 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { deletedSessionCookieHeader, sessionCookieHeader } from '../auth/session-cookie.ts';
-import { crossSiteProblem, unavailableResult, type ApiResult } from '../http.ts';
+import { crossSiteProblem, problemResult, unavailableResult, type ApiResult } from '../http.ts';
 import { isDatabaseUnavailable } from './db.server.ts';
 import type { Drain } from './drain.server.ts';
 import {
@@ -20,6 +21,8 @@ import type { Services } from './services.server.ts';
 import { clientOrigin, type ClientOrigin } from './forwarded.ts';
 import { securityHeaders } from './security-headers.ts';
 import { serveStatic, type StaticFile } from './static-files.server.ts';
+import { LogThrottle } from './log.ts';
+import { ROUTABLE_METHODS, screenRequest, type RouteTable } from './routes.ts';
 
 /**
  * The site's HTTP server, answering in three tiers: prerendered files from
@@ -56,6 +59,8 @@ export interface SiteServerOptions {
   services: Services;
   staticFiles: Map<string, StaticFile>;
   fastRoutes: readonly FastRoute[];
+  /** The build's file routes and their methods (dist/routes.json): what the door lets through to Astro. */
+  routes: RouteTable;
   astro: AstroHandler;
   /** What Astro answers when it has no route. */
   /** The 404 page for a path (each language has its own), a prerendered file with its policies. */
@@ -85,6 +90,7 @@ export function createSiteServer(options: SiteServerOptions): Server {
     drain.track(res);
     // A fast route writes the same list ahead of its own headers, in its one writeHead.
     if (serveFastRoute(options, req, res, common, client)) return;
+    if (refusedAtTheDoor(options.routes, req, res, common)) return;
     drain.admit(res);
     for (const [name, value] of secure ? headersWhen.secure : headersWhen.plain) res.setHeader(name, value);
     void options.astro(
@@ -103,7 +109,70 @@ export function createSiteServer(options: SiteServerOptions): Server {
     );
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   return server;
+}
+
+/** Node's own answers to a request it could not parse (socketOnError in node:_http_server). */
+const PARSE_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+/**
+ * Node's parser refuses a method it does not know (TRACK, say) before any
+ * request exists, with a bare 400; the door's answer is a 405 naming the
+ * methods the site takes (the path is not known here). Every other parse
+ * error gets the answer Node gives when nobody listens for them.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const half = socket as Duplex & { _httpMessage?: { headersSent?: boolean } };
+  if (socket.writable && !half._httpMessage?.headersSent) {
+    if (error.code === 'HPE_INVALID_METHOD') {
+      const body = problemResult(405, 'method_not_allowed', 'This site does not take that method.').body;
+      socket.write(
+        `HTTP/1.1 405 Method Not Allowed\r\nAllow: ${ROUTABLE_METHODS.join(', ')}\r\n` +
+          `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `Connection: close\r\n\r\n${body}`,
+      );
+    } else {
+      socket.write(
+        `HTTP/1.1 ${PARSE_ERROR_STATUS[error.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`,
+      );
+    }
+  }
+  socket.destroy(error);
+}
+
+// A flood of refusals logs one line a minute per kind, not one per request.
+const refusals = new LogThrottle(60_000);
+
+/**
+ * Refuses what Astro should never see (see screenRequest): a method the
+ * route does not serve, or a malformed address. Returns false to let the
+ * request through.
+ */
+function refusedAtTheDoor(
+  routes: RouteTable,
+  req: IncomingMessage,
+  res: ServerResponse,
+  common: readonly string[],
+): boolean {
+  const screened = screenRequest(routes, req.method ?? 'GET', req.url ?? '/');
+  if (screened.pass) return false;
+  const line =
+    screened.result.status >= 400 &&
+    refusals.admit(
+      `${screened.reason} ${screened.result.status}`,
+      `sentiment-desk: refused ${req.method} ${req.url} (${screened.result.status}: ${screened.reason})`,
+      Date.now(),
+    );
+  if (line) console.warn(line);
+  // A body the client may still be sending is not read.
+  req.resume();
+  send(res, screened.result, common);
+  return true;
 }
 
 /** Answers a request that a fast route takes; returns false for anything else. */

@@ -434,7 +434,9 @@ export const EN = {
   'cohortTable.caption': 'Voters, votes and share of votes for each option, by holder cohort',
   'cohortTable.cohort': 'Cohort',
   'cohortTable.voters': 'Voters',
-  'cohortTable.cellNote': 'Each cell is the share of that cohort’s votes, with the number of votes in brackets.',
+  'cohortTable.tie': 'tie',
+  'cohortTable.cellNote':
+    'Each cell is the share of that cohort’s votes, with the number of votes in brackets; the most votes are in bold, and equal counts say tie.',
   'cohortTable.noFloor': 'This poll publishes its ballots, so no cohort is hidden.',
   'cohortTable.floorTitle': 'Privacy floor:',
   'cohortTable.floor':

@@ -422,7 +422,9 @@ export const ZH: Record<MessageKey, string> = {
   'cohortTable.caption': '各持仓群体的投票者数、票数和各选项得票占比',
   'cohortTable.cohort': '持仓群体',
   'cohortTable.voters': '投票者',
-  'cohortTable.cellNote': '每个单元格是该持仓群体中投给该选项的票数占比，括号内为票数。',
+  'cohortTable.tie': '并列',
+  'cohortTable.cellNote':
+    '每个单元格是该持仓群体中投给该选项的票数占比，括号内为票数；票数最多者加粗，票数相同者标注“并列”。',
   'cohortTable.noFloor': '本投票公开选票，因此没有隐藏任何持仓群体。',
   'cohortTable.floorTitle': '隐私下限：',
   'cohortTable.floor':

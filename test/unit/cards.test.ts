@@ -211,6 +211,18 @@ describe('pollCardView and pollCard', () => {
     expect(empty.summary).toBe('0 votes · small sample');
   });
 
+  it('follows counts, not rounded percentages: the seed poll 1, 1, 0, 1 is a three-way tie, said in words', () => {
+    const options = [...threeOptions([1, 1, 0]), { id: 'delta', label: 'Delta', labels: {}, votes: 1 }];
+    const view = pollCardView(presentResults(pollRecord({ options, totalVotes: 3 }), null, NOW), null);
+    // Largest remainder gives one of the three 34%, the others 33%...
+    expect(view.options.map((o) => o.percent)).toEqual([34, 33, 0, 33]);
+    // ...but none of them leads alone.
+    expect(view.options.map((o) => o.leading)).toEqual([true, true, false, true]);
+    expect(view.summary).toBe('3 votes · Alpha, Beta and Delta tie · small sample');
+    const zh = pollCardView(presentResults(pollRecord({ options, totalVotes: 3 }), null, NOW), null, 'zh');
+    expect(zh.summary).toContain('并列');
+  });
+
   it('shows five options and counts the rest', () => {
     const options = Array.from({ length: 8 }, (_, i) => ({
       optionId: `o${i}`,

@@ -7,7 +7,8 @@
  * presentResults and the cohort reads, exactly as for the page.
  */
 import type { CohortResults } from '../cohorts/present.ts';
-import { cohortLine } from '../cohorts/summary.ts';
+import { cohortLine, joinWords } from '../cohorts/summary.ts';
+import { leadingIds } from '../polls/tally.ts';
 import { formatVotes } from '../polls/format.ts';
 import { translator, type Translator } from '../i18n/i18n.ts';
 import { localLabel } from '../polls/labels.ts';
@@ -45,6 +46,15 @@ function hiddenNote(results: Pick<PollResults, 'resultsVisibility' | 'closesAt'>
   return closes ? i.t('cards.hiddenAfterVoteOn', { day: closes }) : i.t('cards.hiddenAfterVote');
 }
 
+/** A tie at the top, in words: equal counts are equal, whatever the rounded percentages show. */
+function tieWords(results: PollResults, leading: readonly string[], lang: CardLang): string {
+  const i = wordsFor(lang);
+  const labels = results.options
+    .filter((o) => leading.includes(o.id))
+    .map((o) => i.t('cohorts.option', { label: localLabel(o.label, o.labels, lang).text }));
+  return i.t('tally.tie', { options: joinWords(lang, labels) });
+}
+
 /**
  * The card's data, in the card's language (the poll's labels in that
  * language where it has them). `results` must be the view of a reader
@@ -55,13 +65,19 @@ export function pollCardView(results: PollResults, cohorts: CohortResults | null
   const i = wordsFor(lang);
   const visible = results.resultsVisible && results.totalVotes !== null;
   const shown = results.options.slice(0, POLL_CARD_ROWS);
-  const top = Math.max(0, ...results.options.map((o) => o.percent ?? 0));
+  const leading = visible
+    ? leadingIds(
+        results.options.map((o) => o.id),
+        results.options.map((o) => o.votes ?? 0),
+      )
+    : [];
   const summary: string[] = [];
   if (visible) {
     summary.push(formatVotes(results.totalVotes ?? 0, i));
     if (results.voters === 'anyone' && (results.verifiedVotes ?? 0) > 0) {
       summary.push(i.t('poll.verified', { count: i.number(results.verifiedVotes ?? 0) }));
     }
+    if (leading.length > 1) summary.push(tieWords(results, leading, lang));
     if (results.smallSample) summary.push(i.t('cards.smallSample'));
   }
   const line = cohorts ? cohortLine({ ...results, ...cohorts }, i) : null;
@@ -74,7 +90,7 @@ export function pollCardView(results: PollResults, cohorts: CohortResults | null
     options: shown.map((option) => ({
       label: localLabel(option.label, option.labels, lang).text,
       percent: visible ? (option.percent ?? 0) : null,
-      leading: visible && top > 0 && option.percent === top,
+      leading: leading.includes(option.id),
     })),
     moreOptions: more,
     more: more > 0 ? i.plural('cards.moreOptions', more) : null,

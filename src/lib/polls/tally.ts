@@ -28,3 +28,15 @@ export const SMALL_SAMPLE = 30;
 export function isSmallSample(totalVotes: number): boolean {
   return totalVotes < SMALL_SAMPLE;
 }
+
+/**
+ * The options that lead by count (or weight), never by rounded percentage:
+ * largest-remainder rounding can show 34% beside 33% for equal counts. More
+ * than one id is a tie; none, nothing counted yet.
+ *
+ * @example leadingIds(['a', 'b', 'c'], [1, 0, 1]) // ['a', 'c']
+ */
+export function leadingIds(ids: readonly string[], values: readonly number[]): string[] {
+  const top = Math.max(0, ...values);
+  return top === 0 ? [] : ids.filter((_, i) => values[i] === top);
+}

@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { deletedSessionCookieHeader, sessionCookieHeader } from '../auth/session-cookie.ts';
-import { crossSiteProblem, unavailableResult, type ApiResult } from '../http.ts';
+import { crossSiteProblem, unavailableResult, wrongHostProblem, type ApiResult } from '../http.ts';
 import { isDatabaseUnavailable } from './db.server.ts';
 import type { Drain } from './drain.server.ts';
 import {
@@ -137,9 +137,9 @@ async function answerFastRoute(
 ): Promise<ApiResult> {
   const now = Date.now();
   const reader = await readRequestContext(services, nodeRequestFacts(req, client), now);
-  if (reader.crossSite) {
+  if (reader.wrongHost || reader.crossSite) {
     req.resume();
-    return crossSiteProblem();
+    return reader.wrongHost ? wrongHostProblem(reader.origin) : crossSiteProblem();
   }
   return withSessionCookie(await route.answer({ services, match, req, reader, now }), reader);
 }
@@ -205,7 +205,7 @@ function nodeRequestFacts(req: IncomingMessage, client: ClientOrigin): RequestFa
   return {
     client,
     method: req.method ?? 'GET',
-    host: req.headers.host ?? 'localhost',
+    host: req.headers.host ?? null,
     socketAddress: socket.address,
     encrypted: socket.encrypted,
     header: (name) => {

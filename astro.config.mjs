@@ -13,14 +13,16 @@ import { buildInfo } from './src/lib/server/build-info.server.ts';
 import { routeTableFile } from './src/lib/server/route-table.server.ts';
 import { serverBundle, UNBUNDLED_PACKAGES } from './src/lib/server/server-bundle.server.ts';
 import { precompressStatic } from './src/lib/server/static-files.server.ts';
-import { readDemo } from './src/lib/server/config.ts';
+import { readDemo, readSiteUrl } from './src/lib/server/config.ts';
 import { ENV_SCHEMA } from './src/lib/server/env-schema.ts';
 import { CSP_DIRECTIVES } from './src/lib/server/security-headers.ts';
 
 // Canonical URLs, the sitemap and RSS are written into static HTML at build
-// time, so the origin they use is fixed then; SITE_URL is also read at run
-// time (astro:env) wherever the server itself needs its origin.
-const site = process.env.SITE_URL || 'http://localhost:4321';
+// time, so the origin they use is fixed then, and dist/build-info.json records
+// it: a server started with another SITE_URL refuses (site-origin.ts). Pages
+// rendered on demand take the origin the server runs with (request-context.server.ts).
+const siteUrl = readSiteUrl(process.env);
+const site = siteUrl ?? `http://localhost:${Number(process.env.PORT) || 4321}`;
 
 export default defineConfig({
   site,
@@ -39,8 +41,8 @@ export default defineConfig({
       // Each page lists its other-language version as an xhtml:link alternate.
       i18n: { defaultLocale: DEFAULT_LOCALE, locales: Object.fromEntries(LOCALES.map((l) => [l, HTML_LANG[l]])) },
     }),
-    // The content collections leave the demo out when DEMO=off; the server checks it agrees.
-    buildInfo({ demo: readDemo(process.env) }),
+    // The content collections leave the demo out when DEMO=off; the server checks it agrees, and with SITE_URL.
+    buildInfo({ demo: readDemo(process.env), siteUrl }),
     searchIndex({ demo: readDemo(process.env) }),
     // dist/routes.json: the file routes and their methods, for the server's front door (routes.ts).
     routeTableFile(),

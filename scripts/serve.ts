@@ -84,7 +84,7 @@ const server = createSiteServer({
   // An idle instance gives back the memory a busy spell grew.
   idle: startIdleCollector(),
 });
-listen(server, address, fail);
+listen(server, address, fail, services.site);
 // 2b. Snapshots on a schedule (SNAPSHOT_EVERY), each in a child process, one instance at a time.
 const scheduler = startSnapshotScheduler(services.db, services.config, process.env);
 

@@ -13,6 +13,11 @@ declare global {
       clientAddress: string;
       /** The reader came over HTTPS, directly or through a trusted proxy: cookies get Secure. */
       secure: boolean;
+      /**
+       * The site's origin for absolute URLs and sign-in (request-context.server.ts); never taken from a Host
+       * the site does not answer for. The build's origin on prerendered pages.
+       */
+      origin: string;
     }
   }
 }

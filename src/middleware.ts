@@ -1,5 +1,12 @@
 import { defineMiddleware } from 'astro:middleware';
-import { crossSiteProblem, formOnlyProblem, isActionWithoutForm, toResponse, unavailableResult } from './lib/http';
+import {
+  crossSiteProblem,
+  formOnlyProblem,
+  isActionWithoutForm,
+  toResponse,
+  unavailableResult,
+  wrongHostProblem,
+} from './lib/http';
 import { deleteSessionCookie, setSessionCookie } from './lib/auth/session-cookie';
 import { getServices } from './lib/server/app.server';
 import { isDatabaseUnavailable } from './lib/server/db.server';
@@ -8,8 +15,8 @@ import { withPagePolicy } from './lib/server/security-headers';
 
 /**
  * Fills Astro.locals from the one request context (readRequestContext, which
- * the Node server's fast path calls too) and refuses what it marks
- * cross-site. Each page or endpoint decides for itself what a missing
+ * the Node server's fast path calls too) and refuses what it marks as sent
+ * to a wrong Host or from another site. Each page or endpoint decides for itself what a missing
  * session means.
  */
 export const onRequest = defineMiddleware(async (context, next) => {
@@ -19,6 +26,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
   locals.address = null;
   locals.clientAddress = '';
   locals.secure = context.url.protocol === 'https:';
+  // Prerendered pages carry the build's origin (astro.config.mjs `site`); the server's replaces it below.
+  locals.origin = context.site?.origin ?? '';
   // Prerendered pages are built once for everyone: there is no reader to identify.
   if (context.isPrerendered) return next();
 
@@ -34,7 +43,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       services,
       {
         method: request.method,
-        host: context.url.host,
+        host: request.headers.get('host'),
         socketAddress: socket.address,
         encrypted: socket.encrypted,
         header: (name) => request.headers.get(name),
@@ -43,6 +52,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
     );
     locals.clientAddress = reader.clientAddress;
     locals.secure = reader.secure;
+    locals.origin = reader.origin;
+    if (reader.wrongHost) return toResponse(wrongHostProblem(reader.origin));
     if (reader.crossSite) return toResponse(crossSiteProblem());
     // Our actions take forms only; Astro would parse a JSON body for them first and answer a broken one with a 500.
     if (isActionWithoutForm(request, context.url)) return toResponse(formOnlyProblem());

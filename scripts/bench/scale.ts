@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { startNginx, type Nginx } from '../../test/helpers/nginx.ts';
+import { freePort } from '../../test/helpers/ports.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { startSqld, type Sqld } from '../../test/helpers/sqld.ts';
 import {
@@ -42,7 +43,14 @@ type VoteLoadResult = LoadResult & { stored: number; cores: Record<string, numbe
 async function voteLoad(
   name: string,
   baseUrl: string,
-  options: { connections: number; amount: number; rate?: number; processes?: Record<string, number[]> },
+  options: {
+    connections: number;
+    amount: number;
+    rate?: number;
+    processes?: Record<string, number[]>;
+    /** The site's Host, for ballots sent straight to an instance behind nginx (it takes writes for that host only). */
+    host?: string;
+  },
 ): Promise<VoteLoadResult> {
   const before = await totalVotes(baseUrl);
   const meter = cpuMeter(options.processes ?? {});
@@ -54,7 +62,7 @@ async function voteLoad(
     amount: options.amount,
     ...(options.rate ? { rate: options.rate } : {}),
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(options.host ? { host: options.host } : {}) },
     setupRequest: (req) => ({
       ...req,
       body: JSON.stringify({ optionIds: [OPTIONS[Math.floor(Math.random() * OPTIONS.length)]] }),
@@ -79,7 +87,7 @@ export async function benchScale(): Promise<void> {
   const readLoad = (name: string, baseUrl: string): Promise<LoadResult> =>
     load({ name, url: `${baseUrl}/api/polls/${POLL}`, connections: 100, seconds: BENCH_SECONDS });
 
-  const single = await startServer({ env: ENV });
+  const single = await startServer({ env: ENV, ownSiteUrl: true });
   try {
     await voteLoad('warm-up', single.url, { connections: 50, amount: 2000 });
     rows.push(
@@ -101,14 +109,22 @@ export async function benchScale(): Promise<void> {
   try {
     sqld = await startSqld();
     const databaseUrl = sqld.url;
-    instances = await Promise.all([0, 1].map(() => startServer({ databaseUrl, env: ENV })));
-    nginx = await startNginx(instances.map((s) => s.port));
+    // The instances answer for nginx's address (SITE_URL), chosen before they start.
+    const proxyPort = await freePort();
+    const site = `127.0.0.1:${proxyPort}`;
+    const env = { ...ENV, SITE_URL: `http://${site}` };
+    instances = await Promise.all([0, 1].map(() => startServer({ databaseUrl, env })));
+    nginx = await startNginx(
+      instances.map((s) => s.port),
+      proxyPort,
+    );
     await voteLoad('warm-up', nginx.url, { connections: 50, amount: 2000 });
     const first = instances[0] as TestServer;
     rows.push(
       await voteLoad('one instance on sqld, direct', first.url, {
         connections,
         amount,
+        host: site,
         processes: { instances: [first.pid], sqld: [sqld.pid()] },
       }),
     );
@@ -194,7 +210,7 @@ function percentile(sorted: number[], p: number): number {
 export async function benchSse(): Promise<void> {
   const count = envCount('BENCH_SUBSCRIBERS', 2000);
   const votes = 20;
-  const server = await startServer({ env: ENV });
+  const server = await startServer({ env: ENV, ownSiteUrl: true });
   const subscribers: Subscriber[] = [];
   try {
     console.log(`\n## live results: ${count.toLocaleString('en-US')} subscribers on one instance, ${votes} votes`);
@@ -324,7 +340,7 @@ interface SoakRun {
 }
 
 async function soak(root: string | undefined, seconds: number, rate: number): Promise<SoakRun> {
-  const server = await startServer({ env: ENV, ...(root ? { root } : {}) });
+  const server = await startServer({ env: ENV, ownSiteUrl: true, ...(root ? { root } : {}) });
   const wal = `${server.databaseUrl.slice('file:'.length)}-wal`;
   const samples: { second: number; rssMb: number; walMb: number }[] = [];
   const started = Date.now();

@@ -136,6 +136,11 @@ export function cookieValue(header: string | null | undefined, name: string): st
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Any method but GET, HEAD and OPTIONS: what the Host and cross-site checks guard. */
+export function changesState(method: string): boolean {
+  return !SAFE_METHODS.has(method.toUpperCase());
+}
+
 /**
  * Whether a request that changes state comes from another site: a foreign
  * Origin header, or the browser's own Sec-Fetch-Site verdict. Requests with
@@ -148,7 +153,7 @@ export function isCrossSiteWrite(
   secFetchSite: string | null,
   siteOrigin: string,
 ): boolean {
-  if (SAFE_METHODS.has(method.toUpperCase())) return false;
+  if (!changesState(method)) return false;
   if (secFetchSite === 'cross-site') return true;
   // An opaque origin ("null") is never this site.
   return origin !== null && origin !== siteOrigin;
@@ -156,6 +161,15 @@ export function isCrossSiteWrite(
 
 export function crossSiteProblem(): ApiResult {
   return problemResult(403, 'cross_site', 'Requests that change data must come from this site.');
+}
+
+/** A write sent with a Host that is not the site's (request-context.server.ts): RFC 9110's Misdirected Request. */
+export function wrongHostProblem(origin: string): ApiResult {
+  return problemResult(
+    421,
+    'wrong_host',
+    `This request names a host that is not this site's; requests that change data must be sent to ${origin}.`,
+  );
 }
 
 /** The database is down or busy: try again shortly. Nothing was written. */

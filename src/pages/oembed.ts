@@ -3,7 +3,6 @@ import { embedSnippet, frameHeight, pollIdFromUrl } from '../lib/embed/embed';
 import { json, problem } from '../lib/http';
 import { getPoll } from '../lib/polls/repo.server';
 import { getServices } from '../lib/server/app.server';
-import { siteOrigin } from '../lib/server/services.server';
 import { SITE } from '../lib/site';
 
 export const prerender = false;
@@ -14,7 +13,7 @@ export const prerender = false;
  */
 export const GET: APIRoute = async ({ url, locals }) => {
   const services = await getServices();
-  const origin = siteOrigin(services.config, url.host, locals.secure);
+  const origin = locals.origin;
   const format = url.searchParams.get('format') ?? 'json';
   // The spec's answer to a format the provider does not offer.
   if (format !== 'json') return problem(501, 'not_implemented', 'Only format=json is offered.');

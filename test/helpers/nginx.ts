@@ -19,11 +19,13 @@ export interface Nginx {
 
 /**
  * Real nginx (Debian's) on a free 127.0.0.1 port with deploy/nginx.conf in
- * front of the given instance ports, as `npm run proxy` runs it.
+ * front of the given instance ports, as `npm run proxy` runs it. `port` is
+ * one chosen beforehand (freePort), when the instances' SITE_URL must name
+ * nginx's address before they start.
  */
-export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
+export async function startNginx(upstreamPorts: number[], port?: number): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'nginx-'));
-  const port = await freePort();
+  port ??= await freePort();
   const config = writeNginxConfig({
     listen: `127.0.0.1:${port}`,
     upstreams: upstreamPorts.map((p) => `127.0.0.1:${p}`),

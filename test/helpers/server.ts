@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { freePort } from './ports.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -32,6 +33,11 @@ export interface StartOptions {
   timeoutMs?: number;
   /** A copy of the project to serve (its own `npm run serve` and dist/); this checkout by default. */
   root?: string;
+  /**
+   * SITE_URL names the server's own address (http://127.0.0.1 on a port chosen before it starts, since the
+   * origin must be known before it listens), as a server with TRUSTED_PROXIES needs; `env` may still override.
+   */
+  ownSiteUrl?: boolean;
 }
 
 function waitForExit(child: ChildProcess): Promise<void> {
@@ -59,9 +65,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const dir = mkdtempSync(join(tmpdir(), 'sentiment-desk-'));
   const databaseUrl = options.databaseUrl ?? `file:${join(dir, 'app.db')}`;
   const root = options.root ?? ROOT;
+  const own = options.ownSiteUrl ? await freePort() : null;
+  const site = own ? { PORT: String(own), SITE_URL: `http://127.0.0.1:${own}` } : {};
   const child = spawn(process.execPath, serveCommand(root), {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: databaseUrl, ...options.env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: databaseUrl, ...site, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -134,10 +142,13 @@ export function serverForTests(options: StartOptions = {}): { readonly server: T
   return state;
 }
 
-/** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
-export function startExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, serveCommand(ROOT), {
-    cwd: ROOT,
+/** Runs the server (of `root`, a built copy of the project) expecting it to refuse to start; resolves with its exit code and output. */
+export function startExpectingFailure(
+  env: Record<string, string>,
+  root = ROOT,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, serveCommand(root), {
+    cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoFixtures, tokenSnapshots, votes } from '../../db/schema.ts';
 import type { DemoFixture } from '../../src/lib/demo/fixture.ts';
 import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { buildCopy } from '../helpers/build-copy.ts';
 import { getResults } from '../helpers/polls.ts';
 import { startExpectingFailure, startServer, type TestServer } from '../helpers/server.ts';
 
@@ -26,7 +25,6 @@ const BALLOTS = FIXTURE.polls.find((p) => p.id === POLL)?.ballots ?? [];
 const SETTLED = 'opgsim-top-ten-november';
 const SETTLED_BALLOTS = FIXTURE.polls.find((p) => p.id === SETTLED)?.ballots ?? [];
 const ALL_BALLOTS = FIXTURE.polls.reduce((n, p) => n + p.ballots.length, 0);
-const run = promisify(execFile);
 
 interface Results {
   question: string;
@@ -224,21 +222,7 @@ describe('DEMO=off', () => {
   beforeAll(async () => {
     await server.stop();
     // A copy of the project built with DEMO=off, started on the database that holds the demo.
-    copy = mkdtempSync(join(tmpdir(), 'sentiment-desk-demo-off-'));
-    for (const entry of ['src', 'public', 'db', 'scripts', 'astro.config.mjs', 'tsconfig.json', 'package.json']) {
-      cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
-    }
-    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-    // Its own content cache, so that builds of other checkouts cannot mix into it.
-    writeFileSync(
-      join(copy, 'astro.config.off.mjs'),
-      "import config from './astro.config.mjs';\nexport default { ...config, cacheDir: './.astro-cache' };\n",
-    );
-    await run(
-      process.execPath,
-      ['node_modules/astro/bin/astro.mjs', 'build', '--silent', '--config', 'astro.config.off.mjs'],
-      { cwd: copy, env: { ...process.env, DEMO: 'off' } },
-    );
+    copy = await buildCopy('sentiment-desk-demo-off-', { DEMO: 'off' });
     off = await start({ DEMO: 'off' }, copy);
   }, 180_000);
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest } from '../helpers/http.ts';
 import { startNginx, type Nginx } from '../helpers/nginx.ts';
 import { FIXTURE_POLLS } from '../helpers/polls.ts';
+import { freePort } from '../helpers/ports.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { openSse } from '../helpers/sse.ts';
 import { startSqld, type Sqld } from '../helpers/sqld.ts';
@@ -15,15 +16,25 @@ let sqld: Sqld;
 let a: TestServer;
 let b: TestServer;
 let nginx: Nginx;
+/** The site as readers reach it: nginx's address, behind TLS that ends before nginx (SITE_URL). */
+let site: URL;
 
 beforeAll(async () => {
   sqld = await startSqld();
-  const env = { POLLS_DIR: FIXTURE_POLLS, VOTE_RATE_LIMIT: String(VOTE_LIMIT), TRUSTED_PROXIES: '127.0.0.1' };
+  // Behind a proxy the instances must be told the origin readers use, before they start.
+  const port = await freePort();
+  site = new URL(`https://127.0.0.1:${port}`);
+  const env = {
+    POLLS_DIR: FIXTURE_POLLS,
+    VOTE_RATE_LIMIT: String(VOTE_LIMIT),
+    TRUSTED_PROXIES: '127.0.0.1',
+    SITE_URL: site.origin,
+  };
   [a, b] = await Promise.all([
     startServer({ databaseUrl: sqld.url, env }),
     startServer({ databaseUrl: sqld.url, env }),
   ]);
-  nginx = await startNginx([a.port, b.port]);
+  nginx = await startNginx([a.port, b.port], port);
 });
 
 afterAll(async () => {
@@ -37,11 +48,14 @@ afterAll(async () => {
   sqld?.cleanup();
 });
 
-/** A ballot for a new voter, sent from a chosen loopback address. */
+/**
+ * A ballot for a new voter, sent from a chosen loopback address. It names the site's Host, as nginx forwards
+ * it, also when sent straight to an instance: an instance takes writes for the site's host only.
+ */
 function voteFrom(baseUrl: string, localAddress: string, headers: Record<string, string> = {}) {
   return rawRequest(`${baseUrl}/api/polls/open-change/votes`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', host: site.host, ...headers },
     body: JSON.stringify({ optionIds: ['a'] }),
     localAddress,
   });
@@ -130,20 +144,22 @@ describe('nginx in front of two instances on sqld (deploy/nginx.conf)', () => {
   });
 
   it('takes https from a trusted proxy only: Secure cookies, and an https Origin is same-site', async () => {
-    const origin = `https://${new URL(a.url).host}`;
-    const tls = { 'x-forwarded-proto': 'https', origin };
+    // The site's https Origin and Host, as a browser on it sends them through a TLS-terminating proxy.
+    const reader = { 'x-forwarded-proto': 'https', origin: site.origin, host: site.host };
     // nginx's own address, as when it terminates TLS: the fast path and Astro's pages alike.
-    const viaProxy = await voteFrom(a.url, '127.0.0.1', tls);
+    const viaProxy = await voteFrom(a.url, '127.0.0.1', reader);
     expect(viaProxy.status).toBe(201);
     expect(String(viaProxy.headers['set-cookie'])).toMatch(/; Secure/);
     const logout = await rawRequest(`${a.url}/api/auth/logout`, {
       method: 'POST',
-      headers: tls,
+      headers: reader,
       localAddress: '127.0.0.1',
     });
     expect(logout.status).toBe(200);
 
-    // Anyone else claiming https is a plain-http reader whose https Origin is another site.
+    // An https Origin that is not the site's (the instance's own address) is another site, whoever claims https:
+    // the site's origin is SITE_URL, never the address a request was sent to.
+    const tls = { 'x-forwarded-proto': 'https', origin: `https://${new URL(a.url).host}`, host: site.host };
     expect((await voteFrom(a.url, '127.0.0.7', tls)).status).toBe(403);
     const astro = await rawRequest(`${a.url}/api/auth/logout`, {
       method: 'POST',

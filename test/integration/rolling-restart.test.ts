@@ -13,10 +13,18 @@ describe('a rolling restart behind nginx, under load', () => {
   it('loses no acknowledged vote and shows readers and voters no error', async () => {
     const sqld = await startSqld();
     const ports = [await freePort(), await freePort()];
+    // Behind nginx the instances answer for nginx's address, chosen before they start.
+    const proxyPort = await freePort();
     const start = (port: number): Promise<TestServer> =>
       startServer({
         databaseUrl: sqld.url,
-        env: { POLLS_DIR: FIXTURE_POLLS, VOTE_RATE_LIMIT: '0', TRUSTED_PROXIES: '127.0.0.1', PORT: String(port) },
+        env: {
+          POLLS_DIR: FIXTURE_POLLS,
+          VOTE_RATE_LIMIT: '0',
+          TRUSTED_PROXIES: '127.0.0.1',
+          SITE_URL: `http://127.0.0.1:${proxyPort}`,
+          PORT: String(port),
+        },
       });
     const instances: TestServer[] = [];
     const retired: TestServer[] = [];
@@ -24,7 +32,7 @@ describe('a rolling restart behind nginx, under load', () => {
     let stream: SseStream | null = null;
     try {
       instances.push(...(await Promise.all(ports.map(start))));
-      nginx = await startNginx(ports);
+      nginx = await startNginx(ports, proxyPort);
       stream = await openSse(`${nginx.url}/api/polls/open-change/events`);
       const load = startVoteLoad({
         url: nginx.url,

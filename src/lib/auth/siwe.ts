@@ -1,4 +1,5 @@
 import type { SiweFields } from './siwe-grammar.ts';
+import { isSiteAuthority } from '../server/site-origin.ts';
 
 /**
  * The checks Sign-In with Ethereum needs beyond the grammar (siwe-grammar.ts)
@@ -7,7 +8,10 @@ import type { SiweFields } from './siwe-grammar.ts';
  */
 
 export interface SiweExpectations {
-  /** The site's origin, e.g. https://sentiment-desk.example */
+  /**
+   * The site's origin the sign-in was sent to (request-context.server.ts): SITE_URL's, or in local mode the
+   * loopback name the request used. The message's domain and URI must name it.
+   */
   origin: string;
   chainIds: readonly number[];
   now: Date;
@@ -41,24 +45,6 @@ export function checkSiweMessage(message: SiweFields, expected: SiweExpectations
   if (message.expirationTime && message.expirationTime.getTime() <= now) return 'the message has expired';
   if (message.notBefore && message.notBefore.getTime() > now) return 'the message is not valid yet (notBefore)';
   return null;
-}
-
-/**
- * Whether an authority (already checked against RFC 3986's grammar) names the
- * site's host and port, compared as RFC 3986 §6.2 says equivalent authorities
- * compare: the host case-insensitively, and an empty or default port for the
- * scheme the same as none, so `example.com:443` is https://example.com. Any
- * userinfo, even empty, makes it another authority: "site.example@evil.example"
- * is how phishing dresses up a host.
- */
-function isSiteAuthority(domain: string, site: URL): boolean {
-  if (domain.includes('@')) return false;
-  try {
-    // The WHATWG parser lower-cases the host and drops the scheme's default port, as the site's URL already did.
-    return new URL(`${site.protocol}//${domain}`).host === site.host;
-  } catch {
-    return false;
-  }
 }
 
 /** 0x1234…abcd, for showing an address in little space. */

@@ -3,6 +3,7 @@ import { toServerConfig } from './server-config.ts';
 import { openDatabase, type Database } from './db.server.ts';
 import type { PollLiveHub } from '../polls/live.server.ts';
 import { createServices, providedServices, type Services } from './services.server.ts';
+import { resolveSite } from './site-origin.ts';
 import type { VotingDeps } from '../polls/votes.server.ts';
 
 /**
@@ -17,8 +18,17 @@ export function getServices(): Promise<Services> {
   if (!own) {
     // astro:env has validated each variable; toServerConfig adds the cross-field rules.
     const config = toServerConfig(env, [], process.env);
+    // astro dev listens where astro.config.mjs says: HOST and PORT, localhost:4321 by default.
+    const raw: Record<string, string | undefined> = process.env;
+    const site = resolveSite({
+      siteUrl: config.siteUrl,
+      host: raw['HOST'] || 'localhost',
+      port: Number(raw['PORT'] || 4321),
+      behindProxy: config.trustedProxies.rules.length > 0,
+      production: raw['NODE_ENV'] === 'production',
+    });
     own = openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken }).then((db) =>
-      createServices(db, config),
+      createServices(db, config, { site }),
     );
   }
   return own;

@@ -4,10 +4,14 @@ import type { AstroIntegration } from 'astro';
 /**
  * What a build decided that the server must agree with. Static pages are
  * written at build time, so a server that started with another DEMO than its
- * build would show half a demo; start-up compares the two (startup.server.ts).
+ * build would show half a demo, and one with another SITE_URL would serve
+ * pages whose canonical and share links name another origin; start-up
+ * compares them (startup.server.ts).
  */
 export interface BuildInfo {
   demo: boolean;
+  /** SITE_URL's origin at build time, or null when it was not set (the pages then name http://localhost). */
+  siteUrl: string | null;
 }
 
 const FILE = 'build-info.json';
@@ -30,5 +34,6 @@ export function readBuildInfo(distDir: URL): BuildInfo | null {
   const file = new URL(FILE, distDir);
   if (!existsSync(file)) return null;
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<BuildInfo>;
-  return typeof parsed.demo === 'boolean' ? { demo: parsed.demo } : null;
+  if (typeof parsed.demo !== 'boolean') return null;
+  return { demo: parsed.demo, siteUrl: typeof parsed.siteUrl === 'string' ? parsed.siteUrl : null };
 }

@@ -47,3 +47,14 @@ export function readDemo(env: Record<string, string | undefined>): boolean {
   if (!field.ok) throw new ConfigError(`Invalid configuration: ${field.problem}`);
   return field.value === 'on';
 }
+
+/**
+ * SITE_URL's origin alone, or null when it is not set, for the build: its
+ * static pages carry it, and dist/build-info.json records it for the server
+ * to compare (site-origin.ts, checkBuildSite).
+ */
+export function readSiteUrl(env: Record<string, string | undefined>): string | null {
+  const field = readField(env, 'SITE_URL');
+  if (!field.ok) throw new ConfigError(`Invalid configuration: ${field.problem}`);
+  return typeof field.value === 'string' ? new URL(field.value).origin : null;
+}

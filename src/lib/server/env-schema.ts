@@ -28,6 +28,15 @@ export const ENV_SCHEMA = {
     default: 'file:data/app.db',
   }),
   DATABASE_AUTH_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
+  /**
+   * The origin readers use, e.g. `https://desk.example`: the only Host that writes (sign-in, votes, comments,
+   * admin) are taken for (others get 421), the domain sign-in messages must name, and the origin of every
+   * absolute URL. The build writes it into its static pages and records it in dist/build-info.json; a server
+   * started with another refuses (a build made without one is served, with a notice, outside production). Unset:
+   * local mode, on a loopback HOST only (localhost, 127.0.0.1 and [::1] on
+   * the port listened on); start-up stops without it when HOST is not loopback (a phone on the LAN needs
+   * `http://<lan-address>:4321`), when TRUSTED_PROXIES is set, or when NODE_ENV=production.
+   */
   SITE_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
   /** Votes a minute one client address may cast; 0 turns the limit off (load tests, benchmarks). */
   VOTE_RATE_LIMIT: envField.number({ context: 'server', access: 'secret', default: 30, min: 0, int: true }),
@@ -61,7 +70,7 @@ export const ENV_SCHEMA = {
   /**
    * Proxies (IPs or CIDR ranges, comma-separated) whose X-Forwarded-For and
    * X-Forwarded-Proto are believed, e.g. `127.0.0.1` for nginx on the same host.
-   * Empty: the TCP peer is the client.
+   * Empty: the TCP peer is the client. Setting it needs SITE_URL.
    */
   TRUSTED_PROXIES: envField.string({ context: 'server', access: 'secret', default: '' }),
   /**

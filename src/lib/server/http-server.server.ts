@@ -8,7 +8,7 @@ import {
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { deletedSessionCookieHeader, sessionCookieHeader } from '../auth/session-cookie.ts';
-import { crossSiteProblem, problemResult, unavailableResult, type ApiResult } from '../http.ts';
+import { crossSiteProblem, problemResult, unavailableResult, wrongHostProblem, type ApiResult } from '../http.ts';
 import { isDatabaseUnavailable } from './db.server.ts';
 import type { Drain } from './drain.server.ts';
 import {
@@ -206,9 +206,9 @@ async function answerFastRoute(
 ): Promise<ApiResult> {
   const now = Date.now();
   const reader = await readRequestContext(services, nodeRequestFacts(req, client), now);
-  if (reader.crossSite) {
+  if (reader.wrongHost || reader.crossSite) {
     req.resume();
-    return crossSiteProblem();
+    return reader.wrongHost ? wrongHostProblem(reader.origin) : crossSiteProblem();
   }
   return withSessionCookie(await route.answer({ services, match, req, reader, now }), reader);
 }
@@ -274,7 +274,7 @@ function nodeRequestFacts(req: IncomingMessage, client: ClientOrigin): RequestFa
   return {
     client,
     method: req.method ?? 'GET',
-    host: req.headers.host ?? 'localhost',
+    host: req.headers.host ?? null,
     socketAddress: socket.address,
     encrypted: socket.encrypted,
     header: (name) => {

@@ -1,9 +1,9 @@
 import { validateSessionToken, type Session } from '../auth/repo.server.ts';
 import { SESSION_COOKIE } from '../auth/session.ts';
-import { cookieValue, isCrossSiteWrite } from '../http.ts';
+import { changesState, cookieValue, isCrossSiteWrite } from '../http.ts';
 import { voterIdFromCookieHeader } from '../polls/voter.ts';
 import { clientOrigin, type ClientOrigin } from './forwarded.ts';
-import { siteOrigin, type Services } from './services.server.ts';
+import type { Services } from './services.server.ts';
 
 /**
  * Who is asking, worked out once per request by one function for every
@@ -21,8 +21,8 @@ export interface SocketFacts {
 /** What a request carries, whichever server received it. */
 export interface RequestFacts {
   method: string;
-  /** The Host the request was sent to. */
-  host: string;
+  /** The Host header, or null when the request has none. */
+  host: string | null;
   /** The TCP peer's address; undefined once the socket has closed. */
   socketAddress: string | undefined;
   /** The connection itself is TLS. */
@@ -41,7 +41,17 @@ export interface RequestContext {
   clientAddress: string;
   /** The reader came over HTTPS, directly or through a trusted proxy: cookies get Secure. */
   secure: boolean;
-  /** A state-changing request sent by another site: refused before anything else happens. */
+  /**
+   * The site's origin as this request addressed it, for sign-in and every absolute URL: SITE_URL's; in local
+   * mode the loopback name its Host used, or http://localhost:<port> when it used none of them.
+   */
+  origin: string;
+  /**
+   * A state-changing request whose Host is not the site's: refused (421) before anything else, cross-site
+   * check included. A phishing page's sign-in posted with its own name as Host ends here.
+   */
+  wrongHost: boolean;
+  /** A state-changing request sent by another site: refused before anything else happens but wrongHost. */
   crossSite: boolean;
   /** The anonymous voter id from the `voter` cookie, or null. */
   voterId: string | null;
@@ -57,9 +67,10 @@ export interface RequestContext {
 }
 
 /**
- * The reader context of one request. A cross-site write is decided before
- * the database is asked anything, so it is refused even while the database
- * is down; database errors otherwise propagate (callers answer 503).
+ * The reader context of one request. A write to a wrong Host or from
+ * another site is decided before the database is asked anything, so it is
+ * refused even while the database is down; database errors otherwise
+ * propagate (callers answer 503).
  */
 export async function readRequestContext(
   services: Services,
@@ -77,7 +88,10 @@ export async function readRequestContext(
       },
       services.config.trustedProxies,
     );
-  const origin = siteOrigin(services.config, request.host, client.secure);
+  const named = services.site.originFor(request.host);
+  const origin = named ?? services.site.origin;
+  // Behind nginx this is the client's own Host too (deploy/nginx.conf passes $http_host): one rule either way.
+  const wrongHost = named === null && changesState(request.method);
   const crossSite = isCrossSiteWrite(
     request.method,
     request.header('origin'),
@@ -88,6 +102,8 @@ export async function readRequestContext(
   const context: RequestContext = {
     clientAddress: client.address,
     secure: client.secure,
+    origin,
+    wrongHost,
     crossSite,
     voterId: voterIdFromCookieHeader(cookies),
     session: null,
@@ -95,7 +111,7 @@ export async function readRequestContext(
     sessionCookie: null,
   };
   const token = cookieValue(cookies, SESSION_COOKIE);
-  if (crossSite || !token) return context;
+  if (wrongHost || crossSite || !token) return context;
   const validated = await validateSessionToken(services.db, token, now);
   if (!validated) return { ...context, sessionCookie: 'delete' };
   const { session, refreshed } = validated;

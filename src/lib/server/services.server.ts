@@ -6,6 +6,7 @@ import type { Limiter } from '../rate-limit/limiter.ts';
 import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
 import { REPORTS_PER_MINUTE } from '../moderation/reasons.ts';
 import type { ServerConfig } from './server-config.ts';
+import type { SiteOrigin } from './site-origin.ts';
 import { isFileUrl, type Database } from './db.server.ts';
 import { PollLiveHub } from '../polls/live.server.ts';
 import { CountsCache } from '../polls/counts-cache.ts';
@@ -23,6 +24,8 @@ import type { VotingDeps } from '../polls/votes.server.ts';
  */
 export interface Services {
   config: ServerConfig;
+  /** The origin the site answers for (SITE_URL, or local mode's loopback names). */
+  site: SiteOrigin;
   db: Database;
   /** Nonce requests a minute per client address. */
   nonceLimiter: Limiter;
@@ -46,6 +49,8 @@ export interface Services {
 }
 
 export interface ServiceOptions {
+  /** The site's origin, from SITE_URL and where the server listens (site-origin.ts, resolveSite). */
+  site: SiteOrigin;
   /**
    * The vote writer thread's script (dist/vote-writer.mjs). With one, an
    * embedded database's ballots are committed on that thread; without one,
@@ -55,7 +60,7 @@ export interface ServiceOptions {
   voteWriter?: string | URL;
 }
 
-export function createServices(db: Database, config: ServerConfig, options: ServiceOptions = {}): Services {
+export function createServices(db: Database, config: ServerConfig, options: ServiceOptions): Services {
   const hub = new PollLiveHub({ load: (id) => getPoll(db, id), versions: (ids) => pollVersions(db, ids) });
   const thread =
     options.voteWriter && isFileUrl(config.databaseUrl)
@@ -74,6 +79,7 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
   const merged = new Map<string, { definition: PollRecord; counts: FreshCounts; poll: PollRecord }>();
   return {
     config,
+    site: options.site,
     db,
     nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
     reportLimiter: new DatabaseRateLimiter(db, 'report', REPORTS_PER_MINUTE, 60_000),
@@ -120,17 +126,3 @@ export function provideServices(services: Services): void {
 export function providedServices(): Services | null {
   return ((globalThis as Record<symbol, unknown>)[KEY] as Services | undefined) ?? null;
 }
-
-/**
- * The site's origin: SITE_URL when configured, else the host the request came
- * to, over https if the reader used it (directly or through a trusted proxy).
- */
-export function siteOrigin(config: ServerConfig, host: string, secure: boolean): string {
-  if (!config.siteUrl) return `${secure ? 'https' : 'http'}://${host}`;
-  // Asked on every request: SITE_URL is parsed once.
-  let origin = configuredOrigins.get(config.siteUrl);
-  if (origin === undefined) configuredOrigins.set(config.siteUrl, (origin = new URL(config.siteUrl).origin));
-  return origin;
-}
-
-const configuredOrigins = new Map<string, string>();

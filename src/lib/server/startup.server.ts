@@ -11,6 +11,7 @@ import type { BuildInfo } from './build-info.server.ts';
 import { ConfigError, readServerConfig } from './config.ts';
 import { databaseErrorReason, migrateDatabase, openDatabase, type Database } from './db.server.ts';
 import { createServices, type Services } from './services.server.ts';
+import { checkBuildSite, resolveSite, type SiteOrigin } from './site-origin.ts';
 
 export interface StartOptions {
   /** Where poll definitions are read from. */
@@ -33,6 +34,17 @@ export interface StartOptions {
 export async function startServices(env: Record<string, string | undefined>, options: StartOptions): Promise<Services> {
   try {
     const config = readServerConfig(env);
+    // NODE_ENV from the environment this process started in, never a constant a bundler wrote in.
+    const production = env['NODE_ENV'] === 'production';
+    const site = resolveSite({
+      siteUrl: config.siteUrl,
+      ...listenAddress(env),
+      behindProxy: config.trustedProxies.rules.length > 0,
+      production,
+    });
+    const agreed = options.build ? checkBuildSite(options.build.siteUrl, config.siteUrl, production) : null;
+    if (agreed && 'refusal' in agreed) throw new ConfigError(agreed.refusal);
+    if (agreed) console.log(`sentiment-desk: ${agreed.notice}`);
     if (options.build && options.build.demo !== config.demo) {
       // The static pages carry the build's choice: serving them with the other would show half a demo.
       const built = options.build.demo ? 'on' : 'off';
@@ -67,7 +79,7 @@ export async function startServices(env: Record<string, string | undefined>, opt
     await reweightPolls(db, Date.now());
     // Polls the chain settled while no server ran (their weighting snapshot, chosen just above, is where they start).
     await resolvePolls(db, Date.now());
-    return createServices(db, config, options.voteWriter ? { voteWriter: options.voteWriter } : {});
+    return createServices(db, config, { site, ...(options.voteWriter ? { voteWriter: options.voteWriter } : {}) });
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new Error(`start-up failed: ${(error as Error).message}`, { cause: error });
@@ -84,16 +96,23 @@ export function listenAddress(env: Record<string, string | undefined>): { host: 
   return { host, port };
 }
 
-/** Listens, announcing the address (tests and benchmarks wait for that line); `failed` gets a listen error. */
+/**
+ * Listens, announcing the address (tests and benchmarks wait for that line); `failed` gets a listen error.
+ * A local site learns its port here: Node emits `listening` on the tick after the bind, before it takes the
+ * first connection, so no request is answered before the site knows which Hosts are its own.
+ */
 export function listen(
   server: Server,
   { host, port }: { host: string; port: number },
   failed: (message: string) => void,
+  site: SiteOrigin,
 ): void {
   server.on('error', (error) => failed(`cannot listen on ${host}:${port}: ${error.message}`));
   server.listen(port, host, () => {
     const address = server.address();
     const actual = typeof address === 'object' && address ? address.port : port;
+    site.listening(actual);
+    if (site.local) console.log(`local mode: no SITE_URL; accepting localhost, 127.0.0.1 and [::1] on port ${actual}`);
     console.log(`sentiment-desk listening on http://${host}:${actual}/`);
   });
 }

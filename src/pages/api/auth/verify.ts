@@ -4,7 +4,6 @@ import { createSession } from '../../../lib/auth/repo.server';
 import { verifyInputSchema } from '../../../lib/auth/schemas';
 import { MAX_MESSAGE_BYTES } from '../../../lib/auth/siwe';
 import { getServices } from '../../../lib/server/app.server';
-import { siteOrigin } from '../../../lib/server/services.server';
 import { setSessionCookie } from '../../../lib/auth/session-cookie';
 import { verifySiwe } from '../../../lib/auth/siwe.server';
 
@@ -13,7 +12,7 @@ export const prerender = false;
 // The signature and JSON framing ride along with the message, hence the allowance.
 const MAX_BODY_BYTES = MAX_MESSAGE_BYTES + 1024;
 
-export const POST: APIRoute = async ({ request, url, cookies, locals }) => {
+export const POST: APIRoute = async ({ request, cookies, locals }) => {
   const text = await readLimited(
     request.body as AsyncIterable<Uint8Array> | null,
     request.headers.get('content-length'),
@@ -29,7 +28,8 @@ export const POST: APIRoute = async ({ request, url, cookies, locals }) => {
   const outcome = await verifySiwe(
     {
       db: services.db,
-      origin: siteOrigin(services.config, url.host, locals.secure),
+      // The site's origin as the middleware checked this request's Host against it: a message must name it.
+      origin: locals.origin,
       chainIds: services.config.siweChainIds,
       rpcUrls: services.config.rpcUrls,
       now,

@@ -85,6 +85,11 @@ const server = createSiteServer({
   idle: startIdleCollector(),
 });
 listen(server, address, fail, services.site);
+const { openFiles, maxConnections, maxStreams, maxStreamsPerClient } = services.connections;
+console.log(
+  `sentiment-desk: open-file limit ${openFiles}: up to ${maxConnections} connections, ` +
+    `${maxStreams} live streams (${maxStreamsPerClient} per client)`,
+);
 // 2b. Snapshots on a schedule (SNAPSHOT_EVERY), each in a child process, one instance at a time.
 const scheduler = startSnapshotScheduler(services.db, services.config, process.env);
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz]`: throughput and latency of
+ * `npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz|abuse]`: throughput and latency of
  * the built site, each figure beside a yardstick measured in the same run. `memory` and `soak` take a built
  * checkout of earlier code as a second argument, measured in the same run as this one.
  */
@@ -13,6 +13,7 @@ import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts
 import { loadPollDefinitions } from '../../src/lib/polls/definitions.server.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, combined, envCount, load, printTable, saveResults } from './lib.ts';
+import { benchAbuse } from './abuse.ts';
 import { benchCohorts } from './cohorts.ts';
 import { benchMemory } from './memory.ts';
 import { benchScale, benchSoak, benchSse } from './scale.ts';
@@ -261,3 +262,4 @@ if (!only || only === 'sse') await benchSse();
 if (!only || only === 'soak') await benchSoak(beforeDir);
 if (!only || only === 'memory') await benchMemory(beforeDir);
 if (!only || only === 'fuzz') await benchFuzz();
+if (!only || only === 'abuse') await benchAbuse();

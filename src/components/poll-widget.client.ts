@@ -4,14 +4,16 @@ import { describeStatus, formatVotes, type PollWords } from '../lib/polls/format
 import { localLabel } from '../lib/polls/labels';
 import { toLocale } from '../lib/i18n/locales';
 import type { PollResults } from '../lib/polls/results';
+import { follow, reopen } from './poll-live.client';
 
 /**
  * <poll-widget>: enhances the server-rendered poll. Votes go through the JSON
- * API instead of a page load, and results follow the SSE stream. A custom
- * element, so it also wakes up when a server island inserts it later.
+ * API instead of a page load, and results follow the page's live stream
+ * (poll-live.client). A custom element, so it also wakes up when a server
+ * island inserts it later.
  */
 class PollWidgetElement extends HTMLElement {
-  private events: EventSource | null = null;
+  private unfollow: (() => void) | null = null;
   private myVote: string[] | null = null;
   private lastResults: PollResults | null = null;
   /** The counts a token poll's cohort line was last asked for (the server's, in data-counts, before that). */
@@ -29,10 +31,8 @@ class PollWidgetElement extends HTMLElement {
     const mine = [...this.querySelectorAll<HTMLElement>('[data-mine="true"]')].map((li) => li.dataset.option ?? '');
     this.myVote = mine.length > 0 ? mine : null;
     this.querySelector('form')?.addEventListener('submit', (event) => void this.submit(event));
-    this.listen();
-    // An open stream keeps the page out of the back/forward cache: close it on the way out, reopen on return.
-    window.addEventListener('pagehide', this.pause);
-    window.addEventListener('pageshow', this.resume);
+    this.unfollow?.();
+    this.unfollow = follow(this.pollId, (results) => this.render(results));
     // Wallet-only polls need the sign-in buttons; signing in changes who may vote, so render afresh.
     if (this.dataset.voters === 'wallet') {
       void import('./wallet/buttons.client');
@@ -41,27 +41,8 @@ class PollWidgetElement extends HTMLElement {
   }
 
   disconnectedCallback(): void {
-    window.removeEventListener('pagehide', this.pause);
-    window.removeEventListener('pageshow', this.resume);
-    this.events?.close();
-    this.events = null;
-  }
-
-  private readonly pause = (): void => {
-    this.events?.close();
-    this.events = null;
-  };
-
-  /** Back from the cache (or first shown): the stream starts again and its first event brings the counts up to date. */
-  private readonly resume = (event: PageTransitionEvent): void => {
-    if (event.persisted && this.events === null) this.listen();
-  };
-
-  private listen(): void {
-    this.events?.close();
-    // EventSource reconnects by itself after a drop, honouring the server's retry hint.
-    this.events = new EventSource(`/api/polls/${encodeURIComponent(this.pollId)}/events`);
-    this.events.addEventListener('tally', (event) => this.render(JSON.parse((event as MessageEvent<string>).data)));
+    this.unfollow?.();
+    this.unfollow = null;
   }
 
   private async submit(event: Event): Promise<void> {
@@ -89,7 +70,7 @@ class PollWidgetElement extends HTMLElement {
         // Our own vote: the cohort line follows at once rather than after the usual wait.
         this.followCohorts(body, true);
         // Readers who could not see counts before voting now may: resubscribe as a voter.
-        if (wasHidden) this.listen();
+        if (wasHidden) reopen();
       } else {
         if (body.results) this.render(body.results);
         this.say(this.refusal(body.error) ?? body.message ?? this.words.t('poll.notCounted'), 'error');

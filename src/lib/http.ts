@@ -49,11 +49,15 @@ export function problemResult(
 }
 
 export function toResponse(result: ApiResult): Response {
+  return new Response(result.body, { status: result.status, headers: headersOf(result.headers) });
+}
+
+function headersOf(record: Record<string, string | string[]>): Headers {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(result.headers)) {
+  for (const [name, value] of Object.entries(record)) {
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
-  return new Response(result.body, { status: result.status, headers });
+  return headers;
 }
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -200,4 +204,55 @@ export function formOnlyProblem(): ApiResult {
     'unsupported_media_type',
     'This form takes application/x-www-form-urlencoded or multipart/form-data.',
   );
+}
+
+/** Where a stream's chunks go: the Node response, or a web ReadableStream under Astro. */
+export interface StreamSink {
+  write(chunk: string): void;
+  /** Ends the response, from the server's side. */
+  end(): void;
+  /** Bytes written and not yet taken by the client: what a reader that does not read makes the server hold. */
+  backlog(): number;
+}
+
+/**
+ * A long-lived answer (Server-Sent Events): its head, and `start`, which
+ * begins writing to the sink and returns what to call, once, when the
+ * client goes away.
+ */
+export interface StreamResult {
+  status: 200;
+  headers: Record<string, string | string[]>;
+  start(sink: StreamSink): () => void;
+}
+
+export function isStreamResult(result: ApiResult | StreamResult): result is StreamResult {
+  return 'start' in result;
+}
+
+/** A StreamResult as a web Response, for Astro endpoints; `signal` is the request's, aborted when the client goes. */
+export function streamResponse(result: StreamResult, signal: AbortSignal): Response {
+  const encoder = new TextEncoder();
+  let stop: (() => void) | null = null;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let ended = false;
+      stop = result.start({
+        write: (chunk) => {
+          if (!ended) controller.enqueue(encoder.encode(chunk));
+        },
+        end: () => {
+          if (ended) return;
+          ended = true;
+          controller.close();
+        },
+        backlog: () => Math.max(0, -(controller.desiredSize ?? 0)),
+      });
+      signal.addEventListener('abort', () => stop?.(), { once: true });
+    },
+    cancel() {
+      stop?.();
+    },
+  });
+  return new Response(body, { status: result.status, headers: headersOf(result.headers) });
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './ports.ts';
@@ -38,6 +38,8 @@ export interface StartOptions {
    * origin must be known before it listens), as a server with TRUSTED_PROXIES needs; `env` may still override.
    */
   ownSiteUrl?: boolean;
+  /** Shell commands run before the serve script, as an operator's shell might (e.g. `ulimit -Sn 1000`). */
+  before?: string;
 }
 
 function waitForExit(child: ChildProcess): Promise<void> {
@@ -46,15 +48,25 @@ function waitForExit(child: ChildProcess): Promise<void> {
 }
 
 /**
- * How `npm run serve` starts the server, `node [--flags] <script>` in a
- * checkout's package.json (their one home): tests run the same process an
- * operator does, and a checkout given as `root` runs its own.
+ * Starts the server as `npm run serve` does: the checkout's `serve` script
+ * (its one home; it raises the open-file limit before Node starts) run by
+ * `sh -c`, with this process's `node` first on PATH as npm puts its own.
+ * Tests run the same process an operator does, and a checkout given as
+ * `root` runs its own. The script ends in `exec node …`, so the process is
+ * Node's and signals reach it; an older checkout's bare `node …` gets the
+ * same `exec`.
  */
-function serveCommand(root: string): string[] {
+function spawnServe(root: string, env: NodeJS.ProcessEnv, before = ''): ChildProcess {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { serve: string } };
-  const match = /^node((?: --[\w-]+(?:=\S+)?)*) (\S+\.(?:ts|mjs))$/.exec(pkg.scripts.serve);
-  if (!match) throw new Error(`package.json scripts.serve is not "node [--flags] <script>": ${pkg.scripts.serve}`);
-  return [...(match[1]?.trim().split(/\s+/).filter(Boolean) ?? []), match[2] ?? ''];
+  const script = /^node /.test(pkg.scripts.serve) ? `exec ${pkg.scripts.serve}` : pkg.scripts.serve;
+  if (!/(^|; )exec node( --[\w-]+(=\S+)?)* \S+\.(ts|mjs)$/.test(script)) {
+    throw new Error(`package.json scripts.serve does not end in "exec node [--flags] <script>": ${pkg.scripts.serve}`);
+  }
+  return spawn('/bin/sh', ['-c', before ? `${before}; ${script}` : script], {
+    cwd: root,
+    env: { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /**
@@ -67,11 +79,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const root = options.root ?? ROOT;
   const own = options.ownSiteUrl ? await freePort() : null;
   const site = own ? { PORT: String(own), SITE_URL: `http://127.0.0.1:${own}` } : {};
-  const child = spawn(process.execPath, serveCommand(root), {
-    cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: databaseUrl, ...site, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnServe(
+    root,
+    { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: databaseUrl, ...site, ...options.env },
+    options.before,
+  );
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -142,16 +154,16 @@ export function serverForTests(options: StartOptions = {}): { readonly server: T
   return state;
 }
 
-/** Runs the server (of `root`, a built copy of the project) expecting it to refuse to start; resolves with its exit code and output. */
+/**
+ * Runs the server (of `root`, a built copy of the project) expecting it to refuse to start; resolves with its
+ * exit code and output. `before`: shell commands run first, as StartOptions.before.
+ */
 export function startExpectingFailure(
   env: Record<string, string>,
   root = ROOT,
+  before = '',
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, serveCommand(root), {
-    cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnServe(root, { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env }, before);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

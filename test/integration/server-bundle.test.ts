@@ -42,9 +42,11 @@ function serverFiles(dir: string): string[] {
 }
 
 describe('the built server', () => {
-  it('runs one bundle: npm run serve starts dist/serve.mjs', () => {
+  it('runs one bundle: npm run serve starts dist/serve.mjs, with the open-file limit raised first', () => {
     const { scripts } = JSON.parse(readFileSync(PACKAGE, 'utf8')) as { scripts: Record<string, string> };
-    expect(scripts.serve).toMatch(/^node( --[\w-]+(=\S+)?)* dist\/serve\.mjs$/);
+    expect(scripts.serve).toMatch(
+      /^ulimit -Sn \$\(ulimit -Hn\) 2>\/dev\/null; exec node( --[\w-]+(=\S+)?)* dist\/serve\.mjs$/,
+    );
     expect(readFileSync(join(DIST, 'serve.mjs'), 'utf8')).toContain('sentiment-desk listening on');
   });
 

@@ -212,7 +212,10 @@ describe('pollCardView and pollCard', () => {
   });
 
   it('follows counts, not rounded percentages: the seed poll 1, 1, 0, 1 is a three-way tie, said in words', () => {
-    const options = [...threeOptions([1, 1, 0]), { id: 'delta', label: 'Delta', labels: {}, votes: 1 }];
+    const [alpha, beta, gamma] = threeOptions([1, 1, 0]);
+    const options = [alpha, beta, gamma, { ...alpha, optionId: 'delta', position: 3, label: 'Delta', votes: 1 }].filter(
+      (o) => o !== undefined,
+    );
     const view = pollCardView(presentResults(pollRecord({ options, totalVotes: 3 }), null, NOW), null);
     // Largest remainder gives one of the three 34%, the others 33%...
     expect(view.options.map((o) => o.percent)).toEqual([34, 33, 0, 33]);

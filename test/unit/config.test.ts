@@ -18,6 +18,7 @@ describe('readServerConfig', () => {
       snapshotLease: 60_000,
       embedAncestors: '*',
       pollCardTtlMs: 60_000,
+      streams: { max: null, perClient: 16, lifetimeMs: 15 * 60_000, fallbackEveryMs: 30_000 },
     });
   });
 
@@ -55,6 +56,11 @@ describe('readServerConfig', () => {
     [{ POLL_CARD_TTL: '-1' }, /POLL_CARD_TTL.*min/],
     [{ POLL_CARD_TTL: '1.5' }, /POLL_CARD_TTL/],
     [{ EMBED_ORIGINS: 'https://a.example/path' }, /EMBED_ORIGINS: https:\/\/a.example\/path is not an origin/],
+    [{ MAX_STREAMS_PER_CLIENT: '0' }, /MAX_STREAMS_PER_CLIENT.*min/],
+    [{ MAX_STREAMS: '2.5' }, /MAX_STREAMS/],
+    [{ MAX_STREAMS: '8' }, /MAX_STREAMS_PER_CLIENT=16 is more than MAX_STREAMS=8/],
+    [{ STREAM_LIFETIME: 'off' }, /STREAM_LIFETIME=off must be a duration/],
+    [{ STREAM_FALLBACK_EVERY: '30' }, /STREAM_FALLBACK_EVERY=30 must be a duration/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(message);
   });

@@ -12,6 +12,7 @@ import type { Services } from '../server/services.server.ts';
 import { EMBED_HEADER } from '../embed/embed.ts';
 import { voterCookieHeader } from './voter.ts';
 import { submitVote } from './votes.server.ts';
+import { openPollStream } from './live-stream.server.ts';
 
 /**
  * The poll JSON endpoints as plain functions: the Astro endpoint files and
@@ -163,7 +164,10 @@ export async function postVote(
 
 const serialized = new WeakMap<PollResults, string>();
 
-/** The two hot poll endpoints, answered by the Node server without Astro's page pipeline. */
+/**
+ * The two hot poll endpoints, answered by the Node server without Astro's page pipeline, and the live
+ * stream, which the Node server holds itself so that it sees a reader that stops reading (see openPollStream).
+ */
 export const POLL_FAST_ROUTES: readonly FastRoute[] = [
   {
     method: 'GET',
@@ -185,5 +189,14 @@ export const POLL_FAST_ROUTES: readonly FastRoute[] = [
         embedded,
       );
     },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/polls\/([a-z0-9-]{1,100})\/events\/?$/,
+    answer: ({ services, match, req, reader, now }) =>
+      openPollStream(services, match[1] ?? '', new URL(req.url ?? '', 'http://x').searchParams.get('also'), {
+        ...reader,
+        now,
+      }),
   },
 ];

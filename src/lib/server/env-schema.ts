@@ -65,6 +65,23 @@ export const ENV_SCHEMA = {
    * counts; also how long clients and shared caches may keep it. 0 draws it on every request.
    */
   POLL_CARD_TTL: envField.number({ context: 'server', access: 'secret', default: 60, min: 0, int: true }),
+  /**
+   * Live-result streams (SSE) one client may hold at once, counted by IPv4 address or IPv6 /64 as rate limits
+   * are; readers behind one NAT share them. Over it a stream is refused with 429 and the page re-reads instead.
+   */
+  MAX_STREAMS_PER_CLIENT: envField.number({ context: 'server', access: 'secret', default: 16, min: 1, int: true }),
+  /**
+   * Live-result streams the process holds in all; over it, 503. Unset: half the process's open-file limit
+   * (`ulimit -n`, read at start), so ordinary requests, the database and files keep the other half.
+   */
+  MAX_STREAMS: envField.number({ context: 'server', access: 'secret', optional: true, min: 1, int: true }),
+  /**
+   * How long a live stream lasts before the server ends it with a reconnect hint (`retry:`), plus up to a
+   * fifteenth more at random (0-60 s at the default), so a stream's connection is never held for ever.
+   */
+  STREAM_LIFETIME: envField.string({ context: 'server', access: 'secret', default: '15m' }),
+  /** How often a page refused a live stream re-reads its polls instead (sent in the refusal as `refreshEvery`). */
+  STREAM_FALLBACK_EVERY: envField.string({ context: 'server', access: 'secret', default: '30s' }),
   /** Addresses that may hide any comment, comma-separated. */
   ADMIN_ADDRESSES: envField.string({ context: 'server', access: 'secret', default: '' }),
   /**

@@ -8,7 +8,15 @@ import {
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { deletedSessionCookieHeader, sessionCookieHeader } from '../auth/session-cookie.ts';
-import { crossSiteProblem, problemResult, unavailableResult, wrongHostProblem, type ApiResult } from '../http.ts';
+import {
+  crossSiteProblem,
+  isStreamResult,
+  problemResult,
+  unavailableResult,
+  wrongHostProblem,
+  type ApiResult,
+  type StreamResult,
+} from '../http.ts';
 import { isDatabaseUnavailable } from './db.server.ts';
 import type { Drain } from './drain.server.ts';
 import {
@@ -44,7 +52,7 @@ export interface FastRoute {
     req: IncomingMessage;
     reader: RequestContext;
     now: number;
-  }): Promise<ApiResult>;
+  }): Promise<ApiResult | StreamResult>;
 }
 
 /** Astro's request handler in middleware mode; `locals` reach src/middleware.ts. */
@@ -80,7 +88,7 @@ export function createSiteServer(options: SiteServerOptions): Server {
     draining: [...pairs.flat(), 'connection', 'close'],
   });
   const flatWhen = { secure: flat(headersWhen.secure), plain: flat(headersWhen.plain) };
-  const server = createServer((req, res) => {
+  const server = createServer(CONNECTION_TIMEOUTS, (req, res) => {
     options.idle?.touch();
     const client = clientOf(options, req);
     const secure = client.secure;
@@ -110,6 +118,8 @@ export function createSiteServer(options: SiteServerOptions): Server {
   });
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
+  // Short of the open-file limit, so the database, the vote writer and the snapshot child can still open files.
+  server.maxConnections = options.services.connections.maxConnections;
   return server;
 }
 
@@ -175,6 +185,17 @@ function refusedAtTheDoor(
   return true;
 }
 
+/**
+ * A request's head must arrive within 10 s and the whole request within 30 s
+ * (Node's defaults, 60 s and 300 s, let a client that sends a head byte by
+ * byte hold a connection for minutes). requestTimeout ends when the request
+ * has been received, not the response, so a live stream, a GET, is not cut
+ * by it. Node looks for overdue requests every connectionsCheckingInterval
+ * (30 s by default, which would add up to 30 s to each); the check walks
+ * only connections with a request under way.
+ */
+const CONNECTION_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
+
 /** Answers a request that a fast route takes; returns false for anything else. */
 function serveFastRoute(
   options: SiteServerOptions,
@@ -189,7 +210,7 @@ function serveFastRoute(
     const match = route.pattern.exec(path);
     if (!match) continue;
     void answerFastRoute(options.services, route, match, req, client).then(
-      (result) => send(res, result, common),
+      (result) => (isStreamResult(result) ? sendStream(res, result, common, options.idle) : send(res, result, common)),
       (error) => crash(res, error, common),
     );
     return true;
@@ -203,7 +224,7 @@ async function answerFastRoute(
   match: RegExpExecArray,
   req: IncomingMessage,
   client: ClientOrigin,
-): Promise<ApiResult> {
+): Promise<ApiResult | StreamResult> {
   const now = Date.now();
   const reader = await readRequestContext(services, nodeRequestFacts(req, client), now);
   if (reader.wrongHost || reader.crossSite) {
@@ -285,7 +306,7 @@ function nodeRequestFacts(req: IncomingMessage, client: ClientOrigin): RequestFa
 }
 
 /** The session cookie as the request context says it must be sent (refreshed or deleted), as Astro would. */
-function withSessionCookie(result: ApiResult, reader: RequestContext): ApiResult {
+function withSessionCookie<R extends ApiResult | StreamResult>(result: R, reader: RequestContext): R {
   const { sessionCookie, secure } = reader;
   if (!sessionCookie) return result;
   const cookie =
@@ -303,15 +324,48 @@ function withSessionCookie(result: ApiResult, reader: RequestContext): ApiResult
  * static files are written. No result header repeats one of `common`.
  */
 function send(res: ServerResponse, result: ApiResult, common: readonly string[]): void {
-  const headers = [...common];
-  for (const [name, value] of Object.entries(result.headers)) {
-    for (const item of Array.isArray(value) ? value : [value]) headers.push(name, item);
-  }
+  const headers = headList(common, result.headers);
   // writeHead fixes the head before end() sees the body, so without a length Node frames the body as chunks:
   // four more pieces per answer for writev. With it, head and body leave in one write.
   headers.push('content-length', String(Buffer.byteLength(result.body)));
   res.writeHead(result.status, headers);
   res.end(result.body);
+}
+
+/**
+ * Starts a stream after `common`; it stops when the connection closes,
+ * which also counts as activity for the idle collector, so the memory a
+ * burst of streams held is given back once they have gone.
+ */
+function sendStream(
+  res: ServerResponse,
+  result: StreamResult,
+  common: readonly string[],
+  idle: SiteServerOptions['idle'],
+): void {
+  const headers = headList(common, result.headers);
+  res.writeHead(result.status, headers);
+  const stop = result.start({
+    write: (chunk) => void res.write(chunk),
+    end: () => res.end(),
+    backlog: () => res.writableLength,
+  });
+  const gone = (): void => {
+    stop();
+    idle?.touch();
+  };
+  // The client may have gone while the stream was being opened: its 'close' has been and will not come again.
+  if (res.destroyed) gone();
+  else res.once('close', gone);
+}
+
+/** `common` followed by a result's headers, as one flat list for writeHead. */
+function headList(common: readonly string[], own: ApiResult['headers']): string[] {
+  const headers = [...common];
+  for (const [name, value] of Object.entries(own)) {
+    for (const item of Array.isArray(value) ? value : [value]) headers.push(name, item);
+  }
+  return headers;
 }
 
 function crash(res: ServerResponse, error: unknown, common: readonly string[]): void {

@@ -27,6 +27,19 @@ export interface ServerConfig {
   embedAncestors: string;
   /** Milliseconds a poll's share card is kept before it is drawn again (POLL_CARD_TTL, given in seconds). */
   pollCardTtlMs: number;
+  /** Live-result streams: how many, for how long, and what a refused page does instead. */
+  streams: StreamConfig;
+}
+
+export interface StreamConfig {
+  /** Streams in all (MAX_STREAMS); null: half the open-file limit, which only the running process knows. */
+  max: number | null;
+  /** Streams one client (IPv4 address, IPv6 /64) may hold (MAX_STREAMS_PER_CLIENT). */
+  perClient: number;
+  /** Milliseconds before the server ends a stream with a reconnect hint (STREAM_LIFETIME). */
+  lifetimeMs: number;
+  /** Milliseconds between a refused page's re-reads (STREAM_FALLBACK_EVERY). */
+  fallbackEveryMs: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +65,10 @@ export interface EnvValues {
   SNAPSHOT_LEASE: string;
   EMBED_ORIGINS: string;
   POLL_CARD_TTL: number;
+  MAX_STREAMS_PER_CLIENT: number;
+  MAX_STREAMS?: number | undefined;
+  STREAM_LIFETIME: string;
+  STREAM_FALLBACK_EVERY: string;
 }
 
 /** EMBED_ORIGINS → the embed page's frame-ancestors: `*`, or this site and the origins listed; or the bad entries. */
@@ -150,6 +167,7 @@ export function toServerConfig(
   if ('problem' in embed) problems.push(`EMBED_ORIGINS: ${embed.problem}`);
   const trusted = parseTrustedProxies(values.TRUSTED_PROXIES);
   problems.push(...trusted.problems);
+  const streams = streamConfig(values, problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return {
     databaseUrl: values.DATABASE_URL,
@@ -165,5 +183,26 @@ export function toServerConfig(
     snapshotLease: typeof lease === 'number' ? lease : 60_000,
     embedAncestors: 'ancestors' in embed ? embed.ancestors : "'self'",
     pollCardTtlMs: values.POLL_CARD_TTL * 1000,
+    streams,
+  };
+}
+
+/** The live-stream settings, checked: durations that are durations, and no client allowed more than everyone. */
+function streamConfig(values: EnvValues, problems: string[]): StreamConfig {
+  const lifetime = parseInterval(values.STREAM_LIFETIME);
+  if (typeof lifetime !== 'number')
+    problems.push(`STREAM_LIFETIME=${values.STREAM_LIFETIME} must be a duration such as 15m`);
+  const fallback = parseInterval(values.STREAM_FALLBACK_EVERY);
+  if (typeof fallback !== 'number')
+    problems.push(`STREAM_FALLBACK_EVERY=${values.STREAM_FALLBACK_EVERY} must be a duration such as 30s`);
+  const max = values.MAX_STREAMS ?? null;
+  if (max !== null && values.MAX_STREAMS_PER_CLIENT > max) {
+    problems.push(`MAX_STREAMS_PER_CLIENT=${values.MAX_STREAMS_PER_CLIENT} is more than MAX_STREAMS=${max}`);
+  }
+  return {
+    max,
+    perClient: values.MAX_STREAMS_PER_CLIENT,
+    lifetimeMs: typeof lifetime === 'number' ? lifetime : 15 * 60_000,
+    fallbackEveryMs: typeof fallback === 'number' ? fallback : 30_000,
   };
 }

@@ -15,6 +15,8 @@ import { VoteBatcher, voteRateLimiter, writeOnThisThread } from '../polls/batche
 import { VoteWriterThread } from '../polls/writer-thread.server.ts';
 import { newVoterId } from '../polls/voter.ts';
 import type { VotingDeps } from '../polls/votes.server.ts';
+import { connectionLimits, StreamGate, type ConnectionLimits } from './connection-limits.ts';
+import { openFileLimit } from './open-files.server.ts';
 
 /**
  * The process's long-lived services. scripts/serve.ts creates them once and
@@ -32,6 +34,10 @@ export interface Services {
   /** Comment reports a minute per signed-in reader. */
   reportLimiter: Limiter;
   hub: PollLiveHub;
+  /** Live streams counted per client and in all, against `connections`. */
+  streams: StreamGate;
+  /** How many connections and streams this process may hold (see connection-limits.ts). */
+  connections: ConnectionLimits;
   voting: VotingDeps;
   /**
    * A poll with current counts: its definition from a short cache, its
@@ -58,10 +64,14 @@ export interface ServiceOptions {
    * this one.
    */
   voteWriter?: string | URL;
+  /** The connection limits worked out at start; else from this process's open-file limit. */
+  connections?: ConnectionLimits;
 }
 
 export function createServices(db: Database, config: ServerConfig, options: ServiceOptions): Services {
   const hub = new PollLiveHub({ load: (id) => getPoll(db, id), versions: (ids) => pollVersions(db, ids) });
+  const connections = options.connections ?? connectionLimits(config.streams, openFileLimit());
+  if ('problem' in connections) throw new Error(connections.problem);
   const thread =
     options.voteWriter && isFileUrl(config.databaseUrl)
       ? new VoteWriterThread({
@@ -84,6 +94,8 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
     nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
     reportLimiter: new DatabaseRateLimiter(db, 'report', REPORTS_PER_MINUTE, 60_000),
     hub,
+    streams: new StreamGate(connections),
+    connections,
     cohorts,
     resolutions: new ResolutionReads(db),
     async poll(id, minVersion) {

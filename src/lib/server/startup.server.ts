@@ -12,6 +12,8 @@ import { ConfigError, readServerConfig } from './config.ts';
 import { databaseErrorReason, migrateDatabase, openDatabase, type Database } from './db.server.ts';
 import { createServices, type Services } from './services.server.ts';
 import { checkBuildSite, resolveSite, type SiteOrigin } from './site-origin.ts';
+import { connectionLimits } from './connection-limits.ts';
+import { openFileLimit } from './open-files.server.ts';
 
 export interface StartOptions {
   /** Where poll definitions are read from. */
@@ -53,6 +55,9 @@ export async function startServices(env: Record<string, string | undefined>, opt
           'build again with the same DEMO (npm start builds), or start with the build’s',
       );
     }
+    // Before the database is opened: a MAX_STREAMS the open-file limit cannot hold is a configuration error.
+    const connections = connectionLimits(config.streams, openFileLimit());
+    if ('problem' in connections) throw new ConfigError(`Invalid configuration: ${connections.problem}`);
     let db: Database;
     try {
       db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
@@ -79,7 +84,11 @@ export async function startServices(env: Record<string, string | undefined>, opt
     await reweightPolls(db, Date.now());
     // Polls the chain settled while no server ran (their weighting snapshot, chosen just above, is where they start).
     await resolvePolls(db, Date.now());
-    return createServices(db, config, { site, ...(options.voteWriter ? { voteWriter: options.voteWriter } : {}) });
+    return createServices(db, config, {
+      site,
+      connections,
+      ...(options.voteWriter ? { voteWriter: options.voteWriter } : {}),
+    });
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new Error(`start-up failed: ${(error as Error).message}`, { cause: error });

@@ -41,7 +41,10 @@ class PostCommentsElement extends HTMLElement {
       this.querySelector<HTMLElement>('[data-path]')?.dataset.path ??
       `/posts/${encodeURIComponent(this.slug)}/comments/`;
     const page = this.cursor ? `&cursor=${encodeURIComponent(this.cursor)}` : '';
-    const response = await fetch(`${path}?fragment=1&order=${this.order}${page}`);
+    // On a thread's own page, that thread and its page of replies.
+    const thread = this.querySelector<HTMLElement>('[data-thread]')?.dataset.thread;
+    const only = thread ? `&thread=${encodeURIComponent(thread)}` : '';
+    const response = await fetch(`${path}?fragment=1&order=${this.order}${only}${page}`);
     if (response.ok) this.innerHTML = await response.text();
   }
 
@@ -73,8 +76,10 @@ class PostCommentsElement extends HTMLElement {
     if (button) button.disabled = true;
     try {
       if (form.matches('[data-comment-form]')) await this.send('POST', '', { body });
-      else if (form.dataset.replyTo) await this.send('POST', '', { body, parentId: Number(form.dataset.replyTo) });
-      else if (form.dataset.editOf) await this.send('PATCH', `/${form.dataset.editOf}`, { body });
+      else if (form.dataset.replyTo) {
+        const thread = form.dataset.replyTo;
+        if (await this.send('POST', '', { body, parentId: Number(thread) })) this.pointToRest(thread);
+      } else if (form.dataset.editOf) await this.send('PATCH', `/${form.dataset.editOf}`, { body });
     } finally {
       if (button) button.disabled = false;
     }
@@ -104,6 +109,23 @@ class PostCommentsElement extends HTMLElement {
       await this.refresh();
       this.querySelector('#comments-title')?.scrollIntoView();
     }
+  }
+
+  /**
+   * A reply to a thread longer than the replies shown lands among the rest,
+   * on the thread's own page: say so (at the top, for screen readers, and
+   * beside that page's link, where the reader is looking) and focus the link.
+   */
+  private pointToRest(thread: string): void {
+    const link = this.querySelector<HTMLElement>(`[data-thread-link="${CSS.escape(thread)}"]`);
+    if (!link) return;
+    const text = this.t('comments.replyElsewhere');
+    this.say(text);
+    const note = document.createElement('span');
+    note.className = 'comment-more-note';
+    note.textContent = text;
+    link.after(note);
+    link.focus();
   }
 
   /** Sends a report form to the JSON API and says how it went; the comment stays as it is. */

@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, exists, gt, inArray, isNull, lt, min, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gt, inArray, isNull, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { encodeCursor, THREADS_PER_PAGE, type CommentCursor } from './cursor.ts';
+import { cutPage, REPLIES_PER_PAGE, REPLIES_SHOWN, THREADS_PER_PAGE, type CommentCursor } from './cursor.ts';
 import { comments } from '../../../db/schema.ts';
 import { writeTransaction, type Database } from '../server/db.server.ts';
 import { activeBlock, blockedMessage } from '../moderation/blocks.server.ts';
@@ -22,18 +22,34 @@ const COMMENT_ROW = {
 } satisfies Record<keyof CommentRow, unknown>;
 
 export interface CommentPage {
-  /** The page's top-level comments and all their replies. */
+  /** The page's top-level comments and the first replies of each (REPLIES_SHOWN). */
   rows: CommentRow[];
+  /** How many replies each of the page's threads has for this viewer (threads without any are absent). */
+  replyCounts: Map<number, number>;
   /** Where the next page starts; null on the last page. */
   nextCursor: string | null;
   /** Comments under the post this viewer is shown (deleted ones stay as markers). */
   total: number;
 }
 
+/** Rows strictly after a cursor, in its order (ties by id). */
+function after(cursor: CommentCursor | null, order: 'newest' | 'oldest'): SQL | undefined {
+  if (cursor === null) return undefined;
+  return or(
+    order === 'newest' ? lt(comments.createdAt, cursor.createdAt) : gt(comments.createdAt, cursor.createdAt),
+    and(eq(comments.createdAt, cursor.createdAt), gt(comments.id, cursor.id)),
+  );
+}
+
+/** Replies readers see: hidden ones are for moderators only. */
+const repliesShown = (includeHidden: boolean): SQL | undefined =>
+  includeHidden ? undefined : isNull(comments.hiddenAt);
+
 /**
  * One page of a post's threads: `limit` top-level comments after the cursor
- * in the page's order (newest or oldest first, ties by id), with their
- * replies. Hidden threads without visible replies are left out here for
+ * in the page's order (newest or oldest first, ties by id), with the first
+ * REPLIES_SHOWN replies of each and how many each has, so no answer grows with
+ * a thread. Hidden threads without visible replies are left out here for
  * readers (as buildThreads leaves them out), so every page is full.
  */
 export async function listCommentPage(
@@ -56,20 +72,11 @@ export async function listCommentPage(
             .where(and(eq(replies.parentId, comments.id), isNull(replies.hiddenAt))),
         ),
       );
-  const sameTime =
-    cursor === null ? undefined : and(eq(comments.createdAt, cursor.createdAt), gt(comments.id, cursor.id));
-  const after =
-    cursor === null
-      ? undefined
-      : or(
-          order === 'newest' ? lt(comments.createdAt, cursor.createdAt) : gt(comments.createdAt, cursor.createdAt),
-          sameTime,
-        );
   const [tops, [counted]] = await Promise.all([
     db
       .select(COMMENT_ROW)
       .from(comments)
-      .where(and(eq(comments.postSlug, postSlug), isNull(comments.parentId), shown, after))
+      .where(and(eq(comments.postSlug, postSlug), isNull(comments.parentId), shown, after(cursor, order)))
       .orderBy(order === 'newest' ? desc(comments.createdAt) : asc(comments.createdAt), asc(comments.id))
       .limit(limit + 1),
     db
@@ -77,26 +84,98 @@ export async function listCommentPage(
       .from(comments)
       .where(and(eq(comments.postSlug, postSlug), includeHidden ? undefined : isNull(comments.hiddenAt))),
   ]);
-  const page = tops.slice(0, limit);
-  const last = page.at(-1);
-  const replyRows =
+  const { page, nextCursor } = cutPage(tops, limit, order);
+  const first =
     page.length === 0
       ? []
-      : await db
-          .select(COMMENT_ROW)
-          .from(comments)
-          .where(
-            inArray(
-              comments.parentId,
-              page.map((r) => r.id),
-            ),
-          )
-          .orderBy(comments.createdAt, comments.id);
+      : await firstReplies(
+          db,
+          page.map((r) => r.id),
+          includeHidden,
+        );
   return {
-    rows: [...page, ...replyRows],
-    nextCursor: tops.length > limit && last ? encodeCursor({ order, createdAt: last.createdAt, id: last.id }) : null,
+    rows: [...page, ...first.map(({ replies: _count, ...row }) => row)],
+    replyCounts: new Map(first.map((r) => [r.parentId ?? 0, r.replies])),
+    nextCursor,
     total: counted?.total ?? 0,
   };
+}
+
+/**
+ * The first REPLIES_SHOWN replies (oldest first) of each thread, each row
+ * with its thread's reply count: one query, ranking and counting only the
+ * ids, times and threads of these threads' replies (their text is read for
+ * the rows kept).
+ */
+async function firstReplies(
+  db: Database,
+  threadIds: number[],
+  includeHidden: boolean,
+): Promise<(CommentRow & { replies: number })[]> {
+  const ranked = db
+    .select({
+      id: comments.id,
+      position:
+        sql<number>`row_number() OVER (PARTITION BY ${comments.parentId} ORDER BY ${comments.createdAt}, ${comments.id})`.as(
+          'position',
+        ),
+      replies: sql<number>`count(*) OVER (PARTITION BY ${comments.parentId})`.as('replies'),
+    })
+    .from(comments)
+    .where(and(inArray(comments.parentId, threadIds), repliesShown(includeHidden)))
+    .as('ranked');
+  return db
+    .select({ ...COMMENT_ROW, replies: ranked.replies })
+    .from(comments)
+    .innerJoin(ranked, eq(comments.id, ranked.id))
+    .where(lte(ranked.position, REPLIES_SHOWN));
+}
+
+export interface ReplyPage {
+  /** The thread's top-level comment. */
+  top: CommentRow;
+  /** One page of its replies, oldest first. */
+  rows: CommentRow[];
+  /** Replies after this page, for this viewer. */
+  more: number;
+  nextCursor: string | null;
+}
+
+/**
+ * One page of a thread's replies (REPLIES_PER_PAGE, oldest first) after the
+ * cursor, with its top-level comment; null when the post has no such thread.
+ */
+export async function listReplyPage(
+  db: Database,
+  postSlug: string,
+  threadId: number,
+  cursor: CommentCursor | null,
+  includeHidden: boolean,
+): Promise<ReplyPage | null> {
+  const ofThread = and(eq(comments.parentId, threadId), repliesShown(includeHidden));
+  const [[top], rows] = await Promise.all([
+    db
+      .select(COMMENT_ROW)
+      .from(comments)
+      .where(and(eq(comments.id, threadId), eq(comments.postSlug, postSlug), isNull(comments.parentId))),
+    db
+      .select(COMMENT_ROW)
+      .from(comments)
+      .where(and(ofThread, after(cursor, 'oldest')))
+      .orderBy(asc(comments.createdAt), asc(comments.id))
+      .limit(REPLIES_PER_PAGE + 1),
+  ]);
+  if (!top) return null;
+  const { page, nextCursor } = cutPage(rows, REPLIES_PER_PAGE, 'oldest');
+  const last = page.at(-1);
+  const [rest] =
+    nextCursor === null || !last
+      ? [{ more: 0 }]
+      : await db
+          .select({ more: count() })
+          .from(comments)
+          .where(and(ofThread, after({ order: 'oldest', createdAt: last.createdAt, id: last.id }, 'oldest')));
+  return { top, rows: page, more: rest?.more ?? 0, nextCursor };
 }
 
 export type CommentError =

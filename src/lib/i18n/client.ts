@@ -24,6 +24,7 @@ export const CLIENT_KEYS = {
     'commentError.too_large',
     'comments.reported',
     'comments.reportFailed',
+    'comments.replyElsewhere',
   ],
   poll: [
     'poll.votes.one',

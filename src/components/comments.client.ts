@@ -145,7 +145,7 @@ class PostCommentsElement extends HTMLElement {
         this.say(this.t('comments.reported'));
         return;
       }
-      this.say(this.t('comments.reportFailed', { message: await this.refusal(response) }));
+      this.say(this.t('comments.reportFailed', { message: await this.refusal(response, 'reportError') }));
     } finally {
       if (button) button.disabled = false;
     }
@@ -153,14 +153,21 @@ class PostCommentsElement extends HTMLElement {
 
   /**
    * Why the API refused, in the page's language where the page has words for
-   * the error's code; otherwise the server's own sentence (a block's reason,
-   * say, is the moderator's text).
+   * the error's code (and for a rate limit, for which limit); otherwise the
+   * server's own sentence (a block's reason, say, is the moderator's text).
    */
-  private async refusal(response: Response): Promise<string> {
-    const problem = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
-    const key = `commentError.${problem.error ?? ''}` as Parameters<typeof this.t>[0];
-    const text = this.t(key);
-    if (text !== key) return text;
+  private async refusal(response: Response, kind: 'commentError' | 'reportError' = 'commentError'): Promise<string> {
+    const problem = (await response.json().catch(() => ({}))) as { error?: string; message?: string; limit?: string };
+    const code = problem.error ?? '';
+    const keys = [
+      ...(problem.limit ? [`${kind}.${code}.${problem.limit}`] : []),
+      `${kind}.${code}`,
+      `commentError.${code}`,
+    ] as Parameters<typeof this.t>[0][];
+    for (const key of keys) {
+      const text = this.t(key);
+      if (text !== key) return text;
+    }
     return problem.message ?? this.t('comments.failed', { status: response.status });
   }
 

@@ -245,6 +245,14 @@ export const ZH: Record<MessageKey, string> = {
   'commentError.forbidden': '只有作者或版主可以修改这条评论。',
   'commentError.edit_window_closed': '这条评论的可编辑时间已过。',
   'commentError.rate_limited': '这个网络连接的评论次数过多：请稍后再试。',
+  'commentError.rate_limited.network_minute':
+    '你所在网络这一分钟内的评论过多（同一公网地址后的所有人合并计算）：请过一分钟再试。',
+  'commentError.rate_limited.network_day': '你所在网络今天的评论已达上限（同一公网地址后的所有人合并计算）。',
+  'commentError.rate_limited.network_new_wallets':
+    '今天从你所在网络首次发表评论的新钱包过多；以前评论过的钱包仍可发表。',
+  'reportError.rate_limited': '这个网络连接的举报次数过多：请过一分钟再试。',
+  'reportError.rate_limited.network_minute':
+    '你所在网络这一分钟内的举报过多（同一公网地址后的所有人合并计算）：请过一分钟再试。',
   'commentError.bad_request': '评论需要有内容，且不能超过长度限制。',
   'commentError.too_large': '这条评论太长了。',
 

@@ -49,10 +49,13 @@ const STATUS: Record<CommentError['code'], number> = {
   rate_limited: 429,
 };
 
+/** A refusal; a rate limit's also says which limit (`limit`) and when to try again (Retry-After). */
 export function commentErrorResult(error: CommentError): ApiResult {
-  const headers: Record<string, string> =
-    error.code === 'rate_limited' ? { 'retry-after': String(error.retryAfterSeconds) } : {};
-  return problemResult(STATUS[error.code], error.code, error.message, {}, headers);
+  if (error.code === 'rate_limited') {
+    const retry = { 'retry-after': String(error.retryAfterSeconds) };
+    return problemResult(429, error.code, error.message, { limit: error.limit }, retry);
+  }
+  return problemResult(STATUS[error.code], error.code, error.message);
 }
 
 /**

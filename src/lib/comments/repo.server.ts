@@ -2,7 +2,8 @@ import { and, asc, count, desc, eq, exists, gt, inArray, isNull, lt, lte, min, o
 import { alias } from 'drizzle-orm/sqlite-core';
 import { cutPage, REPLIES_PER_PAGE, REPLIES_SHOWN, THREADS_PER_PAGE, type CommentCursor } from './cursor.ts';
 import { comments } from '../../../db/schema.ts';
-import { writeTransaction, type Database } from '../server/db.server.ts';
+import { writeTransaction, type Database, type Queries } from '../server/db.server.ts';
+import type { CommentLimit, CommentNetworkLimiter } from './network.server.ts';
 import { activeBlock, blockedMessage } from '../moderation/blocks.server.ts';
 import { canDelete, canEdit, PER_DAY_LIMIT, PER_MINUTE_LIMIT, type CommentRow, type Viewer } from './rules.ts';
 
@@ -184,85 +185,128 @@ export type CommentError =
   | { code: 'forbidden'; message: string }
   | { code: 'blocked'; message: string }
   | { code: 'edit_window_closed'; message: string }
-  | { code: 'rate_limited'; message: string; retryAfterSeconds: number };
+  | { code: 'rate_limited'; message: string; retryAfterSeconds: number; limit: CommentLimit };
 
 export type CommentResult = { ok: true; comment: CommentRow } | { ok: false; error: CommentError };
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
+/** A refusal that must undo what the transaction counted: thrown out of it, so it rolls back. */
+class Refused extends Error {
+  readonly error: CommentError;
+  constructor(error: CommentError) {
+    super(error.message);
+    this.error = error;
+  }
+}
+
+/** Where a comment comes from, for the limits per network. */
+export interface CommentSource {
+  limiter: CommentNetworkLimiter;
+  /** The client's address (see clientBucket). */
+  client: string;
+}
+
 /**
  * Adds a comment or a reply. Replies go one level deep and stay on their
- * post. The rate limits (5 a minute, 100 a day per address) are counted in
- * the same transaction as the insert, so parallel posts cannot slip past.
+ * post. The rate limits (5 a minute, 100 a day per address, and those of the
+ * client's network when `source` is given) are counted in the same
+ * transaction as the insert, so parallel posts cannot slip past, and a
+ * refused comment counts against none of them.
  */
 export async function addComment(
   db: Database,
   input: { postSlug: string; parentId: number | null; address: string; body: string; now: number },
+  source: CommentSource | null = null,
 ): Promise<CommentResult> {
-  return writeTransaction(db, async (tx) => {
-    const block = await activeBlock(tx, input.address, input.now);
-    if (block) return { ok: false, error: { code: 'blocked', message: blockedMessage(block) } };
-    if (input.parentId !== null) {
-      const [parent] = await tx
-        .select({ postSlug: comments.postSlug, parentId: comments.parentId })
-        .from(comments)
-        .where(eq(comments.id, input.parentId));
-      if (!parent || parent.postSlug !== input.postSlug) {
-        return { ok: false, error: { code: 'invalid_parent', message: 'That comment is not under this post.' } };
-      }
-      if (parent.parentId !== null) {
-        return {
-          ok: false,
-          error: { code: 'invalid_parent', message: 'Replies go one level deep: reply to the thread instead.' },
-        };
-      }
-    }
-    const inLastMinute = sql`${comments.createdAt} > ${input.now - MINUTE}`;
-    const [counts] = await tx
-      .select({
-        minute: sql<number>`count(*) FILTER (WHERE ${inLastMinute})`,
-        day: count(),
-        firstMinute: sql<number | null>`min(${comments.createdAt}) FILTER (WHERE ${inLastMinute})`,
-        firstDay: min(comments.createdAt),
-      })
+  try {
+    return await writeTransaction(db, (tx) => insertComment(tx, input, source));
+  } catch (error) {
+    if (error instanceof Refused) return { ok: false, error: error.error };
+    throw error;
+  }
+}
+
+async function insertComment(
+  tx: Queries,
+  input: { postSlug: string; parentId: number | null; address: string; body: string; now: number },
+  source: CommentSource | null,
+): Promise<CommentResult> {
+  const block = await activeBlock(tx, input.address, input.now);
+  if (block) return { ok: false, error: { code: 'blocked', message: blockedMessage(block) } };
+  if (input.parentId !== null) {
+    const [parent] = await tx
+      .select({ postSlug: comments.postSlug, parentId: comments.parentId })
       .from(comments)
-      .where(and(eq(comments.address, input.address), gt(comments.createdAt, input.now - DAY)));
-    const retry = (from: number | null | undefined, window: number): number =>
-      Math.max(1, Math.ceil(((from ?? 0) + window - input.now) / 1000));
-    if ((counts?.minute ?? 0) >= PER_MINUTE_LIMIT) {
+      .where(eq(comments.id, input.parentId));
+    if (!parent || parent.postSlug !== input.postSlug) {
+      return { ok: false, error: { code: 'invalid_parent', message: 'That comment is not under this post.' } };
+    }
+    if (parent.parentId !== null) {
       return {
         ok: false,
-        error: {
-          code: 'rate_limited',
-          message: `At most ${PER_MINUTE_LIMIT} comments a minute.`,
-          retryAfterSeconds: retry(counts?.firstMinute, MINUTE),
-        },
+        error: { code: 'invalid_parent', message: 'Replies go one level deep: reply to the thread instead.' },
       };
     }
-    if ((counts?.day ?? 0) >= PER_DAY_LIMIT) {
-      return {
-        ok: false,
-        error: {
-          code: 'rate_limited',
-          message: `At most ${PER_DAY_LIMIT} comments a day.`,
-          retryAfterSeconds: retry(counts?.firstDay, DAY),
-        },
-      };
-    }
-    const [comment] = await tx
-      .insert(comments)
-      .values({
-        postSlug: input.postSlug,
-        parentId: input.parentId,
-        address: input.address,
-        body: input.body,
-        createdAt: input.now,
-      })
-      .returning(COMMENT_ROW);
-    if (!comment) throw new Error('insert returned no row');
-    return { ok: true, comment };
-  });
+  }
+  const inLastMinute = sql`${comments.createdAt} > ${input.now - MINUTE}`;
+  const [counts] = await tx
+    .select({
+      minute: sql<number>`count(*) FILTER (WHERE ${inLastMinute})`,
+      day: count(),
+      firstMinute: sql<number | null>`min(${comments.createdAt}) FILTER (WHERE ${inLastMinute})`,
+      firstDay: min(comments.createdAt),
+    })
+    .from(comments)
+    .where(and(eq(comments.address, input.address), gt(comments.createdAt, input.now - DAY)));
+  const retry = (from: number | null | undefined, window: number): number =>
+    Math.max(1, Math.ceil(((from ?? 0) + window - input.now) / 1000));
+  if ((counts?.minute ?? 0) >= PER_MINUTE_LIMIT) {
+    return {
+      ok: false,
+      error: {
+        code: 'rate_limited',
+        limit: 'minute',
+        message: `At most ${PER_MINUTE_LIMIT} comments a minute.`,
+        retryAfterSeconds: retry(counts?.firstMinute, MINUTE),
+      },
+    };
+  }
+  if ((counts?.day ?? 0) >= PER_DAY_LIMIT) {
+    return {
+      ok: false,
+      error: {
+        code: 'rate_limited',
+        limit: 'day',
+        message: `At most ${PER_DAY_LIMIT} comments a day.`,
+        retryAfterSeconds: retry(counts?.firstDay, DAY),
+      },
+    };
+  }
+  if (source) {
+    const first = (counts?.day ?? 0) === 0 && !(await hasCommented(tx, input.address));
+    const refused = await source.limiter.count(tx, source.client, first, input.now);
+    if (refused) throw new Refused({ code: 'rate_limited', ...refused });
+  }
+  const [comment] = await tx
+    .insert(comments)
+    .values({
+      postSlug: input.postSlug,
+      parentId: input.parentId,
+      address: input.address,
+      body: input.body,
+      createdAt: input.now,
+    })
+    .returning(COMMENT_ROW);
+  if (!comment) throw new Error('insert returned no row');
+  return { ok: true, comment };
+}
+
+/** Whether this wallet has ever commented on the site (deleted comments keep their rows). */
+async function hasCommented(tx: Queries, address: string): Promise<boolean> {
+  const [row] = await tx.select({ id: comments.id }).from(comments).where(eq(comments.address, address)).limit(1);
+  return row !== undefined;
 }
 
 async function findOnPost(db: Database, postSlug: string, id: number): Promise<CommentRow | null> {

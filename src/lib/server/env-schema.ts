@@ -56,6 +56,15 @@ export const ENV_SCHEMA = {
    * counts; also how long clients and shared caches may keep it. 0 draws it on every request.
    */
   POLL_CARD_TTL: envField.number({ context: 'server', access: 'secret', default: 60, min: 0, int: true }),
+  /**
+   * Limits per client network (an IPv4 address or an IPv6 /64; everyone behind one NAT shares them), beside each
+   * wallet's own: comments a minute, comments a day, wallets a day posting their first comment, reports a minute.
+   * 0 turns one off.
+   */
+  COMMENT_NETWORK_PER_MINUTE: envField.number({ context: 'server', access: 'secret', default: 20, min: 0, int: true }),
+  COMMENT_NETWORK_PER_DAY: envField.number({ context: 'server', access: 'secret', default: 300, min: 0, int: true }),
+  COMMENT_NETWORK_NEW_WALLETS: envField.number({ context: 'server', access: 'secret', default: 5, min: 0, int: true }),
+  REPORT_NETWORK_PER_MINUTE: envField.number({ context: 'server', access: 'secret', default: 30, min: 0, int: true }),
   /** Addresses that may hide any comment, comma-separated. */
   ADMIN_ADDRESSES: envField.string({ context: 'server', access: 'secret', default: '' }),
   /**

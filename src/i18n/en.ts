@@ -258,6 +258,7 @@ export const EN = {
     'Your network has posted as many comments today as one network may (everyone behind the same internet address counts together).',
   'commentError.rate_limited.network_new_wallets':
     'Too many new wallets have posted a first comment from your network today; a wallet that has commented before still can.',
+  'commentError.hidden': 'A moderator has hidden this comment, so it can no longer be edited.',
   'reportError.rate_limited': 'Too many reports from this connection: wait a minute and try again.',
   'reportError.rate_limited.network_minute':
     'Too many reports from your network this minute (everyone behind the same internet address counts together): wait a minute and try again.',

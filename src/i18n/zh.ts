@@ -250,6 +250,7 @@ export const ZH: Record<MessageKey, string> = {
   'commentError.rate_limited.network_day': '你所在网络今天的评论已达上限（同一公网地址后的所有人合并计算）。',
   'commentError.rate_limited.network_new_wallets':
     '今天从你所在网络首次发表评论的新钱包过多；以前评论过的钱包仍可发表。',
+  'commentError.hidden': '这条评论已被版主隐藏，不能再编辑。',
   'reportError.rate_limited': '这个网络连接的举报次数过多：请过一分钟再试。',
   'reportError.rate_limited.network_minute':
     '你所在网络这一分钟内的举报过多（同一公网地址后的所有人合并计算）：请过一分钟再试。',

@@ -1,6 +1,6 @@
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comments, rateLimits } from '../../db/schema.ts';
+import { commentBlocks, comments, rateLimits } from '../../db/schema.ts';
 import { openDatabase, type Database } from '../../src/lib/server/db.server.ts';
 import { postsApi, type ApiAnswer } from '../helpers/comments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -8,7 +8,8 @@ import { newAccount, signIn } from '../helpers/wallet.ts';
 
 /**
  * Limits per client network (issue 35: 300 free wallets from 5 addresses
- * posted 1,500 replies in a minute). Every request here comes from 127.0.0.1: one
+ * posted 1,500 replies in a minute) and the edits a blocked author or a
+ * hidden comment may not get. Every request here comes from 127.0.0.1: one
  * network, as everyone behind one NAT is.
  */
 
@@ -24,7 +25,9 @@ const LIMITS = {
 };
 
 beforeAll(async () => {
-  server = await startServer({ env: { ADMIN_ADDRESSES: admin.address, ...LIMITS } });
+  server = await startServer({
+    env: { ADMIN_ADDRESSES: admin.address, ...LIMITS },
+  });
   db = await openDatabase({ url: server.databaseUrl });
 });
 
@@ -115,7 +118,75 @@ describe('limits per client network', () => {
     for (const target of [a, b, c]) {
       expect((await call('POST', `/${target?.id}/report`, first, { reason: 'spam' })).status).toBe(201);
     }
-    const refused = await call('POST', `/${a?.id}/report`, second, { reason: 'spam' });
+    const refused = await call('POST', `/${a?.id}/report`, second, {
+      reason: 'spam',
+    });
     expectLimited(refused, 'network_minute', /At most 3 reports a minute may come from one network/);
+  });
+});
+
+describe('edits', () => {
+  it('refuses a blocked author 403 blocked, and an edit of a hidden comment 409 hidden, changing nothing', async () => {
+    // A fresh network budget for this test: the one above used the day's.
+    await db.delete(rateLimits);
+    const author = newAccount();
+    const cookie = await signIn(server.url, author);
+    const posted = await post(cookie, 'words to edit');
+    expect(posted.status).toBe(201);
+    const id = (posted.json.comments as { id: number; body: string }[]).find((c) => c.body === 'words to edit')?.id;
+    const hidden = await post(cookie, 'words a moderator hides');
+    const hiddenId = (hidden.json.comments as { id: number; body: string }[]).find(
+      (c) => c.body === 'words a moderator hides',
+    )?.id;
+
+    // Hidden by a moderator: the author's edit is refused, though the 15 minutes have not passed.
+    const moderator = await signIn(server.url, admin);
+    expect((await call('POST', `/${hiddenId}/hide`, moderator, { hidden: true })).status).toBe(200);
+    const ofHidden = await call('PATCH', `/${hiddenId}`, cookie, {
+      body: 'sneaked in after the hide',
+    });
+    expect(ofHidden.status).toBe(409);
+    expect(ofHidden.json).toMatchObject({ error: 'hidden' });
+    expect(ofHidden.json.message).toMatch(/hidden/);
+
+    await db.insert(commentBlocks).values({
+      address: author.address.toLowerCase(),
+      reason: 'Spam links',
+      blockedBy: admin.address,
+      createdAt: Date.now(),
+      endsAt: null,
+    });
+    const blocked = await call('PATCH', `/${id}`, cookie, {
+      body: 'edited while blocked',
+    });
+    expect(blocked.status).toBe(403);
+    expect(blocked.json).toMatchObject({ error: 'blocked' });
+    expect(blocked.json.message).toContain('Spam links');
+
+    const stored = await db
+      .select({
+        id: comments.id,
+        body: comments.body,
+        editedAt: comments.editedAt,
+      })
+      .from(comments);
+    expect(stored.find((c) => c.id === id)).toMatchObject({
+      body: 'words to edit',
+      editedAt: null,
+    });
+    expect(stored.find((c) => c.id === hiddenId)).toMatchObject({
+      body: 'words a moderator hides',
+      editedAt: null,
+    });
+
+    // Unblocked, the author edits again within the window.
+    await db.delete(commentBlocks).where(eq(commentBlocks.address, author.address.toLowerCase()));
+    expect(
+      (
+        await call('PATCH', `/${id}`, cookie, {
+          body: 'edited after the block',
+        })
+      ).status,
+    ).toBe(200);
   });
 });

@@ -92,11 +92,15 @@ describe('threads', () => {
     expect(deleted?.replies.map((r) => r.id)).toEqual([6]);
   });
 
-  it('lets the author edit for 15 minutes only', () => {
+  it('lets the author edit for 15 minutes only, and not once a moderator has hidden the comment', () => {
     const author = { address: '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', isAdmin: false };
     expect(canEdit(row(1), author, 1000 + EDIT_WINDOW_MS - 1)).toBe(true);
     expect(canEdit(row(1), author, 1000 + EDIT_WINDOW_MS)).toBe(false);
     expect(canEdit(row(1), admin, 1001)).toBe(false);
+    expect(canEdit(row(1, { hiddenAt: 1500 }), author, 2000)).toBe(false);
+    expect(
+      buildThreads([row(1, { hiddenAt: 1500 }), row(2, { parentId: 1 })], 'oldest', author, 2000)[0],
+    ).toMatchObject({ state: 'hidden', canEdit: false, canDelete: true });
   });
 });
 

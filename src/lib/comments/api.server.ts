@@ -45,6 +45,7 @@ const STATUS: Record<CommentError['code'], number> = {
   invalid_parent: 400,
   forbidden: 403,
   blocked: 403,
+  hidden: 409,
   edit_window_closed: 409,
   rate_limited: 429,
 };

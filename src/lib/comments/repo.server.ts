@@ -184,6 +184,7 @@ export type CommentError =
   | { code: 'invalid_parent'; message: string }
   | { code: 'forbidden'; message: string }
   | { code: 'blocked'; message: string }
+  | { code: 'hidden'; message: string }
   | { code: 'edit_window_closed'; message: string }
   | { code: 'rate_limited'; message: string; retryAfterSeconds: number; limit: CommentLimit };
 
@@ -309,7 +310,7 @@ async function hasCommented(tx: Queries, address: string): Promise<boolean> {
   return row !== undefined;
 }
 
-async function findOnPost(db: Database, postSlug: string, id: number): Promise<CommentRow | null> {
+async function findOnPost(db: Queries, postSlug: string, id: number): Promise<CommentRow | null> {
   const [row] = await db
     .select(COMMENT_ROW)
     .from(comments)
@@ -327,7 +328,13 @@ function changed([comment]: CommentRow[]): CommentResult {
   return comment ? { ok: true, comment } : NOT_FOUND;
 }
 
-/** The author edits within 15 minutes of posting; the comment is marked edited. */
+/**
+ * The author edits within 15 minutes of posting; the comment is marked
+ * edited. Not while blocked (403 blocked, as posting), and not once a
+ * moderator has hidden the comment (409 hidden): an edit would change what they
+ * judged. Checked and written in one transaction, so a block or a hide that
+ * lands meanwhile is not slipped past.
+ */
 export async function editComment(
   db: Database,
   postSlug: string,
@@ -336,23 +343,33 @@ export async function editComment(
   body: string,
   now: number,
 ): Promise<CommentResult> {
-  const comment = await findOnPost(db, postSlug, id);
-  if (!comment || comment.deletedAt !== null) return NOT_FOUND;
-  if (!canDelete(comment, viewer))
-    return { ok: false, error: { code: 'forbidden', message: 'Only the author can edit a comment.' } };
-  if (!canEdit(comment, viewer, now)) {
-    return {
-      ok: false,
-      error: { code: 'edit_window_closed', message: 'Comments can be edited for 15 minutes after posting.' },
-    };
-  }
-  return changed(
-    await db
-      .update(comments)
-      .set({ body, editedAt: now })
-      .where(and(eq(comments.id, id), isNull(comments.deletedAt)))
-      .returning(COMMENT_ROW),
-  );
+  return writeTransaction(db, async (tx): Promise<CommentResult> => {
+    const comment = await findOnPost(tx, postSlug, id);
+    if (!comment || comment.deletedAt !== null) return NOT_FOUND;
+    if (!canDelete(comment, viewer))
+      return { ok: false, error: { code: 'forbidden', message: 'Only the author can edit a comment.' } };
+    const block = viewer.address === null ? null : await activeBlock(tx, viewer.address, now);
+    if (block) return { ok: false, error: { code: 'blocked', message: blockedMessage(block) } };
+    if (comment.hiddenAt !== null) {
+      return {
+        ok: false,
+        error: { code: 'hidden', message: 'A moderator has hidden this comment, so it can no longer be edited.' },
+      };
+    }
+    if (!canEdit(comment, viewer, now)) {
+      return {
+        ok: false,
+        error: { code: 'edit_window_closed', message: 'Comments can be edited for 15 minutes after posting.' },
+      };
+    }
+    return changed(
+      await tx
+        .update(comments)
+        .set({ body, editedAt: now })
+        .where(and(eq(comments.id, id), isNull(comments.deletedAt)))
+        .returning(COMMENT_ROW),
+    );
+  });
 }
 
 /** The author deletes: the text goes, the row stays so replies keep their thread. */

@@ -52,9 +52,13 @@ export type BadgesByAddress = ReadonlyMap<string, HolderBadge>;
 
 const same = (a: string | null, b: string): boolean => a !== null && a.toLowerCase() === b.toLowerCase();
 
+/** The author, within the edit window, of a comment neither deleted nor hidden by a moderator. */
 export function canEdit(comment: CommentRow, viewer: Viewer, now: number): boolean {
   return (
-    same(viewer.address, comment.address) && comment.deletedAt === null && now - comment.createdAt < EDIT_WINDOW_MS
+    same(viewer.address, comment.address) &&
+    comment.deletedAt === null &&
+    comment.hiddenAt === null &&
+    now - comment.createdAt < EDIT_WINDOW_MS
   );
 }
 

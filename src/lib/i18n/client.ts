@@ -23,6 +23,7 @@ export const CLIENT_KEYS = {
     'commentError.rate_limited.network_minute',
     'commentError.rate_limited.network_day',
     'commentError.rate_limited.network_new_wallets',
+    'commentError.hidden',
     'reportError.rate_limited',
     'reportError.rate_limited.network_minute',
     'commentError.bad_request',

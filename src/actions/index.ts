@@ -11,7 +11,7 @@ import {
   reportFormSchema,
   unblockFormSchema,
 } from '../lib/moderation/schemas';
-import { reportComment } from '../lib/moderation/reports.server';
+import { reportComment, reportLimitsOf } from '../lib/moderation/reports.server';
 import {
   blockAddress,
   moderateComment,
@@ -84,10 +84,11 @@ export const server = {
         if (!context.locals.address)
           throw new ActionError({ code: 'UNAUTHORIZED', message: 'Sign in with your wallet to report a comment.' });
         const services = await getServices();
-        const outcome = await reportComment(services.db, services.reportLimiter, {
+        const outcome = await reportComment(services.db, reportLimitsOf(services), {
           postSlug: slug,
           commentId,
           address: context.locals.address,
+          client: context.locals.clientAddress,
           reason,
           note: note || null,
           now: Date.now(),

@@ -41,7 +41,10 @@ class PostCommentsElement extends HTMLElement {
       this.querySelector<HTMLElement>('[data-path]')?.dataset.path ??
       `/posts/${encodeURIComponent(this.slug)}/comments/`;
     const page = this.cursor ? `&cursor=${encodeURIComponent(this.cursor)}` : '';
-    const response = await fetch(`${path}?fragment=1&order=${this.order}${page}`);
+    // On a thread's own page, that thread and its page of replies.
+    const thread = this.querySelector<HTMLElement>('[data-thread]')?.dataset.thread;
+    const only = thread ? `&thread=${encodeURIComponent(thread)}` : '';
+    const response = await fetch(`${path}?fragment=1&order=${this.order}${only}${page}`);
     if (response.ok) this.innerHTML = await response.text();
   }
 
@@ -73,8 +76,10 @@ class PostCommentsElement extends HTMLElement {
     if (button) button.disabled = true;
     try {
       if (form.matches('[data-comment-form]')) await this.send('POST', '', { body });
-      else if (form.dataset.replyTo) await this.send('POST', '', { body, parentId: Number(form.dataset.replyTo) });
-      else if (form.dataset.editOf) await this.send('PATCH', `/${form.dataset.editOf}`, { body });
+      else if (form.dataset.replyTo) {
+        const thread = form.dataset.replyTo;
+        if (await this.send('POST', '', { body, parentId: Number(thread) })) this.pointToRest(thread);
+      } else if (form.dataset.editOf) await this.send('PATCH', `/${form.dataset.editOf}`, { body });
     } finally {
       if (button) button.disabled = false;
     }
@@ -106,6 +111,23 @@ class PostCommentsElement extends HTMLElement {
     }
   }
 
+  /**
+   * A reply to a thread longer than the replies shown lands among the rest,
+   * on the thread's own page: say so (at the top, for screen readers, and
+   * beside that page's link, where the reader is looking) and focus the link.
+   */
+  private pointToRest(thread: string): void {
+    const link = this.querySelector<HTMLElement>(`[data-thread-link="${CSS.escape(thread)}"]`);
+    if (!link) return;
+    const text = this.t('comments.replyElsewhere');
+    this.say(text);
+    const note = document.createElement('span');
+    note.className = 'comment-more-note';
+    note.textContent = text;
+    link.after(note);
+    link.focus();
+  }
+
   /** Sends a report form to the JSON API and says how it went; the comment stays as it is. */
   private async report(form: HTMLFormElement): Promise<void> {
     const data = new FormData(form);
@@ -123,7 +145,7 @@ class PostCommentsElement extends HTMLElement {
         this.say(this.t('comments.reported'));
         return;
       }
-      this.say(this.t('comments.reportFailed', { message: await this.refusal(response) }));
+      this.say(this.t('comments.reportFailed', { message: await this.refusal(response, 'reportError') }));
     } finally {
       if (button) button.disabled = false;
     }
@@ -131,14 +153,21 @@ class PostCommentsElement extends HTMLElement {
 
   /**
    * Why the API refused, in the page's language where the page has words for
-   * the error's code; otherwise the server's own sentence (a block's reason,
-   * say, is the moderator's text).
+   * the error's code (and for a rate limit, for which limit); otherwise the
+   * server's own sentence (a block's reason, say, is the moderator's text).
    */
-  private async refusal(response: Response): Promise<string> {
-    const problem = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
-    const key = `commentError.${problem.error ?? ''}` as Parameters<typeof this.t>[0];
-    const text = this.t(key);
-    if (text !== key) return text;
+  private async refusal(response: Response, kind: 'commentError' | 'reportError' = 'commentError'): Promise<string> {
+    const problem = (await response.json().catch(() => ({}))) as { error?: string; message?: string; limit?: string };
+    const code = problem.error ?? '';
+    const keys = [
+      ...(problem.limit ? [`${kind}.${code}.${problem.limit}`] : []),
+      `${kind}.${code}`,
+      `commentError.${code}`,
+    ] as Parameters<typeof this.t>[0][];
+    for (const key of keys) {
+      const text = this.t(key);
+      if (text !== key) return text;
+    }
     return problem.message ?? this.t('comments.failed', { status: response.status });
   }
 

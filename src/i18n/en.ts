@@ -252,6 +252,16 @@ export const EN = {
   'commentError.forbidden': 'Only the author or a moderator can change this comment.',
   'commentError.edit_window_closed': 'The time to edit this comment has passed.',
   'commentError.rate_limited': 'Too many comments from this connection: wait a moment and try again.',
+  'commentError.rate_limited.network_minute':
+    'Too many comments from your network this minute (everyone behind the same internet address counts together): wait a minute and try again.',
+  'commentError.rate_limited.network_day':
+    'Your network has posted as many comments today as one network may (everyone behind the same internet address counts together).',
+  'commentError.rate_limited.network_new_wallets':
+    'Too many new wallets have posted a first comment from your network today; a wallet that has commented before still can.',
+  'commentError.hidden': 'A moderator has hidden this comment, so it can no longer be edited.',
+  'reportError.rate_limited': 'Too many reports from this connection: wait a minute and try again.',
+  'reportError.rate_limited.network_minute':
+    'Too many reports from your network this minute (everyone behind the same internet address counts together): wait a minute and try again.',
   'commentError.bad_request': 'A comment needs some text, within the length limit.',
   'commentError.too_large': 'That comment is too long.',
 
@@ -270,6 +280,11 @@ export const EN = {
   'comments.pages': 'More of the discussion',
   'comments.nextPage': 'Next page',
   'comments.firstPage': 'Back to the first page',
+  'comments.threadTitle': 'A comment and its replies',
+  'comments.replyElsewhere': 'Your reply is posted: it is on the thread’s own page, under “more replies”.',
+  'comments.allThreads': 'Back to all comments',
+  'comments.moreReplies.one': '{count} more reply',
+  'comments.moreReplies.other': '{count} more replies',
   'admin.title': 'Moderation',
   'admin.description': 'Reported comments, blocked addresses and the moderators’ log.',
   'admin.signedInAs': 'Moderating as',

@@ -245,6 +245,15 @@ export const ZH: Record<MessageKey, string> = {
   'commentError.forbidden': '只有作者或版主可以修改这条评论。',
   'commentError.edit_window_closed': '这条评论的可编辑时间已过。',
   'commentError.rate_limited': '这个网络连接的评论次数过多：请稍后再试。',
+  'commentError.rate_limited.network_minute':
+    '你所在网络这一分钟内的评论过多（同一公网地址后的所有人合并计算）：请过一分钟再试。',
+  'commentError.rate_limited.network_day': '你所在网络今天的评论已达上限（同一公网地址后的所有人合并计算）。',
+  'commentError.rate_limited.network_new_wallets':
+    '今天从你所在网络首次发表评论的新钱包过多；以前评论过的钱包仍可发表。',
+  'commentError.hidden': '这条评论已被版主隐藏，不能再编辑。',
+  'reportError.rate_limited': '这个网络连接的举报次数过多：请过一分钟再试。',
+  'reportError.rate_limited.network_minute':
+    '你所在网络这一分钟内的举报过多（同一公网地址后的所有人合并计算）：请过一分钟再试。',
   'commentError.bad_request': '评论需要有内容，且不能超过长度限制。',
   'commentError.too_large': '这条评论太长了。',
 
@@ -263,6 +272,11 @@ export const ZH: Record<MessageKey, string> = {
   'comments.pages': '更多讨论',
   'comments.nextPage': '下一页',
   'comments.firstPage': '回到第一页',
+  'comments.threadTitle': '一条评论及其回复',
+  'comments.replyElsewhere': '你的回复已发表：它在这条评论的回复页里，点“还有…条回复”查看。',
+  'comments.allThreads': '返回全部评论',
+  'comments.moreReplies.one': '还有 {count} 条回复',
+  'comments.moreReplies.other': '还有 {count} 条回复',
   'admin.title': '审核',
   'admin.description': '被举报的评论、被封禁的地址和审核记录。',
   'admin.signedInAs': '审核身份',

@@ -2,12 +2,14 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_COMMENTS } from '../fixtures/hostile-comments.ts';
 import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+import { WITHOUT_NETWORK_LIMITS } from '../helpers/comments.ts';
 import { injectWallet } from '../helpers/injected-wallet.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
 
 const ARTICLE = '/posts/opg-liquidity-ghost/';
 
-const env = serverAndBrowser();
+// Many readers from one address: the limits per network are tested on their own.
+const env = serverAndBrowser({ env: WITHOUT_NETWORK_LIMITS });
 
 async function signInThroughUi(page: Page): Promise<void> {
   await page.locator('post-comments').getByRole('button', { name: 'Sign in with wallet' }).click();

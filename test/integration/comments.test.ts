@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db.server.ts';
 import { CONTROL_CHARACTER_COMMENT, HOSTILE_COMMENTS } from '../fixtures/hostile-comments.ts';
+import { postsApi, WITHOUT_NETWORK_LIMITS, type ApiAnswer } from '../helpers/comments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
 
@@ -9,7 +10,8 @@ const admin = newAccount();
 const SLUG = 'opg-liquidity-ghost';
 
 beforeAll(async () => {
-  server = await startServer({ env: { ADMIN_ADDRESSES: admin.address } });
+  // Many readers from one address: the limits per network are tested on their own (comment-limits.test.ts).
+  server = await startServer({ env: { ADMIN_ADDRESSES: admin.address, ...WITHOUT_NETWORK_LIMITS } });
 });
 
 afterAll(async () => {
@@ -28,23 +30,8 @@ interface Thread {
   replies: Thread[];
 }
 
-async function call(
-  method: string,
-  path: string,
-  cookie: string | null,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
-  const res = await fetch(`${server.url}/api/posts/${path}`, {
-    method,
-    headers: {
-      origin: server.url,
-      ...(cookie ? { cookie } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
-}
+const call = (method: string, path: string, cookie: string | null, body?: unknown): Promise<ApiAnswer> =>
+  postsApi(server.url, method, path, cookie, body);
 
 const threads = async (cookie: string | null = null, order = 'newest'): Promise<Thread[]> =>
   (await call('GET', `${SLUG}/comments?order=${order}`, cookie)).json.comments as Thread[];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/lib/server/db.server.ts';
 import { comments } from '../../db/schema.ts';
+import { postsApi, type ApiAnswer } from '../helpers/comments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
 
@@ -22,24 +23,10 @@ afterAll(async () => {
   server?.cleanup();
 });
 
-interface Answer {
-  status: number;
-  json: Record<string, unknown>;
-  headers: Headers;
-}
+type Answer = ApiAnswer;
 
-async function call(method: string, path: string, cookie: string | null, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${server.url}/api/posts/${path}`, {
-    method,
-    headers: {
-      origin: server.url,
-      ...(cookie ? { cookie } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
-}
+const call = (method: string, path: string, cookie: string | null, body?: unknown): Promise<Answer> =>
+  postsApi(server.url, method, path, cookie, body);
 
 /** A form posted the way a browser without JavaScript posts it. */
 async function postForm(

@@ -73,6 +73,18 @@ describe('DatabaseRateLimiter', () => {
     expect(await limiter.hit('ip', 3)).toEqual({ allowed: true, retryAfterSeconds: 0 });
   });
 
+  it("clears only its own finished windows: a minute limiter's clean-up keeps a daily limiter's count", async () => {
+    const daily = new DatabaseRateLimiter(db, 'comment-day', 3, 86_400_000);
+    const minute = new DatabaseRateLimiter(db, 'vote', 1_000_000, 60_000);
+    for (let i = 0; i < 3; i++) expect((await daily.hit('ip', 1000 + i)).allowed).toBe(true);
+    // 999 clients in the same minute, then one two minutes later: the thousandth hit clears finished windows.
+    await Promise.all(Array.from({ length: 999 }, (_, i) => minute.hit(`client-${i}`, 1000)));
+    await minute.hit('late', 120_000);
+    const buckets = await db.$client.execute('SELECT bucket FROM rate_limits ORDER BY bucket');
+    expect(buckets.rows.map((r) => r.bucket)).toEqual(['comment-day:ip', 'vote:late']);
+    expect(await daily.hit('ip', 120_001)).toMatchObject({ allowed: false });
+  });
+
   it('never limits when the limit is 0, and writes nothing', async () => {
     const limiter = new DatabaseRateLimiter(db, 'vote', 0, 60_000);
     for (let i = 0; i < 100; i++) expect((await limiter.hit('ip', i)).allowed).toBe(true);

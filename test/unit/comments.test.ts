@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderCommentBody } from '../../src/lib/comments/render.ts';
-import { buildThreads, canEdit, EDIT_WINDOW_MS, type CommentRow } from '../../src/lib/comments/rules.ts';
+import { cursorAfter, cutPage, decodeCursor, MAX_COMMENTS_PER_ANSWER } from '../../src/lib/comments/cursor.ts';
+import { buildThreads, canEdit, EDIT_WINDOW_MS, threadView, type CommentRow } from '../../src/lib/comments/rules.ts';
 import { HOSTILE_COMMENTS } from '../fixtures/hostile-comments.ts';
 
 describe('renderCommentBody', () => {
@@ -91,10 +92,85 @@ describe('threads', () => {
     expect(deleted?.replies.map((r) => r.id)).toEqual([6]);
   });
 
-  it('lets the author edit for 15 minutes only', () => {
+  it('lets the author edit for 15 minutes only, and not once a moderator has hidden the comment', () => {
     const author = { address: '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', isAdmin: false };
     expect(canEdit(row(1), author, 1000 + EDIT_WINDOW_MS - 1)).toBe(true);
     expect(canEdit(row(1), author, 1000 + EDIT_WINDOW_MS)).toBe(false);
     expect(canEdit(row(1), admin, 1001)).toBe(false);
+    expect(canEdit(row(1, { hiddenAt: 1500 }), author, 2000)).toBe(false);
+    expect(
+      buildThreads([row(1, { hiddenAt: 1500 }), row(2, { parentId: 1 })], 'oldest', author, 2000)[0],
+    ).toMatchObject({ state: 'hidden', canEdit: false, canDelete: true });
+  });
+});
+
+describe('paging', () => {
+  const rows = (n: number): CommentRow[] => Array.from({ length: n }, (_, i) => row(i + 1));
+
+  it.each([
+    ['no rows', 0, 50, 0, null],
+    ['fewer than a page', 3, 50, 3, null],
+    ['exactly a page: no spare row, no next page', 50, 50, 50, null],
+    ['a page and the spare row', 51, 50, 50, 50],
+    ['a small page of replies', 6, 5, 5, 5],
+  ])('cuts %s', (_name, given, limit, kept, lastId) => {
+    const { page, nextCursor } = cutPage(rows(given), limit, 'oldest');
+    expect(page).toHaveLength(kept);
+    expect(nextCursor === null ? null : decodeCursor(nextCursor)).toEqual(
+      lastId === null ? null : { order: 'oldest', createdAt: lastId * 1000, id: lastId },
+    );
+  });
+
+  it('carries the order in the cursor', () => {
+    expect(decodeCursor(cutPage(rows(3), 2, 'newest').nextCursor ?? '')).toMatchObject({ order: 'newest', id: 2 });
+  });
+
+  it('bounds an answer at 300 comments: 50 threads with their first 5 replies', () => {
+    expect(MAX_COMMENTS_PER_ANSWER).toBe(300);
+  });
+
+  const reader = { address: null, isAdmin: false };
+  const admin = { address: '0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', isAdmin: true };
+  // Thread 1 has 5 replies given (2-6) of 9; thread 10 all of its 2; thread 20 none; thread 30 is hidden, one reply.
+  const page = [
+    row(1),
+    ...[2, 3, 4, 5, 6].map((id) => row(id, { parentId: 1 })),
+    row(10),
+    row(11, { parentId: 10 }),
+    row(12, { parentId: 10 }),
+    row(20),
+    row(30, { hiddenAt: 30_500 }),
+    row(31, { parentId: 30 }),
+  ];
+
+  it.each([
+    ['a thread with more replies than shown', 1, new Map([[1, 9]]), 4, cursorAfter('oldest', row(6))],
+    ['a thread whose replies are all shown', 10, new Map([[10, 2]]), 0, null],
+    ['a thread without replies', 20, new Map<number, number>(), 0, null],
+    ['a thread counted without a count (all its replies given)', 10, new Map<number, number>(), 0, null],
+    ['a hidden thread kept by its reply', 30, new Map([[30, 3]]), 2, cursorAfter('oldest', row(31))],
+  ])('counts the rest of %s', (_name, id, counts, more, cursor) => {
+    const thread = buildThreads(page, 'oldest', reader, 0, new Map(), counts).find((t) => t.id === id);
+    expect(thread).toMatchObject({ moreReplies: more, moreRepliesCursor: cursor });
+    expect(thread?.replies.every((r) => r.moreReplies === 0 && r.moreRepliesCursor === null)).toBe(true);
+  });
+
+  it.each([
+    ['a reader: hidden replies are neither shown nor the cursor', reader, [2, 4], 7, 4],
+    ['a moderator: every reply', admin, [2, 3, 4], 7, 4],
+  ])('builds a thread page for %s', (_name, viewer, shown, more, lastId) => {
+    const replies = [row(4, { parentId: 1 }), row(3, { parentId: 1, hiddenAt: 3500 }), row(2, { parentId: 1 })];
+    const thread = threadView(row(1), replies, more, viewer, 0);
+    expect(thread?.replies.map((r) => r.id)).toEqual(shown);
+    expect(thread?.moreReplies).toBe(more);
+    expect(thread?.moreRepliesCursor).toBe(cursorAfter('oldest', row(lastId)));
+  });
+
+  it.each([
+    ['a hidden thread with no reply shown is no thread for a reader', reader, null],
+    ['but is for a moderator', admin, 1],
+  ])('%s', (_name, viewer, id) => {
+    const thread = threadView(row(1, { hiddenAt: 1500 }), [row(2, { parentId: 1, hiddenAt: 2500 })], 0, viewer, 0);
+    expect(thread?.id ?? null).toBe(id);
   });
 });

@@ -19,6 +19,7 @@ describe('readServerConfig', () => {
       embedAncestors: '*',
       pollCardTtlMs: 60_000,
       streams: { max: null, perClient: 16, lifetimeMs: 15 * 60_000, fallbackEveryMs: 30_000 },
+      networkLimits: { commentsPerMinute: 20, commentsPerDay: 300, newWalletsPerDay: 5, reportsPerMinute: 30 },
     });
   });
 
@@ -54,6 +55,9 @@ describe('readServerConfig', () => {
     [{ SNAPSHOT_LEASE: 'off' }, /SNAPSHOT_LEASE=off must be a duration/],
     [{ EMBED_ORIGINS: 'https://a.example,example.org' }, /EMBED_ORIGINS: example.org is not an origin/],
     [{ POLL_CARD_TTL: '-1' }, /POLL_CARD_TTL.*min/],
+    [{ COMMENT_NETWORK_PER_MINUTE: '-1' }, /COMMENT_NETWORK_PER_MINUTE.*min/],
+    [{ COMMENT_NETWORK_NEW_WALLETS: 'five' }, /COMMENT_NETWORK_NEW_WALLETS.*type/],
+    [{ REPORT_NETWORK_PER_MINUTE: '2.5' }, /REPORT_NETWORK_PER_MINUTE/],
     [{ POLL_CARD_TTL: '1.5' }, /POLL_CARD_TTL/],
     [{ EMBED_ORIGINS: 'https://a.example/path' }, /EMBED_ORIGINS: https:\/\/a.example\/path is not an origin/],
     [{ MAX_STREAMS_PER_CLIENT: '0' }, /MAX_STREAMS_PER_CLIENT.*min/],

@@ -2,9 +2,16 @@ import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { postSlug } from '../content/posts.ts';
 import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
 import type { CommentError, CommentResult } from './repo.server.ts';
-import { listCommentPage } from './repo.server.ts';
+import { listCommentPage, listReplyPage } from './repo.server.ts';
 import { decodeCursor, type CommentCursor } from './cursor.ts';
-import { buildThreads, type CommentView, type Viewer } from './rules.ts';
+import {
+  buildThreads,
+  threadView,
+  type BadgesByAddress,
+  type CommentRow,
+  type CommentView,
+  type Viewer,
+} from './rules.ts';
 import { MAX_COMMENT_REQUEST_BYTES } from './schemas.ts';
 import type { z } from 'zod';
 import type { Services } from '../server/services.server.ts';
@@ -38,14 +45,18 @@ const STATUS: Record<CommentError['code'], number> = {
   invalid_parent: 400,
   forbidden: 403,
   blocked: 403,
+  hidden: 409,
   edit_window_closed: 409,
   rate_limited: 429,
 };
 
+/** A refusal; a rate limit's also says which limit (`limit`) and when to try again (Retry-After). */
 export function commentErrorResult(error: CommentError): ApiResult {
-  const headers: Record<string, string> =
-    error.code === 'rate_limited' ? { 'retry-after': String(error.retryAfterSeconds) } : {};
-  return problemResult(STATUS[error.code], error.code, error.message, {}, headers);
+  if (error.code === 'rate_limited') {
+    const retry = { 'retry-after': String(error.retryAfterSeconds) };
+    return problemResult(429, error.code, error.message, { limit: error.limit }, retry);
+  }
+  return problemResult(STATUS[error.code], error.code, error.message);
 }
 
 /**
@@ -76,18 +87,69 @@ export async function postThreads(
     listCommentPage(services.db, slug, cursor?.order ?? order, cursor, viewer.isAdmin),
     badgeToken(slug),
   ]);
-  const badges = token
-    ? await holderBadges(
-        services.db,
-        token,
-        page.rows.map((r) => r.address),
-      )
-    : undefined;
+  const badges = await badgesOf(services, token, page.rows);
   return {
-    threads: buildThreads(page.rows, cursor?.order ?? order, viewer, Date.now(), badges),
+    threads: buildThreads(page.rows, cursor?.order ?? order, viewer, Date.now(), badges, page.replyCounts),
     nextCursor: page.nextCursor,
     total: page.total,
   };
+}
+
+async function badgesOf(
+  services: Services,
+  token: WeightingToken | null,
+  rows: readonly CommentRow[],
+): Promise<BadgesByAddress | undefined> {
+  return token
+    ? holderBadges(
+        services.db,
+        token,
+        rows.map((r) => r.address),
+      )
+    : undefined;
+}
+
+export interface RepliesPage {
+  /** The thread's comment, with one page of its replies and how many come after (`moreReplies`). */
+  thread: CommentView;
+  nextCursor: string | null;
+}
+
+/**
+ * One page of a thread's replies (50, oldest first) as this viewer may see
+ * them; null when the post has no such thread for this viewer.
+ */
+export async function threadReplies(
+  services: Services,
+  slug: string,
+  threadId: number,
+  viewer: Viewer,
+  cursor: CommentCursor | null,
+): Promise<RepliesPage | null> {
+  const [page, token] = await Promise.all([
+    listReplyPage(services.db, slug, threadId, cursor, viewer.isAdmin),
+    badgeToken(slug),
+  ]);
+  if (!page) return null;
+  const badges = await badgesOf(services, token, [page.top, ...page.rows]);
+  const thread = threadView(page.top, page.rows, page.more, viewer, Date.now(), badges);
+  return thread && { thread, nextCursor: page.nextCursor };
+}
+
+export const unknownThread = (): ApiResult =>
+  problemResult(404, 'not_found', 'There is no such thread under this post.');
+
+/** `GET /api/posts/<slug>/comments/<id>/replies`: one page of a thread's replies. */
+export async function repliesResult(
+  services: Services,
+  slug: string,
+  threadId: number,
+  viewer: Viewer,
+  cursor: CommentCursor | null,
+): Promise<ApiResult> {
+  const page = await threadReplies(services, slug, threadId, viewer, cursor);
+  if (!page) return unknownThread();
+  return jsonResult({ post: slug, viewer, thread: page.thread, nextCursor: page.nextCursor });
 }
 
 /** One page of the post's threads as this viewer may see them. */
@@ -118,6 +180,12 @@ export function cursorOf(url: URL): CommentCursor | null | 'invalid' {
   const raw = url.searchParams.get('cursor');
   if (raw === null || raw === '') return null;
   return decodeCursor(raw) ?? 'invalid';
+}
+
+/** `?cursor=` for a thread's replies, which page oldest first: a cursor of the other order is not one of theirs. */
+export function repliesCursorOf(url: URL): CommentCursor | null | 'invalid' {
+  const cursor = cursorOf(url);
+  return cursor !== null && cursor !== 'invalid' && cursor.order !== 'oldest' ? 'invalid' : cursor;
 }
 
 export const invalidCursor = (): ApiResult =>

@@ -1,4 +1,4 @@
-import { lte, sql } from 'drizzle-orm';
+import { and, gte, lt, lte, sql } from 'drizzle-orm';
 import { rateLimits } from '../../../db/schema.ts';
 import { ALLOWED, decideHits, type RateDecision } from './limiter.ts';
 import {
@@ -109,10 +109,19 @@ export class DatabaseRateLimiter {
     }
     const before = this.hits;
     this.hits += rows.reduce((n, [, count]) => n + count, 0);
-    // Now and then, finished windows go, so the table follows active clients only.
+    // Now and then, finished windows go, so the table follows active clients only. Only this
+    // limiter's own buckets ("name:…", ':' < ';'): another's window may be longer (a day).
     if (Math.floor(before / 1000) !== Math.floor(this.hits / 1000)) {
       const expired = Math.max(...rows.map(([, , now]) => now)) - this.windowMs;
-      await on.delete(rateLimits).where(lte(rateLimits.windowStart, expired));
+      await on
+        .delete(rateLimits)
+        .where(
+          and(
+            gte(rateLimits.bucket, `${this.name}:`),
+            lt(rateLimits.bucket, `${this.name};`),
+            lte(rateLimits.windowStart, expired),
+          ),
+        );
     }
     return decided;
   }

@@ -82,6 +82,15 @@ export const ENV_SCHEMA = {
   STREAM_LIFETIME: envField.string({ context: 'server', access: 'secret', default: '15m' }),
   /** How often a page refused a live stream re-reads its polls instead (sent in the refusal as `refreshEvery`). */
   STREAM_FALLBACK_EVERY: envField.string({ context: 'server', access: 'secret', default: '30s' }),
+  /**
+   * Limits per client network (an IPv4 address or an IPv6 /64; everyone behind one NAT shares them), beside each
+   * wallet's own: comments a minute, comments a day, wallets a day posting their first comment, reports a minute.
+   * 0 turns one off.
+   */
+  COMMENT_NETWORK_PER_MINUTE: envField.number({ context: 'server', access: 'secret', default: 20, min: 0, int: true }),
+  COMMENT_NETWORK_PER_DAY: envField.number({ context: 'server', access: 'secret', default: 300, min: 0, int: true }),
+  COMMENT_NETWORK_NEW_WALLETS: envField.number({ context: 'server', access: 'secret', default: 5, min: 0, int: true }),
+  REPORT_NETWORK_PER_MINUTE: envField.number({ context: 'server', access: 'secret', default: 30, min: 0, int: true }),
   /** Addresses that may hide any comment, comma-separated. */
   ADMIN_ADDRESSES: envField.string({ context: 'server', access: 'secret', default: '' }),
   /**

@@ -29,6 +29,17 @@ export interface ServerConfig {
   pollCardTtlMs: number;
   /** Live-result streams: how many, for how long, and what a refused page does instead. */
   streams: StreamConfig;
+  /** Comment and report limits per client network (COMMENT_NETWORK_*, REPORT_NETWORK_PER_MINUTE); 0 is off. */
+  networkLimits: NetworkLimits;
+}
+
+/** Limits per client network, beside each wallet's own (see src/lib/comments/network.server.ts). */
+export interface NetworkLimits {
+  commentsPerMinute: number;
+  commentsPerDay: number;
+  /** Wallets a day that may post their first comment on the site. */
+  newWalletsPerDay: number;
+  reportsPerMinute: number;
 }
 
 export interface StreamConfig {
@@ -69,6 +80,10 @@ export interface EnvValues {
   MAX_STREAMS?: number | undefined;
   STREAM_LIFETIME: string;
   STREAM_FALLBACK_EVERY: string;
+  COMMENT_NETWORK_PER_MINUTE: number;
+  COMMENT_NETWORK_PER_DAY: number;
+  COMMENT_NETWORK_NEW_WALLETS: number;
+  REPORT_NETWORK_PER_MINUTE: number;
 }
 
 /** EMBED_ORIGINS → the embed page's frame-ancestors: `*`, or this site and the origins listed; or the bad entries. */
@@ -183,6 +198,12 @@ export function toServerConfig(
     snapshotLease: typeof lease === 'number' ? lease : 60_000,
     embedAncestors: 'ancestors' in embed ? embed.ancestors : "'self'",
     pollCardTtlMs: values.POLL_CARD_TTL * 1000,
+    networkLimits: {
+      commentsPerMinute: values.COMMENT_NETWORK_PER_MINUTE,
+      commentsPerDay: values.COMMENT_NETWORK_PER_DAY,
+      newWalletsPerDay: values.COMMENT_NETWORK_NEW_WALLETS,
+      reportsPerMinute: values.REPORT_NETWORK_PER_MINUTE,
+    },
     streams,
   };
 }

@@ -5,6 +5,7 @@ import { getPoll, getPollCounts, pollVersions, type FreshCounts } from '../polls
 import type { Limiter } from '../rate-limit/limiter.ts';
 import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
 import { REPORTS_PER_MINUTE } from '../moderation/reasons.ts';
+import { CommentNetworkLimiter, reportNetworkLimiter } from '../comments/network.server.ts';
 import type { ServerConfig } from './server-config.ts';
 import type { SiteOrigin } from './site-origin.ts';
 import { isFileUrl, type Database } from './db.server.ts';
@@ -33,6 +34,10 @@ export interface Services {
   nonceLimiter: Limiter;
   /** Comment reports a minute per signed-in reader. */
   reportLimiter: Limiter;
+  /** Comment reports a minute per client network. */
+  reportNetworkLimiter: Limiter;
+  /** Comments per client network: a minute, a day, and new wallets a day. */
+  commentNetwork: CommentNetworkLimiter;
   hub: PollLiveHub;
   /** Live streams counted per client and in all, against `connections`. */
   streams: StreamGate;
@@ -93,6 +98,8 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
     db,
     nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
     reportLimiter: new DatabaseRateLimiter(db, 'report', REPORTS_PER_MINUTE, 60_000),
+    reportNetworkLimiter: reportNetworkLimiter(db, config.networkLimits),
+    commentNetwork: new CommentNetworkLimiter(db, config.networkLimits),
     hub,
     streams: new StreamGate(connections),
     connections,

@@ -34,12 +34,16 @@ export const POST: APIRoute = async ({ params, locals, request }) => {
   if (!body.ok) return toResponse(body.result);
   if (!(await postExists(slug))) return toResponse(unknownPost(slug));
   const services = await getServices();
-  const result = await addComment(services.db, {
-    postSlug: slug,
-    parentId: body.data.parentId ?? null,
-    address: locals.address,
-    body: body.data.body,
-    now: Date.now(),
-  });
+  const result = await addComment(
+    services.db,
+    {
+      postSlug: slug,
+      parentId: body.data.parentId ?? null,
+      address: locals.address,
+      body: body.data.body,
+      now: Date.now(),
+    },
+    { limiter: services.commentNetwork, client: locals.clientAddress },
+  );
   return toResponse(await afterWrite(services, slug, viewerOf(services, locals.address), result, 201));
 };

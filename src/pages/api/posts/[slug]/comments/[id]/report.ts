@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { json, problem, toResponse } from '../../../../../../lib/http';
 import { reportSchema } from '../../../../../../lib/moderation/schemas';
-import { reportComment } from '../../../../../../lib/moderation/reports.server';
+import { reportComment, reportLimitsOf } from '../../../../../../lib/moderation/reports.server';
 import { getServices } from '../../../../../../lib/server/app.server';
 import { commentIdOf, readCommentBody, signInRequired } from '../../../../../../lib/comments/api.server';
 
@@ -15,10 +15,11 @@ export const POST: APIRoute = async ({ params, locals, request }) => {
   const body = await readCommentBody(request, reportSchema);
   if (!body.ok) return toResponse(body.result);
   const services = await getServices();
-  const outcome = await reportComment(services.db, services.reportLimiter, {
+  const outcome = await reportComment(services.db, reportLimitsOf(services), {
     postSlug: params.slug ?? '',
     commentId: id,
     address: locals.address,
+    client: locals.clientAddress,
     reason: body.data.reason,
     note: body.data.note || null,
     now: Date.now(),
@@ -26,7 +27,13 @@ export const POST: APIRoute = async ({ params, locals, request }) => {
   if (!outcome.ok) {
     const headers: Record<string, string> =
       outcome.retryAfterSeconds === undefined ? {} : { 'retry-after': String(outcome.retryAfterSeconds) };
-    return problem(outcome.status, outcome.code, outcome.message, {}, headers);
+    return problem(
+      outcome.status,
+      outcome.code,
+      outcome.message,
+      outcome.limit ? { limit: outcome.limit } : {},
+      headers,
+    );
   }
   return json(outcome.report, 201);
 };

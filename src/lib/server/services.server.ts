@@ -28,6 +28,10 @@ export interface Services {
   nonceLimiter: Limiter;
   /** Comment reports a minute per signed-in reader. */
   reportLimiter: Limiter;
+  /** Sign-in attempts a minute per client network (VERIFY_RATE_LIMIT). */
+  verifyLimiter: Limiter;
+  /** CSV downloads a minute per client network (CSV_RATE_LIMIT). */
+  csvLimiter: Limiter;
   hub: PollLiveHub;
   voting: VotingDeps;
   /**
@@ -77,6 +81,8 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
     db,
     nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
     reportLimiter: new DatabaseRateLimiter(db, 'report', REPORTS_PER_MINUTE, 60_000),
+    verifyLimiter: new DatabaseRateLimiter(db, 'verify', config.verifyRateLimit, 60_000),
+    csvLimiter: new DatabaseRateLimiter(db, 'csv', config.csvRateLimit, 60_000),
     hub,
     cohorts,
     resolutions: new ResolutionReads(db),

@@ -66,6 +66,13 @@ export const polls = sqliteTable('polls', {
   publicBallots: integer('public_ballots', { mode: 'boolean' }).notNull().default(false),
   /** How the chain settles the poll (its `resolution:`), synced with it; null for a poll that does not resolve. */
   resolution: text('resolution', { mode: 'json' }).$type<ResolutionDefinition>(),
+  /**
+   * Ballots cast without a wallet from client networks that cast more than BUSY_NETWORK_BALLOTS of them here,
+   * and how many such networks: kept current with poll_network_ballots by every vote write, so a read of the
+   * poll's counts carries them at the same version.
+   */
+  busyNetworkBallots: integer('busy_network_ballots').notNull().default(0),
+  busyNetworks: integer('busy_networks').notNull().default(0),
 });
 
 /**
@@ -149,6 +156,26 @@ export const votes = sqliteTable(
       .on(t.pollId, t.address)
       .where(sql`${t.address} is not null`),
   ],
+);
+
+/**
+ * Ballots cast without a wallet in a poll, per client network (an IPv4
+ * address, an IPv6 /64), counted in the ballots' own group commit. The
+ * network is kept only as a keyed hash (networkHash: HMAC-SHA-256 with the
+ * database's `network_salt`), never as an address, and no page shows a
+ * network's own count: polls.busyNetworkBallots sums those over the line.
+ * A ballot keeps counting where it was cast when a wallet claims it later.
+ */
+export const pollNetworkBallots = sqliteTable(
+  'poll_network_ballots',
+  {
+    pollId: text('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    network: text('network').notNull(),
+    ballots: integer('ballots').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.network] })],
 );
 
 /** The options a ballot chose (several for multiple-choice polls). */
@@ -464,6 +491,16 @@ export const rateLimits = sqliteTable('rate_limits', {
   bucket: text('bucket').primaryKey(),
   windowStart: integer('window_start').notNull(),
   count: integer('count').notNull(),
+});
+
+/**
+ * Secrets this database makes for itself, once, so every instance sharing it
+ * reads the same value: `network_salt` (made by migration 0020) keys the
+ * hashes of poll_network_ballots.
+ */
+export const siteSecrets = sqliteTable('site_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
 });
 
 /**

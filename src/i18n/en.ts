@@ -197,6 +197,22 @@ export const EN = {
   'pollPage.embedCode': 'Embed code',
   'pollPage.copyEmbed': 'Copy embed code',
   'pollPage.chartsLater': 'Charts appear once the results can be shown.',
+  'busyNetworks.title': 'Many ballots per network.',
+  'busyNetworks.count.one':
+    '{ballots} anonymous ballots came from one network that cast more than {limit} in this poll.',
+  'busyNetworks.count.other':
+    '{ballots} anonymous ballots came from {count} networks that each cast more than {limit} in this poll.',
+  'busyNetworks.tallies':
+    'Anyone can vote without a wallet, and a household, an office or one person clearing cookies can cast many: the {tally} below counts wallet-verified ballots only.',
+  'busyNetworks.tallyLink': 'one wallet, one vote tally',
+  'busyNetworks.verified.one':
+    'Anyone can vote without a wallet, and a household, an office or one person clearing cookies can cast many; {count} ballot here is wallet-verified.',
+  'busyNetworks.verified.other':
+    'Anyone can vote without a wallet, and a household, an office or one person clearing cookies can cast many; {count} ballots here are wallet-verified, one per wallet.',
+  'busyNetworks.noneVerified':
+    'Anyone can vote without a wallet, and a household, an office or one person clearing cookies can cast many; no ballot here is wallet-verified yet.',
+  'busyNetworks.what':
+    'A network is one IPv4 address or IPv6 /64 block; none is named, and none is stored as an address.',
 
   // Comments
   'comments.title': 'Discussion',

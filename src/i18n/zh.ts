@@ -191,6 +191,20 @@ export const ZH: Record<MessageKey, string> = {
   'pollPage.embedCode': '嵌入代码',
   'pollPage.copyEmbed': '复制嵌入代码',
   'pollPage.chartsLater': '结果可以公开后，这里会显示图表。',
+  'busyNetworks.title': '同一网络投出的大量选票。',
+  'busyNetworks.count.one': '有 {ballots} 张匿名选票来自同一个网络，它在这个投票中投出了超过 {limit} 张。',
+  'busyNetworks.count.other':
+    '有 {ballots} 张匿名选票来自 {count} 个网络，每个网络在这个投票中都投出了超过 {limit} 张。',
+  'busyNetworks.tallies':
+    '不用钱包也能投票，一个家庭、一间办公室或一个不断清除 Cookie 的人都可能投出很多张：下方的{tally}只计入经钱包验证的选票。',
+  'busyNetworks.tallyLink': '“一个钱包一票”计票',
+  'busyNetworks.verified.one':
+    '不用钱包也能投票，一个家庭、一间办公室或一个不断清除 Cookie 的人都可能投出很多张；这里有 {count} 票经钱包验证。',
+  'busyNetworks.verified.other':
+    '不用钱包也能投票，一个家庭、一间办公室或一个不断清除 Cookie 的人都可能投出很多张；这里有 {count} 票经钱包验证，每个钱包一票。',
+  'busyNetworks.noneVerified':
+    '不用钱包也能投票，一个家庭、一间办公室或一个不断清除 Cookie 的人都可能投出很多张；这里还没有经钱包验证的选票。',
+  'busyNetworks.what': '“网络”指一个 IPv4 地址或一个 IPv6 /64 网段；不会显示是哪个网络，也不会以地址形式保存。',
 
   // 评论
   'comments.title': '讨论',

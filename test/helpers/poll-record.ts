@@ -18,6 +18,8 @@ export function pollRecord(overrides: Partial<PollRecord> = {}): PollRecord {
     importedTotal: 0,
     totalVotes: 0,
     verifiedVotes: 0,
+    busyNetworkBallots: 0,
+    busyNetworks: 0,
     weighting: 'open',
     weightingPin: null,
     weightingBlock: null,

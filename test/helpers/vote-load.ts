@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { busyTotals, type BusyNetworks } from '../../src/lib/polls/networks.ts';
 import { openDatabase } from '../../src/lib/server/db.server.ts';
 
 export interface LoadReport {
@@ -103,6 +104,11 @@ export interface VoteAudit {
   voteRows: number;
   /** Per option: the counter the results page reads (minus imported votes), vote_choices rows, hourly bucket sum. */
   perOption: Record<string, { counter: number; choices: number; buckets: number }>;
+  /**
+   * Ballots without a wallet: the rows, the per-network counts' sum, and the poll's busy-network sums as
+   * stored and as worked out from those counts.
+   */
+  anonymous: { rows: number; counted: number; stored: BusyNetworks; recomputed: BusyNetworks };
 }
 
 /**
@@ -138,17 +144,34 @@ export async function auditVotes(
     for (const row of options.rows) {
       perOption[String(row[0])] = { counter: Number(row[1]), choices: Number(row[2]), buckets: Number(row[3]) };
     }
+    const one = async (sql: string): Promise<number> =>
+      Number((await client.execute({ sql, args: [pollId] })).rows[0]?.[0] ?? 0);
+    const networkCounts = (
+      await client.execute({ sql: 'SELECT ballots FROM poll_network_ballots WHERE poll_id = ?', args: [pollId] })
+    ).rows.map((r) => Number(r[0]));
+    const anonymous = {
+      rows: await one('SELECT count(*) FROM votes WHERE poll_id = ? AND address IS NULL'),
+      counted: networkCounts.reduce((a, b) => a + b, 0),
+      stored: {
+        ballots: await one('SELECT busy_network_ballots FROM polls WHERE id = ?'),
+        networks: await one('SELECT busy_networks FROM polls WHERE id = ?'),
+      },
+      recomputed: busyTotals(networkCounts),
+    };
     const missing = [...acknowledged.keys()].filter((voter) => !stored.has(voter));
     const wrongChoice = [...acknowledged]
       .filter(([voter, option]) => stored.has(voter) && stored.get(voter) !== option)
       .map(([v]) => v);
-    return { integrity, missing, wrongChoice, voteRows, perOption };
+    return { integrity, missing, wrongChoice, voteRows, perOption, anonymous };
   } finally {
     db.$client.close();
   }
 }
 
-/** Integrity ok, every acknowledged ballot stored as cast, and each option's counters equal to its rows. */
+/**
+ * Integrity ok, every acknowledged ballot stored as cast, each option's counters equal to its rows, and
+ * the network counts equal to the ballots cast without a wallet (startVoteLoad casts no other kind).
+ */
 export function expectVotesIntact(audit: VoteAudit, acknowledged: number): void {
   expect(audit.integrity).toBe('ok');
   expect(audit.missing).toEqual([]);
@@ -158,4 +181,8 @@ export function expectVotesIntact(audit: VoteAudit, acknowledged: number): void 
   for (const [option, { counter, choices, buckets }] of Object.entries(audit.perOption)) {
     expect([option, counter, buckets]).toEqual([option, choices, choices]);
   }
+  const { rows, counted, stored, recomputed } = audit.anonymous;
+  expect(rows).toBe(audit.voteRows);
+  expect(counted).toBe(rows);
+  expect(stored).toEqual(recomputed);
 }

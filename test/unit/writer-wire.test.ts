@@ -14,6 +14,8 @@ const counts = (totalVotes: number, version: number, votes: [string, number][]):
   totalVotes,
   verifiedVotes: 1,
   version,
+  busyNetworkBallots: 6,
+  busyNetworks: 1,
   votes: new Map(votes),
 });
 
@@ -75,6 +77,11 @@ describe('what crosses to the vote writer thread', () => {
     const moved = countsOf(decodeFates(answer(counts(1, 5, [['a', 2]])), ['p'], latest));
     expect(moved).not.toBe(first);
     expect(moved?.votes.get('a')).toBe(2);
+    // The busy-network figures count as figures too: a ballot from a busy network changes only them and the total.
+    const busier = { ...counts(1, 5, [['a', 2]]), busyNetworkBallots: 7 };
+    const read = countsOf(decodeFates(answer(busier), ['p'], latest));
+    expect(read).not.toBe(moved);
+    expect(read).toEqual(busier);
   });
 
   it('keeps what an error says when it is not an Error', () => {

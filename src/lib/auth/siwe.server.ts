@@ -16,10 +16,12 @@ export interface SiweContext {
 
 /**
  * Verifies a signed EIP-4361 message: its grammar, its fields against this
- * site, then the signature (offline for ordinary accounts; through the chain
- * for smart-contract wallets when an RPC URL is configured, and only for a
- * nonce still unused), and only then uses up the nonce, so a refused message
- * or a bad signature cannot burn someone else's nonce.
+ * site, that its nonce is live, then the signature (offline for ordinary
+ * accounts; through the chain for smart-contract wallets when an RPC URL is
+ * configured), and only then uses up the nonce, so a refused message or a
+ * bad signature cannot burn someone else's nonce. The liveness check is a
+ * read and comes before the signature: recovering a key costs milliseconds
+ * of CPU, which a message with an invented nonce must not be able to buy.
  */
 export async function verifySiwe(ctx: SiweContext, message: string, signature: string): Promise<SiweOutcome> {
   const parsed = parseSignInMessage(message);
@@ -28,6 +30,7 @@ export async function verifySiwe(ctx: SiweContext, message: string, signature: s
   const problem = checkSiweMessage(fields, { origin: ctx.origin, chainIds: ctx.chainIds, now: ctx.now });
   if (problem) return { ok: false, reason: problem };
   if (!isHex(signature) || signature.length < 4) return { ok: false, reason: 'the signature is malformed' };
+  if (!(await nonceIsLive(ctx.db, fields.nonce, ctx.now.getTime()))) return NONCE_REFUSED;
   const address = fields.address;
   // Safe: checkSiweMessage matched it against the configured (number) chain ids.
   const chainId = Number(fields.chainId);
@@ -52,9 +55,6 @@ export async function verifySiwe(ctx: SiweContext, message: string, signature: s
         reason: `the signature was not made by ${address} (smart-contract wallets can sign in only where RPC_URL_${chainId} is configured)`,
       };
     }
-    // Asking the chain costs a round trip to the RPC provider (and its quota): only for a message whose
-    // nonce could still sign someone in. It is used up below, once the signature holds.
-    if (!(await nonceIsLive(ctx.db, fields.nonce, ctx.now.getTime()))) return NONCE_REFUSED;
     // ERC-1271 for deployed contract wallets, ERC-6492 for ones not deployed yet.
     const client = createPublicClient({ transport: http(rpcUrl, { timeout: 10_000 }) });
     try {

@@ -1,4 +1,5 @@
 import { csvResult, problemResult, type ApiResult } from '../http.ts';
+import { CSV_LIMITED, refuseOverLimit } from '../rate-limit/limiter.ts';
 import { getPollResultsData, type ReaderContext } from '../polls/api.server.ts';
 import { pollStatus } from '../polls/rules.ts';
 import type { Services } from '../server/services.server.ts';
@@ -9,6 +10,8 @@ import { getPublicBallots } from './repo.server.ts';
 
 /** GET /api/polls/<id>/cohorts.csv: what GET /api/polls/<id> shows by cohort, with the same floor and visibility. */
 export async function getCohortsCsv(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
+  const limited = await refuseOverLimit(services.csvLimiter, reader.clientAddress, reader.now, CSV_LIMITED);
+  if (limited) return limited;
   const found = await getPollResultsData(services, pollId, reader);
   if (!found) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
   const { results } = found;
@@ -22,7 +25,13 @@ export async function getCohortsCsv(services: Services, pollId: string, reader: 
 }
 
 /** GET /api/polls/<id>/ballots.csv: only for `publicBallots: true` polls, once they have closed. */
-export async function getBallotsCsv(services: Services, pollId: string, now: number): Promise<ApiResult> {
+export async function getBallotsCsv(
+  services: Services,
+  pollId: string,
+  { clientAddress, now }: Pick<ReaderContext, 'clientAddress' | 'now'>,
+): Promise<ApiResult> {
+  const limited = await refuseOverLimit(services.csvLimiter, clientAddress, now, CSV_LIMITED);
+  if (limited) return limited;
   const poll = await services.poll(pollId);
   if (!poll) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
   if (!poll.publicBallots) {

@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, inArray, isNull, like, notInArray, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { getAddress } from 'viem';
-import { pollOptions, polls, voteBuckets, voteChoices, votes } from '../../../db/schema.ts';
+import { pollNetworkBallots, pollOptions, polls, voteBuckets, voteChoices, votes } from '../../../db/schema.ts';
 import {
   excluded,
   excludedValues,
@@ -24,6 +24,8 @@ import type { CohortId } from '../cohorts/cohorts.ts';
 import { UNVERIFIED } from '../cohorts/weighting.ts';
 import type { PollDefinition } from './schemas.ts';
 import { findOrphanedVotes, importedBallots, type StoredPollCounts } from './sync.ts';
+import { busyChange } from './networks.ts';
+import { networkHasher, type NetworkHasher } from './networks.server.ts';
 
 /**
  * Poll queries, through drizzle. Every function takes the database handle
@@ -46,6 +48,15 @@ const BALLOT_FIELDS = {
   cohort: votes.cohort,
   weight: votes.weight,
   sqrtWeight: votes.sqrtWeight,
+};
+
+/** A poll's counters, as a vote write leaves them (FreshCounts without the options). */
+const COUNT_FIELDS = {
+  totalVotes: polls.totalVotes,
+  verifiedVotes: polls.verifiedVotes,
+  version: polls.version,
+  busyNetworkBallots: polls.busyNetworkBallots,
+  busyNetworks: polls.busyNetworks,
 };
 
 /** The hot reads, prepared once per database handle. */
@@ -92,9 +103,7 @@ const statements = perDatabase((db) => ({
   // takes the id as a parameter: drizzle leaves columns unqualified in a one-table select.
   counts: db
     .select({
-      totalVotes: polls.totalVotes,
-      verifiedVotes: polls.verifiedVotes,
-      version: polls.version,
+      ...COUNT_FIELDS,
       votes: sql<Map<string, number>>`(select json_group_object(${pollOptions.optionId}, ${pollOptions.votes})
         from ${pollOptions} where ${pollOptions.pollId} = ${sql.placeholder('id')})`.mapWith(
         (json: string | null) => new Map(Object.entries(JSON.parse(json ?? '{}') as Record<string, number>)),
@@ -187,6 +196,9 @@ export interface FreshCounts {
   totalVotes: number;
   verifiedVotes: number;
   version: number;
+  /** polls.busyNetworkBallots and busyNetworks: always read with the rest, so one answer has one version. */
+  busyNetworkBallots: number;
+  busyNetworks: number;
   votes: Map<string, number>;
 }
 
@@ -213,7 +225,10 @@ export interface CastVoteInput {
   allowChange: boolean;
   /** The poll has a token: the ballot also goes into its cohort ledger. */
   tokenPoll?: boolean;
-  /** The client's address, counted by castVotes' rate limiter when it has one. */
+  /**
+   * The client's address, counted by castVotes' rate limiter when it has one, and for a new ballot without a
+   * wallet in its network's count (poll_network_ballots).
+   */
   clientKey?: string;
 }
 
@@ -231,8 +246,9 @@ export async function castVotes(
   inputs: readonly CastVoteInput[],
   limiter?: TransactionLimiter,
 ): Promise<CastResult[]> {
+  const hashNetwork = inputs.some(countsByNetwork) ? await networkHasher(db) : null;
   return writeTransaction(db, async (tx) => {
-    if (!limiter) return castIn(db, tx, inputs);
+    if (!limiter) return castIn(db, tx, inputs, hashNetwork);
     // The inputs' rate-limit hits are counted in the same transaction: refused ones are not cast,
     // and the counts roll back with the ballots if the batch fails.
     const limited = inputs.filter((i) => i.clientKey !== undefined);
@@ -245,11 +261,12 @@ export async function castVotes(
       const decision = decisions[i];
       if (decision && !decision.allowed) refused.set(input, decision);
     });
-    if (refused.size === 0) return castIn(db, tx, inputs);
+    if (refused.size === 0) return castIn(db, tx, inputs, hashNetwork);
     const cast = await castIn(
       db,
       tx,
       inputs.filter((i) => !refused.has(i)),
+      hashNetwork,
     );
     let next = 0;
     return inputs.map((input): CastResult => {
@@ -260,16 +277,32 @@ export async function castVotes(
   });
 }
 
+/** A ballot counted in its network's count if it is new: one cast without a wallet, by a known client. */
+function countsByNetwork(input: CastVoteInput): boolean {
+  return !input.address && input.clientKey !== undefined;
+}
+
 /** castVotes' work on its transaction `tx`, once the rate limit has let `inputs` through. */
-async function castIn(db: Database, tx: Queries, inputs: readonly CastVoteInput[]): Promise<CastResult[]> {
+async function castIn(
+  db: Database,
+  tx: Queries,
+  inputs: readonly CastVoteInput[],
+  hashNetwork: NetworkHasher | null,
+): Promise<CastResult[]> {
   if (inputs.length === 0) return [];
   const prepared = castStatements(db);
   const changes = new Map<string, PollChange>();
   const changeOf = (pollId: string): PollChange => {
     let change = changes.get(pollId);
-    if (!change) changes.set(pollId, (change = { ballots: 0, verified: 0, options: {}, hours: new Map() }));
+    if (!change) {
+      changes.set(
+        pollId,
+        (change = { ballots: 0, verified: 0, busyBallots: 0, busyNetworks: 0, options: {}, hours: new Map() }),
+      );
+    }
     return change;
   };
+  const networks = new BatchNetworks(inputs, hashNetwork);
   const outcomes: CastOutcome[] = [];
   const ledger: LedgerBallot[] = [];
   const choiceRows: ChoiceRow[] = [];
@@ -295,27 +328,25 @@ async function castIn(db: Database, tx: Queries, inputs: readonly CastVoteInput[
   const weightOf = inputs.map(
     (i) => (i.tokenPoll && weights.of({ pollId: i.pollId, address: i.address ?? null })) || UNVERIFIED,
   );
-  const [inserted] = await runPrepared(tx, [
-    [
-      prepared.insertBallots,
-      {
-        rows: JSON.stringify(
-          inputs.map((input, i) => {
-            const { cohort, weight, sqrtWeight } = weightOf[i] ?? UNVERIFIED;
-            return [
-              input.pollId,
-              input.voterId,
-              input.now,
-              input.address ?? null,
-              cohort,
-              weight.toString(),
-              sqrtWeight,
-            ];
-          }),
-        ),
-      },
-    ],
-  ]);
+  const insert = [
+    prepared.insertBallots,
+    {
+      rows: JSON.stringify(
+        inputs.map((input, i) => {
+          const { cohort, weight, sqrtWeight } = weightOf[i] ?? UNVERIFIED;
+          return [input.pollId, input.voterId, input.now, input.address ?? null, cohort, weight.toString(), sqrtWeight];
+        }),
+      ),
+    },
+  ] as const;
+  // The networks' counts before this batch come back in the insert's round trip; the write lock the
+  // transaction holds keeps them so until it commits.
+  const keys = networks.keys();
+  const [inserted, counted] =
+    keys === null
+      ? [(await runPrepared(tx, [insert]))[0], []]
+      : await runPrepared(tx, [insert, [prepared.networkBallots, { keys }]]);
+  networks.before(counted);
   const newIds = new Map(inserted.map((r) => [`${r.pollId}\u0000${r.voterId}`, r.id]));
 
   for (const [i, input] of inputs.entries()) {
@@ -327,6 +358,7 @@ async function castIn(db: Database, tx: Queries, inputs: readonly CastVoteInput[
       const poll = changeOf(input.pollId);
       poll.ballots += 1;
       if (input.address) poll.verified += 1;
+      networks.add(i);
       record(input, voteId, []);
       if (input.tokenPoll)
         ledger.push({
@@ -388,13 +420,21 @@ async function castIn(db: Database, tx: Queries, inputs: readonly CastVoteInput[
   // the cheapest SQLite runs.
   const batch = new PreparedBatch(tx);
   batch.add(prepared.insertChoices, { rows: JSON.stringify(choiceRows) });
+  const networkRows = networks.added(changeOf);
+  if (networkRows) batch.add(prepared.addNetworkBallots, { rows: networkRows });
   const read = [...changes].map(([pollId, change]) => {
     for (const [hour, deltas] of change.hours) {
       batch.add(prepared.addBuckets, { pollId, hour, deltas: JSON.stringify(deltas) });
     }
     return {
       pollId,
-      totals: batch.add(prepared.addPollTotals, { pollId, ballots: change.ballots, verified: change.verified }),
+      totals: batch.add(prepared.addPollTotals, {
+        pollId,
+        ballots: change.ballots,
+        verified: change.verified,
+        busyBallots: change.busyBallots,
+        busyNetworks: change.busyNetworks,
+      }),
       options: batch.add(prepared.addOptionVotes, { pollId, deltas: JSON.stringify(change.options) }),
     };
   });
@@ -412,13 +452,76 @@ async function castIn(db: Database, tx: Queries, inputs: readonly CastVoteInput[
   });
 }
 
+/**
+ * A batch's new ballots without a wallet, by poll and client network: what
+ * their networks counted before the batch, and what it adds. A batch mostly
+ * comes from a few clients, so each address is hashed once.
+ */
+class BatchNetworks {
+  /** Each input's `<pollId> NUL <network hash>`, or null when it is not counted by network. */
+  private readonly of: (string | null)[];
+  private readonly counts = new Map<string, { before: number; added: number }>();
+
+  constructor(inputs: readonly CastVoteInput[], hash: NetworkHasher | null) {
+    const hashed = new Map<string, string>();
+    this.of = inputs.map((input) => {
+      if (!hash || !countsByNetwork(input)) return null;
+      const address = input.clientKey ?? '';
+      let network = hashed.get(address);
+      if (network === undefined) hashed.set(address, (network = hash(address)));
+      const key = `${input.pollId}\u0000${network}`;
+      if (!this.counts.has(key)) this.counts.set(key, { before: 0, added: 0 });
+      return key;
+    });
+  }
+
+  /** The [pollId, network] pairs whose counts to read, as JSON; null when no ballot is counted by network. */
+  keys(): string | null {
+    return this.counts.size === 0 ? null : JSON.stringify([...this.counts.keys()].map((k) => k.split('\u0000')));
+  }
+
+  before(rows: readonly { pollId: string; network: string; ballots: number }[]): void {
+    for (const row of rows) {
+      const count = this.counts.get(`${row.pollId}\u0000${row.network}`);
+      if (count) count.before = row.ballots;
+    }
+  }
+
+  /** Input `index` was recorded as a new ballot. */
+  add(index: number): void {
+    const key = this.of[index];
+    const count = key ? this.counts.get(key) : undefined;
+    if (count) count.added += 1;
+  }
+
+  /** Moves each poll's busy-network figures by what the batch added; the rows to add, as JSON, or null. */
+  added(changeOf: (pollId: string) => PollChange): string | null {
+    const rows: [string, string, number][] = [];
+    for (const [key, { before, added }] of this.counts) {
+      if (added === 0) continue;
+      const [pollId = '', network = ''] = key.split('\u0000');
+      const moved = busyChange(before, before + added);
+      const poll = changeOf(pollId);
+      poll.busyBallots += moved.ballots;
+      poll.busyNetworks += moved.networks;
+      rows.push([pollId, network, added]);
+    }
+    return rows.length === 0 ? null : JSON.stringify(rows);
+  }
+}
+
 /** A chosen option, as castVotes writes it: [voteId, pollId, optionId, createdAt]. */
 type ChoiceRow = [number, string, string, number];
 
-/** What one batch changes in one poll: new ballots, and net votes per option overall and per hour. */
+/**
+ * What one batch changes in one poll: new ballots, those from busy networks, and net votes per option
+ * overall and per hour.
+ */
 interface PollChange {
   ballots: number;
   verified: number;
+  busyBallots: number;
+  busyNetworks: number;
   options: Record<string, number>;
   hours: Map<number, Record<string, number>>;
 }
@@ -505,10 +608,43 @@ const castStatements = perDatabase((db) => {
       .set({
         totalVotes: sql`${polls.totalVotes} + ${sql.placeholder('ballots')}`,
         verifiedVotes: sql`${polls.verifiedVotes} + ${sql.placeholder('verified')}`,
+        busyNetworkBallots: sql`${polls.busyNetworkBallots} + ${sql.placeholder('busyBallots')}`,
+        busyNetworks: sql`${polls.busyNetworks} + ${sql.placeholder('busyNetworks')}`,
         version: sql`${polls.version} + 1`,
       })
       .where(eq(polls.id, sql.placeholder('pollId')))
-      .returning({ totalVotes: polls.totalVotes, verifiedVotes: polls.verifiedVotes, version: polls.version })
+      .returning(COUNT_FIELDS)
+      .prepare(),
+    // The counts of :keys ([pollId, network] pairs) as they stand, before a batch adds to them.
+    networkBallots: db
+      .select({
+        pollId: pollNetworkBallots.pollId,
+        network: pollNetworkBallots.network,
+        ballots: pollNetworkBallots.ballots,
+      })
+      .from(pollNetworkBallots)
+      .where(
+        sql`(${pollNetworkBallots.pollId}, ${pollNetworkBallots.network}) in
+          (select value ->> 0, value ->> 1 from ${jsonRows(sql.placeholder('keys'))})`,
+      )
+      .prepare(),
+    // Adds :rows ([pollId, network, ballots]) to the networks' counts.
+    addNetworkBallots: db
+      .insert(pollNetworkBallots)
+      .select((qb) =>
+        qb
+          .select({
+            pollId: jsonField<string>(0, pollNetworkBallots.pollId),
+            network: jsonField<string>(1, pollNetworkBallots.network),
+            ballots: jsonField<number>(2, pollNetworkBallots.ballots),
+          })
+          .from(rows)
+          .where(sql`true`),
+      )
+      .onConflictDoUpdate({
+        target: [pollNetworkBallots.pollId, pollNetworkBallots.network],
+        set: { ballots: sql`${pollNetworkBallots.ballots} + ${excluded(pollNetworkBallots.ballots)}` },
+      })
       .prepare(),
   };
 });
@@ -797,10 +933,7 @@ export async function attachWallet(
       ]);
     }
     const [[poll], options] = await tx.batch([
-      tx
-        .select({ totalVotes: polls.totalVotes, verifiedVotes: polls.verifiedVotes, version: polls.version })
-        .from(polls)
-        .where(eq(polls.id, input.pollId)),
+      tx.select(COUNT_FIELDS).from(polls).where(eq(polls.id, input.pollId)),
       tx
         .select({ optionId: pollOptions.optionId, votes: pollOptions.votes })
         .from(pollOptions)

@@ -1,6 +1,7 @@
 import type { PollRecord } from './records.ts';
 import { pollStatus, resultsVisible, type PollStatus } from './rules.ts';
 import { isSmallSample, percentages } from './tally.ts';
+import type { BusyNetworks } from './networks.ts';
 
 export interface OptionResult {
   id: string;
@@ -30,6 +31,11 @@ export interface PollResults {
   smallSample: boolean;
   /** Ballots cast here by signed-in wallets, or claimed by one afterwards; null while hidden. */
   verifiedVotes: number | null;
+  /**
+   * Ballots cast here without a wallet from client networks that each cast more than BUSY_NETWORK_BALLOTS
+   * of them, and how many such networks (never which); null while hidden.
+   */
+  anonymousFromBusyNetworks: BusyNetworks | null;
   /** Ballots carried over from elsewhere, with where from; null for a poll run only here. */
   imported: { votes: number; source: string; url: string | null } | null;
   options: OptionResult[];
@@ -67,6 +73,7 @@ export function presentResults(
     totalVotes: visible ? poll.totalVotes : null,
     smallSample: visible && isSmallSample(poll.totalVotes),
     verifiedVotes: visible ? poll.verifiedVotes : null,
+    anonymousFromBusyNetworks: visible ? { ballots: poll.busyNetworkBallots, networks: poll.busyNetworks } : null,
     imported:
       poll.source && poll.importedTotal > 0
         ? { votes: poll.importedTotal, source: poll.source.name, url: poll.source.url ?? null }

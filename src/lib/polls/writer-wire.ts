@@ -50,8 +50,8 @@ export function decodeBallots(text: string): CastVoteInput[] {
   return JSON.parse(text) as CastVoteInput[];
 }
 
-/** [totalVotes, verifiedVotes, version, [optionId, votes][]] */
-type WireCounts = [number, number, number, [string, number][]];
+/** [totalVotes, verifiedVotes, version, busyNetworkBallots, busyNetworks, [optionId, votes][]] */
+type WireCounts = [number, number, number, number, number, [string, number][]];
 
 /** [0, outcome, index into the counts, or -1] · [1, retryAfterSeconds] (rate limited) · [2, error] */
 type WireFate = [0, CastOutcome, number] | [1, number] | [2, WireError];
@@ -67,8 +67,9 @@ export function encodeFates(fates: readonly Settled[]): string {
     if (result.counts === null) return [0, result.outcome, -1];
     let i = index.get(result.counts);
     if (i === undefined) {
-      const { totalVotes, verifiedVotes, version, votes } = result.counts;
-      index.set(result.counts, (i = counts.push([totalVotes, verifiedVotes, version, [...votes]]) - 1));
+      const { totalVotes, verifiedVotes, version, busyNetworkBallots, busyNetworks, votes } = result.counts;
+      const wire: WireCounts = [totalVotes, verifiedVotes, version, busyNetworkBallots, busyNetworks, [...votes]];
+      index.set(result.counts, (i = counts.push(wire) - 1));
     }
     return [0, result.outcome, i];
   });
@@ -90,9 +91,12 @@ export function decodeFates(text: string, pollIds: readonly string[], latest: Ma
     if (!wire) return null;
     const made = built.get(i);
     if (made) return made;
-    const [totalVotes, verifiedVotes, version, votes] = wire;
+    const [totalVotes, verifiedVotes, version, busyNetworkBallots, busyNetworks, votes] = wire;
     const last = latest.get(pollId);
-    const fresh = last && sameCounts(last, wire) ? last : { totalVotes, verifiedVotes, version, votes: new Map(votes) };
+    const fresh =
+      last && sameCounts(last, wire)
+        ? last
+        : { totalVotes, verifiedVotes, version, busyNetworkBallots, busyNetworks, votes: new Map(votes) };
     built.set(i, fresh);
     latest.set(pollId, fresh);
     return fresh;
@@ -106,8 +110,17 @@ export function decodeFates(text: string, pollIds: readonly string[], latest: Ma
   });
 }
 
-function sameCounts(counts: FreshCounts, [totalVotes, verifiedVotes, version, votes]: WireCounts): boolean {
-  if (counts.totalVotes !== totalVotes || counts.verifiedVotes !== verifiedVotes || counts.version !== version) {
+function sameCounts(
+  counts: FreshCounts,
+  [totalVotes, verifiedVotes, version, busyNetworkBallots, busyNetworks, votes]: WireCounts,
+): boolean {
+  if (
+    counts.totalVotes !== totalVotes ||
+    counts.verifiedVotes !== verifiedVotes ||
+    counts.version !== version ||
+    counts.busyNetworkBallots !== busyNetworkBallots ||
+    counts.busyNetworks !== busyNetworks
+  ) {
     return false;
   }
   return counts.votes.size === votes.length && votes.every(([id, n]) => counts.votes.get(id) === n);

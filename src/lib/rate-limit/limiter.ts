@@ -1,3 +1,5 @@
+import { problemResult, type ApiResult } from '../http.ts';
+
 /** Rate limiting's shape; the counting lives in src/lib/rate-limit/store.server.ts (shared through the database). */
 
 export interface RateDecision {
@@ -34,4 +36,23 @@ export function decideHits(
           retryAfterSeconds: Math.max(1, Math.ceil((after.windowStart + rule.windowMs - hit.now) / 1000)),
         },
   );
+}
+
+/** What a CSV download over CSV_RATE_LIMIT is told. */
+export const CSV_LIMITED = 'Too many CSV downloads from your network in the last minute; try again shortly.';
+
+/**
+ * Counts one hit of `key` and answers what a refused one gets: 429 with
+ * Retry-After and `message`, the sentence saying which limit it met; null
+ * while the key is within its limit.
+ */
+export async function refuseOverLimit(
+  limiter: Limiter,
+  key: string,
+  now: number,
+  message: string,
+): Promise<ApiResult | null> {
+  const decision = await limiter.hit(key, now);
+  if (decision.allowed) return null;
+  return problemResult(429, 'rate_limited', message, {}, { 'retry-after': String(decision.retryAfterSeconds) });
 }

@@ -1,5 +1,6 @@
 import { symbolKey, TOKEN_SYMBOL_PATTERN } from '../content/schemas.ts';
 import { csvResult, jsonResult, problemResult, type ApiResult } from '../http.ts';
+import { CSV_LIMITED, refuseOverLimit } from '../rate-limit/limiter.ts';
 import { pollStatus, resultsVisible } from '../polls/rules.ts';
 import type { Services } from '../server/services.server.ts';
 import { listResolvedPollIds } from './repo.server.ts';
@@ -36,13 +37,18 @@ export async function loadTrackRecord(
 
 /** GET /api/track-record[?token=SYM][&format=csv]: every resolved poll and the pooled accuracy by tally and cohort. */
 export async function getTrackRecord(
-  services: Pick<Services, 'db' | 'poll' | 'cohorts' | 'resolutions'>,
+  services: Pick<Services, 'db' | 'poll' | 'cohorts' | 'resolutions' | 'csvLimiter'>,
   query: { token: string | null; format: string | null },
   now: number,
+  clientAddress: string,
 ): Promise<ApiResult> {
   const format = query.format ?? 'json';
   if (format !== 'json' && format !== 'csv')
     return problemResult(400, 'bad_request', 'format must be "json" or "csv".');
+  if (format === 'csv') {
+    const limited = await refuseOverLimit(services.csvLimiter, clientAddress, now, CSV_LIMITED);
+    if (limited) return limited;
+  }
   const { token } = query;
   if (token !== null && !TOKEN_SYMBOL_PATTERN.test(token)) {
     return problemResult(400, 'bad_request', 'token must be a token symbol such as OPG.');

@@ -40,6 +40,10 @@ export const ENV_SCHEMA = {
   SITE_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
   /** Votes a minute one client address may cast; 0 turns the limit off (load tests, benchmarks). */
   VOTE_RATE_LIMIT: envField.number({ context: 'server', access: 'secret', default: 30, min: 0, int: true }),
+  /** Sign-in attempts (POST /api/auth/verify) a minute per client network, counted before the body is read; 0: off. */
+  VERIFY_RATE_LIMIT: envField.number({ context: 'server', access: 'secret', default: 20, min: 0, int: true }),
+  /** CSV downloads (cohorts, ballots, track record, snapshots) a minute per client network; 0 turns the limit off. */
+  CSV_RATE_LIMIT: envField.number({ context: 'server', access: 'secret', default: 30, min: 0, int: true }),
   /** Chain ids accepted for Sign-In with Ethereum, comma-separated (Ethereum mainnet and Base by default). */
   SIWE_CHAIN_IDS: envField.string({ context: 'server', access: 'secret', default: '1,8453' }),
   /** JSON-RPC endpoints, for verifying smart-contract wallet signatures (ERC-1271/6492) per chain. */

@@ -10,6 +10,10 @@ export interface ServerConfig {
   databaseAuthToken: string | null;
   siteUrl: string | null;
   voteRateLimit: number;
+  /** Sign-in attempts a minute per client network (VERIFY_RATE_LIMIT); 0 counts nothing. */
+  verifyRateLimit: number;
+  /** CSV downloads a minute per client network (CSV_RATE_LIMIT); 0 counts nothing. */
+  csvRateLimit: number;
   siweChainIds: number[];
   /** chain id -> JSON-RPC URL */
   rpcUrls: Record<number, string>;
@@ -65,6 +69,8 @@ export interface EnvValues {
   DATABASE_AUTH_TOKEN?: string | undefined;
   SITE_URL?: string | undefined;
   VOTE_RATE_LIMIT: number;
+  VERIFY_RATE_LIMIT: number;
+  CSV_RATE_LIMIT: number;
   SIWE_CHAIN_IDS: string;
   RPC_URL_1?: string | undefined;
   RPC_URL_8453?: string | undefined;
@@ -189,6 +195,8 @@ export function toServerConfig(
     databaseAuthToken: values.DATABASE_AUTH_TOKEN ?? null,
     siteUrl: values.SITE_URL ?? null,
     voteRateLimit: values.VOTE_RATE_LIMIT,
+    verifyRateLimit: values.VERIFY_RATE_LIMIT,
+    csvRateLimit: values.CSV_RATE_LIMIT,
     siweChainIds,
     rpcUrls,
     adminAddresses,

@@ -38,6 +38,10 @@ export interface Services {
   reportNetworkLimiter: Limiter;
   /** Comments per client network: a minute, a day, and new wallets a day. */
   commentNetwork: CommentNetworkLimiter;
+  /** Sign-in attempts a minute per client network (VERIFY_RATE_LIMIT). */
+  verifyLimiter: Limiter;
+  /** CSV downloads a minute per client network (CSV_RATE_LIMIT). */
+  csvLimiter: Limiter;
   hub: PollLiveHub;
   /** Live streams counted per client and in all, against `connections`. */
   streams: StreamGate;
@@ -100,6 +104,8 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
     reportLimiter: new DatabaseRateLimiter(db, 'report', REPORTS_PER_MINUTE, 60_000),
     reportNetworkLimiter: reportNetworkLimiter(db, config.networkLimits),
     commentNetwork: new CommentNetworkLimiter(db, config.networkLimits),
+    verifyLimiter: new DatabaseRateLimiter(db, 'verify', config.verifyRateLimit, 60_000),
+    csvLimiter: new DatabaseRateLimiter(db, 'csv', config.csvRateLimit, 60_000),
     hub,
     streams: new StreamGate(connections),
     connections,

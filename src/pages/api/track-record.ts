@@ -5,11 +5,12 @@ import { getServices } from '../../lib/server/app.server';
 
 export const prerender = false;
 
-export const GET: APIRoute = async ({ url }) =>
+export const GET: APIRoute = async ({ url, locals }) =>
   toResponse(
     await getTrackRecord(
       await getServices(),
       { token: url.searchParams.get('token'), format: url.searchParams.get('format') },
       Date.now(),
+      locals.clientAddress,
     ),
   );

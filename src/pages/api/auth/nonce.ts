@@ -1,7 +1,8 @@
 import type { APIRoute } from 'astro';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { json, problem } from '../../../lib/http';
+import { json, toResponse } from '../../../lib/http';
 import { storeNonce } from '../../../lib/auth/repo.server';
+import { refuseOverLimit } from '../../../lib/rate-limit/limiter';
 import { getServices } from '../../../lib/server/app.server';
 
 export const prerender = false;
@@ -10,16 +11,13 @@ export const prerender = false;
 export const GET: APIRoute = async ({ locals }) => {
   const services = await getServices();
   const now = Date.now();
-  const rate = await services.nonceLimiter.hit(locals.clientAddress, now);
-  if (!rate.allowed) {
-    return problem(
-      429,
-      'rate_limited',
-      'Too many sign-in attempts; wait a moment.',
-      {},
-      { 'retry-after': String(rate.retryAfterSeconds) },
-    );
-  }
+  const limited = await refuseOverLimit(
+    services.nonceLimiter,
+    locals.clientAddress,
+    now,
+    'Too many sign-in attempts; wait a moment.',
+  );
+  if (limited) return toResponse(limited);
   const nonce = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(16)));
   await storeNonce(services.db, nonce, now);
   return json({ nonce });

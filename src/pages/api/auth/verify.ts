@@ -6,6 +6,7 @@ import { MAX_MESSAGE_BYTES } from '../../../lib/auth/siwe';
 import { getServices } from '../../../lib/server/app.server';
 import { setSessionCookie } from '../../../lib/auth/session-cookie';
 import { verifySiwe } from '../../../lib/auth/siwe.server';
+import { refuseOverLimit } from '../../../lib/rate-limit/limiter';
 
 export const prerender = false;
 
@@ -13,6 +14,16 @@ export const prerender = false;
 const MAX_BODY_BYTES = MAX_MESSAGE_BYTES + 1024;
 
 export const POST: APIRoute = async ({ request, cookies, locals }) => {
+  const services = await getServices();
+  const now = new Date();
+  // Counted before the body is even read: every attempt costs this client the same, whatever it sent.
+  const limited = await refuseOverLimit(
+    services.verifyLimiter,
+    locals.clientAddress,
+    now.getTime(),
+    'Too many sign-in attempts from your network in the last minute; try again shortly.',
+  );
+  if (limited) return toResponse(limited);
   const text = await readLimited(
     request.body as AsyncIterable<Uint8Array> | null,
     request.headers.get('content-length'),
@@ -23,8 +34,6 @@ export const POST: APIRoute = async ({ request, cookies, locals }) => {
   if (new TextEncoder().encode(body.data.message).length > MAX_MESSAGE_BYTES) {
     return problem(413, 'too_large', `The message is larger than ${MAX_MESSAGE_BYTES} bytes.`);
   }
-  const services = await getServices();
-  const now = new Date();
   const outcome = await verifySiwe(
     {
       db: services.db,

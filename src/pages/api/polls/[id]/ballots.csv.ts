@@ -1,9 +1,10 @@
 import type { APIRoute } from 'astro';
 import { toResponse } from '../../../../lib/http';
 import { getBallotsCsv } from '../../../../lib/cohorts/api.server';
+import { readerOf } from '../../../../lib/polls/api.server';
 import { getServices } from '../../../../lib/server/app.server';
 
 export const prerender = false;
 
-export const GET: APIRoute = async ({ params }) =>
-  toResponse(await getBallotsCsv(await getServices(), params.id ?? '', Date.now()));
+export const GET: APIRoute = async ({ params, locals }) =>
+  toResponse(await getBallotsCsv(await getServices(), params.id ?? '', readerOf(locals)));

@@ -212,10 +212,9 @@ describe('pollCardView and pollCard', () => {
   });
 
   it('follows counts, not rounded percentages: the seed poll 1, 1, 0, 1 is a three-way tie, said in words', () => {
-    const [alpha, beta, gamma] = threeOptions([1, 1, 0]);
-    const options = [alpha, beta, gamma, { ...alpha, optionId: 'delta', position: 3, label: 'Delta', votes: 1 }].filter(
-      (o) => o !== undefined,
-    );
+    const three = threeOptions([1, 1, 0]);
+    const delta = { ...(three[0] as PollRecord['options'][number]), optionId: 'delta', position: 3, label: 'Delta' };
+    const options: PollRecord['options'] = [...three, { ...delta, votes: 1 }];
     const view = pollCardView(presentResults(pollRecord({ options, totalVotes: 3 }), null, NOW), null);
     // Largest remainder gives one of the three 34%, the others 33%...
     expect(view.options.map((o) => o.percent)).toEqual([34, 33, 0, 33]);

@@ -16,8 +16,8 @@ import { withPagePolicy } from './lib/server/security-headers';
 /**
  * Fills Astro.locals from the one request context (readRequestContext, which
  * the Node server's fast path calls too) and refuses what it marks as sent
- * to a wrong Host or from another site. Each page or endpoint decides for itself what a missing
- * session means.
+ * to a wrong Host or from another site. Each page or endpoint decides for
+ * itself what a missing session means.
  */
 export const onRequest = defineMiddleware(async (context, next) => {
   const { locals, request, cookies } = context;

@@ -7,6 +7,7 @@
  */
 import type { MessageKey } from '../../i18n/en.ts';
 import type { CLIENT_KEYS } from '../i18n/client.ts';
+import { formatDate } from '../i18n/dates.ts';
 import { toLocale } from '../i18n/locales.ts';
 import { localLabel } from '../polls/labels.ts';
 import type { CohortId } from './cohorts.ts';
@@ -85,12 +86,7 @@ export function cohortLine(results: CohortLineInput, words: CohortLineWords): st
 
 /** The date of a snapshot as the page gives it, in UTC: "1 Dec 2025", "2025年12月1日". */
 export function formatSnapshotDate(iso: string, lang: string): string {
-  return new Date(iso).toLocaleDateString(intlLang(lang), {
-    timeZone: 'UTC',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-  });
+  return formatDate(Date.parse(iso), lang);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { SnapshotSource } from '../chain/snapshot.ts';
 import { translator } from '../i18n/i18n.ts';
 import type { PollRecord } from '../polls/records.ts';
-import { percentages } from '../polls/tally.ts';
+import { leaders, percentages } from '../polls/tally.ts';
 import type { DecisiveWallets } from './decisive.ts';
 import { floorCohorts, type CohortResult } from './privacy.ts';
 import type { CohortData } from './repo.server.ts';
@@ -126,7 +126,7 @@ export function presentCohortResults(
     ...tallies.ballots,
     options: ids.map((id, i) => ({ id, votes: plainVotes[i] ?? 0, percent: plainShares[i] ?? 0 })),
   };
-  ballots.leader = leaders(ids, plainVotes);
+  ballots.leader = leaders(plainVotes).flatMap((i) => ids[i] ?? []);
   // Exact weights could give away a large holder's balance and choice; without public ballots only whole percentages.
   const weightKept = data.publicBallots ? 'weight' : null;
   return {
@@ -143,9 +143,4 @@ export function presentCohortResults(
     disagreement: tallies.disagreement,
     decisiveWallets: tallies.tokens === null ? null : decisive,
   };
-}
-
-function leaders(ids: readonly string[], values: readonly number[]): string[] {
-  const top = Math.max(0, ...values);
-  return top === 0 ? [] : ids.filter((_, i) => values[i] === top);
 }

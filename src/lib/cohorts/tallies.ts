@@ -2,7 +2,7 @@
  * The four tallies of a poll by cohort, from aggregated counters: one ballot
  * one vote, one wallet one vote, token-weighted and square-root-weighted.
  */
-import { percentages } from '../polls/tally.ts';
+import { leaders, percentages } from '../polls/tally.ts';
 import { COHORT_IDS, VERIFIED_COHORTS } from './cohorts.ts';
 import { alignCounters, type AlignedCounters, type CohortCounters } from './counters.ts';
 import { percentagesOfFloats, percentagesOfWeights } from './shares.ts';
@@ -55,10 +55,8 @@ export interface CohortTallies {
 }
 
 /** Options holding the greatest value, if that value is above zero. */
-function leadersOf<T extends number | bigint>(ids: readonly string[], values: readonly T[], zero: T): string[] {
-  let best = zero;
-  for (const v of values) if (v > best) best = v;
-  return best > zero ? ids.filter((_, i) => values[i] === best) : [];
+function leadersOf<T extends number | bigint>(ids: readonly string[], values: readonly T[]): string[] {
+  return leaders(values).flatMap((i) => ids[i] ?? []);
 }
 
 function voteTally(ids: readonly string[], cohorts: readonly AlignedCounters[]): VoteTally {
@@ -67,7 +65,7 @@ function voteTally(ids: readonly string[], cohorts: readonly AlignedCounters[]):
   return {
     voters: cohorts.reduce((sum, c) => sum + c.voters, 0),
     options: ids.map((id, i) => ({ id, votes: votes[i] ?? 0, percent: percent[i] ?? 0 })),
-    leader: leadersOf(ids, votes, 0),
+    leader: leadersOf(ids, votes),
   };
 }
 
@@ -77,7 +75,7 @@ function tokenTally(ids: readonly string[], cohorts: readonly AlignedCounters[])
   return {
     total: String(weights.reduce((sum, w) => sum + w, 0n)),
     options: ids.map((id, i) => ({ id, weight: String(weights[i] ?? 0n), percent: percent[i] ?? 0 })),
-    leader: leadersOf(ids, weights, 0n),
+    leader: leadersOf(ids, weights),
   };
 }
 
@@ -89,7 +87,7 @@ function squareRootTally(ids: readonly string[], cohorts: readonly AlignedCounte
   return {
     total: weights.reduce((sum, w) => sum + w, 0),
     options: ids.map((id, i) => ({ id, weight: weights[i] ?? 0, percent: percent[i] ?? 0 })),
-    leader: leadersOf(ids, weights, 0),
+    leader: leadersOf(ids, weights),
   };
 }
 

@@ -74,13 +74,13 @@ describe('holder badges in Chromium', () => {
       const badge = mine.locator('.holder-badge');
       await expect(badge.innerText()).resolves.toBe('OPG whale');
       await expect(badge.getAttribute('title')).resolves.toBe(
-        'OPG whale at the latest snapshot: block 2000, Nov 1, 2025',
+        'OPG whale at the latest snapshot: block 2000, 1 Nov 2025',
       );
-      await expect(mine.locator('.holder-since').innerText()).resolves.toBe('holding since Oct 1, 2025 (block 1000)');
+      await expect(mine.locator('.holder-since').innerText()).resolves.toBe('holding since 1 Oct 2025 (block 1000)');
       await expect(commentBy(page, 'I hold none').locator('.holder-badge').innerText()).resolves.toBe('OPG holds none');
       await expect(commentBy(page, 'I hold none').locator('.holder-since').count()).resolves.toBe(0);
       await expect(comments.locator('.holder-note').innerText()).resolves.toContain(
-        'Holder badges: OPG at its latest snapshot, block 2000 of Nov 1, 2025.',
+        'Holder badges: OPG at its latest snapshot, block 2000 of 1 Nov 2025.',
       );
 
       // Readable in both schemes: the badge's text stands out from its background.

@@ -253,7 +253,7 @@ describe('the Chinese page of a token poll', () => {
         await page.locator('[data-cohort-option]').selectOption({ index: 1 });
         await expect
           .poll(() => page.locator('[data-cohort-history-table] thead th').first().textContent())
-          .toBe('截至');
+          .toBe('日期');
         await expect(page.locator('figure:has([data-chart="cohort-history"]) figcaption').innerText()).resolves.toMatch(
           /^各持仓群体中选择“否：最大的几个钱包仍在持续增持”的占比/,
         );

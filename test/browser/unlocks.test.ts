@@ -22,12 +22,12 @@ describe('unlock schedules in Chromium', () => {
         .toBeGreaterThan(500);
       // After 13 April 2027 everything has unlocked; before, the linear schedule is vesting (the test runs in 2026).
       await expect(figure.locator('[data-unlock-next]').innerText()).resolves.toMatch(
-        /tokens unlocked so far\. (Vesting now \(team vesting, after its cliff\): about [\d,]+ tokens a day until Apr 13, 2027\.|Next unlock: .+\.|Nothing is left to unlock\.)/,
+        /tokens unlocked so far\. (Vesting now \(team vesting, after its cliff\): about [\d,]+ tokens a day until 13 Apr 2027\.|Next unlock: .+\.|Nothing is left to unlock\.)/,
       );
       const rows = (await figure.locator('tbody tr').allTextContents()).map((r) => r.replace(/\s+/g, ' '));
       expect(rows).toHaveLength(3);
       expect(rows[2]).toMatch(
-        /Oct 13, 2026 – Apr 13, 2027 \(cliff Nov 10, 2026\)\s*linear\s*team vesting, after its cliff\s*30,000,000/,
+        /13 Oct 2026 – 13 Apr 2027 \(cliff 10 Nov 2026\)\s*linear\s*team vesting, after its cliff\s*30,000,000/,
       );
       await figure.screenshot({ path: screenshotPath(`unlocks-${colorScheme}`) });
       await context.close();

@@ -69,3 +69,80 @@ export function paintedPixels(page: Page, selector: string): Promise<number[]> {
     }),
   );
 }
+
+/** What a drawn Chart.js chart shows, in CSS pixels of its canvas (chartLayout). */
+export interface ChartLayout {
+  canvas: { width: number; height: number };
+  area: { left: number; right: number; top: number; bottom: number };
+  /** Every axis's tick labels: text (lines joined by a space), and the box each is drawn in. */
+  labels: Record<string, { text: string; left: number; right: number; font: string }[]>;
+  /** Per dataset: each point's value on the x axis and where it is drawn. */
+  points: { x: number; px: number; py: number }[][];
+}
+
+/**
+ * Reads a drawn chart through Chart.js itself (Chart.getChart), found among
+ * the page's loaded modules: the chart code keeps it out of `window`, and a
+ * module imported again is the same instance, with the same charts.
+ */
+export async function chartLayout(page: Page, canvasSelector: string): Promise<ChartLayout | null> {
+  // A string, so the test runner's bundler leaves its import() alone: it must run in the page.
+  await page.evaluate(`(async () => {
+    const urls = performance.getEntriesByType('resource').map((e) => e.name)
+      .filter((url) => /\\/_astro\\/[^/]+\\.js$/.test(new URL(url).pathname));
+    for (const url of urls) {
+      const found = Object.values(await import(url)).find((v) => typeof v === 'function' && typeof v.getChart === 'function');
+      if (found) { window.__chartJs = found; return; }
+    }
+  })()`);
+  return page.evaluate((selector) => {
+    interface Item {
+      label: string | string[];
+      font: { string: string };
+      options: { textAlign: string; translation: [number, number] };
+    }
+    interface Scale {
+      getLabelItems(): Item[];
+    }
+    interface Drawn {
+      chartArea: ChartLayout['area'];
+      scales: Record<string, Scale>;
+      data: { datasets: { data: unknown[] }[] };
+      getDatasetMeta(i: number): { data: { x: number; y: number }[] };
+    }
+    type ChartClass = { getChart(canvas: HTMLCanvasElement): Drawn | undefined };
+    const canvas = document.querySelector<HTMLCanvasElement>(selector);
+    const chartJs = (window as unknown as { __chartJs?: ChartClass }).__chartJs;
+    const chart = canvas ? chartJs?.getChart(canvas) : undefined;
+    if (!canvas || !chart) return null;
+    const context = canvas.getContext('2d');
+    if (!context) return null;
+    const labels: ChartLayout['labels'] = {};
+    for (const [id, scale] of Object.entries(chart.scales)) {
+      labels[id] = scale.getLabelItems().map((item) => {
+        const lines = Array.isArray(item.label) ? item.label : [item.label];
+        context.save();
+        context.font = item.font.string;
+        const width = Math.max(0, ...lines.map((line) => context.measureText(String(line)).width));
+        context.restore();
+        const [x] = item.options.translation;
+        const left =
+          item.options.textAlign === 'right' ? x - width : item.options.textAlign === 'center' ? x - width / 2 : x;
+        return { text: lines.join(' '), left, right: left + width, font: item.font.string };
+      });
+    }
+    const { left, right, top, bottom } = chart.chartArea;
+    return {
+      canvas: { width: canvas.clientWidth, height: canvas.clientHeight },
+      area: { left, right, top, bottom },
+      labels,
+      points: chart.data.datasets.map((dataset, i) =>
+        (chart?.getDatasetMeta(i).data ?? []).map((element, n) => {
+          const raw = dataset.data[n];
+          const x = typeof raw === 'object' && raw !== null && 'x' in raw ? Number(raw.x) : n;
+          return { x, px: element.x, py: element.y };
+        }),
+      ),
+    };
+  }, canvasSelector);
+}

@@ -179,7 +179,7 @@ describe('holder badges on comments', () => {
     const comments = await listed();
     for (const path of [`/posts/${SLUG}/comments/`, `/posts/${SLUG}/comments/?fragment=1`]) {
       const note = textOf(/<p class="holder-note"[^>]*>([\s\S]*?)<\/p>/.exec(await page(path))?.[1] ?? '');
-      expect(note).toMatch(/^Holder badges: OPG at its latest snapshot, block 300 of Jan 1, 2026\. /);
+      expect(note).toMatch(/^Holder badges: OPG at its latest snapshot, block 300 of 1 Jan 2026\. /);
       expect(note).not.toContain('simulated');
       const found = await headers(path);
       for (const comment of comments) {
@@ -187,9 +187,10 @@ describe('holder badges on comments', () => {
         const expected = EXPECTED[name];
         const header = found.get(comment.id);
         expect(header?.text, path).toContain(`OPG ${expected.text}`);
-        expect(header?.titles[0]).toBe(`OPG ${expected.text} at the latest snapshot: block 300, Jan 1, 2026`);
+        expect(header?.titles[0]).toBe(`OPG ${expected.text} at the latest snapshot: block 300, 1 Jan 2026`);
         if (expected.holdingSince) {
-          const date = new Date(expected.holdingSince.takenAt).toLocaleDateString('en-US', {
+          // Day first, as every date on the site (src/lib/i18n/dates.ts).
+          const date = new Date(expected.holdingSince.takenAt).toLocaleDateString('en-GB', {
             year: 'numeric',
             month: 'short',
             day: 'numeric',

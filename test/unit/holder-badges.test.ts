@@ -90,11 +90,11 @@ describe('holderBadge: labels decide before the balance', () => {
   it('names the label in the tooltip of an insider, whose word is not the name', () => {
     const badge = holderBadge(token, LATEST, LABELLED.team, WHALE, SINCE);
     expect(badge && badgeTitle(badge, en)).toBe(
-      'OPG insider (Labelled team) at the latest snapshot: block 900, Feb 3, 2026',
+      'OPG insider (Labelled team) at the latest snapshot: block 900, 3 Feb 2026',
     );
     const exchange = holderBadge(token, LATEST, LABELLED.exchange, WHALE, SINCE);
     expect(exchange && badgeTitle(exchange, en)).toBe(
-      'OPG Labelled exchange at the latest snapshot: block 900, Feb 3, 2026',
+      'OPG Labelled exchange at the latest snapshot: block 900, 3 Feb 2026',
     );
   });
 });
@@ -119,15 +119,15 @@ describe('badge wording', () => {
   const simulated = holderBadge(token, { ...LATEST, simulated: true }, PLAIN, WHALE, SINCE);
 
   it('says in the tooltip which snapshot the cohort comes from, and when it is simulated', () => {
-    expect(badge && badgeTitle(badge, en)).toBe('OPG whale at the latest snapshot: block 900, Feb 3, 2026');
+    expect(badge && badgeTitle(badge, en)).toBe('OPG whale at the latest snapshot: block 900, 3 Feb 2026');
     expect(simulated && badgeTitle(simulated, en)).toBe(
-      'OPG whale at the latest snapshot: block 900, Feb 3, 2026 (simulated)',
+      'OPG whale at the latest snapshot: block 900, 3 Feb 2026 (simulated)',
     );
   });
 
   it('says what "holding since" counts: snapshots, not transfers', () => {
     expect(badge && holdingSinceText(badge, en)).toEqual({
-      text: 'holding since Dec 1, 2025',
+      text: 'holding since 1 Dec 2025',
       block: 'block 700',
       title: expect.stringContaining('first snapshot of the current holding, not the block of the first transfer'),
     });
@@ -151,11 +151,9 @@ describe('badge wording', () => {
 
   it('names the snapshot once above the discussion, and that it is simulated', () => {
     expect(badge && badgesNote(badge, en)).toMatch(
-      /^Holder badges: OPG at its latest snapshot, block 900 of Feb 3, 2026\. /,
+      /^Holder badges: OPG at its latest snapshot, block 900 of 3 Feb 2026\. /,
     );
-    expect(simulated && badgesNote(simulated, en)).toContain(
-      'block 900 of Feb 3, 2026 (simulated, not real holdings).',
-    );
+    expect(simulated && badgesNote(simulated, en)).toContain('block 900 of 3 Feb 2026 (simulated, not real holdings).');
     expect(badge && badgesNote(badge, en)).not.toContain('simulated');
   });
 });

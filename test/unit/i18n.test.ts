@@ -99,7 +99,7 @@ describe('translator', () => {
     expect(en.plural('tag.count', 1, { tag: 'OPG' })).toBe('One post tagged #OPG.');
     expect(en.plural('tag.count', 1200, { tag: 'OPG' })).toBe('1,200 posts tagged #OPG.');
     expect(zh.plural('tag.count', 2, { tag: 'OPG' })).toBe('共 2 篇带有 #OPG 标签的文章。');
-    expect(en.date(new Date('2026-11-18T00:00:00Z'))).toBe('Nov 18, 2026');
+    expect(en.date(new Date('2026-11-18T00:00:00Z'))).toBe('18 Nov 2026');
     expect(zh.date(new Date('2026-11-18T00:00:00Z'))).toBe('2026年11月18日');
     expect(formatVotes(3, zh)).toBe('3 票');
     expect(formatVotes(1, en)).toBe('1 vote');

@@ -5,6 +5,7 @@ import { formatPercent } from '../../src/lib/chain/format.ts';
 import {
   chartData,
   latestFigures,
+  parseChainChartQuery,
   scopeDescription,
   scopeNotes,
   sentimentVsChain,
@@ -24,15 +25,17 @@ describe('sentimentVsChain', () => {
     metric: 'top10Share',
     label: 'Top-10 holders’ share',
     percent: true,
+    bounded: true,
     simulated: false,
     source: 'x',
     points: [
-      { day: '2026-11-02', block: 10, value: 0.8 },
-      { day: '2026-11-04', block: 20, value: 0.7 },
+      // Snapshots are taken at any moment of a day.
+      { at: day('2026-11-02') + 9 * 3_600_000, block: 10, value: 0.8 },
+      { at: day('2026-11-04') + 60_000, block: 20, value: 0.7 },
     ],
   };
 
-  it('puts poll shares and the on-chain measure on one day axis, leaving missing days empty', () => {
+  it('puts poll shares and the on-chain measure on one time axis, a row a day, leaving missing days empty', () => {
     const data = sentimentVsChain(
       {
         options: [{ label: 'Yes' }, { label: 'No' }],
@@ -46,12 +49,21 @@ describe('sentimentVsChain', () => {
       [],
       en,
     );
-    expect(data.days).toEqual(['2026-11-02', '2026-11-03', '2026-11-04']);
+    expect(data.days).toEqual([day('2026-11-02'), day('2026-11-03'), day('2026-11-04')]);
     expect(data.options[0]?.shares).toEqual([0.6, 0.55, null]);
     expect(data.metric?.values).toEqual([0.8, null, 0.7]);
+    // The chart's points: each day's answers on the day they were cast, each snapshot when it was taken.
+    expect(data.options[0]?.points).toEqual([
+      { x: day('2026-11-02'), y: 0.6 },
+      { x: day('2026-11-03'), y: 0.55 },
+    ]);
+    expect(data.metric?.points).toEqual([
+      { x: day('2026-11-02') + 9 * 3_600_000, y: 0.8 },
+      { x: day('2026-11-04') + 60_000, y: 0.7 },
+    ]);
   });
 
-  it('marks the unlocks inside the charted days, each on its own day, and leaves out those beyond', () => {
+  it('marks the unlocks inside the charted days, each at its moment, and leaves out those beyond', () => {
     const unlocks = [
       { kind: 'cliff' as const, date: new Date('2026-11-03T00:00:00Z'), amount: '15000000', recipient: 'team cliff' },
       { kind: 'cliff' as const, date: new Date('2027-06-01T00:00:00Z'), amount: '1', recipient: 'far off' },
@@ -59,7 +71,7 @@ describe('sentimentVsChain', () => {
         kind: 'linear' as const,
         start: new Date('2026-10-01T00:00:00Z'),
         end: new Date('2027-10-01T00:00:00Z'),
-        cliff: new Date('2026-11-04T00:00:00Z'),
+        cliff: new Date('2026-11-04T12:00:00Z'),
         amount: '3650',
         recipient: 'investors',
       },
@@ -71,11 +83,11 @@ describe('sentimentVsChain', () => {
       en,
     );
     expect(data.unlocks).toEqual([
-      { day: '2026-11-03', label: 'team cliff: 15,000,000 tokens unlock' },
-      // 34 days accrued since 1 October, at 10 a day, unlock at the cliff.
-      { day: '2026-11-04', label: 'investors: 340 tokens unlock' },
+      { at: day('2026-11-03'), day: day('2026-11-03'), label: 'team cliff: 15,000,000 tokens unlock' },
+      // 34 days and a half accrued since 1 October, at 10 a day, unlock at the cliff.
+      { at: day('2026-11-04') + 12 * 3_600_000, day: day('2026-11-04'), label: 'investors: 345 tokens unlock' },
     ]);
-    expect(data.days).toEqual(['2026-11-02', '2026-11-03', '2026-11-04']);
+    expect(data.days).toEqual([day('2026-11-02'), day('2026-11-03'), day('2026-11-04')]);
     // The same days and amounts in Chinese: only the words change.
     const inChinese = sentimentVsChain(
       { options: [{ label: 'Yes' }], points: [{ at: day('2026-11-03'), percent: [60] }] },
@@ -83,14 +95,14 @@ describe('sentimentVsChain', () => {
       unlocks,
       zh,
     );
-    expect(inChinese.unlocks).toEqual([
-      { day: '2026-11-03', label: 'team cliff：解锁 15,000,000 枚代币' },
-      { day: '2026-11-04', label: 'investors：解锁 340 枚代币' },
+    expect(inChinese.unlocks.map((u) => u.label)).toEqual([
+      'team cliff：解锁 15,000,000 枚代币',
+      'investors：解锁 345 枚代币',
     ]);
     expect(inChinese.days).toEqual(data.days);
   });
 
-  it('draws sentiment alone when the token has no data', () => {
+  it('draws sentiment alone when the token has no data, and nothing at all before the first answer', () => {
     const data = sentimentVsChain(
       { options: [{ label: 'Yes' }], points: [{ at: 86_400_000, percent: [100] }] },
       null,
@@ -98,7 +110,32 @@ describe('sentimentVsChain', () => {
       en,
     );
     expect(data.metric).toBeNull();
-    expect(data.days).toEqual(['1970-01-01']);
+    expect(data.days).toEqual([0]);
+    const empty = sentimentVsChain({ options: [{ label: 'Yes' }], points: [] }, null, [], en);
+    expect(empty.days).toEqual([]);
+    expect(empty.unlocks).toEqual([]);
+  });
+});
+
+describe('a post chart’s own page', () => {
+  it.each([
+    [
+      { poll: 'p', symbol: null, metric: 'top10Share' },
+      { poll: 'p', symbol: null, metric: 'top10Share' },
+    ],
+    [
+      { poll: null, symbol: ' OPG ', metric: 'gini' },
+      { poll: null, symbol: 'OPG', metric: 'gini' },
+    ],
+    [
+      { poll: null, symbol: 'OPG', metric: 'price' },
+      { error: expect.stringMatching(/^metric must be one of top1Share/) },
+    ],
+    [{ poll: null, symbol: 'OPG', metric: null }, { error: expect.stringMatching(/^metric must be one of/) }],
+    [{ poll: 'p', symbol: 'OPG', metric: 'gini' }, { error: 'give either a poll or a symbol' }],
+    [{ poll: '', symbol: null, metric: 'gini' }, { error: 'give either a poll or a symbol' }],
+  ])('reads %o', (query, expected) => {
+    expect(parseChainChartQuery(query)).toEqual(expected);
   });
 });
 
@@ -220,7 +257,7 @@ describe('the token page in three scopes', () => {
     const backfilled = { ...old, metrics: { ...old.metrics, circulatingBackfilledAt: Date.UTC(2026, 11, 1) } };
     expect(scopeNotes([backfilled, latest], en)).toEqual([
       expect.stringMatching(
-        /^Circulating figures for 1 snapshot stored before that scope existed were computed on 2026-12-01/,
+        /^Circulating figures for 1 snapshot stored before that scope existed were computed on 1 Dec 2026/,
       ),
     ]);
     expect(scopeNotes([older, latest], en)).toEqual([

@@ -4,9 +4,10 @@ import { shareTable, type CohortHistory } from '../../lib/cohorts/history';
 import type { CohortResults } from '../../lib/cohorts/present';
 import { optionLabel } from '../../lib/cohorts/summary';
 import { messagesOf } from '../../lib/i18n/client';
-import { formatChartTick, formatPeriodEnd } from '../../lib/polls/format';
+import { DAY_MS, formatPeriod, HOUR_MS, namePeriod, periodOf } from '../../lib/polls/history';
 import type { PollResults } from '../../lib/polls/results';
-import { htmlLegend, pageLang, prepareCharts, shareLineOptions, type ChartTheme } from './theme';
+import { fitBarHeight, shareScale, showEmpty, timeScale, timeTooltip, wrappedCategories } from './axes';
+import { htmlLegend, pageLang, prepareCharts, type ChartTheme } from './theme';
 
 /** The page's words for the cohort charts (the server rendered them into <cohort-charts>). */
 type Words = ReturnType<typeof messagesOf<'cohortCharts'>>;
@@ -60,30 +61,28 @@ function stackedData(results: Results, theme: ChartTheme, t: Words, lang: string
   };
 }
 
-function historyData(
-  history: HistoryResponse,
-  optionId: string,
-  period: 'hour' | 'day',
-  theme: ChartTheme,
-  t: Words,
-  lang: string,
-) {
+function historyData(history: HistoryResponse, optionId: string, period: 'hour' | 'day', theme: ChartTheme, t: Words) {
   const table = shareTable(
     history,
     history.options.map((o) => o.id),
     optionId,
   );
+  // Each moment at the hour or day its ballots were cast in, on an axis spaced by time.
+  const at = table.rows.map((r) => periodOf(r.at, period));
   return {
     table,
-    labels: table.rows.map((r) => formatChartTick(r.at, period, lang)),
+    at,
     datasets: table.cohorts.map((c, i) => ({
       label: t(`cohort.${c.id}`),
-      data: table.rows.map((r) => r.shares[i] ?? null),
+      // NaN leaves a gap where the cohort is hidden at that moment.
+      data: table.rows.map((r, n) => ({ x: at[n] ?? 0, y: r.shares[i] ?? Number.NaN })),
       borderColor: cohortColour(theme, c.id),
       backgroundColor: cohortColour(theme, c.id),
       tension: 0.25,
       spanGaps: false,
-      pointRadius: table.rows.length > 40 ? 0 : 3,
+      pointRadius: table.rows.length > 40 ? 0 : table.rows.length === 1 ? 5 : 3,
+      // A share of 0% or 100% sits on the axis's edge: drawn whole, not cut in half.
+      clip: false as const,
     })),
   };
 }
@@ -106,7 +105,7 @@ function renderTable(
   };
   const head = document.createElement('tr');
   head.append(
-    cell('th', t('history.until'), false),
+    cell('th', t(period === 'hour' ? 'history.hour' : 'history.day'), false),
     ...data.table.cohorts.map((c) => cell('th', t(`cohort.${c.id}`), true)),
   );
   head.querySelectorAll('th').forEach((th) => th.setAttribute('scope', 'col'));
@@ -114,7 +113,7 @@ function renderTable(
   table.tBodies[0]?.replaceChildren(
     ...data.table.rows.map((row) => {
       const tr = document.createElement('tr');
-      const at = cell('th', formatPeriodEnd(row.at, period, lang), false);
+      const at = cell('th', formatPeriod(row.at, period, lang), false);
       at.setAttribute('scope', 'row');
       tr.append(at, ...row.shares.map((s) => cell('td', s === null ? '–' : `${s}%`, true)));
       return tr;
@@ -136,37 +135,58 @@ export async function mountCohortCharts(root: HTMLElement): Promise<void> {
   if (!results?.resultsVisible || !results.cohorts) return;
 
   const barCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="cohorts"]');
-  const bars = barCanvas
-    ? new Chart(barCanvas, {
-        type: 'bar',
-        data: stackedData(results, theme, t, lang),
-        options: {
-          indexAxis: 'y',
-          maintainAspectRatio: false,
-          animation: false,
-          plugins: { legend: { display: false } },
-          scales: {
-            x: { stacked: true, min: 0, max: 100, ticks: { callback: (v) => `${v}%` } },
-            y: { stacked: true },
-          },
+  let bars: Chart<'bar'> | null = null;
+  const drawBars = (latest: Results): void => {
+    if (!barCanvas) return;
+    const data = stackedData(latest, theme, t, lang);
+    if (data.labels.length === 0) {
+      showEmpty(barCanvas, t('chart.emptyVotes'));
+      return;
+    }
+    showEmpty(barCanvas, null);
+    fitBarHeight(barCanvas, data.labels);
+    if (bars) {
+      bars.data = data;
+      bars.update();
+      return;
+    }
+    bars = new Chart(barCanvas, {
+      type: 'bar',
+      data,
+      options: {
+        indexAxis: 'y',
+        maintainAspectRatio: false,
+        animation: false,
+        onResize: (chart) => fitBarHeight(chart.canvas, (chart.data.labels ?? []).map(String)),
+        plugins: { legend: { display: false } },
+        scales: {
+          x: { stacked: true, min: 0, max: 100, ticks: { callback: (v) => `${v}%` } },
+          y: wrappedCategories({ stacked: true }),
         },
-      })
-    : null;
-  if (barCanvas) {
+      },
+    });
     htmlLegend(
       barCanvas,
-      results.options.map((o, i) => ({ label: optionLabel(o, lang), color: colour(theme, i) })),
+      latest.options.map((o, i) => ({ label: optionLabel(o, lang), color: colour(theme, i) })),
     );
-  }
+  };
+  drawBars(results);
 
   const lineCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="cohort-history"]');
   if (!lineCanvas || !first) return;
   let latest = first;
-  let shown = historyData(latest, optionId, period, theme, t, lang);
+  const size = period === 'hour' ? HOUR_MS : DAY_MS;
+  let shown = historyData(latest, optionId, period, theme, t);
   const lines = new Chart(lineCanvas, {
     type: 'line',
-    data: { labels: shown.labels, datasets: shown.datasets },
-    options: shareLineOptions(),
+    data: { datasets: shown.datasets },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: 'index', intersect: false },
+      plugins: { legend: { display: false }, tooltip: timeTooltip((start) => namePeriod(start, period, lang)) },
+      scales: { x: timeScale(shown.at, lang, 4 * size), y: shareScale(100) },
+    },
   });
   const legend = (): void => {
     const old = lineCanvas.parentElement?.nextElementSibling;
@@ -179,9 +199,9 @@ export async function mountCohortCharts(root: HTMLElement): Promise<void> {
   legend();
   const redraw = (): void => {
     const before = shown.table.cohorts.map((c) => c.id).join();
-    shown = historyData(latest, optionId, period, theme, t, lang);
-    lines.data.labels = shown.labels;
+    shown = historyData(latest, optionId, period, theme, t);
     lines.data.datasets = shown.datasets;
+    if (lines.options.scales) lines.options.scales.x = timeScale(shown.at, lang, 4 * size);
     lines.update();
     renderTable(root, shown, period, t, lang);
     if (shown.table.cohorts.map((c) => c.id).join() !== before) legend();
@@ -207,10 +227,7 @@ export async function mountCohortCharts(root: HTMLElement): Promise<void> {
   document.addEventListener('poll:cohorts', (event) => {
     const update = (event as CustomEvent<Results>).detail;
     if (update.id !== id || !update.resultsVisible || !update.cohorts) return;
-    if (bars) {
-      bars.data = stackedData(update, theme, t, lang);
-      bars.update();
-    }
+    drawBars(update);
     refetch ??= setTimeout(async () => {
       refetch = null;
       const next = await fetchJson<HistoryResponse>(historyUrl);

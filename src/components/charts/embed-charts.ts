@@ -1,20 +1,20 @@
 import { Chart, type Plugin } from 'chart.js';
 import type { MetricSeries, SentimentVsChainData } from '../../lib/chain/presentation';
 import { messagesOf } from '../../lib/i18n/client';
-import { htmlLegend, prepareCharts } from './theme';
+import { formatDate } from '../../lib/i18n/dates';
+import { DAY_MS } from '../../lib/polls/history';
+import { shareScale, timeScale, timeTooltip, unitScale } from './axes';
+import { htmlLegend, pageLang, prepareCharts } from './theme';
 
-const asPercent = (v: string | number): string => `${Math.round(Number(v) * 100)}%`;
+/** Room above the chart area for the unlock markers' words, so no line at 99% runs through them. */
+const MARKER_ROOM_PX = 18;
 
 /**
- * A dotted vertical line at each unlock's day (a category of the x axis), so a
- * reader sees whether answers moved before or after it; the table names each.
+ * A dotted vertical line at each unlock's moment, so a reader sees whether
+ * answers moved before or after it; its word sits above the chart area (one
+ * word where markers would crowd), and the table names each unlock.
  */
-function unlockMarkers(
-  days: readonly string[],
-  marks: readonly { day: string }[],
-  color: string,
-  text: string,
-): Plugin<'line'> {
+function unlockMarkers(marks: readonly { at: number }[], color: string, text: string): Plugin<'line'> {
   return {
     id: 'unlockMarkers',
     afterDatasetsDraw(chart) {
@@ -27,41 +27,53 @@ function unlockMarkers(
       ctx.lineWidth = 1.5;
       ctx.setLineDash([2, 3]);
       ctx.font = '11px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      let lastWord = -Infinity;
       for (const mark of marks) {
-        const index = days.indexOf(mark.day);
-        if (index < 0) continue;
-        const px = x.getPixelForValue(index);
+        const px = x.getPixelForValue(mark.at);
+        if (px < area.left || px > area.right) continue;
         ctx.beginPath();
         ctx.moveTo(px, area.top);
         ctx.lineTo(px, area.bottom);
         ctx.stroke();
-        ctx.fillText(text, px + 3, area.top + 11);
+        const width = ctx.measureText(text).width;
+        if (px - width / 2 < lastWord + 4) continue;
+        ctx.fillText(text, px, area.top - 5);
+        lastWord = px + width / 2;
       }
       ctx.restore();
     },
   };
 }
 
-/** Draws a <chain-chart>: one on-chain series, or poll shares (left axis) beside it (right axis). */
+/** The axis a chain measure is drawn on: a share as a percentage, a coefficient from 0 to 1, a count from zero. */
+function metricAxis(metric: { percent: boolean; bounded: boolean }, extra: Record<string, unknown> = {}) {
+  if (metric.percent) return shareScale(1, extra);
+  if (metric.bounded) return unitScale(extra);
+  return { type: 'linear' as const, beginAtZero: true, ...extra };
+}
+
+/** Draws a <chain-chart>: one on-chain series, or poll shares (left axis) beside it (right axis), on one time axis. */
 export function mountChainChart(root: HTMLElement): void {
   const canvas = root.querySelector('canvas');
   const raw = JSON.parse(root.querySelector('[data-chart-data]')?.textContent ?? '{}') as
     SentimentVsChainData | { series: MetricSeries };
   if (!canvas) return;
   const t = messagesOf<'chainChart'>(root);
+  const lang = pageLang();
   const theme = prepareCharts(root);
   const color = (i: number): string => theme.series[i % theme.series.length] ?? theme.text;
+  const tooltip = timeTooltip((at) => formatDate(at, lang));
 
   if ('series' in raw) {
     const { series } = raw;
     new Chart(canvas, {
       type: 'line',
       data: {
-        labels: series.points.map((p) => p.day),
         datasets: [
           {
             label: series.label,
-            data: series.points.map((p) => p.value),
+            data: series.points.map((p) => ({ x: p.at, y: p.value })),
             borderColor: color(0),
             backgroundColor: color(0),
           },
@@ -70,7 +82,15 @@ export function mountChainChart(root: HTMLElement): void {
       options: {
         maintainAspectRatio: false,
         animation: false,
-        scales: { y: series.percent ? { min: 0, max: 1, ticks: { callback: asPercent } } : { beginAtZero: true } },
+        plugins: { tooltip },
+        scales: {
+          x: timeScale(
+            series.points.map((p) => p.at),
+            lang,
+            2 * DAY_MS,
+          ),
+          y: metricAxis(series),
+        },
       },
     });
     htmlLegend(canvas, [{ label: series.label, color: color(0) }]);
@@ -78,29 +98,34 @@ export function mountChainChart(root: HTMLElement): void {
   }
 
   const metricIndex = raw.options.length;
+  const times = [
+    ...raw.options.flatMap((o) => o.points.map((p) => p.x)),
+    ...(raw.metric?.points ?? []).map((p) => p.x),
+    ...raw.unlocks.map((u) => u.at),
+  ];
   new Chart(canvas, {
     type: 'line',
-    plugins: raw.unlocks.length > 0 ? [unlockMarkers(raw.days, raw.unlocks, theme.muted, t('chainChart.marker'))] : [],
+    plugins: raw.unlocks.length > 0 ? [unlockMarkers(raw.unlocks, theme.muted, t('chainChart.marker'))] : [],
     data: {
-      labels: raw.days,
       datasets: [
         ...raw.options.map((o, i) => ({
           label: o.label,
-          data: o.shares,
+          data: o.points,
           borderColor: color(i),
           backgroundColor: color(i),
-          spanGaps: true,
+          pointRadius: o.points.length === 1 ? 5 : 3,
+          // A share of 0% sits on the axis's edge: drawn whole, not cut in half.
+          clip: false as const,
           yAxisID: 'sentiment',
         })),
         ...(raw.metric
           ? [
               {
                 label: raw.metric.label,
-                data: raw.metric.values,
+                data: raw.metric.points,
                 borderColor: color(metricIndex),
                 backgroundColor: color(metricIndex),
                 borderDash: [6, 4],
-                spanGaps: true,
                 yAxisID: 'chain',
               },
             ]
@@ -110,25 +135,20 @@ export function mountChainChart(root: HTMLElement): void {
     options: {
       maintainAspectRatio: false,
       animation: false,
-      interaction: { mode: 'index', intersect: false },
+      layout: { padding: { top: raw.unlocks.length > 0 ? MARKER_ROOM_PX : 0 } },
+      // Answers and snapshots fall at different moments: the tooltip shows the nearest of each line.
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      plugins: { tooltip },
       scales: {
-        sentiment: {
-          type: 'linear',
-          position: 'left',
-          min: 0,
-          max: 1,
-          ticks: { callback: asPercent },
-          title: { display: true, text: t('chainChart.shareAxis') },
-        },
+        x: timeScale(times, lang, 2 * DAY_MS),
+        sentiment: shareScale(1, { position: 'left', title: { display: true, text: t('chainChart.shareAxis') } }),
         ...(raw.metric
           ? {
-              chain: {
-                type: 'linear' as const,
-                position: 'right' as const,
+              chain: metricAxis(raw.metric, {
+                position: 'right',
                 grid: { drawOnChartArea: false },
-                ...(raw.metric.percent ? { min: 0, max: 1, ticks: { callback: asPercent } } : { beginAtZero: true }),
                 title: { display: true, text: raw.metric.label },
-              },
+              }),
             }
           : {}),
       },

@@ -1,10 +1,11 @@
 import { Chart } from 'chart.js';
-import { optionLabel } from '../../lib/cohorts/summary';
+import { optionLabel } from '../../lib/polls/labels';
 import { messagesOf } from '../../lib/i18n/client';
-import { formatChartTick } from '../../lib/polls/format';
-import type { HistoryPoint } from '../../lib/polls/history';
+import { DAY_MS, HOUR_MS, namePeriod, periodOf, type HistoryPoint } from '../../lib/polls/history';
 import type { PollResults } from '../../lib/polls/results';
-import { htmlLegend, pageLang, prepareCharts, shareLineOptions } from './theme';
+import { leaders } from '../../lib/polls/tally';
+import { fitBarHeight, shareScale, showEmpty, timeScale, timeTooltip, wrappedCategories } from './axes';
+import { htmlLegend, pageLang, prepareCharts, type ChartTheme } from './theme';
 
 interface HistoryResponse {
   period: 'hour' | 'day';
@@ -12,9 +13,29 @@ interface HistoryResponse {
   points: HistoryPoint[];
 }
 
+type Words = ReturnType<typeof messagesOf<'pollCharts'>>;
+
 async function fetchJson<T>(url: string): Promise<T | null> {
   const response = await fetch(url, { headers: { accept: 'application/json' } });
   return response.ok ? ((await response.json()) as T) : null;
+}
+
+const colour = (theme: ChartTheme, i: number): string => theme.series[i % theme.series.length] ?? theme.text;
+
+/**
+ * The results as bars: the leader (by votes, not by rounded shares) in bold
+ * and outlined; tied leaders all of them, each labelled "tie".
+ */
+function resultBars(results: PollResults, t: Words, lang: string) {
+  const lead = new Set(leaders(results.options.map((o) => o.votes ?? 0)));
+  const tie = lead.size > 1;
+  return {
+    lead,
+    labels: results.options.map((o, i) =>
+      tie && lead.has(i) ? t('pollCharts.tie', { label: optionLabel(o, lang) }) : optionLabel(o, lang),
+    ),
+    shares: results.options.map((o) => o.percent ?? 0),
+  };
 }
 
 /** Draws the results bar chart and the sentiment-over-time line chart inside `root`. */
@@ -42,76 +63,117 @@ export async function mountPollCharts(root: HTMLElement): Promise<void> {
   };
   const barCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="results"]');
   const lineCanvas = root.querySelector<HTMLCanvasElement>('canvas[data-chart="history"]');
-  const bars = barCanvas
-    ? new Chart(barCanvas, {
-        type: 'bar',
-        data: {
-          labels: results.options.map((o) => optionLabel(o, lang)),
-          datasets: [
-            {
-              label: t('pollCharts.share'),
-              data: results.options.map((o) => o.percent ?? 0),
-              backgroundColor: results.options.map((_, i) => theme.series[i % theme.series.length] ?? theme.text),
-              borderRadius: 4,
-            },
-          ],
-        },
-        options: {
-          indexAxis: 'y',
-          maintainAspectRatio: false,
-          animation: false,
-          plugins: { legend: { display: false } },
-          scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
-        },
-      })
-    : null;
 
-  const lines =
-    lineCanvas && history
-      ? new Chart(lineCanvas, {
-          type: 'line',
-          data: {
-            labels: history.points.map((p) => formatChartTick(p.at, period, lang)),
-            datasets: history.options.map((option, i) => ({
-              label: label(option),
-              data: history.points.map((p) => p.percent[i] ?? 0),
-              borderColor: theme.series[i % theme.series.length] ?? theme.text,
-              backgroundColor: theme.series[i % theme.series.length] ?? theme.text,
-              tension: 0.25,
-              pointRadius: history.points.length > 40 ? 0 : 3,
-            })),
+  let shown = resultBars(results, t, lang);
+  let bars: Chart<'bar'> | null = null;
+  const drawBars = (latest: PollResults): void => {
+    if (!barCanvas) return;
+    shown = resultBars(latest, t, lang);
+    if ((latest.totalVotes ?? 0) === 0) {
+      showEmpty(barCanvas, t('chart.emptyVotes'));
+      return;
+    }
+    showEmpty(barCanvas, null);
+    fitBarHeight(barCanvas, shown.labels);
+    if (bars) {
+      bars.data.labels = shown.labels;
+      const dataset = bars.data.datasets[0];
+      if (dataset) dataset.data = shown.shares;
+      bars.update();
+      return;
+    }
+    bars = new Chart(barCanvas, {
+      type: 'bar',
+      data: {
+        labels: shown.labels,
+        datasets: [
+          {
+            label: t('pollCharts.share'),
+            data: shown.shares,
+            backgroundColor: latest.options.map((_, i) => colour(theme, i)),
+            borderColor: theme.text,
+            borderWidth: (context) => (shown.lead.has(context.dataIndex) ? 2 : 0),
+            borderRadius: 4,
           },
-          options: shareLineOptions(),
-        })
-      : null;
+        ],
+      },
+      options: {
+        indexAxis: 'y',
+        maintainAspectRatio: false,
+        animation: false,
+        onResize: (chart) => fitBarHeight(chart.canvas, shown.labels),
+        plugins: { legend: { display: false } },
+        scales: {
+          x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } },
+          y: wrappedCategories({
+            ticks: {
+              font: (context: { index: number }) => ({ weight: shown.lead.has(context.index) ? 'bold' : 'normal' }),
+              color: (context: { index: number }) => (shown.lead.has(context.index) ? theme.text : theme.muted),
+            },
+          }),
+        },
+      },
+    });
+  };
+  drawBars(results);
 
-  if (lineCanvas && history) {
+  const size = period === 'hour' ? HOUR_MS : DAY_MS;
+  let lines: Chart<'line'> | null = null;
+  const drawLines = (latest: HistoryResponse): void => {
+    if (!lineCanvas) return;
+    if (latest.points.length === 0) {
+      showEmpty(lineCanvas, t('chart.emptyVotes'));
+      return;
+    }
+    showEmpty(lineCanvas, null);
+    // Each point at the hour or day its ballots were cast in, on an axis spaced by time.
+    const at = latest.points.map((p) => periodOf(p.at, period));
+    const datasets = latest.options.map((option, i) => ({
+      label: label(option),
+      data: latest.points.map((p, n) => ({ x: at[n] ?? 0, y: p.percent[i] ?? 0 })),
+      borderColor: colour(theme, i),
+      backgroundColor: colour(theme, i),
+      tension: 0.25,
+      pointRadius: latest.points.length > 40 ? 0 : latest.points.length === 1 ? 5 : 3,
+      // A share of 0% or 100% sits on the axis's edge: drawn whole, not cut in half.
+      clip: false as const,
+    }));
+    const x = timeScale(at, lang, 4 * size);
+    if (lines) {
+      lines.data.datasets = datasets;
+      if (lines.options.scales) lines.options.scales.x = x;
+      lines.update();
+      return;
+    }
+    lines = new Chart(lineCanvas, {
+      type: 'line',
+      data: { datasets },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: 'index', intersect: false },
+        plugins: { legend: { display: false }, tooltip: timeTooltip((start) => namePeriod(start, period, lang)) },
+        scales: { x, y: shareScale(100) },
+      },
+    });
     htmlLegend(
       lineCanvas,
-      history.options.map((o, i) => ({ label: label(o), color: theme.series[i % theme.series.length] ?? theme.text })),
+      latest.options.map((o, i) => ({ label: label(o), color: colour(theme, i) })),
     );
-  }
+  };
+  if (history) drawLines(history);
 
   // Live updates from the widget's stream: bars move at once, the history is re-read at most every 5 s.
   let refetch: ReturnType<typeof setTimeout> | null = null;
   document.addEventListener('poll:update', (event) => {
     const update = (event as CustomEvent<PollResults>).detail;
     if (update.id !== id || !update.resultsVisible) return;
-    if (bars?.data.datasets[0]) {
-      bars.data.datasets[0].data = update.options.map((o) => o.percent ?? 0);
-      bars.update();
-    }
-    if (lines && !refetch) {
+    drawBars(update);
+    if (lineCanvas && !refetch) {
       refetch = setTimeout(async () => {
         refetch = null;
         const next = await fetchJson<HistoryResponse>(`${base}/history?period=${period}`);
-        if (!next) return;
-        lines.data.labels = next.points.map((p) => formatChartTick(p.at, period, lang));
-        next.options.forEach((_, i) => {
-          const dataset = lines.data.datasets[i];
-          if (dataset) dataset.data = next.points.map((p) => p.percent[i] ?? 0);
-        });
-        lines.update();
+        if (next) drawLines(next);
       }, 5000);
     }
   });

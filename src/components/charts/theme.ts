@@ -8,7 +8,6 @@ import {
   LineElement,
   PointElement,
   Tooltip,
-  type ChartOptions,
 } from 'chart.js';
 
 // Only what the site's charts use, so the chunk stays small (no chart.js/auto). Legends
@@ -82,20 +81,6 @@ export function prepareCharts(root: Element): ChartTheme {
   Chart.defaults.borderColor = theme.grid;
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   return theme;
-}
-
-/**
- * Options of a line chart of shares over time (0 to 100%), one tooltip for
- * every line at a moment: the poll page's sentiment charts.
- */
-export function shareLineOptions(): ChartOptions<'line'> {
-  return {
-    maintainAspectRatio: false,
-    animation: false,
-    interaction: { mode: 'index', intersect: false },
-    plugins: { legend: { display: false } },
-    scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
-  };
 }
 
 /** A legend in plain HTML after the chart: lighter than Chart.js's plugin, and readable by everyone. */

@@ -1,15 +1,15 @@
 import { Chart, LogarithmicScale, type ChartDataset } from 'chart.js';
-import { COHORTS } from '../../lib/chain/metrics';
 import { formatPercent } from '../../lib/chain/format';
+import { COHORTS } from '../../lib/chain/metrics';
 import type { ChartData } from '../../lib/chain/presentation';
 import { messagesOf } from '../../lib/i18n/client';
+import { formatDate } from '../../lib/i18n/dates';
+import { DAY_MS } from '../../lib/polls/history';
+import { shareScale, showEmpty, timeScale, timeTooltip, unitScale } from './axes';
 import { htmlLegend, pageLang, prepareCharts } from './theme';
 
 // Only the token page draws on a log scale, so only its chunk carries it.
 Chart.register(LogarithmicScale);
-
-const day = (at: number): string => new Date(at).toISOString().slice(0, 10);
-const percent = { ticks: { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` } };
 
 /** Labels only the powers of ten of a log axis; the steps between keep their grid lines. */
 const decades = (format: (v: number) => string) => ({
@@ -20,8 +20,6 @@ const decades = (format: (v: number) => string) => ({
     },
   },
 });
-/** A log axis cannot place 0: those points are left out (a gap), and the tables give the exact figures. */
-const positive = (values: number[]): (number | null)[] => values.map((v) => (v > 0 ? v : null));
 const floorDecade = (values: number[], fallback: number): number => {
   const smallest = Math.min(...values.filter((v) => v > 0));
   return Number.isFinite(smallest) ? 10 ** Math.floor(Math.log10(smallest)) : fallback;
@@ -35,48 +33,79 @@ export function mountTokenCharts(root: HTMLElement): void {
   const theme = prepareCharts(root);
   const color = (i: number): string => theme.series[i % theme.series.length] ?? theme.text;
   const canvas = (name: string): HTMLCanvasElement | null => root.querySelector(`canvas[data-chart="${name}"]`);
-  const labels = data.points.map((p) => day(p.at));
-  const line = (label: string, values: (number | null)[], i: number): ChartDataset<'line'> => ({
+  const times = data.points.map((p) => p.at);
+  /** A series at each snapshot's moment; a log axis cannot place 0, so those points are a gap (the tables give them). */
+  const line = (label: string, values: number[], i: number, positive = false): ChartDataset<'line'> => ({
     label,
-    data: values,
+    data: values.map((y, n) => ({ x: times[n] ?? 0, y: positive && y <= 0 ? Number.NaN : y })),
     borderColor: color(i),
     backgroundColor: color(i),
     pointRadius: values.length > 40 ? 0 : 3,
   });
-  const common = { maintainAspectRatio: false, animation: false as const };
+  // Snapshots on an axis spaced by time: a two-week gap and a four-week gap look as they are.
+  const common = {
+    maintainAspectRatio: false,
+    animation: false as const,
+    plugins: { tooltip: timeTooltip((at) => formatDate(at, lang)) },
+  };
+  const x = () => timeScale(times, lang, 2 * DAY_MS);
+  /** Charts of the snapshots say so when the scope has none, rather than drawing bare axes. */
+  const timeChart = (name: string): HTMLCanvasElement | null => {
+    const target = canvas(name);
+    if (target && data.points.length === 0) {
+      showEmpty(target, t('charts.empty'));
+      return null;
+    }
+    return target;
+  };
 
-  const concentration = canvas('concentration');
+  const concentration = timeChart('concentration');
   if (concentration) {
+    // The Gini coefficient is not a share: it gets its own 0–1 axis, on the right.
+    const gini = {
+      ...line(
+        t('figure.gini'),
+        data.points.map((p) => p.gini),
+        1,
+      ),
+      yAxisID: 'gini',
+      borderDash: [6, 4],
+    };
     new Chart(concentration, {
       type: 'line',
       data: {
-        labels,
         datasets: [
           line(
             t('charts.top10Share'),
             data.points.map((p) => p.top10),
             0,
           ),
-          line(
-            t('figure.gini'),
-            data.points.map((p) => p.gini),
-            1,
-          ),
+          gini,
         ],
       },
-      options: { ...common, scales: { y: { min: 0, max: 1, ...percent } } },
+      options: {
+        ...common,
+        scales: {
+          x: x(),
+          y: shareScale(1, { position: 'left', title: { display: true, text: t('charts.top10Share') } }),
+          gini: unitScale({
+            position: 'right',
+            grid: { drawOnChartArea: false },
+            title: { display: true, text: t('figure.gini') },
+          }),
+        },
+      },
     });
     htmlLegend(concentration, [
       { label: t('charts.top10Share'), color: color(0) },
-      { label: t('figure.gini'), color: color(1) },
+      { label: t('charts.giniRight'), color: color(1) },
     ]);
   }
-  const holders = canvas('holders');
+  const holders = timeChart('holders');
   if (holders) {
     new Chart(holders, {
       type: 'line',
       data: {
-        labels,
         datasets: [
           line(
             t('figure.holders'),
@@ -85,7 +114,7 @@ export function mountTokenCharts(root: HTMLElement): void {
           ),
         ],
       },
-      options: { ...common, scales: { y: { beginAtZero: true } } },
+      options: { ...common, scales: { x: x(), y: { beginAtZero: true } } },
     });
   }
   const latest = data.points.at(-1);
@@ -96,21 +125,28 @@ export function mountTokenCharts(root: HTMLElement): void {
     y: { min: number; max?: number; format: (v: number) => string },
     now: (v: number) => string,
   ): void => {
-    const target = canvas(name);
+    const target = timeChart(name);
     if (!target) return;
     new Chart(target, {
       type: 'line',
       data: {
-        labels,
         // Unclipped, so a line on the axis's edge (a cohort at 100%) draws in full rather than half hidden.
         datasets: COHORTS.map((c, i) => ({
-          ...line(t(`cohortOne.${c}`), positive(data.points.map((p) => pick(p.cohorts[c]))), i),
+          ...line(
+            t(`cohortOne.${c}`),
+            data.points.map((p) => pick(p.cohorts[c])),
+            i,
+            true,
+          ),
           clip: false,
         })),
       },
       options: {
         ...common,
-        scales: { y: { type: 'logarithmic', min: y.min, ...(y.max ? { max: y.max } : {}), ...decades(y.format) } },
+        scales: {
+          x: x(),
+          y: { type: 'logarithmic', min: y.min, ...(y.max ? { max: y.max } : {}), ...decades(y.format) },
+        },
       },
     });
     htmlLegend(
@@ -137,26 +173,33 @@ export function mountTokenCharts(root: HTMLElement): void {
     formatPercent,
   );
   const lorenz = canvas('lorenz');
+  if (lorenz && data.lorenz.length === 0) showEmpty(lorenz, t('charts.empty'));
   if (lorenz && data.lorenz.length > 0) {
     const steps = data.lorenz.map((_, i) => `${i}%`);
+    const share = (label: string, values: number[], i: number): ChartDataset<'line'> => ({
+      label,
+      data: values,
+      borderColor: color(i),
+      backgroundColor: color(i),
+      pointRadius: 0,
+    });
     new Chart(lorenz, {
       type: 'line',
       data: {
         labels: steps,
         datasets: [
-          { ...line(t('charts.shareHeld'), data.lorenz, 0), pointRadius: 0 },
+          share(t('charts.shareHeld'), data.lorenz, 0),
           {
-            ...line(
+            ...share(
               t('charts.equality'),
               data.lorenz.map((_, i) => i / 100),
               3,
             ),
-            pointRadius: 0,
             borderDash: [4, 4],
           },
         ],
       },
-      options: { ...common, scales: { y: { min: 0, max: 1, ...percent } } },
+      options: { maintainAspectRatio: false, animation: false, scales: { y: shareScale(1) } },
     });
     htmlLegend(lorenz, [
       { label: t('charts.shareHeld'), color: color(0) },
@@ -165,7 +208,7 @@ export function mountTokenCharts(root: HTMLElement): void {
   }
   const unlocks = canvas('unlocks');
   if (unlocks && data.unlocks.curve.length > 0) {
-    // A time axis in epoch ms: vesting is a slope and a cliff a step only where dates are spaced as they are.
+    // Vesting is a slope and a cliff a step only where dates are spaced as they are.
     new Chart(unlocks, {
       type: 'line',
       data: {
@@ -182,7 +225,11 @@ export function mountTokenCharts(root: HTMLElement): void {
       options: {
         ...common,
         scales: {
-          x: { type: 'linear', ticks: { callback: (v: string | number) => day(Number(v)), maxTicksLimit: 6 } },
+          x: timeScale(
+            data.unlocks.curve.map((p) => p.x),
+            lang,
+            2 * DAY_MS,
+          ),
           y: { beginAtZero: true },
         },
       },

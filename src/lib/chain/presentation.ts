@@ -7,6 +7,7 @@ import { formatPercent } from './format.ts';
 import { metricsOf, type SnapshotMetrics } from './snapshot.ts';
 import { countsIn, LABEL_ROLES, SCOPES, type Scope } from './scopes.ts';
 import { joinWords } from '../cohorts/summary.ts';
+import { DAY_MS, periodOf } from '../polls/history.ts';
 import {
   nextUnlock,
   totalUnlockedBy,
@@ -206,7 +207,9 @@ export function scopeNotes(
 ): string[] {
   const lacking = snapshots.filter((s) => metricsOf(s.metrics, 'circulating') === null);
   const later = snapshots.filter((s) => s.metrics.circulatingBackfilledAt !== undefined && !lacking.includes(s));
-  const days = [...new Set(later.map((s) => dayOf(s.metrics.circulatingBackfilledAt ?? 0)))].join(', ');
+  const days = [...new Set(later.map((s) => words.date(new Date(s.metrics.circulatingBackfilledAt ?? 0))))].join(
+    words.t('list.separator'),
+  );
   const blocks = lacking.map((s) => words.number(s.block)).join(words.t('list.separator'));
   return [
     later.length > 0 ? words.plural('token.backfilled', later.length, { days }) : '',
@@ -214,15 +217,19 @@ export function scopeNotes(
   ].filter(Boolean);
 }
 
-/** On-chain measures a chart can follow, with how to show them. */
+/**
+ * On-chain measures a chart can follow, with how to show them: a share (0 to
+ * 1, drawn as a percentage), a coefficient between 0 and 1 (drawn on its own
+ * 0–1 axis, never as a percentage), or a count (from zero up).
+ */
 export const CHAIN_METRICS = {
-  top1Share: { label: 'Largest holder’s share', percent: true },
-  top10Share: { label: 'Top-10 holders’ share', percent: true },
-  top100Share: { label: 'Top-100 holders’ share', percent: true },
-  gini: { label: 'Gini coefficient', percent: false },
-  hhi: { label: 'HHI', percent: false },
-  nakamoto: { label: 'Nakamoto coefficient', percent: false },
-  holderCount: { label: 'Holders', percent: false },
+  top1Share: { label: 'Largest holder’s share', percent: true, bounded: true },
+  top10Share: { label: 'Top-10 holders’ share', percent: true, bounded: true },
+  top100Share: { label: 'Top-100 holders’ share', percent: true, bounded: true },
+  gini: { label: 'Gini coefficient', percent: false, bounded: true },
+  hhi: { label: 'HHI', percent: false, bounded: true },
+  nakamoto: { label: 'Nakamoto coefficient', percent: false, bounded: false },
+  holderCount: { label: 'Holders', percent: false, bounded: false },
 } as const;
 export type ChainMetric = keyof typeof CHAIN_METRICS;
 export const CHAIN_METRIC_NAMES = Object.keys(CHAIN_METRICS) as ChainMetric[];
@@ -231,15 +238,19 @@ export function isChainMetric(name: string): name is ChainMetric {
   return name in CHAIN_METRICS;
 }
 
-const dayOf = (at: number): string => new Date(at).toISOString().slice(0, 10);
+/** The UTC midnight starting the day of `at`. */
+const dayStart = (at: number): number => Math.floor(at / DAY_MS) * DAY_MS;
 
 export interface MetricSeries {
   metric: ChainMetric;
   label: string;
   percent: boolean;
+  /** Between 0 and 1 (a share or a coefficient): its axis runs from 0 to 1. */
+  bounded: boolean;
   simulated: boolean;
   source: string | null;
-  points: { day: string; block: number; value: number }[];
+  /** One per snapshot, at the moment it was taken (epoch ms). */
+  points: { at: number; block: number; value: number }[];
 }
 
 /** One measure at each snapshot (the scope without exchanges and other custodians). */
@@ -253,30 +264,84 @@ export function metricSeries(
     metric,
     label: words.t(`metric.${metric}`),
     percent: CHAIN_METRICS[metric].percent,
+    bounded: CHAIN_METRICS[metric].bounded,
     simulated: snapshots.some((s) => s.simulated),
     source: latest ? describeSource(latest, words) : null,
     points: snapshots.map((s) => ({
-      day: dayOf(s.takenAt),
+      at: s.takenAt,
       block: s.block,
       value: s.metrics.excludingLabelled[metric],
     })),
   };
 }
 
+/**
+ * A post's chart of a chain measure, as its own page's query names it
+ * (`?symbol=OPG&metric=gini`, or `?poll=<id>&metric=top10Share` for readers'
+ * answers beside the measure), checked; or why not, in a sentence.
+ */
+export function parseChainChartQuery(query: {
+  poll: string | null;
+  symbol: string | null;
+  metric: string | null;
+}): { poll: string | null; symbol: string | null; metric: ChainMetric } | { error: string } {
+  const metric = query.metric ?? '';
+  if (!isChainMetric(metric)) return { error: `metric must be one of ${CHAIN_METRIC_NAMES.join(', ')}` };
+  const poll = query.poll?.trim() || null;
+  const symbol = query.symbol?.trim() || null;
+  if ((poll === null) === (symbol === null)) return { error: 'give either a poll or a symbol' };
+  return { poll, symbol, metric };
+}
+
+/** A post's chain chart's title: the measure of the token, or readers' answers beside it. */
+export function chainChartTitle(
+  metric: ChainMetric,
+  symbol: string,
+  beside: boolean,
+  words: Pick<Translator, 't' | 'lang'>,
+): string {
+  const measure = words.t(`metric.${metric}`);
+  return beside
+    ? words.t('chainChart.vsTitle', { metric: measure.toLocaleLowerCase(words.lang), symbol })
+    : words.t('chainChart.title', { metric: measure, symbol });
+}
+
+/** A point of a time chart: epoch ms and value. */
+export interface TimePoint {
+  x: number;
+  y: number;
+}
+
 export interface SentimentVsChainData {
-  /** Every day that has a poll point or a snapshot, in order: the shared time axis. */
-  days: string[];
-  options: { label: string; shares: (number | null)[] }[];
-  metric: { label: string; percent: boolean; values: (number | null)[] } | null;
-  /** The token's unlock events within the charted days, each on its day (also in `days`), marked on the chart. */
-  unlocks: { day: string; label: string }[];
+  /** The table's rows: every UTC day with a poll point, a snapshot or an unlock, oldest first (its midnight, ms). */
+  days: number[];
+  options: {
+    label: string;
+    /** The share at the end of each day in `days` (0 to 1), null on days without ballots. */
+    shares: (number | null)[];
+    /** The chart's points: each day with ballots, placed at that day (history.ts, periodOf). */
+    points: TimePoint[];
+  }[];
+  metric: {
+    label: string;
+    percent: boolean;
+    bounded: boolean;
+    values: (number | null)[];
+    /** The chart's points: each snapshot at the moment it was taken. */
+    points: TimePoint[];
+  } | null;
+  /** The token's unlock events within the charted span, each at its moment and on its table day (also in `days`). */
+  unlocks: { at: number; day: number; label: string }[];
   simulated: boolean;
   source: string | null;
 }
 
 /**
- * Poll option shares and an on-chain measure on one time axis. Days without a
- * reading stay empty (null) rather than being invented.
+ * Poll option shares and an on-chain measure on one time axis: the chart
+ * places each at its real time, so answers sit beside the snapshots they
+ * overlap, and the table gives one row per day. Days without a reading stay
+ * empty (null) rather than being invented. `poll.points` are daily history
+ * points (each closing its day).
  */
 export function sentimentVsChain(
   poll: { options: { label: string }[]; points: { at: number; percent: number[] }[] },
@@ -284,24 +349,38 @@ export function sentimentVsChain(
   unlocks: readonly Unlock[],
   words: TokenWords,
 ): SentimentVsChainData {
-  const pollByDay = new Map(poll.points.map((p) => [dayOf(p.at - 1), p.percent]));
-  const chainByDay = new Map((series?.points ?? []).map((p) => [p.day, p.value]));
-  const read = [...new Set([...pollByDay.keys(), ...chainByDay.keys()])].sort();
+  const answered = poll.points.map((p) => ({ day: periodOf(p.at, 'day'), percent: p.percent }));
+  const pollByDay = new Map(answered.map((p) => [p.day, p.percent]));
+  const chainPoints = series?.points ?? [];
+  const chainByDay = new Map(chainPoints.map((p) => [dayStart(p.at), p.value]));
+  const times = [...answered.map((p) => p.day), ...chainPoints.map((p) => p.at)];
   // Only unlocks inside the span read: one far off would stretch the axis and squash the readings.
-  const [first, last] = [read[0], read.at(-1)];
+  const [first, last] = [Math.min(...times), Math.max(...times)];
   const marked = unlockEvents(unlocks)
-    .map((e) => ({ day: dayOf(e.at), label: describeEvent(e, words) }))
-    .filter((e) => first !== undefined && last !== undefined && e.day >= first && e.day <= last);
-  const days = [...new Set([...read, ...marked.map((e) => e.day)])].sort();
+    .filter((e) => times.length > 0 && dayStart(e.at) >= dayStart(first) && dayStart(e.at) <= dayStart(last))
+    .map((e) => ({ at: e.at, day: dayStart(e.at), label: describeEvent(e, words) }));
+  const days = [...new Set([...pollByDay.keys(), ...chainByDay.keys(), ...marked.map((e) => e.day)])].sort(
+    (a, b) => a - b,
+  );
   return {
     days,
     options: poll.options.map((o, i) => ({
       label: o.label,
-      shares: days.map((d) => (pollByDay.has(d) ? (pollByDay.get(d)?.[i] ?? 0) / 100 : null)),
+      shares: days.map((d) => {
+        const percent = pollByDay.get(d);
+        return percent ? (percent[i] ?? 0) / 100 : null;
+      }),
+      points: answered.map((p) => ({ x: p.day, y: (p.percent[i] ?? 0) / 100 })),
     })),
     metric:
-      series && series.points.length > 0
-        ? { label: series.label, percent: series.percent, values: days.map((d) => chainByDay.get(d) ?? null) }
+      series && chainPoints.length > 0
+        ? {
+            label: series.label,
+            percent: series.percent,
+            bounded: series.bounded,
+            values: days.map((d) => chainByDay.get(d) ?? null),
+            points: chainPoints.map((p) => ({ x: p.at, y: p.value })),
+          }
         : null,
     unlocks: marked,
     simulated: series?.simulated ?? false,

@@ -7,8 +7,9 @@
  */
 import type { MessageKey } from '../../i18n/en.ts';
 import type { CLIENT_KEYS } from '../i18n/client.ts';
+import { formatDate } from '../i18n/dates.ts';
 import { toLocale } from '../i18n/locales.ts';
-import { localLabel } from '../polls/labels.ts';
+import { optionLabel } from '../polls/labels.ts';
 import type { CohortId } from './cohorts.ts';
 import { PRIVACY_FLOOR } from './privacy.ts';
 import type { CohortResults } from './present.ts';
@@ -42,10 +43,8 @@ export function joinWords(
   return new Intl.ListFormat(intlLang(lang), { type }).format(labels);
 }
 
-/** An option's label in the page's language (its translation where the poll has one). */
-export function optionLabel(option: Pick<Option, 'label' | 'labels'>, lang: string): string {
-  return localLabel(option.label, option.labels ?? {}, toLocale(lang)).text;
-}
+// Where it always was for the pages and charts that import it from here; it lives with the poll's labels.
+export { optionLabel };
 
 const labelsOf = (ids: readonly string[], options: readonly Option[], lang: string): string[] =>
   ids.map((id) => {
@@ -85,12 +84,7 @@ export function cohortLine(results: CohortLineInput, words: CohortLineWords): st
 
 /** The date of a snapshot as the page gives it, in UTC: "1 Dec 2025", "2025年12月1日". */
 export function formatSnapshotDate(iso: string, lang: string): string {
-  return new Date(iso).toLocaleDateString(intlLang(lang), {
-    timeZone: 'UTC',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-  });
+  return formatDate(Date.parse(iso), lang);
 }
 
 /**

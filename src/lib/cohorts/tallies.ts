@@ -2,7 +2,7 @@
  * The four tallies of a poll by cohort, from aggregated counters: one ballot
  * one vote, one wallet one vote, token-weighted and square-root-weighted.
  */
-import { percentages } from '../polls/tally.ts';
+import { leadingIds, percentages } from '../polls/tally.ts';
 import { COHORT_IDS, VERIFIED_COHORTS } from './cohorts.ts';
 import { alignCounters, type AlignedCounters, type CohortCounters } from './counters.ts';
 import { percentagesOfFloats, percentagesOfWeights } from './shares.ts';
@@ -54,20 +54,13 @@ export interface CohortTallies {
   disagreement: string | null;
 }
 
-/** Options holding the greatest value, if that value is above zero. */
-function leadersOf<T extends number | bigint>(ids: readonly string[], values: readonly T[], zero: T): string[] {
-  let best = zero;
-  for (const v of values) if (v > best) best = v;
-  return best > zero ? ids.filter((_, i) => values[i] === best) : [];
-}
-
 function voteTally(ids: readonly string[], cohorts: readonly AlignedCounters[]): VoteTally {
   const votes = ids.map((_, i) => cohorts.reduce((sum, c) => sum + (c.votes[i] ?? 0), 0));
   const percent = percentages(votes);
   return {
     voters: cohorts.reduce((sum, c) => sum + c.voters, 0),
     options: ids.map((id, i) => ({ id, votes: votes[i] ?? 0, percent: percent[i] ?? 0 })),
-    leader: leadersOf(ids, votes, 0),
+    leader: leadingIds(ids, votes),
   };
 }
 
@@ -77,7 +70,7 @@ function tokenTally(ids: readonly string[], cohorts: readonly AlignedCounters[])
   return {
     total: String(weights.reduce((sum, w) => sum + w, 0n)),
     options: ids.map((id, i) => ({ id, weight: String(weights[i] ?? 0n), percent: percent[i] ?? 0 })),
-    leader: leadersOf(ids, weights, 0n),
+    leader: leadingIds(ids, weights),
   };
 }
 
@@ -89,7 +82,7 @@ function squareRootTally(ids: readonly string[], cohorts: readonly AlignedCounte
   return {
     total: weights.reduce((sum, w) => sum + w, 0),
     options: ids.map((id, i) => ({ id, weight: weights[i] ?? 0, percent: percent[i] ?? 0 })),
-    leader: leadersOf(ids, weights, 0),
+    leader: leadingIds(ids, weights),
   };
 }
 

@@ -111,6 +111,8 @@ export const CLIENT_KEYS = {
     'charts.equality',
     'charts.perfectEquality',
     'charts.unlocked',
+    'charts.giniRight',
+    'charts.empty',
   ],
   cohortCharts: [
     'cohort.whale',
@@ -120,9 +122,11 @@ export const CLIENT_KEYS = {
     'cohort.insiders',
     'cohort.none',
     'cohort.unverified',
-    'history.until',
+    'history.hour',
+    'history.day',
+    'chart.emptyVotes',
   ],
-  pollCharts: ['pollCharts.hidden', 'pollCharts.share'],
+  pollCharts: ['pollCharts.hidden', 'pollCharts.share', 'pollCharts.tie', 'chart.emptyVotes'],
   chainChart: ['chainChart.marker', 'chainChart.shareAxis', 'chainChart.rightAxis', 'chainChart.unlockLegend'],
 } as const satisfies Record<string, readonly MessageKey[]>;
 

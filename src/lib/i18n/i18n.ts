@@ -1,5 +1,6 @@
 import { EN, type MessageKey } from '../../i18n/en.ts';
 import { ZH } from '../../i18n/zh.ts';
+import { formatDate, formatDateTime } from './dates.ts';
 import { HTML_LANG, INTL_LOCALE, localizePath, toLocale, type Locale } from './locales.ts';
 
 export * from './locales.ts';
@@ -46,13 +47,6 @@ export function translator(value: string | null | undefined): Translator {
   const intl = INTL_LOCALE[locale];
   const rules = new Intl.PluralRules(intl);
   const numbers = new Intl.NumberFormat(intl);
-  const dates = new Intl.DateTimeFormat(intl, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
-  const dateTimes = new Intl.DateTimeFormat(intl, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'UTC',
-    hourCycle: 'h23',
-  });
   const t = (key: MessageKey, params?: MessageParams): string => interpolate(catalogue[key], params);
   const made: Translator = {
     locale,
@@ -63,9 +57,9 @@ export function translator(value: string | null | undefined): Translator {
       return t(`${key}.${form}` as MessageKey, { ...params, count: numbers.format(count) });
     },
     number: (value, options) => (options ? new Intl.NumberFormat(intl, options).format(value) : numbers.format(value)),
-    date: (date, options) =>
-      options ? new Intl.DateTimeFormat(intl, { timeZone: 'UTC', ...options }).format(date) : dates.format(date),
-    dateTime: (date) => `${dateTimes.format(date)} UTC`,
+    // One date format per language, shared with the charts and tables drawn in the browser (dates.ts).
+    date: (date, options) => formatDate(date, locale, options),
+    dateTime: (date) => `${formatDateTime(date, locale)} UTC`,
     path: (pathname) => localizePath(pathname, locale),
   };
   translators.set(locale, made);

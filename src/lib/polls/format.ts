@@ -1,5 +1,4 @@
 import type { CLIENT_KEYS } from '../i18n/client.ts';
-import { toLocale } from '../i18n/locales.ts';
 
 /**
  * Words for poll figures, shared by server rendering and the live client:
@@ -58,36 +57,4 @@ export function describeStatus(
   return closesAt === null
     ? words.t('poll.open')
     : words.t('poll.endsIn', { duration: roughDuration(Date.parse(closesAt) - now, words) });
-}
-
-/** History stamps in English put the day first ("2 Jan 2026"), as the poll pages always have. */
-const stampLang = (lang: string): string => (toLocale(lang) === 'en' ? 'en-GB' : lang);
-
-/**
- * The end of a history period as a table gives it, in UTC and the page's
- * language: the hour for hourly points, the day (with its year) for daily ones.
- *
- * @example formatPeriodEnd(Date.UTC(2026, 0, 2, 13), 'hour', 'en') // '2 Jan, 13:00 UTC'
- * @example formatPeriodEnd(Date.UTC(2026, 0, 2), 'day', 'en') // '2 Jan 2026'
- * @example formatPeriodEnd(Date.UTC(2026, 0, 2), 'day', 'zh-Hans') // '2026年1月2日'
- */
-export function formatPeriodEnd(at: number, period: 'hour' | 'day', lang: string): string {
-  return (
-    new Date(at).toLocaleString(stampLang(lang), {
-      timeZone: 'UTC',
-      day: 'numeric',
-      month: 'short',
-      ...(period === 'hour' ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { year: 'numeric' }),
-    }) + (period === 'hour' ? ' UTC' : '')
-  );
-}
-
-/** A history chart's axis label, shorter than a table's: no year, no zone (the tables say UTC). */
-export function formatChartTick(at: number, period: 'hour' | 'day', lang: string): string {
-  return new Date(at).toLocaleString(stampLang(lang), {
-    timeZone: 'UTC',
-    day: 'numeric',
-    month: 'short',
-    ...(period === 'hour' ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}),
-  });
 }

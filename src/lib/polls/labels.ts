@@ -23,3 +23,11 @@ export function localLabel(text: string, labels: Readonly<Record<string, string>
     .map(([lang, value]) => ({ lang: htmlLang(lang), text: value }));
   return { text: own, others };
 }
+
+/** An option's label in the page's language (its translation where the poll has one). */
+export function optionLabel(
+  option: { label: string; labels?: Readonly<Record<string, string>> | undefined },
+  lang: string,
+): string {
+  return localLabel(option.label, option.labels ?? {}, toLocale(lang)).text;
+}

@@ -22,6 +22,24 @@ export function percentages(counts: readonly number[]): number[] {
   return floors;
 }
 
+/**
+ * The positions of every option holding the greatest count (or weight), none
+ * when nothing is counted. A leader follows the counts, never the rounded
+ * shares: [1, 1, 0, 1] rounds to 34/33/0/33 but is a three-way tie, and a
+ * tie keeps every tied option, so a page highlights all of them or says
+ * "tie". Counts are never negative.
+ *
+ * @example leaders([1, 1, 0, 1]) // [0, 1, 3]
+ * @example leaders([2n, 5n]) // [1]
+ * @example leaders([0, 0]) // []
+ */
+export function leaders<T extends number | bigint>(counts: readonly T[]): number[] {
+  let best: T | undefined;
+  for (const n of counts) if (best === undefined || n > best) best = n;
+  if (!best) return [];
+  return counts.flatMap((n, i) => (n === best ? [i] : []));
+}
+
 /** Below this many votes a result is shown with a small-sample warning. */
 export const SMALL_SAMPLE = 30;
 
@@ -36,7 +54,6 @@ export function isSmallSample(totalVotes: number): boolean {
  *
  * @example leadingIds(['a', 'b', 'c'], [1, 0, 1]) // ['a', 'c']
  */
-export function leadingIds(ids: readonly string[], values: readonly number[]): string[] {
-  const top = Math.max(0, ...values);
-  return top === 0 ? [] : ids.filter((_, i) => values[i] === top);
+export function leadingIds<T extends number | bigint>(ids: readonly string[], values: readonly T[]): string[] {
+  return leaders(values).flatMap((i) => ids[i] ?? []);
 }

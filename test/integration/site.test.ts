@@ -35,6 +35,7 @@ describe('the server', () => {
     expect(body.snapshots).toContainEqual({
       token: 'OPG',
       scheduled: false,
+      unscheduledBecause: 'the token file has no contract address',
       block: null,
       takenAt: null,
       ageSeconds: null,
@@ -43,6 +44,16 @@ describe('the server', () => {
       failures: 0,
       nextAttemptAt: null,
     });
+    // The operator's side of the token page's "updated by hand": why the demo token is not on a schedule.
+    expect(body.snapshots).toContainEqual(
+      expect.objectContaining({
+        token: 'OPGSIM',
+        scheduled: false,
+        unscheduledBecause: 'RPC_URL_31337 is not set',
+        block: 90,
+        takenAt: expect.stringMatching(/^2026-11-\d\dT/),
+      }),
+    );
   });
 
   it.each([

@@ -14,6 +14,7 @@ export const EN = {
   'nav.label': 'Main',
   'nav.research': 'Research',
   'nav.polls': 'Polls',
+  'nav.tokens': 'Tokens',
   'nav.topics': 'Topics',
   'nav.about': 'About',
   'nav.account': 'Account',
@@ -337,8 +338,8 @@ export const EN = {
   // Charts and their tables
   'chart.showTable': 'Show the figures as a table',
   'chart.figures': 'The chart’s figures',
-  'chart.source': 'Source: {source}.',
   'chart.figuresOf': 'Table: {caption}',
+  'chart.source': 'Source: {source}.',
   'chart.snapshot': 'Snapshot',
   'chart.block': 'Block',
 
@@ -523,6 +524,17 @@ export const EN = {
   'token.noResearch': 'None yet.',
   'token.cohortThresholds':
     'Whales hold at least {whale}% of the supply counted, dolphins {dolphin}%, fish {fish}%, shrimp less.',
+  // Tokens index (/tokens/)
+  'tokens.title': 'Tokens',
+  'tokens.description': 'Every token sentiment-desk follows on-chain, with its latest holder snapshot and key figures.',
+  'tokens.intro':
+    'The tokens our research follows on-chain. Figures count all holders at the latest snapshot; each token’s page has the rest.',
+  'tokens.latest': 'Latest snapshot {date}',
+  'tokens.noSnapshot': 'No holder snapshot yet.',
+  'tokens.noAddress': 'No on-chain data yet: the contract address is not public.',
+  'tokens.sparkline': 'Holders at {count} snapshots, from {first} to {last}',
+  'tokens.simulated': 'Simulated data',
+  'tokens.empty': 'No tokens yet.',
   'figure.supply': 'Supply counted (tokens)',
   'figure.shareOfAll': 'Share of all holders’ supply',
   'figure.holders': 'Holders',

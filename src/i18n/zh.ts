@@ -11,6 +11,7 @@ export const ZH: Record<MessageKey, string> = {
   'nav.label': '主导航',
   'nav.research': '研究',
   'nav.polls': '投票',
+  'nav.tokens': '代币',
   'nav.topics': '话题',
   'nav.about': '关于',
   'nav.account': '账户',
@@ -330,8 +331,8 @@ export const ZH: Record<MessageKey, string> = {
   // 图表及其表格
   'chart.showTable': '以表格查看数据',
   'chart.figures': '图表数据',
-  'chart.source': '来源：{source}。',
   'chart.figuresOf': '表格：{caption}',
+  'chart.source': '来源：{source}。',
   'chart.snapshot': '快照',
   'chart.block': '区块',
 
@@ -504,6 +505,16 @@ export const ZH: Record<MessageKey, string> = {
   'token.noResearch': '暂无。',
   'token.cohortThresholds':
     '大户持有所统计供应量的至少 {whale}%，海豚至少 {dolphin}%，小鱼至少 {fish}%，虾米持有更少。',
+  // 代币索引（/tokens/）
+  'tokens.title': '代币',
+  'tokens.description': 'sentiment-desk 在链上追踪的全部代币，附最新持有者快照和关键数据。',
+  'tokens.intro': '我们的研究在链上追踪的代币。数据按最新快照中的全部持有者统计；其余内容见各代币的页面。',
+  'tokens.latest': '最新快照：{date}',
+  'tokens.noSnapshot': '还没有持有者快照。',
+  'tokens.noAddress': '暂无链上数据：合约地址尚未公开。',
+  'tokens.sparkline': '{count} 个快照中的持有者数，从 {first} 到 {last}',
+  'tokens.simulated': '模拟数据',
+  'tokens.empty': '还没有代币。',
   'figure.supply': '所统计的供应量（枚）',
   'figure.shareOfAll': '占全部持有者供应量的比例',
   'figure.holders': '持有者数',

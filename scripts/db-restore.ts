@@ -8,13 +8,16 @@ import { existsSync } from 'node:fs';
 import { copyDatabase } from '../src/lib/backup/backup.server.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { openDatabase } from '../src/lib/server/db.server.ts';
+import { answerHelp } from './usage.ts';
 
+const USAGE = 'usage: npm run db:restore -- <file>';
+answerHelp(USAGE);
 const file = process.argv[2];
 function fail(message: string): never {
   console.error(`db:restore: ${message}`);
   process.exit(1);
 }
-if (!file || process.argv.length !== 3) fail('usage: npm run db:restore -- <file>');
+if (!file || process.argv.length !== 3) fail(USAGE);
 if (!existsSync(file)) fail(`${file}: no such backup file`);
 
 try {

@@ -34,6 +34,7 @@ import { advanceTime, deployToken, fund, mintMany, startChain, transferFrom } fr
 import { getResults, vote } from '../test/helpers/polls.ts';
 import { startServer, type TestServer } from '../test/helpers/server.ts';
 import { signIn } from '../test/helpers/wallet.ts';
+import { answerHelp } from './usage.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const POLL = 'opgsim-distribution-retail';
@@ -49,6 +50,7 @@ const ABOUT =
   'Simulated demo data written by npm run demo:chain: a scripted history of the OPGSIM test token on a local ' +
   'Hardhat chain, and ballots cast by scripted wallets through the HTTP API. Not real OPG data.';
 
+answerHelp('usage: npm run demo:chain [-- --out FILE] (FILE is db/demo/opgsim.json unless given)');
 const { values: args } = parseArgs({ options: { out: { type: 'string' } } });
 const out = args.out ?? join(ROOT, 'db/demo/opgsim.json');
 

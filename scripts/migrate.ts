@@ -2,6 +2,9 @@
 import { backfillStoredSnapshots } from '../src/lib/chain/backfill.server.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
+import { answerHelp } from './usage.ts';
+
+answerHelp('usage: npm run db:migrate (applies db/migrations to DATABASE_URL)');
 
 try {
   const config = readServerConfig(process.env);

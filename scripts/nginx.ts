@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HSTS, nginxPolicyMap, PERMISSIONS_POLICY } from '../src/lib/server/security-headers.ts';
 import { readPagePolicies } from '../src/lib/server/static-files.server.ts';
+import { answerHelp } from './usage.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TEMPLATE = join(ROOT, 'deploy', 'nginx.conf');
@@ -102,6 +103,10 @@ export function nginxArgs(runtimeDir: string, configPath: string): string[] {
 }
 
 function main(): void {
+  answerHelp(
+    'usage: npm run proxy [-- --listen HOST:PORT] [--upstream HOST:PORT ...] [--dir DIR] [--print]\n' +
+      'nginx in front of the instances (--print writes the config for an installed nginx instead)',
+  );
   const { values } = parseArgs({
     options: {
       listen: { type: 'string', default: '127.0.0.1:8080' },

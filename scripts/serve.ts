@@ -20,6 +20,9 @@ import { loadStaticFiles } from '../src/lib/server/static-files.server.ts';
 import { guardConsoleLines } from '../src/lib/server/log-guard.server.ts';
 import { readRouteTable } from '../src/lib/server/route-table.server.ts';
 import { localeOfPath, localizePath } from '../src/lib/i18n/locales.ts';
+import { answerHelp } from './usage.ts';
+
+answerHelp('usage: npm run serve (the built site in dist/; configuration from the environment, see the README)');
 
 const DIST = new URL('../dist/', import.meta.url);
 const ENTRY = fileURLToPath(new URL('server/entry.mjs', DIST));

@@ -16,8 +16,10 @@ import { buildSnapshot } from '../src/lib/chain/snapshot.ts';
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
 import { tokenOrReason } from '../src/lib/chain/tokens.server.ts';
+import { answerHelp } from './usage.ts';
 
 const USAGE = 'usage: npm run snapshot:import -- <SYMBOL> <holders.csv> --block N --date YYYY-MM-DD';
+answerHelp(USAGE);
 
 function fail(message: string): never {
   console.error(`snapshot:import: ${message}`);
@@ -80,7 +82,9 @@ try {
 }
 
 const { all } = snapshot.metrics;
+// The plain format is named by its columns, which read badly after "a".
+const from = result.format === 'address,balance' ? 'a plain address,balance file' : `a ${result.format} export`;
 console.log(
-  `${symbol} snapshot at block ${block} (${date}) from a ${result.format} export: ${all.holderCount} holders, top-10 share ${(all.top10Share * 100).toFixed(2)}%, ` +
+  `${symbol} snapshot at block ${block} (${date}) from ${from}: ${all.holderCount} holders, top-10 share ${(all.top10Share * 100).toFixed(2)}%, ` +
     `Gini ${all.gini.toFixed(4)}, Nakamoto ${all.nakamoto}`,
 );

@@ -13,6 +13,7 @@ import { reportResolved, resolvePolls } from '../src/lib/resolution/repo.server.
 import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
 import { tokenOrReason } from '../src/lib/chain/tokens.server.ts';
+import { answerHelp } from './usage.ts';
 
 // Started by the server's scheduler: end with it. Without this a kill -9 of the server would leave its scan
 // running while another instance, once the lease lapses, starts a second one.
@@ -22,6 +23,7 @@ if (process.channel) {
 }
 
 const USAGE = 'usage: npm run snapshot -- <SYMBOL> [--rpc URL] [--address 0x..] [--from-block N] [--to-block N]';
+answerHelp(USAGE);
 
 function fail(message: string): never {
   if (process.stderr.isTTY) process.stderr.write('\n');

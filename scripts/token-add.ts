@@ -12,8 +12,10 @@ import { createPublicClient, http, isAddress, type Hex } from 'viem';
 import { NotAnErc20, readContractFacts } from '../src/lib/chain/token-add.server.ts';
 import { chooseSymbol, parseLabelsCsv, tokenFileName, tokenFileText } from '../src/lib/chain/token-file.ts';
 import { TOKENS_DIR } from '../src/lib/chain/tokens.server.ts';
+import { answerHelp } from './usage.ts';
 
 const USAGE = 'usage: npm run token:add -- <rpc-url> <address> [--symbol S] [--labels labels.csv] [--force]';
+answerHelp(USAGE);
 
 function fail(message: string): never {
   console.error(`token:add: ${message}`);

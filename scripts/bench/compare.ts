@@ -14,11 +14,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, type LoadResult } from './lib.ts';
+import { answerHelp } from '../usage.ts';
 
 const AFTER = fileURLToPath(new URL('../..', import.meta.url));
+const USAGE = 'usage: npm run bench:compare -- <before-dir> [rounds=3] [article|polls|ingest ...]';
+answerHelp(USAGE);
 const [beforeArg, roundsArg, ...sectionArgs] = process.argv.slice(2);
 if (!beforeArg) {
-  console.error('usage: npm run bench:compare -- <before-dir> [rounds=3] [article|polls|ingest ...]');
+  console.error(USAGE);
   process.exit(2);
 }
 const BEFORE = resolve(beforeArg);

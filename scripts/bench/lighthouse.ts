@@ -1,7 +1,8 @@
 /**
  * `npm run bench:lighthouse`: Lighthouse's default (mobile) audit of the home
- * page, the article and About in both languages' versions, and two poll pages
- * (rendered on demand), in Debian's Chromium, against the built site.
+ * page, the article and About in both languages' versions, two poll pages and
+ * the tokens index in both languages (rendered on demand), in Debian's
+ * Chromium, against the built site.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,8 @@ const PAGES = [
   '/zh/posts/opg-liquidity-ghost/',
   '/polls/opg-liquidity-ghost/',
   '/zh/polls/opg-distribution-retail/',
+  '/tokens/',
+  '/zh/tokens/',
 ];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 const TARGETS: Record<(typeof CATEGORIES)[number], number> = {

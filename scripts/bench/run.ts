@@ -18,7 +18,12 @@ import { benchCohorts } from './cohorts.ts';
 import { benchMemory } from './memory.ts';
 import { benchScale, benchSoak, benchSse } from './scale.ts';
 import { seedVotes } from './seed-votes.ts';
+import { answerHelp } from '../usage.ts';
 
+answerHelp(
+  'usage: npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz [before-dir]]\n' +
+    'memory and soak take a built checkout of earlier code as the second argument',
+);
 const ARTICLE = '/posts/opg-liquidity-ghost/';
 const BENCH_POLLS = fileURLToPath(new URL('./polls/', import.meta.url));
 const only = process.argv[2];

@@ -14,6 +14,7 @@ export const EN = {
   'nav.label': 'Main',
   'nav.research': 'Research',
   'nav.polls': 'Polls',
+  'nav.tokens': 'Tokens',
   'nav.topics': 'Topics',
   'nav.about': 'About',
   'nav.account': 'Account',
@@ -521,19 +522,19 @@ export const EN = {
   'token.noAddress':
     'No data yet: the {name} contract address is not public, so there is nothing on-chain to measure. We will not chart numbers we cannot source.',
   'token.simulated':
-    'These snapshots come from a scripted history on a local test chain (npm run demo:chain), not from real {symbol} holders.',
+    'These snapshots come from a scripted history on a local test chain, not from real {symbol} holders.',
   'token.latest': 'Latest snapshot {date}, {source}',
   'token.source.rpc': 'chain {chainId}, block {block}, contract {contract}',
   'token.source.csv': 'holder export {file} (sha256 {sha256}…), block {block}',
   'token.scopes': 'Who is counted',
   'token.scopesIntro': 'Every figure on this page is given for three sets of holders:',
-  'token.labels': 'Labels from {file}: {labels}',
+  'token.labels': 'Labels, the publisher’s list of known addresses: {labels}',
   'token.labelsNone': 'none, so the three sets are the same',
   'token.labelCount': '{count} {kind}',
   'token.backfilled.one':
-    'Circulating figures for {count} snapshot stored before that scope existed were computed on {days} from the balances each snapshot stored, with the token file’s labels of that day.',
+    'Circulating figures for {count} snapshot stored before that scope existed were computed on {days} from the balances each snapshot stored, with the address labels of that day.',
   'token.backfilled.other':
-    'Circulating figures for {count} snapshots stored before that scope existed were computed on {days} from the balances each snapshot stored, with the token file’s labels of that day.',
+    'Circulating figures for {count} snapshots stored before that scope existed were computed on {days} from the balances each snapshot stored, with the address labels of that day.',
   'token.noCirculating.one':
     '{count} snapshot (block {blocks}) was stored before every balance was kept, so there are no circulating figures for it; the charts leave it out.',
   'token.noCirculating.other':
@@ -563,6 +564,17 @@ export const EN = {
   'token.noResearch': 'None yet.',
   'token.cohortThresholds':
     'Whales hold at least {whale}% of the supply counted, dolphins {dolphin}%, fish {fish}%, shrimp less.',
+  // Tokens index (/tokens/)
+  'tokens.title': 'Tokens',
+  'tokens.description': 'Every token sentiment-desk follows on-chain, with its latest holder snapshot and key figures.',
+  'tokens.intro':
+    'The tokens our research follows on-chain. Figures count all holders at the latest snapshot; each token’s page has the rest.',
+  'tokens.latest': 'Latest snapshot {date}',
+  'tokens.noSnapshot': 'No holder snapshot yet.',
+  'tokens.noAddress': 'No on-chain data yet: the contract address is not public.',
+  'tokens.sparkline': 'Holders at {count} snapshots, from {first} to {last}',
+  'tokens.simulated': 'Simulated data',
+  'tokens.empty': 'No tokens yet.',
   'figure.supply': 'Supply counted (tokens)',
   'figure.shareOfAll': 'Share of all holders’ supply',
   'figure.holders': 'Holders',
@@ -581,17 +593,17 @@ export const EN = {
   'duration.min': '{n} min',
   'duration.h': '{n} h',
   'duration.d': '{n} d',
-  'fresh.last': 'Last snapshot {ago} ago at block {block}',
-  'fresh.none': 'No snapshot yet',
-  'fresh.off': 'scheduled snapshots are off',
-  'fresh.offEnv': 'scheduled snapshots are off (SNAPSHOT_EVERY=off)',
-  'fresh.noRpc': 'not taken on a schedule here: {env} is not set',
-  'fresh.unscheduled': '{last}; {reason}',
-  'fresh.failed': '{last}. {error}; {retry}',
-  'fresh.retryNow': 'retrying now',
-  'fresh.retryIn': 'retrying in {in}',
-  'fresh.dueNow': '{last}; next one due now',
-  'fresh.nextIn': '{last}; next in about {in}',
+  // The freshness line: when snapshots come and the last one (UTC times, so a cached page stays true).
+  'fresh.byHand': 'Updated by hand',
+  'fresh.every': 'Updated every {every}',
+  'fresh.last': 'last snapshot {time} (block {block})',
+  'fresh.none': 'no snapshot yet',
+  'fresh.line': '{schedule}; {last}',
+  'fresh.lineNext': '{schedule}; {last}; {next}',
+  'fresh.dueNow': 'the next one is due now',
+  'fresh.nextAt': 'the next one is due {time}',
+  'fresh.retryNow': 'the last attempt failed and is being retried now',
+  'fresh.retryAt': 'the last attempt failed; the next is due {time}',
 
   // Token charts and the unlock schedule
   'charts.needScript': 'The charts need JavaScript; the table under each one lists the same figures.',
@@ -626,13 +638,13 @@ export const EN = {
   'charts.perfectEquality': 'Perfect equality',
   'charts.unlocked': 'Unlocked',
   'charts.unlocks.caption':
-    'Unlock schedule: tokens unlocked so far (from the token file, the same for every set of holders)',
-  'charts.unlocks.none': 'No unlocks are scheduled in the token file.',
+    'Unlock schedule: tokens unlocked so far (the publisher’s schedule, the same for every set of holders)',
+  'charts.unlocks.none': 'The publisher lists no unlock schedule for this token.',
   'charts.unlocks.label':
     'Line of unlocked tokens over time, stepping at cliffs and rising while vesting; the table below lists each unlock.',
   'charts.unlocks.sofar': '{amount} tokens unlocked so far.',
   'charts.unlocks.nothingLeft': 'Nothing is left to unlock.',
-  'charts.unlocks.source': 'Source: the unlock schedule in {file}.',
+  'charts.unlocks.source': 'Source: the unlock schedule the publisher keeps for ${symbol}.',
   'charts.unlocks.when': 'When',
   'charts.unlocks.kind': 'Kind',
   'charts.unlocks.to': 'To',

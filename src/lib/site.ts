@@ -8,7 +8,10 @@ export const SITE = {
 export const NAV: readonly { href: string; label: MessageKey }[] = [
   { href: '/', label: 'nav.research' },
   { href: '/polls/', label: 'nav.polls' },
+  { href: '/tokens/', label: 'nav.tokens' },
   { href: '/tags/', label: 'nav.topics' },
   { href: '/about/', label: 'nav.about' },
-  { href: '/account/', label: 'nav.account' },
 ];
+
+/** The reader's own page: beside the language switch, not in the menu, so the menu fits a phone's width. */
+export const ACCOUNT_LINK: { href: string; label: MessageKey } = { href: '/account/', label: 'nav.account' };

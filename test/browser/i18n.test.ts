@@ -15,7 +15,8 @@ describe('the Chinese site in Chromium', () => {
       await page.goto(`${env.server.url}/zh/`);
       await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-Hans');
       await expect(page.locator('h1').innerText()).resolves.toBe('研究');
-      await expect(page.locator('.site-nav').innerText()).resolves.toMatch(/研究\s+投票\s+话题\s+关于\s+账户/);
+      await expect(page.locator('.site-nav').innerText()).resolves.toMatch(/研究\s+投票\s+代币\s+话题\s+关于/);
+      await expect(page.locator('.account-link').innerText()).resolves.toBe('账户');
       await expect(
         page.locator('.post-card h2 a[href="/zh/posts/opg-liquidity-ghost/"]').innerText(),
       ).resolves.toContain('流动性幽灵');

@@ -72,30 +72,39 @@ const TOKEN_PAGE_WORDS = [...ENGLISH_WORDS, 'Snapshot'];
 
 /**
  * The page's visible text without the data that is English in both languages:
- * the secondary English option and question labels (lang="en"), the token file's
- * name, description, label names and unlock recipients, and the list of
- * research (an untranslated post keeps its English title).
+ * the secondary English option and question labels (lang="en") and the list of
+ * research (an untranslated post keeps its English title). The token file's
+ * name, description, label names and unlock recipients have Chinese of their own.
  */
 async function interfaceText(page: Page): Promise<string> {
   return page.evaluate(() => {
     const main = document.querySelector('main')?.cloneNode(true) as HTMLElement | undefined;
     if (!main) return '';
-    const data = [
-      'script',
-      'style',
-      '[lang="en"]',
-      '.page-intro',
-      '.post-list',
-      '.post-card',
-      '.poll-context',
-      'table.whales td:nth-child(3)',
-      '[data-unlock-next]',
-      'token-charts figure:last-of-type tbody td:nth-child(3)',
-      'textarea',
-    ];
+    const data = ['script', 'style', '[lang="en"]', '.post-list', '.post-card', '.poll-context', 'textarea'];
     main.querySelectorAll(data.join(',')).forEach((e) => e.remove());
     // innerText of a detached node is its text content; keep words apart.
     return (main.innerText || main.textContent || '').replace(/\s+/g, ' ');
+  });
+}
+
+/**
+ * Runs of three or more English words in the page not marked as English
+ * (lang="en"), which the CJK font would set badly ("OPGSIM’ s"); addresses,
+ * symbols and numbers are data in any language.
+ */
+async function untaggedEnglish(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('script, style, noscript, code, textarea')) continue;
+      if (!(parent.closest('[lang]')?.getAttribute('lang') ?? '').startsWith('zh')) continue;
+      const text = (node.textContent ?? '').replace(/0x[0-9a-fA-F…]+/g, ' ');
+      const run = /[A-Za-z][A-Za-z’'-]*(?:[\s,:;()]+[A-Za-z][A-Za-z’'-]*){2,}/.exec(text);
+      if (run) found.push(run[0]);
+    }
+    return found;
   });
 }
 
@@ -182,6 +191,16 @@ describe('the Chinese token page', () => {
         expect(legends.join('\n')).toMatch(/大户：当前 10.*海豚：当前 20.*小鱼：当前 156.*虾米：当前 74/s);
         expect(legends.join('\n')).toContain('前十大持有者占比');
         expect(leftovers(await interfaceText(page), TOKEN_PAGE_WORDS)).toEqual([]);
+        // The token file's own texts in Chinese: its name, description, label names and unlock recipients.
+        await expect(page.locator('h1').innerText()).resolves.toBe('OpenGradient（模拟演示） ($OPGSIM)');
+        await expect(page.locator('.page-intro p').innerText()).resolves.toMatch(/^本地测试链上一段脚本化的模拟历史/);
+        await expect(page.locator('table.whales td:nth-child(3)').allInnerTexts()).resolves.toContain(
+          '团队归属（归属合约）',
+        );
+        await expect(page.locator('[data-unlock-next]').innerText()).resolves.toContain('团队归属（悬崖期之后）');
+        expect(await untaggedEnglish(page)).toEqual([]);
+        // Reader words for how snapshots come; the operator's reason is /api/health's.
+        await expect(page.locator('[data-freshness]').innerText()).resolves.toMatch(/^手动更新；最新快照拍摄于 2026年/);
         expect((page as Page & { errors?: string[] }).errors).toEqual([]);
         await page.screenshot({ path: screenshotPath(`token-page-zh-${colorScheme}-${device}`), fullPage: true });
         await context.close();

@@ -126,6 +126,48 @@ describe('token page in Chromium', () => {
     await context.close();
   });
 
+  it('names every region and navigation landmark once, as a screen reader lists them, in both languages', async () => {
+    for (const path of ['/tokens/opgsim/', '/zh/tokens/opgsim/']) {
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${env.server.url}${path}`);
+      // The chart tables fold away: open them, so their regions are in the tree a screen reader walks.
+      await page.locator('details').evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+      const tree = await page.locator('body').ariaSnapshot();
+      // A name with a colon comes quoted in YAML: - 'region "Table: …"'.
+      const landmarks = [...tree.matchAll(/- '?(region|navigation)(?: "([^"]*)")?/g)].map(([, role, name]) => ({
+        role,
+        name: name ?? '',
+      }));
+      // The sections, the figures and whales tables, four chart tables, the scope switch and the site's menu.
+      expect(landmarks.length, tree).toBeGreaterThanOrEqual(10);
+      expect(landmarks.filter((l) => l.name === '')).toEqual([]);
+      const names = landmarks.map((l) => `${l.role} ${l.name}`);
+      expect(new Set(names).size, names.join('\n')).toBe(names.length);
+      await context.close();
+    }
+  });
+
+  it('is listed on the tokens index with its latest snapshot, and the index leads to it, on a phone', async () => {
+    for (const [path, latest] of [
+      ['/tokens/', 'Latest snapshot Nov 1, 2026'],
+      ['/zh/tokens/', '最新快照：2026年11月1日'],
+    ] as const) {
+      const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+      const page = await context.newPage();
+      await page.goto(`${env.server.url}${path}`);
+      const card = page.locator('[data-token="OPGSIM"]');
+      await expect(card.locator('[data-latest-snapshot]').innerText()).resolves.toBe(latest);
+      await expect(page.locator('[data-token="OPG"] [data-latest-snapshot]').innerText()).resolves.toBe(latest);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: screenshotPath(`tokens-index-${path.length > 8 ? 'zh' : 'en'}`), fullPage: true });
+      await card.locator('h2 a').click();
+      await page.waitForURL(`${env.server.url}${path}opgsim/`);
+      await expect(page.locator('h1').innerText()).resolves.toContain('($OPGSIM)');
+      await context.close();
+    }
+  });
+
   it('says there is no data for a token without an address, and 404s an unknown symbol', async () => {
     const res = await fetch(`${env.server.url}/tokens/zzz/`);
     expect(res.status).toBe(404);

@@ -143,6 +143,7 @@ describe('two languages', () => {
       '/zh/',
       '/zh/posts/opg-liquidity-ghost/',
       '/zh/polls/opg-liquidity-ghost/',
+      '/zh/tokens/',
       '/zh/tokens/opg/',
     ]) {
       expect(sitemap).toContain(`${path}</loc>`);

@@ -35,6 +35,7 @@ describe('the server', () => {
     expect(body.snapshots).toContainEqual({
       token: 'OPG',
       scheduled: false,
+      unscheduledBecause: 'the token file has no contract address',
       block: null,
       takenAt: null,
       ageSeconds: null,
@@ -43,6 +44,16 @@ describe('the server', () => {
       failures: 0,
       nextAttemptAt: null,
     });
+    // The operator's side of the token page's "updated by hand": why the demo token is not on a schedule.
+    expect(body.snapshots).toContainEqual(
+      expect.objectContaining({
+        token: 'OPGSIM',
+        scheduled: false,
+        unscheduledBecause: 'RPC_URL_31337 is not set',
+        block: 90,
+        takenAt: expect.stringMatching(/^2026-11-\d\dT/),
+      }),
+    );
   });
 
   it.each([
@@ -57,7 +68,7 @@ describe('the server', () => {
 });
 
 describe('pages', () => {
-  it.each(['/', '/posts/opg-liquidity-ghost/', '/tags/', '/tags/opg/', '/about/', '/tokens/opg/'])(
+  it.each(['/', '/posts/opg-liquidity-ghost/', '/tags/', '/tags/opg/', '/about/', '/tokens/', '/tokens/opg/'])(
     '%s has a canonical URL, Open Graph and Twitter meta, one h1 and landmarks',
     async (path) => {
       const res = await get(path);
@@ -73,7 +84,7 @@ describe('pages', () => {
     },
   );
 
-  it.each(['/', '/tags/', '/tags/opg/', '/about/'])('%s ships no JavaScript at all', async (path) => {
+  it.each(['/', '/tags/', '/tags/opg/', '/about/', '/tokens/'])('%s ships no JavaScript at all', async (path) => {
     expect(scriptsIn(await (await get(path)).text())).toEqual([]);
   });
 
@@ -104,6 +115,15 @@ describe('pages', () => {
     },
   );
 
+  it('lists the tokens on /tokens/, the simulated one marked, and says plainly which has no data yet', async () => {
+    const html = await (await get('/tokens/')).text();
+    const card = (symbol: string): string =>
+      new RegExp(`data-token="${symbol}">([\\s\\S]*?)</li>`).exec(html)?.[1] ?? '';
+    expect(card('OPG')).toContain('No on-chain data yet: the contract address is not public.');
+    expect(card('OPGSIM')).toMatch(/class="kicker">Simulated data</);
+    expect(card('OPGSIM')).toMatch(/data-latest-snapshot>Latest snapshot Nov 10, 2026</);
+  });
+
   it('publishes RSS and a sitemap that list the article', async () => {
     const rss = await get('/rss.xml');
     expect(rss.status).toBe(200);
@@ -121,7 +141,7 @@ describe('pages', () => {
     expect(sitemap).toContain('/posts/opg-liquidity-ghost/</loc>');
     expect(sitemap).not.toContain('/api/');
     // Rendered on demand, and still listed: every poll page and token page; never the noindex account page.
-    for (const path of ['/polls/opg-liquidity-ghost/', '/polls/opg-distribution-retail/', '/tokens/opg/']) {
+    for (const path of ['/polls/opg-liquidity-ghost/', '/polls/opg-distribution-retail/', '/tokens/', '/tokens/opg/']) {
       expect(sitemap).toContain(`${path}</loc>`);
     }
     expect(sitemap).not.toContain('/account/');

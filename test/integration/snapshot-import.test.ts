@@ -105,7 +105,10 @@ describe('npm run snapshot:import', () => {
     const db = `file:${join(dir, 'b.db')}`;
     const csv = join(dir, 'plain.csv');
     writeFileSync(csv, `address,balance\n${address(1)},5\n${address(2)},5\n`);
-    expect((await importCsv(db, ['opg', csv, '--block', '7', '--date', '2026-11-21'])).code).toBe(0);
+    const first = await importCsv(db, ['opg', csv, '--block', '7', '--date', '2026-11-21']);
+    expect(first.code, first.output).toBe(0);
+    // Named as a file of its columns, not "a address,balance export".
+    expect(first.output).toContain('from a plain address,balance file: 2 holders');
     writeFileSync(csv, `address,balance\n${address(1)},9\n${address(2)},1\n`);
     expect((await importCsv(db, ['OPG', csv, '--block', '7', '--date', '2026-11-21'])).code).toBe(0);
     const { snapshots } = await snapshotsIn(db);

@@ -98,7 +98,7 @@ describe('GET /api/tokens/<symbol>/snapshots', () => {
     const page = await (await fetch(`${server.url}/tokens/opgsim/`)).text();
     for (const name of ['All holders', 'Without custodians', 'Circulating']) expect(page).toContain(`<dt>${name}</dt>`);
     expect(page).toContain('Also leaves out insiders, addresses labelled team, treasury or vesting');
-    expect(page).toContain('Labels from src/content/tokens/opgsim.yaml: 1 exchange, 1 treasury, 1 vesting');
+    expect(page).toContain('Labels, the publisher’s list of known addresses: 1 exchange, 1 treasury, 1 vesting');
     // Holders 6 / 5 / 3, supply counted 1,000 / 850 / 350 tokens.
     expect(page).toMatch(
       /Holders<\/th>\s*<td class="num"[^>]*>6<\/td>\s*<td class="num"[^>]*>5<\/td>\s*<td class="num"[^>]*>3<\/td>/,
@@ -125,5 +125,124 @@ describe('GET /api/tokens/<symbol>/snapshots', () => {
     ['/api/tokens/opg/snapshots?format=xml', 400],
   ])('%s answers %i', async (path, status) => {
     expect((await fetch(`${server.url}${path}`)).status).toBe(status);
+  });
+});
+
+/** The HTML of a page, as a reader's browser gets it. */
+const html = async (path: string): Promise<string> => {
+  const res = await fetch(`${server.url}${path}`);
+  expect(res.status, path).toBe(200);
+  return res.text();
+};
+
+describe('what a reader reads of a token', () => {
+  const READER_PAGES = [
+    '/tokens/',
+    '/zh/tokens/',
+    '/tokens/opgsim/',
+    '/zh/tokens/opgsim/',
+    '/tokens/opgsim/?scope=circulating',
+    '/tokens/opg/',
+    '/zh/tokens/opg/',
+  ];
+
+  it.each(READER_PAGES)('%s holds no developer text: no variable, source path or command', async (path) => {
+    const page = await html(path);
+    expect(page).not.toMatch(/RPC_URL|SNAPSHOT_EVERY|src\/content|\.yaml\b|npm run|token file|代币文件/);
+  });
+
+  it('says how snapshots come in reader words, with UTC times that do not age in a cache', async () => {
+    // OPGSIM has an address but no RPC here: updated by hand, the reason left to /api/health.
+    expect(await html('/tokens/opgsim/')).toMatch(
+      /data-freshness[^>]*>\s*Updated by hand; last snapshot Nov 15, 2026, 00:00 UTC \(block 200\)\s*</,
+    );
+    expect(await html('/zh/tokens/opgsim/')).toMatch(
+      /data-freshness[^>]*>\s*手动更新；最新快照拍摄于 2026年11月15日 00:00 UTC（区块 200）\s*</,
+    );
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as { snapshots: unknown[] };
+    expect(health.snapshots).toContainEqual(
+      expect.objectContaining({
+        token: 'OPGSIM',
+        scheduled: false,
+        unscheduledBecause: 'RPC_URL_31337 is not set',
+        block: 200,
+        takenAt: '2026-11-15T00:00:00.000Z',
+      }),
+    );
+  });
+
+  it('shows the token file’s Chinese name, description, label names and unlock recipients on the Chinese page', async () => {
+    const zh = await html('/zh/tokens/opgsim/');
+    expect(zh).toMatch(/<h1>\s*<span>OpenGradient（模拟演示）<\/span> \(\$OPGSIM\)\s*<\/h1>/);
+    expect(zh).toContain('本地测试链上一段脚本化的模拟历史');
+    expect(zh).toContain('团队归属（归属合约）');
+    expect(zh).toContain('团队归属（悬崖期之后）');
+    expect(zh).not.toContain('A scripted, simulated history');
+    expect(zh).not.toContain('Team vesting');
+    expect(zh).not.toContain('team vesting, after its cliff');
+    // The English page keeps the file's own English, and marks none of it as another language.
+    const en = await html('/tokens/opgsim/');
+    expect(en).toMatch(/<h1>\s*<span>OpenGradient \(simulated demo\)<\/span> \(\$OPGSIM\)\s*<\/h1>/);
+    expect(en).toContain('Team vesting (vesting)');
+    expect(/<main[\s\S]*<\/main>/.exec(en)?.[0]).not.toMatch(/lang="zh/);
+  });
+
+  it('gives every region and navigation landmark of the token page a name of its own', async () => {
+    for (const path of ['/tokens/opgsim/', '/zh/tokens/opgsim/']) {
+      const page = await html(path);
+      const names = [...page.matchAll(/<(?:div|section|nav)\b[^>]*\brole="region"[^>]*>|<nav\b[^>]*>/g)].map(
+        ([tag]) => /aria-label="([^"]*)"/.exec(tag)?.[1] ?? '',
+      );
+      // The figures and whales tables, four chart tables, the scope switch and the site's menu at least.
+      expect(names.length, path).toBeGreaterThanOrEqual(8);
+      expect(
+        names.filter((n) => n === ''),
+        path,
+      ).toEqual([]);
+      expect(new Set(names).size, `${path}: ${names.join(' | ')}`).toBe(names.length);
+    }
+  });
+});
+
+describe('the tokens index', () => {
+  it.each([
+    ['en', '/tokens/', 'Tokens', 'Latest snapshot Nov 15, 2026'],
+    ['zh', '/zh/tokens/', '代币', '最新快照：2026年11月15日'],
+  ] as const)(
+    'in %s lists each token with its latest snapshot date and links to its page',
+    async (_, path, title, latest) => {
+      const page = await html(path);
+      expect(page).toMatch(new RegExp(`<h1>${title}</h1>`));
+      const cards = [...page.matchAll(/<li class="post-card token-card" data-token="([^"]+)">([\s\S]*?)<\/li>/g)];
+      expect(cards.map(([, symbol]) => symbol)).toEqual(['OPG', 'OPGSIM']);
+      for (const [, symbol = '', card = ''] of cards) {
+        expect(card).toContain(`href="${path}${symbol.toLowerCase()}/"`);
+        // Both have holder exports here (OPG before its address is public): the date of the latest, and its figures.
+        expect(card).toMatch(new RegExp(`data-latest-snapshot[^>]*>${latest}<`));
+      }
+      // OPG's latest export has 3 holders; the top ten hold all of it.
+      expect(cards[0]?.[2]).toMatch(/<dd>\s*3\s*<svg/);
+      expect(cards[0]?.[2]).toContain('100.00%');
+      // The sparkline says what it draws.
+      expect(cards[0]?.[2]).toMatch(/<svg[^>]*role="img"[^>]*aria-label="[^"]+"/);
+    },
+  );
+
+  it('is in the site menu of every page, in both languages, and marked current on itself', async () => {
+    for (const [path, href] of [
+      ['/', '/tokens/'],
+      ['/about/', '/tokens/'],
+      ['/tokens/opgsim/', '/tokens/'],
+      ['/zh/', '/zh/tokens/'],
+      ['/zh/tokens/opg/', '/zh/tokens/'],
+    ] as const) {
+      const nav = /<nav class="site-nav"[\s\S]*?<\/nav>/.exec(await html(path))?.[0] ?? '';
+      expect(nav, path).toMatch(new RegExp(`<a href="${href}"[^>]*>\\s*(Tokens|代币)\\s*</a>`));
+    }
+    expect(await html('/tokens/')).toMatch(/<a href="\/tokens\/" aria-current="page">\s*Tokens\s*<\/a>/);
+  });
+
+  it('answers 404 for a language the site does not have', async () => {
+    expect((await fetch(`${server.url}/fr/tokens/`)).status).toBe(404);
   });
 });

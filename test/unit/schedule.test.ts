@@ -5,6 +5,7 @@ import {
   describeSnapshotFailure,
   freshnessLine,
   roughDuration,
+  whyUnscheduled,
   type ScheduleState,
 } from '../../src/lib/chain/schedule.ts';
 import { parseInterval } from '../../src/lib/server/server-config.ts';
@@ -85,41 +86,62 @@ describe('the freshness line', () => {
     nextAttemptAt: now + 3 * HOUR,
   };
 
-  it('gives the last snapshot and the next', () => {
+  it('gives how often, the last snapshot and the next, as UTC times that stay true in a cache', () => {
     expect(freshnessLine(latest, ok, 6 * HOUR, now, en)).toBe(
-      'Last snapshot 3 h ago at block 123,456; next in about 3 h',
+      'Updated every 6 h; last snapshot Dec 1, 2026, 09:00 UTC (block 123,456); the next one is due Dec 1, 2026, 15:00 UTC',
     );
     expect(freshnessLine(latest, { ...ok, nextAttemptAt: now - 1 }, 6 * HOUR, now, en)).toBe(
-      'Last snapshot 3 h ago at block 123,456; next one due now',
+      'Updated every 6 h; last snapshot Dec 1, 2026, 09:00 UTC (block 123,456); the next one is due now',
     );
-    expect(freshnessLine(null, null, 6 * HOUR, now, en)).toBe('No snapshot yet; next one due now');
+    expect(freshnessLine(null, null, 6 * HOUR, now, en)).toBe(
+      'Updated every 6 h; no snapshot yet; the next one is due now',
+    );
+    // The same line an hour later: nothing in it counts from the clock.
+    expect(freshnessLine(latest, ok, 6 * HOUR, now + HOUR, en)).toBe(freshnessLine(latest, ok, 6 * HOUR, now, en));
   });
 
-  it('after a failure, says what failed and when it is tried again', () => {
+  it('after a failure, says so and when it is tried again, but not what failed (that is /api/health’s)', () => {
     const failed = { ...ok, lastError: 'RPC answered 429 at block 123457', failures: 2, nextAttemptAt: now + 10 * MIN };
     expect(freshnessLine(latest, failed, 6 * HOUR, now, en)).toBe(
-      'Last snapshot 3 h ago at block 123,456. RPC answered 429 at block 123457; retrying in 10 min',
+      'Updated every 6 h; last snapshot Dec 1, 2026, 09:00 UTC (block 123,456); the last attempt failed; the next is due Dec 1, 2026, 12:10 UTC',
     );
     // Due, and being tried again.
     expect(freshnessLine(null, { ...failed, nextAttemptAt: now }, 6 * HOUR, now, en)).toBe(
-      'No snapshot yet. RPC answered 429 at block 123457; retrying now',
+      'Updated every 6 h; no snapshot yet; the last attempt failed and is being retried now',
     );
   });
 
-  it('says the same in Chinese, with the stored failure as the RPC gave it', () => {
+  it('says the same in Chinese', () => {
     const failed = { ...ok, lastError: 'RPC answered 429 at block 123457', failures: 2, nextAttemptAt: now + 10 * MIN };
     expect(freshnessLine(latest, ok, 6 * HOUR, now, zh)).toBe(
-      '最新快照拍摄于 3 小时前，区块 123,456；约 3 小时后拍摄下一次',
+      '每 6 小时更新一次；最新快照拍摄于 2026年12月1日 09:00 UTC（区块 123,456）；下一次预计在 2026年12月1日 15:00 UTC',
     );
     expect(freshnessLine(latest, failed, 6 * HOUR, now, zh)).toBe(
-      '最新快照拍摄于 3 小时前，区块 123,456。RPC answered 429 at block 123457；10 分钟后重试',
+      '每 6 小时更新一次；最新快照拍摄于 2026年12月1日 09:00 UTC（区块 123,456）；上一次更新失败，将于 2026年12月1日 12:10 UTC重试',
     );
-    expect(freshnessLine(null, null, null, now, zh)).toBe('还没有快照；定时快照已关闭');
+    expect(freshnessLine(null, null, null, now, zh)).toBe('手动更新；还没有快照');
   });
 
-  it('says why nothing is scheduled', () => {
-    expect(freshnessLine(latest, null, null, now, en, 'not taken on a schedule here: RPC_URL_8453 is not set')).toBe(
-      'Last snapshot 3 h ago at block 123,456; not taken on a schedule here: RPC_URL_8453 is not set',
+  it('says "updated by hand" when nothing is scheduled, in reader words whatever the reason', () => {
+    expect(freshnessLine(latest, null, null, now, en)).toBe(
+      'Updated by hand; last snapshot Dec 1, 2026, 09:00 UTC (block 123,456)',
     );
+    expect(freshnessLine(latest, null, null, now, en)).not.toMatch(/RPC|SNAPSHOT_EVERY|\.yaml/);
   });
+});
+
+describe('why a token is not scheduled, for /api/health and the log', () => {
+  const token = { address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', chainId: 31337 };
+  const rpcUrls = { 31337: 'http://127.0.0.1:8545' };
+  it.each([
+    ['scheduled', token, { rpcUrls, snapshotEvery: 6 * HOUR }, null],
+    ['SNAPSHOT_EVERY=off', token, { rpcUrls, snapshotEvery: null }, 'SNAPSHOT_EVERY is off'],
+    ['no RPC for its chain', token, { rpcUrls: {}, snapshotEvery: 6 * HOUR }, 'RPC_URL_31337 is not set'],
+    [
+      'no address',
+      { chainId: 8453, address: undefined },
+      { rpcUrls, snapshotEvery: 6 * HOUR },
+      'the token file has no contract address',
+    ],
+  ] as const)('%s', (_, t, config, why) => expect(whyUnscheduled(t, config)).toBe(why));
 });

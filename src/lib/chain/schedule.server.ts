@@ -3,7 +3,7 @@ import { snapshotSchedule, tokenSnapshots } from '../../../db/schema.ts';
 import type { Database } from '../server/db.server.ts';
 import type { ServerConfig } from '../server/server-config.ts';
 import type { TokenDefinition } from './schemas.ts';
-import { backoffMs, type ScheduleState } from './schedule.ts';
+import { backoffMs, whyUnscheduled, type ScheduleState } from './schedule.ts';
 
 /**
  * The snapshot schedule in the database: one row per token holding the lease
@@ -155,6 +155,8 @@ export interface TokenFreshness {
   token: string;
   /** Taken on a schedule by this deployment: an address, an RPC for its chain, and SNAPSHOT_EVERY not off. */
   scheduled: boolean;
+  /** Why not, when it is not: for whoever runs the server, never for a reader. */
+  unscheduledBecause: string | null;
   latest: { block: number; takenAt: number } | null;
   state: ScheduleState | null;
 }
@@ -165,10 +167,14 @@ export async function tokenFreshness(
   config: Pick<ServerConfig, 'rpcUrls' | 'snapshotEvery'>,
 ): Promise<TokenFreshness[]> {
   const [latest, states] = await Promise.all([latestSnapshots(db), scheduleStates(db)]);
-  return tokens.map((t) => ({
-    token: t.symbol,
-    scheduled: config.snapshotEvery !== null && t.address !== undefined && config.rpcUrls[t.chainId] !== undefined,
-    latest: latest.get(t.symbol) ?? null,
-    state: states.get(t.symbol) ?? null,
-  }));
+  return tokens.map((t) => {
+    const why = whyUnscheduled(t, config);
+    return {
+      token: t.symbol,
+      scheduled: why === null,
+      unscheduledBecause: why,
+      latest: latest.get(t.symbol) ?? null,
+      state: states.get(t.symbol) ?? null,
+    };
+  });
 }

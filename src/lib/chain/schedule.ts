@@ -1,4 +1,6 @@
 import type { MessageKey } from '../../i18n/en.ts';
+import type { ServerConfig } from '../server/server-config.ts';
+import type { TokenDefinition } from './schemas.ts';
 
 /**
  * Scheduled snapshots, the pure part: the backoff after a failure, an RPC
@@ -43,6 +45,8 @@ export function describeSnapshotFailure(error: unknown, block: number | null): s
 export interface FreshnessWords {
   t(key: MessageKey, params?: Record<string, string | number>): string;
   number(value: number): string;
+  /** A date and time in UTC, labelled as such. */
+  dateTime(date: Date): string;
 }
 
 /** "3 h", "10 min", "45 s", "2 d" (or "3 小时"): rounded, for a reader. */
@@ -57,11 +61,26 @@ export function roughDuration(ms: number, words: FreshnessWords): string {
 }
 
 /**
- * The token page's freshness line: the last snapshot (from the snapshots
- * themselves, whoever took it), then the next one or, after a failure, what
- * failed and when it is tried again. The failure itself is the stored
- * one-line description (describeSnapshotFailure), which stays in English: it
- * is what the RPC said, kept for whoever runs the server.
+ * Why this deployment does not take a token's snapshots on a schedule, in the
+ * operator's words (for /api/health and the server log), or null when it does.
+ */
+export function whyUnscheduled(
+  token: Pick<TokenDefinition, 'address' | 'chainId'>,
+  config: Pick<ServerConfig, 'rpcUrls' | 'snapshotEvery'>,
+): string | null {
+  if (config.snapshotEvery === null) return 'SNAPSHOT_EVERY is off';
+  if (token.address === undefined) return 'the token file has no contract address';
+  if (config.rpcUrls[token.chainId] === undefined) return `RPC_URL_${token.chainId} is not set`;
+  return null;
+}
+
+/**
+ * The token page's freshness line, in a reader's words: updated on a schedule
+ * (how often, when the next is due, whether the last attempt failed) or by
+ * hand, and the last snapshot (from the snapshots themselves, whoever took
+ * it). Moments are UTC times, not "3 h ago", so the line stays true however
+ * long a cache keeps the page. What failed, and why nothing is scheduled, are
+ * for whoever runs the server: /api/health and the log say them.
  */
 export function freshnessLine(
   latest: { block: number; takenAt: number } | null,
@@ -69,20 +88,21 @@ export function freshnessLine(
   every: number | null,
   now: number,
   words: FreshnessWords,
-  /** Why nothing is scheduled, when `every` is null. */
-  offReason = words.t('fresh.off'),
 ): string {
   const last = latest
-    ? words.t('fresh.last', { ago: roughDuration(now - latest.takenAt, words), block: words.number(latest.block) })
+    ? words.t('fresh.last', { time: words.dateTime(new Date(latest.takenAt)), block: words.number(latest.block) })
     : words.t('fresh.none');
-  if (every === null) return words.t('fresh.unscheduled', { last, reason: offReason });
+  if (every === null) return words.t('fresh.line', { schedule: words.t('fresh.byHand'), last });
+  const schedule = words.t('fresh.every', { every: roughDuration(every, words) });
   const next = state?.nextAttemptAt ?? now;
-  if (state?.lastError && state.failures > 0) {
-    const retry =
-      next <= now ? words.t('fresh.retryNow') : words.t('fresh.retryIn', { in: roughDuration(next - now, words) });
-    return words.t('fresh.failed', { last, error: state.lastError, retry });
-  }
-  return next <= now
-    ? words.t('fresh.dueNow', { last })
-    : words.t('fresh.nextIn', { last, in: roughDuration(next - now, words) });
+  const when = next <= now ? null : words.dateTime(new Date(next));
+  const failed = Boolean(state?.lastError && state.failures > 0);
+  const nextWords = failed
+    ? when === null
+      ? words.t('fresh.retryNow')
+      : words.t('fresh.retryAt', { time: when })
+    : when === null
+      ? words.t('fresh.dueNow')
+      : words.t('fresh.nextAt', { time: when });
+  return words.t('fresh.lineNext', { schedule, last, next: nextWords });
 }

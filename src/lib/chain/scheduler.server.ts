@@ -14,6 +14,7 @@ import {
   takeLease,
   type ScheduleRow,
 } from './schedule.server.ts';
+import { whyUnscheduled } from './schedule.ts';
 import { tokenDefinitionSchema, type TokenDefinition } from './schemas.ts';
 import { TOKENS_DIR } from './tokens.server.ts';
 
@@ -41,11 +42,16 @@ export interface SchedulerOptions {
   log?: (line: string) => void;
 }
 
-/** The tokens the scheduler scans: an address, an RPC for their chain, and shown (the demo's only with DEMO on). */
-export function scheduledTokens(config: Pick<ServerConfig, 'rpcUrls' | 'demo'>, dir = TOKENS_DIR): TokenDefinition[] {
+/** The tokens the site shows: the demo's only with DEMO on. */
+function shownTokens(config: Pick<ServerConfig, 'demo'>, dir: string): TokenDefinition[] {
   return loadYamlDir(dir, tokenDefinitionSchema)
     .map(({ data }) => data)
-    .filter((t) => t.address !== undefined && config.rpcUrls[t.chainId] !== undefined && (config.demo || !t.demo));
+    .filter((t) => config.demo || !t.demo);
+}
+
+/** The tokens the scheduler scans: an address, an RPC for their chain, and shown (the demo's only with DEMO on). */
+export function scheduledTokens(config: Pick<ServerConfig, 'rpcUrls' | 'demo'>, dir = TOKENS_DIR): TokenDefinition[] {
+  return shownTokens(config, dir).filter((t) => t.address !== undefined && config.rpcUrls[t.chainId] !== undefined);
 }
 
 export class SnapshotScheduler {
@@ -165,6 +171,11 @@ export function startSnapshotScheduler(
   config: ServerConfig,
   env: Record<string, string | undefined>,
 ): SnapshotScheduler | null {
+  // The token page says only "updated by hand": the reason is the operator's, here and in /api/health.
+  for (const token of shownTokens(config, TOKENS_DIR)) {
+    const why = whyUnscheduled(token, config);
+    if (why !== null) console.log(`snapshots: ${token.symbol} is not taken on a schedule: ${why}`);
+  }
   if (config.snapshotEvery === null) return null;
   const tokens = scheduledTokens(config);
   if (tokens.length === 0) return null;

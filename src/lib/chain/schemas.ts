@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TOKEN_SYMBOL } from '../content/schemas.ts';
+import { labelsSchema } from '../polls/schemas.ts';
 
 const ADDRESS = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits');
 
@@ -28,7 +29,13 @@ const DATE = z.coerce.date();
  */
 export const unlockSchema = z.union([
   z
-    .object({ kind: z.literal('cliff').default('cliff'), date: DATE, amount: AMOUNT, recipient: z.string().min(1) })
+    .object({
+      kind: z.literal('cliff').default('cliff'),
+      date: DATE,
+      amount: AMOUNT,
+      recipient: z.string().min(1),
+      recipientLabels: labelsSchema.optional(),
+    })
     .strict(),
   z
     .object({
@@ -38,6 +45,7 @@ export const unlockSchema = z.union([
       cliff: DATE.optional(),
       amount: AMOUNT,
       recipient: z.string().min(1),
+      recipientLabels: labelsSchema.optional(),
     })
     .strict()
     .refine((u) => u.end > u.start, { message: 'a linear unlock ends after it starts', path: ['end'] })
@@ -47,11 +55,17 @@ export const unlockSchema = z.union([
     }),
 ]);
 
-/** A token in src/content/tokens/<symbol>.yaml. */
+/**
+ * A token in src/content/tokens/<symbol>.yaml. Texts a reader sees are in
+ * English; beside each, `<field>Labels` holds its translations keyed by
+ * language (`nameLabels: { zh: … }`), as poll files do (local-text.ts).
+ */
 export const tokenDefinitionSchema = z.object({
   symbol: TOKEN_SYMBOL,
   name: z.string().min(1),
+  nameLabels: labelsSchema.optional(),
   description: z.string().optional(),
+  descriptionLabels: labelsSchema.optional(),
   chainId: z.number().int().positive(),
   /** Unknown until the contract is public: pages then say there is no data yet. */
   address: ADDRESS.optional(),
@@ -59,7 +73,12 @@ export const tokenDefinitionSchema = z.object({
   deployBlock: z.number().int().min(0).default(0),
   /** Name of the environment variable that holds this chain's RPC URL. */
   rpcEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
-  labels: z.record(ADDRESS, z.object({ name: z.string().min(1), kind: z.enum(LABEL_KINDS) })).default({}),
+  labels: z
+    .record(
+      ADDRESS,
+      z.object({ name: z.string().min(1), nameLabels: labelsSchema.optional(), kind: z.enum(LABEL_KINDS) }),
+    )
+    .default({}),
   unlocks: z.array(unlockSchema).default([]),
   cohorts: cohortsSchema.default({ whale: 0.1, dolphin: 0.01, fish: 0.001 }),
   /** The simulated demo token: its page and data are left out when DEMO=off. */

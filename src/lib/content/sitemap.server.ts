@@ -7,7 +7,7 @@ import { loadYamlDir } from './yaml.server.ts';
 
 /**
  * The pages rendered on demand, which the sitemap integration cannot see
- * (it lists prerendered pages): each poll's page and each token's, from the
+ * (it lists prerendered pages): the tokens index, each poll's page and each token's, from the
  * same definitions the content collections read, without the demo's when it
  * is off. For astro.config.mjs, at build time.
  */
@@ -22,7 +22,7 @@ export function onDemandPages(site: string, demo: boolean): string[] {
   );
   // Every language has these pages.
   return LOCALES.flatMap((locale) =>
-    [...polls, ...tokens].map((path) => new URL(localizePath(path, locale), site).href),
+    [...polls, '/tokens/', ...tokens].map((path) => new URL(localizePath(path, locale), site).href),
   );
 }
 

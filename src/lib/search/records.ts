@@ -1,3 +1,4 @@
+import { localizeToken } from '../chain/local-text.ts';
 import type { TokenDefinition } from '../chain/schemas.ts';
 import { symbolKey } from '../content/schemas.ts';
 import { htmlLang, localizePath, translator, type Locale } from '../i18n/i18n.ts';
@@ -33,7 +34,9 @@ export function pollRecord(poll: PollDefinition, locale: Locale): SearchRecord {
   };
 }
 
-export function tokenRecord(token: TokenDefinition, locale: Locale): SearchRecord {
+/** A token's record in one language's index: its name and description as that language's page shows them. */
+export function tokenRecord(definition: TokenDefinition, locale: Locale): SearchRecord {
+  const token = localizeToken(definition, locale);
   return {
     url: localizePath(`/tokens/${symbolKey(token.symbol)}/`, locale),
     content: [`${token.name} ($${token.symbol})`, token.symbol, token.description ?? ''].join('\n'),

@@ -21,11 +21,14 @@ export const CSP_DIRECTIVES = [
   "frame-src 'self'",
 ] as const;
 
-/** What the site never uses, denied; the copy buttons keep the clipboard. */
+/**
+ * What the site never uses, denied; the copy buttons keep the clipboard. Only
+ * features Chromium knows: an unknown one (such as `bluetooth`, which no
+ * browser gates by this header) logs a console warning on every page.
+ */
 export const PERMISSIONS_POLICY = [
   'accelerometer=()',
   'autoplay=()',
-  'bluetooth=()',
   'camera=()',
   'display-capture=()',
   'geolocation=()',

@@ -10,7 +10,9 @@ export const prerender = false;
 /**
  * 200 while the database answers, whatever the snapshots: a stale token is
  * reported (its age and last error, for a monitor to alert on) but never
- * fails health, since rolling restarts wait on it.
+ * fails health, since rolling restarts wait on it. The operator's side of the
+ * token pages' freshness line is here: whether each token is scheduled and,
+ * when not, why (the pages only say "updated by hand").
  */
 export const GET: APIRoute = async () => {
   const services = await getServices().catch(() => null);
@@ -31,6 +33,7 @@ export const GET: APIRoute = async () => {
       freshness?.map((f) => ({
         token: f.token,
         scheduled: f.scheduled,
+        unscheduledBecause: f.unscheduledBecause,
         block: f.latest?.block ?? null,
         takenAt: f.latest ? new Date(f.latest.takenAt).toISOString() : null,
         ageSeconds: f.latest ? Math.round((now - f.latest.takenAt) / 1000) : null,

@@ -1,3 +1,4 @@
+import { SiteOrigin } from '../../src/lib/server/site-origin.ts';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStreamResult, streamResponse, type StreamResult, type StreamSink } from '../../src/lib/http.ts';
@@ -27,7 +28,8 @@ beforeAll(async () => {
 afterAll(() => temp.dispose());
 
 function services(env: Record<string, string> = {}): Services {
-  return createServices(temp.db, readServerConfig({ MAX_STREAMS: '4', MAX_STREAMS_PER_CLIENT: '2', ...env }));
+  const config = readServerConfig({ MAX_STREAMS: '4', MAX_STREAMS_PER_CLIENT: '2', ...env });
+  return createServices(temp.db, config, { site: SiteOrigin.local(4321) });
 }
 
 /** A sink that keeps what is written; `unread` is what the client has left unread. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db.server.ts';
-import { vote } from '../helpers/polls.ts';
+import { FIXTURE_POLLS, vote } from '../helpers/polls.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { importSnapshots, testAddress } from '../helpers/snapshots.ts';
 import { auditVotes } from '../helpers/vote-load.ts';
@@ -84,6 +84,8 @@ describe('withdrawing a verified ballot from a token poll', () => {
     expect([first.status, second.status]).toEqual([201, 201]);
     const before = await ledger();
     expect(before.stored).toEqual(before.recomputed);
+    // Weighed at the snapshot: the ledger holds the whale's balance, which the withdrawal must take out.
+    expect(before.stored).toMatchObject({ whale: '1', fish: '1' });
 
     const res = await fetch(`${server.url}/api/account/ballots/${POLL}`, {
       method: 'DELETE',
@@ -101,5 +103,29 @@ describe('withdrawing a verified ballot from a token poll', () => {
     expect((await vote(server.url, POLL, [other], { cookie: whaleSession })).status).toBe(201);
     const again = await ledger();
     expect(again.stored).toEqual(again.recomputed);
+  });
+});
+
+describe('withdrawals and the vote rate limit', () => {
+  it('count in the same allowance per client as votes: 429 with Retry-After once it is used', async () => {
+    const limited = await startServer({ env: { POLLS_DIR: FIXTURE_POLLS, VOTE_RATE_LIMIT: '2' } });
+    try {
+      const cookie = await signIn(limited.url, newAccount());
+      expect((await vote(limited.url, 'open-change', ['a'], { cookie })).status).toBe(201);
+      const withdraw = (): Promise<Response> =>
+        fetch(`${limited.url}/api/account/ballots/open-change`, {
+          method: 'DELETE',
+          headers: { origin: limited.url, cookie },
+        });
+      expect((await withdraw()).status).toBe(200);
+      expect((await vote(limited.url, 'open-change', ['b'], { cookie })).status).toBe(429);
+      const refused = await withdraw();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.json()).toMatchObject({ error: 'rate_limited' });
+    } finally {
+      await limited.stop();
+      limited.cleanup();
+    }
   });
 });

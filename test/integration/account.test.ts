@@ -184,6 +184,19 @@ describe('the Account page, signed in', () => {
     expect(await final.json()).toMatchObject({ error: 'ballot_final', message: expect.stringMatching(/final\.$/) });
     expect((await withdraw('closed', here)).status).toBe(409);
     expect((await withdraw('open-change', null)).status).toBe(401);
+    // Another site's page cannot withdraw a reader's ballot, nor post the page's forms.
+    const forged = { origin: 'https://elsewhere.example', cookie: here };
+    const crossSite = await fetch(`${server.url}/api/account/ballots/open-change`, {
+      method: 'DELETE',
+      headers: forged,
+    });
+    expect(crossSite.status).toBe(403);
+    const crossSiteForm = await fetch(`${server.url}/account/?_action=account.endOtherSessions`, {
+      method: 'POST',
+      headers: { ...forged, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    expect(crossSiteForm.status).toBe(403);
     expect((await withdraw('no-such-poll', here)).status).toBe(404);
 
     const before = (await getResults(server.url, 'open-change', here)) as { totalVotes: number };

@@ -21,6 +21,8 @@ import {
 import type { Services } from '../lib/server/services.server';
 import { translator } from '../lib/i18n/i18n';
 import type { MessageKey } from '../i18n/en';
+import { endSessionFormSchema, withdrawFormSchema } from '../lib/account/schemas';
+import { endOtherSessions, endSession, withdrawWalletBallot } from '../lib/account/account.server';
 
 /**
  * A refused vote or claim as the no-JavaScript form shows it: in the page's
@@ -74,7 +76,50 @@ const commentAction = (action: 'hide' | 'unhide' | 'dismiss') =>
     },
   });
 
+/** The signed-in wallet behind an Account form, or UNAUTHORIZED. */
+function owner(address: string | null, session: { id: string } | null): { address: string; sessionId: string } {
+  if (!address || !session)
+    throw new ActionError({ code: 'UNAUTHORIZED', message: 'Sign in with your wallet to manage your account.' });
+  return { address, sessionId: session.id };
+}
+
 export const server = {
+  account: {
+    /** Withdraw a ballot from the Account page: same rules as DELETE /api/account/ballots/<pollId>. */
+    withdraw: defineAction({
+      accept: 'form',
+      input: withdrawFormSchema,
+      handler: async ({ pollId }, context) => {
+        const { address } = owner(context.locals.address, context.locals.session);
+        const outcome = await withdrawWalletBallot(await getServices(), {
+          pollId,
+          address,
+          clientKey: context.locals.clientAddress,
+          now: Date.now(),
+        });
+        if (!outcome.ok) throw voteRefusal(outcome, context.currentLocale);
+        return { pollId };
+      },
+    }),
+    /** Sign out one of the wallet's other sessions (another browser or device). */
+    endSession: defineAction({
+      accept: 'form',
+      input: endSessionFormSchema,
+      handler: async ({ sessionId }, context) => {
+        const { address } = owner(context.locals.address, context.locals.session);
+        await endSession((await getServices()).db, address, sessionId);
+        return { ended: 1 };
+      },
+    }),
+    /** Sign out everywhere but here. */
+    endOtherSessions: defineAction({
+      accept: 'form',
+      handler: async (_input, context) => {
+        const { address, sessionId } = owner(context.locals.address, context.locals.session);
+        return { ended: await endOtherSessions((await getServices()).db, address, sessionId) };
+      },
+    }),
+  },
   comments: {
     /** The report form without JavaScript: same rules as POST /api/posts/<slug>/comments/<id>/report. */
     report: defineAction({

@@ -1,7 +1,13 @@
 import { CohortReads } from '../cohorts/reads.server.ts';
 import { ResolutionReads } from '../resolution/reads.server.ts';
 import { withCounts, type PollRecord } from '../polls/records.ts';
-import { getPoll, getPollCounts, pollVersions, type FreshCounts } from '../polls/repo.server.ts';
+import {
+  getPoll,
+  getPollCounts,
+  pollVersions,
+  type FreshCounts,
+  type TransactionLimiter,
+} from '../polls/repo.server.ts';
 import type { Limiter } from '../rate-limit/limiter.ts';
 import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
 import { REPORTS_PER_MINUTE } from '../moderation/reasons.ts';
@@ -48,6 +54,8 @@ export interface Services {
   /** How many connections and streams this process may hold (see connection-limits.ts). */
   connections: ConnectionLimits;
   voting: VotingDeps;
+  /** Ballots withdrawn, counted in the same per-client allowance as votes (VOTE_RATE_LIMIT) and in their transaction. */
+  withdrawLimiter: TransactionLimiter;
   /**
    * A poll with current counts: its definition from a short cache, its
    * counts from memory (see CountsCache), at least as new as `minVersion`.
@@ -122,6 +130,7 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
       return poll;
     },
     voteWriter: thread,
+    withdrawLimiter: voteRateLimiter(db, config.voteRateLimit),
     async close() {
       await thread?.close();
       db.$client.close();

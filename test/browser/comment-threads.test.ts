@@ -51,37 +51,42 @@ describe('a thread of 1,500 replies in Chromium', () => {
   it.each([
     ['', '1,495 more replies', 'Next page', 'Back to all comments'],
     ['/zh', '还有 1,495 条回复', '下一页', '返回全部评论'],
-  ])('pages it by links without JavaScript (%s)', async (locale, more, next, back) => {
-    const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    await page.goto(`${env.server.url}${locale}/posts/${SLUG}/comments/`);
-    const discussion = page.locator('main');
-    expect(await discussion.locator('.comment-thread').count()).toBe(1);
-    expect(await idsIn(discussion)).toEqual(replyIds.slice(0, 5));
-    await discussion.getByRole('link', { name: more }).click();
-    await page.waitForURL(/\?thread=\d+#comments-title$/);
-    await discussion.getByText('flood reply 49', { exact: true }).waitFor();
-    const seen: number[] = [];
-    for (let n = 0; n < REPLIES / 50; n++) {
-      const ids = await idsIn(discussion);
-      expect(ids.length).toBe(50);
-      await expect(discussion.getByText('One thread, inflated').count()).resolves.toBe(1);
-      seen.push(...ids);
-      if (n === 1) await page.screenshot({ path: screenshotPath(`thread-page-2-nojs${locale.replace('/', '-')}`) });
-      const link = discussion.getByRole('link', { name: next });
-      if (n === REPLIES / 50 - 1) expect(await link.count()).toBe(0);
-      else {
-        await link.click();
-        // The page is read once the last reply it should carry has arrived.
-        await discussion.getByText(`flood reply ${(n + 2) * 50 - 1}`, { exact: true }).waitFor();
+  ])(
+    'pages it by links without JavaScript (%s)',
+    async (locale, more, next, back) => {
+      const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      await page.goto(`${env.server.url}${locale}/posts/${SLUG}/comments/`);
+      const discussion = page.locator('main');
+      expect(await discussion.locator('.comment-thread').count()).toBe(1);
+      expect(await idsIn(discussion)).toEqual(replyIds.slice(0, 5));
+      await discussion.getByRole('link', { name: more }).click();
+      await page.waitForURL(/\?thread=\d+#comments-title$/);
+      await discussion.getByText('flood reply 49', { exact: true }).waitFor();
+      const seen: number[] = [];
+      for (let n = 0; n < REPLIES / 50; n++) {
+        const ids = await idsIn(discussion);
+        expect(ids.length).toBe(50);
+        await expect(discussion.getByText('One thread, inflated').count()).resolves.toBe(1);
+        seen.push(...ids);
+        if (n === 1) await page.screenshot({ path: screenshotPath(`thread-page-2-nojs${locale.replace('/', '-')}`) });
+        const link = discussion.getByRole('link', { name: next });
+        if (n === REPLIES / 50 - 1) expect(await link.count()).toBe(0);
+        else {
+          await link.click();
+          // The page is read once the last reply it should carry has arrived.
+          await discussion.getByText(`flood reply ${(n + 2) * 50 - 1}`, { exact: true }).waitFor();
+        }
       }
-    }
-    expect(seen).toEqual(replyIds);
-    await discussion.getByRole('link', { name: back }).click();
-    await page.waitForURL(new RegExp(`${locale}/posts/${SLUG}/comments/#comments-title$`));
-    await discussion.getByRole('link', { name: more }).waitFor();
-    await context.close();
-  });
+      expect(seen).toEqual(replyIds);
+      await discussion.getByRole('link', { name: back }).click();
+      await page.waitForURL(new RegExp(`${locale}/posts/${SLUG}/comments/#comments-title$`));
+      await discussion.getByRole('link', { name: more }).waitFor();
+      await context.close();
+    },
+    // Thirty full page loads a language: more than the default minute on a busy machine.
+    180_000,
+  );
 
   it('follows "more replies" from the article with JavaScript, and pages the thread in place', async () => {
     const context = await env.browser.newContext();
@@ -120,8 +125,13 @@ describe('a thread of 1,500 replies in Chromium', () => {
       .click();
     await island.getByLabel('Your reply').fill('Reply number 1,501');
     await island.getByRole('button', { name: 'Post reply' }).click();
-    await island.getByText('Your reply is posted: it is on the thread’s own page').waitFor();
+    const said = 'Your reply is posted: it is on the thread’s own page, under “more replies”.';
     const more = island.getByRole('link', { name: '1,496 more replies' });
+    await more.waitFor();
+    // Said in the discussion's status line and beside the link, which has the focus.
+    await expect(island.locator('[data-comment-message]').innerText()).resolves.toBe(said);
+    const beside = island.locator('.comment-more', { has: page.getByRole('link', { name: '1,496 more replies' }) });
+    await expect(beside.innerText()).resolves.toContain(said);
     await expect(more.evaluate((link) => link === document.activeElement)).resolves.toBe(true);
     await page.screenshot({ path: screenshotPath('thread-reply-elsewhere') });
     await context.close();

@@ -13,7 +13,22 @@ import { tallyCohorts } from './tallies.ts';
  */
 const DECISIVE_EVERY_MS = 10_000;
 
-export type DecisiveView = DecisiveWallets & { asOf: string };
+/**
+ * The decisive wallets as served: `countsVersion` is the poll's counts version
+ * they were worked out at, and `updating` says the tallies beside them are
+ * newer (a fresh answer follows within DECISIVE_EVERY_MS), so one answer never
+ * passes older figures off as current.
+ */
+export type DecisiveView = DecisiveWallets & { asOf: string; countsVersion: number; updating: boolean };
+
+interface DecisiveEntry {
+  version: number;
+  at: number;
+  value: DecisiveView | null;
+  pending: Promise<DecisiveView> | null;
+  /** `value` marked as updating, made once per entry so that presented results stay the same object. */
+  updatingView?: DecisiveView;
+}
 
 /**
  * Cohort reads of token polls, kept in memory between writes the way poll
@@ -22,10 +37,7 @@ export type DecisiveView = DecisiveWallets & { asOf: string };
  */
 export class CohortReads {
   private readonly cache: CountsCache<CohortData>;
-  private readonly decisiveByPoll = new Map<
-    string,
-    { version: number; at: number; value: DecisiveView | null; pending: Promise<DecisiveView> | null }
-  >();
+  private readonly decisiveByPoll = new Map<string, DecisiveEntry>();
   private readonly now: () => number;
   private readonly loadBallots: (pollId: string) => Promise<WeightedBallot[]>;
 
@@ -98,7 +110,11 @@ export class CohortReads {
   private decisiveHeld(poll: PollRecord, data: CohortData): DecisiveView | undefined {
     const kept = this.decisiveByPoll.get(poll.id);
     if (!kept?.value) return undefined;
-    if (kept.version === data.version || this.now() - kept.at < DECISIVE_EVERY_MS || kept.pending) return kept.value;
+    if (kept.version === data.version) return kept.value;
+    if (this.now() - kept.at < DECISIVE_EVERY_MS || kept.pending) {
+      kept.updatingView ??= { ...kept.value, updating: true };
+      return kept.updatingView;
+    }
     return undefined;
   }
 
@@ -111,7 +127,7 @@ export class CohortReads {
     // before the first one, wait for the computation under way instead of each reading every ballot again.
     if (kept?.pending) return kept.pending;
     const pending = this.computeDecisive(poll, data);
-    const entry = kept ?? { version: data.version, at: now, value: null, pending };
+    const entry: DecisiveEntry = kept ?? { version: data.version, at: now, value: null, pending };
     entry.pending = pending;
     this.decisiveByPoll.set(poll.id, entry);
     try {
@@ -128,6 +144,11 @@ export class CohortReads {
     const asOf = new Date(this.now()).toISOString();
     const ballots = await this.loadBallots(poll.id);
     const optionIds = poll.options.map((o) => o.optionId);
-    return { ...decisiveWallets(ballots, optionIds, { publicBallots: data.publicBallots }), asOf };
+    return {
+      ...decisiveWallets(ballots, optionIds, { publicBallots: data.publicBallots }),
+      asOf,
+      countsVersion: data.version,
+      updating: false,
+    };
   }
 }

@@ -84,10 +84,7 @@ class PollWidgetElement extends HTMLElement {
         if (wasHidden) reopen();
       } else {
         if (body.results) this.render(body.results);
-        this.say(
-          this.refusal(body.error, body.reason) ?? body.message ?? this.words.t('poll.notCounted'),
-          'error',
-        );
+        this.say(this.refusal(body.error, body.reason) ?? body.message ?? this.words.t('poll.notCounted'), 'error');
       }
     } catch {
       this.say(this.words.t('poll.networkError'), 'error');

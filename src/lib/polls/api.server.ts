@@ -151,7 +151,13 @@ export async function postVote(
   if (!outcome.ok) {
     const { status, error, message, reason, results, retryAfterSeconds } = outcome;
     const headers: Record<string, string> = retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {};
-    return problemResult(status, error, message, { ...(reason ? { reason } : {}), ...(results ? { results } : {}) }, headers);
+    return problemResult(
+      status,
+      error,
+      message,
+      { ...(reason ? { reason } : {}), ...(results ? { results } : {}) },
+      headers,
+    );
   }
   const headers: Record<string, string> = outcome.newVoter
     ? { 'set-cookie': voterCookieHeader(outcome.voterId, reader.secure, embedded ? 'embed' : 'site') }

@@ -1,7 +1,7 @@
 import { CountsCache } from '../polls/counts-cache.ts';
 import type { PollRecord } from '../polls/records.ts';
 import type { Database } from '../server/db.server.ts';
-import { decisiveWallets, type DecisiveWallets, type WeightedBallot } from './decisive.ts';
+import { decisiveWallets, type DecisiveView, type WeightedBallot } from './decisive.ts';
 import { presentCohortResults, type CohortResults } from './present.ts';
 import { getCohortData, getWeightedBallots, type CohortData } from './repo.server.ts';
 import { tallyCohorts } from './tallies.ts';
@@ -13,13 +13,7 @@ import { tallyCohorts } from './tallies.ts';
  */
 const DECISIVE_EVERY_MS = 10_000;
 
-/**
- * The decisive wallets as served: `countsVersion` is the poll's counts version
- * they were worked out at, and `updating` says the tallies beside them are
- * newer (a fresh answer follows within DECISIVE_EVERY_MS), so one answer never
- * passes older figures off as current.
- */
-export type DecisiveView = DecisiveWallets & { asOf: string; countsVersion: number; updating: boolean };
+export type { DecisiveView };
 
 interface DecisiveEntry {
   version: number;

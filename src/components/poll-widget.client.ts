@@ -140,7 +140,8 @@ class PollWidgetElement extends HTMLElement {
       if (leading.ids.includes(option.id)) item.dataset.leading = leading.ids.length > 1 ? 'tie' : 'lead';
       else delete item.dataset.leading;
       const input = item.querySelector('input');
-      if (input) input.checked = mine;
+      // Before a vote the inputs are the reader's choice in progress: a live update must not clear it.
+      if (input && this.myVote !== null) input.checked = mine;
       item.querySelector<HTMLElement>('.poll-figures')?.toggleAttribute('hidden', !visible);
       item.querySelector<HTMLElement>('.poll-bar')?.toggleAttribute('hidden', !visible);
       if (!visible) continue;

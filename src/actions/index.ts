@@ -29,16 +29,29 @@ import { endOtherSessions, endSession, withdrawWalletBallot } from '../lib/accou
  * language where the catalogue has the error's code, else the server's sentence.
  */
 function voteRefusal(
-  outcome: { status: number; error: string; message: string },
+  outcome: { status: number; error: string; message: string; reason?: string },
   locale: string | undefined,
 ): ActionError {
-  const key = `voteError.${outcome.error}` as MessageKey;
-  const i = translator(locale);
-  const text = i.t(key);
   return new ActionError({
     code: CODES[outcome.status] ?? 'BAD_REQUEST',
-    message: text === key ? outcome.message : text,
+    message: refusalText(translator(locale), outcome),
   });
+}
+
+/** The most specific words the catalogue has: for the reason (an empty ballot), else the code, else the server's. */
+function refusalText(
+  i: ReturnType<typeof translator>,
+  outcome: { error: string; message: string; reason?: string },
+): string {
+  const keys = [
+    ...(outcome.reason ? [`voteError.${outcome.error}.${outcome.reason}`] : []),
+    `voteError.${outcome.error}`,
+  ] as MessageKey[];
+  for (const key of keys) {
+    const text = i.t(key);
+    if (text !== key) return text;
+  }
+  return outcome.message;
 }
 
 const CODES: Record<number, ActionErrorCode> = {

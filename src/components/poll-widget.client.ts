@@ -1,6 +1,6 @@
 import { countsKey } from '../lib/cohorts/live';
 import { messagesOf } from '../lib/i18n/client';
-import { describeStatus, formatVotes, type PollWords } from '../lib/polls/format';
+import { describeStatus, formatVotes, leaders, type PollWords } from '../lib/polls/format';
 import { localLabel } from '../lib/polls/labels';
 import { toLocale } from '../lib/i18n/locales';
 import type { PollResults } from '../lib/polls/results';
@@ -30,9 +30,15 @@ class PollWidgetElement extends HTMLElement {
     this.words = { t: messagesOf<'poll'>(this), lang: document.documentElement.lang || 'en' };
     const mine = [...this.querySelectorAll<HTMLElement>('[data-mine="true"]')].map((li) => li.dataset.option ?? '');
     this.myVote = mine.length > 0 ? mine : null;
-    this.querySelector('form')?.addEventListener('submit', (event) => void this.submit(event));
+    const form = this.querySelector('form');
+    form?.addEventListener('submit', (event) => void this.submit(event));
+    // Nothing to send until a choice exists (without script the form posts and the server says so instead).
+    form?.addEventListener('change', () => this.updateButton());
+    this.updateButton();
     this.unfollow?.();
-    this.unfollow = follow(this.pollId, (results) => this.render(results));
+    // A closed poll's counts no longer change: it opens no live stream (a server-held connection per reader).
+    const closed = this.querySelector<HTMLElement>('.poll')?.dataset.status === 'closed';
+    this.unfollow = closed ? null : follow(this.pollId, (results) => this.render(results));
     // Wallet-only polls need the sign-in buttons; signing in changes who may vote, so render afresh.
     if (this.dataset.voters === 'wallet') {
       void import('./wallet/buttons.client');
@@ -62,7 +68,12 @@ class PollWidgetElement extends HTMLElement {
         headers: { 'content-type': 'application/json', ...(voteHeader ? { [voteHeader]: '1' } : {}) },
         body: JSON.stringify({ optionIds }),
       });
-      const body = (await response.json()) as PollResults & { error?: string; message?: string; results?: PollResults };
+      const body = (await response.json()) as PollResults & {
+        error?: string;
+        reason?: string;
+        message?: string;
+        results?: PollResults;
+      };
       if (response.ok) {
         const wasHidden = this.lastResults?.resultsVisible === false;
         this.render(body);
@@ -73,20 +84,33 @@ class PollWidgetElement extends HTMLElement {
         if (wasHidden) reopen();
       } else {
         if (body.results) this.render(body.results);
-        this.say(this.refusal(body.error) ?? body.message ?? this.words.t('poll.notCounted'), 'error');
+        this.say(this.refusal(body.error, body.reason) ?? body.message ?? this.words.t('poll.notCounted'), 'error');
       }
     } catch {
       this.say(this.words.t('poll.networkError'), 'error');
     } finally {
-      if (button) button.disabled = false;
+      this.updateButton();
     }
   }
 
-  /** A refused vote in the page's language, by the endpoint's error code; null for a code the page has no words for. */
-  private refusal(code: string | undefined): string | null {
-    const key = `voteError.${code ?? ''}` as Parameters<PollWords['t']>[0];
-    const text = this.words.t(key);
-    return text === key ? null : text;
+  /** The Vote button waits for a choice; a vote in flight disables it too (see submit). */
+  private updateButton(): void {
+    const button = this.querySelector<HTMLButtonElement>('[data-vote-button]');
+    if (!button) return;
+    button.disabled = this.querySelector('input[name="optionIds"]:checked') === null;
+  }
+
+  /**
+   * A refused vote in the page's language, by the endpoint's error code (and its reason, where it gives one);
+   * null for a code the page has no words for.
+   */
+  private refusal(code: string | undefined, reason: string | undefined): string | null {
+    const keys = [...(reason ? [`voteError.${code ?? ''}.${reason}`] : []), `voteError.${code ?? ''}`];
+    for (const key of keys as Parameters<PollWords['t']>[0][]) {
+      const text = this.words.t(key);
+      if (text !== key) return text;
+    }
+    return null;
   }
 
   private say(text: string, kind: 'success' | 'error'): void {
@@ -102,13 +126,22 @@ class PollWidgetElement extends HTMLElement {
     this.lastResults = results;
     const visible = results.resultsVisible;
     const voted = this.myVote !== null;
+    const leading = visible ? leaders(results.options, this.words) : { ids: [], tie: null };
+    const tie = this.querySelector<HTMLElement>('[data-tie]');
+    if (tie) {
+      tie.hidden = leading.tie === null;
+      tie.textContent = leading.tie === null ? '' : `${leading.tie} · `;
+    }
     for (const option of results.options) {
       const item = this.querySelector<HTMLElement>(`[data-option="${CSS.escape(option.id)}"]`);
       if (!item) continue;
       const mine = this.myVote?.includes(option.id) ?? false;
       item.dataset.mine = String(mine);
+      if (leading.ids.includes(option.id)) item.dataset.leading = leading.ids.length > 1 ? 'tie' : 'lead';
+      else delete item.dataset.leading;
       const input = item.querySelector('input');
-      if (input) input.checked = mine;
+      // Before a vote the inputs are the reader's choice in progress: a live update must not clear it.
+      if (input && this.myVote !== null) input.checked = mine;
       item.querySelector<HTMLElement>('.poll-figures')?.toggleAttribute('hidden', !visible);
       item.querySelector<HTMLElement>('.poll-bar')?.toggleAttribute('hidden', !visible);
       if (!visible) continue;
@@ -153,8 +186,14 @@ class PollWidgetElement extends HTMLElement {
       button.hidden = !canVote;
       button.textContent = this.words.t(voted ? 'poll.changeVote' : 'poll.vote');
     }
+    this.updateButton();
     this.dispatchEvent(new CustomEvent('poll:update', { detail: results, bubbles: true }));
     this.followCohorts(results);
+    // The poll closed while the page was open: these are its final counts, so the stream is let go.
+    if (results.status === 'closed') {
+      this.unfollow?.();
+      this.unfollow = null;
+    }
   }
 
   /**

@@ -94,6 +94,18 @@ describe('search in Chromium', () => {
     const notice = page.locator('[data-search-needs-script]');
     await expect(notice.innerText()).resolves.toContain('needs JavaScript');
     await expect(notice.locator('a[href="/tags/"]').count()).resolves.toBe(1);
+    await expect(notice.innerText()).resolves.toMatch(/tag index or the list of polls/);
     await context.close();
+  });
+
+  it('indexes no placeholder: "loading" finds nothing, and no Chinese excerpt quotes one', async () => {
+    const english = await search('loading');
+    expect(english.rows).toEqual([]);
+    await english.context.close();
+    // Chinese is matched by characters, so "加载" may find a post by another word: its excerpt must not be a placeholder.
+    const chinese = await search('加载', 'light', 1000, '/zh/');
+    const excerpts = await chinese.page.locator('.search-excerpt').allInnerTexts();
+    expect(excerpts.join(' ')).not.toMatch(/正在加载|加载中/);
+    await chinese.context.close();
   });
 });

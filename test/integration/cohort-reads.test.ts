@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveSnapshot } from '../../src/lib/chain/repo.server.ts';
 import { buildSnapshot } from '../../src/lib/chain/snapshot.ts';
 import { loadTokenDefinition } from '../../src/lib/chain/tokens.server.ts';
-import type { WeightedBallot } from '../../src/lib/cohorts/decisive.ts';
+import type { DecisiveView, WeightedBallot } from '../../src/lib/cohorts/decisive.ts';
 import { CohortReads } from '../../src/lib/cohorts/reads.server.ts';
 import { getWeightedBallots } from '../../src/lib/cohorts/repo.server.ts';
 import { weightingTokenOf } from '../../src/lib/cohorts/weighting.ts';
@@ -39,6 +39,10 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'polls', 'tst-reads.yaml'),
     'id: tst-reads\nquestion: Reads?\ntoken: TST\nopensAt: 2026-01-01T00:00:00Z\noptions:\n  - { id: a, label: A }\n  - { id: b, label: B }\n',
+  );
+  writeFileSync(
+    join(dir, 'polls', 'tst-fresh.yaml'),
+    'id: tst-fresh\nquestion: Fresh?\ntoken: TST\nopensAt: 2026-01-01T00:00:00Z\noptions:\n  - { id: a, label: A }\n  - { id: b, label: B }\n',
   );
   temp = await tempDatabase();
   const token = loadTokenDefinition('TST', join(dir, 'tokens'));
@@ -149,5 +153,41 @@ describe('CohortReads: wallets that decide it', () => {
     expect(reads.resultsNow(poll, true, poll.version + 1)).toBeUndefined();
     expect(reads.resultsNow({ ...poll, token: null }, true)).toBeNull();
     expect(gate.calls).toHaveLength(1);
+  });
+});
+
+describe('CohortReads: one answer, one counts version', () => {
+  it('does not serve wallets worked out before the ballots its tallies count as if they were current', async () => {
+    const reads = new CohortReads(temp.db);
+    const before = await getPoll(temp.db, 'tst-fresh');
+    if (!before) throw new Error('no tst-fresh poll');
+    // A reader before any ballot: the wallets that decide it are worked out (none) and kept.
+    const empty = await reads.results(before, true);
+    expect(empty?.verifiedVotes ?? 0).toBe(0);
+    // Wallet-verified ballots land, within the decisive wallets' refresh interval.
+    await castVotes(
+      temp.db,
+      Array.from({ length: VOTERS }, (_, i) => ({
+        pollId: 'tst-fresh',
+        voterId: `fresh-${i}`,
+        address: address(i),
+        optionIds: [i >= VOTERS - 4 ? 'b' : 'a'],
+        now: Date.parse('2026-02-01T00:00:00Z') + i,
+        allowChange: false,
+        tokenPoll: true,
+      })),
+    );
+    reads.forget('tst-fresh');
+    const after = await getPoll(temp.db, 'tst-fresh');
+    if (!after) throw new Error('no tst-fresh poll');
+    const answer = await reads.results(after, true);
+    expect(answer?.verifiedVotes).toBe(VOTERS);
+    expect(answer?.tallies?.tokens).not.toBeNull();
+    // CohortReads serves DecisiveView; the presented type keeps the narrower DecisiveWallets.
+    const decisive = answer?.decisiveWallets as DecisiveView | null | undefined;
+    // Either worked out from the same counts as the tallies beside it, or saying it is older and being updated.
+    if (decisive?.countsVersion === after.version) expect(decisive.updating).toBe(false);
+    else expect(decisive).toMatchObject({ countsVersion: before.version, updating: true });
+    expect(reads.resultsNow(after, true)?.decisiveWallets).toEqual(decisive);
   });
 });

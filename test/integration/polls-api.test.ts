@@ -147,6 +147,17 @@ describe('refused votes change nothing', () => {
     expect(res.cookie).toBeNull();
     expect(await getResults(fixtures.url, pollId)).toEqual(before);
   });
+
+  it('says why a ballot is invalid, so a page can say it in its language: an empty one is reason "empty"', async () => {
+    const empty = await vote(fixtures.url, 'open-single', []);
+    expect(empty.body).toMatchObject({
+      error: 'invalid_vote',
+      reason: 'empty',
+      message: 'Choose at least one option.',
+    });
+    const tooMany = await vote(fixtures.url, 'open-single', ['a', 'b']);
+    expect(tooMany.body).toMatchObject({ error: 'invalid_vote', reason: 'too_many' });
+  });
 });
 
 describe('under concurrency', () => {

@@ -24,6 +24,14 @@ export interface DecisiveWallets {
   note: string;
 }
 
+/**
+ * The decisive wallets as served: `countsVersion` is the poll's counts version
+ * they were worked out at, and `updating` says the tallies beside them are
+ * newer (a fresh answer follows within a few seconds (CohortReads)), so one answer never
+ * passes older figures off as current.
+ */
+export type DecisiveView = DecisiveWallets & { asOf: string; countsVersion: number; updating: boolean };
+
 export type Overturn =
   | { kind: 'empty' }
   | { kind: 'tied' }

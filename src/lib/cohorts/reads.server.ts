@@ -1,7 +1,7 @@
 import { CountsCache } from '../polls/counts-cache.ts';
 import type { PollRecord } from '../polls/records.ts';
 import type { Database } from '../server/db.server.ts';
-import { decisiveWallets, type DecisiveWallets, type WeightedBallot } from './decisive.ts';
+import { decisiveWallets, type DecisiveView, type WeightedBallot } from './decisive.ts';
 import { presentCohortResults, type CohortResults } from './present.ts';
 import { getCohortData, getWeightedBallots, type CohortData } from './repo.server.ts';
 import { tallyCohorts } from './tallies.ts';
@@ -13,7 +13,16 @@ import { tallyCohorts } from './tallies.ts';
  */
 const DECISIVE_EVERY_MS = 10_000;
 
-export type DecisiveView = DecisiveWallets & { asOf: string };
+export type { DecisiveView };
+
+interface DecisiveEntry {
+  version: number;
+  at: number;
+  value: DecisiveView | null;
+  pending: Promise<DecisiveView> | null;
+  /** `value` marked as updating, made once per entry so that presented results stay the same object. */
+  updatingView?: DecisiveView;
+}
 
 /**
  * Cohort reads of token polls, kept in memory between writes the way poll
@@ -22,10 +31,7 @@ export type DecisiveView = DecisiveWallets & { asOf: string };
  */
 export class CohortReads {
   private readonly cache: CountsCache<CohortData>;
-  private readonly decisiveByPoll = new Map<
-    string,
-    { version: number; at: number; value: DecisiveView | null; pending: Promise<DecisiveView> | null }
-  >();
+  private readonly decisiveByPoll = new Map<string, DecisiveEntry>();
   private readonly now: () => number;
   private readonly loadBallots: (pollId: string) => Promise<WeightedBallot[]>;
 
@@ -98,7 +104,11 @@ export class CohortReads {
   private decisiveHeld(poll: PollRecord, data: CohortData): DecisiveView | undefined {
     const kept = this.decisiveByPoll.get(poll.id);
     if (!kept?.value) return undefined;
-    if (kept.version === data.version || this.now() - kept.at < DECISIVE_EVERY_MS || kept.pending) return kept.value;
+    if (kept.version === data.version) return kept.value;
+    if (this.now() - kept.at < DECISIVE_EVERY_MS || kept.pending) {
+      kept.updatingView ??= { ...kept.value, updating: true };
+      return kept.updatingView;
+    }
     return undefined;
   }
 
@@ -111,7 +121,7 @@ export class CohortReads {
     // before the first one, wait for the computation under way instead of each reading every ballot again.
     if (kept?.pending) return kept.pending;
     const pending = this.computeDecisive(poll, data);
-    const entry = kept ?? { version: data.version, at: now, value: null, pending };
+    const entry: DecisiveEntry = kept ?? { version: data.version, at: now, value: null, pending };
     entry.pending = pending;
     this.decisiveByPoll.set(poll.id, entry);
     try {
@@ -128,6 +138,11 @@ export class CohortReads {
     const asOf = new Date(this.now()).toISOString();
     const ballots = await this.loadBallots(poll.id);
     const optionIds = poll.options.map((o) => o.optionId);
-    return { ...decisiveWallets(ballots, optionIds, { publicBallots: data.publicBallots }), asOf };
+    return {
+      ...decisiveWallets(ballots, optionIds, { publicBallots: data.publicBallots }),
+      asOf,
+      countsVersion: data.version,
+      updating: false,
+    };
   }
 }

@@ -149,9 +149,15 @@ export async function postVote(
     now: reader.now,
   });
   if (!outcome.ok) {
-    const { status, error, message, results, retryAfterSeconds } = outcome;
+    const { status, error, message, reason, results, retryAfterSeconds } = outcome;
     const headers: Record<string, string> = retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {};
-    return problemResult(status, error, message, results ? { results } : {}, headers);
+    return problemResult(
+      status,
+      error,
+      message,
+      { ...(reason ? { reason } : {}), ...(results ? { results } : {}) },
+      headers,
+    );
   }
   const headers: Record<string, string> = outcome.newVoter
     ? { 'set-cookie': voterCookieHeader(outcome.voterId, reader.secure, embedded ? 'embed' : 'site') }

@@ -1,4 +1,7 @@
 import type { CLIENT_KEYS } from '../i18n/client.ts';
+import { toLocale } from '../i18n/locales.ts';
+import { localLabel } from './labels.ts';
+import { leadingIds } from './tally.ts';
 
 /**
  * Words for poll figures, shared by server rendering and the live client:
@@ -57,4 +60,32 @@ export function describeStatus(
   return closesAt === null
     ? words.t('poll.open')
     : words.t('poll.endsIn', { duration: roughDuration(Date.parse(closesAt) - now, words) });
+}
+
+/** The options a widget marks as leading, by count (a tie is more than one), and the words for a tie. */
+export interface Leaders {
+  ids: string[];
+  /** "A, B and C tie" in the page's language; null when one option leads or none has votes. */
+  tie: string | null;
+}
+
+/**
+ * Who leads a poll's visible results, by votes (never by rounded percentage:
+ * equal counts can round to 34% and 33%), with a tie said in words.
+ *
+ * @example leaders({ options: [a(1), b(1), c(0)] }, words) // { ids: ['a', 'b'], tie: 'A and B tie' }
+ */
+export function leaders(
+  options: readonly { id: string; label: string; labels: Readonly<Record<string, string>>; votes: number | null }[],
+  words: PollWords,
+): Leaders {
+  const ids = leadingIds(
+    options.map((o) => o.id),
+    options.map((o) => o.votes ?? 0),
+  );
+  if (ids.length < 2) return { ids, tie: null };
+  const locale = toLocale(words.lang);
+  const labels = options.filter((o) => ids.includes(o.id)).map((o) => localLabel(o.label, o.labels, locale).text);
+  const list = new Intl.ListFormat(words.lang, { type: 'conjunction' }).format(labels);
+  return { ids, tie: words.t('tally.tie', { options: list }) };
 }

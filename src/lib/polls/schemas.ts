@@ -18,6 +18,8 @@ export const pollOptionSchema = z.object({
 export const pollSourceSchema = z.object({
   /** Human description, e.g. "the original post on X". */
   name: z.string().min(1),
+  /** `name` in other languages (`zh: …`), so a page says where the votes came from in its own language. */
+  labels: labelsSchema.optional(),
   url: z.url().optional(),
   /** When the imported counts were read. */
   capturedAt: z.coerce.date().optional(),

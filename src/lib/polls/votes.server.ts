@@ -10,7 +10,7 @@ import {
   type FreshCounts,
 } from './repo.server.ts';
 import { presentResults, type PollResults } from './results.ts';
-import { checkBallot, describeBallotProblem, pollStatus } from './rules.ts';
+import { checkBallot, describeBallotProblem, pollStatus, type BallotProblem } from './rules.ts';
 
 /**
  * Casting a vote, shared by the JSON endpoint and the no-JavaScript form
@@ -39,6 +39,8 @@ export type VoteOutcome =
       status: number;
       error: VoteError;
       message: string;
+      /** Why an `invalid_vote` ballot was refused, so a page can say it in its own language. */
+      reason?: BallotProblem['reason'];
       results?: PollResults;
       retryAfterSeconds?: number;
     };
@@ -74,7 +76,14 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
     };
   }
   const problem = checkBallot(ballotRules(poll), request.optionIds);
-  if (problem) return { ok: false, status: 400, error: 'invalid_vote', message: describeBallotProblem(problem) };
+  if (problem)
+    return {
+      ok: false,
+      status: 400,
+      error: 'invalid_vote',
+      reason: problem.reason,
+      message: describeBallotProblem(problem),
+    };
 
   // Wallet-only polls count one ballot per wallet, whatever the browser. Elsewhere a ballot is
   // the browser's, and a signed-in reader's is the wallet's too: signing out, or another browser,

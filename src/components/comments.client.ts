@@ -112,20 +112,24 @@ class PostCommentsElement extends HTMLElement {
   }
 
   /**
-   * A reply to a thread longer than the replies shown lands among the rest,
-   * on the thread's own page: say so (at the top, for screen readers, and
-   * beside that page's link, where the reader is looking) and focus the link.
+   * A reply to a thread longer than the replies shown lands among the rest:
+   * on the thread's own page, or (there) on its last page. Say so; in the
+   * list of threads also beside that page's link, where the reader is
+   * looking, and focus the link.
    */
   private pointToRest(thread: string): void {
     const link = this.querySelector<HTMLElement>(`[data-thread-link="${CSS.escape(thread)}"]`);
-    if (!link) return;
-    const text = this.t('comments.replyElsewhere');
-    this.say(text);
-    const note = document.createElement('span');
-    note.className = 'comment-more-note';
-    note.textContent = text;
-    link.after(note);
-    link.focus();
+    if (link) {
+      const text = this.t('comments.replyElsewhere');
+      this.say(text);
+      const note = document.createElement('span');
+      note.className = 'comment-more-note';
+      note.textContent = text;
+      link.after(note);
+      link.focus();
+    } else if (this.querySelector('[data-thread] a[rel="next"]')) {
+      this.say(this.t('comments.replyAtEnd'));
+    }
   }
 
   /** Sends a report form to the JSON API and says how it went; the comment stays as it is. */

@@ -347,6 +347,7 @@ export const EN = {
   'comments.firstPage': 'Back to the first page',
   'comments.threadTitle': 'A comment and its replies',
   'comments.replyElsewhere': 'Your reply is posted: it is on the thread’s own page, under “more replies”.',
+  'comments.replyAtEnd': 'Your reply is posted: it is at the end of the thread, on its last page.',
   'comments.allThreads': 'Back to all comments',
   'comments.moreReplies.one': '{count} more reply',
   'comments.moreReplies.other': '{count} more replies',

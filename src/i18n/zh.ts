@@ -335,6 +335,7 @@ export const ZH: Record<MessageKey, string> = {
   'comments.firstPage': '回到第一页',
   'comments.threadTitle': '一条评论及其回复',
   'comments.replyElsewhere': '你的回复已发表：它在这条评论的回复页里，点“还有…条回复”查看。',
+  'comments.replyAtEnd': '你的回复已发表：它在回复列表的最后一页。',
   'comments.allThreads': '返回全部评论',
   'comments.moreReplies.one': '还有 {count} 条回复',
   'comments.moreReplies.other': '还有 {count} 条回复',

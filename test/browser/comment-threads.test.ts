@@ -47,6 +47,16 @@ const idsIn = async (discussion: Locator): Promise<number[]> =>
       .evaluateAll((all) => all.map((a) => a.getAttribute('data-comment')))
   ).map(Number);
 
+async function replyToThread(discussion: Locator, text: string): Promise<void> {
+  await discussion
+    .locator('article.comment')
+    .filter({ hasText: 'One thread, inflated' })
+    .getByRole('button', { name: 'Reply' })
+    .click();
+  await discussion.getByLabel('Your reply').fill(text);
+  await discussion.getByRole('button', { name: 'Post reply' }).click();
+}
+
 describe('a thread of 1,500 replies in Chromium', () => {
   it.each([
     ['', '1,495 more replies', 'Next page', 'Back to all comments'],
@@ -118,13 +128,7 @@ describe('a thread of 1,500 replies in Chromium', () => {
     const island = page.locator('post-comments');
     await island.getByRole('button', { name: 'Sign in with wallet' }).click();
     await island.getByText('Commenting as').waitFor();
-    await island
-      .locator('article.comment')
-      .filter({ hasText: 'One thread, inflated' })
-      .getByRole('button', { name: 'Reply' })
-      .click();
-    await island.getByLabel('Your reply').fill('Reply number 1,501');
-    await island.getByRole('button', { name: 'Post reply' }).click();
+    await replyToThread(island, 'Reply number 1,501');
     const said = 'Your reply is posted: it is on the thread’s own page, under “more replies”.';
     const more = island.getByRole('link', { name: '1,496 more replies' });
     await more.waitFor();
@@ -134,6 +138,16 @@ describe('a thread of 1,500 replies in Chromium', () => {
     await expect(beside.innerText()).resolves.toContain(said);
     await expect(more.evaluate((link) => link === document.activeElement)).resolves.toBe(true);
     await page.screenshot({ path: screenshotPath('thread-reply-elsewhere') });
+
+    // On the thread's own page, whose first page it is not on either.
+    await more.click();
+    await page.waitForURL(/\?thread=\d+#comments-title$/);
+    const discussion = page.locator('post-comments');
+    await replyToThread(discussion, 'Reply number 1,502');
+    await expect
+      .poll(() => discussion.locator('[data-comment-message]').innerText(), { timeout: 15_000 })
+      .toBe('Your reply is posted: it is at the end of the thread, on its last page.');
+    await expect(discussion.locator('.comment-pages-left').innerText()).resolves.toBe('(1,452 more replies)');
     await context.close();
   });
 });

@@ -31,6 +31,7 @@ export const CLIENT_KEYS = {
     'comments.reported',
     'comments.reportFailed',
     'comments.replyElsewhere',
+    'comments.replyAtEnd',
   ],
   poll: [
     'poll.votes.one',

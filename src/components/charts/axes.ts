@@ -125,9 +125,14 @@ export function showEmpty(canvas: HTMLCanvasElement, text: string | null): void 
   const box = canvas.parentElement;
   if (!box) return;
   let notice = box.parentElement?.querySelector<HTMLElement>(':scope > [data-chart-empty]') ?? null;
+  const legend = box.nextElementSibling;
+  // The legend is a flex list: its own display would override `hidden`.
+  if (legend instanceof HTMLElement && legend.classList.contains('chart-legend')) {
+    legend.style.display = text === null ? '' : 'none';
+  }
+  box.hidden = text !== null;
   if (text === null) {
     notice?.remove();
-    box.hidden = false;
     return;
   }
   if (!notice) {
@@ -137,7 +142,4 @@ export function showEmpty(canvas: HTMLCanvasElement, text: string | null): void 
     box.before(notice);
   }
   notice.textContent = text;
-  box.hidden = true;
-  const legend = box.nextElementSibling;
-  if (legend?.classList.contains('chart-legend')) legend.remove();
 }

@@ -23,6 +23,7 @@ const html = async (path: string): Promise<string> => {
   return res.text();
 };
 const PAGES = [
+  '/tokens/',
   '/tokens/opgsim/',
   '/polls/opgsim-distribution-retail/',
   '/polls/opgsim-top-ten-november/',

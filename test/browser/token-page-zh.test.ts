@@ -247,9 +247,9 @@ describe('the Chinese page of a token poll', () => {
           '按代币加权',
           '平方根加权',
         ]);
-        // The same shares and counts as on the English page.
+        // The same shares and counts as on the English page; a tie is marked in the page's words.
         await expect(numbers(page, '[data-cohort-table]')).resolves.toEqual(
-          cohorts.map((cell) => (cell === 'fewer than 5 voters' ? '投票者不足 5 人' : cell)),
+          cohorts.map((cell) => (cell === 'fewer than 5 voters' ? '投票者不足 5 人' : cell.replace(/tie$/, '并列'))),
         );
         await expect(numbers(page, '[data-tallies]')).resolves.toEqual(tallies);
         const zhHistory = await numbers(page, '[data-cohort-history-table]');

@@ -150,7 +150,7 @@ describe('token page in Chromium', () => {
 
   it('is listed on the tokens index with its latest snapshot, and the index leads to it, on a phone', async () => {
     for (const [path, latest] of [
-      ['/tokens/', 'Latest snapshot Nov 1, 2026'],
+      ['/tokens/', 'Latest snapshot 1 Nov 2026'],
       ['/zh/tokens/', '最新快照：2026年11月1日'],
     ] as const) {
       const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });

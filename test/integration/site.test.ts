@@ -121,7 +121,7 @@ describe('pages', () => {
       new RegExp(`data-token="${symbol}">([\\s\\S]*?)</li>`).exec(html)?.[1] ?? '';
     expect(card('OPG')).toContain('No on-chain data yet: the contract address is not public.');
     expect(card('OPGSIM')).toMatch(/class="kicker">Simulated data</);
-    expect(card('OPGSIM')).toMatch(/data-latest-snapshot>Latest snapshot Nov 10, 2026</);
+    expect(card('OPGSIM')).toMatch(/data-latest-snapshot>Latest snapshot 10 Nov 2026</);
   });
 
   it('publishes RSS and a sitemap that list the article', async () => {

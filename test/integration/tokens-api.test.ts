@@ -154,7 +154,7 @@ describe('what a reader reads of a token', () => {
   it('says how snapshots come in reader words, with UTC times that do not age in a cache', async () => {
     // OPGSIM has an address but no RPC here: updated by hand, the reason left to /api/health.
     expect(await html('/tokens/opgsim/')).toMatch(
-      /data-freshness[^>]*>\s*Updated by hand; last snapshot Nov 15, 2026, 00:00 UTC \(block 200\)\s*</,
+      /data-freshness[^>]*>\s*Updated by hand; last snapshot 15 Nov 2026, 00:00 UTC \(block 200\)\s*</,
     );
     expect(await html('/zh/tokens/opgsim/')).toMatch(
       /data-freshness[^>]*>\s*手动更新；最新快照拍摄于 2026年11月15日 00:00 UTC（区块 200）\s*</,
@@ -206,7 +206,7 @@ describe('what a reader reads of a token', () => {
 
 describe('the tokens index', () => {
   it.each([
-    ['en', '/tokens/', 'Tokens', 'Latest snapshot Nov 15, 2026'],
+    ['en', '/tokens/', 'Tokens', 'Latest snapshot 15 Nov 2026'],
     ['zh', '/zh/tokens/', '代币', '最新快照：2026年11月15日'],
   ] as const)(
     'in %s lists each token with its latest snapshot date and links to its page',

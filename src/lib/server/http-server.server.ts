@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { deletedSessionCookieHeader, sessionCookieHeader } from '../auth/session-cookie.ts';
 import {
+  changesState,
   crossSiteProblem,
   isStreamResult,
   problemResult,
@@ -98,7 +99,7 @@ export function createSiteServer(options: SiteServerOptions): Server {
     drain.track(res);
     // A fast route writes the same list ahead of its own headers, in its one writeHead.
     if (serveFastRoute(options, req, res, common, client)) return;
-    if (refusedAtTheDoor(options.routes, req, res, common)) return;
+    if (refusedAtTheDoor(options, req, res, common)) return;
     drain.admit(res);
     for (const [name, value] of secure ? headersWhen.secure : headersWhen.plain) res.setHeader(name, value);
     void options.astro(
@@ -164,13 +165,23 @@ const refusals = new LogThrottle(60_000);
  * request through.
  */
 function refusedAtTheDoor(
-  routes: RouteTable,
+  options: SiteServerOptions,
   req: IncomingMessage,
   res: ServerResponse,
   common: readonly string[],
 ): boolean {
-  const screened = screenRequest(routes, req.method ?? 'GET', req.url ?? '/');
+  const method = req.method ?? 'GET';
+  const screened = screenRequest(options.routes, method, req.url ?? '/');
   if (screened.pass) return false;
+  // A write naming another Host is answered 421 before anything else (the request context decides it, in the
+  // middleware): let Astro carry any method it can, so that rule comes first.
+  if (
+    screened.reason === 'method' &&
+    ROUTABLE_METHODS.includes(method as (typeof ROUTABLE_METHODS)[number]) &&
+    changesState(method) &&
+    options.services.site.originFor(req.headers.host ?? '') === null
+  )
+    return false;
   const line =
     screened.result.status >= 400 &&
     refusals.admit(

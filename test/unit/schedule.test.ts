@@ -88,10 +88,10 @@ describe('the freshness line', () => {
 
   it('gives how often, the last snapshot and the next, as UTC times that stay true in a cache', () => {
     expect(freshnessLine(latest, ok, 6 * HOUR, now, en)).toBe(
-      'Updated every 6 h; last snapshot Dec 1, 2026, 09:00 UTC (block 123,456); the next one is due Dec 1, 2026, 15:00 UTC',
+      'Updated every 6 h; last snapshot 1 Dec 2026, 09:00 UTC (block 123,456); the next one is due 1 Dec 2026, 15:00 UTC',
     );
     expect(freshnessLine(latest, { ...ok, nextAttemptAt: now - 1 }, 6 * HOUR, now, en)).toBe(
-      'Updated every 6 h; last snapshot Dec 1, 2026, 09:00 UTC (block 123,456); the next one is due now',
+      'Updated every 6 h; last snapshot 1 Dec 2026, 09:00 UTC (block 123,456); the next one is due now',
     );
     expect(freshnessLine(null, null, 6 * HOUR, now, en)).toBe(
       'Updated every 6 h; no snapshot yet; the next one is due now',
@@ -103,7 +103,7 @@ describe('the freshness line', () => {
   it('after a failure, says so and when it is tried again, but not what failed (that is /api/health’s)', () => {
     const failed = { ...ok, lastError: 'RPC answered 429 at block 123457', failures: 2, nextAttemptAt: now + 10 * MIN };
     expect(freshnessLine(latest, failed, 6 * HOUR, now, en)).toBe(
-      'Updated every 6 h; last snapshot Dec 1, 2026, 09:00 UTC (block 123,456); the last attempt failed; the next is due Dec 1, 2026, 12:10 UTC',
+      'Updated every 6 h; last snapshot 1 Dec 2026, 09:00 UTC (block 123,456); the last attempt failed; the next is due 1 Dec 2026, 12:10 UTC',
     );
     // Due, and being tried again.
     expect(freshnessLine(null, { ...failed, nextAttemptAt: now }, 6 * HOUR, now, en)).toBe(
@@ -124,7 +124,7 @@ describe('the freshness line', () => {
 
   it('says "updated by hand" when nothing is scheduled, in reader words whatever the reason', () => {
     expect(freshnessLine(latest, null, null, now, en)).toBe(
-      'Updated by hand; last snapshot Dec 1, 2026, 09:00 UTC (block 123,456)',
+      'Updated by hand; last snapshot 1 Dec 2026, 09:00 UTC (block 123,456)',
     );
     expect(freshnessLine(latest, null, null, now, en)).not.toMatch(/RPC|SNAPSHOT_EVERY|\.yaml/);
   });

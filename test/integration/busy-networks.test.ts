@@ -13,7 +13,7 @@ import { newAccount, signIn } from '../helpers/wallet.ts';
  * cast more than five, never which.
  */
 
-const env = serverForTests({ env: { POLLS_DIR: FIXTURE_POLLS, TRUSTED_PROXIES: '127.0.0.1' } });
+const env = serverForTests({ env: { POLLS_DIR: FIXTURE_POLLS, TRUSTED_PROXIES: '127.0.0.1' }, ownSiteUrl: true });
 
 const A = '192.0.2.10';
 const B = '192.0.2.11';

@@ -91,10 +91,12 @@ describe('nginx in front of two instances on sqld (deploy/nginx.conf)', () => {
     expect(await token.text()).toContain('OPG');
     const missing = await fetch(`${nginx.url}/no/such/page/`);
     expect(missing.status).toBe(404);
-    // A POST to a path that is a file on disk is not nginx's 405: the instances answer it (the site's 404 page).
+    // A POST to a path that is a file on disk is not nginx's 405: the instances answer it, with their own JSON
+    // 405 naming the methods a prerendered page takes (the front door's route table, issue 35).
     const post = await fetch(`${nginx.url}/about/`, { method: 'POST' });
-    expect(post.status).toBe(404);
-    expect(await post.text()).toContain('<title>Page not found');
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect(await post.json()).toMatchObject({ error: 'method_not_allowed' });
   });
 
   it('streams live results unbuffered: a vote through nginx reaches a subscriber through nginx within 2 s', async () => {

@@ -14,6 +14,7 @@ import { fetchNonce, newAccount, postVerify, siweMessage } from '../helpers/wall
 const CSV_LIMIT = 4;
 const env = serverForTests({
   env: { POLLS_DIR: FIXTURE_POLLS, TRUSTED_PROXIES: '127.0.0.1', CSV_RATE_LIMIT: String(CSV_LIMIT) },
+  ownSiteUrl: true,
 });
 
 const from = (address: string): Record<string, string> => ({ 'x-forwarded-for': address });

@@ -1,6 +1,13 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { chartLayout, paintedPixels, screenshotPath, serverAndBrowser, type ChartLayout } from '../helpers/browser.ts';
+import {
+  chartLayout,
+  openDetails,
+  paintedPixels,
+  screenshotPath,
+  serverAndBrowser,
+  type ChartLayout,
+} from '../helpers/browser.ts';
 
 /**
  * The charts as a reader meets them, on the demo as npm start shows it: bar
@@ -160,12 +167,12 @@ describe('charts in Chromium', () => {
     const figure = page.locator('figure:has(canvas[data-chart="history"])');
     await expect(figure.locator('.chart-note').innerText()).resolves.toBe('Times in UTC.');
     // The table names the day the ballots were cast, as the post does.
-    await figure.locator('summary').click();
+    await openDetails(figure.locator('summary'));
     await expect(figure.locator('tbody th').first().innerText()).resolves.toBe('1 Dec 2026');
     await page.goto(`${env.server.url}/posts/opgsim-demo/`);
     const embed = page.locator('figure.chain-embed', { hasText: 'Readers’ answers beside' });
     await expect.poll(() => embed.count(), { timeout: 10_000 }).toBe(1);
-    await embed.locator('summary').click();
+    await openDetails(embed.locator('summary'));
     await expect(embed.locator('tbody th').allInnerTexts()).resolves.toContain('1 Dec 2026');
     await context.close();
   });

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { serverAndBrowser } from '../helpers/browser.ts';
+import { serverAndBrowser, upgraded } from '../helpers/browser.ts';
 import { injectWallet } from '../helpers/injected-wallet.ts';
 import { newAccount } from '../helpers/wallet.ts';
 
@@ -114,6 +114,7 @@ describe('the content security policy in Chromium', () => {
     await page.locator('post-comments').getByText('Checked under the content security policy.').waitFor();
     const widget = page.locator('poll-widget');
     await widget.scrollIntoViewIfNeeded();
+    await upgraded(widget);
     await widget.getByLabel('Neither: it has barely moved').check();
     await widget.getByRole('button', { name: 'Vote' }).click();
     // The server's first ballot starts its vote writer thread, which on a loaded machine can take over a second.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+import { screenshotPath, serverAndBrowser, upgraded } from '../helpers/browser.ts';
 
 // A short card TTL, so a vote shows on the live card within the test.
 const env = serverAndBrowser({ env: { POLL_CARD_TTL: '1', VOTE_RATE_LIMIT: '0' } });
@@ -37,6 +37,7 @@ describe('the Chinese site in Chromium', () => {
     const widget = page.locator('poll-widget[data-poll="opg-distribution-retail"]');
     await widget.waitFor();
     await widget.scrollIntoViewIfNeeded();
+    await upgraded(widget);
     await expect(widget.locator('.poll-question').innerText()).resolves.toContain('OPG 的持币分布正在向散户倾斜吗？');
     await widget.getByLabel('是：供应量正在向小额持有者分散').check();
     await widget.getByRole('button', { name: '投票' }).click();
@@ -107,6 +108,7 @@ describe('the Chinese site in Chromium', () => {
     const before = await cardOf();
     expect(before.url).toMatch(/\/card\.png\?v=open\.\d+$/);
     await page.goto(`${env.server.url}/polls/${poll}/`);
+    await upgraded(page.locator('poll-widget'));
     await page.getByLabel('No: a few wallets are gathering more').check();
     await page.getByRole('button', { name: 'Vote' }).click();
     await expect.poll(() => page.locator('[data-message]').innerText()).toBe('Thanks, your vote is counted.');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paintedPixels, screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+import { paintedPixels, screenshotPath, serverAndBrowser, upgraded } from '../helpers/browser.ts';
 
 const env = serverAndBrowser({ env: { VOTE_RATE_LIMIT: '0' } });
 
@@ -76,6 +76,7 @@ describe('polls in Chromium', () => {
     // The stream's first tally arrives right after connecting; wait for it so the change below is the vote's.
     await b.waitForFunction(() => document.querySelector('poll-widget [data-total]')?.textContent?.includes('vote'));
     const before = Number((await watched.innerText()).split(' ')[0]);
+    await upgraded(a.locator('poll-widget'));
     await a.getByLabel('Yes: supply is spreading to small holders').check();
     const started = Date.now();
     await a.getByRole('button', { name: 'Vote' }).click();

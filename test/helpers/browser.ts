@@ -1,8 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium.ts';
 import { startServer, type StartOptions, type TestServer } from './server.ts';
 
@@ -55,6 +62,33 @@ export function serverAndBrowser(options: StartOptions = {}): {
     state.server?.cleanup();
   });
   return state;
+}
+
+/**
+ * Opens the <details> a summary belongs to, as a reader does, and waits until it is open. Server islands
+ * arriving above can move the summary between Playwright's hit check and its click on a loaded machine, so the
+ * click is repeated until the details really is open (a missed click opens nothing, so nothing is toggled twice).
+ */
+export async function openDetails(summary: Locator): Promise<void> {
+  const details = summary.locator('xpath=..');
+  await expect
+    .poll(
+      async () => {
+        if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await summary.click();
+        return details.evaluate((d) => (d as HTMLDetailsElement).open);
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
+}
+
+/**
+ * A custom element once its script has upgraded it (CSS :defined). Until then a click reaches the plain
+ * server-rendered form, which posts as it would without JavaScript.
+ */
+export async function upgraded(element: Locator): Promise<Locator> {
+  await expect.poll(() => element.evaluate((e) => e.matches(':defined')), { timeout: 10_000 }).toBe(true);
+  return element;
 }
 
 /** How many pixels each matching canvas has drawn (alpha > 0): proof that a chart rendered. */

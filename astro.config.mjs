@@ -9,13 +9,13 @@ import { rehypeFootnoteLabels } from './src/lib/content/footnotes.ts';
 import { remarkSocialLinks } from './src/lib/content/social-links.ts';
 import { DEFAULT_LOCALE, HTML_LANG, LOCALES } from './src/lib/i18n/locales.ts';
 import { searchIndex } from './src/lib/search/index.server.ts';
-import { buildInfo } from './src/lib/server/build-info.server.ts';
-import { routeTableFile } from './src/lib/server/route-table.server.ts';
-import { serverBundle, UNBUNDLED_PACKAGES } from './src/lib/server/server-bundle.server.ts';
-import { precompressStatic } from './src/lib/server/static-files.server.ts';
-import { readDemo, readSiteUrl } from './src/lib/server/config.ts';
-import { ENV_SCHEMA } from './src/lib/server/env-schema.ts';
-import { CSP_DIRECTIVES } from './src/lib/server/security-headers.ts';
+import { buildInfo } from './src/lib/platform/runtime/build-info.server.ts';
+import { routeTableFile } from './src/lib/platform/http/route-table.server.ts';
+import { serverBundle, UNBUNDLED_PACKAGES } from './src/lib/platform/runtime/server-bundle.server.ts';
+import { precompressStatic } from './src/lib/platform/http/static-files.server.ts';
+import { readDemo, readSiteUrl } from './src/lib/platform/runtime/config.ts';
+import { ENV_SCHEMA } from './src/lib/platform/runtime/env-schema.ts';
+import { CSP_DIRECTIVES } from './src/lib/platform/http/security-headers.ts';
 
 // Canonical URLs, the sitemap and RSS are written into static HTML at build
 // time, so the origin they use is fixed then, and dist/build-info.json records
@@ -71,7 +71,7 @@ export default defineConfig({
     checkOrigin: false,
     // Astro hashes every script and style it emits into script-src and style-src. frame-ancestors is not here:
     // it depends on the page (the embed page's comes from EMBED_ORIGINS), so the server sends it as a second
-    // policy (src/lib/server/security-headers.ts).
+    // policy (src/lib/platform/http/security-headers.ts).
     csp: {
       directives: [...CSP_DIRECTIVES],
       scriptDirective: { resources: ["'self'"] },

@@ -1,5 +1,24 @@
+import { readdirSync } from 'node:fs';
 import eslintPluginAstro from 'eslint-plugin-astro';
 import tseslint from 'typescript-eslint';
+
+/*
+ * Imports flow one way: pages, actions and scripts → the composition root (src/app/) → features
+ * (src/lib/<feature>/) → the platform (src/lib/platform/) → db/. The platform knows no feature and no feature
+ * knows the composition root; these rules fail `npm run lint` when an import points the other way. Every
+ * folder of src/lib but the platform is a feature, so a new feature is covered when it is made.
+ */
+const FEATURES = readdirSync(new URL('../src/lib/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'platform')
+  .map((entry) => entry.name);
+const UP_TO_APP = {
+  regex: '^(\\.\\./)+app/',
+  message: 'Only pages, actions and scripts use the composition root (src/app/); take what you need as an argument.',
+};
+const UP_TO_FEATURE = {
+  regex: `^(\\.\\./)+(${FEATURES.join('|')})/`,
+  message: 'The platform knows no feature: move the shared piece into the platform, or pass it in from src/app/.',
+};
 
 export default tseslint.config(
   { ignores: ['dist/', '.astro/', 'node_modules/', 'data/', 'db/migrations/'] },
@@ -13,5 +32,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
       'no-console': 'off',
     },
+  },
+  {
+    files: ['src/lib/**/*.{ts,astro}'],
+    ignores: ['src/lib/platform/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [UP_TO_APP] }] },
+  },
+  {
+    files: ['src/lib/platform/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [UP_TO_APP, UP_TO_FEATURE] }] },
   },
 );

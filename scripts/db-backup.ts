@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { copyDatabase } from '../src/lib/backup/backup.server.ts';
-import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
-import { openDatabase } from '../src/lib/server/db.server.ts';
+import { ConfigError, readServerConfig } from '../src/lib/platform/runtime/config.ts';
+import { openDatabase } from '../src/lib/platform/db/db.server.ts';
 import { answerHelp } from './usage.ts';
 
 const USAGE = 'usage: npm run db:backup -- <file>';

@@ -1,7 +1,7 @@
 /** `npm run db:migrate`: applies committed migrations to DATABASE_URL, then the snapshot backfill start-up runs too. */
 import { backfillStoredSnapshots } from '../src/lib/chain/backfill.server.ts';
-import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
+import { ConfigError, readServerConfig } from '../src/lib/platform/runtime/config.ts';
+import { migrateDatabase, openDatabase } from '../src/lib/platform/db/db.server.ts';
 import { answerHelp } from './usage.ts';
 
 answerHelp('usage: npm run db:migrate (applies db/migrations to DATABASE_URL)');

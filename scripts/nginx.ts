@@ -14,8 +14,8 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { HSTS, nginxPolicyMap, PERMISSIONS_POLICY } from '../src/lib/server/security-headers.ts';
-import { readPagePolicies } from '../src/lib/server/static-files.server.ts';
+import { HSTS, nginxPolicyMap, PERMISSIONS_POLICY } from '../src/lib/platform/http/security-headers.ts';
+import { readPagePolicies } from '../src/lib/platform/http/static-files.server.ts';
 import { answerHelp } from './usage.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,6 +1,7 @@
 /**
  * Starts the built site: `npm start`, the tests and the benchmarks all start
- * the server this way. Each step is a call into src/lib/server/:
+ * the server this way. Each step is a call into the composition root (src/app/) or the platform
+ * (src/lib/platform/):
  *
  * 1. start-up: configuration (matching the build), database (opened and migrated), the demo, poll definitions synced;
  * 2. the server's tiers: static files from memory, the features' fast routes, then Astro;
@@ -9,16 +10,16 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startSnapshotScheduler } from '../src/lib/chain/scheduler.server.ts';
-import { POLL_FAST_ROUTES } from '../src/lib/polls/api.server.ts';
-import { readBuildInfo } from '../src/lib/server/build-info.server.ts';
-import { Drain } from '../src/lib/server/drain.server.ts';
-import { createSiteServer, type AstroHandler } from '../src/lib/server/http-server.server.ts';
-import { startIdleCollector } from '../src/lib/server/idle-memory.server.ts';
-import { provideServices, type Services } from '../src/lib/server/services.server.ts';
-import { listen, listenAddress, startServices } from '../src/lib/server/startup.server.ts';
-import { loadStaticFiles } from '../src/lib/server/static-files.server.ts';
-import { guardConsoleLines } from '../src/lib/server/log-guard.server.ts';
-import { readRouteTable } from '../src/lib/server/route-table.server.ts';
+import { FAST_ROUTES, siteApplication } from '../src/app/application.server.ts';
+import { readBuildInfo } from '../src/lib/platform/runtime/build-info.server.ts';
+import { Drain } from '../src/lib/platform/runtime/drain.server.ts';
+import { createSiteServer, type AstroHandler } from '../src/lib/platform/http/http-server.server.ts';
+import { startIdleCollector } from '../src/lib/platform/runtime/idle-memory.server.ts';
+import { provideServices, type Services } from '../src/app/services.server.ts';
+import { listen, listenAddress, startServices } from '../src/app/startup.server.ts';
+import { loadStaticFiles } from '../src/lib/platform/http/static-files.server.ts';
+import { guardConsoleLines } from '../src/lib/platform/runtime/log-guard.server.ts';
+import { readRouteTable } from '../src/lib/platform/http/route-table.server.ts';
 import { localeOfPath, localizePath } from '../src/lib/i18n/locales.ts';
 import { answerHelp } from './usage.ts';
 
@@ -75,9 +76,9 @@ const { handler } = (await import(ENTRY)) as { handler: AstroHandler };
 const staticFiles = loadStaticFiles(CLIENT_DIR);
 const drain = new Drain();
 const server = createSiteServer({
-  services,
+  app: siteApplication(services),
   staticFiles,
-  fastRoutes: POLL_FAST_ROUTES,
+  fastRoutes: FAST_ROUTES,
   routes: readRouteTable(DIST),
   astro: handler,
   // The 404 page in the language of the path asked for.

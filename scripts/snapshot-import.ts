@@ -13,8 +13,8 @@ import { saveSnapshot } from '../src/lib/chain/repo.server.ts';
 import { reportReweighted, reweightPolls } from '../src/lib/cohorts/weighting.server.ts';
 import { reportResolved, resolvePolls } from '../src/lib/resolution/repo.server.ts';
 import { buildSnapshot } from '../src/lib/chain/snapshot.ts';
-import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
+import { ConfigError, readServerConfig } from '../src/lib/platform/runtime/config.ts';
+import { migrateDatabase, openDatabase } from '../src/lib/platform/db/db.server.ts';
 import { tokenOrReason } from '../src/lib/chain/tokens.server.ts';
 import { answerHelp } from './usage.ts';
 

@@ -10,8 +10,8 @@ import { ingest, IngestError } from '../src/lib/chain/ingest.server.ts';
 import { describeSnapshotFailure } from '../src/lib/chain/schedule.ts';
 import { reportReweighted, reweightPolls } from '../src/lib/cohorts/weighting.server.ts';
 import { reportResolved, resolvePolls } from '../src/lib/resolution/repo.server.ts';
-import { ConfigError, readServerConfig } from '../src/lib/server/config.ts';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db.server.ts';
+import { ConfigError, readServerConfig } from '../src/lib/platform/runtime/config.ts';
+import { migrateDatabase, openDatabase } from '../src/lib/platform/db/db.server.ts';
 import { tokenOrReason } from '../src/lib/chain/tokens.server.ts';
 import { answerHelp } from './usage.ts';
 

@@ -4,7 +4,7 @@ import { tokenDefinitionSchema } from './lib/chain/schemas.ts';
 import { withoutDemo } from './lib/content/demo.ts';
 import { postSchema } from './lib/content/schemas.ts';
 import { pollDefinitionSchema } from './lib/polls/schemas.ts';
-import { readDemo } from './lib/server/config.ts';
+import { readDemo } from './lib/platform/runtime/config.ts';
 
 /** DEMO=off builds the site without the simulated demo's post, poll and token. */
 const demo = readDemo(process.env);

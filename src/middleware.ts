@@ -1,17 +1,11 @@
 import { defineMiddleware } from 'astro:middleware';
-import {
-  crossSiteProblem,
-  formOnlyProblem,
-  isActionWithoutForm,
-  toResponse,
-  unavailableResult,
-  wrongHostProblem,
-} from './lib/http';
+import { formOnlyProblem, isActionWithoutForm, toResponse, unavailableResult } from './lib/platform/http/results';
 import { deleteSessionCookie, setSessionCookie } from './lib/auth/session-cookie';
-import { getServices } from './lib/server/app.server';
-import { isDatabaseUnavailable } from './lib/server/db.server';
-import { readRequestContext, type SocketFacts } from './lib/server/request-context.server';
-import { withPagePolicy } from './lib/server/security-headers';
+import { contextRefusal } from './app/application.server';
+import { getServices } from './app/app.server';
+import { isDatabaseUnavailable } from './lib/platform/db/db.server';
+import { readRequestContext, type SocketFacts } from './app/request-context.server';
+import { withPagePolicy } from './lib/platform/http/security-headers';
 
 /**
  * Fills Astro.locals from the one request context (readRequestContext, which
@@ -53,8 +47,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
     locals.clientAddress = reader.clientAddress;
     locals.secure = reader.secure;
     locals.origin = reader.origin;
-    if (reader.wrongHost) return toResponse(wrongHostProblem(reader.origin));
-    if (reader.crossSite) return toResponse(crossSiteProblem());
+    const refusal = contextRefusal(reader);
+    if (refusal) return toResponse(refusal);
     // Our actions take forms only; Astro would parse a JSON body for them first and answer a broken one with a 500.
     if (isActionWithoutForm(request, context.url)) return toResponse(formOnlyProblem());
     locals.voterId = reader.voterId;

@@ -16,7 +16,7 @@ import { weightingTokenOf } from '../../src/lib/cohorts/weighting.ts';
 import { reweightPolls } from '../../src/lib/cohorts/weighting.server.ts';
 import { loadPollDefinitions } from '../../src/lib/polls/definitions.server.ts';
 import { castVotes, type CastVoteInput } from '../../src/lib/polls/repo.server.ts';
-import { migrateDatabase, openDatabase, type Database } from '../../src/lib/server/db.server.ts';
+import { migrateDatabase, openDatabase, type Database } from '../../src/lib/platform/db/db.server.ts';
 import { startServer } from '../../test/helpers/server.ts';
 import { syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
 import {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, http, type Hex } from 'viem';
 import { ingest } from '../../src/lib/chain/ingest.server.ts';
-import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts';
+import { migrateDatabase, openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { deployToken, mintMany, startChain } from '../../test/helpers/chain.ts';
 import { envCount } from './lib.ts';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPoll, syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
-import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts';
+import { migrateDatabase, openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { loadPollDefinitions } from '../../src/lib/polls/definitions.server.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, combined, envCount, load, printTable, saveResults } from './lib.ts';

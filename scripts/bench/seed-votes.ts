@@ -1,5 +1,5 @@
 import { castVotes, type CastVoteInput } from '../../src/lib/polls/repo.server.ts';
-import type { Database } from '../../src/lib/server/db.server.ts';
+import type { Database } from '../../src/lib/platform/db/db.server.ts';
 
 /** Ballots per group commit while seeding: large, since nobody waits on them. */
 const CHUNK = 20_000;

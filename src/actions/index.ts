@@ -1,9 +1,9 @@
 import { ActionError, defineAction, type ActionErrorCode } from 'astro:actions';
 import { claimFormSchema, voteFormSchema } from '../lib/polls/schemas';
-import { getVotingDeps } from '../lib/server/app.server';
+import { getVotingDeps } from '../app/app.server';
 import { isEmbedPath, issueVoterCookie } from '../lib/polls/voter';
 import { claimBallot, submitVote } from '../lib/polls/votes.server';
-import { getServices } from '../lib/server/app.server';
+import { getServices } from '../app/app.server';
 import { viewerOf } from '../lib/comments/api.server';
 import {
   blockFormSchema,
@@ -18,7 +18,7 @@ import {
   unblockAddress,
   type ModerationOutcome,
 } from '../lib/moderation/moderation.server';
-import type { Services } from '../lib/server/services.server';
+import type { Services } from '../app/services.server';
 import { translator } from '../lib/i18n/i18n';
 import type { MessageKey } from '../i18n/en';
 import { endSessionFormSchema, withdrawFormSchema } from '../lib/account/schemas';

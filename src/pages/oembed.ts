@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
 import { embedSnippet, frameHeight, pollIdFromUrl } from '../lib/embed/embed';
-import { json, problem } from '../lib/http';
+import { json, problem } from '../lib/platform/http/results';
 import { getPoll } from '../lib/polls/repo.server';
-import { getServices } from '../lib/server/app.server';
-import { SITE } from '../lib/site';
+import { getServices } from '../app/app.server';
+import { SITE } from '../lib/site/site';
 
 export const prerender = false;
 

@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { comments } from '../../db/schema.ts';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 import { injectWallet } from '../helpers/injected-wallet.ts';
 import { newAccount } from '../helpers/wallet.ts';

@@ -7,7 +7,7 @@ import { loadTokenDefinition } from '../../src/lib/chain/tokens.server.ts';
 import { weightingTokenOf } from '../../src/lib/cohorts/weighting.ts';
 import { castVotes, syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
 import { pollDefinitionSchema } from '../../src/lib/polls/schemas.ts';
-import type { Database } from '../../src/lib/server/db.server.ts';
+import type { Database } from '../../src/lib/platform/db/db.server.ts';
 import { importSnapshots, testAddress, type HolderExport } from './snapshots.ts';
 
 /** Polls that resolve against OPG's top-10 share, for the resolution tests. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrateDatabase, openDatabase, type Database } from '../../src/lib/server/db.server.ts';
+import { migrateDatabase, openDatabase, type Database } from '../../src/lib/platform/db/db.server.ts';
 
 /** A real, migrated libSQL file database in a temp directory. */
 export async function tempDatabase(): Promise<{ db: Database; url: string; dispose: () => void }> {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { busyTotals, type BusyNetworks } from '../../src/lib/polls/networks.ts';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 
 export interface LoadReport {
   /** voter id -> option id, for every vote answered 201. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { FIXTURE_POLLS, vote } from '../helpers/polls.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { importSnapshots, testAddress } from '../helpers/snapshots.ts';

@@ -1,6 +1,6 @@
 import type { PrivateKeyAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { WITHOUT_NETWORK_LIMITS } from '../helpers/comments.ts';
 import { FIXTURE_POLLS, getResults, vote } from '../helpers/polls.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { fetchNonce, newAccount, postVerify, signIn, siweMessage } from '../helpers/wallet.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { FIXTURE_POLLS, getResults, vote } from '../helpers/polls.ts';
 import { startServer } from '../helpers/server.ts';
 import { startSqld, type Sqld } from '../helpers/sqld.ts';

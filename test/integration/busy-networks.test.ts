@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { busyTotals } from '../../src/lib/polls/networks.ts';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { FIXTURE_POLLS, getResults, vote } from '../helpers/polls.ts';
 import { serverForTests } from '../helpers/server.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { rawRequest } from '../helpers/http.ts';
 import { serverForTests } from '../helpers/server.ts';
-import { allowedMethods, ROUTABLE_METHODS, type RouteEntry } from '../../src/lib/server/routes.ts';
+import { allowedMethods, ROUTABLE_METHODS, type RouteEntry } from '../../src/lib/platform/http/routes.ts';
 
 const ctx = serverForTests();
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comments } from '../../db/schema.ts';
-import { openDatabase, type Database } from '../../src/lib/server/db.server.ts';
+import { openDatabase, type Database } from '../../src/lib/platform/db/db.server.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { CONTROL_CHARACTER_COMMENT, HOSTILE_COMMENTS } from '../fixtures/hostile-comments.ts';
 import { postsApi, WITHOUT_NETWORK_LIMITS, type ApiAnswer } from '../helpers/comments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';

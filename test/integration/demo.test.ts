@@ -6,7 +6,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoFixtures, tokenSnapshots, votes } from '../../db/schema.ts';
 import type { DemoFixture } from '../../src/lib/demo/fixture.ts';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { buildCopy } from '../helpers/build-copy.ts';
 import { getResults } from '../helpers/polls.ts';
 import { startExpectingFailure, startServer, type TestServer } from '../helpers/server.ts';

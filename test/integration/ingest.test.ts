@@ -8,7 +8,7 @@ import { type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSnapshots, snapshotBalances } from '../../src/lib/chain/repo.server.ts';
-import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts';
+import { migrateDatabase, openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { deployToken, fund, mintMany, startChain, transferFrom, TOKEN_ABI, type LocalChain } from '../helpers/chain.ts';
 import { startSqld } from '../helpers/sqld.ts';
 

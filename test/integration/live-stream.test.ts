@@ -1,12 +1,17 @@
-import { SiteOrigin } from '../../src/lib/server/site-origin.ts';
+import { SiteOrigin } from '../../src/lib/platform/http/site-origin.ts';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isStreamResult, streamResponse, type StreamResult, type StreamSink } from '../../src/lib/http.ts';
+import {
+  isStreamResult,
+  streamResponse,
+  type StreamResult,
+  type StreamSink,
+} from '../../src/lib/platform/http/results.ts';
 import { loadPollDefinitions } from '../../src/lib/polls/definitions.server.ts';
 import { openPollStream } from '../../src/lib/polls/live-stream.server.ts';
 import { syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
-import { readServerConfig } from '../../src/lib/server/config.ts';
-import { createServices, type Services } from '../../src/lib/server/services.server.ts';
+import { readServerConfig } from '../../src/lib/platform/runtime/config.ts';
+import { createServices, type Services } from '../../src/app/services.server.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
 
 /**

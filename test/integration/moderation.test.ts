@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/lib/server/db.server.ts';
+import { openDatabase, type Database } from '../../src/lib/platform/db/db.server.ts';
 import { comments } from '../../db/schema.ts';
 import { postsApi, type ApiAnswer } from '../helpers/comments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';

@@ -11,7 +11,7 @@ import {
   syncPollDefinitions,
 } from '../../src/lib/polls/repo.server.ts';
 import { pollDefinitionSchema, type PollDefinitionInput } from '../../src/lib/polls/schemas.ts';
-import type { Database } from '../../src/lib/server/db.server.ts';
+import type { Database } from '../../src/lib/platform/db/db.server.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
 import {
   VoteBatcher,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/server/db.server.ts';
+import type { Database } from '../../src/lib/platform/db/db.server.ts';
 import { DatabaseRateLimiter } from '../../src/lib/rate-limit/store.server.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '../../db/schema.ts';
 import { createSession } from '../../src/lib/auth/repo.server.ts';
 import { castVote, walletVoterId } from '../../src/lib/polls/repo.server.ts';
-import { openDatabase, type Database } from '../../src/lib/server/db.server.ts';
+import { openDatabase, type Database } from '../../src/lib/platform/db/db.server.ts';
 import { FIXTURE_POLLS } from '../helpers/polls.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { newAccount } from '../helpers/wallet.ts';

@@ -5,7 +5,7 @@ import { pollDefinitionSchema } from '../../src/lib/polls/schemas.ts';
 import { getStoredResolution, resolvePolls } from '../../src/lib/resolution/repo.server.ts';
 import type { TrackRecord } from '../../src/lib/resolution/track-record.ts';
 import type { ResolutionView } from '../../src/lib/resolution/view.ts';
-import type { Database } from '../../src/lib/server/db.server.ts';
+import type { Database } from '../../src/lib/platform/db/db.server.ts';
 import { holders, OPEN_INPUT, POLL, seedResolvingPolls, topTenShare, weighting } from '../helpers/resolution.ts';
 import { startServer } from '../helpers/server.ts';
 import { importSnapshots, type HolderExport } from '../helpers/snapshots.ts';

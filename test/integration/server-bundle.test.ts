@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { UNBUNDLED_PACKAGES } from '../../src/lib/server/server-bundle.server.ts';
+import { UNBUNDLED_PACKAGES } from '../../src/lib/platform/runtime/server-bundle.server.ts';
 
 /** Reads the built server (global setup ran `astro build`). */
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));

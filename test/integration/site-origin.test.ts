@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '../../db/schema.ts';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { rawRequest, type RawResponse } from '../helpers/http.ts';
 import { FIXTURE_POLLS } from '../helpers/polls.ts';
 import { startExpectingFailure, startServer, type TestServer } from '../helpers/server.ts';

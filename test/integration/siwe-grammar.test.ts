@@ -2,7 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
 import { sessions } from '../../db/schema.ts';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { CONFORMANT, NON_CONFORMANT, type SiweCaseContext } from '../fixtures/siwe-cases.ts';
 import { serverForTests } from '../helpers/server.ts';
 import type { CreateSiweMessageParameters } from 'viem/siwe';

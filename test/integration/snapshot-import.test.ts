@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAddress } from 'viem';
 import { listSnapshots, snapshotBalances, topHolders } from '../../src/lib/chain/repo.server.ts';
-import { migrateDatabase, openDatabase } from '../../src/lib/server/db.server.ts';
+import { migrateDatabase, openDatabase } from '../../src/lib/platform/db/db.server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;

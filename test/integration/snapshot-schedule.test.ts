@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSchedule } from '../../db/schema.ts';
 import { listSnapshots, snapshotBalances } from '../../src/lib/chain/repo.server.ts';
 import { loadTokenDefinition } from '../../src/lib/chain/tokens.server.ts';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { deployToken, mintMany, startChain, TOKEN_ABI, type LocalChain } from '../helpers/chain.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { startSqld, type Sqld } from '../helpers/sqld.ts';

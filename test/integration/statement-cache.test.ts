@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_STATEMENTS, reuseEmbeddedStatements } from '../../src/lib/server/statement-cache.server.ts';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { MAX_STATEMENTS, reuseEmbeddedStatements } from '../../src/lib/platform/db/statement-cache.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 
 interface Statement {
   raw(on?: boolean): Statement;

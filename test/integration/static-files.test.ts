@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadStaticFiles, precompressStaticFiles } from '../../src/lib/server/static-files.server.ts';
+import { loadStaticFiles, precompressStaticFiles } from '../../src/lib/platform/http/static-files.server.ts';
 
 /** A small site on disk, as dist/client is after a build. */
 function site(files: Record<string, string | Buffer>): string {

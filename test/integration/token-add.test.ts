@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wallet from '../../scripts/chain/wallet-artifact.json' with { type: 'json' };
 import { listSnapshots } from '../../src/lib/chain/repo.server.ts';
 import { tokenDefinitionSchema } from '../../src/lib/chain/schemas.ts';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { deployToken, fund, mintMany, startChain, type LocalChain } from '../helpers/chain.ts';
 
 /**

@@ -5,7 +5,7 @@ import { backfillCirculating } from '../../src/lib/chain/backfill.server.ts';
 import { saveSnapshot } from '../../src/lib/chain/repo.server.ts';
 import { buildSnapshot, type SnapshotMetrics } from '../../src/lib/chain/snapshot.ts';
 import { loadTokenDefinition } from '../../src/lib/chain/tokens.server.ts';
-import type { Database } from '../../src/lib/server/db.server.ts';
+import type { Database } from '../../src/lib/platform/db/db.server.ts';
 import { testAddress } from '../helpers/snapshots.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';

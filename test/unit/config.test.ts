@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readServerConfig } from '../../src/lib/server/config.ts';
+import { readServerConfig } from '../../src/lib/platform/runtime/config.ts';
 
 describe('readServerConfig', () => {
   it('defaults to the embedded database file', () => {

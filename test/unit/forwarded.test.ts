@@ -4,7 +4,7 @@ import {
   clientOrigin,
   parseTrustedProxies,
   type ForwardedInput,
-} from '../../src/lib/server/forwarded.ts';
+} from '../../src/lib/platform/http/forwarded.ts';
 
 const { proxies } = parseTrustedProxies('127.0.0.1, ::1, 10.0.0.0/8, fd00::/8');
 const none = parseTrustedProxies('').proxies;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { escapeLogText, LogThrottle } from '../../src/lib/server/log.ts';
-import { exportedHandlers } from '../../src/lib/server/route-table.server.ts';
+import { escapeLogText, LogThrottle } from '../../src/lib/platform/runtime/log.ts';
+import { exportedHandlers } from '../../src/lib/platform/http/route-table.server.ts';
 import {
   allowedMethods,
   decodePath,
@@ -9,7 +9,7 @@ import {
   routeTable,
   screenRequest,
   type RouteEntry,
-} from '../../src/lib/server/routes.ts';
+} from '../../src/lib/platform/http/routes.ts';
 
 /** A few of the site's routes, as dist/routes.json lists them (Astro's priority order). */
 const ENTRIES: RouteEntry[] = [

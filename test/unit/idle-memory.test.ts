@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { IdleCollector, startIdleCollector } from '../../src/lib/server/idle-memory.server.ts';
+import { IdleCollector, startIdleCollector } from '../../src/lib/platform/runtime/idle-memory.server.ts';
 
 /** A collector whose ticks the test takes by hand; `log` records each collection. */
 function collector(quietTicks = 3): { idle: IdleCollector; log: number[] } {
@@ -72,7 +72,7 @@ describe('IdleCollector', () => {
     // A real process with the flag, ticking fast: V8 reports each collection it makes to a PerformanceObserver.
     const script = `
       import { PerformanceObserver, constants } from 'node:perf_hooks';
-      import { startIdleCollector } from ${JSON.stringify(new URL('../../src/lib/server/idle-memory.server.ts', import.meta.url).href)};
+      import { startIdleCollector } from ${JSON.stringify(new URL('../../src/lib/platform/runtime/idle-memory.server.ts', import.meta.url).href)};
       const majors = [];
       new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) if (entry.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors.push(entry);

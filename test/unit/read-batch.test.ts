@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReadBatch } from '../../src/lib/server/read-batch.ts';
+import { ReadBatch } from '../../src/lib/platform/caching/read-batch.ts';
 
 describe('ReadBatch', () => {
   it('answers the lookups of one turn with one load of their distinct keys', async () => {

@@ -8,7 +8,7 @@ import {
   whyUnscheduled,
   type ScheduleState,
 } from '../../src/lib/chain/schedule.ts';
-import { parseInterval } from '../../src/lib/server/server-config.ts';
+import { parseInterval } from '../../src/lib/platform/runtime/server-config.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -7,7 +7,7 @@ import {
   securityHeaders,
   withInlineScriptHashes,
   withPagePolicy,
-} from '../../src/lib/server/security-headers.ts';
+} from '../../src/lib/platform/http/security-headers.ts';
 
 const sha = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 

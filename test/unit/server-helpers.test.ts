@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { databaseErrorReason } from '../../src/lib/server/db.server.ts';
-import { SharedReads } from '../../src/lib/server/shared-reads.ts';
-import { TtlCache } from '../../src/lib/server/ttl-cache.ts';
+import { databaseErrorReason } from '../../src/lib/platform/db/db.server.ts';
+import { SharedReads } from '../../src/lib/platform/caching/shared-reads.ts';
+import { TtlCache } from '../../src/lib/platform/caching/ttl-cache.ts';
 import { isVoterId, newVoterId, voterCookieHeader, voterIdFromCookieHeader } from '../../src/lib/polls/voter.ts';
 
 describe('voter ids', () => {

@@ -7,7 +7,7 @@ import {
   resolveSite,
   SiteOrigin,
   type SiteSettings,
-} from '../../src/lib/server/site-origin.ts';
+} from '../../src/lib/platform/http/site-origin.ts';
 
 describe('isSiteAuthority (RFC 3986 §6.2)', () => {
   it.each([

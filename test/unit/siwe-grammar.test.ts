@@ -2,13 +2,8 @@ import fc from 'fast-check';
 import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
 import { checkSiweMessage } from '../../src/lib/auth/siwe.ts';
-import {
-  isRfc3986Authority,
-  isRfc3986Uri,
-  parseRfc3339DateTime,
-  parseSignInMessage,
-  type SiweFields,
-} from '../../src/lib/auth/siwe-grammar.ts';
+import { parseRfc3339DateTime, parseSignInMessage, type SiweFields } from '../../src/lib/auth/siwe-grammar.ts';
+import { isRfc3986Authority, isRfc3986Uri } from '../../src/lib/platform/http/uri-grammar.ts';
 import { CONFORMANT, NON_CONFORMANT, type SiweCaseContext } from '../fixtures/siwe-cases.ts';
 import { assembleSiwe, rfc3339 } from '../helpers/siwe-abnf.ts';
 

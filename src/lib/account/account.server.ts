@@ -13,8 +13,9 @@ import {
   type WithdrawOutcome,
   type WithdrawRequest,
 } from '../polls/withdraw.server.ts';
-import type { Services } from '../server/services.server.ts';
-import type { Database } from '../server/db.server.ts';
+import type { TransactionLimiter } from '../polls/repo.server.ts';
+import type { VotingDeps } from '../polls/votes.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
 
 /**
  * What the site keeps about one wallet, as its owner's Account page and JSON
@@ -174,7 +175,7 @@ export async function accountTokens(): Promise<WeightingToken[]> {
 
 /** Withdraws the wallet's ballot (see withdrawBallot) and tells caches and live readers, as a vote does. */
 export async function withdrawWalletBallot(
-  services: Pick<Services, 'db' | 'withdrawLimiter' | 'voting'>,
+  services: { db: Database; withdrawLimiter: TransactionLimiter; voting: VotingDeps },
   request: WithdrawRequest,
 ): Promise<WithdrawOutcome> {
   const outcome = await withdrawBallot(services.db, services.withdrawLimiter, request);

@@ -1,7 +1,7 @@
 import type { AstroGlobal } from 'astro';
 import { actions } from 'astro:actions';
 import { translator } from '../i18n/i18n.ts';
-import { getServices } from '../server/app.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
 import { accountTokens, readAccount, type AccountData } from './account.server.ts';
 
 export interface AccountPageState {
@@ -17,7 +17,10 @@ const DONE = ['withdrawn', 'ended'] as const;
  * Its forms are Astro Actions; one that succeeded redirects (303) back here,
  * so reloading does not post it again.
  */
-export async function loadAccountPage(Astro: AstroGlobal): Promise<AccountPageState | Response> {
+export async function loadAccountPage(
+  Astro: AstroGlobal,
+  services: { db: Database },
+): Promise<AccountPageState | Response> {
   // The owner's data: no shared cache may keep it, and the browser keeps no copy either.
   Astro.response.headers.set('cache-control', 'private, no-store');
   const { address, session } = Astro.locals;
@@ -34,7 +37,6 @@ export async function loadAccountPage(Astro: AstroGlobal): Promise<AccountPageSt
     : done
       ? { kind: 'success', text: i.t(`account.done.${done}`) }
       : null;
-  const services = await getServices();
   const account = await readAccount(services.db, address, await accountTokens(), session.id, Date.now());
   return { account, notice };
 }

@@ -1,7 +1,7 @@
 import { and, eq, gt, lte, or, sql } from 'drizzle-orm';
 import { authNonces, sessions } from '../../../db/schema.ts';
-import { jsonRows, packedRows, perDatabase, unpackRows, writeBatch, type Database } from '../server/db.server.ts';
-import { ReadBatch } from '../server/read-batch.ts';
+import { jsonRows, packedRows, perDatabase, unpackRows, writeBatch, type Database } from '../platform/db/db.server.ts';
+import { ReadBatch } from '../platform/caching/read-batch.ts';
 import {
   ABSOLUTE_LIFETIME_MS,
   createSessionToken,

@@ -1,4 +1,13 @@
 import { getAddress, type Address } from 'viem';
+import {
+  GEN_DELIMS,
+  PCHAR,
+  SCHEME_RE,
+  SUB_DELIMS,
+  UNRESERVED,
+  isRfc3986Authority,
+  isRfc3986Uri,
+} from '../platform/http/uri-grammar.ts';
 
 /**
  * EIP-4361 says the relying party MUST check a signed message against its
@@ -38,51 +47,6 @@ export type SiweParseResult = { ok: true; fields: SiweFields } | { ok: false; pr
 
 export const SIWE_HEADER = ' wants you to sign in with your Ethereum account:';
 
-// RFC 3986 building blocks, written as regular-expression sources named after
-// the ABNF rules they stand for. Every repetition is over a character class
-// or a `%XX` triplet that no neighbouring class starts with, so matching stays
-// linear in the input.
-const HEXDIG = '[0-9A-Fa-f]';
-const UNRESERVED = 'A-Za-z0-9\\-._~';
-const SUB_DELIMS = "!$&'()*+,;=";
-const GEN_DELIMS = ':/?#\\[\\]@';
-const PCT_ENCODED = `%${HEXDIG}{2}`;
-const PCHAR = `(?:[${UNRESERVED}${SUB_DELIMS}:@]|${PCT_ENCODED})`;
-const SCHEME = '[A-Za-z][A-Za-z0-9+\\-.]*';
-const USERINFO = `(?:[${UNRESERVED}${SUB_DELIMS}:]|${PCT_ENCODED})*`;
-const DEC_OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9][0-9]|[0-9])';
-const IPV4ADDRESS = `${DEC_OCTET}\\.${DEC_OCTET}\\.${DEC_OCTET}\\.${DEC_OCTET}`;
-const H16 = `${HEXDIG}{1,4}`;
-const LS32 = `(?:${H16}:${H16}|${IPV4ADDRESS})`;
-const IPV6ADDRESS = `(?:${[
-  `(?:${H16}:){6}${LS32}`,
-  `::(?:${H16}:){5}${LS32}`,
-  `(?:${H16})?::(?:${H16}:){4}${LS32}`,
-  `(?:(?:${H16}:){0,1}${H16})?::(?:${H16}:){3}${LS32}`,
-  `(?:(?:${H16}:){0,2}${H16})?::(?:${H16}:){2}${LS32}`,
-  `(?:(?:${H16}:){0,3}${H16})?::${H16}:${LS32}`,
-  `(?:(?:${H16}:){0,4}${H16})?::${LS32}`,
-  `(?:(?:${H16}:){0,5}${H16})?::${H16}`,
-  `(?:(?:${H16}:){0,6}${H16})?::`,
-].join('|')})`;
-// ABNF strings are case-insensitive, so the "v" may be "V".
-const IPVFUTURE = `[vV]${HEXDIG}+\\.[${UNRESERVED}${SUB_DELIMS}:]+`;
-const IP_LITERAL = `\\[(?:${IPV6ADDRESS}|${IPVFUTURE})\\]`;
-const REG_NAME = `(?:[${UNRESERVED}${SUB_DELIMS}]|${PCT_ENCODED})*`;
-const HOST = `(?:${IP_LITERAL}|${IPV4ADDRESS}|${REG_NAME})`;
-const AUTHORITY = `(?:${USERINFO}@)?${HOST}(?::[0-9]*)?`;
-const SEGMENT = `${PCHAR}*`;
-const SEGMENT_NZ = `${PCHAR}+`;
-const PATH_ABEMPTY = `(?:/${SEGMENT})*`;
-const PATH_ABSOLUTE = `/(?:${SEGMENT_NZ}(?:/${SEGMENT})*)?`;
-const PATH_ROOTLESS = `${SEGMENT_NZ}(?:/${SEGMENT})*`;
-const HIER_PART = `(?://${AUTHORITY}${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${PATH_ROOTLESS}|)`;
-const QUERY = `(?:${PCHAR}|[/?])*`;
-const URI = `${SCHEME}:${HIER_PART}(?:\\?${QUERY})?(?:#${QUERY})?`;
-
-const SCHEME_RE = new RegExp(`^${SCHEME}$`);
-const AUTHORITY_RE = new RegExp(`^${AUTHORITY}$`);
-const URI_RE = new RegExp(`^${URI}$`);
 const REQUEST_ID_RE = new RegExp(`^${PCHAR}*$`);
 // statement = *( reserved / unreserved / " " ): printable ASCII less " % < > \ ^ ` { | } and no line break.
 const STATEMENT_RE = new RegExp(`^[${GEN_DELIMS}${SUB_DELIMS}${UNRESERVED} ]*$`);
@@ -92,16 +56,6 @@ const NONCE_RE = /^[A-Za-z0-9]{8,}$/;
 // RFC 3339 §5.6; ABNF strings are case-insensitive, hence t/z (the RFC's own note says so).
 const DATE_TIME_RE =
   /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))$/;
-
-/** RFC 3986 `URI` (absolute, with scheme; fragment allowed). */
-export function isRfc3986Uri(value: string): boolean {
-  return URI_RE.test(value);
-}
-
-/** RFC 3986 `authority`: [ userinfo "@" ] host [ ":" port ]. */
-export function isRfc3986Authority(value: string): boolean {
-  return AUTHORITY_RE.test(value);
-}
 
 const MONTHS = [
   'January',

@@ -2,7 +2,7 @@ import { createPublicClient, http, isErc6492Signature, isHex, verifyMessage, typ
 import { consumeNonce, nonceIsLive } from './repo.server.ts';
 import { checkSiweMessage } from './siwe.ts';
 import { parseSignInMessage } from './siwe-grammar.ts';
-import type { Database } from '../server/db.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
 
 export type SiweOutcome = { ok: true; address: string } | { ok: false; reason: string };
 

@@ -1,5 +1,5 @@
 import type { SiweFields } from './siwe-grammar.ts';
-import { isSiteAuthority } from '../server/site-origin.ts';
+import { isSiteAuthority } from '../platform/http/site-origin.ts';
 
 /**
  * The checks Sign-In with Ethereum needs beyond the grammar (siwe-grammar.ts)

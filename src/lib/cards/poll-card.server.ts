@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { problem } from '../http.ts';
+import { problem } from '../platform/http/results.ts';
 import { presentResults } from '../polls/results.ts';
-import type { Services } from '../server/services.server.ts';
+import type { PollReadDeps } from '../polls/deps.ts';
+import type { ServerConfig } from '../platform/runtime/server-config.ts';
 import { RenderCache } from './cache.ts';
 import { pollCard, type CardLang } from './card.ts';
 import { pollCardView } from './poll-view.ts';
 import { renderCard } from './render.server.ts';
+
+/** What drawing a poll's card needs of the application's services. */
+type PollCardDeps = Pick<PollReadDeps, 'poll' | 'cohorts'> & { config: Pick<ServerConfig, 'pollCardTtlMs'> };
 
 /**
  * GET /polls/<id>/card.png: a poll's live share card, drawn at most once
@@ -28,7 +32,7 @@ const POLL_ID = /^[a-z0-9-]{1,100}$/;
  * the page, with the privacy floor applied. Null for an unknown poll.
  */
 export async function drawPollCard(
-  services: Pick<Services, 'poll' | 'cohorts'>,
+  services: Pick<PollReadDeps, 'poll' | 'cohorts'>,
   pollId: string,
   now: number,
   lang: CardLang = 'en',
@@ -42,9 +46,9 @@ export async function drawPollCard(
 }
 
 /** One cache per set of services (one per process), with its TTL. */
-const caches = new WeakMap<Services, RenderCache<PollCardImage>>();
+const caches = new WeakMap<PollCardDeps, RenderCache<PollCardImage>>();
 
-function cacheFor(services: Services): RenderCache<PollCardImage> {
+function cacheFor(services: PollCardDeps): RenderCache<PollCardImage> {
   let cache = caches.get(services);
   if (!cache) {
     cache = new RenderCache(services.config.pollCardTtlMs);
@@ -66,7 +70,7 @@ function matches(ifNoneMatch: string | null, etag: string): boolean {
  * API's 404.
  */
 export async function pollCardResponse(
-  services: Services,
+  services: PollCardDeps,
   pollId: string,
   request: Headers,
   lang: CardLang = 'en',

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { tokenSnapshots } from '../../../db/schema.ts';
-import type { Database } from '../server/db.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
 import { snapshotBalances } from './repo.server.ts';
 import type { TokenDefinition } from './schemas.ts';
 import { scopeMetrics } from './scopes.ts';

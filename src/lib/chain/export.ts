@@ -1,4 +1,4 @@
-import { csvField } from '../csv.ts';
+import { csvField } from '../platform/http/csv.ts';
 import type { StoredSnapshot } from './repo.server.ts';
 import { COHORTS, type DistributionMetrics } from './metrics.ts';
 import { metricsOf } from './snapshot.ts';

@@ -10,7 +10,7 @@ import {
   writeTransaction,
   type Database,
   type Queries,
-} from '../server/db.server.ts';
+} from '../platform/db/db.server.ts';
 import { NON_HOLDERS, type Holder } from './holders-csv.ts';
 import { isRangeTooLarge, isTransient, RangePlanner } from './ranges.ts';
 import { saveSnapshot } from './repo.server.ts';

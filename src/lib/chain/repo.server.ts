@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, sql, type Table } from 'drizzle-orm';
 import { tokenSnapshotBalances, tokenSnapshotHolders, tokenSnapshots } from '../../../db/schema.ts';
-import { jsonField, jsonRows, writeTransaction, type Database } from '../server/db.server.ts';
+import { jsonField, jsonRows, writeTransaction, type Database } from '../platform/db/db.server.ts';
 import type { Holder } from './holders-csv.ts';
 import type { Snapshot } from './snapshot.ts';
 

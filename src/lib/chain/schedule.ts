@@ -1,5 +1,5 @@
 import type { MessageKey } from '../../i18n/en.ts';
-import type { ServerConfig } from '../server/server-config.ts';
+import type { ServerConfig } from '../platform/runtime/server-config.ts';
 import type { TokenDefinition } from './schemas.ts';
 
 /**

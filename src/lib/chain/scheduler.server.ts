@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadYamlDir } from '../content/yaml.server.ts';
-import type { Database } from '../server/db.server.ts';
-import type { ServerConfig } from '../server/server-config.ts';
+import type { Database } from '../platform/db/db.server.ts';
+import type { ServerConfig } from '../platform/runtime/server-config.ts';
 import {
   latestSnapshots,
   recordFailure,

@@ -1,15 +1,20 @@
-import { csvResult, problemResult, type ApiResult } from '../http.ts';
+import { csvResult, problemResult, type ApiResult } from '../platform/http/results.ts';
 import { CSV_LIMITED, refuseOverLimit } from '../rate-limit/limiter.ts';
 import { getPollResultsData, type ReaderContext } from '../polls/api.server.ts';
 import { pollStatus } from '../polls/rules.ts';
-import type { Services } from '../server/services.server.ts';
+import type { PollVoteDeps } from '../polls/deps.ts';
+import type { Limiter } from '../rate-limit/limiter.ts';
 import { ballotsCsv, cohortsCsv } from './csv.ts';
 import { getPublicBallots } from './repo.server.ts';
 
 /** The cohort CSV endpoints, as plain functions for the Astro endpoint files. */
 
 /** GET /api/polls/<id>/cohorts.csv: what GET /api/polls/<id> shows by cohort, with the same floor and visibility. */
-export async function getCohortsCsv(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
+export async function getCohortsCsv(
+  services: PollVoteDeps & { csvLimiter: Limiter },
+  pollId: string,
+  reader: ReaderContext,
+): Promise<ApiResult> {
   const limited = await refuseOverLimit(services.csvLimiter, reader.clientAddress, reader.now, CSV_LIMITED);
   if (limited) return limited;
   const found = await getPollResultsData(services, pollId, reader);
@@ -26,7 +31,7 @@ export async function getCohortsCsv(services: Services, pollId: string, reader: 
 
 /** GET /api/polls/<id>/ballots.csv: only for `publicBallots: true` polls, once they have closed. */
 export async function getBallotsCsv(
-  services: Services,
+  services: PollVoteDeps & { csvLimiter: Limiter },
   pollId: string,
   { clientAddress, now }: Pick<ReaderContext, 'clientAddress' | 'now'>,
 ): Promise<ApiResult> {

@@ -1,4 +1,4 @@
-import { csvField } from '../csv.ts';
+import { csvField } from '../platform/http/csv.ts';
 import type { PublicBallot } from './repo.server.ts';
 import type { CohortResults } from './present.ts';
 

@@ -21,7 +21,7 @@ import {
   type Database,
   type PreparedRun,
   type Queries,
-} from '../server/db.server.ts';
+} from '../platform/db/db.server.ts';
 import type { CohortId } from './cohorts.ts';
 import { ballotWeigher, UNVERIFIED, type BallotWeight } from './weighting.ts';
 

@@ -1,6 +1,6 @@
 import { CountsCache } from '../polls/counts-cache.ts';
 import type { PollRecord } from '../polls/records.ts';
-import type { Database } from '../server/db.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
 import { decisiveWallets, type DecisiveView, type WeightedBallot } from './decisive.ts';
 import { presentCohortResults, type CohortResults } from './present.ts';
 import { getCohortData, getWeightedBallots, type CohortData } from './repo.server.ts';

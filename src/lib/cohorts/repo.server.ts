@@ -10,7 +10,7 @@ import {
 } from '../../../db/schema.ts';
 import type { SnapshotSource } from '../chain/snapshot.ts';
 import type { PollRecord } from '../polls/records.ts';
-import type { Database } from '../server/db.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
 import type { CohortId } from './cohorts.ts';
 import type { CohortCounters } from './counters.ts';
 import type { WeightedBallot } from './decisive.ts';

@@ -10,7 +10,7 @@ import {
   votes,
 } from '../../../db/schema.ts';
 import { HOUR_MS } from '../polls/history.ts';
-import { packedRows, runPrepared, unpackRows, writeTransaction, type Database } from '../server/db.server.ts';
+import { packedRows, runPrepared, unpackRows, writeTransaction, type Database } from '../platform/db/db.server.ts';
 import type { CohortId } from './cohorts.ts';
 import { LedgerDeltas, setBallotWeights, storedWeight, type WeightUpdate } from './ledger.server.ts';
 import { ballotWeigher, chooseWeightingBlock, weightsKey, type BallotWeight } from './weighting.ts';

@@ -1,6 +1,6 @@
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { postSlug } from '../content/posts.ts';
-import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../http.ts';
+import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../platform/http/results.ts';
 import type { CommentError, CommentResult } from './repo.server.ts';
 import { listCommentPage, listReplyPage } from './repo.server.ts';
 import { decodeCursor, type CommentCursor } from './cursor.ts';
@@ -14,14 +14,21 @@ import {
 } from './rules.ts';
 import { MAX_COMMENT_REQUEST_BYTES } from './schemas.ts';
 import type { z } from 'zod';
-import type { Services } from '../server/services.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
+import type { ServerConfig } from '../platform/runtime/server-config.ts';
 import type { WeightingToken } from '../cohorts/ids.ts';
 import { weightingTokenOf } from '../cohorts/weighting.ts';
 import { holderBadges } from '../holders/badge.server.ts';
 
 /** Shared pieces of the comment endpoints: who is asking, which post, how errors map to statuses. */
 
-export function viewerOf(services: Services, address: string | null): Viewer {
+/** What the comment endpoints need of the application's services. */
+export interface CommentDeps {
+  db: Database;
+  config: Pick<ServerConfig, 'adminAddresses'>;
+}
+
+export function viewerOf(services: CommentDeps, address: string | null): Viewer {
   return { address, isAdmin: address !== null && services.config.adminAddresses.includes(address.toLowerCase()) };
 }
 
@@ -77,7 +84,7 @@ export interface ThreadsPage {
 
 /** One page of the post's threads as this viewer may see them, each comment with its author's holder badge. */
 export async function postThreads(
-  services: Services,
+  services: CommentDeps,
   slug: string,
   viewer: Viewer,
   order: 'newest' | 'oldest',
@@ -96,7 +103,7 @@ export async function postThreads(
 }
 
 async function badgesOf(
-  services: Services,
+  services: CommentDeps,
   token: WeightingToken | null,
   rows: readonly CommentRow[],
 ): Promise<BadgesByAddress | undefined> {
@@ -120,7 +127,7 @@ export interface RepliesPage {
  * them; null when the post has no such thread for this viewer.
  */
 export async function threadReplies(
-  services: Services,
+  services: CommentDeps,
   slug: string,
   threadId: number,
   viewer: Viewer,
@@ -141,7 +148,7 @@ export const unknownThread = (): ApiResult =>
 
 /** `GET /api/posts/<slug>/comments/<id>/replies`: one page of a thread's replies. */
 export async function repliesResult(
-  services: Services,
+  services: CommentDeps,
   slug: string,
   threadId: number,
   viewer: Viewer,
@@ -154,7 +161,7 @@ export async function repliesResult(
 
 /** One page of the post's threads as this viewer may see them. */
 export async function threadsResult(
-  services: Services,
+  services: CommentDeps,
   slug: string,
   viewer: Viewer,
   order: 'newest' | 'oldest',
@@ -193,7 +200,7 @@ export const invalidCursor = (): ApiResult =>
 
 /** After a write: the changed comment's threads, or the error. */
 export async function afterWrite(
-  services: Services,
+  services: CommentDeps,
   slug: string,
   viewer: Viewer,
   result: CommentResult,

@@ -1,7 +1,7 @@
 import type { AstroGlobal } from 'astro';
 import { actions } from 'astro:actions';
 import type { CommentView, Viewer } from './rules.ts';
-import { getServices } from '../server/app.server.ts';
+import type { CommentDeps } from './api.server.ts';
 import { commentIdOf, cursorOf, orderOf, postExists, postThreads, threadReplies, viewerOf } from './api.server.ts';
 import { translator } from '../i18n/i18n.ts';
 
@@ -26,7 +26,11 @@ export interface CommentsState {
  * JavaScript that succeeded answers with a redirect (303) to the page, which
  * then thanks the reader.
  */
-export async function loadComments(Astro: AstroGlobal, slug: string): Promise<CommentsState | Response | null> {
+export async function loadComments(
+  Astro: AstroGlobal,
+  services: CommentDeps,
+  slug: string,
+): Promise<CommentsState | Response | null> {
   if (!(await postExists(slug))) return null;
   const threadParam = Astro.url.searchParams.get('thread');
   const thread = threadParam === null ? null : commentIdOf(threadParam);
@@ -37,7 +41,6 @@ export async function loadComments(Astro: AstroGlobal, slug: string): Promise<Co
     const on = thread === null ? '' : `thread=${thread}&`;
     return Astro.redirect(`${Astro.url.pathname}?${on}reported=${reported.data.commentId}#comments-title`, 303);
   }
-  const services = await getServices();
   const viewer = viewerOf(services, Astro.locals.address);
   // A cursor we did not make reads as the first page: links on the page never carry one.
   const cursor = cursorOf(Astro.url);

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, exists, gt, inArray, isNull, lt, lte, min, o
 import { alias } from 'drizzle-orm/sqlite-core';
 import { cutPage, REPLIES_PER_PAGE, REPLIES_SHOWN, THREADS_PER_PAGE, type CommentCursor } from './cursor.ts';
 import { comments } from '../../../db/schema.ts';
-import { writeTransaction, type Database, type Queries } from '../server/db.server.ts';
+import { writeTransaction, type Database, type Queries } from '../platform/db/db.server.ts';
 import type { CommentLimit, CommentNetworkLimiter } from './network.server.ts';
 import { activeBlock, blockedMessage } from '../moderation/blocks.server.ts';
 import { canDelete, canEdit, PER_DAY_LIMIT, PER_MINUTE_LIMIT, type CommentRow, type Viewer } from './rules.ts';

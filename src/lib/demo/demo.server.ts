@@ -19,7 +19,7 @@ import { reweightPolls } from '../cohorts/weighting.server.ts';
 import { loadYamlDir } from '../content/yaml.server.ts';
 import { castVotes } from '../polls/repo.server.ts';
 import type { PollDefinition } from '../polls/schemas.ts';
-import { writeTransaction, type Database, type Queries } from '../server/db.server.ts';
+import { writeTransaction, type Database, type Queries } from '../platform/db/db.server.ts';
 import { DEMO_FIXTURE_FORMAT, demoFixtureSchema, type DemoFixture } from './fixture.ts';
 
 /**

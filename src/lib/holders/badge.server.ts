@@ -2,7 +2,7 @@ import { and, desc, eq, gt, max, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { tokenSnapshotBalances, tokenSnapshots } from '../../../db/schema.ts';
 import type { WeightingToken } from '../cohorts/ids.ts';
-import { jsonRows, perDatabase, type Database } from '../server/db.server.ts';
+import { jsonRows, perDatabase, type Database } from '../platform/db/db.server.ts';
 import { holderBadge, type BadgeSnapshot, type HolderBadge } from './badge.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import { commentBlocks } from '../../../db/schema.ts';
-import type { Queries } from '../server/db.server.ts';
+import type { Queries } from '../platform/db/db.server.ts';
 
 export type BlockRow = typeof commentBlocks.$inferSelect;
 

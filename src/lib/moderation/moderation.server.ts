@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, max } from 'drizzle-orm';
 import { commentBlocks, commentReports, comments, moderationActions } from '../../../db/schema.ts';
-import { writeTransaction, type Database, type Queries } from '../server/db.server.ts';
+import { writeTransaction, type Database, type Queries } from '../platform/db/db.server.ts';
 import type { ModerationActionKind, ReportReason } from './reasons.ts';
 
 /**

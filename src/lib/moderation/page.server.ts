@@ -2,7 +2,7 @@ import type { AstroGlobal } from 'astro';
 import { actions } from 'astro:actions';
 import { viewerOf } from '../comments/api.server.ts';
 import { translator } from '../i18n/i18n.ts';
-import { getServices } from '../server/app.server.ts';
+import type { CommentDeps } from '../comments/api.server.ts';
 import {
   auditLog,
   blockList,
@@ -33,8 +33,10 @@ const FORMS = [
  * The moderation page for ADMIN_ADDRESSES; null for everyone else, who get
  * the site's ordinary 404. A form that succeeded redirects (303) back to the page.
  */
-export async function loadModerationPage(Astro: AstroGlobal): Promise<ModerationPageState | Response | null> {
-  const services = await getServices();
+export async function loadModerationPage(
+  Astro: AstroGlobal,
+  services: CommentDeps,
+): Promise<ModerationPageState | Response | null> {
   const address = Astro.locals.address;
   Astro.response.headers.set('cache-control', 'private, no-store');
   if (!address || !viewerOf(services, address).isAdmin) return null;

@@ -1,8 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { commentReports, comments } from '../../../db/schema.ts';
 import type { Limiter } from '../rate-limit/limiter.ts';
-import type { Database } from '../server/db.server.ts';
-import type { Services } from '../server/services.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
+import type { ServerConfig } from '../platform/runtime/server-config.ts';
 import { REPORTS_PER_MINUTE, type ReportReason } from './reasons.ts';
 
 /** A report as the API answers it. */
@@ -33,7 +33,11 @@ export interface ReportLimits {
   networkPerMinute: number;
 }
 
-export function reportLimitsOf(services: Services): ReportLimits {
+export function reportLimitsOf(services: {
+  reportLimiter: Limiter;
+  reportNetworkLimiter: Limiter;
+  config: Pick<ServerConfig, 'networkLimits'>;
+}): ReportLimits {
   return {
     reader: services.reportLimiter,
     network: services.reportNetworkLimiter,

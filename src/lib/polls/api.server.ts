@@ -1,6 +1,5 @@
-import { jsonResult, jsonTextResult, parseJson, problemResult, type ApiResult } from '../http.ts';
-import { readRequestBody, type FastRoute } from '../server/http-server.server.ts';
-import type { RequestContext } from '../server/request-context.server.ts';
+import { jsonResult, jsonTextResult, parseJson, problemResult, type ApiResult } from '../platform/http/results.ts';
+import { readRequestBody, type FastRoute } from '../platform/http/http-server.server.ts';
 import type { CohortResults } from '../cohorts/present.ts';
 import type { ResolutionView } from '../resolution/view.ts';
 import { getReaderBallot, type ReaderBallot } from './repo.server.ts';
@@ -8,7 +7,7 @@ import type { PollRecord } from './records.ts';
 import { presentResults, type PollResults } from './results.ts';
 import { pollStatus, type PollStatus } from './rules.ts';
 import { MAX_VOTE_BODY_BYTES, voteInputSchema } from './schemas.ts';
-import type { Services } from '../server/services.server.ts';
+import type { PollApiDeps, PollVoteDeps } from './deps.ts';
 import { EMBED_HEADER } from '../embed/embed.ts';
 import { voterCookieHeader } from './voter.ts';
 import { submitVote } from './votes.server.ts';
@@ -20,7 +19,17 @@ import { openPollStream } from './live-stream.server.ts';
  */
 
 /** What the endpoints need of the request context, and the time of the request. */
-export type ReaderContext = Pick<RequestContext, 'voterId' | 'address' | 'clientAddress' | 'secure'> & { now: number };
+export interface ReaderContext {
+  /** The anonymous voter id from the `voter` cookie, or null. */
+  voterId: string | null;
+  /** The signed-in wallet (EIP-55), or null. */
+  address: string | null;
+  /** The client's IP address, behind a trusted proxy the one it forwarded. */
+  clientAddress: string;
+  /** The reader came over HTTPS: cookies get Secure. */
+  secure: boolean;
+  now: number;
+}
 
 /** An Astro endpoint's ReaderContext, from what the middleware put in `locals` (the fast path has its own). */
 export function readerOf(locals: Omit<ReaderContext, 'now'>, now = Date.now()): ReaderContext {
@@ -34,7 +43,11 @@ export function readerOf(locals: Omit<ReaderContext, 'now'>, now = Date.now()): 
 }
 
 /** GET /api/polls/<id> */
-export async function getPollResults(services: Services, pollId: string, reader: ReaderContext): Promise<ApiResult> {
+export async function getPollResults(
+  services: PollVoteDeps,
+  pollId: string,
+  reader: ReaderContext,
+): Promise<ApiResult> {
   const found = await getPollResultsParts(services, pollId, reader);
   if (!found) return problemResult(404, 'not_found', `There is no poll "${pollId}".`);
   if (found.ballot !== null) return jsonResult(mergedResults(found));
@@ -71,7 +84,7 @@ function mergedResults({ plain, cohorts, resolution }: PollResultsParts): PollRe
 
 /** A reader's results of a poll, a token poll's also by cohort; null for an unknown poll. */
 export async function getPollResultsData(
-  services: Pick<Services, 'voting' | 'db' | 'poll' | 'cohorts' | 'resolutions'>,
+  services: PollVoteDeps,
   pollId: string,
   reader: ReaderContext,
 ): Promise<(PollResultsParts & { results: PollResultsView }) | null> {
@@ -80,7 +93,7 @@ export async function getPollResultsData(
 }
 
 async function getPollResultsParts(
-  services: Pick<Services, 'voting' | 'db' | 'poll' | 'cohorts' | 'resolutions'>,
+  services: PollVoteDeps,
   pollId: string,
   reader: ReaderContext,
 ): Promise<PollResultsParts | null> {
@@ -130,7 +143,7 @@ const unballotedAnswers = new WeakMap<
  * size limit (see readLimited).
  */
 export async function postVote(
-  services: Services,
+  services: PollVoteDeps,
   pollId: string,
   contentType: string | null,
   bodyText: string | null,
@@ -174,7 +187,7 @@ const serialized = new WeakMap<PollResults, string>();
  * The two hot poll endpoints, answered by the Node server without Astro's page pipeline, and the live
  * stream, which the Node server holds itself so that it sees a reader that stops reading (see openPollStream).
  */
-export const POLL_FAST_ROUTES: readonly FastRoute[] = [
+export const POLL_FAST_ROUTES: readonly FastRoute<PollApiDeps, Omit<ReaderContext, 'now'>>[] = [
   {
     method: 'GET',
     pattern: /^\/api\/polls\/([a-z0-9-]{1,100})\/?$/,

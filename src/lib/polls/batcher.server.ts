@@ -1,5 +1,5 @@
 import { castVote, castVotes, type CastResult, type CastVoteInput, type TransactionLimiter } from './repo.server.ts';
-import type { Database } from '../server/db.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
 import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
 import { settle, type Settled } from './writer-wire.ts';
 

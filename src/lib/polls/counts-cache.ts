@@ -1,4 +1,4 @@
-import { SharedReads } from '../server/shared-reads.ts';
+import { SharedReads } from '../platform/caching/shared-reads.ts';
 
 /** What the cache keeps of a poll: its counts and the version they belong to. */
 export interface VersionedCounts {

@@ -1,7 +1,7 @@
-import { problemResult, type ApiResult, type StreamResult, type StreamSink } from '../http.ts';
-import type { StreamRefusal, StreamTicket } from '../server/connection-limits.ts';
-import { clientBucket } from '../server/forwarded.ts';
-import type { Services } from '../server/services.server.ts';
+import { problemResult, type ApiResult, type StreamResult, type StreamSink } from '../platform/http/results.ts';
+import type { StreamRefusal, StreamTicket } from '../platform/http/connection-limits.ts';
+import { clientBucket } from '../platform/http/forwarded.ts';
+import type { PollStreamDeps } from './deps.ts';
 import { sseEvent } from './live.server.ts';
 import type { PollRecord } from './records.ts';
 import { getPollForReader, type Reader } from './repo.server.ts';
@@ -37,7 +37,7 @@ const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 };
 
-export type StreamServices = Pick<Services, 'db' | 'hub' | 'streams' | 'config'>;
+export type StreamServices = PollStreamDeps;
 
 /** Opens the stream, or answers why not: 400 for bad ids, 429 or 503 when refused a place, 404 for an unknown poll. */
 export async function openPollStream(

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { siteSecrets } from '../../../db/schema.ts';
-import type { Database } from '../server/db.server.ts';
-import { clientBucket } from '../server/forwarded.ts';
+import type { Database } from '../platform/db/db.server.ts';
+import { clientBucket } from '../platform/http/forwarded.ts';
 
 const SALT = 'network_salt';
 

@@ -5,7 +5,7 @@ import type { PollRecord } from './records.ts';
 import type { PollResults } from './results.ts';
 import type { CohortResults } from '../cohorts/present.ts';
 import type { ResolutionView } from '../resolution/view.ts';
-import { getServices } from '../server/app.server.ts';
+import type { PollReadDeps } from './deps.ts';
 import { translator } from '../i18n/i18n.ts';
 
 export interface PollPageState {
@@ -26,14 +26,13 @@ export interface PollPageState {
  * what the reader may see. Returns a Response when the page should redirect
  * or 404.
  */
-export async function loadPollPage(Astro: AstroGlobal): Promise<PollPageState | Response> {
+export async function loadPollPage(Astro: AstroGlobal, services: PollReadDeps): Promise<PollPageState | Response> {
   const id = Astro.params.id ?? '';
   const voted = Astro.getActionResult(actions.polls.vote);
   const claimed = Astro.getActionResult(actions.polls.verifyBallot);
   if (voted && !voted.error) return Astro.redirect(`${Astro.url.pathname}?voted=1#poll-${id}`, 303);
   if (claimed && !claimed.error) return Astro.redirect(`${Astro.url.pathname}?verified=1#poll-${id}`, 303);
   const result = voted ?? claimed;
-  const services = await getServices();
   const found = await getPollForReader(services.db, id, Astro.locals, Date.now());
   // Astro answers an empty 404 with the site's 404 page.
   if (!found) return new Response(null, { status: 404 });

@@ -13,7 +13,7 @@ import {
   writeTransaction,
   type Database,
   type Queries,
-} from '../server/db.server.ts';
+} from '../platform/db/db.server.ts';
 import type { RateDecision } from '../rate-limit/limiter.ts';
 import { buildHistory, HOUR_MS, type HistoryPoint, type VoteBucket } from './history.ts';
 import type { PollOptionRecord, PollRecord } from './records.ts';

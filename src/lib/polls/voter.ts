@@ -1,5 +1,5 @@
 import type { AstroCookies } from 'astro';
-import { cookieValue } from '../http.ts';
+import { cookieValue } from '../platform/http/results.ts';
 
 /**
  * Anonymous voter identity in an HttpOnly cookie: the time it was made (12

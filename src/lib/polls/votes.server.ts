@@ -1,4 +1,4 @@
-import type { Database } from '../server/db.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
 import { withCounts, type PollRecord } from './records.ts';
 import {
   attachWallet,

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { pollOptionCohorts, pollOptions, polls, voteBuckets, voteChoices, votes } from '../../../db/schema.ts';
-import { writeTransaction, runPrepared, type Database, type Queries } from '../server/db.server.ts';
+import { writeTransaction, runPrepared, type Database, type Queries } from '../platform/db/db.server.ts';
 import { LedgerDeltas, storedWeight } from '../cohorts/ledger.server.ts';
 import { HOUR_MS } from './history.ts';
 import type { FreshCounts, TransactionLimiter } from './repo.server.ts';

@@ -1,5 +1,5 @@
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { openDatabase } from '../server/db.server.ts';
+import { openDatabase } from '../platform/db/db.server.ts';
 import { VoteBatcher, voteRateLimiter, writeOnThisThread, type BallotWriter } from './batcher.server.ts';
 import type { CastResult, CastVoteInput, FreshCounts } from './repo.server.ts';
 import { decodeBallots, decodeFates, encodeBallots, encodeFates, settle, type Settled } from './writer-wire.ts';

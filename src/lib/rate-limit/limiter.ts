@@ -1,4 +1,4 @@
-import { problemResult, type ApiResult } from '../http.ts';
+import { problemResult, type ApiResult } from '../platform/http/results.ts';
 
 /** Rate limiting's shape; the counting lives in src/lib/rate-limit/store.server.ts (shared through the database). */
 

@@ -9,8 +9,8 @@ import {
   runPrepared,
   type Database,
   type Queries,
-} from '../server/db.server.ts';
-import { clientBucket } from '../server/forwarded.ts';
+} from '../platform/db/db.server.ts';
+import { clientBucket } from '../platform/http/forwarded.ts';
 
 /**
  * Rate limits counted in the database, so every instance behind a load

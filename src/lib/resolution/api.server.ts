@@ -1,17 +1,13 @@
 import { symbolKey, TOKEN_SYMBOL_PATTERN } from '../content/schemas.ts';
-import { csvResult, jsonResult, problemResult, type ApiResult } from '../http.ts';
-import { CSV_LIMITED, refuseOverLimit } from '../rate-limit/limiter.ts';
+import { csvResult, jsonResult, problemResult, type ApiResult } from '../platform/http/results.ts';
+import { CSV_LIMITED, refuseOverLimit, type Limiter } from '../rate-limit/limiter.ts';
 import { pollStatus, resultsVisible } from '../polls/rules.ts';
-import type { Services } from '../server/services.server.ts';
+import type { PollReadDeps } from '../polls/deps.ts';
 import { listResolvedPollIds } from './repo.server.ts';
 import { buildTrackRecord, trackRecordCsv, type ResolvedPoll, type TrackRecord } from './track-record.ts';
 
 /** The track record of every resolved poll (of `token`, if given) that anyone may see the results of. */
-export async function loadTrackRecord(
-  services: Pick<Services, 'db' | 'poll' | 'cohorts' | 'resolutions'>,
-  token: string | null,
-  now: number,
-): Promise<TrackRecord> {
+export async function loadTrackRecord(services: PollReadDeps, token: string | null, now: number): Promise<TrackRecord> {
   const resolved: ResolvedPoll[] = [];
   for (const id of await listResolvedPollIds(services.db, token)) {
     const poll = await services.poll(id);
@@ -37,7 +33,7 @@ export async function loadTrackRecord(
 
 /** GET /api/track-record[?token=SYM][&format=csv]: every resolved poll and the pooled accuracy by tally and cohort. */
 export async function getTrackRecord(
-  services: Pick<Services, 'db' | 'poll' | 'cohorts' | 'resolutions' | 'csvLimiter'>,
+  services: PollReadDeps & { csvLimiter: Limiter },
   query: { token: string | null; format: string | null },
   now: number,
   clientAddress: string,

@@ -1,6 +1,6 @@
 import type { CohortResults } from '../cohorts/present.ts';
 import type { PollRecord } from '../polls/records.ts';
-import type { Database } from '../server/db.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
 import { getStoredResolution, resolutionSnapshots, resolvePolls, type StoredResolution } from './repo.server.ts';
 import { resolutionState, type ResolutionState } from './status.ts';
 import { presentResolution, type ResolutionView } from './view.ts';

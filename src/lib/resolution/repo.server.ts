@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { pollResolutions, polls, tokenSnapshots } from '../../../db/schema.ts';
 import { symbolKey } from '../content/schemas.ts';
-import type { Database } from '../server/db.server.ts';
+import type { Database } from '../platform/db/db.server.ts';
 import { resolutionState, type ResolutionSnapshot } from './status.ts';
 
 /** A poll the chain settled, as stored. */

@@ -1,4 +1,4 @@
-import { csvField } from '../csv.ts';
+import { csvField } from '../platform/http/csv.ts';
 import { pooledAccuracy, type Accuracy } from './resolve.ts';
 import type { ResolutionView } from './view.ts';
 

@@ -3,7 +3,7 @@ import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
 import { postSlug, postsForLocale } from '../../lib/content/posts';
 import { localeStaticPaths, translator } from '../../lib/i18n/i18n';
-import { SITE } from '../../lib/site';
+import { SITE } from '../../lib/site/site';
 
 /** One feed per language: /rss.xml and /zh/rss.xml, each listing what that language's home page lists. */
 export const getStaticPaths = localeStaticPaths;

@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
 import { tokenFreshness } from '../../lib/chain/schedule.server';
-import { json, problem } from '../../lib/http';
-import { getServices } from '../../lib/server/app.server';
-import { pingDatabase } from '../../lib/server/db.server';
+import { json, problem } from '../../lib/platform/http/results';
+import { getServices } from '../../app/app.server';
+import { pingDatabase } from '../../lib/platform/db/db.server';
 
 export const prerender = false;
 

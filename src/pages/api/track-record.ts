@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { toResponse } from '../../lib/http';
+import { toResponse } from '../../lib/platform/http/results';
 import { getTrackRecord } from '../../lib/resolution/api.server';
-import { getServices } from '../../lib/server/app.server';
+import { getServices } from '../../app/app.server';
 
 export const prerender = false;
 

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { json, problem } from '../../../lib/http';
+import { json, problem } from '../../../lib/platform/http/results';
 import { accountTokens, readAccount } from '../../../lib/account/account.server';
-import { getDb } from '../../../lib/server/app.server';
+import { getDb } from '../../../app/app.server';
 
 export const prerender = false;
 

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { json } from '../../../lib/http';
+import { json } from '../../../lib/platform/http/results';
 import { invalidateSession } from '../../../lib/auth/repo.server';
-import { getDb } from '../../../lib/server/app.server';
+import { getDb } from '../../../app/app.server';
 import { deleteSessionCookie } from '../../../lib/auth/session-cookie';
 
 export const prerender = false;

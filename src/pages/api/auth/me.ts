@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { json, problem } from '../../../lib/http';
+import { json, problem } from '../../../lib/platform/http/results';
 
 export const prerender = false;
 

@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { json, toResponse } from '../../../lib/http';
+import { json, toResponse } from '../../../lib/platform/http/results';
 import { storeNonce } from '../../../lib/auth/repo.server';
 import { refuseOverLimit } from '../../../lib/rate-limit/limiter';
-import { getServices } from '../../../lib/server/app.server';
+import { getServices } from '../../../app/app.server';
 
 export const prerender = false;
 

@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
-import { json, parseJson, problem, readLimited, toResponse } from '../../../lib/http';
+import { json, parseJson, problem, readLimited, toResponse } from '../../../lib/platform/http/results';
 import { createSession } from '../../../lib/auth/repo.server';
 import { verifyInputSchema } from '../../../lib/auth/schemas';
 import { MAX_MESSAGE_BYTES } from '../../../lib/auth/siwe';
-import { getServices } from '../../../lib/server/app.server';
+import { getServices } from '../../../app/app.server';
 import { setSessionCookie } from '../../../lib/auth/session-cookie';
 import { verifySiwe } from '../../../lib/auth/siwe.server';
 import { refuseOverLimit } from '../../../lib/rate-limit/limiter';

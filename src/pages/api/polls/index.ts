@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { json } from '../../../lib/http';
+import { json } from '../../../lib/platform/http/results';
 import { listPollsForReader } from '../../../lib/polls/repo.server';
-import { getDb } from '../../../lib/server/app.server';
+import { getDb } from '../../../app/app.server';
 
 export const prerender = false;
 

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { pollCardResponse } from '../../../../lib/cards/poll-card.server';
 import { isLocaleParam, toLocale } from '../../../../lib/i18n/locales';
-import { getServices } from '../../../../lib/server/app.server';
+import { getServices } from '../../../../app/app.server';
 
 export const prerender = false;
 

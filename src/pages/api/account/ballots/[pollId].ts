@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { json, problem } from '../../../../lib/http';
+import { json, problem } from '../../../../lib/platform/http/results';
 import { withdrawWalletBallot } from '../../../../lib/account/account.server';
-import { getServices } from '../../../../lib/server/app.server';
+import { getServices } from '../../../../app/app.server';
 
 export const prerender = false;
 

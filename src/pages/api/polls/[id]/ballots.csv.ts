@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { toResponse } from '../../../../lib/http';
+import { toResponse } from '../../../../lib/platform/http/results';
 import { getBallotsCsv } from '../../../../lib/cohorts/api.server';
 import { readerOf } from '../../../../lib/polls/api.server';
-import { getServices } from '../../../../lib/server/app.server';
+import { getServices } from '../../../../app/app.server';
 
 export const prerender = false;
 

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { isStreamResult, streamResponse, toResponse } from '../../../../lib/http';
+import { isStreamResult, streamResponse, toResponse } from '../../../../lib/platform/http/results';
 import { readerOf } from '../../../../lib/polls/api.server';
 import { openPollStream } from '../../../../lib/polls/live-stream.server';
-import { getServices } from '../../../../lib/server/app.server';
+import { getServices } from '../../../../app/app.server';
 
 export const prerender = false;
 

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
 import { getCohortHistory } from '../../../../lib/cohorts/repo.server';
-import { json, problem } from '../../../../lib/http';
+import { json, problem } from '../../../../lib/platform/http/results';
 import { getPollForReader, getPollHistory } from '../../../../lib/polls/repo.server';
-import { getDb } from '../../../../lib/server/app.server';
+import { getDb } from '../../../../app/app.server';
 
 export const prerender = false;
 

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { readLimited, toResponse } from '../../../../lib/http';
+import { readLimited, toResponse } from '../../../../lib/platform/http/results';
 import { MAX_VOTE_BODY_BYTES } from '../../../../lib/polls/schemas';
-import { getServices } from '../../../../lib/server/app.server';
+import { getServices } from '../../../../app/app.server';
 import { postVote, readerOf } from '../../../../lib/polls/api.server';
 import { EMBED_HEADER } from '../../../../lib/embed/embed';
 

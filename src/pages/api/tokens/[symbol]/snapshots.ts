@@ -1,11 +1,11 @@
 import type { APIRoute } from 'astro';
 import { getEntry } from 'astro:content';
-import { json, problem, toResponse } from '../../../../lib/http';
+import { json, problem, toResponse } from '../../../../lib/platform/http/results';
 import { SCOPES_VIEW, snapshotsCsv, snapshotView } from '../../../../lib/chain/export';
 import { listSnapshots } from '../../../../lib/chain/repo.server';
 import { symbolKey } from '../../../../lib/content/schemas';
 import { CSV_LIMITED, refuseOverLimit } from '../../../../lib/rate-limit/limiter';
-import { getServices } from '../../../../lib/server/app.server';
+import { getServices } from '../../../../app/app.server';
 
 export const prerender = false;
 

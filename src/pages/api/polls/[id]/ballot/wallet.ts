@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { json, problem } from '../../../../../lib/http';
+import { json, problem } from '../../../../../lib/platform/http/results';
 import { claimBallot } from '../../../../../lib/polls/votes.server';
-import { getVotingDeps } from '../../../../../lib/server/app.server';
+import { getVotingDeps } from '../../../../../app/app.server';
 
 export const prerender = false;
 

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { toResponse } from '../../../../../lib/http';
+import { toResponse } from '../../../../../lib/platform/http/results';
 import { addComment } from '../../../../../lib/comments/repo.server';
 import { newCommentSchema } from '../../../../../lib/comments/schemas';
-import { getServices } from '../../../../../lib/server/app.server';
+import { getServices } from '../../../../../app/app.server';
 import {
   afterWrite,
   cursorOf,

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { problem, toResponse } from '../../../../../../lib/http';
+import { problem, toResponse } from '../../../../../../lib/platform/http/results';
 import { setCommentHidden } from '../../../../../../lib/comments/repo.server';
 import { hideCommentSchema } from '../../../../../../lib/comments/schemas';
-import { getServices } from '../../../../../../lib/server/app.server';
+import { getServices } from '../../../../../../app/app.server';
 import {
   afterWrite,
   commentIdOf,

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { toResponse } from '../../../../../../lib/http';
-import { getServices } from '../../../../../../lib/server/app.server';
+import { toResponse } from '../../../../../../lib/platform/http/results';
+import { getServices } from '../../../../../../app/app.server';
 import {
   commentIdOf,
   invalidCursor,

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { json, problem, toResponse } from '../../../../../../lib/http';
+import { json, problem, toResponse } from '../../../../../../lib/platform/http/results';
 import { reportSchema } from '../../../../../../lib/moderation/schemas';
 import { reportComment, reportLimitsOf } from '../../../../../../lib/moderation/reports.server';
-import { getServices } from '../../../../../../lib/server/app.server';
+import { getServices } from '../../../../../../app/app.server';
 import { commentIdOf, readCommentBody, signInRequired } from '../../../../../../lib/comments/api.server';
 
 export const prerender = false;

@@ -1,9 +1,12 @@
-import { validateSessionToken, type Session } from '../auth/repo.server.ts';
-import { SESSION_COOKIE } from '../auth/session.ts';
-import { changesState, cookieValue, isCrossSiteWrite } from '../http.ts';
-import { voterIdFromCookieHeader } from '../polls/voter.ts';
-import { clientOrigin, type ClientOrigin } from './forwarded.ts';
+import { validateSessionToken, type Session } from '../lib/auth/repo.server.ts';
+import { SESSION_COOKIE } from '../lib/auth/session.ts';
+import { changesState, cookieValue, isCrossSiteWrite } from '../lib/platform/http/results.ts';
+import { voterIdFromCookieHeader } from '../lib/polls/voter.ts';
+import { clientOrigin } from '../lib/platform/http/forwarded.ts';
 import type { Services } from './services.server.ts';
+import type { RequestFacts } from '../lib/platform/http/request-facts.ts';
+
+export type { RequestFacts, SocketFacts } from '../lib/platform/http/request-facts.ts';
 
 /**
  * Who is asking, worked out once per request by one function for every
@@ -11,30 +14,6 @@ import type { Services } from './services.server.ts';
  * path (scripts/serve.ts) both call readRequestContext, so a rule about
  * clients, cookies, sessions or cross-site writes is stated here only.
  */
-
-/** The connection a request came on, as the Node server hands it to Astro (locals.socket). */
-export interface SocketFacts {
-  address: string | undefined;
-  encrypted: boolean;
-}
-
-/** What a request carries, whichever server received it. */
-export interface RequestFacts {
-  method: string;
-  /** The Host header, or null when the request has none. */
-  host: string | null;
-  /** The TCP peer's address; undefined once the socket has closed. */
-  socketAddress: string | undefined;
-  /** The connection itself is TLS. */
-  encrypted: boolean;
-  /** A request header by lower-case name (joined with ", " when repeated), or null. */
-  header: (name: string) => string | null;
-  /**
-   * clientOrigin of these same facts, when the server has already worked it
-   * out for this request (the Node server does, to choose its headers).
-   */
-  client?: ClientOrigin;
-}
 
 export interface RequestContext {
   /** The client's IP address, behind a trusted proxy the one it forwarded. */

@@ -1,19 +1,19 @@
 import type { Server } from 'node:http';
-import { backfillStoredSnapshots } from '../chain/backfill.server.ts';
-import { loadDemoFixture, prepareDemo } from '../demo/demo.server.ts';
-import { loadPollDefinitions } from '../polls/definitions.server.ts';
-import { loadTokenDefinition } from '../chain/tokens.server.ts';
-import { weightingTokenOf } from '../cohorts/weighting.ts';
-import { reweightPolls } from '../cohorts/weighting.server.ts';
-import { resolvePolls } from '../resolution/repo.server.ts';
-import { syncPollDefinitions } from '../polls/repo.server.ts';
-import type { BuildInfo } from './build-info.server.ts';
-import { ConfigError, readServerConfig } from './config.ts';
-import { databaseErrorReason, migrateDatabase, openDatabase, type Database } from './db.server.ts';
+import { backfillStoredSnapshots } from '../lib/chain/backfill.server.ts';
+import { loadDemoFixture, prepareDemo } from '../lib/demo/demo.server.ts';
+import { loadPollDefinitions } from '../lib/polls/definitions.server.ts';
+import { loadTokenDefinition } from '../lib/chain/tokens.server.ts';
+import { weightingTokenOf } from '../lib/cohorts/weighting.ts';
+import { reweightPolls } from '../lib/cohorts/weighting.server.ts';
+import { resolvePolls } from '../lib/resolution/repo.server.ts';
+import { syncPollDefinitions } from '../lib/polls/repo.server.ts';
+import type { BuildInfo } from '../lib/platform/runtime/build-info.server.ts';
+import { ConfigError, readServerConfig } from '../lib/platform/runtime/config.ts';
+import { databaseErrorReason, migrateDatabase, openDatabase, type Database } from '../lib/platform/db/db.server.ts';
 import { createServices, type Services } from './services.server.ts';
-import { checkBuildSite, resolveSite, type SiteOrigin } from './site-origin.ts';
-import { connectionLimits } from './connection-limits.ts';
-import { openFileLimit } from './open-files.server.ts';
+import { checkBuildSite, resolveSite, type SiteOrigin } from '../lib/platform/http/site-origin.ts';
+import { connectionLimits } from '../lib/platform/http/connection-limits.ts';
+import { openFileLimit } from '../lib/platform/http/open-files.server.ts';
 
 export interface StartOptions {
   /** Where poll definitions are read from. */

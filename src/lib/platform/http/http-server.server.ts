@@ -5,32 +5,25 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import type { BlockList } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { deletedSessionCookieHeader, sessionCookieHeader } from '../auth/session-cookie.ts';
 import {
   changesState,
-  crossSiteProblem,
   isStreamResult,
   problemResult,
   unavailableResult,
-  wrongHostProblem,
   type ApiResult,
   type StreamResult,
-} from '../http.ts';
-import { isDatabaseUnavailable } from './db.server.ts';
-import type { Drain } from './drain.server.ts';
-import {
-  readRequestContext,
-  type RequestContext,
-  type RequestFacts,
-  type SocketFacts,
-} from './request-context.server.ts';
-import type { Services } from './services.server.ts';
+} from './results.ts';
+import { isDatabaseUnavailable } from '../db/db.server.ts';
+import type { Drain } from '../runtime/drain.server.ts';
+import type { RequestFacts, SocketFacts } from './request-facts.ts';
+import type { SiteOrigin } from './site-origin.ts';
 import { clientOrigin, type ClientOrigin } from './forwarded.ts';
 import { securityHeaders } from './security-headers.ts';
 import { serveStatic, type StaticFile } from './static-files.server.ts';
-import { LogThrottle } from './log.ts';
+import { LogThrottle } from '../runtime/log.ts';
 import { ROUTABLE_METHODS, screenRequest, type RouteTable } from './routes.ts';
 
 /**
@@ -42,18 +35,39 @@ import { ROUTABLE_METHODS, screenRequest, type RouteTable } from './routes.ts';
  * request context.
  */
 
-/** A hot endpoint answered without Astro. */
-export interface FastRoute {
+/** A hot endpoint answered without Astro, given the application's services and the request's context. */
+export interface FastRoute<S, C> {
   method: 'GET' | 'POST';
   /** Matched against the path without its query string. */
   pattern: RegExp;
   answer(request: {
-    services: Services;
+    services: S;
     match: RegExpExecArray;
     req: IncomingMessage;
-    reader: RequestContext;
+    reader: C;
     now: number;
   }): Promise<ApiResult | StreamResult>;
+}
+
+/**
+ * What the application tells the server about itself: its services, handed to fast routes, and its one
+ * request context, read for every fast-route request as the middleware reads it for Astro's. The server
+ * knows no feature: who a reader is, and which cookie a session needs, are the application's to say.
+ */
+export interface Application<S, C> {
+  services: S;
+  /** The origin the site answers for (a write naming another Host is the request context's to refuse). */
+  site: SiteOrigin;
+  /** Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES). */
+  trustedProxies: BlockList;
+  /** The most connections held at once: short of the open-file limit (see connection-limits.ts). */
+  maxConnections: number;
+  /** The request's context: who asks, over what, from where. Database errors propagate (answered 503). */
+  readContext(facts: RequestFacts, now: number): Promise<C>;
+  /** An answer refusing the request before any route runs (a write to another Host, a cross-site write), or null. */
+  refusal(context: C): ApiResult | null;
+  /** A route's answer as the context says it must leave (a session cookie refreshed or deleted, say). */
+  finish<R extends ApiResult | StreamResult>(result: R, context: C): R;
 }
 
 /** Astro's request handler in middleware mode; `locals` reach src/middleware.ts. */
@@ -64,10 +78,10 @@ export type AstroHandler = (
   locals: { socket: SocketFacts },
 ) => Promise<void>;
 
-export interface SiteServerOptions {
-  services: Services;
+export interface SiteServerOptions<S, C> {
+  app: Application<S, C>;
   staticFiles: Map<string, StaticFile>;
-  fastRoutes: readonly FastRoute[];
+  fastRoutes: readonly FastRoute<S, C>[];
   /** The build's file routes and their methods (dist/routes.json): what the door lets through to Astro. */
   routes: RouteTable;
   astro: AstroHandler;
@@ -79,7 +93,7 @@ export interface SiteServerOptions {
   idle?: { touch(): void } | null;
 }
 
-export function createSiteServer(options: SiteServerOptions): Server {
+export function createSiteServer<S, C>(options: SiteServerOptions<S, C>): Server {
   const { staticFiles, drain } = options;
   // Every tier's answer carries these; HSTS only when the client reached us over TLS.
   const headersWhen = { secure: Object.entries(securityHeaders(true)), plain: Object.entries(securityHeaders(false)) };
@@ -120,7 +134,7 @@ export function createSiteServer(options: SiteServerOptions): Server {
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
   // Short of the open-file limit, so the database, the vote writer and the snapshot child can still open files.
-  server.maxConnections = options.services.connections.maxConnections;
+  server.maxConnections = options.app.maxConnections;
   return server;
 }
 
@@ -164,8 +178,8 @@ const refusals = new LogThrottle(60_000);
  * route does not serve, or a malformed address. Returns false to let the
  * request through.
  */
-function refusedAtTheDoor(
-  options: SiteServerOptions,
+function refusedAtTheDoor<S, C>(
+  options: SiteServerOptions<S, C>,
   req: IncomingMessage,
   res: ServerResponse,
   common: readonly string[],
@@ -179,7 +193,7 @@ function refusedAtTheDoor(
     screened.reason === 'method' &&
     ROUTABLE_METHODS.includes(method as (typeof ROUTABLE_METHODS)[number]) &&
     changesState(method) &&
-    options.services.site.originFor(req.headers.host ?? '') === null
+    options.app.site.originFor(req.headers.host ?? '') === null
   )
     return false;
   const line =
@@ -208,8 +222,8 @@ function refusedAtTheDoor(
 const CONNECTION_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
 
 /** Answers a request that a fast route takes; returns false for anything else. */
-function serveFastRoute(
-  options: SiteServerOptions,
+function serveFastRoute<S, C>(
+  options: SiteServerOptions<S, C>,
   req: IncomingMessage,
   res: ServerResponse,
   common: readonly string[],
@@ -220,7 +234,7 @@ function serveFastRoute(
     if (route.method !== req.method) continue;
     const match = route.pattern.exec(path);
     if (!match) continue;
-    void answerFastRoute(options.services, route, match, req, client).then(
+    void answerFastRoute(options.app, route, match, req, client).then(
       (result) => (isStreamResult(result) ? sendStream(res, result, common, options.idle) : send(res, result, common)),
       (error) => crash(res, error, common),
     );
@@ -229,20 +243,21 @@ function serveFastRoute(
   return false;
 }
 
-async function answerFastRoute(
-  services: Services,
-  route: FastRoute,
+async function answerFastRoute<S, C>(
+  app: Application<S, C>,
+  route: FastRoute<S, C>,
   match: RegExpExecArray,
   req: IncomingMessage,
   client: ClientOrigin,
 ): Promise<ApiResult | StreamResult> {
   const now = Date.now();
-  const reader = await readRequestContext(services, nodeRequestFacts(req, client), now);
-  if (reader.wrongHost || reader.crossSite) {
+  const reader = await app.readContext(nodeRequestFacts(req, client), now);
+  const refusal = app.refusal(reader);
+  if (refusal) {
     req.resume();
-    return reader.wrongHost ? wrongHostProblem(reader.origin) : crossSiteProblem();
+    return refusal;
   }
-  return withSessionCookie(await route.answer({ services, match, req, reader, now }), reader);
+  return app.finish(await route.answer({ services: app.services, match, req, reader, now }), reader);
 }
 
 /**
@@ -282,7 +297,7 @@ export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise
 }
 
 /** Who sent a request, and whether over TLS, directly or by a trusted proxy's X-Forwarded-Proto. */
-function clientOf(options: SiteServerOptions, req: IncomingMessage): ClientOrigin {
+function clientOf<S, C>(options: SiteServerOptions<S, C>, req: IncomingMessage): ClientOrigin {
   const socket = socketOf(req);
   const proto = req.headers['x-forwarded-proto'];
   const forwardedFor = req.headers['x-forwarded-for'];
@@ -293,7 +308,7 @@ function clientOf(options: SiteServerOptions, req: IncomingMessage): ClientOrigi
       forwardedFor: Array.isArray(forwardedFor) ? forwardedFor.join(', ') : forwardedFor,
       forwardedProto: Array.isArray(proto) ? proto[0] : proto,
     },
-    options.services.config.trustedProxies,
+    options.app.trustedProxies,
   );
 }
 
@@ -314,19 +329,6 @@ function nodeRequestFacts(req: IncomingMessage, client: ClientOrigin): RequestFa
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },
   };
-}
-
-/** The session cookie as the request context says it must be sent (refreshed or deleted), as Astro would. */
-function withSessionCookie<R extends ApiResult | StreamResult>(result: R, reader: RequestContext): R {
-  const { sessionCookie, secure } = reader;
-  if (!sessionCookie) return result;
-  const cookie =
-    sessionCookie === 'delete'
-      ? deletedSessionCookieHeader(secure)
-      : sessionCookieHeader(sessionCookie.token, sessionCookie.session, secure);
-  const existing = result.headers['set-cookie'];
-  const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-  return { ...result, headers: { ...result.headers, 'set-cookie': [...cookies, cookie] } };
 }
 
 /**
@@ -352,7 +354,7 @@ function sendStream(
   res: ServerResponse,
   result: StreamResult,
   common: readonly string[],
-  idle: SiteServerOptions['idle'],
+  idle: SiteServerOptions<unknown, unknown>['idle'],
 ): void {
   const headers = headList(common, result.headers);
   res.writeHead(result.status, headers);

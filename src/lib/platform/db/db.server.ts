@@ -14,7 +14,7 @@ import { fillPlaceholders, getTableColumns, is, Placeholder, sql, type SQL } fro
 import type { AnySQLiteColumn, SQLitePreparedQuery, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
-import * as schema from '../../../db/schema.ts';
+import * as schema from '../../../../db/schema.ts';
 import { reuseEmbeddedStatements } from './statement-cache.server.ts';
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
@@ -342,7 +342,7 @@ interface BuiltQuery {
   toSQL(): { sql: string; params: unknown[] };
 }
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../db/migrations', import.meta.url));
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../../db/migrations', import.meta.url));
 
 /**
  * Applies the committed drizzle-kit migrations that this database lacks.

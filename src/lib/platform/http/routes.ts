@@ -1,4 +1,4 @@
-import { problemResult, type ApiResult } from '../http.ts';
+import { problemResult, type ApiResult } from './results.ts';
 
 /**
  * The site's file routes as the build resolved them (src/pages/**), with the

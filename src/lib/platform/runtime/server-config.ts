@@ -1,5 +1,5 @@
 import type { BlockList } from 'node:net';
-import { parseTrustedProxies } from './forwarded.ts';
+import { parseTrustedProxies } from '../http/forwarded.ts';
 /**
  * The server's configuration once each variable has passed its astro:env
  * field rules: the cross-field rules and parsing live here, with no Astro

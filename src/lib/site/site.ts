@@ -1,4 +1,4 @@
-import type { MessageKey } from '../i18n/en.ts';
+import type { MessageKey } from '../../i18n/en.ts';
 
 /** Facts about the site used in page chrome and metadata; its words are in the catalogues (src/i18n). */
 export const SITE = {

@@ -1,29 +1,29 @@
-import { CohortReads } from '../cohorts/reads.server.ts';
-import { ResolutionReads } from '../resolution/reads.server.ts';
-import { withCounts, type PollRecord } from '../polls/records.ts';
+import { CohortReads } from '../lib/cohorts/reads.server.ts';
+import { ResolutionReads } from '../lib/resolution/reads.server.ts';
+import { withCounts, type PollRecord } from '../lib/polls/records.ts';
 import {
   getPoll,
   getPollCounts,
   pollVersions,
   type FreshCounts,
   type TransactionLimiter,
-} from '../polls/repo.server.ts';
-import type { Limiter } from '../rate-limit/limiter.ts';
-import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
-import { REPORTS_PER_MINUTE } from '../moderation/reasons.ts';
-import { CommentNetworkLimiter, reportNetworkLimiter } from '../comments/network.server.ts';
-import type { ServerConfig } from './server-config.ts';
-import type { SiteOrigin } from './site-origin.ts';
-import { isFileUrl, type Database } from './db.server.ts';
-import { PollLiveHub } from '../polls/live.server.ts';
-import { CountsCache } from '../polls/counts-cache.ts';
-import { TtlCache } from './ttl-cache.ts';
-import { VoteBatcher, voteRateLimiter, writeOnThisThread } from '../polls/batcher.server.ts';
-import { VoteWriterThread } from '../polls/writer-thread.server.ts';
-import { newVoterId } from '../polls/voter.ts';
-import type { VotingDeps } from '../polls/votes.server.ts';
-import { connectionLimits, StreamGate, type ConnectionLimits } from './connection-limits.ts';
-import { openFileLimit } from './open-files.server.ts';
+} from '../lib/polls/repo.server.ts';
+import type { Limiter } from '../lib/rate-limit/limiter.ts';
+import { DatabaseRateLimiter } from '../lib/rate-limit/store.server.ts';
+import { REPORTS_PER_MINUTE } from '../lib/moderation/reasons.ts';
+import { CommentNetworkLimiter, reportNetworkLimiter } from '../lib/comments/network.server.ts';
+import type { ServerConfig } from '../lib/platform/runtime/server-config.ts';
+import type { SiteOrigin } from '../lib/platform/http/site-origin.ts';
+import { isFileUrl, type Database } from '../lib/platform/db/db.server.ts';
+import { PollLiveHub } from '../lib/polls/live.server.ts';
+import { CountsCache } from '../lib/polls/counts-cache.ts';
+import { TtlCache } from '../lib/platform/caching/ttl-cache.ts';
+import { VoteBatcher, voteRateLimiter, writeOnThisThread } from '../lib/polls/batcher.server.ts';
+import { VoteWriterThread } from '../lib/polls/writer-thread.server.ts';
+import { newVoterId } from '../lib/polls/voter.ts';
+import type { VotingDeps } from '../lib/polls/votes.server.ts';
+import { connectionLimits, StreamGate, type ConnectionLimits } from '../lib/platform/http/connection-limits.ts';
+import { openFileLimit } from '../lib/platform/http/open-files.server.ts';
 
 /**
  * The process's long-lived services. scripts/serve.ts creates them once and

@@ -1,10 +1,10 @@
 import * as env from 'astro:env/server';
-import { toServerConfig } from './server-config.ts';
-import { openDatabase, type Database } from './db.server.ts';
-import type { PollLiveHub } from '../polls/live.server.ts';
+import { toServerConfig } from '../lib/platform/runtime/server-config.ts';
+import { openDatabase, type Database } from '../lib/platform/db/db.server.ts';
+import type { PollLiveHub } from '../lib/polls/live.server.ts';
 import { createServices, providedServices, type Services } from './services.server.ts';
-import { resolveSite } from './site-origin.ts';
-import type { VotingDeps } from '../polls/votes.server.ts';
+import { resolveSite } from '../lib/platform/http/site-origin.ts';
+import type { VotingDeps } from '../lib/polls/votes.server.ts';
 
 /**
  * Services for code inside Astro's bundle: those scripts/serve.ts provided,

@@ -1,5 +1,5 @@
-import { isRfc3986Authority } from '../auth/siwe-grammar.ts';
-import { ConfigError } from './server-config.ts';
+import { isRfc3986Authority } from './uri-grammar.ts';
+import { ConfigError } from '../runtime/server-config.ts';
 
 /**
  * The one origin the site answers for. No request header chooses it: with

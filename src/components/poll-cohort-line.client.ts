@@ -10,8 +10,8 @@ import type { PollResults } from '../lib/polls/results';
  * counts itself), so this part is rebuilt from GET /api/polls/<id>: at
  * most every COHORT_REFRESH_MS while votes come in (thousands of open
  * widgets must not turn each vote into thousands of reads), at once after
- * the reader's own vote. The page's cohort charts follow the same read
- * (poll:cohorts).
+ * the reader's own vote, and again while the decisive wallets say they are
+ * updating. The page's cohort charts follow the same read (poll:cohorts).
  */
 const pending = new WeakMap<HTMLElement, ReturnType<typeof setTimeout>>();
 
@@ -51,6 +51,8 @@ async function refresh(widget: HTMLElement): Promise<void> {
     const text = widget.querySelector('[data-cohort-text]');
     if (text && words !== null) text.textContent = words;
     widget.dispatchEvent(new CustomEvent('poll:cohorts', { detail: results, bubbles: true }));
+    // Wallets worked out before the latest ballots: the line says so, and reads again for the fresh count.
+    if (results.decisiveWallets?.updating === true) refreshCohortLine(widget, false);
   } catch {
     // A dropped request leaves the last line; the next change tries again.
   }

@@ -451,6 +451,7 @@ export const EN = {
   'cohorts.line.split': 'tokens split between {options}',
   'cohorts.line.decide.one': '{count} wallet decides it',
   'cohorts.line.decide.other': '{count} wallets decide it',
+  'cohorts.line.updating': '{text} (updating)',
   'cohorts.line.none': 'results by cohort',
   'cohorts.weighted': '{weighted}.',
   'cohorts.weightedSource': '{weighted}, source: {source}.',
@@ -516,6 +517,7 @@ export const EN = {
   'decisive.floor': 'Fewer than {floor} wallets decide it',
   'decisive.sentence': '{note}.',
   'decisive.sentenceShare': '{note}: together they hold {share} of the verified ballots’ token weight.',
+  'decisive.updating': 'Updating: worked out before the latest ballots.',
   'decisive.explain':
     '(The fewest wallets whose ballots, taken away, would put another option ahead in the token-weighted tally.)',
   'decisive.explainAsOf':

@@ -439,6 +439,7 @@ export const ZH: Record<MessageKey, string> = {
   'cohorts.line.split': '按代币加权并列：{options}',
   'cohorts.line.decide.one': '{count} 个钱包即可左右结果',
   'cohorts.line.decide.other': '{count} 个钱包即可左右结果',
+  'cohorts.line.updating': '{text}（更新中）',
   'cohorts.line.none': '按持仓群体查看结果',
   'cohorts.weighted': '{weighted}。',
   'cohorts.weightedSource': '{weighted}，来源：{source}。',
@@ -500,6 +501,7 @@ export const ZH: Record<MessageKey, string> = {
   'decisive.floor': '少于 {floor} 个钱包即可左右结果',
   'decisive.sentence': '{note}。',
   'decisive.sentenceShare': '{note}：它们合计持有已验证选票代币权重的 {share}。',
+  'decisive.updating': '更新中：此数字算于最新选票之前。',
   'decisive.explain': '（指最少需要拿掉多少个钱包的选票，就能让另一个选项在按代币加权的计票中领先。）',
   'decisive.explainAsOf':
     '（指最少需要拿掉多少个钱包的选票，就能让另一个选项在按代币加权的计票中领先；截至 UTC {time}。）',

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCohortPageServer, type PageCohort } from '../helpers/cohorts.ts';
+import { castBallots, startCohortPageServer, type PageCohort } from '../helpers/cohorts.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 /**
  * The poll page's results by cohort, as HTML from a real server: a hidden
  * cohort shows that it is hidden and no figure, in the table, the chart's
  * label and the history; no address appears anywhere; a poll that hides its
- * results shows none of these figures either.
+ * results shows none of these figures either; the wallets that decide it say
+ * so when they were worked out before the latest ballots.
  */
 
 let setup: Awaited<ReturnType<typeof startCohortPageServer>>;
@@ -170,5 +171,38 @@ describe('the poll page by cohort, in HTML', () => {
     const closed = await page('/polls/tok-public-closed/');
     expect(closed).toContain('href="/api/polls/tok-public-closed/ballots.csv"');
     expect(text(section(closed))).toContain('This poll publishes its ballots, so no cohort is hidden.');
+  });
+});
+
+describe('the wallets that decide it, while they are worked out again', () => {
+  type Decisive = { countsVersion: number; updating: boolean };
+  const decisiveNow = async (): Promise<Decisive> =>
+    ((await (await fetch(`${server.url}/api/polls/tok-open`)).json()) as { decisiveWallets: Decisive }).decisiveWallets;
+  const decisiveLine = (html: string): string => text(/<p data-decisive[\s\S]*?<\/p>/.exec(section(html))?.[0] ?? '');
+
+  // Runs last: it adds ballots to tok-open.
+  it('says "updating" beside a figure worked out before the latest ballot, in both languages, and not once it is fresh', async () => {
+    // A ballot, then reads until the wallets are worked out at its counts (at most every 10 s): a fresh figure.
+    await castBallots(server, 'tok-open', [{ account: null, optionIds: ['a'] }]);
+    let decisive = await decisiveNow();
+    for (let tries = 0; decisive.updating && tries < 60; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      decisive = await decisiveNow();
+    }
+    expect(decisive.updating).toBe(false);
+    const fresh = await page('/polls/tok-open/');
+    expect(fresh).not.toContain('data-decisive-updating');
+    expect(decisiveLine(fresh)).toContain('Fewer than 5 wallets decide it.');
+
+    // Another ballot within the 10 s: the page keeps the figure it has and says that it is being updated.
+    await castBallots(server, 'tok-open', [{ account: null, optionIds: ['b'] }]);
+    const [english, chinese] = [await page('/polls/tok-open/'), await page('/zh/polls/tok-open/')];
+    // The API, read after the pages, still serves the older figure: the pages were read in the same window.
+    expect(await decisiveNow()).toMatchObject({ countsVersion: decisive.countsVersion, updating: true });
+    expect(decisiveLine(english)).toMatch(
+      /^Fewer than 5 wallets decide it\. Updating: worked out before the latest ballots\. \(The fewest wallets/,
+    );
+    expect(english).toMatch(/<p data-decisive data-updating="true"/);
+    expect(decisiveLine(chinese)).toContain('更新中：此数字算于最新选票之前。');
   });
 });

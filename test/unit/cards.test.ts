@@ -42,10 +42,10 @@ const threeOptions = (votes: [number, number, number]): PollRecord['options'] =>
 
 describe('formatCardDate', () => {
   it.each<[string, 'en' | 'zh', string]>([
-    ['2026-11-18', 'en', 'November 18, 2026'],
+    ['2026-11-18', 'en', '18 Nov 2026'],
     ['2026-11-18', 'zh', '2026年11月18日'],
     // UTC, not the building machine's zone: late on the 1st in UTC is still the 1st.
-    ['2026-12-01T23:30:00Z', 'en', 'December 1, 2026'],
+    ['2026-12-01T23:30:00Z', 'en', '1 Dec 2026'],
     ['2026-01-05T00:00:00Z', 'zh', '2026年1月5日'],
   ])('%s in %s is %s', (iso, lang, expected) => {
     expect(formatCardDate(new Date(iso), lang)).toBe(expected);
@@ -90,7 +90,7 @@ describe('postCard', () => {
   it('shows the site mark, the title, the date in the post language and the tokens as chips', () => {
     const card = postCard({ ...post, tokens: ['OPG', 'BTC'] });
     const text = cardText(card);
-    for (const part of ['sentiment-desk', 'The liquidity ghost', 'November 18, 2026', '$OPG', '$BTC']) {
+    for (const part of ['sentiment-desk', 'The liquidity ghost', '18 Nov 2026', '$OPG', '$BTC']) {
       expect(text).toContain(part);
     }
     expect(card.props.lang).toBe('en-US');
@@ -167,13 +167,13 @@ describe('pollCardView and pollCard', () => {
     [
       'after-close',
       { results: 'after-close', closesAt: NOW + 10 * DAY },
-      'Results appear when voting closes on November 30, 2026',
+      'Results appear when voting closes on 30 Nov 2026',
     ],
     ['after-vote, open-ended', { results: 'after-vote' }, 'Results appear after you vote'],
     [
       'after-vote with a close',
       { results: 'after-vote', closesAt: NOW + 10 * DAY },
-      'Results appear after you vote, and to everyone when voting closes on November 30, 2026',
+      'Results appear after you vote, and to everyone when voting closes on 30 Nov 2026',
     ],
   ])('hides every figure while results are %s, and says when they appear', (_, overrides, note) => {
     const poll = pollRecord({ options: threeOptions([5, 4, 1]), totalVotes: 10, token: 'TST', ...overrides });
@@ -241,10 +241,10 @@ describe('pollCardView and pollCard', () => {
   });
 
   it.each<[string, { status: 'scheduled' | 'open' | 'closed'; closesAt: string | null }, string]>([
-    ['scheduled', { status: 'scheduled', closesAt: null }, 'Voting opens November 1, 2026'],
+    ['scheduled', { status: 'scheduled', closesAt: null }, 'Voting opens 1 Nov 2026'],
     ['open-ended', { status: 'open', closesAt: null }, 'Voting open'],
-    ['open with a close', { status: 'open', closesAt: '2026-11-30T00:00:00Z' }, 'Voting open until November 30, 2026'],
-    ['closed', { status: 'closed', closesAt: '2026-11-18T00:00:00Z' }, 'Voting closed November 18, 2026'],
+    ['open with a close', { status: 'open', closesAt: '2026-11-30T00:00:00Z' }, 'Voting open until 30 Nov 2026'],
+    ['closed', { status: 'closed', closesAt: '2026-11-18T00:00:00Z' }, 'Voting closed 18 Nov 2026'],
   ])('states the %s status with dates, which stay true as long as the image is kept', (_, results, expected) => {
     expect(pollCardStatus({ ...results, opensAt: '2026-11-01T00:00:00Z' })).toBe(expected);
   });

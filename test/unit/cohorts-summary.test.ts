@@ -63,6 +63,16 @@ describe('cohortLine', () => {
       null,
     ],
     ['a poll without token: nothing', {}, null],
+    [
+      'wallets worked out before the latest ballots say they are updating',
+      { cohorts: SHOWN, tallies: tallies(['b']), decisiveWallets: { count: 3, updating: true } },
+      'tokens lean Beta · 3 wallets decide it (updating)',
+    ],
+    [
+      'a fresh count says nothing more',
+      { cohorts: SHOWN, tallies: tallies(['b']), decisiveWallets: { count: 3, updating: false } },
+      'tokens lean Beta · 3 wallets decide it',
+    ],
   ])('%s', (_name, fields, expected) => {
     expect(cohortLine({ options: OPTIONS, ...fields }, en)).toBe(expected);
   });
@@ -120,6 +130,10 @@ describe('the same words in Chinese', () => {
       '按代币加权并列：“甲”和“乙”',
     );
     expect(cohortLine({ options: TRANSLATED, cohorts: SHOWN, tallies: tallies(null) }, zh)).toBe('按持仓群体查看结果');
+    const updating = { ...fields, decisiveWallets: { count: 1200, updating: true } };
+    expect(cohortLine({ options: TRANSLATED, ...updating }, zh)).toBe(
+      '按代币加权领先：“乙” · 1,200 个钱包即可左右结果（更新中）',
+    );
   });
 
   it('gives the weighting snapshot with a Chinese date and the same block', () => {

@@ -3,6 +3,7 @@
  * data: a post's card and a poll's. Pure: no fonts, no rendering, no clock;
  * render.server.ts turns a tree into a PNG.
  */
+import { formatDate } from '../i18n/dates.ts';
 
 /** The size X, Telegram and Facebook expect of a large summary image. */
 export const CARD_WIDTH = 1200;
@@ -54,19 +55,14 @@ export function cardLang(lang: string): CardLang {
 const SATORI_LOCALE: Record<CardLang, string> = { en: 'en-US', zh: 'zh-CN' };
 
 /**
- * A date as the card's language writes it, in UTC so that a card says what
- * the page says wherever it was built.
+ * A date on a card: the site's one date format (day first, in UTC; dates.ts),
+ * so a card names the day the way the page it shares does.
  *
- * @example formatCardDate(new Date('2026-11-18'), 'en') // 'November 18, 2026'
+ * @example formatCardDate(new Date('2026-11-18'), 'en') // '18 Nov 2026'
  * @example formatCardDate(new Date('2026-11-18'), 'zh') // '2026年11月18日'
  */
 export function formatCardDate(date: Date, lang: CardLang): string {
-  return new Intl.DateTimeFormat(SATORI_LOCALE[lang], {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    timeZone: 'UTC',
-  }).format(date);
+  return formatDate(date, lang);
 }
 
 function div(style: CardNode['props']['style'], children?: CardChild | CardChild[]): CardNode {
@@ -231,7 +227,7 @@ export interface PollCardData {
   question: string;
   /** "Community poll" */
   kicker: string;
-  /** "Voting open until November 30, 2026", "Voting closed November 18, 2026", ... */
+  /** "Voting open until 30 Nov 2026", "Voting closed 18 Nov 2026", ... */
   status: string;
   /** null percent: the poll hides its counts; the options are shown without numbers. */
   options: readonly { label: string; percent: number | null; leading: boolean }[];

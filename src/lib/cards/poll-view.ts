@@ -23,7 +23,7 @@ const wordsFor = (lang: CardLang): Translator => translator(lang);
  * days", since X and Telegram keep an image for as long as its URL stands.
  *
  * @example pollCardStatus({ status: 'open', opensAt: '2026-11-01T00:00:00Z', closesAt: '2026-11-30T00:00:00Z' })
- * // 'Voting open until November 30, 2026'
+ * // 'Voting open until 30 Nov 2026'
  */
 export function pollCardStatus(
   results: Pick<PollResults, 'status' | 'opensAt' | 'closesAt'>,

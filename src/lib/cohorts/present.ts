@@ -2,7 +2,7 @@ import type { SnapshotSource } from '../chain/snapshot.ts';
 import { translator } from '../i18n/i18n.ts';
 import type { PollRecord } from '../polls/records.ts';
 import { leadingIds, percentages } from '../polls/tally.ts';
-import type { DecisiveWallets } from './decisive.ts';
+import type { DecisiveView } from './decisive.ts';
 import { floorCohorts, type CohortResult } from './privacy.ts';
 import type { CohortData } from './repo.server.ts';
 import { describeLeader, tallyCohorts, type Leading, type PollOption } from './tallies.ts';
@@ -47,7 +47,8 @@ export interface CohortResults {
   /** Verified ballots the cohort tallies counted (what the weighted tallies wait for); null with `tallies`. */
   verifiedBallots: number | null;
   disagreement: string | null;
-  decisiveWallets: DecisiveWallets | null;
+  /** `updating`: worked out before the ballots the tallies beside them count (reads.server.ts). */
+  decisiveWallets: DecisiveView | null;
   publicBallots: boolean;
 }
 
@@ -83,7 +84,7 @@ function weightingNote(data: CohortData): string {
 export function presentCohortResults(
   poll: Pick<PollRecord, 'options' | 'verifiedVotes'>,
   data: CohortData,
-  decisive: DecisiveWallets | null,
+  decisive: DecisiveView | null,
   visible: boolean,
 ): CohortResults {
   const options: PollOption[] = poll.options.map((o) => ({ id: o.optionId, label: o.label }));

@@ -11,6 +11,7 @@ import { formatDate } from '../i18n/dates.ts';
 import { toLocale } from '../i18n/locales.ts';
 import { optionLabel } from '../polls/labels.ts';
 import type { CohortId } from './cohorts.ts';
+import type { DecisiveView } from './decisive.ts';
 import { PRIVACY_FLOOR } from './privacy.ts';
 import type { CohortResults } from './present.ts';
 import type { Leading } from './tallies.ts';
@@ -52,16 +53,19 @@ const labelsOf = (ids: readonly string[], options: readonly Option[], lang: stri
     return option ? optionLabel(option, lang) : id;
   });
 
-export type CohortLineInput = { options: readonly Option[] } & Partial<
-  Pick<CohortResults, 'cohorts' | 'tallies' | 'decisiveWallets'>
->;
+/** The decisive wallets as far as the line reads them: the count, and whether it is being worked out again. */
+type LineDecisive = Pick<DecisiveView, 'count'> & Partial<DecisiveView>;
+
+export type CohortLineInput = { options: readonly Option[] } & Partial<Pick<CohortResults, 'cohorts' | 'tallies'>> & {
+    decisiveWallets?: LineDecisive | null;
+  };
 
 /**
  * What the cohorts add to the widget's summary line, after its vote and
  * verified counts: null while there is nothing by cohort to show (results
  * hidden, or no snapshot yet). A figure gated or under the floor is left out
  * rather than shown empty; with none left the line still points to the
- * breakdown.
+ * breakdown. A count worked out before the latest ballots says it is updating.
  *
  * @example
  * cohortLine({ options, cohorts, tallies: { tokens: { leader: ['b'] } }, decisiveWallets: { count: 3 } }, translator('en'))
@@ -77,7 +81,8 @@ export function cohortLine(results: CohortLineInput, words: CohortLineWords): st
   const count = results.decisiveWallets?.count ?? null;
   if (count !== null) {
     const form = new Intl.PluralRules(words.lang).select(count) === 'one' ? 'one' : 'other';
-    parts.push(words.t(`cohorts.line.decide.${form}`, { count: count.toLocaleString(intlLang(words.lang)) }));
+    const text = words.t(`cohorts.line.decide.${form}`, { count: count.toLocaleString(intlLang(words.lang)) });
+    parts.push(results.decisiveWallets?.updating === true ? words.t('cohorts.line.updating', { text }) : text);
   }
   return parts.length > 0 ? parts.join(' · ') : words.t('cohorts.line.none');
 }

@@ -109,7 +109,7 @@ export function badgeWord(badge: Pick<HolderBadge, 'cohort' | 'label'>, words: P
  * The badge's tooltip: which snapshot the cohort comes from (and that it is
  * simulated, when it is).
  *
- * @example badgeTitle(badge, translator('en')) // 'OPG whale at the latest snapshot: block 900, Feb 3, 2026'
+ * @example badgeTitle(badge, translator('en')) // 'OPG whale at the latest snapshot: block 900, 3 Feb 2026'
  */
 export function badgeTitle(badge: HolderBadge, words: BadgeWords): string {
   const word = badgeWord(badge, words);
@@ -130,7 +130,7 @@ export function badgeTitle(badge: HolderBadge, words: BadgeWords): string {
  * The line above a badged discussion, in small print: which snapshot every
  * badge comes from, whether it is simulated, and what "holding since" counts.
  *
- * @example badgesNote(badge, translator('en')) // 'Holder badges: OPG at its latest snapshot, block 900 of Feb 3, 2026. …'
+ * @example badgesNote(badge, translator('en')) // 'Holder badges: OPG at its latest snapshot, block 900 of 3 Feb 2026. …'
  */
 export function badgesNote(badge: HolderBadge, words: BadgeWords): string {
   return words.t(badge.snapshot.simulated ? 'badge.noteSimulated' : 'badge.note', {
@@ -144,7 +144,7 @@ export function badgesNote(badge: HolderBadge, words: BadgeWords): string {
  * "Holding since" as the page shows it, with what it measures spelled out
  * in the tooltip; null when the wallet holds none now.
  *
- * @example holdingSinceText(badge, translator('en')) // { text: 'holding since Dec 1, 2025', block: 'block 777', title: '…' }
+ * @example holdingSinceText(badge, translator('en')) // { text: 'holding since 1 Dec 2025', block: 'block 777', title: '…' }
  */
 export function holdingSinceText(
   badge: HolderBadge,

@@ -102,6 +102,7 @@ export const CLIENT_KEYS = {
     'cohorts.line.split',
     'cohorts.line.decide.one',
     'cohorts.line.decide.other',
+    'cohorts.line.updating',
     'cohorts.line.none',
   ],
   tokenCharts: [

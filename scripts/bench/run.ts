@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz|abuse]`: throughput and latency of
  * the built site, each figure beside a yardstick measured in the same run. `memory` and `soak` take a built
- * checkout of earlier code as a second argument, measured in the same run as this one.
+ * checkout of earlier code as a second argument, measured in the same run as this one. `wrk --before <dir>
+ * --after <dir>` (only when named) compares two built checkouts under wrk (scripts/bench/wrk.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -18,11 +19,15 @@ import { benchCohorts } from './cohorts.ts';
 import { benchMemory } from './memory.ts';
 import { benchScale, benchSoak, benchSse } from './scale.ts';
 import { seedVotes } from './seed-votes.ts';
+import { benchWrk, WRK_USAGE } from './wrk.ts';
 import { answerHelp } from '../usage.ts';
 
 answerHelp(
-  'usage: npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz [before-dir]]\n' +
-    'memory and soak take a built checkout of earlier code as the second argument',
+  process.argv[2] === 'wrk'
+    ? WRK_USAGE
+    : 'usage: npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz [before-dir]]\n' +
+        'memory and soak take a built checkout of earlier code as the second argument\n' +
+        'npm run bench -- wrk --before <dir> --after <dir>: two builds under wrk (see npm run bench -- wrk --help)',
 );
 const ARTICLE = '/posts/opg-liquidity-ghost/';
 const BENCH_POLLS = fileURLToPath(new URL('./polls/', import.meta.url));
@@ -268,3 +273,5 @@ if (!only || only === 'soak') await benchSoak(beforeDir);
 if (!only || only === 'memory') await benchMemory(beforeDir);
 if (!only || only === 'fuzz') await benchFuzz();
 if (!only || only === 'abuse') await benchAbuse();
+// Only when named: it needs two built checkouts.
+if (only === 'wrk') await benchWrk(process.argv.slice(3));

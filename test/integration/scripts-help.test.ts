@@ -32,6 +32,7 @@ describe('the scripts answer --help', () => {
     ['scripts/serve.ts', 'serve'],
     ['scripts/bench/compare.ts', 'bench:compare'],
     ['scripts/bench/run.ts', 'bench'],
+    ['scripts/bench/wrk.ts', 'bench:wrk'],
   ])('%s --help prints its usage and exits 0', async (script, name) => {
     const { code, stdout, stderr } = await run(script, ['--help']);
     expect(code, stderr).toBe(0);

@@ -11,7 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../../src/lib/server/db.server.ts';
+import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, cpuMeter, median, saveResults } from './lib.ts';
 import { seedVotes } from './seed-votes.ts';

@@ -94,6 +94,11 @@ console.log(
   `sentiment-desk: open-file limit ${openFiles}: up to ${maxConnections} connections, ` +
     `${maxStreams} live streams (${maxStreamsPerClient} per client)`,
 );
+// Where ballots are committed: an embedded database's on a thread of their own, a libSQL server's here, since its
+// client already waits off the thread (docs/decisions/0014-vote-path-fifth-pass-writer-thread.md).
+console.log(
+  `sentiment-desk: ballots are committed on ${services.voteWriter ? 'a vote writer thread' : 'the main thread'}`,
+);
 // 2b. Snapshots on a schedule (SNAPSHOT_EVERY), each in a child process, one instance at a time.
 const scheduler = startSnapshotScheduler(services.db, services.config, process.env);
 

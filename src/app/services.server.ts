@@ -67,6 +67,8 @@ export interface Services {
   resolutions: ResolutionReads;
   /** The vote writer thread, when ballots are committed on one (an embedded database in the built server). */
   voteWriter: VoteWriterThread | null;
+  /** How many migrations this build carries, as start-up applied them; null when start-up ran none (tests). */
+  migrations: number | null;
   /** Stops the vote writer thread, if one runs, then closes the database. */
   close(): Promise<void>;
 }
@@ -83,6 +85,8 @@ export interface ServiceOptions {
   voteWriter?: string | URL;
   /** The connection limits worked out at start; else from this process's open-file limit. */
   connections?: ConnectionLimits;
+  /** How many migrations this build carries (migrateDatabase's answer at start-up); null when none ran. */
+  migrations?: number;
 }
 
 export function createServices(db: Database, config: ServerConfig, options: ServiceOptions): Services {
@@ -108,6 +112,7 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
     config,
     site: options.site,
     db,
+    migrations: options.migrations ?? null,
     nonceLimiter: new DatabaseRateLimiter(db, 'nonce', 60, 60_000),
     reportLimiter: new DatabaseRateLimiter(db, 'report', REPORTS_PER_MINUTE, 60_000),
     reportNetworkLimiter: reportNetworkLimiter(db, config.networkLimits),

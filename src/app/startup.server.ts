@@ -59,9 +59,10 @@ export async function startServices(env: Record<string, string | undefined>, opt
     const connections = connectionLimits(config.streams, openFileLimit());
     if ('problem' in connections) throw new ConfigError(`Invalid configuration: ${connections.problem}`);
     let db: Database;
+    let migrations: number;
     try {
       db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
-      await migrateDatabase(db);
+      migrations = await migrateDatabase(db);
     } catch (error) {
       // Never the token, and never credentials in the URL.
       const where = config.databaseUrl.replace(/\/\/[^@/]*@/, '//');
@@ -87,6 +88,7 @@ export async function startServices(env: Record<string, string | undefined>, opt
     return createServices(db, config, {
       site,
       connections,
+      migrations,
       ...(options.voteWriter ? { voteWriter: options.voteWriter } : {}),
     });
   } catch (error) {

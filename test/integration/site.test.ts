@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExpectingFailure, startServer, type TestServer } from '../helpers/server.ts';
@@ -32,6 +32,12 @@ describe('the server', () => {
     // No token has an RPC here: nothing is scheduled, and OPG (no address) has no snapshot yet.
     const body = (await res.json()) as { ok: boolean; snapshotEvery: number; snapshots: { token: string }[] };
     expect(body).toMatchObject({ ok: true, snapshotEvery: 6 * 3600 });
+    // Every migration this build carries is applied, counted from the committed journal and the database's ledger.
+    const journal = JSON.parse(
+      readFileSync(new URL('../../db/migrations/meta/_journal.json', import.meta.url), 'utf8'),
+    );
+    expect(body).toMatchObject({ migrations: { applied: journal.entries.length, expected: journal.entries.length } });
+    expect(body).not.toHaveProperty('ballots');
     expect(body.snapshots).toContainEqual({
       token: 'OPG',
       scheduled: false,

@@ -28,12 +28,11 @@ afterAll(async () => {
 
 describe('two instances on one libSQL server (sqld)', () => {
   it('both start, migrated once, and answer healthy', async () => {
-    for (const server of [a, b])
+    for (const server of [a, b]) {
+      expect(await (await fetch(`${server.url}/api/health`)).json()).toMatchObject({ ok: true });
       // A libSQL server's client waits off the thread: ballots are committed on the main thread.
-      expect(await (await fetch(`${server.url}/api/health`)).json()).toMatchObject({
-        ok: true,
-        ballots: { committedOn: 'main thread', writerRunning: false },
-      });
+      expect(server.output()).toContain('sentiment-desk: ballots are committed on the main thread');
+    }
   });
 
   it('count every one of 300 parallel votes spread across the instances, and no voter twice', async () => {

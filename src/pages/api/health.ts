@@ -3,7 +3,7 @@ import { getCollection } from 'astro:content';
 import { tokenFreshness } from '../../lib/chain/schedule.server';
 import { json, problem } from '../../lib/platform/http/results';
 import { getServices } from '../../app/app.server';
-import { pingDatabase } from '../../lib/platform/db/db.server';
+import { appliedMigrations, pingDatabase } from '../../lib/platform/db/db.server';
 
 export const prerender = false;
 
@@ -23,11 +23,8 @@ export const GET: APIRoute = async () => {
   const freshness = await tokenFreshness(services.db, tokens, services.config).catch(() => null);
   return json({
     ok: true,
-    // Where ballots are committed (README, "The vote path, fifth pass"), and whether that thread runs now.
-    ballots: {
-      committedOn: services.voteWriter ? 'writer thread' : 'main thread',
-      writerRunning: services.voteWriter?.started ?? false,
-    },
+    // Applied to the database, beside what this build carries: more applied means a newer instance migrated it.
+    migrations: { applied: await appliedMigrations(services.db), expected: services.migrations },
     snapshotEvery: services.config.snapshotEvery === null ? null : services.config.snapshotEvery / 1000,
     snapshots:
       freshness?.map((f) => ({

@@ -1,5 +1,5 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createClient,
@@ -351,16 +351,28 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../../db/migrations', imp
  * fails on tables the faster one just made. Trying again then finds nothing
  * left to do, which is the outcome both wanted.
  */
-export async function migrateDatabase(db: Database, migrationsFolder = MIGRATIONS_FOLDER): Promise<void> {
+export async function migrateDatabase(db: Database, migrationsFolder = MIGRATIONS_FOLDER): Promise<number> {
+  const journal = JSON.parse(await readFile(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       await migrate(db, { migrationsFolder });
-      return;
+      return journal.entries.length;
     } catch (error) {
       if (attempt >= 4) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200 * (attempt + 1)));
     }
   }
+}
+
+/**
+ * How many migrations this database has applied (drizzle's own ledger), for /api/health beside the number the
+ * running build knows (migrateDatabase's answer): an instance older than its database shows more applied.
+ */
+export async function appliedMigrations(db: Database): Promise<number> {
+  const rows = await db.all<{ applied: number }>(sql`select count(*) as applied from __drizzle_migrations`);
+  return Number(rows[0]?.applied ?? 0);
 }
 
 /** True when the database answers a trivial query. */

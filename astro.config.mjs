@@ -81,7 +81,7 @@ export default defineConfig({
   },
   vite: {
     // The server's packages go into its bundle: Node loading them module by module from node_modules held about
-    // 40 MB more in every instance (README, "Memory"). Native bindings stay outside (server-bundle.server.ts).
+    // 40 MB more in every instance (docs/decisions/0010-memory-of-an-idle-instance.md). Native bindings stay outside (server-bundle.server.ts).
     ssr: { noExternal: true, external: [...UNBUNDLED_PACKAGES] },
     build: {
       rollupOptions: {

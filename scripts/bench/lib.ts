@@ -37,7 +37,7 @@ export interface LoadOptions {
   serverPid?: number;
 }
 
-/** One autocannon run, reduced to the figures the README reports. */
+/** One autocannon run, reduced to the figures docs/performance.md reports. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const meter = options.serverPid === undefined ? null : cpuMeter({ server: [options.serverPid] });
   const started = performance.now();
@@ -146,7 +146,7 @@ export function printTable(rows: LoadResult[]): void {
   );
 }
 
-/** Keeps the raw figures beside the README's summary (git-ignored). */
+/** Keeps the raw figures beside docs/performance.md's table (git-ignored). */
 export function saveResults(name: string, data: unknown): void {
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(`bench-results/${name}.json`, `${JSON.stringify(data, null, 2)}\n`);

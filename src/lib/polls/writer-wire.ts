@@ -5,7 +5,7 @@ import type { CastOutcome, CastResult, CastVoteInput, FreshCounts } from './repo
  * (writer-thread.server.ts), as JSON text. postMessage clones a string with
  * one copy, while cloning ballots and results as objects walked every field:
  * on the main thread that walk cost more than the JSON (7.6% of its time in a
- * profile of plain votes, README "The vote path, fifth pass").
+ * profile of plain votes, docs/decisions/0014-vote-path-fifth-pass-writer-thread.md).
  */
 
 /** A ballot's fate in a written batch: its result, or the error that failed it alone. */

@@ -20,7 +20,7 @@ import { clientBucket } from '../platform/http/forwarded.ts';
  * so two instances cannot both admit the last allowed request. Votes are
  * counted inside their group commit instead (countIn). Before, each vote
  * wrote its own row in its own transaction, which more than doubled the
- * server's CPU per vote under load (README, "The vote path, fourth pass").
+ * server's CPU per vote under load (docs/decisions/0013-vote-path-fourth-pass.md).
  * Keys are client addresses, counted per bucket (an IPv6 /64: see clientBucket).
  */
 export class DatabaseRateLimiter {

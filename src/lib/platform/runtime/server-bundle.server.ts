@@ -11,7 +11,7 @@ import { build, type Plugin } from 'esbuild';
  * the heap by tens of MB that V8 then keeps in its page pool: importing
  * drizzle-orm's SQLite builder file by file leaves a process at about 120 MB
  * resident, the same code bundled at about 45 MB. Running a `.ts` file also
- * loads Node's type stripper (another 17 MB). Measured in the README.
+ * loads Node's type stripper (another 17 MB). Measured in docs/decisions/0010-memory-of-an-idle-instance.md.
  */
 
 /**

@@ -23,7 +23,9 @@ import { readRouteTable } from '../src/lib/platform/http/route-table.server.ts';
 import { localeOfPath, localizePath } from '../src/lib/i18n/locales.ts';
 import { answerHelp } from './usage.ts';
 
-answerHelp('usage: npm run serve (the built site in dist/; configuration from the environment, see the README's Configuration)');
+answerHelp(
+  'usage: npm run serve (the built site in dist/; configuration from the environment, see the README’s Configuration)',
+);
 
 const DIST = new URL('../dist/', import.meta.url);
 const ENTRY = fileURLToPath(new URL('server/entry.mjs', DIST));

@@ -245,8 +245,8 @@ async function benchIngest(): Promise<void> {
 }
 
 /**
- * The endpoint fuzz test (test/integration/fuzz.test.ts) with a bigger budget and a fresh seed, printed so a
- * failure can be replayed: `FUZZ_SEED=<seed> FUZZ_RUNS=<runs> npm test -- test/integration/fuzz.test.ts`.
+ * The endpoint fuzz test (test/site/fuzz.integration.test.ts) with a bigger budget and a fresh seed, printed so a
+ * failure can be replayed: `FUZZ_SEED=<seed> FUZZ_RUNS=<runs> npm test -- test/site/fuzz.integration.test.ts`.
  */
 async function benchFuzz(): Promise<void> {
   const runs = envCount('FUZZ_RUNS', 20_000);
@@ -254,7 +254,7 @@ async function benchFuzz(): Promise<void> {
   console.log(`\n## endpoint fuzzing: ${runs.toLocaleString('en-US')} random requests, seed ${seed}`);
   const child = spawn(
     process.execPath,
-    ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/vitest.config.ts', 'test/integration/fuzz.test.ts'],
+    ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/vitest.config.ts', 'test/site/fuzz.integration.test.ts'],
     { stdio: 'inherit', env: { ...process.env, SKIP_BUILD: '1', FUZZ_RUNS: String(runs), FUZZ_SEED: String(seed) } },
   );
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

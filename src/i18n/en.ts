@@ -1,6 +1,6 @@
 /**
  * The English interface text. Every key here has a Chinese twin in zh.ts (the
- * compiler and test/unit/i18n.test.ts check both ways). `{name}` marks a
+ * compiler and test/i18n/i18n.unit.test.ts check both ways). `{name}` marks a
  * value filled in at render time; `.one`/`.other` pairs are plural forms.
  */
 export const EN = {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium.ts';
 import { startServer, type StartOptions, type TestServer } from './server.ts';
 
-export const SCREENSHOT_DIR = fileURLToPath(new URL('../browser/__screenshots__/', import.meta.url));
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../__screenshots__/', import.meta.url));
 
 export interface TestBrowser {
   browser: Browser;

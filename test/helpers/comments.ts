@@ -1,7 +1,7 @@
 /**
  * The comment and report limits per network, turned off: every client of a
  * test server is 127.0.0.1, one network, and tests that act as many readers
- * would meet them. test/integration/comment-limits.test.ts tests them.
+ * would meet them. test/comments/limits.integration.test.ts tests them.
  */
 export const WITHOUT_NETWORK_LIMITS: Record<string, string> = {
   COMMENT_NETWORK_PER_MINUTE: '0',

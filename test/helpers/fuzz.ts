@@ -9,7 +9,7 @@ import * as schema from '../../db/schema.ts';
 /**
  * Random and mutated requests for every JSON endpoint and form action, and a
  * digest of the database to prove a refusal changed nothing. Shared by the
- * fixed-seed test (test/integration/fuzz.test.ts) and `npm run bench -- fuzz`.
+ * fixed-seed test (test/site/fuzz.integration.test.ts) and `npm run bench -- fuzz`.
  */
 
 /** Tables a refused request may rightly touch: rate-limit counters, and a session's last activity. */

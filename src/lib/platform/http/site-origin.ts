@@ -7,7 +7,7 @@ import { ConfigError } from '../runtime/server-config.ts';
  * in local mode and answers to the loopback names on the port it listens on.
  * Sign-in, the cross-site check, the Host check on writes and every absolute
  * URL rendered on demand take it from here (request-context.server.ts).
- * Pure, so the rules are table-tested (test/unit/site-origin.test.ts).
+ * Pure, so the rules are table-tested (test/platform/site-origin.unit.test.ts).
  */
 
 /** What local mode answers to, the first being the name its absolute URLs use. */

@@ -7,6 +7,7 @@ import { RenderCache } from './cache.ts';
 import { pollCard, type CardLang } from './card.ts';
 import { pollCardView } from './poll-view.ts';
 import { renderCard } from './render.server.ts';
+import { OnePer } from '../platform/caching/identity.ts';
 
 /** What drawing a poll's card needs of the application's services. */
 type PollCardDeps = Pick<PollReadDeps, 'poll' | 'cohorts'> & { config: Pick<ServerConfig, 'pollCardTtlMs'> };
@@ -46,15 +47,12 @@ export async function drawPollCard(
 }
 
 /** One cache per set of services (one per process), with its TTL. */
-const caches = new WeakMap<PollCardDeps, RenderCache<PollCardImage>>();
+const caches = new OnePer<PollCardDeps, RenderCache<PollCardImage>>(
+  (services) => new RenderCache(services.config.pollCardTtlMs),
+);
 
 function cacheFor(services: PollCardDeps): RenderCache<PollCardImage> {
-  let cache = caches.get(services);
-  if (!cache) {
-    cache = new RenderCache(services.config.pollCardTtlMs);
-    caches.set(services, cache);
-  }
-  return cache;
+  return caches.get(services);
 }
 
 /** Whether an If-None-Match header names this ETag (weak comparison, as RFC 9110 asks for GET). */

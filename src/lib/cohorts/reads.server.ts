@@ -5,6 +5,7 @@ import { decisiveWallets, type DecisiveView, type WeightedBallot } from './decis
 import { presentCohortResults, type CohortResults } from './present.ts';
 import { getCohortData, getWeightedBallots, type CohortData } from './repo.server.ts';
 import { tallyCohorts } from './tallies.ts';
+import { IdentityCache } from '../platform/caching/identity.ts';
 
 /**
  * "Wallets that decide it" reads every verified ballot, so it is worked out
@@ -95,7 +96,7 @@ export class CohortReads {
     return tokens && new Map(tokens.options.map((o) => [o.id, BigInt(o.weight)]));
   }
 
-  private readonly presented = new WeakMap<
+  private readonly presented = new IdentityCache<
     CohortData,
     { poll: PollRecord; visible: boolean; decisive: DecisiveView | null; result: CohortResults }
   >();

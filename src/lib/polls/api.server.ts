@@ -12,6 +12,7 @@ import { EMBED_HEADER } from '../embed/embed.ts';
 import { voterCookieHeader } from './voter.ts';
 import { submitVote } from './votes.server.ts';
 import { openPollStream } from './live-stream.server.ts';
+import { IdentityCache } from '../platform/caching/identity.ts';
 
 /**
  * The poll JSON endpoints as plain functions: the Astro endpoint files and
@@ -130,10 +131,10 @@ function unballotedResults(poll: PollRecord, now: number): PollResults {
   return results;
 }
 
-const unballotedPresented = new WeakMap<PollRecord, { status: PollStatus; results: PollResults }>();
+const unballotedPresented = new IdentityCache<PollRecord, { status: PollStatus; results: PollResults }>();
 
 /** The answer for readers without a ballot, per poll record (services.poll returns one per counts version). */
-const unballotedAnswers = new WeakMap<
+const unballotedAnswers = new IdentityCache<
   PollRecord,
   { status: PollStatus; cohorts: CohortResults | null; resolution: ResolutionView | null; result: ApiResult }
 >();
@@ -181,7 +182,7 @@ export async function postVote(
   return jsonTextResult(text, outcome.status, headers);
 }
 
-const serialized = new WeakMap<PollResults, string>();
+const serialized = new IdentityCache<PollResults, string>();
 
 /**
  * The two hot poll endpoints, answered by the Node server without Astro's page pipeline, and the live

@@ -3,13 +3,22 @@ import { eq } from 'drizzle-orm';
 import { siteSecrets } from '../../../db/schema.ts';
 import type { Database } from '../platform/db/db.server.ts';
 import { clientBucket } from '../platform/http/forwarded.ts';
+import { OnePer } from '../platform/caching/identity.ts';
 
 const SALT = 'network_salt';
 
 /** Turns a client address into the key its network's ballots are counted under. */
 export type NetworkHasher = (clientAddress: string) => string;
 
-const hashers = new WeakMap<Database, Promise<NetworkHasher>>();
+const hashers = new OnePer<Database, Promise<NetworkHasher>>((db) => {
+  const made = readSalt(db).then((salt): NetworkHasher => {
+    const key = Buffer.from(salt, 'hex');
+    return (address) => createHmac('sha256', key).update(clientBucket(address)).digest('base64url').slice(0, 22);
+  });
+  // A database that could not be reached is asked again next time.
+  made.catch(() => hashers.forget(db));
+  return made;
+});
 
 /**
  * The keyed hash that stands for a client's network (its rate-limit bucket:
@@ -20,17 +29,7 @@ const hashers = new WeakMap<Database, Promise<NetworkHasher>>();
  * What it spares is the table read on its own, in an export or over a shoulder.
  */
 export function networkHasher(db: Database): Promise<NetworkHasher> {
-  let made = hashers.get(db);
-  if (!made) {
-    made = readSalt(db).then((salt) => {
-      const key = Buffer.from(salt, 'hex');
-      return (address) => createHmac('sha256', key).update(clientBucket(address)).digest('base64url').slice(0, 22);
-    });
-    // A database that could not be reached is asked again next time.
-    made.catch(() => hashers.delete(db));
-    hashers.set(db, made);
-  }
-  return made;
+  return hashers.get(db);
 }
 
 /**

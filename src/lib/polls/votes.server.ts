@@ -11,6 +11,7 @@ import {
 } from './repo.server.ts';
 import { presentResults, type PollResults } from './results.ts';
 import { checkBallot, describeBallotProblem, pollStatus, type BallotProblem } from './rules.ts';
+import { IdentityCache } from '../platform/caching/identity.ts';
 
 /**
  * Casting a vote, shared by the JSON endpoint and the no-JavaScript form
@@ -173,9 +174,9 @@ function ballotRules(poll: PollRecord): Parameters<typeof checkBallot>[0] {
   return rules;
 }
 
-const rulesByPoll = new WeakMap<PollRecord, Parameters<typeof checkBallot>[0]>();
+const rulesByPoll = new IdentityCache<PollRecord, Parameters<typeof checkBallot>[0]>();
 
-const answersByCounts = new WeakMap<FreshCounts, { poll: PollRecord; answers: Map<string, PollResults> }>();
+const answersByCounts = new IdentityCache<FreshCounts, { poll: PollRecord; answers: Map<string, PollResults> }>();
 
 export type ClaimError = 'not_found' | 'poll_closed' | 'sign_in_required' | 'no_ballot' | 'wallet_already_voted';
 

@@ -4,6 +4,7 @@ import type { Database } from '../platform/db/db.server.ts';
 import { getStoredResolution, resolutionSnapshots, resolvePolls, type StoredResolution } from './repo.server.ts';
 import { resolutionState, type ResolutionState } from './status.ts';
 import { presentResolution, type ResolutionView } from './view.ts';
+import { IdentityCache } from '../platform/caching/identity.ts';
 
 /** How often a resolving poll's standing is re-read: snapshots land hours apart, reads come many times a second. */
 const REREAD_MS = 10_000;
@@ -31,7 +32,7 @@ export class ResolutionReads {
     this.now = now;
   }
 
-  private readonly views = new WeakMap<
+  private readonly views = new IdentityCache<
     Standing,
     { poll: PollRecord; visible: boolean; cohorts: CohortResults | null; view: ResolutionView | null }
   >();

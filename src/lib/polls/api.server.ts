@@ -1,5 +1,6 @@
 import { jsonResult, jsonTextResult, parseJson, problemResult, type ApiResult } from '../platform/http/results.ts';
-import { readRequestBody, type FastRoute } from '../platform/http/http-server.server.ts';
+import type { FastRoute } from '../platform/http/http-server.server.ts';
+import { readLimitedNodeBody } from '../platform/http/limited-body.server.ts';
 import type { CohortResults } from '../cohorts/present.ts';
 import type { ResolutionView } from '../resolution/view.ts';
 import { getReaderBallot, type ReaderBallot } from './repo.server.ts';
@@ -140,7 +141,7 @@ const unballotedAnswers = new WeakMap<
 
 /**
  * POST /api/polls/<id>/votes. `bodyText` is null when the body ran past the
- * size limit (see readLimited).
+ * size limit (see limited-body.server.ts).
  */
 export async function postVote(
   services: PollVoteDeps,
@@ -197,7 +198,7 @@ export const POLL_FAST_ROUTES: readonly FastRoute<PollApiDeps, Omit<ReaderContex
     method: 'POST',
     pattern: /^\/api\/polls\/([a-z0-9-]{1,100})\/votes\/?$/,
     answer: async ({ services, match, req, reader, now }) => {
-      const body = await readRequestBody(req, MAX_VOTE_BODY_BYTES);
+      const body = await readLimitedNodeBody(req, MAX_VOTE_BODY_BYTES);
       const embedded = req.headers[EMBED_HEADER] === '1';
       return postVote(
         services,

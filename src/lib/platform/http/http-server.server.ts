@@ -260,42 +260,6 @@ async function answerFastRoute<S, C>(
   return app.finish(await route.answer({ services: app.services, match, req, reader, now }), reader);
 }
 
-/**
- * A fast route's request body as text, read the way readLimited reads one
- * (null once it runs past `maxBytes`, by its Content-Length or as it
- * arrives), but by the stream's events: async iteration over a request
- * costs a handful of promises and ticks per request, a measurable share of a
- * vote on the hot path.
- */
-export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<string | null> {
-  if (Number(req.headers['content-length'] ?? '0') > maxBytes) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    const settle = (): void =>
-      void req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-    const onData = (chunk: Buffer): void => {
-      size += chunk.byteLength;
-      if (size <= maxBytes) return void parts.push(chunk);
-      // Past the limit: keep nothing more, let the rest of the body drain, answer now.
-      settle();
-      req.resume();
-      resolve(null);
-    };
-    const onEnd = (): void => {
-      settle();
-      resolve(parts.length === 1 ? (parts[0] as Buffer).toString('utf8') : Buffer.concat(parts).toString('utf8'));
-    };
-    const onError = (error: Error): void => {
-      settle();
-      reject(error);
-    };
-    // The client went away mid-body.
-    const onClose = (): void => onError(new Error('the request closed before its body ended'));
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
-  });
-}
-
 /** Who sent a request, and whether over TLS, directly or by a trusted proxy's X-Forwarded-Proto. */
 function clientOf<S, C>(options: SiteServerOptions<S, C>, req: IncomingMessage): ClientOrigin {
   const socket = socketOf(req);

@@ -6,6 +6,7 @@ import {
   allowedMethods,
   decodePath,
   matchRoute,
+  routePatternRegex,
   routeTable,
   screenRequest,
   type RouteEntry,
@@ -62,6 +63,36 @@ describe('matchRoute', () => {
     ['/nowhere/at/all', null],
   ])('%s → %s', (path, pattern) => {
     expect(matchRoute(TABLE, path)?.pattern ?? null).toBe(pattern);
+  });
+});
+
+describe('routePatternRegex', () => {
+  /** Astro's regexes for patterns without a rest parameter, a file route's among them (no trailing slash). */
+  const ASTRO = [
+    ...ENTRIES.filter((e) => !e.pattern.includes('...')),
+    { pattern: '/api/polls/[id]/ballots.csv', regex: '^\\/api\\/polls\\/([^/]+?)\\/ballots\\.csv$' },
+  ];
+
+  it.each(ASTRO.map((e) => [e.pattern, e.regex]))('%s matches the paths Astro matches', (pattern, regex) => {
+    const astro = new RegExp(regex);
+    const mine = routePatternRegex(pattern);
+    const segment = fc.constantFrom('api', 'polls', 'posts', 'p1', 'votes', 'comments', 'ballots.csv', '', 'x.y');
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 6 }), (segments) => {
+        const path = `/${segments.join('/')}`;
+        expect(mine.test(path), path).toBe(astro.test(path));
+      }),
+    );
+  });
+
+  it('names its parameters, each held to its own pattern where one is given', () => {
+    const regex = routePatternRegex('/api/posts/[slug]/comments/[id]', { id: '\\d+' });
+    expect({ ...regex.exec('/api/posts/a-b/comments/12/')?.groups }).toEqual({ slug: 'a-b', id: '12' });
+    expect(regex.test('/api/posts/a-b/comments/x')).toBe(false);
+  });
+
+  it('refuses a rest parameter', () => {
+    expect(() => routePatternRegex('/[...locale]/polls')).toThrow(/parameter/);
   });
 });
 

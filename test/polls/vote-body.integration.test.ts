@@ -5,7 +5,7 @@ import { serverForTests } from '../helpers/server.ts';
 
 /**
  * The vote endpoint's body as the fast path reads it (by the request's
- * events, see readRequestBody): however the body arrives, the ballot is the
+ * events, see readLimitedNodeBody): however the body arrives, the ballot is the
  * same, a body past the limit is refused without taking the server down, and
  * a client that goes away mid-body leaves nothing behind.
  */

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, getTableColumns, ne } from 'drizzle-orm';
-import { comments, pollOptions, polls, sessions, voteChoices, votes } from '../../../db/schema.ts';
+import { and, desc, eq, getTableColumns, ne } from 'drizzle-orm';
+import { comments, sessions } from '../../../db/schema.ts';
 import type { CohortId } from '../cohorts/cohorts.ts';
 import type { WeightingToken } from '../cohorts/ids.ts';
 import { holderBadges } from '../holders/badge.server.ts';
@@ -13,7 +13,7 @@ import {
   type WithdrawOutcome,
   type WithdrawRequest,
 } from '../polls/withdraw.server.ts';
-import type { TransactionLimiter } from '../polls/repo.server.ts';
+import { getWalletBallotChoices, type TransactionLimiter } from '../polls/repo.server.ts';
 import type { VotingDeps } from '../polls/votes.server.ts';
 import type { Database } from '../platform/db/db.server.ts';
 
@@ -87,31 +87,7 @@ export async function readAccount(
       .where(eq(sessions.address, address))
       .orderBy(desc(sessions.lastActiveAt)),
     db.select(COMMENT_FIELDS).from(comments).where(eq(comments.address, address)).orderBy(desc(comments.createdAt)),
-    db
-      .select({
-        voteId: votes.id,
-        pollId: polls.id,
-        question: polls.question,
-        questionLabels: polls.questionLabels,
-        opensAt: polls.opensAt,
-        closesAt: polls.closesAt,
-        allowChange: polls.allowChange,
-        castAt: votes.createdAt,
-        changedAt: votes.updatedAt,
-        cohort: votes.cohort,
-        optionId: pollOptions.optionId,
-        label: pollOptions.label,
-        labels: pollOptions.labels,
-      })
-      .from(votes)
-      .innerJoin(polls, eq(polls.id, votes.pollId))
-      .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
-      .innerJoin(
-        pollOptions,
-        and(eq(pollOptions.pollId, voteChoices.pollId), eq(pollOptions.optionId, voteChoices.optionId)),
-      )
-      .where(eq(votes.address, address))
-      .orderBy(desc(votes.createdAt), asc(votes.id), asc(pollOptions.position)),
+    getWalletBallotChoices(db, address),
     Promise.all(tokens.map((token) => holderBadges(db, token, [address]))),
   ]);
 

@@ -1,6 +1,7 @@
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { postSlug } from '../content/posts.ts';
-import { jsonResult, parseJson, problemResult, readLimited, type ApiResult } from '../platform/http/results.ts';
+import { jsonResult, parseJson, problemResult, type ApiResult } from '../platform/http/results.ts';
+import { readLimitedBody } from '../platform/http/limited-body.server.ts';
 import type { CommentError, CommentResult } from './repo.server.ts';
 import { listCommentPage, listReplyPage } from './repo.server.ts';
 import { decodeCursor, type CommentCursor } from './cursor.ts';
@@ -216,11 +217,7 @@ export function orderOf(url: URL): 'newest' | 'oldest' {
 
 /** Reads and checks a JSON body for a comment endpoint. */
 export async function readCommentBody<S extends z.ZodType>(request: Request, schema: S) {
-  const text = await readLimited(
-    request.body as AsyncIterable<Uint8Array> | null,
-    request.headers.get('content-length'),
-    MAX_COMMENT_REQUEST_BYTES,
-  );
+  const text = await readLimitedBody(request, MAX_COMMENT_REQUEST_BYTES);
   return parseJson(request.headers.get('content-type'), text, schema, MAX_COMMENT_REQUEST_BYTES);
 }
 

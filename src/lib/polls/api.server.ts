@@ -1,5 +1,6 @@
 import { jsonResult, jsonTextResult, parseJson, problemResult, type ApiResult } from '../platform/http/results.ts';
-import { readRequestBody, type FastRoute } from '../platform/http/http-server.server.ts';
+import type { FastRoute } from '../platform/http/http-server.server.ts';
+import { readLimitedNodeBody } from '../platform/http/limited-body.server.ts';
 import type { CohortResults } from '../cohorts/present.ts';
 import type { ResolutionView } from '../resolution/view.ts';
 import { getReaderBallot, type ReaderBallot } from './repo.server.ts';
@@ -141,7 +142,7 @@ const unballotedAnswers = new IdentityCache<
 
 /**
  * POST /api/polls/<id>/votes. `bodyText` is null when the body ran past the
- * size limit (see readLimited).
+ * size limit (see limited-body.server.ts).
  */
 export async function postVote(
   services: PollVoteDeps,
@@ -185,24 +186,33 @@ export async function postVote(
 const serialized = new IdentityCache<PollResults, string>();
 
 /**
+ * A poll id as the fast routes take it: the characters a poll id may have (schemas.ts), none of which a path
+ * percent-encodes, so the id needs no decoding. Any other path segment goes on to Astro's file route.
+ */
+const POLL_ID_PARAM = { id: '[a-z0-9-]{1,100}' };
+
+/**
  * The two hot poll endpoints, answered by the Node server without Astro's page pipeline, and the live
  * stream, which the Node server holds itself so that it sees a reader that stops reading (see openPollStream).
+ * Each names the file route it speeds up (src/pages/api/polls/[id]/…) and calls the handler its endpoint calls.
  */
 export const POLL_FAST_ROUTES: readonly FastRoute<PollApiDeps, Omit<ReaderContext, 'now'>>[] = [
   {
     method: 'GET',
-    pattern: /^\/api\/polls\/([a-z0-9-]{1,100})\/?$/,
-    answer: ({ services, match, reader, now }) => getPollResults(services, match[1] ?? '', { ...reader, now }),
+    route: '/api/polls/[id]',
+    params: POLL_ID_PARAM,
+    answer: ({ services, params, reader, now }) => getPollResults(services, params.id ?? '', { ...reader, now }),
   },
   {
     method: 'POST',
-    pattern: /^\/api\/polls\/([a-z0-9-]{1,100})\/votes\/?$/,
-    answer: async ({ services, match, req, reader, now }) => {
-      const body = await readRequestBody(req, MAX_VOTE_BODY_BYTES);
+    route: '/api/polls/[id]/votes',
+    params: POLL_ID_PARAM,
+    answer: async ({ services, params, req, reader, now }) => {
+      const body = await readLimitedNodeBody(req, MAX_VOTE_BODY_BYTES);
       const embedded = req.headers[EMBED_HEADER] === '1';
       return postVote(
         services,
-        match[1] ?? '',
+        params.id ?? '',
         req.headers['content-type'] ?? null,
         body,
         { ...reader, now },
@@ -212,9 +222,10 @@ export const POLL_FAST_ROUTES: readonly FastRoute<PollApiDeps, Omit<ReaderContex
   },
   {
     method: 'GET',
-    pattern: /^\/api\/polls\/([a-z0-9-]{1,100})\/events\/?$/,
-    answer: ({ services, match, req, reader, now }) =>
-      openPollStream(services, match[1] ?? '', new URL(req.url ?? '', 'http://x').searchParams.get('also'), {
+    route: '/api/polls/[id]/events',
+    params: POLL_ID_PARAM,
+    answer: ({ services, params, req, reader, now }) =>
+      openPollStream(services, params.id ?? '', new URL(req.url ?? '', 'http://x').searchParams.get('also'), {
         ...reader,
         now,
       }),

@@ -6,7 +6,8 @@ import type { PollResults } from './results.ts';
 import type { CohortResults } from '../cohorts/present.ts';
 import type { ResolutionView } from '../resolution/view.ts';
 import type { PollReadDeps } from './deps.ts';
-import { translator } from '../i18n/i18n.ts';
+import { translator, type Translator } from '../i18n/i18n.ts';
+import { isLocaleParam } from '../i18n/locales.ts';
 
 export interface PollPageState {
   poll: PollRecord;
@@ -15,9 +16,17 @@ export interface PollPageState {
   cohorts: CohortResults | null;
   /** How the chain settles the poll, as GET /api/polls/<id> gives it; null for a poll that does not resolve. */
   resolution: ResolutionView | null;
-  formAction: string;
-  message: string | null;
-  messageKind: 'error' | 'success';
+  /** The page's language. */
+  i: Translator;
+  /** What the poll page and its embed both hand the poll widget (PollWidget.astro). */
+  widget: {
+    results: PollResults;
+    cohorts: CohortResults | null;
+    formAction: string;
+    message: string | null;
+    messageKind: 'error' | 'success';
+    signedIn: boolean;
+  };
 }
 
 /**
@@ -27,6 +36,8 @@ export interface PollPageState {
  * or 404.
  */
 export async function loadPollPage(Astro: AstroGlobal, services: PollReadDeps): Promise<PollPageState | Response> {
+  // The pages' rest parameter matches any prefix: only the site's languages have pages.
+  if (!isLocaleParam(Astro.params.locale)) return new Response(null, { status: 404 });
   const id = Astro.params.id ?? '';
   const voted = Astro.getActionResult(actions.polls.vote);
   const claimed = Astro.getActionResult(actions.polls.verifyBallot);
@@ -59,8 +70,14 @@ export async function loadPollPage(Astro: AstroGlobal, services: PollReadDeps): 
     results,
     cohorts,
     resolution,
-    formAction: `${Astro.url.pathname}${actions.polls.vote}`,
-    message,
-    messageKind,
+    i,
+    widget: {
+      results,
+      cohorts,
+      formAction: `${Astro.url.pathname}${actions.polls.vote}`,
+      message,
+      messageKind,
+      signedIn: Astro.locals.address !== null,
+    },
   };
 }

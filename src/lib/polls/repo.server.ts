@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, isNull, like, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, like, notInArray, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { getAddress } from 'viem';
 import { pollNetworkBallots, pollOptions, polls, voteBuckets, voteChoices, votes } from '../../../db/schema.ts';
@@ -59,6 +59,9 @@ const COUNT_FIELDS = {
   busyNetworks: polls.busyNetworks,
 };
 
+/** A ballot's choice joined to the option it names. */
+const CHOSEN_OPTION = and(eq(pollOptions.pollId, voteChoices.pollId), eq(pollOptions.optionId, voteChoices.optionId));
+
 /** The hot reads, prepared once per database handle. */
 const statements = perDatabase((db) => ({
   poll: db
@@ -72,10 +75,7 @@ const statements = perDatabase((db) => ({
     .select({ optionId: voteChoices.optionId })
     .from(votes)
     .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
-    .innerJoin(
-      pollOptions,
-      and(eq(pollOptions.pollId, voteChoices.pollId), eq(pollOptions.optionId, voteChoices.optionId)),
-    )
+    .innerJoin(pollOptions, CHOSEN_OPTION)
     .where(and(eq(votes.pollId, sql.placeholder('pollId')), eq(votes.voterId, sql.placeholder('voterId'))))
     .orderBy(pollOptions.position)
     .prepare(),
@@ -86,10 +86,7 @@ const statements = perDatabase((db) => ({
     .from(votes)
     .innerJoin(polls, eq(polls.id, votes.pollId))
     .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
-    .innerJoin(
-      pollOptions,
-      and(eq(pollOptions.pollId, voteChoices.pollId), eq(pollOptions.optionId, voteChoices.optionId)),
-    )
+    .innerJoin(pollOptions, CHOSEN_OPTION)
     .where(
       and(
         eq(votes.pollId, sql.placeholder('pollId')),
@@ -177,6 +174,48 @@ export async function getReaderBallot(
   if (!first) return null;
   const mine = rows.filter((r) => r.voteId === first.voteId);
   return { optionIds: mine.map((r) => r.optionId), verified: first.address !== null, pollVersion: first.pollVersion };
+}
+
+type PollRow = typeof polls.$inferSelect;
+type VoteRow = typeof votes.$inferSelect;
+
+/** One choice of a wallet's ballot, with its poll and its option. */
+export type WalletBallotChoice = Pick<PollRow, 'question' | 'questionLabels' | 'opensAt' | 'closesAt' | 'allowChange'> &
+  Pick<typeof pollOptions.$inferSelect, 'optionId' | 'label' | 'labels'> & {
+    voteId: VoteRow['id'];
+    pollId: PollRow['id'];
+    castAt: VoteRow['createdAt'];
+    changedAt: VoteRow['updatedAt'];
+    cohort: VoteRow['cohort'];
+  };
+
+/**
+ * Every ballot a wallet cast, one row per choice with its poll and option: newest ballot first, its choices in
+ * the poll's option order (the Account page and its download).
+ */
+export function getWalletBallotChoices(db: Database, address: string): Promise<WalletBallotChoice[]> {
+  return db
+    .select({
+      voteId: votes.id,
+      pollId: polls.id,
+      question: polls.question,
+      questionLabels: polls.questionLabels,
+      opensAt: polls.opensAt,
+      closesAt: polls.closesAt,
+      allowChange: polls.allowChange,
+      castAt: votes.createdAt,
+      changedAt: votes.updatedAt,
+      cohort: votes.cohort,
+      optionId: pollOptions.optionId,
+      label: pollOptions.label,
+      labels: pollOptions.labels,
+    })
+    .from(votes)
+    .innerJoin(polls, eq(polls.id, votes.pollId))
+    .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
+    .innerJoin(pollOptions, CHOSEN_OPTION)
+    .where(eq(votes.address, address))
+    .orderBy(desc(votes.createdAt), asc(votes.id), asc(pollOptions.position));
 }
 
 /** Current version of each poll, for cheap change detection by live subscribers. */

@@ -24,7 +24,7 @@ import { clientOrigin, type ClientOrigin } from './forwarded.ts';
 import { securityHeaders } from './security-headers.ts';
 import { serveStatic, type StaticFile } from './static-files.server.ts';
 import { LogThrottle } from '../runtime/log.ts';
-import { ROUTABLE_METHODS, screenRequest, type RouteTable } from './routes.ts';
+import { ROUTABLE_METHODS, routePatternRegex, screenRequest, type RouteTable } from './routes.ts';
 
 /**
  * The site's HTTP server, answering in three tiers: prerendered files from
@@ -35,14 +35,23 @@ import { ROUTABLE_METHODS, screenRequest, type RouteTable } from './routes.ts';
  * request context.
  */
 
-/** A hot endpoint answered without Astro, given the application's services and the request's context. */
+/**
+ * A hot endpoint answered without Astro, given the application's services and the request's context. It is
+ * declared against the file route it speeds up, whose endpoint answers the path under `astro dev`.
+ */
 export interface FastRoute<S, C> {
   method: 'GET' | 'POST';
-  /** Matched against the path without its query string. */
-  pattern: RegExp;
+  /** The file route's pattern as written in src/pages and listed in dist/routes.json: `/api/polls/[id]/votes`. */
+  route: string;
+  /**
+   * What each `[name]` in `route` may be, as a regular expression's source (see routePatternRegex); a path
+   * whose segment is anything else is not this fast route's, and goes on to Astro.
+   */
+  params?: Readonly<Record<string, string>>;
   answer(request: {
     services: S;
-    match: RegExpExecArray;
+    /** The route's parameters, by name, as they stand in the path. */
+    params: Readonly<Partial<Record<string, string>>>;
     req: IncomingMessage;
     reader: C;
     now: number;
@@ -95,6 +104,10 @@ export interface SiteServerOptions<S, C> {
 
 export function createSiteServer<S, C>(options: SiteServerOptions<S, C>): Server {
   const { staticFiles, drain } = options;
+  const fastRoutes = options.fastRoutes.map((route) => ({
+    route,
+    regex: routePatternRegex(route.route, route.params),
+  }));
   // Every tier's answer carries these; HSTS only when the client reached us over TLS.
   const headersWhen = { secure: Object.entries(securityHeaders(true)), plain: Object.entries(securityHeaders(false)) };
   // The same for static files, as one flat list, and with the drain's `Connection: close` (see Drain.admit).
@@ -112,7 +125,7 @@ export function createSiteServer<S, C>(options: SiteServerOptions<S, C>): Server
     if (serveStatic(staticFiles, req, res, common)) return;
     drain.track(res);
     // A fast route writes the same list ahead of its own headers, in its one writeHead.
-    if (serveFastRoute(options, req, res, common, client)) return;
+    if (serveFastRoute(options, fastRoutes, req, res, common, client)) return;
     if (refusedAtTheDoor(options, req, res, common)) return;
     drain.admit(res);
     for (const [name, value] of secure ? headersWhen.secure : headersWhen.plain) res.setHeader(name, value);
@@ -221,20 +234,28 @@ function refusedAtTheDoor<S, C>(
  */
 const CONNECTION_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
 
+/** A fast route with the matcher its file route's pattern gives it. */
+interface MatchedFastRoute<S, C> {
+  route: FastRoute<S, C>;
+  /** Matched against the path without its query string. */
+  regex: RegExp;
+}
+
 /** Answers a request that a fast route takes; returns false for anything else. */
 function serveFastRoute<S, C>(
   options: SiteServerOptions<S, C>,
+  fastRoutes: readonly MatchedFastRoute<S, C>[],
   req: IncomingMessage,
   res: ServerResponse,
   common: readonly string[],
   client: ClientOrigin,
 ): boolean {
   const path = (req.url ?? '').split('?', 1)[0] ?? '';
-  for (const route of options.fastRoutes) {
+  for (const { route, regex } of fastRoutes) {
     if (route.method !== req.method) continue;
-    const match = route.pattern.exec(path);
+    const match = regex.exec(path);
     if (!match) continue;
-    void answerFastRoute(options.app, route, match, req, client).then(
+    void answerFastRoute(options.app, route, match.groups ?? {}, req, client).then(
       (result) => (isStreamResult(result) ? sendStream(res, result, common, options.idle) : send(res, result, common)),
       (error) => crash(res, error, common),
     );
@@ -246,7 +267,7 @@ function serveFastRoute<S, C>(
 async function answerFastRoute<S, C>(
   app: Application<S, C>,
   route: FastRoute<S, C>,
-  match: RegExpExecArray,
+  params: Readonly<Partial<Record<string, string>>>,
   req: IncomingMessage,
   client: ClientOrigin,
 ): Promise<ApiResult | StreamResult> {
@@ -257,43 +278,7 @@ async function answerFastRoute<S, C>(
     req.resume();
     return refusal;
   }
-  return app.finish(await route.answer({ services: app.services, match, req, reader, now }), reader);
-}
-
-/**
- * A fast route's request body as text, read the way readLimited reads one
- * (null once it runs past `maxBytes`, by its Content-Length or as it
- * arrives), but by the stream's events: async iteration over a request
- * costs a handful of promises and ticks per request, a measurable share of a
- * vote on the hot path.
- */
-export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<string | null> {
-  if (Number(req.headers['content-length'] ?? '0') > maxBytes) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    const settle = (): void =>
-      void req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-    const onData = (chunk: Buffer): void => {
-      size += chunk.byteLength;
-      if (size <= maxBytes) return void parts.push(chunk);
-      // Past the limit: keep nothing more, let the rest of the body drain, answer now.
-      settle();
-      req.resume();
-      resolve(null);
-    };
-    const onEnd = (): void => {
-      settle();
-      resolve(parts.length === 1 ? (parts[0] as Buffer).toString('utf8') : Buffer.concat(parts).toString('utf8'));
-    };
-    const onError = (error: Error): void => {
-      settle();
-      reject(error);
-    };
-    // The client went away mid-body.
-    const onClose = (): void => onError(new Error('the request closed before its body ended'));
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
-  });
+  return app.finish(await route.answer({ services: app.services, params, req, reader, now }), reader);
 }
 
 /** Who sent a request, and whether over TLS, directly or by a trusted proxy's X-Forwarded-Proto. */

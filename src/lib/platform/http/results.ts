@@ -74,27 +74,6 @@ export function problem(
   return toResponse(problemResult(status, error, message, extra, headers));
 }
 
-/**
- * Reads at most `maxBytes` of a body; null when it is longer, whatever
- * Content-Length claimed, without buffering the excess.
- */
-export async function readLimited(
-  chunks: AsyncIterable<Uint8Array> | null,
-  declaredLength: string | null,
-  maxBytes: number,
-): Promise<string | null> {
-  if (Number(declaredLength ?? '0') > maxBytes) return null;
-  if (!chunks) return '';
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of chunks) {
-    size += chunk.byteLength;
-    if (size > maxBytes) return null;
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
-
 export type Parsed<T> = { ok: true; data: T } | { ok: false; result: ApiResult };
 
 const bad = (message: string): Parsed<never> => ({ ok: false, result: problemResult(400, 'bad_request', message) });

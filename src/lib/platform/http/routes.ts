@@ -41,6 +41,28 @@ export function matchRoute(table: RouteTable, pathname: string): RouteEntry | nu
 }
 
 /**
+ * A matcher for a file route's pattern as written in src/pages, for a path as it arrives (not decoded): each
+ * `[name]` segment takes `params[name]` (a regular expression's source; by default one segment, as Astro's own
+ * matcher takes it) and comes back by name in the match's `groups`; the path may end in a slash, as
+ * `trailingSlash: 'ignore'` lets it, unless its last segment names a file (`ballots.csv`), as in Astro's.
+ * A rest parameter (`[...slug]`) or a parameter inside a segment is not taken.
+ *
+ * @example routePatternRegex('/api/polls/[id]/votes', { id: '[a-z0-9-]+' }).exec('/api/polls/btc/votes/')?.groups
+ * // { id: 'btc' }
+ */
+export function routePatternRegex(pattern: string, params: Readonly<Record<string, string>> = {}): RegExp {
+  const segments = pattern.split('/').slice(1);
+  const source = segments.map((segment) => {
+    const param = /^\[([A-Za-z_]\w*)\]$/.exec(segment)?.[1];
+    if (param) return `(?<${param}>${params[param] ?? '[^/]+?'})`;
+    if (segment.includes('[')) throw new Error(`routePatternRegex: "${pattern}" has a parameter it does not take`);
+    return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  });
+  const file = (segments.at(-1) ?? '').includes('.');
+  return new RegExp(`^\\/${source.join('\\/')}${file ? '' : '\\/?'}$`);
+}
+
+/**
  * The methods a route serves, for `Allow`. A prerendered page exists only as
  * a file (GET, HEAD); a page rendered on demand also takes the form posts of
  * Astro Actions (POST to the page itself); an endpoint takes what it exports,

@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
-import { json, parseJson, problem, readLimited, toResponse } from '../../../lib/platform/http/results';
+import { json, parseJson, problem, toResponse } from '../../../lib/platform/http/results';
+import { readLimitedBody } from '../../../lib/platform/http/limited-body.server';
 import { createSession } from '../../../lib/auth/repo.server';
 import { verifyInputSchema } from '../../../lib/auth/schemas';
 import { MAX_MESSAGE_BYTES } from '../../../lib/auth/siwe';
@@ -24,11 +25,7 @@ export const POST: APIRoute = async ({ request, cookies, locals }) => {
     'Too many sign-in attempts from your network in the last minute; try again shortly.',
   );
   if (limited) return toResponse(limited);
-  const text = await readLimited(
-    request.body as AsyncIterable<Uint8Array> | null,
-    request.headers.get('content-length'),
-    MAX_BODY_BYTES,
-  );
+  const text = await readLimitedBody(request, MAX_BODY_BYTES);
   const body = parseJson(request.headers.get('content-type'), text, verifyInputSchema, MAX_BODY_BYTES);
   if (!body.ok) return toResponse(body.result);
   if (new TextEncoder().encode(body.data.message).length > MAX_MESSAGE_BYTES) {

@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
-import { readLimited, toResponse } from '../../../../lib/platform/http/results';
+import { toResponse } from '../../../../lib/platform/http/results';
+import { readLimitedBody } from '../../../../lib/platform/http/limited-body.server';
 import { MAX_VOTE_BODY_BYTES } from '../../../../lib/polls/schemas';
 import { getServices } from '../../../../app/app.server';
 import { postVote, readerOf } from '../../../../lib/polls/api.server';
@@ -8,11 +9,7 @@ import { EMBED_HEADER } from '../../../../lib/embed/embed';
 export const prerender = false;
 
 export const POST: APIRoute = async ({ params, request, locals }) => {
-  const body = await readLimited(
-    request.body as AsyncIterable<Uint8Array> | null,
-    request.headers.get('content-length'),
-    MAX_VOTE_BODY_BYTES,
-  );
+  const body = await readLimitedBody(request, MAX_VOTE_BODY_BYTES);
   return toResponse(
     await postVote(
       await getServices(),

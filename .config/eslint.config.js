@@ -5,8 +5,9 @@ import tseslint from 'typescript-eslint';
 /*
  * Imports flow one way: pages, actions and scripts → the composition root (src/app/) → features
  * (src/lib/<feature>/) → the platform (src/lib/platform/) → db/. The platform knows no feature and no feature
- * knows the composition root; these rules fail `npm run lint` when an import points the other way. Every
- * folder of src/lib but the platform is a feature, so a new feature is covered when it is made.
+ * knows the composition root, and db/ (the schema, the names and JSON shapes it stores) imports nothing from src/;
+ * these rules fail `npm run lint` when an import points the other way. Every folder of src/lib but the platform is
+ * a feature, so a new feature is covered when it is made.
  */
 const FEATURES = readdirSync(new URL('../src/lib/', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && entry.name !== 'platform')
@@ -18,6 +19,11 @@ const UP_TO_APP = {
 const UP_TO_FEATURE = {
   regex: `^(\\.\\./)+(${FEATURES.join('|')})/`,
   message: 'The platform knows no feature: move the shared piece into the platform, or pass it in from src/app/.',
+};
+const UP_TO_SRC = {
+  regex: '^(\\.\\./)+src/',
+  message:
+    'db/ imports nothing from src/: declare the stored name or JSON shape in db/ (vocabulary.ts, json-columns.ts) and import it from there in the feature.',
 };
 
 export default tseslint.config(
@@ -41,5 +47,9 @@ export default tseslint.config(
   {
     files: ['src/lib/platform/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [UP_TO_APP, UP_TO_FEATURE] }] },
+  },
+  {
+    files: ['db/**/*.{ts,js,mjs}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [UP_TO_SRC] }] },
   },
 );

@@ -11,15 +11,14 @@ import {
   uniqueIndex,
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
-import type { SnapshotMetrics, SnapshotSource } from '../src/lib/chain/snapshot.ts';
-import { COHORT_IDS } from '../src/lib/cohorts/cohorts.ts';
-import type { WeightingToken } from '../src/lib/cohorts/ids.ts';
-import type { ResolutionDefinition } from '../src/lib/resolution/definition.ts';
-import { MODERATION_ACTIONS, REPORT_REASONS } from '../src/lib/moderation/reasons.ts';
+import type { ResolutionDefinition, SnapshotMetrics, SnapshotSource, WeightingToken } from './json-columns.ts';
+import { COHORT_IDS, MODERATION_ACTIONS, REPORT_REASONS } from './vocabulary.ts';
 
 /**
  * Every table of the site, in one place. Timestamps are integer milliseconds
- * since the epoch (UTC); SQL names are plural and snake_case.
+ * since the epoch (UTC); SQL names are plural and snake_case. The enum columns'
+ * values are in vocabulary.ts and the JSON columns' shapes in json-columns.ts;
+ * db/ imports nothing from src/.
  */
 
 /** Poll definitions, synced from src/content/polls on every start. */

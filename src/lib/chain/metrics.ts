@@ -3,42 +3,14 @@
  * Balances arrive as JavaScript numbers (converted from exact base units by
  * the caller): every metric is a ratio, and float64's 16 significant digits
  * are far finer than any share worth charting. Exact sums stay in bigint
- * where they are checked (see repo/ingestion).
+ * where they are checked (see repo/ingestion). The metrics are stored with
+ * each snapshot, so their shape is declared beside the schema.
  */
+import type { CohortStats, CohortThresholds, DistributionMetrics } from '../../../db/json-columns.ts';
+import { COHORTS, type Cohort } from '../../../db/vocabulary.ts';
 
-export interface CohortThresholds {
-  /** Percent of supply, e.g. 0.1 for whales at >= 0.1%. */
-  whale: number;
-  dolphin: number;
-  fish: number;
-}
-
-export const COHORTS = ['whale', 'dolphin', 'fish', 'shrimp'] as const;
-export type Cohort = (typeof COHORTS)[number];
-
-export interface CohortStats {
-  holders: number;
-  /** Fraction of supply held, 0..1. */
-  share: number;
-}
-
-export interface DistributionMetrics {
-  holderCount: number;
-  /** Sum of the balances measured, in the same unit as the input. */
-  supply: number;
-  top1Share: number;
-  top10Share: number;
-  top100Share: number;
-  /** 0 when everyone holds the same; approaches 1 as one holder takes all. */
-  gini: number;
-  /** Herfindahl-Hirschman index: sum of squared shares, 1/n .. 1. */
-  hhi: number;
-  /** Fewest holders that together hold more than half. */
-  nakamoto: number;
-  cohorts: Record<Cohort, CohortStats>;
-  /** Lorenz curve at 101 points: share held by the poorest p percent, p = 0..100. */
-  lorenz: number[];
-}
+export type { CohortStats, CohortThresholds, DistributionMetrics } from '../../../db/json-columns.ts';
+export { COHORTS, type Cohort } from '../../../db/vocabulary.ts';
 
 /** Which cohort a holder of `share` (0..1) falls in. */
 export function cohortOf(share: number, thresholds: CohortThresholds): Cohort {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { LABEL_KINDS } from '../../../db/vocabulary.ts';
 import { TOKEN_SYMBOL } from '../content/schemas.ts';
 import { labelsSchema } from '../polls/schemas.ts';
 
 const ADDRESS = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits');
 
-export const LABEL_KINDS = ['exchange', 'team', 'treasury', 'vesting', 'lp', 'bridge', 'burn', 'contract'] as const;
-export type LabelKind = (typeof LABEL_KINDS)[number];
+// Stored with each poll's weighting token, so the list is the database's (db/vocabulary.ts).
+export { LABEL_KINDS, type LabelKind } from '../../../db/vocabulary.ts';
 
 /** Cohort thresholds as a percentage of supply; a holder falls in the first it reaches. */
 export const cohortsSchema = z

@@ -1,3 +1,4 @@
+import type { SnapshotMetrics, SnapshotSource } from '../../../db/json-columns.ts';
 import type { Holder } from './holders-csv.ts';
 import { distributionMetrics, type DistributionMetrics } from './metrics.ts';
 import type { TokenDefinition } from './schemas.ts';
@@ -10,21 +11,8 @@ import { balanceValues, labelKinds, labelledHolders, scopeValues, SCOPES, type S
 
 export const TOP_HOLDERS_KEPT = 100;
 
-export type SnapshotSource =
-  { kind: 'rpc'; chainId: number; block: number; contract: string } | { kind: 'csv'; file: string; sha256: string };
-
-/** A snapshot's metrics, one set per scope. */
-export interface SnapshotMetrics {
-  all: DistributionMetrics;
-  excludingLabelled: DistributionMetrics;
-  /**
-   * Snapshots stored before this scope existed get it at start-up from their
-   * stored balances (backfill.server.ts); null when they have none to use.
-   */
-  circulating: DistributionMetrics | null;
-  /** Set when `circulating` was computed after the snapshot (epoch ms), with the token file's labels then. */
-  circulatingBackfilledAt?: number;
-}
+/** Where the balances came from and the metrics per scope, as stored (db/json-columns.ts). */
+export type { SnapshotMetrics, SnapshotSource } from '../../../db/json-columns.ts';
 
 /** A scope's metrics, or null when a stored snapshot lacks them. */
 export function metricsOf(metrics: SnapshotMetrics, scope: Scope): DistributionMetrics | null {

@@ -2,13 +2,11 @@
  * Which cohort a voter's wallet falls in, and what its ballot weighs. Pure:
  * balances in base units and the token's thresholds in, cohort and weights out.
  */
+import { COHORT_IDS, type CohortId, type LabelKind } from '../../../db/vocabulary.ts';
 import type { CohortThresholds } from '../chain/metrics.ts';
-import type { LABEL_KINDS } from '../chain/schemas.ts';
 
-export type LabelKind = (typeof LABEL_KINDS)[number];
-
-export const COHORT_IDS = ['whale', 'dolphin', 'fish', 'shrimp', 'insiders', 'none', 'unverified'] as const;
-export type CohortId = (typeof COHORT_IDS)[number];
+// Ballots are stored with their cohort, so the list of ids is the database's (db/vocabulary.ts).
+export { COHORT_IDS, type CohortId, type LabelKind } from '../../../db/vocabulary.ts';
 
 export type VerifiedCohortId = Exclude<CohortId, 'unverified'>;
 

@@ -1,27 +1,31 @@
 import { z } from 'zod';
-import { COHORTS, type Cohort } from '../chain/metrics.ts';
+import type {
+  Condition,
+  ResolutionDefinition,
+  ResolutionMetric,
+  ResolutionScopeName,
+} from '../../../db/json-columns.ts';
+import { PLAIN_METRICS } from '../../../db/vocabulary.ts';
+import { COHORTS } from '../chain/metrics.ts';
 import type { Scope } from '../chain/scopes.ts';
 
 /**
  * How a poll about the chain resolves: which snapshot figure it is scored
  * against, over which holders, between which two snapshots, and which change
  * picks which option. Pure: the poll definition schema checks it at start-up.
+ *
+ * A parsed resolution is stored with its poll, so its shape (ResolutionDefinition) and the metric names are
+ * declared beside the schema (db/json-columns.ts, db/vocabulary.ts); the schema below must infer exactly that
+ * shape (RESOLUTION_SCHEMA_IS_STORED_SHAPE, below the schema), so the two cannot drift.
  */
 
-/** Figures a resolution can be scored against, by their API names (DistributionMetrics). */
-export const PLAIN_METRICS = [
-  'top1Share',
-  'top10Share',
-  'top100Share',
-  'gini',
-  'hhi',
-  'nakamoto',
-  'holderCount',
-] as const;
-export type PlainMetric = (typeof PLAIN_METRICS)[number];
-
-/** A plain metric, or one cohort's share of the scope's supply (`cohortShare.whale`). */
-export type ResolutionMetric = PlainMetric | `cohortShare.${Cohort}`;
+export { PLAIN_METRICS, type PlainMetric } from '../../../db/vocabulary.ts';
+export type {
+  Condition,
+  ResolutionDefinition,
+  ResolutionMetric,
+  ResolutionScopeName,
+} from '../../../db/json-columns.ts';
 
 export const RESOLUTION_METRICS: readonly ResolutionMetric[] = [
   ...PLAIN_METRICS,
@@ -33,8 +37,7 @@ export const RESOLUTION_SCOPES = {
   all: 'all',
   'custodians-excluded': 'excludingLabelled',
   circulating: 'circulating',
-} as const satisfies Record<string, Scope>;
-export type ResolutionScopeName = keyof typeof RESOLUTION_SCOPES;
+} as const satisfies Record<ResolutionScopeName, Scope>;
 
 // An unquoted YAML date (`at: 2027-03-01`) reaches the schema as a Date at UTC midnight in Astro's content loader.
 const asDay = (value: unknown): unknown =>
@@ -67,7 +70,6 @@ export const conditionSchema = z.union([
       path: ['between'],
     }),
 ]);
-export type Condition = z.infer<typeof conditionSchema>;
 
 export const resolutionSchema = z
   .object({
@@ -85,7 +87,15 @@ export const resolutionSchema = z
     outcomes: z.record(z.string(), conditionSchema),
   })
   .strict();
-export type ResolutionDefinition = z.infer<typeof resolutionSchema>;
+
+/** True when A and B are the same type (each assignable to the other is not enough: optional keys and `any` differ). */
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/**
+ * Compiles only while the schema parses to exactly the stored shape (db/json-columns.ts): change one and the
+ * other must follow.
+ */
+export const RESOLUTION_SCHEMA_IS_STORED_SHAPE: Equals<z.infer<typeof resolutionSchema>, ResolutionDefinition> &
+  Equals<z.infer<typeof conditionSchema>, Condition> = true;
 
 /** Midnight UTC of a YYYY-MM-DD day, epoch ms. */
 export function dayStart(day: string): number {

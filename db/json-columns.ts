@@ -1,0 +1,91 @@
+import type { Cohort, LabelKind, PlainMetric } from './vocabulary.ts';
+
+/**
+ * What the JSON columns hold: the stored shape is the database's contract, so it is declared beside the schema
+ * (db/ imports nothing from src/). Types only. The features compute these values (chain/metrics.ts,
+ * chain/snapshot.ts), check them (resolution/definition.ts, whose zod schema is asserted to infer exactly
+ * `ResolutionDefinition`) and re-export the types where their code reads better with them.
+ */
+
+/** Cohort thresholds as a percentage of supply; a holder falls in the first it reaches. */
+export interface CohortThresholds {
+  /** Percent of supply, e.g. 0.1 for whales at >= 0.1%. */
+  whale: number;
+  dolphin: number;
+  fish: number;
+}
+
+export interface CohortStats {
+  holders: number;
+  /** Fraction of supply held, 0..1. */
+  share: number;
+}
+
+/** A token's distribution over one set of holders (chain/metrics.ts computes it). */
+export interface DistributionMetrics {
+  holderCount: number;
+  /** Sum of the balances measured, in the same unit as the input. */
+  supply: number;
+  top1Share: number;
+  top10Share: number;
+  top100Share: number;
+  /** 0 when everyone holds the same; approaches 1 as one holder takes all. */
+  gini: number;
+  /** Herfindahl-Hirschman index: sum of squared shares, 1/n .. 1. */
+  hhi: number;
+  /** Fewest holders that together hold more than half. */
+  nakamoto: number;
+  cohorts: Record<Cohort, CohortStats>;
+  /** Lorenz curve at 101 points: share held by the poorest p percent, p = 0..100. */
+  lorenz: number[];
+}
+
+/** Where a snapshot's balances came from (`token_snapshots.source`, `poll_resolutions.from_source`/`to_source`). */
+export type SnapshotSource =
+  { kind: 'rpc'; chainId: number; block: number; contract: string } | { kind: 'csv'; file: string; sha256: string };
+
+/** A snapshot's metrics, one set per scope (chain/scopes.ts): `token_snapshots.metrics`. */
+export interface SnapshotMetrics {
+  all: DistributionMetrics;
+  excludingLabelled: DistributionMetrics;
+  /**
+   * Snapshots stored before this scope existed get it at start-up from their
+   * stored balances (backfill.server.ts); null when they have none to use.
+   */
+  circulating: DistributionMetrics | null;
+  /** Set when `circulating` was computed after the snapshot (epoch ms), with the token file's labels then. */
+  circulatingBackfilledAt?: number;
+}
+
+/** What weighting a poll needs of its token's definition, kept with the poll (`polls.weighting_token`). */
+export interface WeightingToken {
+  symbol: string;
+  decimals: number;
+  thresholds: CohortThresholds;
+  /** Labelled addresses, lower-case. */
+  labels: Record<string, { name: string; kind: LabelKind }>;
+}
+
+/** A plain metric, or one cohort's share of the scope's supply (`cohortShare.whale`). */
+export type ResolutionMetric = PlainMetric | `cohortShare.${Cohort}`;
+
+/** The YAML names of the scopes (the counterparty issue's three sets of holders). */
+export type ResolutionScopeName = 'all' | 'custodians-excluded' | 'circulating';
+
+/** A condition on the change (to − from, in the metric's own unit): `below`/`above` strict, `between` closed. */
+export type Condition = { below: number } | { above: number } | { between: [number, number] };
+
+/**
+ * How a poll about the chain resolves (`polls.resolution`, `poll_resolutions.definition`): the poll definition's
+ * `resolution:` as resolution/definition.ts's schema parses it.
+ */
+export interface ResolutionDefinition {
+  metric: ResolutionMetric;
+  scope: ResolutionScopeName;
+  /** `opens`: the poll's weighting snapshot; a date (YYYY-MM-DD): the first snapshot at or after it. */
+  from: string;
+  /** The first snapshot at or after this date (YYYY-MM-DD) settles it. */
+  at: string;
+  /** Option id → condition on the change. Options left out are never scored right or wrong. */
+  outcomes: Record<string, Condition>;
+}

@@ -254,7 +254,13 @@ async function benchFuzz(): Promise<void> {
   console.log(`\n## endpoint fuzzing: ${runs.toLocaleString('en-US')} random requests, seed ${seed}`);
   const child = spawn(
     process.execPath,
-    ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/vitest.config.ts', 'test/site/fuzz.integration.test.ts'],
+    [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--config',
+      'test/vitest.config.ts',
+      'test/site/fuzz.integration.test.ts',
+    ],
     { stdio: 'inherit', env: { ...process.env, SKIP_BUILD: '1', FUZZ_RUNS: String(runs), FUZZ_SEED: String(seed) } },
   );
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

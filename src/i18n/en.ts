@@ -466,6 +466,8 @@ export const EN = {
   'weighting.note.openLater': 'Weights will come from the first snapshot of the token; none exists yet.',
   'source.rpc': 'chain {chainId}, contract {contract}, block {block}',
   'source.csv': 'CSV file {file} (SHA-256 {sha256})',
+  'source.short.rpc': 'chain {chainId}, block {block}, contract {contract}',
+  'source.short.csv': 'holder export {file} (sha256 {sha256}…), block {block}',
   'cohorts.simulated':
     'The snapshot weighting this poll comes from a scripted history on a local test chain, not from real holders.',
   'cohorts.publicTitle': 'Public ballots.',
@@ -575,8 +577,6 @@ export const EN = {
   'token.simulated':
     'These snapshots come from a scripted history on a local test chain, not from real {symbol} holders.',
   'token.latest': 'Latest snapshot {date}, {source}',
-  'token.source.rpc': 'chain {chainId}, block {block}, contract {contract}',
-  'token.source.csv': 'holder export {file} (sha256 {sha256}…), block {block}',
   'token.scopes': 'Who is counted',
   'token.scopesIntro': 'Every figure on this page is given for three sets of holders:',
   'token.labels': 'Labels, the publisher’s list of known addresses: {labels}',

@@ -191,13 +191,6 @@ export const EN = {
   'poll.open': 'Open',
   'poll.opensIn': 'Opens in {duration}',
   'poll.endsIn': 'Ends in {duration}',
-  'poll.duration.day.one': '{count} day',
-  'poll.duration.day.other': '{count} days',
-  'poll.duration.hour.one': '{count} hour',
-  'poll.duration.hour.other': '{count} hours',
-  'poll.duration.minute.one': '{count} minute',
-  'poll.duration.minute.other': '{count} minutes',
-  'poll.duration.soon': 'less than a minute',
   'poll.hiddenAfterClose': 'Results appear when voting closes.',
   'poll.hiddenAfterVote': 'Results appear after you vote.',
   'poll.smallSample': 'Small sample: fewer than 30 votes, so read these shares as anecdotes, not a measurement.',
@@ -639,11 +632,20 @@ export const EN = {
   'figure.atLeast': '≥ {n}%',
   'figure.below': '< {n}%',
 
-  // Snapshot freshness
+  // Durations (src/lib/i18n/duration.ts): the short form says how often, the long one how long is left.
   'duration.s': '{n} s',
   'duration.min': '{n} min',
   'duration.h': '{n} h',
   'duration.d': '{n} d',
+  'duration.day.one': '{count} day',
+  'duration.day.other': '{count} days',
+  'duration.hour.one': '{count} hour',
+  'duration.hour.other': '{count} hours',
+  'duration.minute.one': '{count} minute',
+  'duration.minute.other': '{count} minutes',
+  'duration.lessThanMinute': 'less than a minute',
+
+  // Snapshot freshness
   // The freshness line: when snapshots come and the last one (UTC times, so a cached page stays true).
   'fresh.byHand': 'Updated by hand',
   'fresh.every': 'Updated every {every}',

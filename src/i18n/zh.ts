@@ -184,13 +184,6 @@ export const ZH: Record<MessageKey, string> = {
   'poll.open': '进行中',
   'poll.opensIn': '{duration}后开始',
   'poll.endsIn': '{duration}后结束',
-  'poll.duration.day.one': '{count} 天',
-  'poll.duration.day.other': '{count} 天',
-  'poll.duration.hour.one': '{count} 小时',
-  'poll.duration.hour.other': '{count} 小时',
-  'poll.duration.minute.one': '{count} 分钟',
-  'poll.duration.minute.other': '{count} 分钟',
-  'poll.duration.soon': '不到一分钟',
   'poll.hiddenAfterClose': '投票结束后公布结果。',
   'poll.hiddenAfterVote': '投票后即可查看结果。',
   'poll.smallSample': '样本较小：不足 30 票，这些比例只能当作个例参考，不能算作测量结果。',
@@ -614,11 +607,20 @@ export const ZH: Record<MessageKey, string> = {
   'figure.atLeast': '≥{n}%',
   'figure.below': '<{n}%',
 
-  // 快照新鲜度
+  // 时长（src/lib/i18n/duration.ts）：短格式说多久一次，长格式说还剩多久
   'duration.s': '{n} 秒',
   'duration.min': '{n} 分钟',
   'duration.h': '{n} 小时',
   'duration.d': '{n} 天',
+  'duration.day.one': '{count} 天',
+  'duration.day.other': '{count} 天',
+  'duration.hour.one': '{count} 小时',
+  'duration.hour.other': '{count} 小时',
+  'duration.minute.one': '{count} 分钟',
+  'duration.minute.other': '{count} 分钟',
+  'duration.lessThanMinute': '不到一分钟',
+
+  // 快照新鲜度
   // 更新方式与最新快照（UTC 时间，页面被缓存也不会过时）
   'fresh.byHand': '手动更新',
   'fresh.every': '每 {every}更新一次',

@@ -8,7 +8,7 @@ import {
   type ScheduleState,
 } from '../../src/lib/chain/schedule.ts';
 import { roughDuration } from '../../src/lib/i18n/duration.ts';
-import { parseInterval } from '../../src/lib/platform/runtime/server-config.ts';
+import { parseInterval } from '../../src/lib/platform/runtime/config.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

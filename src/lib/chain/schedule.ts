@@ -1,6 +1,6 @@
 import type { MessageKey } from '../../i18n/en.ts';
 import { roughDuration } from '../i18n/duration.ts';
-import type { ServerConfig } from '../platform/runtime/server-config.ts';
+import type { ServerConfig } from '../platform/runtime/config.ts';
 import type { TokenDefinition } from './schemas.ts';
 
 /**

@@ -13,8 +13,7 @@ import { buildInfo } from './src/lib/platform/runtime/build-info.server.ts';
 import { routeTableFile } from './src/lib/platform/http/route-table.server.ts';
 import { serverBundle, UNBUNDLED_PACKAGES } from './src/lib/platform/runtime/server-bundle.server.ts';
 import { precompressStatic } from './src/lib/platform/http/static-files.server.ts';
-import { readDemo, readSiteUrl } from './src/lib/platform/runtime/config.ts';
-import { ENV_SCHEMA } from './src/lib/platform/runtime/env-schema.ts';
+import { ENV_SCHEMA, readDemo, readSiteUrl } from './src/lib/platform/runtime/config.ts';
 import { CSP_DIRECTIVES } from './src/lib/platform/http/security-headers.ts';
 
 // Canonical URLs, the sitemap and RSS are written into static HTML at build

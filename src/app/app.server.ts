@@ -1,5 +1,5 @@
 import * as env from 'astro:env/server';
-import { toServerConfig } from '../lib/platform/runtime/server-config.ts';
+import { toServerConfig } from '../lib/platform/runtime/config.ts';
 import { openDatabase, type Database } from '../lib/platform/db/db.server.ts';
 import type { PollLiveHub } from '../lib/polls/live.server.ts';
 import { createServices, providedServices, type Services } from './services.server.ts';

@@ -12,7 +12,7 @@ import type { Limiter } from '../lib/rate-limit/limiter.ts';
 import { DatabaseRateLimiter } from '../lib/rate-limit/store.server.ts';
 import { REPORTS_PER_MINUTE } from '../lib/moderation/reasons.ts';
 import { CommentNetworkLimiter, reportNetworkLimiter } from '../lib/comments/network.server.ts';
-import type { ServerConfig } from '../lib/platform/runtime/server-config.ts';
+import type { ServerConfig } from '../lib/platform/runtime/config.ts';
 import type { SiteOrigin } from '../lib/platform/http/site-origin.ts';
 import { isFileUrl, type Database } from '../lib/platform/db/db.server.ts';
 import { PollLiveHub } from '../lib/polls/live.server.ts';

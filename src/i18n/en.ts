@@ -191,13 +191,6 @@ export const EN = {
   'poll.open': 'Open',
   'poll.opensIn': 'Opens in {duration}',
   'poll.endsIn': 'Ends in {duration}',
-  'poll.duration.day.one': '{count} day',
-  'poll.duration.day.other': '{count} days',
-  'poll.duration.hour.one': '{count} hour',
-  'poll.duration.hour.other': '{count} hours',
-  'poll.duration.minute.one': '{count} minute',
-  'poll.duration.minute.other': '{count} minutes',
-  'poll.duration.soon': 'less than a minute',
   'poll.hiddenAfterClose': 'Results appear when voting closes.',
   'poll.hiddenAfterVote': 'Results appear after you vote.',
   'poll.smallSample': 'Small sample: fewer than 30 votes, so read these shares as anecdotes, not a measurement.',
@@ -466,6 +459,8 @@ export const EN = {
   'weighting.note.openLater': 'Weights will come from the first snapshot of the token; none exists yet.',
   'source.rpc': 'chain {chainId}, contract {contract}, block {block}',
   'source.csv': 'CSV file {file} (SHA-256 {sha256})',
+  'source.short.rpc': 'chain {chainId}, block {block}, contract {contract}',
+  'source.short.csv': 'holder export {file} (sha256 {sha256}…), block {block}',
   'cohorts.simulated':
     'The snapshot weighting this poll comes from a scripted history on a local test chain, not from real holders.',
   'cohorts.publicTitle': 'Public ballots.',
@@ -575,8 +570,6 @@ export const EN = {
   'token.simulated':
     'These snapshots come from a scripted history on a local test chain, not from real {symbol} holders.',
   'token.latest': 'Latest snapshot {date}, {source}',
-  'token.source.rpc': 'chain {chainId}, block {block}, contract {contract}',
-  'token.source.csv': 'holder export {file} (sha256 {sha256}…), block {block}',
   'token.scopes': 'Who is counted',
   'token.scopesIntro': 'Every figure on this page is given for three sets of holders:',
   'token.labels': 'Labels, the publisher’s list of known addresses: {labels}',
@@ -639,11 +632,20 @@ export const EN = {
   'figure.atLeast': '≥ {n}%',
   'figure.below': '< {n}%',
 
-  // Snapshot freshness
+  // Durations (src/lib/i18n/duration.ts): the short form says how often, the long one how long is left.
   'duration.s': '{n} s',
   'duration.min': '{n} min',
   'duration.h': '{n} h',
   'duration.d': '{n} d',
+  'duration.day.one': '{count} day',
+  'duration.day.other': '{count} days',
+  'duration.hour.one': '{count} hour',
+  'duration.hour.other': '{count} hours',
+  'duration.minute.one': '{count} minute',
+  'duration.minute.other': '{count} minutes',
+  'duration.lessThanMinute': 'less than a minute',
+
+  // Snapshot freshness
   // The freshness line: when snapshots come and the last one (UTC times, so a cached page stays true).
   'fresh.byHand': 'Updated by hand',
   'fresh.every': 'Updated every {every}',

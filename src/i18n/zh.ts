@@ -184,13 +184,6 @@ export const ZH: Record<MessageKey, string> = {
   'poll.open': '进行中',
   'poll.opensIn': '{duration}后开始',
   'poll.endsIn': '{duration}后结束',
-  'poll.duration.day.one': '{count} 天',
-  'poll.duration.day.other': '{count} 天',
-  'poll.duration.hour.one': '{count} 小时',
-  'poll.duration.hour.other': '{count} 小时',
-  'poll.duration.minute.one': '{count} 分钟',
-  'poll.duration.minute.other': '{count} 分钟',
-  'poll.duration.soon': '不到一分钟',
   'poll.hiddenAfterClose': '投票结束后公布结果。',
   'poll.hiddenAfterVote': '投票后即可查看结果。',
   'poll.smallSample': '样本较小：不足 30 票，这些比例只能当作个例参考，不能算作测量结果。',
@@ -453,6 +446,8 @@ export const ZH: Record<MessageKey, string> = {
   'weighting.note.openLater': '权重将来自该代币的第一个快照；目前还没有快照。',
   'source.rpc': '链 ID {chainId}，合约 {contract}，区块 {block}',
   'source.csv': 'CSV 文件 {file}（SHA-256 {sha256}）',
+  'source.short.rpc': '链 ID {chainId}，区块 {block}，合约 {contract}',
+  'source.short.csv': '持有者导出文件 {file}（sha256 {sha256}…），区块 {block}',
   'cohorts.simulated': '为本投票加权的快照来自本地测试链上的一段脚本化历史，并非真实持有者。',
   'cohorts.publicTitle': '公开选票。',
   'cohorts.publicClosed': '每张经钱包验证的选票都连同地址公布：{link}。',
@@ -552,8 +547,6 @@ export const ZH: Record<MessageKey, string> = {
   'token.noAddress': '暂无数据：{name} 的合约地址尚未公开，链上没有可以衡量的东西。我们不会画出无法注明来源的数字。',
   'token.simulated': '这些快照来自本地测试链上的一段脚本化历史，并非真实的 {symbol} 持有者。',
   'token.latest': '最新快照：{date}，{source}',
-  'token.source.rpc': '链 ID {chainId}，区块 {block}，合约 {contract}',
-  'token.source.csv': '持有者导出文件 {file}（sha256 {sha256}…），区块 {block}',
   'token.scopes': '统计哪些持有者',
   'token.scopesIntro': '本页的每个数字都按三种持有者范围分别给出：',
   'token.labels': '地址标签（发布者整理的已知地址名单）：{labels}',
@@ -614,11 +607,20 @@ export const ZH: Record<MessageKey, string> = {
   'figure.atLeast': '≥{n}%',
   'figure.below': '<{n}%',
 
-  // 快照新鲜度
+  // 时长（src/lib/i18n/duration.ts）：短格式说多久一次，长格式说还剩多久
   'duration.s': '{n} 秒',
   'duration.min': '{n} 分钟',
   'duration.h': '{n} 小时',
   'duration.d': '{n} 天',
+  'duration.day.one': '{count} 天',
+  'duration.day.other': '{count} 天',
+  'duration.hour.one': '{count} 小时',
+  'duration.hour.other': '{count} 小时',
+  'duration.minute.one': '{count} 分钟',
+  'duration.minute.other': '{count} 分钟',
+  'duration.lessThanMinute': '不到一分钟',
+
+  // 快照新鲜度
   // 更新方式与最新快照（UTC 时间，页面被缓存也不会过时）
   'fresh.byHand': '手动更新',
   'fresh.every': '每 {every}更新一次',

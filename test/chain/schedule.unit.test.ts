@@ -4,11 +4,11 @@ import {
   backoffMs,
   describeSnapshotFailure,
   freshnessLine,
-  roughDuration,
   whyUnscheduled,
   type ScheduleState,
 } from '../../src/lib/chain/schedule.ts';
-import { parseInterval } from '../../src/lib/platform/runtime/server-config.ts';
+import { roughDuration } from '../../src/lib/i18n/duration.ts';
+import { parseInterval } from '../../src/lib/platform/runtime/config.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -71,7 +71,7 @@ describe('roughDuration', () => {
     [35 * HOUR, '35 h'],
     [3 * 24 * HOUR, '3 d'],
     [-5_000, '0 s'],
-  ])('%i ms', (ms, text) => expect(roughDuration(ms, en)).toBe(text));
+  ])('%i ms', (ms, text) => expect(roughDuration(ms, en, 'short')).toBe(text));
 });
 
 describe('the freshness line', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionLimits, StreamGate, type StreamTicket } from '../../src/lib/platform/http/connection-limits.ts';
 import { clientBucket } from '../../src/lib/platform/http/forwarded.ts';
 import { DEFAULT_OPEN_FILE_LIMIT, openFileLimit } from '../../src/lib/platform/http/open-files.server.ts';
-import type { StreamConfig } from '../../src/lib/platform/runtime/server-config.ts';
+import type { StreamConfig } from '../../src/lib/platform/runtime/config.ts';
 
 const streams = (max: number | null, perClient = 16): StreamConfig => ({
   max,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pollRecord } from '../helpers/poll-record.ts';
-import { describeStatus, formatVotes, roughDuration } from '../../src/lib/polls/format.ts';
+import { describeStatus, formatVotes } from '../../src/lib/polls/format.ts';
+import { roughDuration } from '../../src/lib/i18n/duration.ts';
 import { translator } from '../../src/lib/i18n/i18n.ts';
 import { buildHistory, DAY_MS, HOUR_MS } from '../../src/lib/polls/history.ts';
 import type { PollRecord } from '../../src/lib/polls/records.ts';
@@ -171,9 +172,9 @@ describe('format', () => {
   it.each([
     [formatVotes(1, en), '1 vote'],
     [formatVotes(1234, en), '1,234 votes'],
-    [roughDuration(3 * DAY_MS + 5, en), '3 days'],
-    [roughDuration(HOUR_MS, en), '1 hour'],
-    [roughDuration(59_000, en), 'less than a minute'],
+    [roughDuration(3 * DAY_MS + 5, en, 'long'), '3 days'],
+    [roughDuration(HOUR_MS, en, 'long'), '1 hour'],
+    [roughDuration(59_000, en, 'long'), 'less than a minute'],
     [describeStatus('closed', '', null, 0, en), 'Voting closed'],
     [describeStatus('open', '', null, 0, en), 'Open'],
     [describeStatus('open', '', new Date(T0 + 2 * DAY_MS).toISOString(), T0, en), 'Ends in 2 days'],

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { problem } from '../platform/http/results.ts';
 import { presentResults } from '../polls/results.ts';
 import type { PollReadDeps } from '../polls/deps.ts';
-import type { ServerConfig } from '../platform/runtime/server-config.ts';
+import type { ServerConfig } from '../platform/runtime/config.ts';
 import { RenderCache } from './cache.ts';
 import { pollCard, type CardLang } from './card.ts';
 import { pollCardView } from './poll-view.ts';

@@ -4,7 +4,7 @@ import { COHORTS, type Cohort, type CohortStats, type CohortThresholds, type Dis
 import type { StoredSnapshot } from './repo.server.ts';
 import { LABEL_KINDS, type TokenDefinition } from './schemas.ts';
 import { formatPercent } from './format.ts';
-import { metricsOf, type SnapshotMetrics } from './snapshot.ts';
+import { metricsOf, type SnapshotMetrics, type SnapshotSource } from './snapshot.ts';
 import { countsIn, LABEL_ROLES, SCOPES, type Scope } from './scopes.ts';
 import { joinWords } from '../cohorts/summary.ts';
 import { DAY_MS, periodOf } from '../polls/history.ts';
@@ -42,18 +42,39 @@ export interface WhaleRow {
   change: string | null;
 }
 
-/** Where a snapshot came from, as the token page and its charts say it. */
-export function describeSource(s: Pick<StoredSnapshot, 'source' | 'block'>, words: TokenWords): string {
-  return s.source.kind === 'rpc'
-    ? words.t('token.source.rpc', {
-        chainId: s.source.chainId,
-        block: words.number(s.source.block),
-        contract: s.source.contract,
+/** The words a snapshot's source needs: a Translator fits. */
+export type SourceWords = Pick<Translator, 't' | 'number'>;
+
+/**
+ * Where a snapshot came from, in words: the chain, contract and block, or the
+ * CSV file and its SHA-256. The full form is the API's and the cohort and
+ * resolution panels': the whole hash, the block as a bare number. `short` asks
+ * for the token page's form: numbers in the page's language, the hash cut to
+ * 12 digits, and for a CSV import the snapshot's block (`short.block`), which
+ * such a source does not carry.
+ * @example describeSource({ kind: 'csv', file: 'h.csv', sha256: 'ab12' }, translator('en')) // 'CSV file h.csv (SHA-256 ab12)'
+ * @example describeSource(snapshot.source, translator('en'), { block: snapshot.block }) // 'chain 1, block 21,000,000, contract 0x…'
+ */
+export function describeSource(
+  source: SnapshotSource,
+  words: SourceWords,
+  short: { block: number } | null = null,
+): string {
+  if (short === null) {
+    return source.kind === 'rpc'
+      ? words.t('source.rpc', { chainId: source.chainId, contract: source.contract, block: source.block })
+      : words.t('source.csv', { file: source.file, sha256: source.sha256 });
+  }
+  return source.kind === 'rpc'
+    ? words.t('source.short.rpc', {
+        chainId: source.chainId,
+        block: words.number(source.block),
+        contract: source.contract,
       })
-    : words.t('token.source.csv', {
-        file: s.source.file,
-        sha256: s.source.sha256.slice(0, 12),
-        block: words.number(s.block),
+    : words.t('source.short.csv', {
+        file: source.file,
+        sha256: source.sha256.slice(0, 12),
+        block: words.number(short.block),
       });
 }
 
@@ -266,7 +287,7 @@ export function metricSeries(
     percent: CHAIN_METRICS[metric].percent,
     bounded: CHAIN_METRICS[metric].bounded,
     simulated: snapshots.some((s) => s.simulated),
-    source: latest ? describeSource(latest, words) : null,
+    source: latest ? describeSource(latest.source, words, { block: latest.block }) : null,
     points: snapshots.map((s) => ({
       at: s.takenAt,
       block: s.block,

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import { snapshotSchedule, tokenSnapshots } from '../../../db/schema.ts';
 import type { Database } from '../platform/db/db.server.ts';
-import type { ServerConfig } from '../platform/runtime/server-config.ts';
+import type { ServerConfig } from '../platform/runtime/config.ts';
 import type { TokenDefinition } from './schemas.ts';
 import { backoffMs, whyUnscheduled, type ScheduleState } from './schedule.ts';
 

@@ -1,5 +1,6 @@
 import type { MessageKey } from '../../i18n/en.ts';
-import type { ServerConfig } from '../platform/runtime/server-config.ts';
+import { roughDuration } from '../i18n/duration.ts';
+import type { ServerConfig } from '../platform/runtime/config.ts';
 import type { TokenDefinition } from './schemas.ts';
 
 /**
@@ -45,19 +46,10 @@ export function describeSnapshotFailure(error: unknown, block: number | null): s
 export interface FreshnessWords {
   t(key: MessageKey, params?: Record<string, string | number>): string;
   number(value: number): string;
+  /** BCP 47 tag, for the interval's numbers (roughDuration). */
+  lang: string;
   /** A date and time in UTC, labelled as such. */
   dateTime(date: Date): string;
-}
-
-/** "3 h", "10 min", "45 s", "2 d" (or "3 小时"): rounded, for a reader. */
-export function roughDuration(ms: number, words: FreshnessWords): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 90) return words.t('duration.s', { n: words.number(s) });
-  const min = Math.round(s / 60);
-  if (min < 90) return words.t('duration.min', { n: words.number(min) });
-  const h = Math.round(min / 60);
-  if (h < 36) return words.t('duration.h', { n: words.number(h) });
-  return words.t('duration.d', { n: words.number(Math.round(h / 24)) });
 }
 
 /**
@@ -93,7 +85,7 @@ export function freshnessLine(
     ? words.t('fresh.last', { time: words.dateTime(new Date(latest.takenAt)), block: words.number(latest.block) })
     : words.t('fresh.none');
   if (every === null) return words.t('fresh.line', { schedule: words.t('fresh.byHand'), last });
-  const schedule = words.t('fresh.every', { every: roughDuration(every, words) });
+  const schedule = words.t('fresh.every', { every: roughDuration(every, words, 'short') });
   const next = state?.nextAttemptAt ?? now;
   const when = next <= now ? null : words.dateTime(new Date(next));
   const failed = Boolean(state?.lastError && state.failures > 0);

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadYamlDir } from '../content/yaml.server.ts';
 import type { Database } from '../platform/db/db.server.ts';
-import type { ServerConfig } from '../platform/runtime/server-config.ts';
+import type { ServerConfig } from '../platform/runtime/config.ts';
 import {
   latestSnapshots,
   recordFailure,

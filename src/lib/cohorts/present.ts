@@ -1,3 +1,4 @@
+import { describeSource } from '../chain/presentation.ts';
 import type { SnapshotSource } from '../chain/snapshot.ts';
 import { translator } from '../i18n/i18n.ts';
 import type { PollRecord } from '../polls/records.ts';
@@ -55,13 +56,6 @@ export interface CohortResults {
 /** The API's words: GET /api/polls/<id> is read by scripts and other sites, in English. */
 const API_WORDS = translator('en');
 
-/** A snapshot's source in words: the chain and block, or the CSV file and its SHA-256. */
-export function describeSource(source: SnapshotSource, words: { t: (typeof API_WORDS)['t'] } = API_WORDS): string {
-  return source.kind === 'rpc'
-    ? words.t('source.rpc', { chainId: source.chainId, contract: source.contract, block: source.block })
-    : words.t('source.csv', { file: source.file, sha256: source.sha256 });
-}
-
 function weightingNote(data: CohortData): string {
   if (data.mode === 'latest') {
     return 'Weights follow the latest snapshot and are recomputed when a new one lands, until the poll closes.';
@@ -93,7 +87,7 @@ export function presentCohortResults(
     mode: data.mode,
     block: data.snapshot?.block ?? null,
     date: data.snapshot ? new Date(data.snapshot.takenAt).toISOString() : null,
-    source: data.snapshot ? describeSource(data.snapshot.source) : null,
+    source: data.snapshot ? describeSource(data.snapshot.source, API_WORDS) : null,
     pin: data.mode === 'block' ? (data.pin ?? null) : null,
     origin: data.snapshot?.source ?? null,
     simulated: data.snapshot?.simulated ?? false,

@@ -16,7 +16,7 @@ import {
 import { MAX_COMMENT_REQUEST_BYTES } from './schemas.ts';
 import type { z } from 'zod';
 import type { Database } from '../platform/db/db.server.ts';
-import type { ServerConfig } from '../platform/runtime/server-config.ts';
+import type { ServerConfig } from '../platform/runtime/config.ts';
 import type { WeightingToken } from '../cohorts/ids.ts';
 import { weightingTokenOf } from '../cohorts/weighting.ts';
 import { holderBadges } from '../holders/badge.server.ts';

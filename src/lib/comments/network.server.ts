@@ -1,7 +1,7 @@
 import type { Limiter } from '../rate-limit/limiter.ts';
 import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
 import type { Database, Queries } from '../platform/db/db.server.ts';
-import type { NetworkLimits } from '../platform/runtime/server-config.ts';
+import type { NetworkLimits } from '../platform/runtime/config.ts';
 
 /** Which limit refused a comment, as the API's `limit` field names it. */
 export type CommentLimit = 'minute' | 'day' | 'network_minute' | 'network_day' | 'network_new_wallets';

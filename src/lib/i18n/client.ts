@@ -1,4 +1,5 @@
 import type { MessageKey } from '../../i18n/en.ts';
+import { LONG_DURATION_KEYS } from './duration.ts';
 
 /**
  * The catalogue entries each client script needs. The server renders them
@@ -46,13 +47,7 @@ export const CLIENT_KEYS = {
     'poll.open',
     'poll.opensIn',
     'poll.endsIn',
-    'poll.duration.day.one',
-    'poll.duration.day.other',
-    'poll.duration.hour.one',
-    'poll.duration.hour.other',
-    'poll.duration.minute.one',
-    'poll.duration.minute.other',
-    'poll.duration.soon',
+    ...LONG_DURATION_KEYS,
     'voteError.not_found',
     'voteError.poll_closed',
     'voteError.invalid_vote',

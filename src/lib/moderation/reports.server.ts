@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { commentReports, comments } from '../../../db/schema.ts';
 import type { Limiter } from '../rate-limit/limiter.ts';
 import type { Database } from '../platform/db/db.server.ts';
-import type { ServerConfig } from '../platform/runtime/server-config.ts';
+import type { ServerConfig } from '../platform/runtime/config.ts';
 import { REPORTS_PER_MINUTE, type ReportReason } from './reasons.ts';
 
 /** A report as the API answers it. */

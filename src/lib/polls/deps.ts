@@ -1,7 +1,7 @@
 import type { CohortReads } from '../cohorts/reads.server.ts';
 import type { StreamGate } from '../platform/http/connection-limits.ts';
 import type { Database } from '../platform/db/db.server.ts';
-import type { ServerConfig } from '../platform/runtime/server-config.ts';
+import type { ServerConfig } from '../platform/runtime/config.ts';
 import type { ResolutionReads } from '../resolution/reads.server.ts';
 import type { PollLiveHub } from './live.server.ts';
 import type { PollRecord } from './records.ts';

@@ -1,4 +1,5 @@
 import type { CLIENT_KEYS } from '../i18n/client.ts';
+import { roughDuration } from '../i18n/duration.ts';
 import { toLocale } from '../i18n/locales.ts';
 import { localLabel } from './labels.ts';
 import { leadingIds } from './tally.ts';
@@ -26,26 +27,6 @@ export function formatVotes(n: number, words: PollWords): string {
   return counted(words, pluralForm(n, words.lang), 'poll.votes', n);
 }
 
-const UNITS: [number, 'day' | 'hour' | 'minute'][] = [
-  [86_400_000, 'day'],
-  [3_600_000, 'hour'],
-  [60_000, 'minute'],
-];
-
-/**
- * A rough distance in time, rounded down to its largest unit.
- * @example roughDuration(3 * 86_400_000 + 5, translator('en')) // '3 days'
- */
-export function roughDuration(ms: number, words: PollWords): string {
-  for (const [size, unit] of UNITS) {
-    if (ms >= size) {
-      const n = Math.floor(ms / size);
-      return counted(words, pluralForm(n, words.lang), `poll.duration.${unit}`, n);
-    }
-  }
-  return words.t('poll.duration.soon');
-}
-
 /** "Voting closed", "Ends in 3 days", "Opens in 2 hours" or "Open", in the page's language. */
 export function describeStatus(
   status: 'scheduled' | 'open' | 'closed',
@@ -56,10 +37,10 @@ export function describeStatus(
 ): string {
   if (status === 'closed') return words.t('poll.closed');
   if (status === 'scheduled')
-    return words.t('poll.opensIn', { duration: roughDuration(Date.parse(opensAt) - now, words) });
+    return words.t('poll.opensIn', { duration: roughDuration(Date.parse(opensAt) - now, words, 'long') });
   return closesAt === null
     ? words.t('poll.open')
-    : words.t('poll.endsIn', { duration: roughDuration(Date.parse(closesAt) - now, words) });
+    : words.t('poll.endsIn', { duration: roughDuration(Date.parse(closesAt) - now, words, 'long') });
 }
 
 /** The options a widget marks as leading, by count (a tie is more than one), and the words for a tie. */

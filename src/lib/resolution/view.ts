@@ -1,5 +1,5 @@
 import type { SnapshotSource } from '../chain/snapshot.ts';
-import { describeSource } from '../cohorts/present.ts';
+import { describeSource } from '../chain/presentation.ts';
 import type { CohortResult } from '../cohorts/privacy.ts';
 import type { ResolutionDefinition } from './definition.ts';
 import { accuracy, cohortAccuracy, describeChange, type Accuracy, type CohortAccuracy } from './resolve.ts';
@@ -84,7 +84,7 @@ const measured = (block: number, takenAt: number, value: number, source: Snapsho
   block,
   takenAt: new Date(takenAt).toISOString(),
   value,
-  source: source && describeSource(source),
+  source: source && describeSource(source, API_WORDS),
   origin: source,
 });
 

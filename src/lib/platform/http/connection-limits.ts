@@ -1,4 +1,4 @@
-import type { StreamConfig } from '../runtime/server-config.ts';
+import type { StreamConfig } from '../runtime/config.ts';
 
 /**
  * How many connections the server holds, and how many of them may be live

@@ -1,5 +1,5 @@
 import { isRfc3986Authority } from './uri-grammar.ts';
-import { ConfigError } from '../runtime/server-config.ts';
+import { ConfigError } from '../runtime/config.ts';
 
 /**
  * The one origin the site answers for. No request header chooses it: with

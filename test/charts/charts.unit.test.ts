@@ -231,6 +231,8 @@ describe('a time axis spaced by real time', () => {
         const gaps = ticks.slice(1).map((tick, n) => tick.at - (ticks[n]?.at ?? 0));
         if (gaps.length > 0 && (gaps[0] ?? 0) <= 14 * DAY_MS) expect(new Set(gaps).size).toBe(1);
       }),
+      // Four days from a millisecond past a Monday, two ticks at most: no Monday falls inside, two-day steps do.
+      { examples: [[[Date.UTC(2022, 1, 21) + 1, 4 * DAY_MS, 2]]] },
     );
   });
 });

@@ -72,23 +72,48 @@ const yearOf = (at: number): number => new Date(at).getUTCFullYear();
 export function timeTicks(min: number, max: number, maxTicks: number, lang: string): TimeTick[] {
   if (!(max >= min) || !Number.isFinite(min) || !Number.isFinite(max)) return [];
   const limit = Math.max(1, Math.floor(maxTicks));
+  // Each step's real moments are counted, not estimated from the span: a span just past a round moment
+  // holds one tick fewer than its width suggests, and may hold none at a coarse step. Steps far too fine are
+  // skipped uncounted; no step is more than 3.5 times the one before, so the first counted one holds a tick.
   const span = max - min;
-  const moments: number[] = [];
-  const fixed = FIXED_MS.find((size) => span / size < limit);
-  let unit: Unit;
-  if (fixed !== undefined) {
-    unit = fixed < DAY_MS ? 'hour' : 'day';
-    const origin = fixed >= 7 * DAY_MS ? FIRST_MONDAY : 0;
-    for (let at = origin + Math.ceil((min - origin) / fixed) * fixed; at <= max; at += fixed) moments.push(at);
-  } else {
-    const count = MONTHS.find((n) => span / (n * MONTH_MS) < limit) ?? 120;
-    unit = count < 12 ? 'month' : 'year';
+  let finer: number[] = [];
+  for (const size of FIXED_MS) {
+    if (span / size > 4 * limit + 4) continue;
+    const origin = size >= 7 * DAY_MS ? FIRST_MONDAY : 0;
+    const moments: number[] = [];
+    for (let at = origin + Math.ceil((min - origin) / size) * size; at <= max; at += size) moments.push(at);
+    if (moments.length > limit) {
+      finer = moments;
+      continue;
+    }
+    const unit: Unit = size < DAY_MS ? 'hour' : 'day';
+    return labelled(moments.length > 0 ? moments : thinned(finer, limit), unit, lang);
+  }
+  for (const count of MONTHS) {
+    if (span / (count * MONTH_MS) > 4 * limit + 4 && count !== MONTHS[MONTHS.length - 1]) continue;
+    const moments: number[] = [];
     const date = new Date(min);
     let n = (date.getUTCFullYear() - 1970) * 12 + date.getUTCMonth();
     if (monthStart(n) < min) n += 1;
     for (n = Math.ceil(n / count) * count; monthStart(n) <= max; n += count) moments.push(monthStart(n));
+    if (moments.length > limit && count !== MONTHS[MONTHS.length - 1]) {
+      finer = moments;
+      continue;
+    }
+    const unit: Unit = count < 12 ? 'month' : 'year';
+    return labelled(moments.length > 0 ? moments : thinned(finer, limit), unit, lang);
   }
-  return moments.slice(0, limit).map((at, i) => ({ at, label: tickLabel(at, moments[i - 1] ?? null, unit, lang) }));
+  return [];
+}
+
+/** Every k-th of a finer step's moments, so at most `limit` remain, still evenly spaced. */
+function thinned(moments: readonly number[], limit: number): number[] {
+  const every = Math.ceil(moments.length / limit);
+  return moments.filter((_, i) => i % every === 0);
+}
+
+function labelled(moments: readonly number[], unit: Unit, lang: string): TimeTick[] {
+  return moments.map((at, i) => ({ at, label: tickLabel(at, moments[i - 1] ?? null, unit, lang) }));
 }
 
 type Unit = 'hour' | 'day' | 'month' | 'year';

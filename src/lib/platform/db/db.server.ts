@@ -329,11 +329,17 @@ export class PreparedBatch {
 }
 
 /**
- * Element `index` of each row from jsonRows(), as the value of `column`, for
- * the select of an `insert(table).select(...)`: drizzle checks that the
- * selection names the table's columns in their order.
+ * Element `index` of each row from jsonRows() (or, given a name, that field of
+ * each row's object), as the value of `column`, for the select of an
+ * `insert(table).select(...)`: drizzle checks that the selection names the
+ * table's columns in their order.
  */
-export function jsonField<T>(index: number, column: AnySQLiteColumn): SQL.Aliased<T> {
+export function jsonField<T>(index: number | string, column: AnySQLiteColumn): SQL.Aliased<T> {
+  if (typeof index === 'string') {
+    // Written into the SQL, so only a plain name: the fields are the code's own, never input.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(index)) throw new Error(`not a field name: ${index}`);
+    return sql<T>`value ->> ${sql.raw(`'$.${index}'`)}`.as(column.name);
+  }
   return sql<T>`value ->> ${sql.raw(String(Math.trunc(index)))}`.as(column.name);
 }
 

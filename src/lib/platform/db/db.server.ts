@@ -266,6 +266,29 @@ export function unpackRows<T extends readonly unknown[]>(packed: string | null |
   return JSON.parse(packed ?? '[]') as T[];
 }
 
+/**
+ * packedRows, read back as records: each row the object of the named
+ * `fields`, so no caller reads a row by position. The rows still travel as
+ * JSON arrays (json_object's names on every row made a batch of 8 to 32
+ * session checks some 10-25% slower); the names are put back here, in one place.
+ * @example
+ * db.select({ rows: packedRecords<{ id: string; n: number }>({ id: t.id, n: t.n }) }).from(t)
+ * // one row: { rows: [{ id: 'a', n: 1 }, ...] }
+ */
+export function packedRecords<R extends Record<string, unknown>>(fields: {
+  [K in keyof R]: SQL | AnySQLiteColumn;
+}): SQL<R[]> {
+  const names = Object.keys(fields);
+  const values = Object.values(fields as Record<string, SQL | AnySQLiteColumn>);
+  return packedRows(...values).mapWith((packed: string | null): R[] =>
+    unpackRows<unknown[]>(packed).map((row) => {
+      const record: Record<string, unknown> = {};
+      names.forEach((name, i) => (record[name] = row[i]));
+      return record as R;
+    }),
+  ) as SQL<R[]>;
+}
+
 /** A query drizzle prepared once (`.prepare()`, with placeholders), and what running it gives. */
 type Prepared<R> = SQLitePreparedQuery<{
   type: 'async';

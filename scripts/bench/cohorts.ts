@@ -15,10 +15,11 @@ import { loadTokenDefinition } from '../../src/lib/chain/tokens.server.ts';
 import { weightingTokenOf } from '../../src/lib/cohorts/weighting.ts';
 import { reweightPolls } from '../../src/lib/cohorts/weighting.server.ts';
 import { loadPollDefinitions } from '../../src/lib/polls/definitions.server.ts';
-import { castVotes, type CastVoteInput } from '../../src/lib/polls/repo.server.ts';
+import { castVotes } from '../../src/lib/polls/store/cast.server.ts';
+import type { CastVoteInput } from '../../src/lib/polls/store/cast-types.ts';
 import { migrateDatabase, openDatabase, type Database } from '../../src/lib/platform/db/db.server.ts';
 import { startServer } from '../../test/helpers/server.ts';
-import { syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
+import { syncPollDefinitions } from '../../src/lib/polls/store/definitions.server.ts';
 import {
   BENCH_SECONDS,
   BENCH_VOTE_RATE_LIMIT,

@@ -13,7 +13,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { startServer } from '../../test/helpers/server.ts';
 import { envCount, median, saveResults } from './lib.ts';
 import { rssMb } from './scale.ts';
-import { IDLE_MS } from '../../src/lib/polls/writer-thread.server.ts';
+import { IDLE_MS } from '../../src/lib/polls/write/writer-thread.server.ts';
 
 /** One of each kind of response: static pages, rendered pages in both languages, the APIs. */
 const REQUESTS = [

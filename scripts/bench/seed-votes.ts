@@ -1,4 +1,5 @@
-import { castVotes, type CastVoteInput } from '../../src/lib/polls/repo.server.ts';
+import { castVotes } from '../../src/lib/polls/store/cast.server.ts';
+import type { CastVoteInput } from '../../src/lib/polls/store/cast-types.ts';
 import type { Database } from '../../src/lib/platform/db/db.server.ts';
 
 /** Ballots per group commit while seeding: large, since nobody waits on them. */

@@ -1,5 +1,5 @@
 import { deletedSessionCookieHeader, sessionCookieHeader } from '../lib/auth/session-cookie.ts';
-import { POLL_FAST_ROUTES } from '../lib/polls/api.server.ts';
+import { POLL_FAST_ROUTES } from '../lib/polls/http/api.server.ts';
 import type { Application, FastRoute } from '../lib/platform/http/http-server.server.ts';
 import { crossSiteProblem, wrongHostProblem, type ApiResult, type StreamResult } from '../lib/platform/http/results.ts';
 import { readRequestContext, type RequestContext } from './request-context.server.ts';

@@ -1,13 +1,8 @@
 import { CohortReads } from '../lib/cohorts/reads.server.ts';
 import { ResolutionReads } from '../lib/resolution/reads.server.ts';
 import { withCounts, type PollRecord } from '../lib/polls/records.ts';
-import {
-  getPoll,
-  getPollCounts,
-  pollVersions,
-  type FreshCounts,
-  type TransactionLimiter,
-} from '../lib/polls/repo.server.ts';
+import { getPoll, getPollCounts, pollVersions } from '../lib/polls/store/reads.server.ts';
+import type { FreshCounts, TransactionLimiter } from '../lib/polls/store/cast-types.ts';
 import type { Limiter } from '../lib/rate-limit/limiter.ts';
 import { DatabaseRateLimiter } from '../lib/rate-limit/store.server.ts';
 import { REPORTS_PER_MINUTE } from '../lib/moderation/reasons.ts';
@@ -18,8 +13,8 @@ import { isFileUrl, type Database } from '../lib/platform/db/db.server.ts';
 import { PollLiveHub } from '../lib/polls/live.server.ts';
 import { CountsCache } from '../lib/polls/counts-cache.ts';
 import { TtlCache } from '../lib/platform/caching/ttl-cache.ts';
-import { VoteBatcher, voteRateLimiter, writeOnThisThread } from '../lib/polls/batcher.server.ts';
-import { VoteWriterThread } from '../lib/polls/writer-thread.server.ts';
+import { VoteBatcher, voteRateLimiter, writeOnThisThread } from '../lib/polls/write/batcher.server.ts';
+import { VoteWriterThread } from '../lib/polls/write/writer-thread.server.ts';
 import { newVoterId } from '../lib/polls/voter.ts';
 import type { VotingDeps } from '../lib/polls/votes.server.ts';
 import { connectionLimits, StreamGate, type ConnectionLimits } from '../lib/platform/http/connection-limits.ts';

@@ -6,7 +6,7 @@ import { loadTokenDefinition } from '../lib/chain/tokens.server.ts';
 import { weightingTokenOf } from '../lib/cohorts/weighting.ts';
 import { reweightPolls } from '../lib/cohorts/weighting.server.ts';
 import { resolvePolls } from '../lib/resolution/repo.server.ts';
-import { syncPollDefinitions } from '../lib/polls/repo.server.ts';
+import { syncPollDefinitions } from '../lib/polls/store/definitions.server.ts';
 import type { BuildInfo } from '../lib/platform/runtime/build-info.server.ts';
 import { ConfigError, readServerConfig } from '../lib/platform/runtime/config.ts';
 import { databaseErrorReason, migrateDatabase, openDatabase, type Database } from '../lib/platform/db/db.server.ts';

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { embedSnippet, frameHeight, pollIdFromUrl } from '../lib/embed/embed';
 import { json, problem } from '../lib/platform/http/results';
-import { getPoll } from '../lib/polls/repo.server';
+import { getPoll } from '../lib/polls/store/reads.server';
 import { getServices } from '../app/app.server';
 import { SITE } from '../lib/site/site';
 

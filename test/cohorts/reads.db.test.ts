@@ -12,7 +12,9 @@ import { weightingTokenOf } from '../../src/lib/cohorts/weighting.ts';
 import { reweightPolls } from '../../src/lib/cohorts/weighting.server.ts';
 import { loadPollDefinitions } from '../../src/lib/polls/definitions.server.ts';
 import type { PollRecord } from '../../src/lib/polls/records.ts';
-import { castVotes, getPoll, syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
+import { castVotes } from '../../src/lib/polls/store/cast.server.ts';
+import { getPoll } from '../../src/lib/polls/store/reads.server.ts';
+import { syncPollDefinitions } from '../../src/lib/polls/store/definitions.server.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
 
 /**

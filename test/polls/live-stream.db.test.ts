@@ -8,8 +8,8 @@ import {
   type StreamSink,
 } from '../../src/lib/platform/http/results.ts';
 import { loadPollDefinitions } from '../../src/lib/polls/definitions.server.ts';
-import { openPollStream } from '../../src/lib/polls/live-stream.server.ts';
-import { syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
+import { openPollStream } from '../../src/lib/polls/http/live-stream.server.ts';
+import { syncPollDefinitions } from '../../src/lib/polls/store/definitions.server.ts';
 import { readServerConfig } from '../../src/lib/platform/runtime/config.ts';
 import { createServices, type Services } from '../../src/app/services.server.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';

@@ -2,14 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  castVote,
-  getBallot,
-  getPoll,
-  getPollHistory,
-  PollSyncError,
-  syncPollDefinitions,
-} from '../../src/lib/polls/repo.server.ts';
+import { castVote } from '../../src/lib/polls/store/cast.server.ts';
+import { getBallot, getPoll, getPollHistory } from '../../src/lib/polls/store/reads.server.ts';
+import { PollSyncError, syncPollDefinitions } from '../../src/lib/polls/store/definitions.server.ts';
 import { pollDefinitionSchema, type PollDefinitionInput } from '../../src/lib/polls/schemas.ts';
 import type { Database } from '../../src/lib/platform/db/db.server.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
@@ -18,8 +13,8 @@ import {
   voteRateLimiter,
   writeOnThisThread,
   type BallotWriter,
-} from '../../src/lib/polls/batcher.server.ts';
-import { VoteWriterThread } from '../../src/lib/polls/writer-thread.server.ts';
+} from '../../src/lib/polls/write/batcher.server.ts';
+import { VoteWriterThread } from '../../src/lib/polls/write/writer-thread.server.ts';
 
 /** The thread's entry from source; the server tests run the bundled one (dist/vote-writer.mjs). */
 const VOTE_WRITER = new URL('../../scripts/vote-writer.ts', import.meta.url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FreshCounts } from '../../src/lib/polls/repo.server.ts';
+import type { FreshCounts } from '../../src/lib/polls/store/cast-types.ts';
 import {
   decodeBallots,
   decodeFates,
@@ -8,7 +8,7 @@ import {
   errorFromWire,
   errorToWire,
   type Settled,
-} from '../../src/lib/polls/writer-wire.ts';
+} from '../../src/lib/polls/write/writer-wire.ts';
 
 const counts = (totalVotes: number, version: number, votes: [string, number][]): FreshCounts => ({
   totalVotes,

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { syncPollDefinitions } from '../../src/lib/polls/repo.server.ts';
+import { syncPollDefinitions } from '../../src/lib/polls/store/definitions.server.ts';
 import { pollDefinitionSchema } from '../../src/lib/polls/schemas.ts';
 import { getStoredResolution, resolvePolls } from '../../src/lib/resolution/repo.server.ts';
 import type { TrackRecord } from '../../src/lib/resolution/track-record.ts';

@@ -13,7 +13,8 @@ import {
   type WithdrawOutcome,
   type WithdrawRequest,
 } from '../polls/withdraw.server.ts';
-import { getWalletBallotChoices, type TransactionLimiter } from '../polls/repo.server.ts';
+import { getWalletBallotChoices } from '../polls/store/wallets.server.ts';
+import type { TransactionLimiter } from '../polls/store/cast-types.ts';
 import type { VotingDeps } from '../polls/votes.server.ts';
 import type { Database } from '../platform/db/db.server.ts';
 

@@ -1,6 +1,6 @@
 import { and, eq, gt, lte, or, sql } from 'drizzle-orm';
 import { authNonces, sessions } from '../../../db/schema.ts';
-import { jsonRows, packedRows, perDatabase, unpackRows, writeBatch, type Database } from '../platform/db/db.server.ts';
+import { jsonRows, packedRecords, perDatabase, writeBatch, type Database } from '../platform/db/db.server.ts';
 import { ReadBatch } from '../platform/caching/read-batch.ts';
 import {
   ABSOLUTE_LIFETIME_MS,
@@ -87,24 +87,24 @@ export interface ValidatedSession {
 const sessionsById = perDatabase((db) => {
   const query = db
     .select({
-      rows: packedRows(
-        sessions.id,
-        sessions.address,
-        sessions.createdAt,
-        sessions.lastActiveAt,
-        sql`hex(${sessions.secretHash})`,
-      ),
+      // One row whatever the number of ids (see packedRows); the secret hash as hex, since JSON holds no bytes.
+      rows: packedRecords<Session & { secretHash: string }>({
+        id: sessions.id,
+        address: sessions.address,
+        createdAt: sessions.createdAt,
+        lastActiveAt: sessions.lastActiveAt,
+        secretHash: sql`hex(${sessions.secretHash})`,
+      }),
     })
     .from(sessions)
     .where(sql`${sessions.id} in (select value from ${jsonRows(sql.placeholder('ids'))})`)
     .prepare();
   return new ReadBatch(async (ids: string[]) => {
     const [found] = await query.all({ ids: JSON.stringify(ids) });
-    const rows = unpackRows<[string, string, number, number, string]>(found?.rows);
     return new Map(
-      rows.map(([id, address, createdAt, lastActiveAt, hash]) => [
+      (found?.rows ?? []).map(({ id, address, createdAt, lastActiveAt, secretHash }) => [
         id,
-        { id, address, createdAt, lastActiveAt, secretHash: Buffer.from(hash, 'hex') },
+        { id, address, createdAt, lastActiveAt, secretHash: Buffer.from(secretHash, 'hex') },
       ]),
     );
   });

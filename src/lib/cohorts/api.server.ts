@@ -1,6 +1,6 @@
 import { csvResult, problemResult, type ApiResult } from '../platform/http/results.ts';
 import { CSV_LIMITED, refuseOverLimit } from '../rate-limit/limiter.ts';
-import { getPollResultsData, type ReaderContext } from '../polls/api.server.ts';
+import { getPollResultsData, type ReaderContext } from '../polls/http/api.server.ts';
 import { pollStatus } from '../polls/rules.ts';
 import type { PollVoteDeps } from '../polls/deps.ts';
 import type { Limiter } from '../rate-limit/limiter.ts';

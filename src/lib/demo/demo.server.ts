@@ -17,7 +17,7 @@ import { buildSnapshot } from '../chain/snapshot.ts';
 import { TOKENS_DIR } from '../chain/tokens.server.ts';
 import { reweightPolls } from '../cohorts/weighting.server.ts';
 import { loadYamlDir } from '../content/yaml.server.ts';
-import { castVotes } from '../polls/repo.server.ts';
+import { castVotes } from '../polls/store/cast.server.ts';
 import type { PollDefinition } from '../polls/schemas.ts';
 import { writeTransaction, type Database, type Queries } from '../platform/db/db.server.ts';
 import { DEMO_FIXTURE_FORMAT, demoFixtureSchema, type DemoFixture } from './fixture.ts';

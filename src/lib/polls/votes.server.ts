@@ -1,17 +1,12 @@
 import type { Database } from '../platform/db/db.server.ts';
 import { withCounts, type PollRecord } from './records.ts';
-import {
-  attachWallet,
-  getPoll,
-  getReaderBallot,
-  walletVoterId,
-  type CastResult,
-  type CastVoteInput,
-  type FreshCounts,
-} from './repo.server.ts';
+import { attachWallet, walletVoterId } from './store/wallets.server.ts';
+import { getPoll, getReaderBallot } from './store/reads.server.ts';
+import type { CastResult, CastVoteInput, FreshCounts } from './store/cast-types.ts';
 import { presentResults, type PollResults } from './results.ts';
 import { checkBallot, describeBallotProblem, pollStatus, type BallotProblem } from './rules.ts';
 import { IdentityCache } from '../platform/caching/identity.ts';
+import { resultsAfterVote } from './write/answers.ts';
 
 /**
  * Casting a vote, shared by the JSON endpoint and the no-JavaScript form
@@ -139,31 +134,6 @@ export async function submitVote(deps: VotingDeps, request: VoteRequest): Promis
   return { ok: true, status: outcome === 'created' ? 201 : 200, voterId, newVoter, results };
 }
 
-/**
- * What a voter is answered with. Every ballot of one group commit gets the
- * same counts object, so voters who chose the same options get the same
- * results: they are built once per counts object, not once per vote (under
- * load that was a results object per ballot for the collector to sweep).
- */
-function resultsAfterVote(
-  poll: PollRecord,
-  counts: FreshCounts,
-  optionIds: string[],
-  verified: boolean,
-  now: number,
-): PollResults {
-  const present = (): PollResults => presentResults(withCounts(poll, counts), { optionIds, verified }, now);
-  let kept = answersByCounts.get(counts);
-  // A definition reloaded within one batch is rare: build that answer on its own.
-  if (kept && kept.poll !== poll) return present();
-  if (!kept) answersByCounts.set(counts, (kept = { poll, answers: new Map() }));
-  // The status is the only thing the time changes (see presentResults).
-  const key = `${pollStatus(poll, now)}\u0000${verified}\u0000${optionIds.join('\u0000')}`;
-  let results = kept.answers.get(key);
-  if (!results) kept.answers.set(key, (results = present()));
-  return results;
-}
-
 /** What checkBallot needs of a poll, made once per poll record rather than once per vote. */
 function ballotRules(poll: PollRecord): Parameters<typeof checkBallot>[0] {
   let rules = rulesByPoll.get(poll);
@@ -175,8 +145,6 @@ function ballotRules(poll: PollRecord): Parameters<typeof checkBallot>[0] {
 }
 
 const rulesByPoll = new IdentityCache<PollRecord, Parameters<typeof checkBallot>[0]>();
-
-const answersByCounts = new IdentityCache<FreshCounts, { poll: PollRecord; answers: Map<string, PollResults> }>();
 
 export type ClaimError = 'not_found' | 'poll_closed' | 'sign_in_required' | 'no_ballot' | 'wallet_already_voted';
 

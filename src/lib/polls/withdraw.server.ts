@@ -3,7 +3,7 @@ import { pollOptionCohorts, pollOptions, polls, voteBuckets, voteChoices, votes 
 import { writeTransaction, runPrepared, type Database, type Queries } from '../platform/db/db.server.ts';
 import { LedgerDeltas, storedWeight } from '../cohorts/ledger.server.ts';
 import { HOUR_MS } from './history.ts';
-import type { FreshCounts, TransactionLimiter } from './repo.server.ts';
+import type { FreshCounts, TransactionLimiter } from './store/cast-types.ts';
 import { pollStatus } from './rules.ts';
 
 /**

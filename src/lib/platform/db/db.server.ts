@@ -266,6 +266,29 @@ export function unpackRows<T extends readonly unknown[]>(packed: string | null |
   return JSON.parse(packed ?? '[]') as T[];
 }
 
+/**
+ * packedRows, read back as records: each row the object of the named
+ * `fields`, so no caller reads a row by position. The rows still travel as
+ * JSON arrays (json_object's names on every row made a batch of 8 to 32
+ * session checks some 10-25% slower); the names are put back here, in one place.
+ * @example
+ * db.select({ rows: packedRecords<{ id: string; n: number }>({ id: t.id, n: t.n }) }).from(t)
+ * // one row: { rows: [{ id: 'a', n: 1 }, ...] }
+ */
+export function packedRecords<R extends Record<string, unknown>>(fields: {
+  [K in keyof R]: SQL | AnySQLiteColumn;
+}): SQL<R[]> {
+  const names = Object.keys(fields);
+  const values = Object.values(fields as Record<string, SQL | AnySQLiteColumn>);
+  return packedRows(...values).mapWith((packed: string | null): R[] =>
+    unpackRows<unknown[]>(packed).map((row) => {
+      const record: Record<string, unknown> = {};
+      names.forEach((name, i) => (record[name] = row[i]));
+      return record as R;
+    }),
+  ) as SQL<R[]>;
+}
+
 /** A query drizzle prepared once (`.prepare()`, with placeholders), and what running it gives. */
 type Prepared<R> = SQLitePreparedQuery<{
   type: 'async';
@@ -329,11 +352,17 @@ export class PreparedBatch {
 }
 
 /**
- * Element `index` of each row from jsonRows(), as the value of `column`, for
- * the select of an `insert(table).select(...)`: drizzle checks that the
- * selection names the table's columns in their order.
+ * Element `index` of each row from jsonRows() (or, given a name, that field of
+ * each row's object), as the value of `column`, for the select of an
+ * `insert(table).select(...)`: drizzle checks that the selection names the
+ * table's columns in their order.
  */
-export function jsonField<T>(index: number, column: AnySQLiteColumn): SQL.Aliased<T> {
+export function jsonField<T>(index: number | string, column: AnySQLiteColumn): SQL.Aliased<T> {
+  if (typeof index === 'string') {
+    // Written into the SQL, so only a plain name: the fields are the code's own, never input.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(index)) throw new Error(`not a field name: ${index}`);
+    return sql<T>`value ->> ${sql.raw(`'$.${index}'`)}`.as(column.name);
+  }
   return sql<T>`value ->> ${sql.raw(String(Math.trunc(index)))}`.as(column.name);
 }
 

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { json } from '../../../lib/platform/http/results';
-import { listPollsForReader } from '../../../lib/polls/repo.server';
+import { listPollsForReader } from '../../../lib/polls/store/reads.server';
 import { getDb } from '../../../app/app.server';
 
 export const prerender = false;

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { toResponse } from '../../../../lib/platform/http/results';
 import { getCohortsCsv } from '../../../../lib/cohorts/api.server';
-import { readerOf } from '../../../../lib/polls/api.server';
+import { readerOf } from '../../../../lib/polls/http/api.server';
 import { getServices } from '../../../../app/app.server';
 
 export const prerender = false;

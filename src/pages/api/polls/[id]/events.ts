@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { isStreamResult, streamResponse, toResponse } from '../../../../lib/platform/http/results';
-import { readerOf } from '../../../../lib/polls/api.server';
-import { openPollStream } from '../../../../lib/polls/live-stream.server';
+import { readerOf } from '../../../../lib/polls/http/api.server';
+import { openPollStream } from '../../../../lib/polls/http/live-stream.server';
 import { getServices } from '../../../../app/app.server';
 
 export const prerender = false;

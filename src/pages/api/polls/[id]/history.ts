@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getCohortHistory } from '../../../../lib/cohorts/repo.server';
 import { json, problem } from '../../../../lib/platform/http/results';
-import { getPollForReader, getPollHistory } from '../../../../lib/polls/repo.server';
+import { getPollForReader, getPollHistory } from '../../../../lib/polls/store/reads.server';
 import { getDb } from '../../../../app/app.server';
 
 export const prerender = false;

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { toResponse } from '../../../../lib/platform/http/results';
 import { getServices } from '../../../../app/app.server';
-import { getPollResults, readerOf } from '../../../../lib/polls/api.server';
+import { getPollResults, readerOf } from '../../../../lib/polls/http/api.server';
 
 export const prerender = false;
 

@@ -3,7 +3,7 @@ import { toResponse } from '../../../../lib/platform/http/results';
 import { readLimitedBody } from '../../../../lib/platform/http/limited-body.server';
 import { MAX_VOTE_BODY_BYTES } from '../../../../lib/polls/schemas';
 import { getServices } from '../../../../app/app.server';
-import { postVote, readerOf } from '../../../../lib/polls/api.server';
+import { postVote, readerOf } from '../../../../lib/polls/http/api.server';
 import { EMBED_HEADER } from '../../../../lib/embed/embed';
 
 export const prerender = false;

@@ -1,6 +1,7 @@
-import { castVote, castVotes, type CastResult, type CastVoteInput, type TransactionLimiter } from './repo.server.ts';
-import type { Database } from '../platform/db/db.server.ts';
-import { DatabaseRateLimiter } from '../rate-limit/store.server.ts';
+import { castVote, castVotes } from '../store/cast.server.ts';
+import type { CastResult, CastVoteInput, TransactionLimiter } from '../store/cast-types.ts';
+import type { Database } from '../../platform/db/db.server.ts';
+import { DatabaseRateLimiter } from '../../rate-limit/store.server.ts';
 import { settle, type Settled } from './writer-wire.ts';
 
 /** Writes one batch of ballots, settling each; rejects only when none could be tried. */

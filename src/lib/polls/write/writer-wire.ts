@@ -1,4 +1,4 @@
-import type { CastOutcome, CastResult, CastVoteInput, FreshCounts } from './repo.server.ts';
+import type { CastOutcome, CastResult, CastVoteInput, FreshCounts } from '../store/cast-types.ts';
 
 /**
  * What crosses between the main thread and the vote writer thread

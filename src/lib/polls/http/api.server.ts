@@ -1,19 +1,19 @@
-import { jsonResult, jsonTextResult, parseJson, problemResult, type ApiResult } from '../platform/http/results.ts';
-import type { FastRoute } from '../platform/http/http-server.server.ts';
-import { readLimitedNodeBody } from '../platform/http/limited-body.server.ts';
-import type { CohortResults } from '../cohorts/present.ts';
-import type { ResolutionView } from '../resolution/view.ts';
-import { getReaderBallot, type ReaderBallot } from './repo.server.ts';
-import type { PollRecord } from './records.ts';
-import { presentResults, type PollResults } from './results.ts';
-import { pollStatus, type PollStatus } from './rules.ts';
-import { MAX_VOTE_BODY_BYTES, voteInputSchema } from './schemas.ts';
-import type { PollApiDeps, PollVoteDeps } from './deps.ts';
-import { EMBED_HEADER } from '../embed/embed.ts';
-import { voterCookieHeader } from './voter.ts';
-import { submitVote } from './votes.server.ts';
+import { jsonResult, jsonTextResult, parseJson, problemResult, type ApiResult } from '../../platform/http/results.ts';
+import type { FastRoute } from '../../platform/http/http-server.server.ts';
+import { readLimitedNodeBody } from '../../platform/http/limited-body.server.ts';
+import type { CohortResults } from '../../cohorts/present.ts';
+import type { ResolutionView } from '../../resolution/view.ts';
+import { getReaderBallot, type ReaderBallot } from '../store/reads.server.ts';
+import type { PollRecord } from '../records.ts';
+import { presentResults, type PollResults } from '../results.ts';
+import { pollStatus, type PollStatus } from '../rules.ts';
+import { MAX_VOTE_BODY_BYTES, voteInputSchema } from '../schemas.ts';
+import type { PollApiDeps, PollVoteDeps } from '../deps.ts';
+import { EMBED_HEADER } from '../../embed/embed.ts';
+import { voterCookieHeader } from '../voter.ts';
+import { submitVote } from '../votes.server.ts';
 import { openPollStream } from './live-stream.server.ts';
-import { IdentityCache } from '../platform/caching/identity.ts';
+import { IdentityCache } from '../../platform/caching/identity.ts';
 
 /**
  * The poll JSON endpoints as plain functions: the Astro endpoint files and

@@ -1,7 +1,7 @@
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { openDatabase } from '../platform/db/db.server.ts';
+import { openDatabase } from '../../platform/db/db.server.ts';
 import { VoteBatcher, voteRateLimiter, writeOnThisThread, type BallotWriter } from './batcher.server.ts';
-import type { CastResult, CastVoteInput, FreshCounts } from './repo.server.ts';
+import type { CastResult, CastVoteInput, FreshCounts } from '../store/cast-types.ts';
 import { decodeBallots, decodeFates, encodeBallots, encodeFates, settle, type Settled } from './writer-wire.ts';
 
 /**

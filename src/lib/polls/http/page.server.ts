@@ -1,13 +1,13 @@
 import type { AstroGlobal } from 'astro';
 import { actions, isInputError } from 'astro:actions';
-import { getPollForReader } from './repo.server.ts';
-import type { PollRecord } from './records.ts';
-import type { PollResults } from './results.ts';
-import type { CohortResults } from '../cohorts/present.ts';
-import type { ResolutionView } from '../resolution/view.ts';
-import type { PollReadDeps } from './deps.ts';
-import { translator, type Translator } from '../i18n/i18n.ts';
-import { isLocaleParam } from '../i18n/locales.ts';
+import { getPollForReader } from '../store/reads.server.ts';
+import type { PollRecord } from '../records.ts';
+import type { PollResults } from '../results.ts';
+import type { CohortResults } from '../../cohorts/present.ts';
+import type { ResolutionView } from '../../resolution/view.ts';
+import type { PollReadDeps } from '../deps.ts';
+import { translator, type Translator } from '../../i18n/i18n.ts';
+import { isLocaleParam } from '../../i18n/locales.ts';
 
 export interface PollPageState {
   poll: PollRecord;

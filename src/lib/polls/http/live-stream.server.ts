@@ -1,11 +1,11 @@
-import { problemResult, type ApiResult, type StreamResult, type StreamSink } from '../platform/http/results.ts';
-import type { StreamRefusal, StreamTicket } from '../platform/http/connection-limits.ts';
-import { clientBucket } from '../platform/http/forwarded.ts';
-import type { PollStreamDeps } from './deps.ts';
-import { sseEvent } from './live.server.ts';
-import type { PollRecord } from './records.ts';
-import { getPollForReader, type Reader } from './repo.server.ts';
-import type { PollResults } from './results.ts';
+import { problemResult, type ApiResult, type StreamResult, type StreamSink } from '../../platform/http/results.ts';
+import type { StreamRefusal, StreamTicket } from '../../platform/http/connection-limits.ts';
+import { clientBucket } from '../../platform/http/forwarded.ts';
+import type { PollStreamDeps } from '../deps.ts';
+import { sseEvent } from '../live.server.ts';
+import type { PollRecord } from '../records.ts';
+import { getPollForReader, type Reader } from '../store/reads.server.ts';
+import type { PollResults } from '../results.ts';
 
 /**
  * GET /api/polls/<id>/events[?also=<id>,<id>]: one poll's live results, or

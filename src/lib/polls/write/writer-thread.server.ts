@@ -29,6 +29,11 @@ export interface VoteWriterOptions {
   voteRateLimit: number;
   /** How long the thread waits for the next batch before it stops (IDLE_MS unless a test says). */
   idleMs?: number;
+  /**
+   * How long a thread asked to close may take before it is terminated (5 s). Tests that load the thread from
+   * TypeScript source give it longer: compiling its modules on a loaded machine can take seconds.
+   */
+  retireMs?: number;
 }
 
 export const IDLE_MS = 60_000;
@@ -169,10 +174,10 @@ export class VoteWriterThread implements BallotWriter {
     this.idle.unref();
   }
 
-  /** Asks a thread to close its database and end; one that does not within 5 s is terminated. */
+  /** Asks a thread to close its database and end; one that does not in time (retireMs) is terminated. */
   private async retire(running: Running): Promise<void> {
     running.worker.postMessage('close');
-    const timer = setTimeout(() => void running.worker.terminate(), 5_000);
+    const timer = setTimeout(() => void running.worker.terminate(), this.options.retireMs ?? 5_000);
     await running.exited;
     clearTimeout(timer);
   }

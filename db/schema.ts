@@ -327,7 +327,8 @@ export const comments = sqliteTable(
   (t) => [
     index('comments_post_time').on(t.postSlug, t.createdAt),
     index('comments_address_time').on(t.address, t.createdAt),
-    index('comments_parent').on(t.parentId),
+    // A thread's replies are read in order, a page at a time: the index gives them sorted, no sort of the thread.
+    index('comments_parent').on(t.parentId, t.createdAt, t.id),
   ],
 );
 

@@ -28,7 +28,9 @@ one-second warm-up of each path, wrk (-t1, --connections, --seconds) loads in th
   (POST /api/polls/opg-distribution-retail/votes, each one a new voter), /favicon.svg again.
 Each figure is its requests/s over the mean of the two yardstick runs; the report gives per build the medians
 of requests/s, p50 and p99 latency, the ratio to the yardstick, wrk's CPU (user+sys over wall, in cores) and
-the server's, then per path the after/before ratio of the medians, marked SLOWER under 0.95 (exit code 1).
+the server's, then per path the after/before ratio of the medians beside the noise (half the spread of
+either build's own rounds): ok when ratio − noise is at least 0.95, SLOWER when ratio + noise is under it,
+else "within noise" (exit code 1 unless every path is ok).
 The server is pinned to core 1 and wrk to core 0 with taskset; it needs 2 cores, /usr/bin/wrk,
 /usr/bin/taskset and /usr/bin/time. The vote rate limit is on but high (VOTE_RATE_LIMIT=${BENCH_VOTE_RATE_LIMIT}).
 Other environment (DEMO, SITE_URL) is passed to both servers and must match what each build read.
@@ -344,8 +346,12 @@ export async function benchWrk(args: string[]): Promise<void> {
   console.table(summary);
 
   const verdicts = HOT_PATHS.map(({ name }) => {
-    const before = median(pick('before', name).map((r) => r.ratio));
-    const after = median(pick('after', name).map((r) => r.ratio));
+    const befores = pick('before', name).map((r) => r.ratio);
+    const afters = pick('after', name).map((r) => r.ratio);
+    const before = median(befores);
+    const after = median(afters);
+    // How far one build's own rounds stray from their median: a difference inside it is not shown either way.
+    const noise = Math.max(spread(befores), spread(afters));
     const p99Before = median(pick('before', name).map((r) => r.p99Ms));
     const p99After = median(pick('after', name).map((r) => r.p99Ms));
     const ratio = after / before;
@@ -355,10 +361,15 @@ export async function benchWrk(args: string[]): Promise<void> {
       'after × yardstick': Number(after.toFixed(3)),
       'after ÷ before': Number(ratio.toFixed(3)),
       'p99 after ÷ before': Number((p99After / Math.max(p99Before, 1e-9)).toFixed(2)),
-      verdict: ratio >= FLOOR ? 'ok' : 'SLOWER',
+      'noise ±': `${Math.round(noise * 100)}%`,
+      // Shown only when the whole band around the ratio lies on one side of the floor.
+      verdict: ratio - noise >= FLOOR ? 'ok' : ratio + noise < FLOOR ? 'SLOWER' : 'within noise',
     };
   });
-  console.log(`after ÷ before per path (SLOWER: under ${FLOOR})`);
+  console.log(
+    `after ÷ before per path, ± the noise (the larger half-spread of either build's own rounds): ok when even ` +
+      `ratio − noise is at least ${FLOOR}, SLOWER when ratio + noise is under it, else within noise (run longer)`,
+  );
   console.table(verdicts);
   const yardstickCores = median(runs.flatMap((r) => r.yardstick.map((y) => y.serverCores)));
   const yardstickWrk = median(runs.flatMap((r) => r.yardstick.map((y) => y.wrkCores)));
@@ -382,4 +393,10 @@ if (import.meta.main) {
     console.error(`bench:wrk: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   }
+}
+
+/** Half the spread of a build's rounds, relative to their median: 0.2 when they range over ±20%. */
+function spread(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  return (Math.max(...values) - Math.min(...values)) / (2 * median([...values]));
 }

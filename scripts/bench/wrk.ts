@@ -283,7 +283,7 @@ async function measureBuild(side: 'before' | 'after', round: number, root: strin
 function describeRun(run: BuildRun): string {
   const yard = run.yardstick.map((r) => `${r.requestsPerSecond} req/s (wrk ${r.wrkCores} cores)`).join(', ');
   const paths = Object.entries(run.paths).map(
-    ([name, r]) => `${name} ${r.requestsPerSecond} req/s = ${r.ratio.toFixed(3)}× (wrk ${r.wrkCores})`,
+    ([name, r]) => `${name} ${r.requestsPerSecond} req/s = ${r.ratio.toPrecision(3)}× (wrk ${r.wrkCores})`,
   );
   return `${run.side} ${run.round}: yardstick ${yard}; ${paths.join('; ')}; votes answered ${run.votes.answered}, stored ${run.votes.stored}`;
 }
@@ -334,7 +334,7 @@ export async function benchWrk(args: string[]): Promise<void> {
         'req/s': Math.round(median(list.map((r) => r.requestsPerSecond))),
         'p50 ms': round2(median(list.map((r) => r.p50Ms))),
         'p99 ms': round2(median(list.map((r) => r.p99Ms))),
-        '× yardstick': Number(median(list.map((r) => r.ratio)).toFixed(3)),
+        '× yardstick': Number(median(list.map((r) => r.ratio)).toPrecision(3)),
         'wrk cores (max)': `${wrkCores}${wrkCores >= WRK_BUSY ? ' BUSY' : ''}`,
         'server cores': round2(median(list.map((r) => r.serverCores))),
         'non-2xx': list.reduce((sum, r) => sum + r.non2xx, 0),
@@ -357,8 +357,8 @@ export async function benchWrk(args: string[]): Promise<void> {
     const ratio = after / before;
     return {
       path: name,
-      'before × yardstick': Number(before.toFixed(3)),
-      'after × yardstick': Number(after.toFixed(3)),
+      'before × yardstick': Number(before.toPrecision(3)),
+      'after × yardstick': Number(after.toPrecision(3)),
       'after ÷ before': Number(ratio.toFixed(3)),
       'p99 after ÷ before': Number((p99After / Math.max(p99Before, 1e-9)).toFixed(2)),
       'noise ±': `${Math.round(noise * 100)}%`,

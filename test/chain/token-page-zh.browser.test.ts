@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { paintedPixels, screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+import { paintedCharts, screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 
 /**
  * The token page and a token poll's page on the Chinese site, with the
@@ -136,8 +136,8 @@ async function drawCharts(page: Page, element: string, legends: number): Promise
     ([selector, n]) => document.querySelectorAll(`${selector} .chart-legend`).length >= Number(n),
     [element, legends] as const,
   );
-  await page.waitForTimeout(300);
-  return paintedPixels(page, `${element} canvas`);
+  const canvases = `${element} canvas`;
+  return paintedCharts(page, canvases, await page.locator(canvases).count());
 }
 
 describe('the Chinese token page', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { paintedPixels, screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+import { paintedCharts, screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 import { importSnapshots, testAddress } from '../helpers/snapshots.ts';
 
 // Its own OPGSIM snapshots, not the demo's.
@@ -35,15 +35,8 @@ beforeAll(() => {
   ]);
 });
 
-/** Scrolls the charts into view and waits until every canvas has been drawn. */
-async function chartsDrawn(page: Page): Promise<number[]> {
-  await page.locator('token-charts').scrollIntoViewIfNeeded();
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('token-charts canvas')].every((c) => (c as HTMLCanvasElement).width > 0),
-  );
-  await page.waitForTimeout(300);
-  return paintedPixels(page, 'token-charts canvas');
-}
+/** Scrolls the charts into view and waits until all `count` canvases have been painted. */
+const chartsDrawn = (page: Page, count: number): Promise<number[]> => paintedCharts(page, 'token-charts canvas', count);
 
 /** The figures table's column headers and one row, as a reader sees them. */
 async function figuresRow(page: Page, label: string): Promise<string[]> {
@@ -60,7 +53,7 @@ describe('token page in Chromium', () => {
       const page = await context.newPage();
       await page.goto(`${env.server.url}/tokens/opg/`);
       await expect(page.locator('.chart-source').first().innerText()).resolves.toContain('holder export');
-      const painted = await chartsDrawn(page);
+      const painted = await chartsDrawn(page, 5);
       expect(painted.length).toBe(5);
       expect(painted.every((n) => n > 500)).toBe(true);
       const rows = await page.locator('#whales + .table-scroll tbody tr').count();
@@ -89,7 +82,7 @@ describe('token page in Chromium', () => {
       await page.getByRole('link', { name: 'Circulating', exact: true }).click();
       await page.waitForURL(/\?scope=circulating#charts$/);
       await expect(page.locator('[aria-current="true"]').innerText()).resolves.toBe('Circulating');
-      const painted = await chartsDrawn(page);
+      const painted = await chartsDrawn(page, 6);
       // Concentration, holders, cohort counts, cohort shares, Lorenz and the unlock schedule.
       expect(painted).toHaveLength(6);
       expect(painted.every((n) => n > 500)).toBe(true);

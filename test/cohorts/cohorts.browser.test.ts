@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, paintedPixels, type TestBrowser } from '../helpers/browser.ts';
+import { launchBrowser, paintedCharts, type TestBrowser } from '../helpers/browser.ts';
 import { startCohortPageServer } from '../helpers/cohorts.ts';
 import { vote } from '../helpers/polls.ts';
 
@@ -53,7 +53,7 @@ describe('results by cohort in Chromium', () => {
 
       await page.locator('cohort-charts canvas[data-chart="cohort-history"]').scrollIntoViewIfNeeded();
       await page.waitForFunction(() => document.querySelectorAll('cohort-charts .chart-legend').length === 2);
-      const painted = await paintedPixels(page, 'cohort-charts canvas');
+      const painted = await paintedCharts(page, 'cohort-charts canvas', 2);
       expect(painted).toHaveLength(2);
       expect(painted.every((n) => n > 500)).toBe(true);
       // Hidden cohorts are in neither chart.

@@ -104,6 +104,27 @@ export function paintedPixels(page: Page, selector: string): Promise<number[]> {
   );
 }
 
+/**
+ * Scrolls each matching canvas into view (charts load lazily) and waits until
+ * `count` of them have each painted more than `min` pixels. Chart.js paints
+ * after sizing the canvas and animates, later on a loaded machine, so this
+ * waits for the paint itself rather than a fixed time.
+ */
+export async function paintedCharts(page: Page, selector: string, count: number, min = 500): Promise<number[]> {
+  for (const canvas of await page.locator(selector).all()) await canvas.scrollIntoViewIfNeeded();
+  let painted: number[] = [];
+  await expect
+    .poll(
+      async () => {
+        painted = await paintedPixels(page, selector);
+        return painted.length === count && painted.every((n) => n > min);
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  return painted;
+}
+
 /** What a drawn Chart.js chart shows, in CSS pixels of its canvas (chartLayout). */
 export interface ChartLayout {
   canvas: { width: number; height: number };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paintedPixels, screenshotPath, serverAndBrowser, upgraded } from '../helpers/browser.ts';
+import { paintedCharts, screenshotPath, serverAndBrowser, upgraded } from '../helpers/browser.ts';
 
 const env = serverAndBrowser({ env: { VOTE_RATE_LIMIT: '0' } });
 
@@ -111,7 +111,7 @@ describe('polls in Chromium', () => {
       await page.locator('poll-charts').scrollIntoViewIfNeeded();
       await page.waitForSelector('.chart-legend');
       expect(scripts.some((u) => /poll-charts\.[\w-]+\.js$/.test(u))).toBe(true);
-      const painted = await paintedPixels(page, 'canvas');
+      const painted = await paintedCharts(page, 'canvas', await page.locator('canvas').count());
       expect(painted.every((n) => n > 500)).toBe(true);
       await page.locator('.chart-table summary').click();
       await expect(page.locator('.chart-table tbody tr').first().innerText()).resolves.toContain('34%');

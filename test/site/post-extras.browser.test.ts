@@ -30,13 +30,11 @@ describe('long-form niceties in Chromium', () => {
         page.locator('.reading-progress').evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
       expect(await scale()).toBeLessThan(0.05);
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
-      await page.waitForTimeout(100);
-      const half = await scale();
-      expect(half).toBeGreaterThan(0.3);
-      expect(half).toBeLessThan(0.7);
+      // The bar follows on the next frame, later on a loaded machine.
+      await expect.poll(scale, { timeout: 10_000 }).toBeGreaterThan(0.3);
+      expect(await scale()).toBeLessThan(0.7);
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-      await page.waitForTimeout(100);
-      expect(await scale()).toBeGreaterThan(0.95);
+      await expect.poll(scale, { timeout: 10_000 }).toBeGreaterThan(0.95);
       await page.screenshot({ path: screenshotPath(`reading-progress-${colorScheme}`) });
       await context.close();
     }

@@ -62,7 +62,7 @@ async function clippedLabels(page: Page): Promise<{ found: Finding[]; charts: nu
     await canvas.scrollIntoViewIfNeeded();
     const name = (await canvas.getAttribute('aria-label')) ?? `canvas ${n}`;
     let layout = null;
-    for (let tries = 0; tries < 50 && !layout; tries++) {
+    for (let tries = 0; tries < 150 && !layout; tries++) {
       layout = await chartLayout(page, `canvas[data-reader-check="${n}"]`);
       if (!layout) await page.waitForTimeout(100);
     }

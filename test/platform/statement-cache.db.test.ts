@@ -3,30 +3,24 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_STATEMENTS, reuseEmbeddedStatements } from '../../src/lib/platform/db/statement-cache.server.ts';
+import {
+  embeddedPath,
+  KeptStatementsDatabase as LibsqlDatabase,
+  MAX_STATEMENTS,
+} from '../../src/lib/platform/db/statement-cache.server.ts';
 import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 
-interface Statement {
-  raw(on?: boolean): Statement;
-  run(...args: unknown[]): { changes: number };
-  all(...args: unknown[]): unknown[];
-  columns(): { name: string }[];
-}
-/** libsql's Database, the one @libsql/client loads. */
+/** libsql's own Database, the one @libsql/client loads. */
 const here = createRequire(import.meta.url);
-const LibsqlDatabase = createRequire(here.resolve('@libsql/client'))('libsql') as new (path: string) => {
-  prepare(sql: string): Statement;
-  exec(sql: string): void;
-  close(): void;
+const Libsql = createRequire(here.resolve('@libsql/client'))('libsql') as {
+  prototype: { prepare: unknown; exec: unknown };
 };
+const untouched = { prepare: Libsql.prototype.prepare, exec: Libsql.prototype.exec };
 
 const dir = mkdtempSync(join(tmpdir(), 'statement-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('prepared statements reused on the embedded database', () => {
-  reuseEmbeddedStatements();
-  reuseEmbeddedStatements(); // a second copy of the module loaded in the process wraps nothing twice
-
   it('gives the same statement for the same SQL on one connection, and another connection its own', () => {
     const a = new LibsqlDatabase(join(dir, 'a.db'));
     const b = new LibsqlDatabase(join(dir, 'a.db'));
@@ -125,5 +119,21 @@ describe('prepared statements reused on the embedded database', () => {
     const update = await db.$client.execute({ sql: 'update t set y = ? where x <= ?', args: ['z', 2] });
     expect(update.rowsAffected).toBe(2);
     db.$client.close();
+  });
+
+  it('patches nothing of libsql: its own Database prepares as it did', async () => {
+    const db = await openDatabase({ url: `file:${join(dir, 'h.db')}` });
+    await db.$client.execute('select 1');
+    db.$client.close();
+    expect(Libsql.prototype.prepare).toBe(untouched.prepare);
+    expect(Libsql.prototype.exec).toBe(untouched.exec);
+  });
+
+  it('reads the path of a file URL as the client does, and refuses query parameters', () => {
+    expect(embeddedPath('file:data/app.db')).toBe('data/app.db');
+    expect(embeddedPath('file:/tmp/a.db')).toBe('/tmp/a.db');
+    expect(embeddedPath('file:///tmp/a.db')).toBe('/tmp/a.db');
+    expect(embeddedPath('file://localhost/tmp/a%20b.db')).toBe('/tmp/a b.db');
+    expect(() => embeddedPath('file:data/app.db?mode=ro')).toThrow(/no query parameters/);
   });
 });

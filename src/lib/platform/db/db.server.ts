@@ -15,7 +15,7 @@ import type { AnySQLiteColumn, SQLitePreparedQuery, SQLiteTable } from 'drizzle-
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../../../../db/schema.ts';
-import { reuseEmbeddedStatements } from './statement-cache.server.ts';
+import { embeddedPath, openEmbeddedClient } from './statement-cache.server.ts';
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 
@@ -46,18 +46,15 @@ export function isFileUrl(url: string): boolean {
  */
 export async function openDatabase({ url, authToken, reader = true }: DatabaseOptions): Promise<Database> {
   if (isFileUrl(url)) {
-    await mkdir(dirname(resolve(url.slice('file:'.length))), { recursive: true });
-    reuseEmbeddedStatements();
+    await mkdir(dirname(resolve(embeddedPath(url))), { recursive: true });
   }
-  const client = createClient({
-    url,
-    ...(authToken ? { authToken } : {}),
-    // libsql's embedded driver runs statements synchronously on the event
-    // loop, so a second in-process connection waiting on the first one's lock
-    // would block the very loop that must release it. One connection, with
-    // callers queued (see serializeCalls), is safe and loses no parallelism.
-    ...(isFileUrl(url) ? { concurrency: 1, timeout: BUSY_TIMEOUT_MS } : {}),
-  });
+  // libsql's embedded driver runs statements synchronously on the event loop,
+  // so a second in-process connection waiting on the first one's lock would
+  // block the very loop that must release it. One connection, with callers
+  // queued (see serializeCalls), is safe and loses no parallelism.
+  const client = isFileUrl(url)
+    ? openEmbeddedClient(url, BUSY_TIMEOUT_MS)
+    : createClient({ url, ...(authToken ? { authToken } : {}) });
   if (isFileUrl(url)) {
     // WAL lets readers proceed while one writer commits. synchronous=NORMAL in
     // WAL mode: a commit survives a crash or kill of this process (it is in the
@@ -73,7 +70,7 @@ export async function openDatabase({ url, authToken, reader = true }: DatabaseOp
   if (!isFileUrl(url)) return drizzle(client, { schema });
   // A second connection only for plain reads: in WAL mode a reader neither
   // waits for nor blocks the writer, so reads need not queue behind a write.
-  const readerClient = reader ? createClient({ url, concurrency: 1, timeout: BUSY_TIMEOUT_MS }) : null;
+  const readerClient = reader ? openEmbeddedClient(url, BUSY_TIMEOUT_MS) : null;
   return drizzle(serializeCalls(client, readerClient), { schema });
 }
 

@@ -18,9 +18,16 @@ import { build, type Plugin } from 'esbuild';
  * Packages loaded from node_modules as they are, in this bundle and in
  * Astro's (astro.config.mjs): those with native code, which cannot be
  * bundled, and @libsql/client, which loads libSQL's, so that both bundles
- * share its one copy.
+ * share its one copy (its `sqlite3` entry is a module of that same copy,
+ * which the embedded connection is built from: statement-cache.server.ts).
  */
-export const UNBUNDLED_PACKAGES = ['@libsql/client', 'libsql', '@resvg/resvg-js', 'sharp'] as const;
+export const UNBUNDLED_PACKAGES = [
+  '@libsql/client',
+  '@libsql/client/sqlite3',
+  'libsql',
+  '@resvg/resvg-js',
+  'sharp',
+] as const;
 
 /**
  * Code that finds files beside itself (migrations, content, fonts) asks

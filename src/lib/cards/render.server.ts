@@ -5,6 +5,7 @@ import { renderAsync } from '@resvg/resvg-js';
 import satori, { type Font } from 'satori';
 import { CARD_HEIGHT, CARD_WIDTH, cardText, type CardLang, type CardNode } from './card.ts';
 import { planSubsets, type FontFamilySubsets, type PlannedSubset } from './fonts.ts';
+import { memoized } from '../platform/caching/memo.ts';
 
 /**
  * Share cards to PNG: the fonts a card's text needs, read from the
@@ -37,40 +38,18 @@ const FAMILIES: Record<CardLang, readonly FontPackage[]> = {
 };
 
 const require = createRequire(import.meta.url);
-const packageDirs = new Map<string, string>();
-function packageDir(pkg: string): string {
-  let dir = packageDirs.get(pkg);
-  if (!dir) {
-    dir = dirname(require.resolve(`${pkg}/package.json`));
-    packageDirs.set(pkg, dir);
-  }
-  return dir;
-}
+const packageDir = memoized((pkg: string): string => dirname(require.resolve(`${pkg}/package.json`)));
 
-const subsetMaps = new Map<string, Promise<FontFamilySubsets>>();
 /** A package's unicode.json: subset → unicode-range, the same ranges its CSS declares. */
-function subsetsOf(font: FontPackage): Promise<FontFamilySubsets> {
-  let map = subsetMaps.get(font.pkg);
-  if (!map) {
-    map = readFile(join(packageDir(font.pkg), 'unicode.json'), 'utf8').then((text) => ({
-      family: font.family,
-      subsets: JSON.parse(text) as Record<string, string>,
-    }));
-    subsetMaps.set(font.pkg, map);
-  }
-  return map;
-}
+const subsetsOf = memoized((font: FontPackage): Promise<FontFamilySubsets> =>
+  readFile(join(packageDir(font.pkg), 'unicode.json'), 'utf8').then((text) => ({
+    family: font.family,
+    subsets: JSON.parse(text) as Record<string, string>,
+  })),
+);
 
 /** Font files, read once per process: a build renders every post's card, a server its polls' again and again. */
-const files = new Map<string, Promise<Buffer>>();
-function fontFile(path: string): Promise<Buffer> {
-  let data = files.get(path);
-  if (!data) {
-    data = readFile(path);
-    files.set(path, data);
-  }
-  return data;
-}
+const fontFile = memoized((path: string): Promise<Buffer> => readFile(path));
 
 /** The name satori knows a subset by: its own, since satori reads one file per name and weight. */
 const fontName = ({ family, subset }: PlannedSubset): string => `${family} ${subset.replace(/[[\]]/g, '')}`;

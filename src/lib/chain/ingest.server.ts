@@ -5,7 +5,7 @@ import { getAddress, type Hex, type PublicClient } from 'viem';
 import { tokenBalances, tokenCursors } from '../../../db/schema.ts';
 import {
   excludedValues,
-  jsonField,
+  fieldOf,
   jsonRows,
   writeTransaction,
   type Database,
@@ -13,9 +13,11 @@ import {
 } from '../platform/db/db.server.ts';
 import { NON_HOLDERS, type Holder } from './holders-csv.ts';
 import { isRangeTooLarge, isTransient, RangePlanner } from './ranges.ts';
-import { saveSnapshot } from './repo.server.ts';
+import { saveSnapshot, type BalanceRow } from './repo.server.ts';
 import type { TokenDefinition } from './schemas.ts';
 import { buildSnapshot, type Snapshot } from './snapshot.ts';
+
+const balanceRow = fieldOf<BalanceRow>();
 
 /**
  * Ingestion of an ERC-20's Transfer logs into per-address balances, then one
@@ -237,7 +239,7 @@ async function applyRange(
     if (deltas.size > 0) {
       const current = await storedBalances(tx, token, [...deltas.keys()]);
       const balances = new Map(current.map((h) => [h.address, h.balance]));
-      const updated: [string, string][] = [];
+      const updated: BalanceRow[] = [];
       const emptied: string[] = [];
       for (const [address, delta] of deltas) {
         const balance = (balances.get(address) ?? 0n) + delta;
@@ -247,7 +249,7 @@ async function applyRange(
           );
         }
         if (balance === 0n) emptied.push(address);
-        else updated.push([address, balance.toString()]);
+        else updated.push({ address, balance: balance.toString() });
       }
       if (updated.length > 0) {
         writes.push(
@@ -257,8 +259,8 @@ async function applyRange(
               qb
                 .select({
                   token: sql<string>`${token}`.as(tokenBalances.token.name),
-                  address: jsonField<string>(0, tokenBalances.address),
-                  balance: jsonField<string>(1, tokenBalances.balance),
+                  address: balanceRow('address', tokenBalances.address),
+                  balance: balanceRow('balance', tokenBalances.balance),
                 })
                 .from(jsonRows(updated))
                 // Without a WHERE, SQLite would read the ON of ON CONFLICT as a join constraint.

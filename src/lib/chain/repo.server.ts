@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, sql, type Table } from 'drizzle-orm';
 import { tokenSnapshotBalances, tokenSnapshotHolders, tokenSnapshots } from '../../../db/schema.ts';
-import { jsonField, jsonRows, writeTransaction, type Database } from '../platform/db/db.server.ts';
+import { fieldOf, jsonRows, writeTransaction, type Database } from '../platform/db/db.server.ts';
 import type { Holder } from './holders-csv.ts';
 import type { Snapshot } from './snapshot.ts';
 
@@ -8,6 +8,13 @@ import type { Snapshot } from './snapshot.ts';
 
 /** Balances per INSERT when a snapshot's holders are stored: one JSON parameter of a few MB. */
 const BALANCES_PER_STATEMENT = 50_000;
+
+/** A holder's balance as it goes into the database: base units as a decimal string (SQLite integers cannot hold them). */
+export interface BalanceRow {
+  address: string;
+  balance: string;
+}
+const balanceRow = fieldOf<BalanceRow>();
 
 /** Stores a snapshot with its metrics, its largest holders and every holder's balance. */
 export async function saveSnapshot(
@@ -52,13 +59,15 @@ export async function saveSnapshot(
       );
     }
     for (let first = 0; first < holders.length; first += BALANCES_PER_STATEMENT) {
-      const rows = holders.slice(first, first + BALANCES_PER_STATEMENT).map((h) => [h.address, h.balance.toString()]);
+      const rows = holders
+        .slice(first, first + BALANCES_PER_STATEMENT)
+        .map((h): BalanceRow => ({ address: h.address, balance: h.balance.toString() }));
       await tx.insert(tokenSnapshotBalances).select((qb) =>
         qb
           .select({
             snapshotId: sql<number>`${id}`.as(tokenSnapshotBalances.snapshotId.name),
-            address: jsonField<string>(0, tokenSnapshotBalances.address),
-            balance: jsonField<string>(1, tokenSnapshotBalances.balance),
+            address: balanceRow('address', tokenSnapshotBalances.address),
+            balance: balanceRow('balance', tokenSnapshotBalances.balance),
           })
           .from(jsonRows(rows)),
       );

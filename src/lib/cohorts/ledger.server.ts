@@ -12,12 +12,12 @@ import {
 import { HOUR_MS } from '../polls/history.ts';
 import {
   excluded,
-  jsonField,
+  fieldOf,
   jsonRows,
-  packedRows,
+  jsonValue,
+  packedRecords,
   perDatabase,
   runPrepared,
-  unpackRows,
   type Database,
   type PreparedRun,
   type Queries,
@@ -96,11 +96,11 @@ export class BallotWeights {
   /** These weights and those of `voters` not read yet, in one round trip on `tx`, a transaction of `db`. */
   async with(db: Database, tx: Queries, voters: readonly Voter[]): Promise<BallotWeights> {
     const pollIds = [...new Set(voters.map((v) => v.pollId))].filter((id) => !this.polls.has(id));
-    const asked = new Map<string, [string, string]>();
+    const asked = new Map<string, BalancePair>();
     for (const { pollId, address } of voters) {
       if (address === null) continue;
       const k = voterKey(pollId, address.toLowerCase());
-      if (!this.balances.has(k)) asked.set(k, [pollId, address.toLowerCase()]);
+      if (!this.balances.has(k)) asked.set(k, { pollId, address: address.toLowerCase() });
     }
     if (pollIds.length === 0 && asked.size === 0) return this;
     const prepared = ledgerStatements(db);
@@ -115,7 +115,7 @@ export class BallotWeights {
     }
     const balanceOf = new Map(this.balances);
     for (const k of asked.keys()) balanceOf.set(k, 0n);
-    for (const [pollId, address, balance] of unpackRows<[string, string, string]>(balances[0]?.rows)) {
+    for (const { pollId, address, balance } of balances[0]?.rows ?? []) {
       balanceOf.set(voterKey(pollId, address), BigInt(balance));
     }
     return new BallotWeights(weighers, balanceOf, new Set([...this.polls, ...pollIds]), [...this.sums, ...sums]);
@@ -177,7 +177,12 @@ export async function recordInLedger(
     ledger.move(ballot.pollId, ballot.optionIds, after, 1, hour);
     moved = true;
     if (!sameWeight(latest.get(ballot.voteId) ?? ballot.stored, after)) {
-      updates.push([ballot.voteId, after.cohort, after.weight.toString(), after.sqrtWeight]);
+      updates.push({
+        voteId: ballot.voteId,
+        cohort: after.cohort,
+        weight: after.weight.toString(),
+        sqrtWeight: after.sqrtWeight,
+      });
     }
     latest.set(ballot.voteId, after);
   }
@@ -185,8 +190,45 @@ export async function recordInLedger(
   await runPrepared(tx, [...(updates.length > 0 ? [setBallotWeights(db, updates)] : []), ...ledger.writes(db)]);
 }
 
-/** A ballot's new weight columns: [voteId, cohort, weight, sqrtWeight]. */
-export type WeightUpdate = [number, CohortId, string, number];
+/** A ballot's new weight columns; `weight` is a decimal string. */
+export interface WeightUpdate {
+  voteId: number;
+  cohort: CohortId;
+  weight: string;
+  sqrtWeight: number;
+}
+
+/** A voter whose balance a batch needs, at its poll's weighting snapshot. */
+interface BalancePair {
+  pollId: string;
+  address: string;
+}
+
+/** The rows of the ledger's three upserts, as LedgerDeltas.writes sends them. */
+interface VoterRow {
+  pollId: string;
+  cohort: CohortId;
+  voters: number;
+}
+interface OptionRow {
+  pollId: string;
+  optionId: string;
+  cohort: CohortId;
+  votes: number;
+  weight: string;
+  sqrtWeight: number;
+}
+interface BucketRow {
+  pollId: string;
+  optionId: string;
+  cohort: CohortId;
+  hourStart: number;
+  votes: number;
+}
+const voterRow = fieldOf<VoterRow>();
+const optionRow = fieldOf<OptionRow>();
+const bucketRow = fieldOf<BucketRow>();
+const weightUpdate = (name: keyof WeightUpdate) => jsonValue(name);
 
 /** Sets many ballots' weight columns in one UPDATE ... FROM: a join, not a subquery per row. */
 export function setBallotWeights(db: Database, updates: readonly WeightUpdate[]): PreparedRun<unknown> {
@@ -223,18 +265,28 @@ export class LedgerDeltas {
 
   /** The three upserts, as runs of statements prepared on `db` (see runPrepared). */
   writes(db: Database): PreparedRun<unknown>[] {
-    const voters = [...this.voters].filter(([, n]) => n !== 0).map(([k, n]) => [...split(k), n]);
-    const options = [...this.options].map(([k, o]) => [
-      ...split(k),
-      o.votes,
-      ((this.weights.get(k) ?? 0n) + o.weight).toString(),
-      o.sqrtWeight,
-    ]);
+    const voters = [...this.voters]
+      .filter(([, n]) => n !== 0)
+      .map(([k, voters]): VoterRow => {
+        const [pollId = '', cohort] = split(k);
+        return { pollId, cohort: cohort as CohortId, voters };
+      });
+    const options = [...this.options].map(([k, o]): OptionRow => {
+      const [pollId = '', optionId = '', cohort] = split(k);
+      return {
+        pollId,
+        optionId,
+        cohort: cohort as CohortId,
+        votes: o.votes,
+        weight: ((this.weights.get(k) ?? 0n) + o.weight).toString(),
+        sqrtWeight: o.sqrtWeight,
+      };
+    });
     const buckets = [...this.buckets]
       .filter(([, n]) => n !== 0)
-      .map(([k, n]) => {
-        const [pollId, optionId, cohort, hour] = split(k);
-        return [pollId, optionId, cohort, Number(hour), n];
+      .map(([k, votes]): BucketRow => {
+        const [pollId = '', optionId = '', cohort, hour] = split(k);
+        return { pollId, optionId, cohort: cohort as CohortId, hourStart: Number(hour), votes };
       });
     const prepared = ledgerStatements(db);
     return [
@@ -260,12 +312,18 @@ const ledgerStatements = perDatabase((db) => {
       )
       .where(and(inPolls(polls.id), isNotNull(polls.weightingToken)))
       .prepare(),
-    // [pollId, lower-case address] pairs, each with its balance at its poll's weighting snapshot.
-    // Packed (see packedRows): a row per ballot of the batch.
+    // (pollId, lower-case address) pairs, each with its balance at its poll's weighting snapshot.
+    // Packed (see packedRecords): a row per ballot of the batch.
     balances: db
-      .select({ rows: packedRows(polls.id, tokenSnapshotBalances.address, tokenSnapshotBalances.balance) })
+      .select({
+        rows: packedRecords<{ pollId: string; address: string; balance: string }>({
+          pollId: polls.id,
+          address: tokenSnapshotBalances.address,
+          balance: tokenSnapshotBalances.balance,
+        }),
+      })
       .from(jsonRows(sql.placeholder('pairs')))
-      .innerJoin(polls, eq(polls.id, sql`value ->> 0`))
+      .innerJoin(polls, eq(polls.id, jsonValue<string>('pollId' satisfies keyof BalancePair)))
       .innerJoin(
         tokenSnapshots,
         and(eq(tokenSnapshots.token, polls.token), eq(tokenSnapshots.block, polls.weightingBlock)),
@@ -274,7 +332,7 @@ const ledgerStatements = perDatabase((db) => {
         tokenSnapshotBalances,
         and(
           eq(tokenSnapshotBalances.snapshotId, tokenSnapshots.id),
-          eq(tokenSnapshotBalances.address, sql`value ->> 1`),
+          eq(tokenSnapshotBalances.address, jsonValue<string>('address' satisfies keyof BalancePair)),
         ),
       )
       .prepare(),
@@ -292,8 +350,8 @@ const ledgerStatements = perDatabase((db) => {
       .update(votes)
       .set({ cohort: sql`w.cohort`, weight: sql`w.weight`, sqrtWeight: sql`w.sqrt_weight` })
       .from(
-        sql`(select value ->> 0 as vote_id, value ->> 1 as cohort, value ->> 2 as weight,
-          value ->> 3 as sqrt_weight from ${rows}) as w`,
+        sql`(select ${weightUpdate('voteId')} as vote_id, ${weightUpdate('cohort')} as cohort,
+          ${weightUpdate('weight')} as weight, ${weightUpdate('sqrtWeight')} as sqrt_weight from ${rows}) as w`,
       )
       .where(sql`${votes.id} = w.vote_id`)
       .prepare(),
@@ -302,9 +360,9 @@ const ledgerStatements = perDatabase((db) => {
       .select((qb) =>
         qb
           .select({
-            pollId: jsonField<string>(0, pollCohorts.pollId),
-            cohort: jsonField<CohortId>(1, pollCohorts.cohort),
-            voters: jsonField<number>(2, pollCohorts.voters),
+            pollId: voterRow('pollId', pollCohorts.pollId),
+            cohort: voterRow('cohort', pollCohorts.cohort),
+            voters: voterRow('voters', pollCohorts.voters),
           })
           .from(rows)
           .where(sql`true`),
@@ -319,13 +377,13 @@ const ledgerStatements = perDatabase((db) => {
       .select((qb) =>
         qb
           .select({
-            pollId: jsonField<string>(0, pollOptionCohorts.pollId),
-            optionId: jsonField<string>(1, pollOptionCohorts.optionId),
-            cohort: jsonField<CohortId>(2, pollOptionCohorts.cohort),
-            votes: jsonField<number>(3, pollOptionCohorts.votes),
+            pollId: optionRow('pollId', pollOptionCohorts.pollId),
+            optionId: optionRow('optionId', pollOptionCohorts.optionId),
+            cohort: optionRow('cohort', pollOptionCohorts.cohort),
+            votes: optionRow('votes', pollOptionCohorts.votes),
             // The new sum, worked out exactly in JavaScript: SQLite integers cannot hold it.
-            weight: jsonField<string>(4, pollOptionCohorts.weight),
-            sqrtWeight: jsonField<number>(5, pollOptionCohorts.sqrtWeight),
+            weight: optionRow('weight', pollOptionCohorts.weight),
+            sqrtWeight: optionRow('sqrtWeight', pollOptionCohorts.sqrtWeight),
           })
           .from(rows)
           .where(sql`true`),
@@ -344,11 +402,11 @@ const ledgerStatements = perDatabase((db) => {
       .select((qb) =>
         qb
           .select({
-            pollId: jsonField<string>(0, cohortBuckets.pollId),
-            optionId: jsonField<string>(1, cohortBuckets.optionId),
-            cohort: jsonField<CohortId>(2, cohortBuckets.cohort),
-            hourStart: jsonField<number>(3, cohortBuckets.hourStart),
-            votes: jsonField<number>(4, cohortBuckets.votes),
+            pollId: bucketRow('pollId', cohortBuckets.pollId),
+            optionId: bucketRow('optionId', cohortBuckets.optionId),
+            cohort: bucketRow('cohort', cohortBuckets.cohort),
+            hourStart: bucketRow('hourStart', cohortBuckets.hourStart),
+            votes: bucketRow('votes', cohortBuckets.votes),
           })
           .from(rows)
           .where(sql`true`),

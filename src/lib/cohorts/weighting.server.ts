@@ -10,7 +10,7 @@ import {
   votes,
 } from '../../../db/schema.ts';
 import { HOUR_MS } from '../polls/history.ts';
-import { packedRows, runPrepared, unpackRows, writeTransaction, type Database } from '../platform/db/db.server.ts';
+import { packedRecords, runPrepared, writeTransaction, type Database } from '../platform/db/db.server.ts';
 import type { CohortId } from './cohorts.ts';
 import { LedgerDeltas, setBallotWeights, storedWeight, type WeightUpdate } from './ledger.server.ts';
 import { ballotWeigher, chooseWeightingBlock, weightsKey, type BallotWeight } from './weighting.ts';
@@ -78,16 +78,16 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
     // building row objects than SQLite spends finding them.
     const [packed] = await tx
       .select({
-        rows: packedRows(
-          votes.id,
-          votes.address,
-          tokenSnapshotBalances.balance,
-          voteChoices.optionId,
-          voteChoices.createdAt,
-          votes.cohort,
-          votes.weight,
-          votes.sqrtWeight,
-        ),
+        rows: packedRecords<PackedChoice>({
+          id: votes.id,
+          address: votes.address,
+          balance: tokenSnapshotBalances.balance,
+          optionId: voteChoices.optionId,
+          createdAt: voteChoices.createdAt,
+          cohort: votes.cohort,
+          weight: votes.weight,
+          sqrtWeight: votes.sqrtWeight,
+        }),
       })
       .from(votes)
       .leftJoin(
@@ -99,16 +99,16 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
       )
       .leftJoin(voteChoices, eq(voteChoices.voteId, votes.id))
       .where(eq(votes.pollId, pollId));
-    const rows = unpackRows<PackedChoice>(packed?.rows);
+    const rows = packed?.rows ?? [];
     const ballots = new Map<
       number,
       { address: string | null; balance: string | null; stored: BallotWeight; optionIds: string[]; hour: number }
     >();
-    for (const [id, address, balance, optionId, createdAt, cohort, weight, sqrt] of rows) {
+    for (const { id, address, balance, optionId, createdAt, cohort, weight, sqrtWeight } of rows) {
       let ballot = ballots.get(id);
       if (!ballot) {
         const hour = createdAt === null ? 0 : Math.floor(createdAt / HOUR_MS) * HOUR_MS;
-        const stored = storedWeight({ cohort, weight, sqrtWeight: sqrt });
+        const stored = storedWeight({ cohort, weight, sqrtWeight });
         ballots.set(id, (ballot = { address, balance, stored, optionIds: [], hour }));
       }
       if (optionId !== null) ballot.optionIds.push(optionId);
@@ -124,7 +124,12 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
       // Most balances do not move between two snapshots; their ballots need no write.
       if (stored.cohort === weight.cohort && stored.weight === weight.weight && stored.sqrtWeight === weight.sqrtWeight)
         continue;
-      updates.push([id, weight.cohort, weight.weight.toString(), weight.sqrtWeight]);
+      updates.push({
+        voteId: id,
+        cohort: weight.cohort,
+        weight: weight.weight.toString(),
+        sqrtWeight: weight.sqrtWeight,
+      });
     }
     await tx.batch([
       tx.delete(pollCohorts).where(eq(pollCohorts.pollId, pollId)),
@@ -147,8 +152,17 @@ async function reweightPoll(db: Database, pollId: string, token: string, block: 
   });
 }
 
-/** One ballot's choice as the re-weighting read packs it: [voteId, address, balance at the snapshot, optionId, createdAt, stored cohort, stored weight, stored √weight]. */
-type PackedChoice = [number, string | null, string | null, string | null, number | null, CohortId, string, number];
+/** One (ballot, choice) of a poll, with the ballot's balance at the weighting snapshot and its stored weight. */
+interface PackedChoice extends Record<string, unknown> {
+  id: number;
+  address: string | null;
+  balance: string | null;
+  optionId: string | null;
+  createdAt: number | null;
+  cohort: CohortId;
+  weight: string;
+  sqrtWeight: number;
+}
 
 /** For CLI scripts: one line per poll whose weights a new snapshot changed. */
 export function reportReweighted(done: readonly Reweighted[]): void {

@@ -1,5 +1,6 @@
 import { EN, type MessageKey } from '../../i18n/en.ts';
 import { ZH } from '../../i18n/zh.ts';
+import { memoized } from '../platform/caching/memo.ts';
 import { formatDate, formatDateTime } from './dates.ts';
 import { HTML_LANG, INTL_LOCALE, localizePath, toLocale, type Locale } from './locales.ts';
 
@@ -33,16 +34,16 @@ export interface Translator {
   path(pathname: string): string;
 }
 
-const translators = new Map<Locale, Translator>();
-
 /**
  * Messages, numbers, dates and paths for one language.
  * @example translator('zh').plural('posts.count', 2) // '2 篇文章'
  */
 export function translator(value: string | null | undefined): Translator {
-  const locale = toLocale(value);
-  const cached = translators.get(locale);
-  if (cached) return cached;
+  return translatorOf(toLocale(value));
+}
+
+/** One translator per locale, made once: its Intl formatters cost more to make than to use. */
+const translatorOf = memoized((locale: Locale): Translator => {
   const catalogue = CATALOGUES[locale];
   const intl = INTL_LOCALE[locale];
   const rules = new Intl.PluralRules(intl);
@@ -62,9 +63,8 @@ export function translator(value: string | null | undefined): Translator {
     dateTime: (date) => `${formatDateTime(date, locale)} UTC`,
     path: (pathname) => localizePath(pathname, locale),
   };
-  translators.set(locale, made);
   return made;
-}
+});
 
 /** Every key of the catalogues, for the completeness test and client bundles. */
 export const catalogueKeys = (locale: Locale): string[] => Object.keys(CATALOGUES[locale]).sort();

@@ -3,7 +3,7 @@ import { rateLimits } from '../../../db/schema.ts';
 import { ALLOWED, decideHits, type RateDecision } from './limiter.ts';
 import {
   excluded,
-  jsonField,
+  fieldOf,
   jsonRows,
   perDatabase,
   runPrepared,
@@ -96,7 +96,11 @@ export class DatabaseRateLimiter {
   ): Promise<Map<string, RateDecision[]>> {
     // A bucket's hits of one turn count as one step at the first of their times: a window they
     // restart starts with the first of them, as it would have counted one by one.
-    const rows = [...hits].map(([bucket, list]) => [bucket, list.length, Math.min(...list.map((h) => h.now))] as const);
+    const rows = [...hits].map(([bucket, list]): HitsRow => ({
+      bucket,
+      count: list.length,
+      windowStart: Math.min(...list.map((h) => h.now)),
+    }));
     const [counted] = await runPrepared(on, [
       [limiterStatements(this.db).add, { rows: JSON.stringify(rows), windowMs: this.windowMs }],
     ]);
@@ -108,11 +112,11 @@ export class DatabaseRateLimiter {
       decided.set(bucket, decideHits(row, list, { limit: this.limit, windowMs: this.windowMs }));
     }
     const before = this.hits;
-    this.hits += rows.reduce((n, [, count]) => n + count, 0);
+    this.hits += rows.reduce((n, { count }) => n + count, 0);
     // Now and then, finished windows go, so the table follows active clients only. Only this
     // limiter's own buckets ("name:…", ':' < ';'): another's window may be longer (a day).
     if (Math.floor(before / 1000) !== Math.floor(this.hits / 1000)) {
-      const expired = Math.max(...rows.map(([, , now]) => now)) - this.windowMs;
+      const expired = Math.max(...rows.map((row) => row.windowStart)) - this.windowMs;
       await on
         .delete(rateLimits)
         .where(
@@ -133,7 +137,15 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-/** The limiter's upsert, prepared once per database: rows are [bucket, hits, now]. */
+/** A bucket's hits of one turn, and the time of the first: a window they restart starts then. */
+interface HitsRow {
+  bucket: string;
+  count: number;
+  windowStart: number;
+}
+const hitsRow = fieldOf<HitsRow>();
+
+/** The limiter's upsert, prepared once per database: one HitsRow per bucket. */
 const limiterStatements = perDatabase((db) => {
   const restart = sql`${rateLimits.windowStart} <= ${excluded(rateLimits.windowStart)} - ${sql.placeholder('windowMs')}`;
   return {
@@ -142,9 +154,9 @@ const limiterStatements = perDatabase((db) => {
       .select((qb) =>
         qb
           .select({
-            bucket: jsonField<string>(0, rateLimits.bucket),
-            windowStart: jsonField<number>(2, rateLimits.windowStart),
-            count: jsonField<number>(1, rateLimits.count),
+            bucket: hitsRow('bucket', rateLimits.bucket),
+            windowStart: hitsRow('windowStart', rateLimits.windowStart),
+            count: hitsRow('count', rateLimits.count),
           })
           .from(jsonRows(sql.placeholder('rows')))
           // SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON.

@@ -254,13 +254,8 @@ export function jsonRows(rows: readonly unknown[] | Placeholder): SQL {
  * row, while one string is parsed at native speed. Blobs must be given as
  * `hex(...)`, since JSON holds no bytes; read them back with Buffer.from(v, 'hex').
  */
-export function packedRows(...values: readonly (SQL | AnySQLiteColumn)[]): SQL<string | null> {
+function packedRows(...values: readonly (SQL | AnySQLiteColumn)[]): SQL<string | null> {
   return sql<string | null>`json_group_array(json_array(${sql.join([...values], sql`, `)}))`;
-}
-
-/** The rows packedRows packed, each the tuple `T` of its values in order. */
-export function unpackRows<T extends readonly unknown[]>(packed: string | null | undefined): T[] {
-  return JSON.parse(packed ?? '[]') as T[];
 }
 
 /**
@@ -278,7 +273,7 @@ export function packedRecords<R extends Record<string, unknown>>(fields: {
   const names = Object.keys(fields);
   const values = Object.values(fields as Record<string, SQL | AnySQLiteColumn>);
   return packedRows(...values).mapWith((packed: string | null): R[] =>
-    unpackRows<unknown[]>(packed).map((row) => {
+    (JSON.parse(packed ?? '[]') as unknown[][]).map((row) => {
       const record: Record<string, unknown> = {};
       names.forEach((name, i) => (record[name] = row[i]));
       return record as R;
@@ -348,19 +343,32 @@ export class PreparedBatch {
   }
 }
 
+/** Field `name` of the current row of jsonRows(), a JSON object: `value ->> '$.name'`. */
+export function jsonValue<T>(name: string): SQL<T> {
+  // Written into the SQL, so only a plain name: the fields are the code's own, never input.
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a field name: ${name}`);
+  return sql<T>`value ->> ${sql.raw(`'$.${name}'`)}`;
+}
+
 /**
- * Element `index` of each row from jsonRows() (or, given a name, that field of
- * each row's object), as the value of `column`, for the select of an
- * `insert(table).select(...)`: drizzle checks that the selection names the
- * table's columns in their order.
+ * Field `name` of each row from jsonRows() (each row an object), as the value
+ * of `column`, for the select of an `insert(table).select(...)`: drizzle
+ * checks that the selection names the table's columns in their order.
  */
-export function jsonField<T>(index: number | string, column: AnySQLiteColumn): SQL.Aliased<T> {
-  if (typeof index === 'string') {
-    // Written into the SQL, so only a plain name: the fields are the code's own, never input.
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(index)) throw new Error(`not a field name: ${index}`);
-    return sql<T>`value ->> ${sql.raw(`'$.${index}'`)}`.as(column.name);
-  }
-  return sql<T>`value ->> ${sql.raw(String(Math.trunc(index)))}`.as(column.name);
+export function jsonField<T>(name: string, column: AnySQLiteColumn): SQL.Aliased<T> {
+  return jsonValue<T>(name).as(column.name);
+}
+
+/**
+ * jsonField for rows of type `Row`: the field's name is checked against
+ * `Row`, and the value typed as that field.
+ * @example
+ * const field = fieldOf<BallotRow>();
+ * tx.insert(votes).select((qb) => qb.select({ pollId: field('pollId', votes.pollId) }).from(rows))
+ */
+export function fieldOf<Row>() {
+  return <K extends keyof Row & string>(key: K, column: AnySQLiteColumn): SQL.Aliased<Row[K]> =>
+    jsonField<Row[K]>(key, column);
 }
 
 /** Any drizzle query builder: it can say the SQL and parameters it would run. */

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { pollNetworkBallots, pollOptions, polls, voteBuckets, voteChoices, votes } from '../../../../db/schema.ts';
-import { excluded, jsonField, jsonRows, perDatabase, type Database } from '../../platform/db/db.server.ts';
+import { excluded, fieldOf, jsonRows, perDatabase, type Database } from '../../platform/db/db.server.ts';
 import type { CohortId } from '../../cohorts/cohorts.ts';
 import type { ChoiceRow } from './batch.ts';
 import type { NetworkRow } from './batch-networks.ts';
@@ -24,15 +24,9 @@ export interface BallotRow {
   sqrtWeight: number;
 }
 
-/** Field `key` of each row of type `Row`, typed as that field. */
-function field<Row>() {
-  return <K extends keyof Row & string>(key: K, column: Parameters<typeof jsonField>[1]) =>
-    jsonField<Row[K]>(key, column);
-}
-
-const ballot = field<BallotRow>();
-const choice = field<ChoiceRow>();
-const network = field<NetworkRow>();
+const ballot = fieldOf<BallotRow>();
+const choice = fieldOf<ChoiceRow>();
+const network = fieldOf<NetworkRow>();
 
 export const castStatements = perDatabase((db) => ({
   ...ballotStatements(db),

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startSnapshotScheduler } from '../src/lib/chain/scheduler.server.ts';
-import { FAST_ROUTES, siteApplication } from '../src/app/application.server.ts';
+import { FAST_ROUTES, PAGE_ROUTES, siteApplication } from '../src/app/application.server.ts';
 import { readBuildInfo } from '../src/lib/platform/runtime/build-info.server.ts';
 import { Drain } from '../src/lib/platform/runtime/drain.server.ts';
 import { createSiteServer, type AstroHandler } from '../src/lib/platform/http/http-server.server.ts';
@@ -81,6 +81,7 @@ const server = createSiteServer({
   app: siteApplication(services),
   staticFiles,
   fastRoutes: FAST_ROUTES,
+  pageRoutes: PAGE_ROUTES,
   routes: readRouteTable(DIST),
   astro: handler,
   // The 404 page in the language of the path asked for.

@@ -1,11 +1,12 @@
 import { defineMiddleware } from 'astro:middleware';
 import { formOnlyProblem, isActionWithoutForm, toResponse, unavailableResult } from './lib/platform/http/results';
 import { deleteSessionCookie, setSessionCookie } from './lib/auth/session-cookie';
-import { contextRefusal } from './app/application.server';
+import { contextRefusal, hasReaderState } from './app/application.server';
 import { getServices } from './app/app.server';
 import { isDatabaseUnavailable } from './lib/platform/db/db.server';
 import { readRequestContext, type SocketFacts } from './app/request-context.server';
 import { withPagePolicy } from './lib/platform/http/security-headers';
+import { withPageValidators } from './lib/platform/http/etag';
 
 /**
  * Fills Astro.locals from the one request context (readRequestContext, which
@@ -57,7 +58,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
     if (reader.sessionCookie === 'delete') deleteSessionCookie(cookies, reader.secure);
     else if (reader.sessionCookie)
       setSessionCookie(cookies, reader.sessionCookie.token, reader.sessionCookie.session, reader.secure);
-    return withPagePolicy(await next(), context.url.pathname, services.config.embedAncestors);
+    const page = withPagePolicy(await next(), context.url.pathname, services.config.embedAncestors);
+    return await withPageValidators(page, request, hasReaderState(reader));
   } catch (error) {
     // A database outage is not a bug: answer 503 and keep serving what needs no database.
     if (!isDatabaseUnavailable(error)) throw error;

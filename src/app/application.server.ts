@@ -1,6 +1,8 @@
 import { deletedSessionCookieHeader, sessionCookieHeader } from '../lib/auth/session-cookie.ts';
 import { POLL_FAST_ROUTES } from '../lib/polls/http/api.server.ts';
-import type { Application, FastRoute } from '../lib/platform/http/http-server.server.ts';
+import type { Application, FastRoute, PageRoute } from '../lib/platform/http/http-server.server.ts';
+import { POLL_PAGE_ROUTES } from '../lib/polls/http/page-version.server.ts';
+import { TOKEN_PAGE_ROUTES } from '../lib/chain/page-version.server.ts';
 import { crossSiteProblem, wrongHostProblem, type ApiResult, type StreamResult } from '../lib/platform/http/results.ts';
 import { readRequestContext, type RequestContext } from './request-context.server.ts';
 import type { Services } from './services.server.ts';
@@ -19,7 +21,13 @@ export function siteApplication(services: Services): Application<Services, Reque
     readContext: (facts, now) => readRequestContext(services, facts, now),
     refusal: contextRefusal,
     finish: withSessionCookie,
+    hasReaderState,
   };
+}
+
+/** A reader with a voter or session cookie (or one being set or deleted): their pages are private. */
+export function hasReaderState(reader: RequestContext): boolean {
+  return reader.voterId !== null || reader.session !== null || reader.sessionCookie !== null;
 }
 
 /**
@@ -27,6 +35,12 @@ export function siteApplication(services: Services): Application<Services, Reque
  * the file route it speeds up (src/pages/api/polls/[id]/…), which serves the path under `astro dev`.
  */
 export const FAST_ROUTES: readonly FastRoute<Services, RequestContext>[] = POLL_FAST_ROUTES;
+
+/**
+ * The pages rendered on demand that the Node server sends from memory while their version holds (see
+ * PageRoute); Astro renders each once per version, and alone under `astro dev`.
+ */
+export const PAGE_ROUTES: readonly PageRoute<Services, RequestContext>[] = [...POLL_PAGE_ROUTES, ...TOKEN_PAGE_ROUTES];
 
 /** A write to another Host (421), then a write from another site (403), refused before any route runs. */
 export function contextRefusal(reader: RequestContext): ApiResult | null {

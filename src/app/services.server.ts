@@ -1,7 +1,8 @@
 import { CohortReads } from '../lib/cohorts/reads.server.ts';
 import { ResolutionReads } from '../lib/resolution/reads.server.ts';
 import { withCounts, type PollRecord } from '../lib/polls/records.ts';
-import { getPoll, getPollCounts, pollVersions } from '../lib/polls/store/reads.server.ts';
+import { getPoll, getPollCounts, listPolls, pollVersions } from '../lib/polls/store/reads.server.ts';
+import { chainDataVersion } from '../lib/chain/schedule.server.ts';
 import type { FreshCounts, TransactionLimiter } from '../lib/polls/store/cast-types.ts';
 import type { Limiter } from '../lib/rate-limit/limiter.ts';
 import { DatabaseRateLimiter } from '../lib/rate-limit/store.server.ts';
@@ -60,6 +61,10 @@ export interface Services {
   cohorts: CohortReads;
   /** Where resolving polls stand against the chain, kept in memory (see ResolutionReads). */
   resolutions: ResolutionReads;
+  /** Every poll's id, read again at most once a second (for /polls/'s version). */
+  pollIds: () => Promise<readonly string[]>;
+  /** What the chain data of token pages stands at (chainDataVersion), read again at most once a second. */
+  chainVersion: () => Promise<string>;
   /** The vote writer thread, when ballots are committed on one (an embedded database in the built server). */
   voteWriter: VoteWriterThread | null;
   /** How many migrations this build carries, as start-up applied them; null when start-up ran none (tests). */
@@ -103,6 +108,8 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
   const counts = new CountsCache<FreshCounts>((key) => getPollCounts(db, key));
   const cohorts = new CohortReads(db);
   const merged = new Map<string, { definition: PollRecord; counts: FreshCounts; poll: PollRecord }>();
+  const ids = new TtlCache<readonly string[]>(1000);
+  const chain = new TtlCache<string>(1000);
   return {
     config,
     site: options.site,
@@ -119,6 +126,8 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
     connections,
     cohorts,
     resolutions: new ResolutionReads(db),
+    pollIds: async () => (await ids.get('all', async () => (await listPolls(db)).map((p) => p.id))) ?? [],
+    chainVersion: async () => (await chain.get('all', () => chainDataVersion(db))) ?? '',
     async poll(id, minVersion) {
       const [found, current] = await Promise.all([definition(id), counts.get(id, minVersion)]);
       if (!found || !current) return null;

@@ -94,6 +94,14 @@ describe('routePatternRegex', () => {
   it('refuses a rest parameter', () => {
     expect(() => routePatternRegex('/[...locale]/polls')).toThrow(/parameter/);
   });
+
+  it('takes a rest parameter whose pattern is given, as an optional prefix', () => {
+    const regex = routePatternRegex('/[...locale]/polls/[id]', { locale: 'zh' });
+    expect({ ...regex.exec('/polls/p1/')?.groups }).toEqual({ locale: undefined, id: 'p1' });
+    expect({ ...regex.exec('/zh/polls/p1')?.groups }).toEqual({ locale: 'zh', id: 'p1' });
+    for (const path of ['/fr/polls/p1/', '/zh/polls/', '/polls/p1/embed', '/zhpolls/p1/'])
+      expect(regex.test(path), path).toBe(false);
+  });
 });
 
 describe('allowedMethods', () => {

@@ -17,7 +17,8 @@ describe('memoized', () => {
 
   it('keeps a value that is undefined rather than making it again', () => {
     let calls = 0;
-    const of = memoized((_: number) => {
+    const of = memoized((key: number) => {
+      expect(key).toBe(1);
       calls++;
       return undefined;
     });

@@ -178,3 +178,19 @@ export async function tokenFreshness(
     };
   });
 }
+
+/**
+ * What the chain data every token page shows stands at, as one string: each token's newest snapshot row
+ * (a re-import at the same block is a new row) and its schedule's state. A token page's version
+ * (src/app/application.server.ts) moves with it.
+ */
+export async function chainDataVersion(db: Database): Promise<string> {
+  const [snapshots, states] = await Promise.all([
+    db
+      .select({ token: tokenSnapshots.token, id: max(tokenSnapshots.id) })
+      .from(tokenSnapshots)
+      .groupBy(tokenSnapshots.token),
+    scheduleStates(db),
+  ]);
+  return JSON.stringify([snapshots, [...states.values()]]);
+}

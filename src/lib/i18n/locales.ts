@@ -54,3 +54,6 @@ export function localeStaticPaths(): { params: { locale: string | undefined } }[
 export function isLocaleParam(param: string | undefined): boolean {
   return LOCALES.some((locale) => localeParam(locale) === param);
 }
+
+/** A path's language prefix as a route parameter's pattern: any language but the default, whose paths have none. */
+export const LOCALE_PREFIX_PATTERN = LOCALES.filter((l) => l !== DEFAULT_LOCALE).join('|');

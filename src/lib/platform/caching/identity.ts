@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Caching by identity, the one rule the hot paths' caches rest on, written once.
  *
@@ -56,4 +57,16 @@ export class OnePer<K extends object, V> {
   forget(key: K): void {
     this.made.delete(key);
   }
+}
+
+const fingerprints = new IdentityCache<object, string>();
+
+/**
+ * A short digest of a record's whole contents (its JSON), worked out once per record object: a version for
+ * what was built from it (a page kept in memory, say) that moves whenever any field of it does.
+ */
+export function fingerprint(record: object): string {
+  return fingerprints.getOrDerive(record, (r) =>
+    createHash('sha256').update(JSON.stringify(r)).digest('base64url').slice(0, 22),
+  );
 }

@@ -25,6 +25,8 @@ import { securityHeaders } from './security-headers.ts';
 import { serveStatic, type StaticFile } from './static-files.server.ts';
 import { LogThrottle } from '../runtime/log.ts';
 import { ROUTABLE_METHODS, routePatternRegex, screenRequest, type RouteTable } from './routes.ts';
+import { etagMatches, PRIVATE_PAGE_CACHE, SHARED_PAGE_CACHE } from './etag.ts';
+import { PageMemory, watchPage } from './page-memory.server.ts';
 
 /**
  * The site's HTTP server, answering in three tiers: prerendered files from
@@ -59,6 +61,30 @@ export interface FastRoute<S, C> {
 }
 
 /**
+ * A page rendered on demand that may be sent from memory (PageMemory). Declared against its file route, like
+ * a fast route; Astro still renders it, once per version.
+ */
+export interface PageRoute<S, C> {
+  /** The file route's pattern, as in dist/routes.json: `/[...locale]/polls/[id]`. */
+  route: string;
+  /** Each parameter's pattern (a rest parameter, the language prefix, needs one). */
+  params?: Readonly<Record<string, string>>;
+  /**
+   * Everything the page's body is built from, as one string: the data's versions, what the clock decides
+   * (open or closed, "ends in 3 days"), the query parameters the page reads, the origin it writes, and the
+   * reader's own part (their ballot, signed in or not). Two requests with the same version get the same
+   * bytes. Null: this request's page is rendered afresh (an unknown id: Astro answers 404).
+   */
+  version(request: {
+    services: S;
+    params: Readonly<Partial<Record<string, string>>>;
+    url: URL;
+    reader: C;
+    now: number;
+  }): Promise<string | null>;
+}
+
+/**
  * What the application tells the server about itself: its services, handed to fast routes, and its one
  * request context, read for every fast-route request as the middleware reads it for Astro's. The server
  * knows no feature: who a reader is, and which cookie a session needs, are the application's to say.
@@ -77,6 +103,8 @@ export interface Application<S, C> {
   refusal(context: C): ApiResult | null;
   /** A route's answer as the context says it must leave (a session cookie refreshed or deleted, say). */
   finish<R extends ApiResult | StreamResult>(result: R, context: C): R;
+  /** Whether the reader carries state of their own (a voter or session cookie): their pages are private. */
+  hasReaderState(context: C): boolean;
 }
 
 /** Astro's request handler in middleware mode; `locals` reach src/middleware.ts. */
@@ -91,6 +119,9 @@ export interface SiteServerOptions<S, C> {
   app: Application<S, C>;
   staticFiles: Map<string, StaticFile>;
   fastRoutes: readonly FastRoute<S, C>[];
+  /** Pages rendered on demand that are sent from memory while their version holds. */
+  pageRoutes?: readonly PageRoute<S, C>[];
+  pageMemory?: PageMemory;
   /** The build's file routes and their methods (dist/routes.json): what the door lets through to Astro. */
   routes: RouteTable;
   astro: AstroHandler;
@@ -108,6 +139,11 @@ export function createSiteServer<S, C>(options: SiteServerOptions<S, C>): Server
     route,
     regex: routePatternRegex(route.route, route.params),
   }));
+  const pageRoutes = (options.pageRoutes ?? []).map((route) => ({
+    route,
+    regex: routePatternRegex(route.route, route.params),
+  }));
+  const memory = options.pageMemory ?? new PageMemory();
   // Every tier's answer carries these; HSTS only when the client reached us over TLS.
   const headersWhen = { secure: Object.entries(securityHeaders(true)), plain: Object.entries(securityHeaders(false)) };
   // The same for static files, as one flat list, and with the drain's `Connection: close` (see Drain.admit).
@@ -116,6 +152,7 @@ export function createSiteServer<S, C>(options: SiteServerOptions<S, C>): Server
     draining: [...pairs.flat(), 'connection', 'close'],
   });
   const flatWhen = { secure: flat(headersWhen.secure), plain: flat(headersWhen.plain) };
+  const commonNames = new Set(headersWhen.plain.map(([name]) => name));
   const server = createServer(CONNECTION_TIMEOUTS, (req, res) => {
     options.idle?.touch();
     const client = clientOf(options, req);
@@ -126,23 +163,28 @@ export function createSiteServer<S, C>(options: SiteServerOptions<S, C>): Server
     drain.track(res);
     // A fast route writes the same list ahead of its own headers, in its one writeHead.
     if (serveFastRoute(options, fastRoutes, req, res, common, client)) return;
-    if (refusedAtTheDoor(options, req, res, common)) return;
-    drain.admit(res);
-    for (const [name, value] of secure ? headersWhen.secure : headersWhen.plain) res.setHeader(name, value);
-    void options.astro(
-      req,
-      res,
-      (error) => {
-        if (error) return crash(res, error, []);
-        // Astro found no route.
-        const page = options.notFoundPage(new URL(req.url ?? '/', 'http://x').pathname);
-        const headers: OutgoingHttpHeaders = { 'content-type': 'text/html; charset=utf-8' };
-        if (page?.policies) headers['content-security-policy'] = page.policies.join(', ');
-        res.writeHead(404, headers);
-        res.end(page?.identity ?? 'Not found');
-      },
-      { socket: socketOf(req) },
-    );
+    const toAstro = (): void => {
+      if (refusedAtTheDoor(options, req, res, common)) return;
+      drain.admit(res);
+      for (const [name, value] of secure ? headersWhen.secure : headersWhen.plain) res.setHeader(name, value);
+      void options.astro(
+        req,
+        res,
+        (error) => {
+          if (error) return crash(res, error, []);
+          // Astro found no route.
+          const page = options.notFoundPage(new URL(req.url ?? '/', 'http://x').pathname);
+          const headers: OutgoingHttpHeaders = { 'content-type': 'text/html; charset=utf-8' };
+          if (page?.policies) headers['content-security-policy'] = page.policies.join(', ');
+          res.writeHead(404, headers);
+          res.end(page?.identity ?? 'Not found');
+        },
+        { socket: socketOf(req) },
+      );
+    };
+    // A page sent from memory writes the same list ahead of its own headers; one rendered goes on to Astro.
+    if (servePage({ app: options.app, pageRoutes, memory, req, res, common, commonNames, client, toAstro })) return;
+    toAstro();
   });
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
@@ -279,6 +321,83 @@ async function answerFastRoute<S, C>(
     return refusal;
   }
   return app.finish(await route.answer({ services: app.services, params, req, reader, now }), reader);
+}
+
+/** A page route with the matcher its file route's pattern gives it. */
+interface MatchedPageRoute<S, C> {
+  route: PageRoute<S, C>;
+  regex: RegExp;
+}
+
+interface PageRequest<S, C> {
+  app: Application<S, C>;
+  pageRoutes: readonly MatchedPageRoute<S, C>[];
+  memory: PageMemory;
+  req: IncomingMessage;
+  res: ServerResponse;
+  common: readonly string[];
+  /** The names in `common`, which a kept page does not keep. */
+  commonNames: ReadonlySet<string>;
+  client: ClientOrigin;
+  /** Renders the request through Astro, as any other page. */
+  toAstro: () => void;
+}
+
+/**
+ * Sends a page route's page from memory when its version is kept, or has
+ * Astro render it and keeps what it sent (GET only: HEAD renders no body).
+ * Either way the ETag is the body's, and If-None-Match gets a 304. Returns
+ * false for a request no page route takes.
+ */
+function servePage<S, C>(request: PageRequest<S, C>): boolean {
+  const { req, res, pageRoutes } = request;
+  const method = req.method;
+  if ((method !== 'GET' && method !== 'HEAD') || pageRoutes.length === 0) return false;
+  const path = (req.url ?? '').split('?', 1)[0] ?? '';
+  for (const { route, regex } of pageRoutes) {
+    const match = regex.exec(path);
+    if (!match) continue;
+    void answerPage(request, route, match.groups ?? {}).catch((error: unknown) => crash(res, error, request.common));
+    return true;
+  }
+  return false;
+}
+
+async function answerPage<S, C>(
+  { app, memory, req, res, common, commonNames, client, toAstro }: PageRequest<S, C>,
+  route: PageRoute<S, C>,
+  params: Readonly<Partial<Record<string, string>>>,
+): Promise<void> {
+  const now = Date.now();
+  const reader = await app.readContext(nodeRequestFacts(req, client), now);
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const version = await route.version({ services: app.services, params, url, reader, now });
+  if (version === null) return toAstro();
+  const key = `${route.route}\n${version}`;
+  const kept = memory.get(key, now);
+  if (!kept) {
+    if (req.method === 'GET') watchPage(res, commonNames, (page) => page && memory.set(key, page));
+    return toAstro();
+  }
+  const shared = !app.hasReaderState(reader);
+  const fresh = etagMatches(req.headers['if-none-match'], kept.etag);
+  const headers: Record<string, string> = {
+    ...kept.headers,
+    etag: kept.etag,
+    'cache-control': shared ? SHARED_PAGE_CACHE : PRIVATE_PAGE_CACHE,
+    vary: 'Cookie',
+  };
+  if (fresh) delete headers['content-type'];
+  else headers['content-length'] = String(kept.body.length);
+  // The body stays out of the result: finish only adds headers, and the kept bytes go as they are.
+  const result = app.finish({ status: fresh ? 304 : kept.status, headers, body: '' }, reader);
+  sendPage(res, result, common, req.method === 'HEAD' || fresh ? null : kept.body);
+}
+
+/** A kept page after `common`, or its 304; a HEAD gets the head alone, its length the page's. */
+function sendPage(res: ServerResponse, result: ApiResult, common: readonly string[], body: Buffer | null): void {
+  res.writeHead(result.status, headList(common, result.headers));
+  res.end(body ?? undefined);
 }
 
 /** Who sent a request, and whether over TLS, directly or by a trusted proxy's X-Forwarded-Proto. */

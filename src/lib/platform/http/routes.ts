@@ -45,7 +45,8 @@ export function matchRoute(table: RouteTable, pathname: string): RouteEntry | nu
  * `[name]` segment takes `params[name]` (a regular expression's source; by default one segment, as Astro's own
  * matcher takes it) and comes back by name in the match's `groups`; the path may end in a slash, as
  * `trailingSlash: 'ignore'` lets it, unless its last segment names a file (`ballots.csv`), as in Astro's.
- * A rest parameter (`[...slug]`) or a parameter inside a segment is not taken.
+ * A rest parameter (`[...locale]`) is taken only when `params` gives its pattern (it may then be absent, as
+ * the default language's prefix is); a parameter inside a segment is never taken.
  *
  * @example routePatternRegex('/api/polls/[id]/votes', { id: '[a-z0-9-]+' }).exec('/api/polls/btc/votes/')?.groups
  * // { id: 'btc' }
@@ -53,13 +54,16 @@ export function matchRoute(table: RouteTable, pathname: string): RouteEntry | nu
 export function routePatternRegex(pattern: string, params: Readonly<Record<string, string>> = {}): RegExp {
   const segments = pattern.split('/').slice(1);
   const source = segments.map((segment) => {
+    const rest = /^\[\.\.\.([A-Za-z_]\w*)\]$/.exec(segment)?.[1];
+    // A rest parameter only where its pattern is given: a prefix such as the language (`[...locale]`, 'zh').
+    if (rest && params[rest] !== undefined) return `(?:\\/(?<${rest}>${params[rest]}))?`;
     const param = /^\[([A-Za-z_]\w*)\]$/.exec(segment)?.[1];
-    if (param) return `(?<${param}>${params[param] ?? '[^/]+?'})`;
+    if (param) return `\\/(?<${param}>${params[param] ?? '[^/]+?'})`;
     if (segment.includes('[')) throw new Error(`routePatternRegex: "${pattern}" has a parameter it does not take`);
-    return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `\\/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
   });
   const file = (segments.at(-1) ?? '').includes('.');
-  return new RegExp(`^\\/${source.join('\\/')}${file ? '' : '\\/?'}$`);
+  return new RegExp(`^${source.join('')}${file ? '' : '\\/?'}$`);
 }
 
 /**

@@ -189,7 +189,7 @@ const serialized = new IdentityCache<PollResults, string>();
  * A poll id as the fast routes take it: the characters a poll id may have (schemas.ts), none of which a path
  * percent-encodes, so the id needs no decoding. Any other path segment goes on to Astro's file route.
  */
-const POLL_ID_PARAM = { id: '[a-z0-9-]{1,100}' };
+export const POLL_ID_PARAM = { id: '[a-z0-9-]{1,100}' };
 
 /**
  * The two hot poll endpoints, answered by the Node server without Astro's page pipeline, and the live

@@ -1,11 +1,11 @@
 import type { AstroGlobal } from 'astro';
 import { actions, isInputError } from 'astro:actions';
-import { getPollForReader } from '../store/reads.server.ts';
+import type { PollVoteDeps } from '../deps.ts';
+import { pollForReader } from './page-version.server.ts';
 import type { PollRecord } from '../records.ts';
 import type { PollResults } from '../results.ts';
 import type { CohortResults } from '../../cohorts/present.ts';
 import type { ResolutionView } from '../../resolution/view.ts';
-import type { PollReadDeps } from '../deps.ts';
 import { translator, type Translator } from '../../i18n/i18n.ts';
 import { isLocaleParam } from '../../i18n/locales.ts';
 
@@ -35,7 +35,7 @@ export interface PollPageState {
  * what the reader may see. Returns a Response when the page should redirect
  * or 404.
  */
-export async function loadPollPage(Astro: AstroGlobal, services: PollReadDeps): Promise<PollPageState | Response> {
+export async function loadPollPage(Astro: AstroGlobal, services: PollVoteDeps): Promise<PollPageState | Response> {
   // The pages' rest parameter matches any prefix: only the site's languages have pages.
   if (!isLocaleParam(Astro.params.locale)) return new Response(null, { status: 404 });
   const id = Astro.params.id ?? '';
@@ -44,7 +44,7 @@ export async function loadPollPage(Astro: AstroGlobal, services: PollReadDeps): 
   if (voted && !voted.error) return Astro.redirect(`${Astro.url.pathname}?voted=1#poll-${id}`, 303);
   if (claimed && !claimed.error) return Astro.redirect(`${Astro.url.pathname}?verified=1#poll-${id}`, 303);
   const result = voted ?? claimed;
-  const found = await getPollForReader(services.db, id, Astro.locals, Date.now());
+  const found = await pollForReader(services, id, Astro.locals, Date.now());
   // Astro answers an empty 404 with the site's 404 page.
   if (!found) return new Response(null, { status: 404 });
   const { poll, results } = found;
@@ -64,7 +64,6 @@ export async function loadPollPage(Astro: AstroGlobal, services: PollReadDeps): 
   } else if (Astro.url.searchParams.has('voted') && results.myVote) {
     message = i.t('poll.thanks');
   }
-  Astro.response.headers.set('cache-control', 'private, no-store');
   return {
     poll,
     results,

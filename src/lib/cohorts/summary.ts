@@ -14,6 +14,7 @@ import type { CohortId } from './cohorts.ts';
 import type { DecisiveView } from './decisive.ts';
 import { PRIVACY_FLOOR } from './privacy.ts';
 import type { CohortResults } from './present.ts';
+import { numberFormat, pluralRules } from '../i18n/formatters.ts';
 import type { Leading } from './tallies.ts';
 
 /** Catalogue entries and a language tag: a Translator fits, and so does a client's `messagesOf`. */
@@ -80,8 +81,8 @@ export function cohortLine(results: CohortLineInput, words: CohortLineWords): st
   if (labels.length > 1) parts.push(words.t('cohorts.line.split', { options: joinWords(words.lang, labels) }));
   const count = results.decisiveWallets?.count ?? null;
   if (count !== null) {
-    const form = new Intl.PluralRules(words.lang).select(count) === 'one' ? 'one' : 'other';
-    const text = words.t(`cohorts.line.decide.${form}`, { count: count.toLocaleString(intlLang(words.lang)) });
+    const form = pluralRules(words.lang).select(count) === 'one' ? 'one' : 'other';
+    const text = words.t(`cohorts.line.decide.${form}`, { count: numberFormat(intlLang(words.lang)).format(count) });
     parts.push(results.decisiveWallets?.updating === true ? words.t('cohorts.line.updating', { text }) : text);
   }
   return parts.length > 0 ? parts.join(' · ') : words.t('cohorts.line.none');
@@ -107,7 +108,7 @@ export function describeWeighting(
 ): string | null {
   const { block, date } = weighting;
   if (block === null) return null;
-  const at = block.toLocaleString(intlLang(words.lang));
+  const at = numberFormat(intlLang(words.lang)).format(block);
   return date === null
     ? words.t('weighting.at', { block: at })
     : words.t('weighting.atOn', { block: at, date: formatSnapshotDate(date, words.lang) });
@@ -152,8 +153,8 @@ export function sharePercent(fraction: number, words: Words): string {
 function decisiveNote(decisive: Pick<NonNullable<CohortResults['decisiveWallets']>, 'count' | 'note'>, words: Words) {
   const { count, note } = decisive;
   if (count !== null) {
-    const form = new Intl.PluralRules(words.lang).select(count) === 'one' ? 'one' : 'other';
-    return words.t(`decisive.count.${form}`, { count: count.toLocaleString(intlLang(words.lang)) });
+    const form = pluralRules(words.lang).select(count) === 'one' ? 'one' : 'other';
+    return words.t(`decisive.count.${form}`, { count: numberFormat(intlLang(words.lang)).format(count) });
   }
   if (note === 'no weighted votes yet') return words.t('decisive.empty');
   if (note.startsWith('the weighted result is tied')) return words.t('decisive.tied');

@@ -7,12 +7,24 @@
  * says once that they are UTC (the `chart.utc` message), not beside each one.
  * Small and free of catalogues: client scripts import it.
  */
+import { memoized } from '../platform/caching/memo.ts';
 import { toLocale } from './locales.ts';
 
 const DATE_LOCALE = { en: 'en-GB', zh: 'zh-CN' } as const;
 
+/**
+ * One formatter per language and set of options, made once: making an Intl.DateTimeFormat costs some
+ * hundreds of µs (more for en-GB than zh-CN), using one about a µs, and a poll page formats dozens of dates.
+ * That making, once per date, was why an English poll page cost about twice a Chinese one (docs/decisions/0024).
+ * The options come from this module's callers' code, never from input, so the set of formatters is small.
+ */
+const formatter = memoized((key: string): Intl.DateTimeFormat => {
+  const [locale, options] = JSON.parse(key) as [keyof typeof DATE_LOCALE, Intl.DateTimeFormatOptions];
+  return new Intl.DateTimeFormat(DATE_LOCALE[locale], { timeZone: 'UTC', ...options });
+});
+
 const format = (at: number | Date, lang: string, options: Intl.DateTimeFormatOptions): string =>
-  new Intl.DateTimeFormat(DATE_LOCALE[toLocale(lang)], { timeZone: 'UTC', ...options }).format(at);
+  formatter(JSON.stringify([toLocale(lang), options])).format(at);
 
 const HOUR_MINUTE = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
 

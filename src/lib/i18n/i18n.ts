@@ -42,6 +42,12 @@ export function translator(value: string | null | undefined): Translator {
   return translatorOf(toLocale(value));
 }
 
+/** One number formatter per locale and set of options (from code, never input): each costs far more to make than to use. */
+const numberFormat = memoized((key: string): Intl.NumberFormat => {
+  const [intl, options] = JSON.parse(key) as [string, Intl.NumberFormatOptions];
+  return new Intl.NumberFormat(intl, options);
+});
+
 /** One translator per locale, made once: its Intl formatters cost more to make than to use. */
 const translatorOf = memoized((locale: Locale): Translator => {
   const catalogue = CATALOGUES[locale];
@@ -57,7 +63,7 @@ const translatorOf = memoized((locale: Locale): Translator => {
       const form = rules.select(count) === 'one' ? 'one' : 'other';
       return t(`${key}.${form}` as MessageKey, { ...params, count: numbers.format(count) });
     },
-    number: (value, options) => (options ? new Intl.NumberFormat(intl, options).format(value) : numbers.format(value)),
+    number: (value, options) => (options ? numberFormat(JSON.stringify([intl, options])) : numbers).format(value),
     // One date format per language, shared with the charts and tables drawn in the browser (dates.ts).
     date: (date, options) => formatDate(date, locale, options),
     dateTime: (date) => `${formatDateTime(date, locale)} UTC`,

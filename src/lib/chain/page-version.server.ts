@@ -1,6 +1,6 @@
 import { symbolKey } from '../content/schemas.ts';
 import { translator } from '../i18n/i18n.ts';
-import { LOCALE_PREFIX_PATTERN } from '../i18n/locales.ts';
+import { localePrefixPattern } from '../i18n/locales.ts';
 import type { PageRoute } from '../platform/http/http-server.server.ts';
 import { isScope } from './scopes.ts';
 
@@ -20,7 +20,7 @@ interface TokenPagesDeps {
 export const TOKEN_PAGE_ROUTES: readonly PageRoute<TokenPagesDeps, { origin: string }>[] = [
   {
     route: '/[...locale]/tokens/[symbol]',
-    params: { locale: LOCALE_PREFIX_PATTERN, symbol: '[A-Za-z0-9._-]{1,40}' },
+    params: { locale: localePrefixPattern(), symbol: '[A-Za-z0-9._-]{1,40}' },
     version: async ({ services, params, url, reader, now }) => {
       const scope = url.searchParams.get('scope');
       return JSON.stringify([
@@ -35,7 +35,7 @@ export const TOKEN_PAGE_ROUTES: readonly PageRoute<TokenPagesDeps, { origin: str
   },
   {
     route: '/[...locale]/tokens',
-    params: { locale: LOCALE_PREFIX_PATTERN },
+    params: { locale: localePrefixPattern() },
     version: async ({ services, params, reader, now }) =>
       JSON.stringify([
         translator(params.locale).locale,

@@ -14,7 +14,6 @@ import type { CohortId } from './cohorts.ts';
 import type { DecisiveView } from './decisive.ts';
 import { PRIVACY_FLOOR } from './privacy.ts';
 import type { CohortResults } from './present.ts';
-import { numberFormat, pluralRules } from '../i18n/formatters.ts';
 import type { Leading } from './tallies.ts';
 
 /** Catalogue entries and a language tag: a Translator fits, and so does a client's `messagesOf`. */
@@ -81,8 +80,8 @@ export function cohortLine(results: CohortLineInput, words: CohortLineWords): st
   if (labels.length > 1) parts.push(words.t('cohorts.line.split', { options: joinWords(words.lang, labels) }));
   const count = results.decisiveWallets?.count ?? null;
   if (count !== null) {
-    const form = pluralRules(words.lang).select(count) === 'one' ? 'one' : 'other';
-    const text = words.t(`cohorts.line.decide.${form}`, { count: numberFormat(intlLang(words.lang)).format(count) });
+    const form = new Intl.PluralRules(words.lang).select(count) === 'one' ? 'one' : 'other';
+    const text = words.t(`cohorts.line.decide.${form}`, { count: count.toLocaleString(intlLang(words.lang)) });
     parts.push(results.decisiveWallets?.updating === true ? words.t('cohorts.line.updating', { text }) : text);
   }
   return parts.length > 0 ? parts.join(' · ') : words.t('cohorts.line.none');
@@ -108,7 +107,7 @@ export function describeWeighting(
 ): string | null {
   const { block, date } = weighting;
   if (block === null) return null;
-  const at = numberFormat(intlLang(words.lang)).format(block);
+  const at = block.toLocaleString(intlLang(words.lang));
   return date === null
     ? words.t('weighting.at', { block: at })
     : words.t('weighting.atOn', { block: at, date: formatSnapshotDate(date, words.lang) });
@@ -153,8 +152,8 @@ export function sharePercent(fraction: number, words: Words): string {
 function decisiveNote(decisive: Pick<NonNullable<CohortResults['decisiveWallets']>, 'count' | 'note'>, words: Words) {
   const { count, note } = decisive;
   if (count !== null) {
-    const form = pluralRules(words.lang).select(count) === 'one' ? 'one' : 'other';
-    return words.t(`decisive.count.${form}`, { count: numberFormat(intlLang(words.lang)).format(count) });
+    const form = new Intl.PluralRules(words.lang).select(count) === 'one' ? 'one' : 'other';
+    return words.t(`decisive.count.${form}`, { count: count.toLocaleString(intlLang(words.lang)) });
   }
   if (note === 'no weighted votes yet') return words.t('decisive.empty');
   if (note.startsWith('the weighted result is tied')) return words.t('decisive.tied');

@@ -7,7 +7,6 @@
  * says once that they are UTC (the `chart.utc` message), not beside each one.
  * Small and free of catalogues: client scripts import it.
  */
-import { memoized } from '../platform/caching/memo.ts';
 import { toLocale } from './locales.ts';
 
 const DATE_LOCALE = { en: 'en-GB', zh: 'zh-CN' } as const;
@@ -17,14 +16,18 @@ const DATE_LOCALE = { en: 'en-GB', zh: 'zh-CN' } as const;
  * hundreds of µs (more for en-GB than zh-CN), using one about a µs, and a poll page formats dozens of dates.
  * That making, once per date, was why an English poll page cost about twice a Chinese one (docs/decisions/0024).
  * The options come from this module's callers' code, never from input, so the set of formatters is small.
+ * A Map here rather than platform's `memoized`: the browser runs this module too, and importing that one
+ * split it into a chunk of its own, past the poll-charts budget (test/site/js-budget.unit.test.ts).
  */
-const formatter = memoized((key: string): Intl.DateTimeFormat => {
-  const [locale, options] = JSON.parse(key) as [keyof typeof DATE_LOCALE, Intl.DateTimeFormatOptions];
-  return new Intl.DateTimeFormat(DATE_LOCALE[locale], { timeZone: 'UTC', ...options });
-});
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
-const format = (at: number | Date, lang: string, options: Intl.DateTimeFormatOptions): string =>
-  formatter(JSON.stringify([toLocale(lang), options])).format(at);
+function format(at: number | Date, lang: string, options: Intl.DateTimeFormatOptions): string {
+  const locale = DATE_LOCALE[toLocale(lang)];
+  const key = locale + JSON.stringify(options);
+  let formatter = formatters.get(key);
+  if (!formatter) formatters.set(key, (formatter = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', ...options })));
+  return formatter.format(at);
+}
 
 const HOUR_MINUTE = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
 

@@ -56,4 +56,4 @@ export function isLocaleParam(param: string | undefined): boolean {
 }
 
 /** A path's language prefix as a route parameter's pattern: any language but the default, whose paths have none. */
-export const LOCALE_PREFIX_PATTERN = LOCALES.filter((l) => l !== DEFAULT_LOCALE).join('|');
+export const localePrefixPattern = (): string => LOCALES.filter((l) => l !== DEFAULT_LOCALE).join('|');

@@ -1,7 +1,6 @@
 import type { CLIENT_KEYS } from '../i18n/client.ts';
 import { roughDuration } from '../i18n/duration.ts';
 import { toLocale } from '../i18n/locales.ts';
-import { numberFormat, pluralRules } from '../i18n/formatters.ts';
 import { localLabel } from './labels.ts';
 import { leadingIds } from './tally.ts';
 
@@ -17,11 +16,11 @@ export interface PollWords {
 }
 
 function counted(words: PollWords, one: 'one' | 'other', key: string, n: number): string {
-  return words.t(`${key}.${one}` as Parameters<PollWords['t']>[0], { count: numberFormat(words.lang).format(n) });
+  return words.t(`${key}.${one}` as Parameters<PollWords['t']>[0], { count: n.toLocaleString(words.lang) });
 }
 
 const pluralForm = (n: number, lang: string): 'one' | 'other' =>
-  pluralRules(lang).select(n) === 'one' ? 'one' : 'other';
+  new Intl.PluralRules(lang).select(n) === 'one' ? 'one' : 'other';
 
 /** @example formatVotes(1234, translator('en')) // '1,234 votes' */
 export function formatVotes(n: number, words: PollWords): string {

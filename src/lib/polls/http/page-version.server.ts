@@ -5,7 +5,7 @@ import { presentResults, type PollResults } from '../results.ts';
 import { getReaderBallot, type Reader, type ReaderBallot } from '../store/reads.server.ts';
 import type { PollVoteDeps } from '../deps.ts';
 import { translator } from '../../i18n/i18n.ts';
-import { LOCALE_PREFIX_PATTERN } from '../../i18n/locales.ts';
+import { localePrefixPattern } from '../../i18n/locales.ts';
 import { fingerprint } from '../../platform/caching/identity.ts';
 import type { PageRoute } from '../../platform/http/http-server.server.ts';
 import { POLL_ID_PARAM } from './api.server.ts';
@@ -81,7 +81,7 @@ export const POLL_PAGE_ROUTES: readonly PageRoute<PollPagesDeps, PageReader>[] =
   ...['/[...locale]/polls/[id]', '/[...locale]/polls/[id]/embed'].map(
     (route): PageRoute<PollPagesDeps, PageReader> => ({
       route,
-      params: { locale: LOCALE_PREFIX_PATTERN, ...POLL_ID_PARAM },
+      params: { locale: localePrefixPattern(), ...POLL_ID_PARAM },
       version: ({ services, params, url, reader, now }) =>
         pollPageVersion(services, {
           id: params.id ?? '',
@@ -95,7 +95,7 @@ export const POLL_PAGE_ROUTES: readonly PageRoute<PollPagesDeps, PageReader>[] =
   ),
   {
     route: '/[...locale]/polls',
-    params: { locale: LOCALE_PREFIX_PATTERN },
+    params: { locale: localePrefixPattern() },
     version: ({ services, params, reader, now }) =>
       pollListVersion(services, { locale: params.locale, reader, origin: reader.origin, now }),
   },

@@ -46,10 +46,11 @@ export default defineConfig({
     // dist/routes.json: the file routes and their methods, for the server's front door (routes.ts).
     routeTableFile(),
     // dist/serve.mjs: scripts/serve.ts and what it imports, as one file (`npm run serve` runs it);
-    // dist/vote-writer.mjs: the thread it commits ballots on.
+    // dist/vote-writer.mjs: the thread it commits ballots on; dist/card-drawer.mjs: the process it draws poll cards in.
     serverBundle({
       'serve.mjs': new URL('./scripts/serve.ts', import.meta.url),
       'vote-writer.mjs': new URL('./scripts/vote-writer.ts', import.meta.url),
+      'card-drawer.mjs': new URL('./scripts/card-drawer.ts', import.meta.url),
     }),
     // Last: it compresses what the integrations above wrote into dist/client too.
     precompressStatic(),

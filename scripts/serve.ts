@@ -21,6 +21,7 @@ import { loadStaticFiles } from '../src/lib/platform/http/static-files.server.ts
 import { guardConsoleLines } from '../src/lib/platform/runtime/log-guard.server.ts';
 import { readRouteTable } from '../src/lib/platform/http/route-table.server.ts';
 import { localeOfPath, localizePath } from '../src/lib/i18n/locales.ts';
+import { useCardDrawerEntry } from '../src/lib/cards/drawer.server.ts';
 import { answerHelp } from './usage.ts';
 
 answerHelp(
@@ -32,6 +33,8 @@ const ENTRY = fileURLToPath(new URL('server/entry.mjs', DIST));
 const CLIENT_DIR = fileURLToPath(new URL('client/', DIST));
 /** The vote writer thread (scripts/vote-writer.ts, bundled beside this file). */
 const VOTE_WRITER = fileURLToPath(new URL('vote-writer.mjs', DIST));
+/** The process poll cards are drawn in (scripts/card-drawer.ts, bundled beside this file). */
+const CARD_DRAWER = fileURLToPath(new URL('card-drawer.mjs', DIST));
 /** Where poll definitions are read from; tests and benchmarks point it at their own. */
 const POLLS_DIR = process.env.POLLS_DIR || fileURLToPath(new URL('../src/content/polls/', import.meta.url));
 /**
@@ -67,9 +70,10 @@ try {
 }
 // Astro's bundle finds the same services (one database handle, one live hub).
 provideServices(services);
-if (!existsSync(ENTRY) || !existsSync(VOTE_WRITER)) {
+if (!existsSync(ENTRY) || !existsSync(VOTE_WRITER) || !existsSync(CARD_DRAWER)) {
   fail('dist/ is missing or incomplete: run `npm run build` first (npm start does it for you).');
 }
+useCardDrawerEntry(CARD_DRAWER);
 // The adapter is built in middleware mode: we own the server, so start-up
 // checks run first, static files come from memory and shutdown can drain.
 const { handler } = (await import(ENTRY)) as { handler: AstroHandler };

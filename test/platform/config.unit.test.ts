@@ -20,6 +20,7 @@ describe('readServerConfig', () => {
       snapshotLease: 60_000,
       embedAncestors: '*',
       pollCardTtlMs: 60_000,
+      cardDrawerIdleMs: 5_000,
       streams: { max: null, perClient: 16, lifetimeMs: 15 * 60_000, fallbackEveryMs: 30_000 },
       networkLimits: { commentsPerMinute: 20, commentsPerDay: 300, newWalletsPerDay: 5, reportsPerMinute: 30 },
     });
@@ -33,6 +34,11 @@ describe('readServerConfig', () => {
       RPC_URL_10: '',
     });
     expect(rpcUrls).toEqual({ 1: 'https://eth.example/v1', 42161: 'https://arb.example/' });
+  });
+
+  it('reads CARD_DRAWER_IDLE as a duration', () => {
+    expect(readServerConfig({ CARD_DRAWER_IDLE: '30s' }).cardDrawerIdleMs).toBe(30_000);
+    expect(readServerConfig({ CARD_DRAWER_IDLE: '2m' }).cardDrawerIdleMs).toBe(120_000);
   });
 
   it.each([['file:/tmp/x.db'], ['http://127.0.0.1:8080'], ['libsql://db-org.turso.io']])(
@@ -69,6 +75,8 @@ describe('readServerConfig', () => {
     [{ MAX_STREAMS: '8' }, /MAX_STREAMS_PER_CLIENT=16 is more than MAX_STREAMS=8/],
     [{ STREAM_LIFETIME: 'off' }, /STREAM_LIFETIME=off must be a duration/],
     [{ STREAM_FALLBACK_EVERY: '30' }, /STREAM_FALLBACK_EVERY=30 must be a duration/],
+    [{ CARD_DRAWER_IDLE: 'off' }, /CARD_DRAWER_IDLE=off must be a duration such as 5s/],
+    [{ CARD_DRAWER_IDLE: '500ms' }, /CARD_DRAWER_IDLE=500ms must be a duration/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(message);
   });

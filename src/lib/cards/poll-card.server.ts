@@ -3,18 +3,22 @@ import { problem } from '../platform/http/results.ts';
 import { presentResults } from '../polls/results.ts';
 import type { PollReadDeps } from '../polls/deps.ts';
 import type { ServerConfig } from '../platform/runtime/config.ts';
+import { ChildBusyError, ChildStoppedError } from '../platform/runtime/child-process.server.ts';
 import { RenderCache } from './cache.ts';
-import { pollCard, type CardLang } from './card.ts';
+import { pollCard, type CardLang, type CardNode } from './card.ts';
 import { pollCardView } from './poll-view.ts';
-import { renderCard } from './render.server.ts';
+import { CARD_RETRY_AFTER_S, cardDrawer, type CardDrawer } from './drawer.server.ts';
 import { OnePer } from '../platform/caching/identity.ts';
 
 /** What drawing a poll's card needs of the application's services. */
-type PollCardDeps = Pick<PollReadDeps, 'poll' | 'cohorts'> & { config: Pick<ServerConfig, 'pollCardTtlMs'> };
+type PollCardDeps = Pick<PollReadDeps, 'poll' | 'cohorts'> & {
+  config: Pick<ServerConfig, 'pollCardTtlMs' | 'cardDrawerIdleMs'>;
+};
 
 /**
  * GET /polls/<id>/card.png: a poll's live share card, drawn at most once
- * per POLL_CARD_TTL per poll and served from memory in between.
+ * per POLL_CARD_TTL per poll (in the card drawer process, drawer.server.ts)
+ * and served from memory in between.
  */
 
 export interface PollCardImage {
@@ -34,6 +38,7 @@ const POLL_ID = /^[a-z0-9-]{1,100}$/;
  */
 export async function drawPollCard(
   services: Pick<PollReadDeps, 'poll' | 'cohorts'>,
+  draw: (node: CardNode) => Promise<Uint8Array>,
   pollId: string,
   now: number,
   lang: CardLang = 'en',
@@ -42,7 +47,7 @@ export async function drawPollCard(
   if (!poll) return null;
   const results = presentResults(poll, null, now);
   const cohorts = await services.cohorts.results(poll, results.resultsVisible);
-  const png = new Uint8Array(await renderCard(pollCard(pollCardView(results, cohorts, lang))));
+  const png = new Uint8Array(await draw(pollCard(pollCardView(results, cohorts, lang))));
   return { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
 }
 
@@ -53,6 +58,34 @@ const caches = new OnePer<PollCardDeps, RenderCache<PollCardImage>>(
 
 function cacheFor(services: PollCardDeps): RenderCache<PollCardImage> {
   return caches.get(services);
+}
+
+/** One drawer per set of services: one child process at a time per server. */
+const drawers = new OnePer<PollCardDeps, CardDrawer>((services) =>
+  cardDrawer({ idleMs: services.config.cardDrawerIdleMs }),
+);
+
+/** The drawer's refusals as the API's 503s: too many cards at once, or a drawer that died or hung. */
+function drawerProblem(error: unknown): Response | null {
+  if (error instanceof ChildBusyError) {
+    return problem(
+      503,
+      'busy',
+      `Too many share cards are being drawn at once; try again in ${CARD_RETRY_AFTER_S} seconds.`,
+      {},
+      { 'retry-after': String(CARD_RETRY_AFTER_S) },
+    );
+  }
+  if (error instanceof ChildStoppedError) {
+    return problem(
+      503,
+      'card_unavailable',
+      `The share card could not be drawn: ${error.message}. Try again.`,
+      {},
+      { 'retry-after': '1' },
+    );
+  }
+  return null;
 }
 
 /** Whether an If-None-Match header names this ETag (weak comparison, as RFC 9110 asks for GET). */
@@ -75,9 +108,15 @@ export async function pollCardResponse(
 ): Promise<Response> {
   const missing = (): Response => problem(404, 'not_found', `There is no poll "${pollId}".`);
   if (!POLL_ID.test(pollId)) return missing();
-  const card = await cacheFor(services).get(`${lang}:${pollId}`, () =>
-    drawPollCard(services, pollId, Date.now(), lang),
-  );
+  const drawer = drawers.get(services);
+  const card = await cacheFor(services)
+    .get(`${lang}:${pollId}`, () => drawPollCard(services, (node) => drawer.run(node), pollId, Date.now(), lang))
+    .catch((error: unknown) => {
+      const refusal = drawerProblem(error);
+      if (refusal) return refusal;
+      throw error;
+    });
+  if (card instanceof Response) return card;
   if (!card) return missing();
   const maxAge = Math.max(0, Math.ceil((card.expiresAt - Date.now()) / 1000));
   const headers = {

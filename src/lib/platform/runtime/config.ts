@@ -85,6 +85,11 @@ export const ENV_SCHEMA = {
    */
   POLL_CARD_TTL: envField.number({ context: 'server', access: 'secret', default: 60, min: 0, int: true }),
   /**
+   * How long the process that draws poll cards waits for the next card before it exits (a duration: 5s, 1m).
+   * It holds the card fonts and the renderer, over 100 MB, which the server gives back while no card is drawn.
+   */
+  CARD_DRAWER_IDLE: envField.string({ context: 'server', access: 'secret', default: '5s' }),
+  /**
    * Live-result streams (SSE) one client may hold at once, counted by IPv4 address or IPv6 /64 as rate limits
    * are; readers behind one NAT share them. Over it a stream is refused with 429 and the page re-reads instead.
    */
@@ -155,6 +160,8 @@ export interface ServerConfig {
   embedAncestors: string;
   /** Milliseconds a poll's share card is kept before it is drawn again (POLL_CARD_TTL, given in seconds). */
   pollCardTtlMs: number;
+  /** Milliseconds the card drawer process waits for another card before it exits (CARD_DRAWER_IDLE). */
+  cardDrawerIdleMs: number;
   /** Live-result streams: how many, for how long, and what a refused page does instead. */
   streams: StreamConfig;
   /** Comment and report limits per client network (COMMENT_NETWORK_*, REPORT_NETWORK_PER_MINUTE); 0 is off. */
@@ -206,6 +213,7 @@ export interface EnvValues {
   SNAPSHOT_LEASE: string;
   EMBED_ORIGINS: string;
   POLL_CARD_TTL: number;
+  CARD_DRAWER_IDLE: string;
   MAX_STREAMS_PER_CLIENT: number;
   MAX_STREAMS?: number | undefined;
   STREAM_LIFETIME: string;
@@ -308,6 +316,9 @@ export function toServerConfig(
   const lease = parseInterval(values.SNAPSHOT_LEASE);
   if (typeof lease !== 'number')
     problems.push(`SNAPSHOT_LEASE=${values.SNAPSHOT_LEASE} must be a duration such as 60s`);
+  const drawerIdle = parseInterval(values.CARD_DRAWER_IDLE);
+  if (typeof drawerIdle !== 'number')
+    problems.push(`CARD_DRAWER_IDLE=${values.CARD_DRAWER_IDLE} must be a duration such as 5s`);
   const embed = parseEmbedOrigins(values.EMBED_ORIGINS);
   if ('problem' in embed) problems.push(`EMBED_ORIGINS: ${embed.problem}`);
   const trusted = parseTrustedProxies(values.TRUSTED_PROXIES);
@@ -330,6 +341,7 @@ export function toServerConfig(
     snapshotLease: typeof lease === 'number' ? lease : 60_000,
     embedAncestors: 'ancestors' in embed ? embed.ancestors : "'self'",
     pollCardTtlMs: values.POLL_CARD_TTL * 1000,
+    cardDrawerIdleMs: typeof drawerIdle === 'number' ? drawerIdle : 5_000,
     networkLimits: {
       commentsPerMinute: values.COMMENT_NETWORK_PER_MINUTE,
       commentsPerDay: values.COMMENT_NETWORK_PER_DAY,

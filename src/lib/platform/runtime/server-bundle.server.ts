@@ -74,8 +74,8 @@ export async function bundleServer(entry: string, outFile: string): Promise<void
 
 /**
  * The integration that writes the server's bundles once the build is done:
- * each entry's file name in dist/ (serve.mjs, and vote-writer.mjs for the
- * thread serve.mjs starts) and its source.
+ * each entry's file name in dist/ (serve.mjs, vote-writer.mjs for the thread
+ * serve.mjs starts, card-drawer.mjs for the process it starts) and its source.
  */
 export function serverBundle(entries: Record<string, URL>): AstroIntegration {
   return {

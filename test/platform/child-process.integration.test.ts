@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ChildBusyError,
@@ -123,6 +124,21 @@ describe('IdleChildProcess', () => {
       new ChildStoppedError('the test child stopped (exit code 3) before it answered'),
     );
     expect(await jobs.run({ echo: 'again' })).toBe('again');
+  });
+
+  it('keeps a script that closes its runner alive until the child has exited', () => {
+    const module = new URL('../../src/lib/platform/runtime/child-process.server.ts', import.meta.url).href;
+    const script = `
+      import { IdleChildProcess } from ${JSON.stringify(module)};
+      const jobs = new IdleChildProcess({
+        script: new URL(${JSON.stringify(SCRIPT.href)}), name: 'c', idleMs: 60000, timeoutMs: 30000, maxQueue: 1,
+      });
+      console.log(await jobs.run({ echo: 'answered' }));
+      await jobs.close();
+      console.log('closed');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stdout).toBe('answered\nclosed\n');
+    expect(run.status).toBe(0);
   });
 
   it('says what a child that cannot start wrote', async () => {

@@ -226,8 +226,8 @@ export class IdleChildProcess<In, Out> {
   private async retire(running: Running<In, Out>): Promise<void> {
     running.retired = true;
     if (running.child.connected) running.child.disconnect();
+    // Not unref'd: a process closing its runner waits for the child's exit, which nothing else may be waiting on.
     const timer = setTimeout(() => running.child.kill('SIGKILL'), RETIRE_MS);
-    timer.unref();
     await running.exited;
     clearTimeout(timer);
   }

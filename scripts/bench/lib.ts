@@ -1,5 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { cpuSecondsOfStat } from './figures.ts';
+
+/** Kept here for the sections that import it from lib.ts. */
+export { median } from './figures.ts';
 
 export interface LoadResult {
   name: string;
@@ -172,19 +176,10 @@ export const BENCH_SECONDS = envCount('BENCH_SECONDS', 10);
  */
 export const BENCH_VOTE_RATE_LIMIT = String(1_000_000_000);
 
-/** The middle value (the mean of the two middle ones for an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
 /** CPU seconds (user + system) a process and its children have used, from /proc. */
 function cpuSeconds(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const own = (Number(fields[11]) + Number(fields[12])) / 100;
+    const own = cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8')) ?? 0;
     const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
     return own + children.reduce((sum, child) => sum + cpuSeconds(Number(child)), 0);
   } catch {

@@ -5,15 +5,23 @@
  * each figure: near a full core, the figure is wrk's limit, not the server's. Every figure is a ratio to a
  * static file served by the same server in the same run, which cancels the machine's drift between runs.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
-import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, cpuMeter, median, saveResults } from './lib.ts';
+import {
+  drive,
+  GENERATOR_CORE,
+  loadDriver,
+  SERVER_CORE,
+  serverPin,
+  WRK,
+  type Driver,
+  type DriveResult,
+} from './driver.ts';
+import { GENERATOR_BUSY, generatorLabel, median, noise } from './figures.ts';
+import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, saveResults } from './lib.ts';
 import { seedVotes } from './seed-votes.ts';
 import { answerHelp } from '../usage.ts';
 
@@ -31,8 +39,8 @@ of requests/s, p50 and p99 latency, the ratio to the yardstick, wrk's CPU (user+
 the server's, then per path the after/before ratio of the medians beside the noise (half the spread of
 either build's own rounds): ok when ratio − noise is at least 0.95, SLOWER when ratio + noise is under it,
 else "within noise" (exit code 1 unless every path is ok).
-The server is pinned to core 1 and wrk to core 0 with taskset; it needs 2 cores, /usr/bin/wrk,
-/usr/bin/taskset and /usr/bin/time. The vote rate limit is on but high (VOTE_RATE_LIMIT=${BENCH_VOTE_RATE_LIMIT}).
+The server is pinned to core 1 and wrk to core 0 with taskset (scripts/bench/driver.ts, the driver npm run
+bench uses too); it needs 2 cores, /usr/bin/wrk and /usr/bin/taskset. The vote rate limit is on but high (VOTE_RATE_LIMIT=${BENCH_VOTE_RATE_LIMIT}).
 Other environment (DEMO, SITE_URL) is passed to both servers and must match what each build read.
 
 A <dir> is a checkout holding package.json, dist/ (built) and node_modules/. To compare commit X with Y:
@@ -44,19 +52,12 @@ and afterwards: git worktree remove /tmp/before && git worktree remove /tmp/afte
 A build compared with itself (--before . --after .) shows the noise floor. Figures of a shared or busy machine
 are not comparable with others; raw figures land in bench-results/wrk.json.`;
 
-const WRK = '/usr/bin/wrk';
-const TIME = '/usr/bin/time';
-const SERVER_CORE = 1;
-const WRK_CORE = 0;
-const LUA = fileURLToPath(new URL('./wrk.lua', import.meta.url));
 /** The open poll whose page, results and ballots are measured; the article page carries another poll. */
 const POLL = 'opg-distribution-retail';
 const YARDSTICK = '/favicon.svg';
 const WARM_UP_SECONDS = 1;
 /** after ÷ before below this marks a path SLOWER: the issue's "no more than 5% slower". */
 const FLOOR = 0.95;
-/** wrk at this many cores or more may be the limit rather than the server. */
-const WRK_BUSY = 0.9;
 /**
  * The server gets less of its core than this on the yardstick, with wrk not busy: other work shares core 1
  * (taskset keeps our processes apart, not the machine's other ones) and the figures say little.
@@ -77,20 +78,8 @@ const HOT_PATHS: readonly HotPath[] = [
   { name: 'vote', path: `/api/polls/${POLL}/votes`, vote: true },
 ];
 
-interface WrkRun {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  /** Answers outside 2xx/3xx. */
-  non2xx: number;
-  /** Connect, read, write errors and timeouts. */
-  socketErrors: number;
-  /** wrk's user+sys CPU seconds over its wall time. */
-  wrkCores: number;
-  /** The server's CPU over the run, in cores (at most 1: it is pinned to one). */
-  serverCores: number;
-}
+/** A run as the shared driver reports it (generatorCores: wrk's own CPU). */
+type WrkRun = DriveResult;
 
 interface BuildRun {
   side: 'before' | 'after';
@@ -99,18 +88,6 @@ interface BuildRun {
   paths: Record<string, WrkRun & { ratio: number }>;
   /** Ballots stored during the vote run against those wrk saw answered 2xx. */
   votes: { answered: number; stored: number };
-}
-
-interface WrkOutput {
-  requests: number;
-  durationUs: number;
-  p50Us: number;
-  p99Us: number;
-  connect: number;
-  read: number;
-  write: number;
-  timeout: number;
-  status: number;
 }
 
 interface Settings {
@@ -160,48 +137,22 @@ function settingsOf(args: string[]): Settings {
   };
 }
 
-function checkMachine(): void {
-  for (const tool of [WRK, TIME, '/usr/bin/taskset']) {
-    if (!existsSync(tool)) throw new Error(`${tool} is missing (apt-get install wrk time util-linux)`);
-  }
-  if (availableParallelism() < 2) throw new Error('the server and wrk need a core each: this process sees one');
+function checkMachine(): Driver {
+  if (!existsSync(WRK)) throw new Error(`${WRK} is missing (apt-get install wrk)`);
+  const driver = loadDriver();
+  if (!driver.pinned)
+    throw new Error('the server and wrk need a core each: this process sees one, or taskset is missing');
+  return driver;
 }
 
-/** One wrk run pinned to WRK_CORE, timed by /usr/bin/time for wrk's own CPU. */
+/** One wrk run from the shared driver, on the core it pins wrk to. */
 async function wrk(
+  driver: Driver,
   server: TestServer,
   path: string,
   options: { seconds: number; connections: number; voteOptions?: string[] },
 ): Promise<WrkRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-wrk-'));
-  const timeFile = join(dir, 'time');
-  const meter = cpuMeter({ server: [server.pid] });
-  const args = ['-f', '%U %S %e', '-o', timeFile, 'taskset', '-c', String(WRK_CORE), WRK, '-t1'];
-  args.push(`-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '5s', '-s', LUA, `${server.url}${path}`);
-  const child = spawn(TIME, args, {
-    env: { ...process.env, ...(options.voteOptions ? { WRK_VOTE_OPTIONS: options.voteOptions.join(',') } : {}) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const code = await new Promise<number | null>((done) => child.once('exit', done));
-  const line = /^WRK_RESULT (.*)$/m.exec(out)?.[1];
-  if (code !== 0 || !line) throw new Error(`wrk ${path} exited with ${code}:\n${out}`);
-  const result = JSON.parse(line) as WrkOutput;
-  const [user = 0, sys = 0, wall = 0] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number);
-  rmSync(dir, { recursive: true, force: true });
-  const seconds = result.durationUs / 1e6;
-  return {
-    requestsPerSecond: Math.round(result.requests / seconds),
-    p50Ms: result.p50Us / 1000,
-    p99Ms: result.p99Us / 1000,
-    requests: result.requests,
-    non2xx: result.status,
-    socketErrors: result.connect + result.read + result.write + result.timeout,
-    wrkCores: round2((user + sys) / Math.max(wall, 1e-9)),
-    serverCores: meter(seconds).server ?? 0,
-  };
+  return drive(driver, { ...options, url: `${server.url}${path}`, servers: [server.pid] });
 }
 
 interface PollRead {
@@ -220,8 +171,12 @@ async function readPoll(server: TestServer): Promise<PollRead> {
  * migrations and syncs its polls, the ballots are written while it is stopped (seedVotes, as the polls
  * bench does), and the second start, pinned to SERVER_CORE, is the one measured.
  */
-async function seededServer(root: string, seed: number): Promise<{ server: TestServer; optionIds: string[] }> {
-  const pin = `taskset -cp ${SERVER_CORE} $$ >/dev/null`;
+async function seededServer(
+  driver: Driver,
+  root: string,
+  seed: number,
+): Promise<{ server: TestServer; optionIds: string[] }> {
+  const pin = serverPin(driver);
   const env = { VOTE_RATE_LIMIT: BENCH_VOTE_RATE_LIMIT };
   const first = await startServer({ root, env, before: pin });
   let optionIds: string[] = [];
@@ -244,31 +199,37 @@ async function seededServer(root: string, seed: number): Promise<{ server: TestS
   return { server: { ...server, cleanup }, optionIds };
 }
 
-async function measureBuild(side: 'before' | 'after', round: number, root: string, s: Settings): Promise<BuildRun> {
-  const { server, optionIds } = await seededServer(root, s.seed);
+async function measureBuild(
+  driver: Driver,
+  side: 'before' | 'after',
+  round: number,
+  root: string,
+  s: Settings,
+): Promise<BuildRun> {
+  const { server, optionIds } = await seededServer(driver, root, s.seed);
   try {
     const load = { seconds: s.seconds, connections: s.connections };
     for (const hot of [{ path: YARDSTICK, vote: false }, ...HOT_PATHS]) {
-      await wrk(server, hot.path, {
+      await wrk(driver, server, hot.path, {
         ...load,
         seconds: WARM_UP_SECONDS,
         ...(hot.vote ? { voteOptions: optionIds } : {}),
       });
     }
-    const yardstick = [await wrk(server, YARDSTICK, load)];
+    const yardstick = [await wrk(driver, server, YARDSTICK, load)];
     const runs: Record<string, WrkRun> = {};
     let votes = { answered: 0, stored: 0 };
     for (const hot of HOT_PATHS) {
       if (!hot.vote) {
-        runs[hot.name] = await wrk(server, hot.path, load);
+        runs[hot.name] = await wrk(driver, server, hot.path, load);
         continue;
       }
       const before = (await readPoll(server)).totalVotes;
-      const run = await wrk(server, hot.path, { ...load, voteOptions: optionIds });
+      const run = await wrk(driver, server, hot.path, { ...load, voteOptions: optionIds });
       votes = { answered: run.requests - run.non2xx, stored: (await readPoll(server)).totalVotes - before };
       runs[hot.name] = run;
     }
-    yardstick.push(await wrk(server, YARDSTICK, load));
+    yardstick.push(await wrk(driver, server, YARDSTICK, load));
     const base = yardstick.reduce((sum, r) => sum + r.requestsPerSecond, 0) / yardstick.length;
     const paths = Object.fromEntries(
       Object.entries(runs).map(([name, run]) => [name, { ...run, ratio: run.requestsPerSecond / base }]),
@@ -281,9 +242,9 @@ async function measureBuild(side: 'before' | 'after', round: number, root: strin
 }
 
 function describeRun(run: BuildRun): string {
-  const yard = run.yardstick.map((r) => `${r.requestsPerSecond} req/s (wrk ${r.wrkCores} cores)`).join(', ');
+  const yard = run.yardstick.map((r) => `${r.requestsPerSecond} req/s (wrk ${r.generatorCores} cores)`).join(', ');
   const paths = Object.entries(run.paths).map(
-    ([name, r]) => `${name} ${r.requestsPerSecond} req/s = ${r.ratio.toPrecision(3)}× (wrk ${r.wrkCores})`,
+    ([name, r]) => `${name} ${r.requestsPerSecond} req/s = ${r.ratio.toPrecision(3)}× (wrk ${r.generatorCores})`,
   );
   return `${run.side} ${run.round}: yardstick ${yard}; ${paths.join('; ')}; votes answered ${run.votes.answered}, stored ${run.votes.stored}`;
 }
@@ -295,10 +256,10 @@ function round2(n: number): number {
 /** Runs the comparison with `args` (the command line after the script or section name). */
 export async function benchWrk(args: string[]): Promise<void> {
   const s = settingsOf(args);
-  checkMachine();
+  const driver = checkMachine();
   console.log(
     `\n## wrk: before ${s.before}, after ${s.after}; ${s.rounds} rounds each, in turn; ${s.seconds} s per run, ` +
-      `${s.connections} connections, 1 wrk thread on core ${WRK_CORE}, server on core ${SERVER_CORE}`,
+      `${s.connections} connections, 1 wrk thread on core ${GENERATOR_CORE}, server on core ${SERVER_CORE}`,
   );
   const runs: BuildRun[] = [];
   for (let round = 1; round <= s.rounds; round++) {
@@ -306,7 +267,7 @@ export async function benchWrk(args: string[]): Promise<void> {
       ['before', s.before],
       ['after', s.after],
     ] as const) {
-      const run = await measureBuild(side, round, dir, s);
+      const run = await measureBuild(driver, side, round, dir, s);
       console.log(describeRun(run));
       runs.push(run);
       if (run.votes.stored < run.votes.answered) {
@@ -327,7 +288,7 @@ export async function benchWrk(args: string[]): Promise<void> {
   const summary = names.flatMap((name) =>
     (['before', 'after'] as const).map((side) => {
       const list = pick(side, name);
-      const wrkCores = Math.max(...list.map((r) => r.wrkCores));
+      const generatorCores = Math.max(...list.map((r) => r.generatorCores));
       return {
         path: name,
         build: side,
@@ -335,7 +296,7 @@ export async function benchWrk(args: string[]): Promise<void> {
         'p50 ms': round2(median(list.map((r) => r.p50Ms))),
         'p99 ms': round2(median(list.map((r) => r.p99Ms))),
         '× yardstick': Number(median(list.map((r) => r.ratio)).toPrecision(3)),
-        'wrk cores (max)': `${wrkCores}${wrkCores >= WRK_BUSY ? ' BUSY' : ''}`,
+        'wrk cores (max)': generatorLabel(generatorCores),
         'server cores': round2(median(list.map((r) => r.serverCores))),
         'non-2xx': list.reduce((sum, r) => sum + r.non2xx, 0),
         'socket errors': list.reduce((sum, r) => sum + r.socketErrors, 0),
@@ -351,7 +312,7 @@ export async function benchWrk(args: string[]): Promise<void> {
     const before = median(befores);
     const after = median(afters);
     // How far one build's own rounds stray from their median: a difference inside it is not shown either way.
-    const noise = Math.max(spread(befores), spread(afters));
+    const spread = Math.max(noise(befores), noise(afters));
     const p99Before = median(pick('before', name).map((r) => r.p99Ms));
     const p99After = median(pick('after', name).map((r) => r.p99Ms));
     const ratio = after / before;
@@ -361,9 +322,9 @@ export async function benchWrk(args: string[]): Promise<void> {
       'after × yardstick': Number(after.toPrecision(3)),
       'after ÷ before': Number(ratio.toFixed(3)),
       'p99 after ÷ before': Number((p99After / Math.max(p99Before, 1e-9)).toFixed(2)),
-      'noise ±': `${Math.round(noise * 100)}%`,
+      'noise ±': `${Math.round(spread * 100)}%`,
       // Shown only when the whole band around the ratio lies on one side of the floor.
-      verdict: ratio - noise >= FLOOR ? 'ok' : ratio + noise < FLOOR ? 'SLOWER' : 'within noise',
+      verdict: ratio - spread >= FLOOR ? 'ok' : ratio + spread < FLOOR ? 'SLOWER' : 'within noise',
     };
   });
   console.log(
@@ -372,8 +333,8 @@ export async function benchWrk(args: string[]): Promise<void> {
   );
   console.table(verdicts);
   const yardstickCores = median(runs.flatMap((r) => r.yardstick.map((y) => y.serverCores)));
-  const yardstickWrk = median(runs.flatMap((r) => r.yardstick.map((y) => y.wrkCores)));
-  if (yardstickCores < SERVER_STARVED && yardstickWrk < WRK_BUSY) {
+  const yardstickWrk = median(runs.flatMap((r) => r.yardstick.map((y) => y.generatorCores)));
+  if (yardstickCores < SERVER_STARVED && yardstickWrk < GENERATOR_BUSY) {
     console.error(
       `the server had ${yardstickCores} of its core on the yardstick (median): other work shares core ${SERVER_CORE}, ` +
         'so these figures measure the machine more than the builds; run again on an idle machine',
@@ -393,10 +354,4 @@ if (import.meta.main) {
     console.error(`bench:wrk: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   }
-}
-
-/** Half the spread of a build's rounds, relative to their median: 0.2 when they range over ±20%. */
-function spread(values: readonly number[]): number {
-  if (values.length < 2) return 0;
-  return (Math.max(...values) - Math.min(...values)) / (2 * median([...values]));
 }

@@ -17,7 +17,7 @@ import { median, type LoadResult } from './lib.ts';
 import { answerHelp } from '../usage.ts';
 
 const AFTER = fileURLToPath(new URL('../..', import.meta.url));
-const USAGE = 'usage: npm run bench:compare -- <before-dir> [rounds=3] [article|polls|ingest ...]';
+const USAGE = 'usage: npm run bench:compare -- <before-dir> [rounds=3] [article|paths|polls|ingest ...]';
 answerHelp(USAGE);
 const [beforeArg, roundsArg, ...sectionArgs] = process.argv.slice(2);
 if (!beforeArg) {
@@ -49,6 +49,8 @@ interface SavedResults {
   votes?: LoadResult;
   article?: LoadResult;
   logsPerSecond?: number;
+  /** paths: each figure's ratio to the article page, per round. */
+  ratios?: Record<string, number[]>;
 }
 
 function figuresOf(dir: string, section: string): Figure[] {
@@ -66,6 +68,12 @@ function figuresOf(dir: string, section: string): Figure[] {
         ratio('results read, 1,000,000 votes ÷ article page', data.big, data.article),
         ratio('votes ÷ article page', data.votes, data.article),
       ];
+    case 'paths':
+      return Object.entries(data.ratios ?? {}).map(([name, ratios]) => ({
+        label: `${name} ÷ article page`,
+        value: median(ratios),
+        raw: median(ratios),
+      }));
     case 'ingest':
       return [{ label: 'ingestion, logs/s', value: Number(data.logsPerSecond), raw: Number(data.logsPerSecond) }];
     default:

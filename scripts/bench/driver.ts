@@ -1,10 +1,10 @@
 /**
  * The benchmarks' HTTP load driver: Debian's wrk when it is installed, else autocannon in this process with a
  * warning. With two cores or more, the server under test is pinned to one (SERVER_CORE, with every thread it starts,
- * the vote writer's too) and the load generator to another (GENERATOR_CORE, with this process), so the generator
- * never takes the server's core; each run reports the generator's own CPU (user+sys over wall, from
- * /proc/<pid>/stat) beside the server's, and a generator near a full core is flagged: there the figure may be the
- * generator's limit. Why: decisions/0023-bench-under-wrk.md.
+ * the vote writer's too) and the load generator to another (GENERATOR_CORE: wrk, or this process while autocannon
+ * runs in it), so the generator never takes the server's core; each run reports the generator's own CPU (user+sys
+ * over wall, from /proc/<pid>/stat) beside the server's, and a generator near a full core is flagged: there the
+ * figure may be the generator's limit. Why: docs/decisions/0023-bench-under-wrk.md.
  */
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,8 +31,7 @@ export interface Driver {
 let chosen: Driver | null = null;
 
 /**
- * The driver this machine allows, chosen once per process; the first call pins this process (the generator's
- * side: autocannon runs in it, and it starts wrk) to GENERATOR_CORE and prints a warning when wrk is missing.
+ * The driver this machine allows, chosen once per process; the first call prints a warning when wrk is missing.
  */
 export function loadDriver(): Driver {
   if (chosen) return chosen;
@@ -44,7 +43,6 @@ export function loadDriver(): Driver {
         'before the server does on the light paths: install wrk (apt-get install wrk) for figures that measure the server',
     );
   }
-  if (pinned) execFileSync(TASKSET, ['-acp', String(GENERATOR_CORE), String(process.pid)], { stdio: 'ignore' });
   const where = pinned
     ? `server on core ${SERVER_CORE} (with its threads), ${generator} on core ${GENERATOR_CORE}`
     : 'server and generator unpinned (fewer than two cores, or no taskset): they share the machine';
@@ -107,7 +105,23 @@ export interface DriveResult {
 
 /** One load run through the driver. */
 export function drive(driver: Driver, options: DriveOptions): Promise<DriveResult> {
-  return driver.generator === 'wrk' ? driveWrk(driver, options) : driveAutocannon(options);
+  return driver.generator === 'wrk' ? driveWrk(driver, options) : driveAutocannon(driver, options);
+}
+
+/**
+ * Runs `work` with this process (and its threads) on GENERATOR_CORE when the driver pins, then gives it back the
+ * cores it had: autocannon generates load in this process, and sections that follow may use both cores.
+ */
+async function onGeneratorCore<T>(driver: Driver, work: () => Promise<T>): Promise<T> {
+  if (!driver.pinned) return work();
+  const pid = String(process.pid);
+  const had = /:\s*(\S+)\s*$/.exec(execFileSync(TASKSET, ['-pc', pid], { encoding: 'utf8' }))?.[1];
+  execFileSync(TASKSET, ['-acp', String(GENERATOR_CORE), pid], { stdio: 'ignore' });
+  try {
+    return await work();
+  } finally {
+    if (had) execFileSync(TASKSET, ['-acp', had, pid], { stdio: 'ignore' });
+  }
 }
 
 async function driveWrk(driver: Driver, options: DriveOptions): Promise<DriveResult> {
@@ -154,34 +168,36 @@ async function driveWrk(driver: Driver, options: DriveOptions): Promise<DriveRes
   }
 }
 
-async function driveAutocannon(options: DriveOptions): Promise<DriveResult> {
+async function driveAutocannon(driver: Driver, options: DriveOptions): Promise<DriveResult> {
   const meter = cpuMeter({ server: [...options.servers] });
   const { voteOptions, cookies } = options;
   let next = 0;
-  const result = await load({
-    name: options.url,
-    url: options.url,
-    connections: options.connections,
-    seconds: options.seconds,
-    method: voteOptions ? 'POST' : 'GET',
-    ...(options.headers ? { headers: options.headers } : {}),
-    ...(voteOptions || cookies
-      ? {
-          setupRequest: (request) => {
-            const i = next++;
-            return {
-              ...request,
-              headers: {
-                ...request.headers,
-                ...(voteOptions ? { 'content-type': 'application/json' } : {}),
-                ...(cookies ? { cookie: cookies[i % cookies.length] ?? '' } : {}),
-              },
-              ...(voteOptions ? { body: JSON.stringify({ optionIds: [voteOptions[i % voteOptions.length]] }) } : {}),
-            };
-          },
-        }
-      : {}),
-  });
+  const result = await onGeneratorCore(driver, () =>
+    load({
+      name: options.url,
+      url: options.url,
+      connections: options.connections,
+      seconds: options.seconds,
+      method: voteOptions ? 'POST' : 'GET',
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(voteOptions || cookies
+        ? {
+            setupRequest: (request) => {
+              const i = next++;
+              return {
+                ...request,
+                headers: {
+                  ...request.headers,
+                  ...(voteOptions ? { 'content-type': 'application/json' } : {}),
+                  ...(cookies ? { cookie: cookies[i % cookies.length] ?? '' } : {}),
+                },
+                ...(voteOptions ? { body: JSON.stringify({ optionIds: [voteOptions[i % voteOptions.length]] }) } : {}),
+              };
+            },
+          }
+        : {}),
+    }),
+  );
   const cores = meter(result.seconds);
   return {
     generator: 'autocannon',

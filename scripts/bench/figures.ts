@@ -92,7 +92,9 @@ export type RoundRun = { yardstick: true; rate: number } | { yardstick: false; n
 /**
  * Each named run's rate over the yardstick runs around it: the mean of the nearest one before and the nearest one
  * after (only one where the other is missing). A machine whose speed drifts within a round then moves a figure and
- * its yardstick alike. A name that runs twice in a round keeps its last ratio; with no yardstick run, no ratios.
+ * its yardstick alike. A name that runs twice in a round keeps its last ratio. A figure with no yardstick run around
+ * it gets no ratio; one that answered nothing (stalled) is left out, so it neither halves the yardstick nor makes
+ * a figure of nothing.
  *
  * @example bracketedRatios([{ yardstick: true, rate: 100 }, { yardstick: false, name: 'x', rate: 60 }, { yardstick: true, rate: 200 }]) // Map { 'x' => 0.4 }
  */
@@ -102,10 +104,9 @@ export function bracketedRatios(runs: readonly RoundRun[]): Map<string, number> 
     if (run.yardstick) return;
     const before = runs.slice(0, i).findLast((r) => r.yardstick);
     const after = runs.slice(i + 1).find((r) => r.yardstick);
-    const around = [before, after].filter((r) => r !== undefined);
+    const around = [before, after].flatMap((r) => (r && r.rate > 0 ? [r.rate] : []));
     if (around.length === 0) return;
-    const base = around.reduce((sum, r) => sum + r.rate, 0) / around.length;
-    ratios.set(run.name, base > 0 ? run.rate / base : 0);
+    ratios.set(run.name, run.rate / (around.reduce((sum, rate) => sum + rate, 0) / around.length));
   });
   return ratios;
 }

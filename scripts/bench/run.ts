@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz|abuse]`: throughput and latency of
- * the built site, each figure beside a yardstick measured in the same run. `memory` and `soak` take a built
- * checkout of earlier code as a second argument, measured in the same run as this one. `wrk --before <dir>
- * --after <dir>` (only when named) compares two built checkouts under wrk (scripts/bench/wrk.ts).
+ * `npm run bench [-- paths|article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz|abuse]`: throughput and
+ * latency of the built site, each figure beside a yardstick measured in the same run. HTTP load comes from the load
+ * driver (driver.ts: wrk off the server's core where it can). `memory` and `soak` take a built checkout of earlier
+ * code as a second argument, measured in the same run as this one. `article` (part of `paths`) and `wrk --before
+ * <dir> --after <dir>` (two built checkouts under wrk, scripts/bench/wrk.ts) run only when named.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, combined, envCount, load, printTa
 import { benchAbuse } from './abuse.ts';
 import { benchCohorts } from './cohorts.ts';
 import { benchMemory } from './memory.ts';
+import { benchPaths } from './paths.ts';
 import { benchScale, benchSoak, benchSse } from './scale.ts';
 import { seedVotes } from './seed-votes.ts';
 import { benchWrk, WRK_USAGE } from './wrk.ts';
@@ -26,7 +28,9 @@ import { answerHelp } from '../usage.ts';
 answerHelp(
   process.argv[2] === 'wrk'
     ? WRK_USAGE
-    : 'usage: npm run bench [-- article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz [before-dir]]\n' +
+    : 'usage: npm run bench [-- paths|article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz|abuse [before-dir]]\n' +
+        "HTTP load from wrk (apt-get install wrk), pinned off the server's core; autocannon, with a warning, without it\n" +
+        'paths: the hot paths ÷ the article page, and the article page ÷ bare node:http and nginx (article: those alone)\n' +
         'memory and soak take a built checkout of earlier code as the second argument\n' +
         'npm run bench -- wrk --before <dir> --after <dir>: two builds under wrk (see npm run bench -- wrk --help)',
 );
@@ -36,64 +40,6 @@ const only = process.argv[2];
 /** A built checkout of earlier code, for the sections that compare with it (memory, soak). */
 const beforeDir = process.argv[3];
 const VOTES = envCount('BENCH_VOTES', 100_000);
-
-async function startBaseline(file: string, headersFile: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['scripts/bench/static-baseline.ts', file, headersFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      const match = /listening on (http:\/\/\S+)\//.exec(chunk.toString());
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`baseline exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
-
-/** The article page against a bare node:http server sending the same bytes: the same body and headers. */
-async function benchArticle(): Promise<void> {
-  const server = await startServer();
-  const response = await fetch(`${server.url}${ARTICLE}`);
-  const html = Buffer.from(await response.arrayBuffer());
-  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const file = join(dir, 'article.html');
-  writeFileSync(file, html);
-  // Every header but those node:http writes itself (the CSP alone is over a kilobyte).
-  const own = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
-  const headers = [...response.headers].filter(([name]) => !own.has(name));
-  const headersFile = join(dir, 'headers.json');
-  writeFileSync(headersFile, JSON.stringify(headers));
-  const baseline = await startBaseline(file, headersFile);
-  try {
-    console.log(
-      `\n## article page: ${html.length} bytes and ${headers.length} headers, 50 connections, ${BENCH_SECONDS}s each`,
-    );
-    await load({ name: 'warm-up', url: `${server.url}${ARTICLE}`, connections: 10, seconds: 2 });
-    const site = await load({
-      name: 'site: article page',
-      url: `${server.url}${ARTICLE}`,
-      connections: 50,
-      seconds: BENCH_SECONDS,
-    });
-    const bare = await load({
-      name: 'bare node:http, same bytes',
-      url: `${baseline.url}/`,
-      connections: 50,
-      seconds: BENCH_SECONDS,
-    });
-    printTable([site, bare]);
-    const ratio = site.requestsPerSecond / bare.requestsPerSecond;
-    console.log(
-      `article page throughput is ${(ratio * 100).toFixed(0)}% of a bare node:http server (ratio ${ratio.toFixed(2)})`,
-    );
-    saveResults('article', { date: new Date().toISOString(), bytes: html.length, site, bare, ratio });
-  } finally {
-    baseline.stop();
-    await server.stop();
-    server.cleanup();
-  }
-}
 
 /** Results reads at 100 and 1,000,000 stored votes; vote throughput beside the article page. */
 async function benchPolls(): Promise<void> {
@@ -269,7 +215,9 @@ async function benchFuzz(): Promise<void> {
   if (code !== 0) process.exitCode = 1;
 }
 
-if (!only || only === 'article') await benchArticle();
+if (!only || only === 'paths') await benchPaths();
+// A part of paths, so only when named.
+if (only === 'article') await benchPaths(true);
 if (!only || only === 'polls') await benchPolls();
 if (!only || only === 'cohorts') await benchCohorts();
 if (!only || only === 'metrics') await benchMetrics();

@@ -94,7 +94,8 @@ describe('bracketedRatios: each figure over the yardstick runs around it', () =>
     ['after the last yardstick: that one alone', [y(100), run('a', 50)], { a: 0.5 }],
     ['before the first: that one alone', [run('a', 50), y(200)], { a: 0.25 }],
     ['no yardstick: none', [run('a', 50)], {}],
-    ['a yardstick of nothing: 0', [y(0), run('a', 50), y(0)], { a: 0 }],
+    ['yardsticks that answered nothing: none', [y(0), run('a', 50), y(0)], {}],
+    ['one of two that answered nothing: the other alone', [y(0), run('a', 50), y(200)], { a: 0.25 }],
   ])('%s', (_name, runs, ratios) => {
     const got = Object.fromEntries(bracketedRatios(runs));
     expect(Object.keys(got).sort()).toEqual(Object.keys(ratios).sort());

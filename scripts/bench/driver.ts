@@ -32,12 +32,18 @@ let chosen: Driver | null = null;
 
 /**
  * The driver this machine allows, chosen once per process; the first call prints a warning when wrk is missing.
+ * BENCH_DRIVER=autocannon asks for autocannon even where wrk is installed, and BENCH_PIN=off leaves both sides
+ * unpinned: together they measure as the benchmarks did before wrk, generator CPU included (decisions/0023).
  */
 export function loadDriver(): Driver {
   if (chosen) return chosen;
-  const generator = existsSync(WRK) ? 'wrk' : 'autocannon';
-  const pinned = availableParallelism() >= 2 && existsSync(TASKSET);
-  if (generator === 'autocannon') {
+  const asked = process.env.BENCH_DRIVER ?? '';
+  if (!['', 'wrk', 'autocannon'].includes(asked)) throw new Error(`BENCH_DRIVER=${asked}: wrk or autocannon`);
+  if (asked === 'wrk' && !existsSync(WRK))
+    throw new Error(`BENCH_DRIVER=wrk, but ${WRK} is missing (apt-get install wrk)`);
+  const generator = asked === 'autocannon' || !existsSync(WRK) ? 'autocannon' : 'wrk';
+  const pinned = process.env.BENCH_PIN !== 'off' && availableParallelism() >= 2 && existsSync(TASKSET);
+  if (generator === 'autocannon' && asked !== 'autocannon') {
     console.warn(
       `bench: ${WRK} is missing, so load comes from autocannon in this Node process, which reaches about a core ` +
         'before the server does on the light paths: install wrk (apt-get install wrk) for figures that measure the server',
@@ -45,7 +51,7 @@ export function loadDriver(): Driver {
   }
   const where = pinned
     ? `server on core ${SERVER_CORE} (with its threads), ${generator} on core ${GENERATOR_CORE}`
-    : 'server and generator unpinned (fewer than two cores, or no taskset): they share the machine';
+    : 'server and generator unpinned (BENCH_PIN=off, fewer than two cores, or no taskset): they share the machine';
   chosen = {
     generator,
     pinned,

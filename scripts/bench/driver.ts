@@ -12,7 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuMeter, load } from './lib.ts';
-import { cpuSecondsOfStat, parseWrkResult } from './figures.ts';
+import { cpuSecondsOfStat, generatorLabel, parseWrkResult } from './figures.ts';
 
 export const WRK = '/usr/bin/wrk';
 const TASKSET = '/usr/bin/taskset';
@@ -221,4 +221,45 @@ async function driveAutocannon(driver: Driver, options: DriveOptions): Promise<D
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/**
+ * Runs of one scenario taken in turn with others (A B A B), as one: requests over their summed time, the worst p50
+ * and p99, counts summed, CPU weighted by each run's time.
+ */
+export function combinedRuns(runs: readonly DriveResult[]): DriveResult {
+  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
+  const sum = (pick: (r: DriveResult) => number): number => runs.reduce((total, r) => total + pick(r), 0);
+  const weighted = (pick: (r: DriveResult) => number): number =>
+    round2(sum((r) => pick(r) * r.seconds) / Math.max(seconds, 1e-9));
+  return {
+    generator: runs[0]?.generator ?? 'wrk',
+    requestsPerSecond: Math.round(sum((r) => r.requests) / Math.max(seconds, 1e-9)),
+    p50Ms: Math.max(...runs.map((r) => r.p50Ms)),
+    p99Ms: Math.max(...runs.map((r) => r.p99Ms)),
+    requests: sum((r) => r.requests),
+    non2xx: sum((r) => r.non2xx),
+    socketErrors: sum((r) => r.socketErrors),
+    seconds,
+    generatorCores: weighted((r) => r.generatorCores),
+    serverCores: weighted((r) => r.serverCores),
+  };
+}
+
+/** A table of named runs, with the generator's cores flagged where it may have been the limit. */
+export function printRuns(rows: readonly { name: string; run: DriveResult }[]): void {
+  console.table(
+    rows.map(({ name, run }) => ({
+      scenario: name,
+      'req/s': run.requestsPerSecond,
+      'p50 ms': run.p50Ms,
+      'p99 ms': run.p99Ms,
+      requests: run.requests,
+      'non-2xx': run.non2xx,
+      'socket errors': run.socketErrors,
+      [`${run.generator} cores`]: generatorLabel(run.generatorCores),
+      'server cores': run.serverCores,
+      'server CPU µs/request': Math.round((run.serverCores * run.seconds * 1e6) / Math.max(1, run.requests)),
+    })),
+  );
 }

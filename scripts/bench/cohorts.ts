@@ -8,7 +8,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSession } from '../../src/lib/auth/repo.server.ts';
 import { saveSnapshot } from '../../src/lib/chain/repo.server.ts';
 import { buildSnapshot } from '../../src/lib/chain/snapshot.ts';
 import { loadTokenDefinition } from '../../src/lib/chain/tokens.server.ts';
@@ -30,6 +29,7 @@ import {
   type DriveResult,
 } from './driver.ts';
 import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, envCount, saveResults } from './lib.ts';
+import { seedSessions } from './seed-sessions.ts';
 
 const POLLS = fileURLToPath(new URL('./cohort-polls/', import.meta.url));
 const TOKENS = fileURLToPath(new URL('./tokens/', import.meta.url));
@@ -110,11 +110,11 @@ export async function benchCohorts(): Promise<void> {
       `after a new snapshot: ${reweightMs} ms (goal: < 2,000 ms)`,
   );
 
-  const cookies: string[] = [];
-  for (let i = 0; i < VOTING_WALLETS; i++) {
-    const { token } = await createSession(db, holderAddress(BALLOTS + i), Date.now());
-    cookies.push(`session=${token}`);
-  }
+  const cookies = await seedSessions(
+    db,
+    Array.from({ length: VOTING_WALLETS }, (_, i) => holderAddress(BALLOTS + i)),
+    Date.now(),
+  );
   db.$client.close();
 
   const driver = loadDriver();

@@ -246,6 +246,14 @@ export function combinedRuns(runs: readonly DriveResult[]): DriveResult {
   };
 }
 
+/**
+ * The server's CPU per answered request, in µs: its cost, which a busy generator does not change as it changes the
+ * rate (0 for a run that answered nothing).
+ */
+export function serverUsPerRequest(run: DriveResult): number {
+  return run.requests > 0 ? Math.round((run.serverCores * run.seconds * 1e6) / run.requests) : 0;
+}
+
 /** A table of named runs, with the generator's cores flagged where it may have been the limit. */
 export function printRuns(rows: readonly { name: string; run: DriveResult }[]): void {
   console.table(
@@ -259,7 +267,7 @@ export function printRuns(rows: readonly { name: string; run: DriveResult }[]): 
       'socket errors': run.socketErrors,
       [`${run.generator} cores`]: generatorLabel(run.generatorCores),
       'server cores': run.serverCores,
-      'server CPU µs/request': Math.round((run.serverCores * run.seconds * 1e6) / Math.max(1, run.requests)),
+      'server CPU µs/request': serverUsPerRequest(run),
     })),
   );
 }

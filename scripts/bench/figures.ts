@@ -127,6 +127,23 @@ export function goalVerdict(ratio: number, relativeNoise: number, goal: number):
   return 'within noise';
 }
 
+/**
+ * A verdict on a ratio whose sides a load generator may have held down: a BUSY generator (GENERATOR_BUSY) can only
+ * understate its side's rate. So an ok is not shown when the denominator's generator was busy (the ratio may be
+ * too high), nor a below when the numerator's was (it may be too low); either becomes 'generator-bound'.
+ *
+ * @example boundVerdict('ok', { numerator: false, denominator: true }) // 'generator-bound'
+ * @example boundVerdict('below', { numerator: false, denominator: true }) // 'below'
+ */
+export function boundVerdict(
+  verdict: Verdict,
+  busy: { numerator: boolean; denominator: boolean },
+): Verdict | 'generator-bound' {
+  if (verdict === 'ok' && busy.denominator) return 'generator-bound';
+  if (verdict === 'below' && busy.numerator) return 'generator-bound';
+  return verdict;
+}
+
 /** Cores of CPU a load generator used at or above which its figure may be its own limit, not the server's. */
 export const GENERATOR_BUSY = 0.9;
 

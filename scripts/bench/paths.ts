@@ -12,14 +12,32 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { get } from 'node:http';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createSession } from '../../src/lib/auth/repo.server.ts';
 import { openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { freePort } from '../../test/helpers/ports.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { findNginx, nginxArgs } from '../nginx.ts';
-import { drive, loadDriver, serverPin, spawnOnServerCore, type Driver, type DriveResult } from './driver.ts';
-import { bracketedRatios, generatorLabel, goalVerdict, median, noise, type RoundRun, type Verdict } from './figures.ts';
+import {
+  drive,
+  loadDriver,
+  serverPin,
+  serverUsPerRequest,
+  spawnOnServerCore,
+  type Driver,
+  type DriveResult,
+} from './driver.ts';
+import {
+  boundVerdict,
+  bracketedRatios,
+  GENERATOR_BUSY,
+  generatorLabel,
+  goalVerdict,
+  median,
+  noise,
+  type RoundRun,
+  type Verdict,
+} from './figures.ts';
 import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, envCount, saveResults } from './lib.ts';
+import { seedSessions } from './seed-sessions.ts';
 
 const ARTICLE = '/posts/opg-liquidity-ghost/';
 /** The demo's open token poll: its page shows results by holder cohort, and signed-in wallets vote in it. */
@@ -33,7 +51,7 @@ const ARTICLE_EVERY = 4;
 const WARM_UP_SECONDS = 1;
 /** The server's share of its core on the article page below which other work is taking that core. */
 const SERVER_STARVED = 0.8;
-/** Signed-in wallets per round for the verified votes, each voting once: enough for 12,000 votes/s over 10 s. */
+/** Signed-in wallets per round for the verified votes, each voting once: enough for 12,000 votes/s all run long. */
 const VERIFIED_WALLETS = envCount('BENCH_VERIFIED_VOTERS', Math.max(20_000, 12_000 * BENCH_SECONDS));
 
 type Target = 'site' | 'bare' | 'nginx';
@@ -101,7 +119,7 @@ interface Setup {
   server: TestServer;
   targets: Record<Target, Yardstick | null>;
   voterCookie: string;
-  /** Session cookies per round, each a wallet that has not voted. */
+  /** Session cookies per round (0: the warm-up), each a wallet that has not voted. */
   wallets: string[][];
   options: Record<string, string[]>;
   dir: string;
@@ -281,24 +299,18 @@ async function castFirstBallot(server: TestServer, option: string): Promise<stri
   return cookie;
 }
 
-/**
- * Signed-in wallets, as the sign-in endpoint leaves them once a SIWE message is verified: one session each, made
- * with the same function (createSession) on the server's database. Signing and verifying that many messages here
- * would measure the signer and the sign-in, not the vote.
- */
+/** Signed-in wallets for the warm-up's and each round's verified votes (seedSessions), none of which has voted or holds OPGSIM. */
 async function signedInWallets(server: TestServer, rounds: number, perRound: number): Promise<string[][]> {
   const db = await openDatabase({ url: server.databaseUrl });
   try {
     const wallets: string[][] = [];
-    const now = Date.now();
     for (let round = 0; round < rounds; round++) {
-      const cookies: string[] = [];
-      for (let i = 0; i < perRound; i++) {
-        // Digits only, so the address is its own EIP-55 form; none of them holds OPGSIM.
-        const address = `0x${String(10 ** 12 + round * perRound + i).padStart(40, '0')}`;
-        cookies.push(`session=${(await createSession(db, address, now)).token}`);
-      }
-      wallets.push(cookies);
+      // Digits only, so each address is its own EIP-55 form.
+      const addresses = Array.from(
+        { length: perRound },
+        (_, i) => `0x${String(10 ** 12 + round * perRound + i).padStart(40, '0')}`,
+      );
+      wallets.push(await seedSessions(db, addresses, Date.now()));
     }
     return wallets;
   } finally {
@@ -344,10 +356,10 @@ async function setUp(articleOnly: boolean): Promise<Setup> {
       if (status !== 200) throw new Error(`${figure.name}: ${figure.path} answered ${status}, not 200`);
     }
     const made = performance.now();
-    setup.wallets = await signedInWallets(server, ROUNDS, VERIFIED_WALLETS);
+    setup.wallets = await signedInWallets(server, ROUNDS + 1, VERIFIED_WALLETS);
     console.log(
-      `${(ROUNDS * VERIFIED_WALLETS).toLocaleString('en-US')} signed-in wallets made in ` +
-        `${((performance.now() - made) / 1000).toFixed(1)} s (${VERIFIED_WALLETS.toLocaleString('en-US')} a round)`,
+      `${((ROUNDS + 1) * VERIFIED_WALLETS).toLocaleString('en-US')} signed-in wallets made in ` +
+        `${((performance.now() - made) / 1000).toFixed(1)} s (${VERIFIED_WALLETS.toLocaleString('en-US')} for the warm-up and for each round)`,
     );
     return setup;
   } catch (error) {
@@ -359,6 +371,7 @@ async function setUp(articleOnly: boolean): Promise<Setup> {
   }
 }
 
+/** One run of a figure (null: the article page); `round` 0 is the warm-up, which votes with wallets of its own. */
 async function measure(setup: Setup, figure: Figure | null, round: number, seconds: number): Promise<Measured | null> {
   const target = setup.targets[figure?.target ?? 'site'];
   if (!target) return null;
@@ -373,7 +386,7 @@ async function measure(setup: Setup, figure: Figure | null, round: number, secon
     servers: [target.pid],
     ...(figure?.voted ? { headers: { cookie: setup.voterCookie } } : {}),
     ...(figure?.vote ? { voteOptions: setup.options[pollId] ?? [] } : {}),
-    ...(figure?.vote === 'verified' ? { cookies: setup.wallets[round - 1] ?? [] } : {}),
+    ...(figure?.vote === 'verified' ? { cookies: setup.wallets[round] ?? [] } : {}),
   });
   if (!figure?.vote) return { round, name, run };
   return { round, name, run, stored: (await totalVotes(setup.server, pollId)) - before };
@@ -410,21 +423,40 @@ interface Row {
   ratio: string;
   'noise ±': string;
   goal: string;
-  verdict: Verdict | '';
+  verdict: Verdict | 'generator-bound' | '';
   'generator cores (max)': string;
   'server cores': number;
+  'server µs/request': number;
+  'ratio by server CPU': string;
   'non-2xx': number;
   'socket errors': number;
 }
 
-function summarize(name: string, figure: Figure | null, measured: Measured[], ratios: number[]): Row {
+function summarize(
+  name: string,
+  figure: Figure | null,
+  measured: Measured[],
+  ratios: number[],
+  cpuRatios: number[],
+): Row {
   const runs = measured.filter((m) => m.name === name).map((m) => m.run);
   const yardstick = figure?.target === 'bare' || figure?.target === 'nginx';
   // A yardstick's row reads the other way: the article page ÷ it.
   const values = yardstick ? ratios.map((r) => 1 / r) : ratios;
+  const cpuValues = yardstick ? cpuRatios.filter((r) => r > 0).map((r) => 1 / r) : cpuRatios;
   const ratio = median(values);
   const spread = noise(values);
   const goal = figure?.goal ?? null;
+  const busy = (list: readonly DriveResult[]): boolean => list.some((r) => r.generatorCores >= GENERATOR_BUSY);
+  const ownBusy = busy(runs);
+  const articleBusy = busy(measured.filter((m) => m.name === 'article page').map((m) => m.run));
+  const verdict =
+    goal === null || !values.length
+      ? ''
+      : boundVerdict(goalVerdict(ratio, spread, goal), {
+          numerator: yardstick ? articleBusy : ownBusy,
+          denominator: yardstick ? ownBusy : articleBusy,
+        });
   return {
     figure: yardstick ? `article page ÷ ${name}` : name,
     'req/s': Math.round(median(runs.map((r) => r.requestsPerSecond))),
@@ -432,9 +464,11 @@ function summarize(name: string, figure: Figure | null, measured: Measured[], ra
     ratio: !figure ? '1' : values.length ? `${ratio.toPrecision(3)}×` : 'none',
     'noise ±': figure && values.length ? `${Math.round(spread * 100)}%` : '',
     goal: goal === null ? '' : `≥ ${goal}`,
-    verdict: goal === null || !values.length ? '' : goalVerdict(ratio, spread, goal),
+    verdict,
     'generator cores (max)': generatorLabel(Math.max(...runs.map((r) => r.generatorCores))),
     'server cores': Math.round(median(runs.map((r) => r.serverCores)) * 100) / 100,
+    'server µs/request': Math.round(median(runs.map(serverUsPerRequest))),
+    'ratio by server CPU': !figure ? '1' : cpuValues.length ? `${median(cpuValues).toPrecision(3)}×` : 'none',
     'non-2xx': runs.reduce((sum, r) => sum + r.non2xx, 0),
     'socket errors': runs.reduce((sum, r) => sum + r.socketErrors, 0),
   };
@@ -470,41 +504,55 @@ export async function benchPaths(articleOnly = false): Promise<void> {
       );
     }
     for (const figure of [null, ...figures]) {
-      await measure(setup, figure, 1, WARM_UP_SECONDS);
+      await measure(setup, figure, 0, WARM_UP_SECONDS);
     }
     const measured: Measured[] = [];
     const ratios = new Map<string, number[]>();
+    const cpuRatios = new Map<string, number[]>();
     for (let round = 1; round <= ROUNDS; round++) {
       const runs: Measured[] = [];
       for (const figure of roundOrder(figures, round)) {
         const m = await measure(setup, figure, round, BENCH_SECONDS);
         if (m) runs.push(m);
       }
-      const roundRatios = bracketedRatios(
-        runs.map((m): RoundRun =>
-          m.name === 'article page'
-            ? { yardstick: true, rate: m.run.requestsPerSecond }
-            : { yardstick: false, name: m.name, rate: m.run.requestsPerSecond },
-        ),
-      );
+      const bracketed = (rate: (run: DriveResult) => number): Map<string, number> =>
+        bracketedRatios(
+          runs.map((m): RoundRun =>
+            m.name === 'article page'
+              ? { yardstick: true, rate: rate(m.run) }
+              : { yardstick: false, name: m.name, rate: rate(m.run) },
+          ),
+        );
+      const roundRatios = bracketed((run) => run.requestsPerSecond);
+      // Requests per second of server CPU: what each would answer with its core to itself, whatever the generator did.
+      const roundCpuRatios = bracketed((run) => (serverUsPerRequest(run) > 0 ? 1e6 / serverUsPerRequest(run) : 0));
       for (const m of runs) console.log(describe(m, roundRatios.get(m.name)));
       for (const [name, ratio] of roundRatios) ratios.set(name, [...(ratios.get(name) ?? []), ratio]);
+      for (const [name, ratio] of roundCpuRatios) cpuRatios.set(name, [...(cpuRatios.get(name) ?? []), ratio]);
       measured.push(...runs);
     }
 
     const rows = [
-      summarize('article page', null, measured, []),
-      ...figures.filter((f) => targets[f.target]).map((f) => summarize(f.name, f, measured, ratios.get(f.name) ?? [])),
+      summarize('article page', null, measured, [], []),
+      ...figures
+        .filter((f) => targets[f.target])
+        .map((f) => summarize(f.name, f, measured, ratios.get(f.name) ?? [], cpuRatios.get(f.name) ?? [])),
     ];
     console.log(
       `\nmedians of ${ROUNDS} rounds; ratio: the figure ÷ the article page runs either side of it (a yardstick's row: ` +
         'the article page ÷ it); noise: half the spread of the rounds; ok when even ratio less noise reaches the ' +
-        `goal, below when even ratio plus noise misses it; generator BUSY at ≥ 0.9 of a core: there it may be the limit`,
+        'goal, below when even ratio plus noise misses it; generator BUSY at ≥ 0.9 of a core: there it may be the ' +
+        'limit, and a verdict it could have decided reads generator-bound; ratio by server CPU: the same ratio of ' +
+        'requests per second of server CPU, which a busy generator does not hold down',
     );
     console.table(rows);
     const article = measured.filter((m) => m.name === 'article page').map((m) => m.run);
     const articleServer = median(article.map((r) => r.serverCores));
-    if (driver.pinned && articleServer < SERVER_STARVED && Math.max(...article.map((r) => r.generatorCores)) < 0.9) {
+    if (
+      driver.pinned &&
+      articleServer < SERVER_STARVED &&
+      Math.max(...article.map((r) => r.generatorCores)) < GENERATOR_BUSY
+    ) {
       console.error(
         `the server had ${articleServer} of its core on the article page (median) while the generator was not busy: ` +
           'other work shares its core, so these figures measure the machine more than the site; run again on an idle machine',
@@ -513,7 +561,7 @@ export async function benchPaths(articleOnly = false): Promise<void> {
     const votes = measured.filter((m) => m.stored !== undefined);
     for (const m of votes) {
       const answered = m.run.requests - m.run.non2xx;
-      const wallets = setup.wallets[m.round - 1]?.length ?? 0;
+      const wallets = setup.wallets[m.round]?.length ?? 0;
       // A vote run ends with its open requests unanswered; the server may still store those.
       if (m.stored !== undefined && m.stored < answered && !(m.name === 'verified votes' && m.run.requests > wallets)) {
         console.error(`MISMATCH: round ${m.round} ${m.name}: ${answered} answered 2xx, only ${m.stored} stored`);
@@ -535,6 +583,7 @@ export async function benchPaths(articleOnly = false): Promise<void> {
       connections: CONNECTIONS,
       rows,
       ratios: Object.fromEntries(ratios),
+      cpuRatios: Object.fromEntries(cpuRatios),
       runs: measured,
       // What compare.ts reads of the article section: the article page and bare node:http, medians of the rounds.
       site: medianRun(measured, 'article page'),

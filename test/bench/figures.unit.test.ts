@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  boundVerdict,
   bracketedRatios,
   cpuSecondsOfStat,
   generatorLabel,
@@ -9,6 +10,7 @@ import {
   noise,
   parseWrkResult,
   type RoundRun,
+  type Verdict,
 } from '../../scripts/bench/figures.ts';
 
 const STAT = '4242 (wrk) S 1 4242 4242 0 -1 4194560 812 0 0 0 250 130 0 0 20 0 2 0 91234 0 0';
@@ -127,6 +129,20 @@ describe('goalVerdict: a ratio, its noise and its goal', () => {
     [1.2, 0.5, 0.8, 'within noise'],
   ])('%d ± %d against %d: %s', (ratio, spread, goal, verdict) => {
     expect(goalVerdict(ratio, spread, goal)).toBe(verdict);
+  });
+});
+
+describe('boundVerdict: a side a busy generator held down proves nothing', () => {
+  it.each<[Verdict, boolean, boolean, string]>([
+    ['ok', false, false, 'ok'],
+    ['ok', true, false, 'ok'],
+    ['ok', false, true, 'generator-bound'],
+    ['below', false, false, 'below'],
+    ['below', false, true, 'below'],
+    ['below', true, false, 'generator-bound'],
+    ['within noise', true, true, 'within noise'],
+  ])('%s, numerator busy %s, denominator busy %s: %s', (verdict, numerator, denominator, bound) => {
+    expect(boundVerdict(verdict, { numerator, denominator })).toBe(bound);
   });
 });
 

@@ -246,13 +246,11 @@ async function startNginxYardstick(
       const errors = existsSync(join(runtime, 'error.log')) ? readFileSync(join(runtime, 'error.log'), 'utf8') : '';
       throw new Error(`nginx did not start:\n${log}${errors}`);
     }
-    if (
-      await fetch(`${url}/article.html`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
+    const up = await fetch(`${url}/article.html`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   // SIGTERM is nginx's fast shutdown; the master's children are its worker.
@@ -299,7 +297,10 @@ async function castFirstBallot(server: TestServer, option: string): Promise<stri
   return cookie;
 }
 
-/** Signed-in wallets for the warm-up's and each round's verified votes (seedSessions), none of which has voted or holds OPGSIM. */
+/**
+ * Signed-in wallets for the warm-up's and each round's verified votes (seedSessions), none of which has voted or
+ * holds OPGSIM.
+ */
 async function signedInWallets(server: TestServer, rounds: number, perRound: number): Promise<string[][]> {
   const db = await openDatabase({ url: server.databaseUrl });
   try {
@@ -392,7 +393,10 @@ async function measure(setup: Setup, figure: Figure | null, round: number, secon
   return { round, name, run, stored: (await totalVotes(setup.server, pollId)) - before };
 }
 
-/** One round's order: the article page first, after every ARTICLE_EVERY figures, and last; reads reversed in even rounds. */
+/**
+ * One round's order (null: the article page): the article page first, after every ARTICLE_EVERY figures and last;
+ * the reads reversed in even rounds, the votes last in every round.
+ */
 function roundOrder(figures: readonly Figure[], round: number): (Figure | null)[] {
   const reads = figures.filter((f) => !f.vote);
   const ordered = [...(round % 2 === 0 ? reads.reverse() : reads), ...figures.filter((f) => f.vote)];

@@ -144,6 +144,27 @@ export function boundVerdict(
   return verdict;
 }
 
+export type GoalVerdict = Verdict | `${Verdict} by server CPU` | 'generator-bound';
+
+/**
+ * The verdict on a goal from a figure's rounds: by the ratio of rates (the median of `rates`, with its noise), unless a
+ * busy generator could have decided it (boundVerdict); then by the ratio of requests per second of server CPU
+ * (`cpu`), which matches the ratio of rates when each side has its core to itself and which a busy generator does not
+ * hold down. Generator-bound when there is no such ratio either.
+ *
+ * @example judgeGoal([0.6, 0.62], [0.45, 0.46], 0.5, { numerator: false, denominator: true }) // 'below by server CPU'
+ */
+export function judgeGoal(
+  rates: readonly number[],
+  cpu: readonly number[],
+  goal: number,
+  busy: { numerator: boolean; denominator: boolean },
+): GoalVerdict {
+  const byRate = boundVerdict(goalVerdict(median(rates), noise(rates), goal), busy);
+  if (byRate !== 'generator-bound') return byRate;
+  return cpu.length ? `${goalVerdict(median(cpu), noise(cpu), goal)} by server CPU` : 'generator-bound';
+}
+
 /** Cores of CPU a load generator used at or above which its figure may be its own limit, not the server's. */
 export const GENERATOR_BUSY = 0.9;
 

@@ -26,15 +26,14 @@ import {
   type DriveResult,
 } from './driver.ts';
 import {
-  boundVerdict,
   bracketedRatios,
   GENERATOR_BUSY,
   generatorLabel,
-  goalVerdict,
+  judgeGoal,
   median,
   noise,
+  type GoalVerdict,
   type RoundRun,
-  type Verdict,
 } from './figures.ts';
 import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, envCount, saveResults } from './lib.ts';
 import { seedSessions } from './seed-sessions.ts';
@@ -427,7 +426,7 @@ interface Row {
   ratio: string;
   'noise ±': string;
   goal: string;
-  verdict: Verdict | 'generator-bound' | '';
+  verdict: GoalVerdict | '';
   'generator cores (max)': string;
   'server cores': number;
   'server µs/request': number;
@@ -457,7 +456,7 @@ function summarize(
   const verdict =
     goal === null || !values.length
       ? ''
-      : boundVerdict(goalVerdict(ratio, spread, goal), {
+      : judgeGoal(values, cpuValues, goal, {
           numerator: yardstick ? articleBusy : ownBusy,
           denominator: yardstick ? ownBusy : articleBusy,
         });
@@ -546,8 +545,8 @@ export async function benchPaths(articleOnly = false): Promise<void> {
       `\nmedians of ${ROUNDS} rounds; ratio: the figure ÷ the article page runs either side of it (a yardstick's row: ` +
         'the article page ÷ it); noise: half the spread of the rounds; ok when even ratio less noise reaches the ' +
         'goal, below when even ratio plus noise misses it; generator BUSY at ≥ 0.9 of a core: there it may be the ' +
-        'limit, and a verdict it could have decided reads generator-bound; ratio by server CPU: the same ratio of ' +
-        'requests per second of server CPU, which a busy generator does not hold down',
+        'limit; ratio by server CPU: the same ratio of requests per second of server CPU, which a busy generator ' +
+        'does not hold down, and which judges the goal ("by server CPU") where a busy generator could have decided it',
     );
     console.table(rows);
     const article = measured.filter((m) => m.name === 'article page').map((m) => m.run);

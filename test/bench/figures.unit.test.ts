@@ -6,6 +6,7 @@ import {
   cpuSecondsOfStat,
   generatorLabel,
   goalVerdict,
+  judgeGoal,
   median,
   noise,
   parseWrkResult,
@@ -143,6 +144,39 @@ describe('boundVerdict: a side a busy generator held down proves nothing', () =>
     ['within noise', true, true, 'within noise'],
   ])('%s, numerator busy %s, denominator busy %s: %s', (verdict, numerator, denominator, bound) => {
     expect(boundVerdict(verdict, { numerator, denominator })).toBe(bound);
+  });
+});
+
+describe('judgeGoal: by rate, or by server CPU where a busy generator could have decided it', () => {
+  const idle = { numerator: false, denominator: false };
+  it.each<[string, number[], number[], { numerator: boolean; denominator: boolean }, string]>([
+    ['no generator busy: by rate', [0.6, 0.62, 0.61], [0.3], idle, 'ok'],
+    ['no generator busy, below: by rate', [0.2, 0.21], [0.9], idle, 'below'],
+    [
+      'a busy article page under an ok: by CPU',
+      [0.6, 0.62],
+      [0.45, 0.46],
+      { numerator: false, denominator: true },
+      'below by server CPU',
+    ],
+    [
+      'a busy figure under a below: by CPU',
+      [0.4, 0.41],
+      [0.55, 0.56],
+      { numerator: true, denominator: false },
+      'ok by server CPU',
+    ],
+    [
+      'a busy article page under a below: by rate',
+      [0.2, 0.21],
+      [0.9],
+      { numerator: false, denominator: true },
+      'below',
+    ],
+    ['busy, and no CPU ratio', [0.6], [], { numerator: false, denominator: true }, 'generator-bound'],
+    ['within noise either way', [0.4, 0.6], [0.4, 0.6], { numerator: true, denominator: true }, 'within noise'],
+  ])('%s', (_name, rates, cpu, busy, verdict) => {
+    expect(judgeGoal(rates, cpu, 0.5, busy)).toBe(verdict);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_COMMENTS } from '../fixtures/hostile-comments.ts';
-import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+import { networkWatch, screenshotPath, serverAndBrowser, upgraded } from '../helpers/browser.ts';
 import { WITHOUT_NETWORK_LIMITS } from '../helpers/comments.ts';
 import { injectWallet } from '../helpers/injected-wallet.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
@@ -20,11 +20,14 @@ describe('wallet sign-in and comments in Chromium', () => {
   it('loads no wallet code until the button is clicked', async () => {
     const context = await env.browser.newContext();
     const page = await context.newPage();
+    const network = networkWatch(page);
     const scripts: string[] = [];
     page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
     await page.goto(`${env.server.url}${ARTICLE}`);
-    await page.locator('post-comments h2').waitFor();
-    await page.waitForLoadState('networkidle');
+    // The discussion's own script loads as it comes into view; the wallet's must wait for the click.
+    await page.locator('post-comments h2').scrollIntoViewIfNeeded();
+    await upgraded(page.locator('post-comments'));
+    await network.settled();
     expect(scripts.some((u) => u.includes('wallet.client'))).toBe(false);
     await context.close();
   });

@@ -8,6 +8,7 @@ import {
   type BrowserContextOptions,
   type Locator,
   type Page,
+  type Request,
 } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium.ts';
@@ -89,6 +90,36 @@ export async function openDetails(summary: Locator): Promise<void> {
 export async function upgraded(element: Locator): Promise<Locator> {
   await expect.poll(() => element.evaluate((e) => e.matches(':defined')), { timeout: 10_000 }).toBe(true);
   return element;
+}
+
+/**
+ * Counts a page's requests still waiting for an answer, so a test can wait until the page has asked for
+ * everything it will ask for. Playwright's own `networkidle` waits for every body to end, and some never end
+ * as far as Chromium reports: live result streams, and a server island's fetch when Chromium answers it from
+ * the island's finished `<link rel="preload">` (which happens when the preload ends before the island's script
+ * asks, as on a loaded machine). CI once waited 30 s for it. A request counts until its answer's head arrives,
+ * or it fails. Attach before the page navigates.
+ */
+export function networkWatch(page: Page): { settled(quietMs?: number): Promise<void> } {
+  const inFlight = new Set<Request>();
+  page.on('request', (request) => inFlight.add(request));
+  page.on('response', (response) => inFlight.delete(response.request()));
+  page.on('requestfinished', (request) => inFlight.delete(request));
+  page.on('requestfailed', (request) => inFlight.delete(request));
+  return {
+    async settled(quietMs = 500) {
+      const deadline = Date.now() + 15_000;
+      let quietSince = Date.now();
+      for (;;) {
+        if (inFlight.size > 0) quietSince = Date.now();
+        else if (Date.now() - quietSince >= quietMs) return;
+        if (Date.now() > deadline) {
+          throw new Error(`still loading after 15 s: ${[...inFlight].map((r) => r.url()).join(', ')}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
 }
 
 /** How many pixels each matching canvas has drawn (alpha > 0): proof that a chart rendered. */

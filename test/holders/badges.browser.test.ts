@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
+import { screenshotPath, serverAndBrowser, upgraded } from '../helpers/browser.ts';
 import { injectWallet } from '../helpers/injected-wallet.ts';
 import { importSnapshots, testAddress } from '../helpers/snapshots.ts';
 import { newAccount, signIn } from '../helpers/wallet.ts';
@@ -37,17 +37,23 @@ beforeAll(async () => {
       ],
     ],
   ]);
-  // The reader comments over the API beforehand: a wallet in no snapshot.
-  const res = await fetch(`${env.server.url}/api/posts/opg-distribution-question/comments`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      origin: env.server.url,
-      cookie: await signIn(env.server.url, reader),
-    },
-    body: JSON.stringify({ body: 'I hold none and still have a view.' }),
-  });
-  expect(res.status).toBe(201);
+  // Over the API beforehand, so the page without JavaScript has both kinds of badge whatever ran before it:
+  // the reader, a wallet in no snapshot, and the whale.
+  for (const [account, body] of [
+    [reader, 'I hold none and still have a view.'],
+    [whale, 'Written before the page was opened.'],
+  ] as const) {
+    const res = await fetch(`${env.server.url}/api/posts/opg-distribution-question/comments`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: env.server.url,
+        cookie: await signIn(env.server.url, account),
+      },
+      body: JSON.stringify({ body }),
+    });
+    expect(res.status).toBe(201);
+  }
 });
 
 const commentBy = (page: Page, text: string) => page.locator('article.comment').filter({ hasText: text });
@@ -62,7 +68,7 @@ describe('holder badges in Chromium', () => {
       const comments = page.locator('post-comments');
       // The discussion's script loads as it comes into view; a click before it has loaded does nothing.
       await comments.locator('h2').scrollIntoViewIfNeeded();
-      await page.waitForLoadState('networkidle');
+      await upgraded(comments);
       await comments.getByRole('button', { name: 'Sign in with wallet' }).click();
       await comments.getByText('Commenting as').waitFor();
       const text = `A whale speaks, ${colorScheme}.`;

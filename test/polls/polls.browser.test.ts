@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paintedCharts, screenshotPath, serverAndBrowser, upgraded } from '../helpers/browser.ts';
+import { networkWatch, paintedCharts, screenshotPath, serverAndBrowser, upgraded } from '../helpers/browser.ts';
 
 const env = serverAndBrowser({ env: { VOTE_RATE_LIMIT: '0' } });
 
@@ -103,10 +103,11 @@ describe('polls in Chromium', () => {
       // A short viewport keeps the charts below the fold until we scroll.
       const context = await env.browser.newContext({ colorScheme, viewport: { width: 1000, height: 480 } });
       const page = await context.newPage();
+      const network = networkWatch(page);
       const scripts: string[] = [];
       page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
       await page.goto(`${env.server.url}/polls/opg-liquidity-ghost/`);
-      await page.waitForLoadState('networkidle');
+      await network.settled();
       expect(scripts.some((u) => /poll-charts\.[\w-]+\.js$/.test(u))).toBe(false);
       await page.locator('poll-charts').scrollIntoViewIfNeeded();
       await page.waitForSelector('.chart-legend');

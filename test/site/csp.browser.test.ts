@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { serverAndBrowser, upgraded } from '../helpers/browser.ts';
+import { networkWatch, serverAndBrowser, upgraded } from '../helpers/browser.ts';
 import { injectWallet } from '../helpers/injected-wallet.ts';
 import { newAccount } from '../helpers/wallet.ts';
 
@@ -13,6 +13,7 @@ const env = serverAndBrowser();
 interface Watched {
   context: BrowserContext;
   page: Page;
+  network: ReturnType<typeof networkWatch>;
   problems: () => Promise<string[]>;
 }
 
@@ -28,6 +29,7 @@ async function watched(): Promise<Watched> {
     );
   });
   const page = await context.newPage();
+  const network = networkWatch(page);
   const console: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) console.push(message.text());
@@ -42,11 +44,11 @@ async function watched(): Promise<Watched> {
     );
     return [...frames.flat(), ...console];
   };
-  return { context, page, problems };
+  return { context, page, network, problems };
 }
 
 /** Loads a page and scrolls through it, so lazy charts, islands and the comments code all run. */
-async function visit(page: Page, path: string): Promise<void> {
+async function visit({ page, network }: Watched, path: string): Promise<void> {
   const response = await page.goto(`${env.server.url}${path}`);
   expect(response?.status(), path).toBe(200);
   expect(response?.headers()['content-security-policy'], path).toContain('script-src');
@@ -56,7 +58,7 @@ async function visit(page: Page, path: string): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 60));
     }
   });
-  await page.waitForLoadState('networkidle');
+  await network.settled();
 }
 
 const PAGES = [
@@ -80,19 +82,21 @@ const PAGES = [
 
 describe('the content security policy in Chromium', () => {
   it.each(PAGES)('%s runs with no policy violation', async (path) => {
-    const { context, page, problems } = await watched();
-    await visit(page, path);
+    const watch = await watched();
+    const { context, problems } = watch;
+    await visit(watch, path);
     expect(await problems()).toEqual([]);
     await context.close();
   });
 
   it('runs search (Pagefind’s WebAssembly) with no violation, in both languages', async () => {
-    const { context, page, problems } = await watched();
+    const watch = await watched();
+    const { context, page, problems } = watch;
     for (const [path, query] of [
       ['/search/?q=ghost', 'ghost'],
       ['/zh/search/?q=幽灵', '幽灵'],
     ] as const) {
-      await visit(page, path);
+      await visit(watch, path);
       await page.waitForFunction(
         (q) => document.querySelector('[data-search-status]')?.textContent?.includes(q),
         query,
@@ -104,9 +108,10 @@ describe('the content security policy in Chromium', () => {
   });
 
   it('signs in with the injected wallet, comments, votes and copies a link with no violation', async () => {
-    const { context, page, problems } = await watched();
+    const watch = await watched();
+    const { context, page, problems } = watch;
     await injectWallet(context, newAccount());
-    await visit(page, '/posts/opg-distribution-question/');
+    await visit(watch, '/posts/opg-distribution-question/');
     await page.locator('post-comments').getByRole('button', { name: 'Sign in with wallet' }).click();
     await page.locator('post-comments').getByText('Commenting as').waitFor();
     await page.locator('post-comments textarea').fill('Checked under the content security policy.');

@@ -2,7 +2,7 @@ import { describeStatus } from '../format.ts';
 import { DAY_MS, HOUR_MS } from '../history.ts';
 import type { PollRecord } from '../records.ts';
 import { presentResults, type PollResults } from '../results.ts';
-import { getReaderBallot, type Reader, type ReaderBallot } from '../store/reads.server.ts';
+import { getReaderBallot, getReaderBallots, type Reader, type ReaderBallot } from '../store/reads.server.ts';
 import type { PollVoteDeps } from '../deps.ts';
 import { translator } from '../../i18n/i18n.ts';
 import { localePrefixPattern } from '../../i18n/locales.ts';
@@ -28,7 +28,16 @@ export async function pollForReader(
 ): Promise<{ poll: PollRecord; results: PollResults; ballot: ReaderBallot | null } | null> {
   const definition = await services.voting.definition(id);
   if (!definition) return null;
-  const ballot = await getReaderBallot(services.db, definition, reader);
+  return pollWithBallot(services, id, await getReaderBallot(services.db, definition, reader), now);
+}
+
+/** A poll's record at least as new as the reader's ballot, read beforehand, and what the reader sees of it. */
+async function pollWithBallot(
+  services: Pick<PollVoteDeps, 'poll'>,
+  id: string,
+  ballot: ReaderBallot | null,
+  now: number,
+): Promise<{ poll: PollRecord; results: PollResults; ballot: ReaderBallot | null } | null> {
   const poll = await services.poll(id, ballot?.pollVersion);
   if (!poll) return null;
   return { poll, results: presentResults(poll, ballot, now), ballot };
@@ -111,7 +120,10 @@ export async function pollListVersion(
 ): Promise<string> {
   const { reader, now } = request;
   const i = translator(request.locale);
-  const polls = await Promise.all((await services.pollIds()).map((id) => pollForReader(services, id, reader, now)));
+  const ids = await services.pollIds();
+  // The reader's ballots in every poll in one read, then each record at least as new as its ballot.
+  const ballots = await getReaderBallots(services.db, ids, reader);
+  const polls = await Promise.all(ids.map((id) => pollWithBallot(services, id, ballots.get(id) ?? null, now)));
   return JSON.stringify([
     i.locale,
     request.origin,

@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { union } from 'drizzle-orm/sqlite-core';
 import { pollOptions, polls, voteBuckets, voteChoices, votes } from '../../../../db/schema.ts';
 import { perDatabase, type Database } from '../../platform/db/db.server.ts';
 import { buildHistory, type HistoryPoint, type VoteBucket } from '../history.ts';
@@ -126,6 +127,69 @@ export async function getReaderBallot(
   return { optionIds: mine.map((r) => r.optionId), verified: first.address !== null, pollVersion: first.pollVersion };
 }
 
+/**
+ * getReaderBallot's rule for every poll of a list in one statement: the wallet's ballots, and this browser's
+ * where the poll counts them. Each half is an equality on one of the unique indexes, so it costs an index
+ * lookup per poll however many ballots there are; one OR over both leaves SQLite free to walk a poll's ballots.
+ */
+export function readerBallotsQuery(db: Database, pollIds: readonly string[], reader: Reader) {
+  const half = (match: SQL) =>
+    db
+      .select({
+        pollId: votes.pollId,
+        voteId: votes.id,
+        address: votes.address,
+        optionId: voteChoices.optionId,
+        position: pollOptions.position,
+        pollVersion: polls.version,
+      })
+      .from(polls)
+      .innerJoin(votes, and(eq(votes.pollId, polls.id), match))
+      .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
+      .innerJoin(pollOptions, CHOSEN_OPTION)
+      .where(inArray(polls.id, [...pollIds]));
+  // A ballot both halves find (the wallet's, cast in this browser) comes once: union, not union all.
+  return union(
+    half(sql`${votes.address} = ${reader.address}`),
+    half(
+      sql`${polls.voters} <> 'wallet' and ${votes.voterId} = ${reader.voterId}
+        and (${reader.address} is null or ${votes.address} is null)`,
+    ),
+  );
+}
+
+/** The reader's ballot in each of these polls (getReaderBallot's rule), in one statement; absent where none. */
+export async function getReaderBallots(
+  db: Database,
+  pollIds: readonly string[],
+  reader: Reader,
+): Promise<Map<string, ReaderBallot>> {
+  const ballots = new Map<string, ReaderBallot>();
+  if (pollIds.length === 0 || (reader.voterId === null && reader.address === null)) return ballots;
+  const rows = await readerBallotsQuery(db, pollIds, reader);
+  // The wallet's ballot first in each poll: that one is the reader's.
+  rows.sort(
+    (a, b) =>
+      a.pollId.localeCompare(b.pollId) ||
+      Number(b.address !== null) - Number(a.address !== null) ||
+      a.voteId - b.voteId ||
+      a.position - b.position,
+  );
+  const ballotIds = new Map<string, number>();
+  for (const row of rows) {
+    const ballot = ballots.get(row.pollId);
+    if (!ballot) {
+      ballotIds.set(row.pollId, row.voteId);
+      ballots.set(row.pollId, {
+        optionIds: [row.optionId],
+        verified: row.address !== null,
+        pollVersion: row.pollVersion,
+      });
+    } else if (ballotIds.get(row.pollId) === row.voteId) ballot.optionIds.push(row.optionId);
+  }
+  return ballots;
+}
+
 /** Current version of each poll, for cheap change detection by live subscribers. */
 export async function pollVersions(db: Database, ids: readonly string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
@@ -173,10 +237,12 @@ export async function getPollForReader(
 /** Every poll as this reader may see it, open first. */
 export async function listPollsForReader(db: Database, reader: Reader, now: number): Promise<PollResults[]> {
   const polls = await listPolls(db);
-  const results = await Promise.all(
-    polls.map(async (poll) => presentResults(poll, await getReaderBallot(db, poll, reader), now)),
+  const ballots = await getReaderBallots(
+    db,
+    polls.map((poll) => poll.id),
+    reader,
   );
-  return sortForListing(results);
+  return sortForListing(polls.map((poll) => presentResults(poll, ballots.get(poll.id) ?? null, now)));
 }
 
 /** A poll's current counts in one single-row statement (cheaper than re-reading the poll). */

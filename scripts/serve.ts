@@ -21,7 +21,6 @@ import { loadStaticFiles } from '../src/lib/platform/http/static-files.server.ts
 import { guardConsoleLines } from '../src/lib/platform/runtime/log-guard.server.ts';
 import { readRouteTable } from '../src/lib/platform/http/route-table.server.ts';
 import { localeOfPath, localizePath } from '../src/lib/i18n/locales.ts';
-import { useCardDrawerEntry } from '../src/lib/cards/drawer.server.ts';
 import { answerHelp } from './usage.ts';
 
 answerHelp(
@@ -63,6 +62,7 @@ try {
     demoFixture: DEMO_FIXTURE,
     build: readBuildInfo(DIST),
     voteWriter: VOTE_WRITER,
+    cardDrawer: CARD_DRAWER,
   });
   address = listenAddress(process.env);
 } catch (error) {
@@ -73,7 +73,6 @@ provideServices(services);
 if (!existsSync(ENTRY) || !existsSync(VOTE_WRITER) || !existsSync(CARD_DRAWER)) {
   fail('dist/ is missing or incomplete: run `npm run build` first (npm start does it for you).');
 }
-useCardDrawerEntry(CARD_DRAWER);
 // The adapter is built in middleware mode: we own the server, so start-up
 // checks run first, static files come from memory and shutdown can drain.
 const { handler } = (await import(ENTRY)) as { handler: AstroHandler };

@@ -20,6 +20,7 @@ import { newVoterId } from '../lib/polls/voter.ts';
 import type { VotingDeps } from '../lib/polls/votes.server.ts';
 import { connectionLimits, StreamGate, type ConnectionLimits } from '../lib/platform/http/connection-limits.ts';
 import { openFileLimit } from '../lib/platform/http/open-files.server.ts';
+import { cardDrawer, type CardDrawer } from '../lib/cards/drawer.server.ts';
 
 /**
  * The process's long-lived services. scripts/serve.ts creates them once and
@@ -65,11 +66,13 @@ export interface Services {
   pollIds: () => Promise<readonly string[]>;
   /** What the chain data of token pages stands at (chainDataVersion), read again at most once a second. */
   chainVersion: () => Promise<string>;
+  /** Where share cards are drawn: a child process started by the first card, let go when idle. */
+  cards: CardDrawer;
   /** The vote writer thread, when ballots are committed on one (an embedded database in the built server). */
   voteWriter: VoteWriterThread | null;
   /** How many migrations this build carries, as start-up applied them; null when start-up ran none (tests). */
   migrations: number | null;
-  /** Stops the vote writer thread, if one runs, then closes the database. */
+  /** Stops the vote writer thread, if one runs, and the card drawer, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -83,6 +86,8 @@ export interface ServiceOptions {
    * this one.
    */
   voteWriter?: string | URL;
+  /** The card drawer's script (dist/card-drawer.mjs); the source's (scripts/card-drawer.ts) without one. */
+  cardDrawer?: string | URL;
   /** The connection limits worked out at start; else from this process's open-file limit. */
   connections?: ConnectionLimits;
   /** How many migrations this build carries (migrateDatabase's answer at start-up); null when none ran. */
@@ -102,6 +107,10 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
           voteRateLimit: config.voteRateLimit,
         })
       : null;
+  const cards = cardDrawer({
+    idleMs: config.cardDrawerIdleMs,
+    ...(options.cardDrawer ? { script: options.cardDrawer } : {}),
+  });
   const batcher = thread ?? new VoteBatcher(writeOnThisThread(db, voteRateLimiter(db, config.voteRateLimit)));
   const definitions = new TtlCache<PollRecord>(1000);
   const definition = (id: string): Promise<PollRecord | null> => definitions.get(id, (key) => getPoll(db, key));
@@ -138,10 +147,11 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
       merged.set(id, { definition: found, counts: current, poll });
       return poll;
     },
+    cards,
     voteWriter: thread,
     withdrawLimiter: voteRateLimiter(db, config.voteRateLimit),
     async close() {
-      await thread?.close();
+      await Promise.all([thread?.close(), cards.close()]);
       db.$client.close();
     },
     voting: {

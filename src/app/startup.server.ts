@@ -24,6 +24,8 @@ export interface StartOptions {
   build: BuildInfo | null;
   /** The vote writer thread's script (see ServiceOptions). */
   voteWriter?: string;
+  /** The card drawer's script (see ServiceOptions). */
+  cardDrawer?: string;
 }
 
 /**
@@ -90,6 +92,7 @@ export async function startServices(env: Record<string, string | undefined>, opt
       connections,
       migrations,
       ...(options.voteWriter ? { voteWriter: options.voteWriter } : {}),
+      ...(options.cardDrawer ? { cardDrawer: options.cardDrawer } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw error;

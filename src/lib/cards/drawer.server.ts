@@ -29,26 +29,16 @@ export const CARD_DRAW_TIMEOUT_MS = 20_000;
 /** When a refused card may be asked for again. */
 export const CARD_RETRY_AFTER_S = 5;
 
-// A global symbol, because dist/serve.mjs and Astro's bundle each hold their own copy of this module.
-const ENTRY = Symbol.for('sentiment-desk.card-drawer-entry');
-
-/** The entry from source, which Node runs as TypeScript: under `astro dev`, whose modules keep their own URLs. */
+/**
+ * The entry from source, which Node runs as TypeScript: for tests and `astro dev`, whose modules keep their own
+ * URLs. The built server names dist/card-drawer.mjs (scripts/serve.ts, ServiceOptions.cardDrawer).
+ */
 const SOURCE_ENTRY = new URL('../../../scripts/card-drawer.ts', import.meta.url);
-
-/** Names the drawer's entry for this process: scripts/serve.ts names dist/card-drawer.mjs before serving. */
-export function useCardDrawerEntry(script: string): void {
-  (globalThis as Record<symbol, unknown>)[ENTRY] = script;
-}
-
-/** The entry named by useCardDrawerEntry, else the source's. */
-export function cardDrawerEntry(): string | URL {
-  return ((globalThis as Record<symbol, unknown>)[ENTRY] as string | undefined) ?? SOURCE_ENTRY;
-}
 
 export interface CardDrawerOptions {
   /** Milliseconds without a card before the child exits (CARD_DRAWER_IDLE). */
   idleMs: number;
-  /** The child's entry; cardDrawerEntry() by default. */
+  /** The child's entry; the source's by default. */
   script?: string | URL;
   timeoutMs?: number;
   maxQueue?: number;
@@ -57,7 +47,7 @@ export interface CardDrawerOptions {
 export function cardDrawer(options: CardDrawerOptions): CardDrawer {
   return new IdleChildProcess<CardNode, Uint8Array>({
     name: 'the card drawer',
-    script: options.script ?? cardDrawerEntry(),
+    script: options.script ?? SOURCE_ENTRY,
     idleMs: options.idleMs,
     timeoutMs: options.timeoutMs ?? CARD_DRAW_TIMEOUT_MS,
     maxQueue: options.maxQueue ?? CARD_QUEUE,

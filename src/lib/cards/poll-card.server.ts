@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
+import { etagMatches } from '../platform/http/etag.ts';
 import { problem } from '../platform/http/results.ts';
 import { presentResults } from '../polls/results.ts';
 import type { PollReadDeps } from '../polls/deps.ts';
 import type { ServerConfig } from '../platform/runtime/config.ts';
-import { ChildBusyError, ChildStoppedError } from '../platform/runtime/child-process.server.ts';
+import { isChildBusy, isChildStopped } from '../platform/runtime/child-process.server.ts';
 import { RenderCache } from './cache.ts';
 import { pollCard, type CardLang, type CardNode } from './card.ts';
 import { pollCardView } from './poll-view.ts';
-import { CARD_RETRY_AFTER_S, cardDrawer, type CardDrawer } from './drawer.server.ts';
+import { CARD_RETRY_AFTER_S, type CardDrawer } from './drawer.server.ts';
 import { OnePer } from '../platform/caching/identity.ts';
 
 /** What drawing a poll's card needs of the application's services. */
 type PollCardDeps = Pick<PollReadDeps, 'poll' | 'cohorts'> & {
-  config: Pick<ServerConfig, 'pollCardTtlMs' | 'cardDrawerIdleMs'>;
+  config: Pick<ServerConfig, 'pollCardTtlMs'>;
+  /** The server's one card drawer (drawer.server.ts). */
+  cards: CardDrawer;
 };
 
 /**
@@ -60,14 +63,9 @@ function cacheFor(services: PollCardDeps): RenderCache<PollCardImage> {
   return caches.get(services);
 }
 
-/** One drawer per set of services: one child process at a time per server. */
-const drawers = new OnePer<PollCardDeps, CardDrawer>((services) =>
-  cardDrawer({ idleMs: services.config.cardDrawerIdleMs }),
-);
-
 /** The drawer's refusals as the API's 503s: too many cards at once, or a drawer that died or hung. */
 function drawerProblem(error: unknown): Response | null {
-  if (error instanceof ChildBusyError) {
+  if (isChildBusy(error)) {
     return problem(
       503,
       'busy',
@@ -76,7 +74,7 @@ function drawerProblem(error: unknown): Response | null {
       { 'retry-after': String(CARD_RETRY_AFTER_S) },
     );
   }
-  if (error instanceof ChildStoppedError) {
+  if (isChildStopped(error)) {
     return problem(
       503,
       'card_unavailable',
@@ -86,13 +84,6 @@ function drawerProblem(error: unknown): Response | null {
     );
   }
   return null;
-}
-
-/** Whether an If-None-Match header names this ETag (weak comparison, as RFC 9110 asks for GET). */
-function matches(ifNoneMatch: string | null, etag: string): boolean {
-  if (ifNoneMatch === null) return false;
-  if (ifNoneMatch.trim() === '*') return true;
-  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
 /**
@@ -108,9 +99,10 @@ export async function pollCardResponse(
 ): Promise<Response> {
   const missing = (): Response => problem(404, 'not_found', `There is no poll "${pollId}".`);
   if (!POLL_ID.test(pollId)) return missing();
-  const drawer = drawers.get(services);
   const card = await cacheFor(services)
-    .get(`${lang}:${pollId}`, () => drawPollCard(services, (node) => drawer.run(node), pollId, Date.now(), lang))
+    .get(`${lang}:${pollId}`, () =>
+      drawPollCard(services, (node) => services.cards.run(node), pollId, Date.now(), lang),
+    )
     .catch((error: unknown) => {
       const refusal = drawerProblem(error);
       if (refusal) return refusal;
@@ -126,7 +118,7 @@ export async function pollCardResponse(
     etag: card.value.etag,
     'last-modified': new Date(card.renderedAt).toUTCString(),
   };
-  if (matches(request.get('if-none-match'), card.value.etag)) return new Response(null, { status: 304, headers });
+  if (etagMatches(request.get('if-none-match'), card.value.etag)) return new Response(null, { status: 304, headers });
   return new Response(card.value.png, {
     headers: { ...headers, 'content-type': 'image/png', 'content-length': String(card.value.png.length) },
   });

@@ -45,6 +45,15 @@ export class ChildStoppedError extends Error {
   override name = 'ChildStoppedError';
 }
 
+/*
+ * Tell them by name, not `instanceof`: the server (dist/serve.mjs) and Astro's bundle each hold their own copy of
+ * this module, and the drawer the services start throws the server's classes to a page that knows Astro's.
+ */
+export const isChildBusy = (error: unknown): error is ChildBusyError =>
+  error instanceof Error && error.name === 'ChildBusyError';
+export const isChildStopped = (error: unknown): error is ChildStoppedError =>
+  error instanceof Error && error.name === 'ChildStoppedError';
+
 /** A message to the child. */
 interface JobMessage<In> {
   id: number;

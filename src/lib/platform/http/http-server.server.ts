@@ -374,9 +374,22 @@ async function answerPage<S, C>(
   const version = await route.version({ services: app.services, params, url, reader, now });
   if (version === null) return toAstro();
   const key = `${route.route}\n${version}`;
-  const kept = memory.get(key, now);
+  let kept = memory.get(key, now);
+  const render = kept || req.method !== 'GET' ? undefined : memory.renderOf(key);
+  if (render) {
+    await render;
+    kept = memory.get(key, Date.now());
+  }
   if (!kept) {
-    if (req.method === 'GET') watchPage(res, commonNames, (page) => page && memory.set(key, page));
+    if (req.method === 'GET') {
+      const over = memory.startRender(key);
+      // An answer that never ends (the client went, Astro failed) ends the render too.
+      res.once('close', over);
+      watchPage(res, commonNames, (page) => {
+        if (page) memory.set(key, page);
+        over();
+      });
+    }
     return toAstro();
   }
   const shared = !app.hasReaderState(reader);

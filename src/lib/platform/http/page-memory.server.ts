@@ -32,6 +32,8 @@ export const PAGE_MEMORY_DEFAULTS: PageMemoryOptions = { maxEntries: 2_000, maxB
 
 export class PageMemory {
   private readonly kept = new Map<string, KeptPage>();
+  /** Renders under way: a version that just changed is rendered once, not by every reader who asks meanwhile. */
+  private readonly rendering = new Map<string, Promise<void>>();
   private bytes = 0;
   private readonly options: PageMemoryOptions;
 
@@ -54,6 +56,22 @@ export class PageMemory {
     this.kept.delete(key);
     this.kept.set(key, page);
     return page;
+  }
+
+  /** The render of `key` under way, if any: a reader who misses waits for it and is then sent what it kept. */
+  renderOf(key: string): Promise<void> | undefined {
+    return this.rendering.get(key);
+  }
+
+  /** Marks `key` as being rendered; what it returns marks the render over, kept or not (once is enough). */
+  startRender(key: string): () => void {
+    let over = (): void => {};
+    const render = new Promise<void>((resolve) => (over = resolve));
+    this.rendering.set(key, render);
+    return () => {
+      if (this.rendering.get(key) === render) this.rendering.delete(key);
+      over();
+    };
   }
 
   set(key: string, page: KeptPage): void {

@@ -3,11 +3,12 @@
  * instance on a file; 2,000 live subscribers on one instance; a steady soak.
  * Run by scripts/bench/run.ts (`npm run bench -- scale|sse|soak`).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { startNginx, type Nginx } from '../../test/helpers/nginx.ts';
 import { freePort } from '../../test/helpers/ports.ts';
+import { treeRssMb } from '../../test/helpers/processes.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { startSqld, type Sqld } from '../../test/helpers/sqld.ts';
 import {
@@ -26,10 +27,12 @@ const ENV = { POLLS_DIR: BENCH_POLLS, VOTE_RATE_LIMIT: BENCH_VOTE_RATE_LIMIT, TR
 const POLL = 'bench-open';
 const OPTIONS = ['a', 'b', 'c', 'd'];
 
-/** Resident memory of a process in MB, from /proc. */
+/**
+ * The server's resident memory in MB: its process and every one it keeps running (the card drawer, the
+ * snapshot scanner), as the memory goals count it. The vote writer is a thread, in the server's own figure.
+ */
 export function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Math.round((Number(match?.[1] ?? 0) / 1024) * 10) / 10;
+  return treeRssMb(pid).mb;
 }
 
 async function totalVotes(baseUrl: string): Promise<number> {

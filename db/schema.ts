@@ -403,6 +403,11 @@ export const tokenSnapshots = sqliteTable(
     supplyDifference: text('supply_difference'),
     /** JSON, one DistributionMetrics per scope (src/lib/chain/scopes.ts): {"all", "excludingLabelled", "circulating"}. */
     metrics: text('metrics', { mode: 'json' }).$type<SnapshotMetrics>().notNull(),
+    /**
+     * Taken on blocks a reorganisation later replaced (rewound below them): kept and shown as such, never
+     * chosen to weight ballots or resolve polls again. Resolutions already stored stay as they are.
+     */
+    reorganised: integer('reorganised', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('token_snapshots_token_block').on(t.token, t.block)],
@@ -480,9 +485,64 @@ export const tokenCursors = sqliteTable(
     chainId: integer('chain_id').notNull(),
     contract: text('contract').notNull(),
     nextBlock: integer('next_block').notNull(),
+    /** The hash of block next_block − 1 as scanned: a chain that now has another there has reorganised. */
+    scannedHash: text('scanned_hash'),
+    /**
+     * Set when a run found the chain reorganised below the scanned blocks: the first block whose hash no
+     * longer matches, as far as the run could tell. Nothing is written for the token until a rewind clears it.
+     */
+    reorgBelow: integer('reorg_below'),
+    /**
+     * The first block whose transfers are kept: where the first scan started, or where the cursor stood when
+     * transfers began to be kept (migration 0022). A rewind cannot go below it.
+     */
+    transfersFrom: integer('transfers_from'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.token, t.chainId, t.contract] })],
+);
+
+/**
+ * Every Transfer log ingestion has read: the edges behind the balances, kept so flows between holders can
+ * be computed. A log is one row whatever the number of scans: (token, transaction, log index) is the rule.
+ * "Before" and "first" mean by (block, log index), the order of the second index.
+ */
+export const tokenTransfers = sqliteTable(
+  'token_transfers',
+  {
+    token: text('token').notNull(),
+    blockNumber: integer('block_number').notNull(),
+    /** The log's index in its block. */
+    logIndex: integer('log_index').notNull(),
+    /** The block's timestamp as the chain gives it, in milliseconds. */
+    blockTime: integer('block_time').notNull(),
+    txHash: text('tx_hash').notNull(),
+    /** Lower-case addresses; the zero address for a mint's sender or a burn's recipient. */
+    fromAddress: text('from_address').notNull(),
+    toAddress: text('to_address').notNull(),
+    /** Base units, decimal string: never a float. */
+    amount: text('amount').notNull(),
+  },
+  (t) => [
+    uniqueIndex('token_transfers_log').on(t.token, t.txHash, t.logIndex),
+    index('token_transfers_order').on(t.token, t.blockNumber, t.logIndex),
+  ],
+);
+
+/**
+ * Blocks ingestion has read, by chain: the hash each had when it was read (a reorganisation changes it) and
+ * its time. Blocks with transfers, and the last block of every run.
+ */
+export const chainBlocks = sqliteTable(
+  'chain_blocks',
+  {
+    chainId: integer('chain_id').notNull(),
+    number: integer('number').notNull(),
+    hash: text('hash').notNull(),
+    /** Milliseconds. */
+    timestamp: integer('timestamp').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.number] })],
 );
 
 /** Fixed-window rate-limit counters, shared by every instance using this database. */

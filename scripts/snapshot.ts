@@ -1,12 +1,17 @@
 /**
- * `npm run snapshot -- <SYMBOL> [--rpc URL] [--address 0x..] [--from-block N] [--to-block N]`
- * Scans the token's Transfer logs from where it last stopped, keeps balances
- * in the database and writes a snapshot at the last scanned block. Progress
+ * `npm run snapshot -- <SYMBOL> [--rpc URL] [--address 0x..] [--from-block N] [--to-block N] [--rewind-to N]`
+ * Scans the token's Transfer logs from where it last stopped, keeps the
+ * transfers and balances in the database and writes a snapshot at the last
+ * scanned block, CONFIRMATIONS_<chainId> blocks behind the head. Progress
  * goes to stderr; any failure ends with one line and exit code 1.
+ *
+ * `--rewind-to N` (after the chain reorganised below what was scanned)
+ * first takes the token back to the end of block N, then scans from there.
  */
 import { parseArgs } from 'node:util';
 import { createPublicClient, http, isAddress, type Hex } from 'viem';
-import { ingest, IngestError } from '../src/lib/chain/ingest.server.ts';
+import { confirmationsFor } from '../src/lib/chain/confirmations.ts';
+import { ingest, IngestError, rewindTo as rewindTokenTo } from '../src/lib/chain/ingest.server.ts';
 import { describeSnapshotFailure } from '../src/lib/chain/schedule.ts';
 import { reportReweighted, reweightPolls } from '../src/lib/cohorts/weighting.server.ts';
 import { reportResolved, resolvePolls } from '../src/lib/resolution/repo.server.ts';
@@ -22,7 +27,8 @@ if (process.channel) {
   process.on('disconnect', () => process.exit(70));
 }
 
-const USAGE = 'usage: npm run snapshot -- <SYMBOL> [--rpc URL] [--address 0x..] [--from-block N] [--to-block N]';
+const USAGE =
+  'usage: npm run snapshot -- <SYMBOL> [--rpc URL] [--address 0x..] [--from-block N] [--to-block N] [--rewind-to N]';
 answerHelp(USAGE);
 
 function fail(message: string): never {
@@ -43,6 +49,7 @@ let values: {
   address?: string | undefined;
   'from-block'?: string | undefined;
   'to-block'?: string | undefined;
+  'rewind-to'?: string | undefined;
   simulated?: boolean | undefined;
 };
 let positionals: string[];
@@ -53,6 +60,7 @@ try {
       address: { type: 'string' },
       'from-block': { type: 'string' },
       'to-block': { type: 'string' },
+      'rewind-to': { type: 'string' },
       // For npm run demo:chain: marks the snapshot as generated, never real.
       simulated: { type: 'boolean' },
     },
@@ -72,6 +80,7 @@ const rpc = values.rpc ?? process.env[token.rpcEnv];
 if (!rpc) fail(`no RPC URL: pass --rpc or set ${token.rpcEnv}`);
 const fromBlock = blockArg(values['from-block'], '--from-block');
 const toBlock = blockArg(values['to-block'], '--to-block');
+const rewindTo = blockArg(values['rewind-to'], '--rewind-to');
 
 let config;
 try {
@@ -88,6 +97,17 @@ let lastPrint = 0;
 /** The next block to scan, once known: where a failure is reported. */
 let scanning: number | null = null;
 try {
+  if (rewindTo !== undefined) {
+    const rewound = await rewindTokenTo(
+      db,
+      { token: symbol, chainId: token.chainId, contract: contract.toLowerCase() },
+      rewindTo,
+    );
+    console.log(
+      `${symbol} rewound to block ${rewindTo}: ${rewound.transfers} later transfers undone, ` +
+        `${rewound.snapshots} later snapshots marked as reorganised`,
+    );
+  }
   const result = await ingest({
     db,
     client,
@@ -95,6 +115,7 @@ try {
     contract: contract as Hex,
     fromBlock,
     toBlock,
+    confirmations: confirmationsFor(config.confirmations, token.chainId),
     simulated: values.simulated ?? false,
     onProgress: (p) => {
       scanning = p.scannedTo + 1;

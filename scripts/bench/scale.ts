@@ -175,12 +175,16 @@ interface Subscriber {
   close(): void;
 }
 
-/** One raw SSE connection; scans tally events for totalVotes without parsing every byte as JSON. */
-function subscribe(url: string, ready: () => void): Subscriber {
+/**
+ * One raw SSE connection; scans tally events for totalVotes without parsing every byte as JSON. With
+ * `client`, it comes from that address through the trusted proxy (ENV's TRUSTED_PROXIES), as readers do.
+ */
+function subscribe(url: string, ready: () => void, client?: string): Subscriber {
   const subscriber: Subscriber = { seen: -1, arrivals: new Map(), close: () => req.destroy() };
   let first = true;
   let carry = '';
-  const req = request(url, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
+  const headers = { accept: 'text/event-stream', ...(client ? { 'x-forwarded-for': client } : {}) };
+  const req = request(url, { agent: false, headers }, (res) => {
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       const text = carry + chunk;
@@ -367,11 +371,14 @@ async function soak(root: string | undefined, seconds: number, rate: number): Pr
         `results read alongside, 200 live subscribers`,
     );
     // Live subscribers through the whole run, joining and leaving, so a leak in the hub would show in RSS.
+    // Each from a reader of its own: one client may hold only MAX_STREAMS_PER_CLIENT streams.
+    let clients = 0;
+    const reader = (): string => `10.${(clients >> 16) & 255}.${(clients >> 8) & 255}.${clients++ & 255}`;
     for (let i = 0; i < 200; i++)
-      subscribers.push(subscribe(`${server.url}/api/polls/${POLL}/events`, () => undefined));
+      subscribers.push(subscribe(`${server.url}/api/polls/${POLL}/events`, () => undefined, reader()));
     churn = setInterval(() => {
       subscribers.shift()?.close();
-      subscribers.push(subscribe(`${server.url}/api/polls/${POLL}/events`, () => undefined));
+      subscribers.push(subscribe(`${server.url}/api/polls/${POLL}/events`, () => undefined, reader()));
     }, 100);
     sample();
     const readers = load({

@@ -657,6 +657,8 @@ export const EN = {
   'fresh.nextAt': 'the next one is due {time}',
   'fresh.retryNow': 'the last attempt failed and is being retried now',
   'fresh.retryAt': 'the last attempt failed; the next is due {time}',
+  'fresh.reorganised': 'The chain reorganised below block {block}; updates stop until the data is rewound',
+  'fresh.depth': ' (read {count} blocks behind the chain’s newest, which a reorganisation does not reach)',
 
   // Token charts and the unlock schedule
   'charts.needScript': 'The charts need JavaScript; the table under each one lists the same figures.',

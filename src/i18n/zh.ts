@@ -632,6 +632,8 @@ export const ZH: Record<MessageKey, string> = {
   'fresh.nextAt': '下一次预计在 {time}',
   'fresh.retryNow': '上一次更新失败，正在重试',
   'fresh.retryAt': '上一次更新失败，将于 {time}重试',
+  'fresh.reorganised': '区块 {block} 以下的链发生了重组；在数据回退之前暂停更新',
+  'fresh.depth': '（数据读取落后链上最新区块 {count} 个，链重组影响不到这些区块）',
 
   // 代币图表与解锁计划
   'charts.needScript': '图表需要 JavaScript；每张图下方的表格列出了相同的数据。',

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asc, eq } from 'drizzle-orm';
+import { tokenTransfers } from '../../db/schema.ts';
 import { listSnapshots, snapshotBalances } from '../../src/lib/chain/repo.server.ts';
 import { migrateDatabase, openDatabase } from '../../src/lib/platform/db/db.server.ts';
 import { deployToken, fund, mintMany, startChain, transferFrom, TOKEN_ABI, type LocalChain } from '../helpers/chain.ts';
@@ -95,6 +97,21 @@ async function storedBalances(dbName: string): Promise<Map<string, bigint>> {
       "SELECT address, balance FROM token_balances WHERE token = 'TST' ORDER BY address",
     );
     return new Map(rows.rows.map((r) => [String(r.address), BigInt(String(r.balance))]));
+  } finally {
+    db.$client.close();
+  }
+}
+
+/** The stored transfers in chain order. */
+async function storedTransfers(dbName: string) {
+  const db = await openDatabase({ url: urlOf(dbName) });
+  await migrateDatabase(db);
+  try {
+    return await db
+      .select()
+      .from(tokenTransfers)
+      .where(eq(tokenTransfers.token, 'TST'))
+      .orderBy(asc(tokenTransfers.blockNumber), asc(tokenTransfers.logIndex));
   } finally {
     db.$client.close();
   }
@@ -255,7 +272,7 @@ describe('npm run snapshot against a local EVM node', () => {
     // Every fourth answer is a 429 and each is waited out: on a busy two-CPU machine this can pass a minute.
   }, 180_000);
 
-  it('survives kill -9 in the middle of a scan: the re-run ends with identical balances', async () => {
+  it('survives kill -9 in the middle of a scan: the re-run ends with identical balances and transfers', async () => {
     const proxy = await startProxy(chain.url, { maxRange: 1, delayMs: 60 });
     try {
       const first = runSnapshot('killed.db', proxy.url, ['--to-block', String(endBlock)]);
@@ -268,6 +285,9 @@ describe('npm run snapshot against a local EVM node', () => {
       const again = await runSnapshot('killed.db', chain.url, ['--to-block', String(endBlock)]).done;
       expect(again.code, again.output).toBe(0);
       expect(await storedBalances('killed.db')).toEqual(await storedBalances('full.db'));
+      const transfers = await storedTransfers('full.db');
+      expect(transfers.length).toBeGreaterThan(60);
+      expect(await storedTransfers('killed.db')).toEqual(transfers);
     } finally {
       proxy.server.close();
     }

@@ -179,6 +179,7 @@ describe('the token page in three scopes', () => {
       totalSupply: null,
       supplyDifference: null,
       metrics: s.metrics,
+      reorganised: false,
     };
   };
   // An older snapshot whose balances were never stored: the backfill marked its circulating scope null.

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { getAddress, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,35 +82,43 @@ async function storedBalances(databaseUrl: string): Promise<{ blocks: number[]; 
 }
 
 const ENV = { DEMO_FIXTURE: 'none', SNAPSHOT_EVERY: '2s', SNAPSHOT_LEASE: '3s' };
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * For a describe block: a fresh chain with the demo token, `count` holders minted `amount(i)` each, and a
+ * server scanning it on the schedule. Read them from the returned object inside tests.
+ */
+function scheduledChain(count: number, amount: (i: number) => bigint) {
+  const state = {} as { chain: LocalChain; token: Hex; server: TestServer };
+  beforeAll(async () => {
+    state.chain = await startChain();
+    state.token = await deployToken(state.chain, 'OpenGradient (simulated)', 'OPGSIM');
+    await mintMany(
+      state.chain,
+      state.token,
+      holders(count),
+      holders(count).map((_, i) => amount(i)),
+    );
+    state.server = await startServer({ env: { ...ENV, RPC_URL_31337: state.chain.url }, timeoutMs: 60_000 });
+  }, 90_000);
+  afterAll(async () => {
+    await state.server?.stop();
+    state.server?.cleanup();
+    await state.chain?.stop();
+  });
+  return state;
+}
 
 describe('snapshots on a schedule', () => {
-  let chain: LocalChain;
-  let token: Hex;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    chain = await startChain();
-    token = await deployToken(chain, 'OpenGradient (simulated)', 'OPGSIM');
-    await mintMany(
-      chain,
-      token,
-      holders(40),
-      holders(40).map((_, i) => units(100 + i)),
-    );
-    server = await startServer({ env: { ...ENV, RPC_URL_31337: chain.url }, timeoutMs: 60_000 });
-  }, 90_000);
-
-  afterAll(async () => {
-    await server?.stop();
-    server?.cleanup();
-    await chain?.stop();
-  });
+  const env = scheduledChain(40, (i) => units(100 + i));
 
   it('is the demo token’s address on a fresh chain', () => {
+    const { token } = env;
     expect(getAddress(token)).toBe(OPGSIM?.address);
   });
 
   it('takes one soon after start, in a child process, and another once the chain moves', async () => {
+    const { chain, token, server } = env;
     expect(server.output()).toContain('snapshots: OPGSIM every 2 s');
     const first = await until('the first snapshot', async () => (await opgsimOf(server))?.block);
     expect(first).toBe(Number(await chain.publicClient.getBlockNumber()));
@@ -135,6 +145,7 @@ describe('snapshots on a schedule', () => {
   });
 
   it('says on the token page when the last one was taken and when the next is due', async () => {
+    const { server } = env;
     const block = (await opgsimOf(server))?.block ?? -1;
     const page = await (await fetch(`${server.url}/tokens/opgsim/`)).text();
     // UTC times, not "3 s ago": the line stays true for as long as a cache keeps the page.
@@ -143,6 +154,77 @@ describe('snapshots on a schedule', () => {
       new RegExp(
         `data-freshness[^>]*>\\s*Updated every 2 s; last snapshot ${time} \\(block ${block}\\); the next one is due (${time}|now)\\s*<`,
       ),
+    );
+  });
+});
+
+describe('a reorganisation under the scheduled scans', () => {
+  const env = scheduledChain(10, () => units(10));
+
+  it('stops the scans and says so on the token page and in health, until a rewind, after which they resume', async () => {
+    const { chain, token, server } = env;
+    const forkedAt = Number(await chain.publicClient.getBlockNumber());
+    await until('the first snapshot', async () => (await opgsimOf(server))?.block === forkedAt);
+    const fork = await chain.publicClient.request({ method: 'evm_snapshot' as never });
+    // A branch the scheduler scans, then the chain drops it for a longer one.
+    await mintMany(
+      chain,
+      token,
+      holders(3, 100),
+      holders(3).map(() => units(7)),
+    );
+    await until('a snapshot of the branch', async () => (await opgsimOf(server))?.block === forkedAt + 1);
+    await chain.publicClient.request({ method: 'evm_revert' as never, params: [fork] as never });
+    for (const from of [200, 300])
+      await mintMany(
+        chain,
+        token,
+        holders(2, from),
+        holders(2).map(() => units(3)),
+      );
+
+    const found = await until('the reorganisation', async () => {
+      const entry = (await opgsimOf(server)) as
+        (Health['snapshots'][number] & { reorganisedBelow: number | null }) | undefined;
+      return entry?.reorganisedBelow ? entry : null;
+    });
+    expect(found).toMatchObject({
+      reorganisedBelow: forkedAt + 1,
+      problem: `chain reorganised below block ${forkedAt + 1}`,
+    });
+    const page = await (await fetch(`${server.url}/tokens/opgsim/`)).text();
+    expect(page).toContain(`The chain reorganised below block ${forkedAt + 1}; updates stop until the data is rewound`);
+    // No scan starts while it stands: the schedule's last start stays where it was over several ticks.
+    const startedAt = async () => {
+      const db = await openDatabase({ url: server.databaseUrl });
+      try {
+        return (await db.select().from(snapshotSchedule))[0]?.lastStartedAt;
+      } finally {
+        db.$client.close();
+      }
+    };
+    const before = await startedAt();
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(await startedAt()).toBe(before);
+
+    const rewind = spawnSync(
+      process.execPath,
+      ['scripts/snapshot.ts', 'OPGSIM', '--rpc', chain.url, '--simulated', '--rewind-to', String(forkedAt)],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: server.databaseUrl }, encoding: 'utf8' },
+    );
+    expect(rewind.status, rewind.stderr).toBe(0);
+    expect(rewind.stdout).toContain(
+      `OPGSIM rewound to block ${forkedAt}: 3 later transfers undone, 1 later snapshots marked`,
+    );
+    const head = Number(await chain.publicClient.getBlockNumber());
+    await until('the scans to resume', async () => {
+      const entry = (await opgsimOf(server)) as
+        (Health['snapshots'][number] & { reorganisedBelow: number | null }) | undefined;
+      return entry?.reorganisedBelow === null && entry.block === head;
+    });
+    const stored = await storedBalances(server.databaseUrl);
+    expect(stored.balances).toEqual(
+      await chainBalances(chain, token, [...holders(10), ...holders(3, 100), ...holders(2, 200), ...holders(2, 300)]),
     );
   });
 });

@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createPublicClient, createWalletClient, http, type Hex, type PublicClient, type WalletClient } from 'viem';
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  type Hex,
+  type PublicClient,
+  type TransactionReceipt,
+  type WalletClient,
+} from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import artifact from '../../scripts/chain/token-artifact.json' with { type: 'json' };
 import { freePort } from './ports.ts';
@@ -113,14 +121,14 @@ export async function mintMany(
   }
 }
 
-/** A transfer signed by `from` (a funded Hardhat account key or one of ours, funded first). */
+/** A transfer signed by `from` (a funded Hardhat account key or one of ours, funded first); its receipt. */
 export async function transferFrom(
   chain: LocalChain,
   token: Hex,
   from: PrivateKeyAccount,
   to: Hex,
   amount: bigint,
-): Promise<void> {
+): Promise<TransactionReceipt> {
   const wallet = createWalletClient({ account: from, transport: http(chain.url, { retryCount: 0 }) });
   const hash = await wallet.writeContract({
     address: token,
@@ -130,7 +138,7 @@ export async function transferFrom(
     account: from,
     chain: null,
   });
-  await chain.publicClient.waitForTransactionReceipt({ hash });
+  return chain.publicClient.waitForTransactionReceipt({ hash });
 }
 
 /** Sends ETH for gas. */

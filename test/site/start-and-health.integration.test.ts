@@ -49,6 +49,9 @@ describe('the server', () => {
       lastErrorAt: null,
       failures: 0,
       nextAttemptAt: null,
+      confirmations: 12,
+      reorganisedBelow: null,
+      problem: null,
     });
     // The operator's side of the token page's "updated by hand": why the demo token is not on a schedule.
     expect(body.snapshots).toContainEqual(

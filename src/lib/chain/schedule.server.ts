@@ -1,7 +1,8 @@
-import { and, desc, eq, isNull, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
-import { snapshotSchedule, tokenSnapshots } from '../../../db/schema.ts';
+import { and, desc, eq, isNotNull, isNull, lt, lte, max, min, or, sql, type SQL } from 'drizzle-orm';
+import { snapshotSchedule, tokenCursors, tokenSnapshots } from '../../../db/schema.ts';
 import type { Database } from '../platform/db/db.server.ts';
 import type { ServerConfig } from '../platform/runtime/config.ts';
+import { confirmationsFor } from './confirmations.ts';
 import type { TokenDefinition } from './schemas.ts';
 import { backoffMs, whyUnscheduled, type ScheduleState } from './schedule.ts';
 
@@ -131,6 +132,19 @@ export async function scheduleStates(db: Database): Promise<Map<string, Schedule
 }
 
 /**
+ * Tokens whose last run found the chain reorganised below what it had scanned, with the block it found:
+ * no scan of them is scheduled until `npm run snapshot -- <SYM> --rewind-to <block>` clears it.
+ */
+export async function reorganisedTokens(db: Database): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ token: tokenCursors.token, below: min(tokenCursors.reorgBelow) })
+    .from(tokenCursors)
+    .where(isNotNull(tokenCursors.reorgBelow))
+    .groupBy(tokenCursors.token);
+  return new Map(rows.flatMap((r) => (r.below === null ? [] : [[r.token, r.below]])));
+}
+
+/**
  * Each token's latest snapshot, the one at its highest block: that block and
  * when it was taken (block time, or the export's date). Both come from that
  * one row: with a lone max() in a grouped select, SQLite takes the other
@@ -159,14 +173,22 @@ export interface TokenFreshness {
   unscheduledBecause: string | null;
   latest: { block: number; takenAt: number } | null;
   state: ScheduleState | null;
+  /** Blocks ingestion stays behind the chain's head (CONFIRMATIONS_<chainId>). */
+  confirmations: number;
+  /** The chain reorganised below this block, under what was scanned: scans stop until a rewind. */
+  reorganisedBelow: number | null;
 }
 
 export async function tokenFreshness(
   db: Database,
   tokens: readonly Pick<TokenDefinition, 'symbol' | 'address' | 'chainId'>[],
-  config: Pick<ServerConfig, 'rpcUrls' | 'snapshotEvery'>,
+  config: Pick<ServerConfig, 'rpcUrls' | 'snapshotEvery' | 'confirmations'>,
 ): Promise<TokenFreshness[]> {
-  const [latest, states] = await Promise.all([latestSnapshots(db), scheduleStates(db)]);
+  const [latest, states, reorganised] = await Promise.all([
+    latestSnapshots(db),
+    scheduleStates(db),
+    reorganisedTokens(db),
+  ]);
   return tokens.map((t) => {
     const why = whyUnscheduled(t, config);
     return {
@@ -175,6 +197,8 @@ export async function tokenFreshness(
       unscheduledBecause: why,
       latest: latest.get(t.symbol) ?? null,
       state: states.get(t.symbol) ?? null,
+      confirmations: confirmationsFor(config.confirmations, t.chainId),
+      reorganisedBelow: reorganised.get(t.symbol) ?? null,
     };
   });
 }
@@ -185,12 +209,13 @@ export async function tokenFreshness(
  * (src/app/application.server.ts) moves with it.
  */
 export async function chainDataVersion(db: Database): Promise<string> {
-  const [snapshots, states] = await Promise.all([
+  const [snapshots, states, reorganised] = await Promise.all([
     db
       .select({ token: tokenSnapshots.token, id: max(tokenSnapshots.id) })
       .from(tokenSnapshots)
       .groupBy(tokenSnapshots.token),
     scheduleStates(db),
+    reorganisedTokens(db),
   ]);
-  return JSON.stringify([snapshots, [...states.values()]]);
+  return JSON.stringify([snapshots, [...states.values()], [...reorganised]]);
 }

@@ -80,11 +80,21 @@ export function freshnessLine(
   every: number | null,
   now: number,
   words: FreshnessWords,
+  chain: { confirmations: number; reorganisedBelow: number | null } | null = null,
 ): string {
   const last = latest
     ? words.t('fresh.last', { time: words.dateTime(new Date(latest.takenAt)), block: words.number(latest.block) })
     : words.t('fresh.none');
-  if (every === null) return words.t('fresh.line', { schedule: words.t('fresh.byHand'), last });
+  // A reorganisation stops the schedule: that, not the next attempt, is what the reader needs to know.
+  if (chain?.reorganisedBelow != null) {
+    return words.t('fresh.line', {
+      schedule: words.t('fresh.reorganised', { block: words.number(chain.reorganisedBelow) }),
+      last,
+    });
+  }
+  const depth =
+    chain && chain.confirmations > 0 ? words.t('fresh.depth', { count: words.number(chain.confirmations) }) : '';
+  if (every === null) return words.t('fresh.line', { schedule: words.t('fresh.byHand'), last }) + depth;
   const schedule = words.t('fresh.every', { every: roughDuration(every, words, 'short') });
   const next = state?.nextAttemptAt ?? now;
   const when = next <= now ? null : words.dateTime(new Date(next));
@@ -96,5 +106,5 @@ export function freshnessLine(
     : when === null
       ? words.t('fresh.dueNow')
       : words.t('fresh.nextAt', { time: when });
-  return words.t('fresh.lineNext', { schedule, last, next: nextWords });
+  return words.t('fresh.lineNext', { schedule, last, next: nextWords }) + depth;
 }

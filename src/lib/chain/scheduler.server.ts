@@ -11,6 +11,7 @@ import {
   recordSuccess,
   releaseLease,
   renewLease,
+  reorganisedTokens,
   takeLease,
   type ScheduleRow,
 } from './schedule.server.ts';
@@ -96,8 +97,17 @@ export class SnapshotScheduler {
   }
 
   private async tick(): Promise<void> {
+    let reorganised: Map<string, number>;
+    try {
+      reorganised = await reorganisedTokens(this.options.db);
+    } catch (error) {
+      this.options.log?.(`snapshots: ${(error as Error).message}`);
+      return;
+    }
     for (const token of this.options.tokens) {
       if (this.stopped || this.running.has(token.symbol)) continue;
+      // Until someone rewinds it, a scan would only find the reorganisation again.
+      if (reorganised.has(token.symbol)) continue;
       try {
         const { db, leaseMs, every } = this.options;
         const row = await takeLease(db, token.symbol, this.holder, Date.now(), leaseMs, every);

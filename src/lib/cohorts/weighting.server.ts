@@ -53,7 +53,8 @@ export async function reweightPolls(db: Database, now: number, token?: string): 
     const snapshots = await db
       .select({ id: tokenSnapshots.id, block: tokenSnapshots.block, takenAt: tokenSnapshots.takenAt })
       .from(tokenSnapshots)
-      .where(eq(tokenSnapshots.token, poll.token));
+      // A snapshot of blocks a reorganisation replaced weights no ballot.
+      .where(and(eq(tokenSnapshots.token, poll.token), eq(tokenSnapshots.reorganised, false)));
     const block = chooseWeightingBlock({ ...poll, mode: poll.weighting, now }, snapshots);
     const snapshot = snapshots.find((s) => s.block === block) ?? null;
     if (weightsKey(snapshot, poll.weightingToken) === poll.weightedWith) continue;

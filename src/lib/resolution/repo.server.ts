@@ -73,7 +73,7 @@ export async function resolvePolls(db: Database, now: number, token?: string): P
   return stored;
 }
 
-/** What resolution reads of every stored snapshot of a token. */
+/** What resolution reads of every stored snapshot of a token but those of blocks a reorganisation replaced. */
 export async function resolutionSnapshots(db: Database, token: string): Promise<ResolutionSnapshot[]> {
   return db
     .select({
@@ -85,7 +85,7 @@ export async function resolutionSnapshots(db: Database, token: string): Promise<
       simulated: tokenSnapshots.simulated,
     })
     .from(tokenSnapshots)
-    .where(eq(tokenSnapshots.token, token));
+    .where(and(eq(tokenSnapshots.token, token), eq(tokenSnapshots.reorganised, false)));
 }
 
 /** The polls the chain has settled, optionally of one token (its symbol in any case). */

@@ -38,6 +38,10 @@ export const GET: APIRoute = async () => {
         lastErrorAt: f.state?.failures && f.state.lastErrorAt ? new Date(f.state.lastErrorAt).toISOString() : null,
         failures: f.state?.failures ?? 0,
         nextAttemptAt: f.state?.nextAttemptAt ? new Date(f.state.nextAttemptAt).toISOString() : null,
+        confirmations: f.confirmations,
+        // Scans of the token are stopped until `npm run snapshot -- <SYM> --rewind-to <block>`.
+        reorganisedBelow: f.reorganisedBelow,
+        problem: f.reorganisedBelow === null ? null : `chain reorganised below block ${f.reorganisedBelow}`,
       })) ?? null,
   });
 };

@@ -147,6 +147,8 @@ export interface ServerConfig {
   /** chain id -> JSON-RPC URL */
   rpcUrls: Record<number, string>;
   /** Lower-cased addresses. */
+  /** CONFIRMATIONS_<chainId>: blocks ingestion stays behind the head, where set (chain/confirmations.ts has the defaults). */
+  confirmations: Record<number, number>;
   adminAddresses: string[];
   /** Peers whose forwarding headers are believed. */
   trustedProxies: BlockList;
@@ -279,6 +281,21 @@ export function rpcUrlsFrom(env: Readonly<Record<string, unknown>>, problems: st
   return urls;
 }
 
+/** Blocks to stay behind the head by chain id, from every `CONFIRMATIONS_<chainId>` variable (whole numbers). */
+export function confirmationsFrom(env: Readonly<Record<string, unknown>>, problems: string[]): Record<number, number> {
+  const depths: Record<number, number> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^CONFIRMATIONS_(\d+)$/.exec(key);
+    if (!match || typeof value !== 'string' || value === '') continue;
+    if (!/^\d{1,4}$/.test(value.trim())) {
+      problems.push(`${key}=${value} must be a whole number of blocks (0 to 9999)`);
+      continue;
+    }
+    depths[Number(match[1])] = Number(value.trim());
+  }
+  return depths;
+}
+
 /**
  * Applies the rules between and inside variables; problems are listed by
  * variable name. `raw` is the whole environment, for the RPC_URL_<chainId>
@@ -310,6 +327,7 @@ export function toServerConfig(
     problems.push('ADMIN_ADDRESSES must be a comma-separated list of 0x addresses');
   }
   const rpcUrls = rpcUrlsFrom({ ...raw, ...values }, problems);
+  const confirmations = confirmationsFrom({ ...raw, ...values }, problems);
   const every = parseInterval(values.SNAPSHOT_EVERY);
   if (typeof every === 'object' && every !== null)
     problems.push(`SNAPSHOT_EVERY=${values.SNAPSHOT_EVERY} ${every.problem}`);
@@ -334,6 +352,7 @@ export function toServerConfig(
     csvRateLimit: values.CSV_RATE_LIMIT,
     siweChainIds,
     rpcUrls,
+    confirmations,
     adminAddresses,
     trustedProxies: trusted.proxies,
     demo: values.DEMO === 'on',

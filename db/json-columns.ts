@@ -89,3 +89,22 @@ export interface ResolutionDefinition {
   /** Option id → condition on the change. Options left out are never scored right or wrong. */
   outcomes: Record<string, Condition>;
 }
+
+/**
+ * Who accumulated between two snapshots, in one scope (`token_flow_spans.figures`): each group's net change
+ * and, from transfers, what moved between groups (flows/groups.ts). Amounts are base units as decimal
+ * strings; groups are named as FLOW_GROUPS names them.
+ */
+export interface FlowSpanFigures {
+  /** 'transfers': from the span's transfers. 'net': balance changes between CSV snapshots, no movements. */
+  kind: 'transfers' | 'net';
+  net: Record<string, string>;
+  /** From group, to group, tokens; empty for 'net'. */
+  matrix: Record<string, Record<string, string>>;
+  /** Addresses of each group that took part. */
+  addresses: Record<string, number>;
+  /** Transfers counted; 0 for 'net'. */
+  transfers: number;
+  /** Tokens held in the scope at the earlier snapshot: what shares are of. */
+  scopeSupply: string;
+}

@@ -11,7 +11,13 @@ import {
   uniqueIndex,
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
-import type { ResolutionDefinition, SnapshotMetrics, SnapshotSource, WeightingToken } from './json-columns.ts';
+import type {
+  FlowSpanFigures,
+  ResolutionDefinition,
+  SnapshotMetrics,
+  SnapshotSource,
+  WeightingToken,
+} from './json-columns.ts';
 import { COHORT_IDS, MODERATION_ACTIONS, REPORT_REASONS } from './vocabulary.ts';
 
 /**
@@ -527,6 +533,32 @@ export const tokenTransfers = sqliteTable(
     uniqueIndex('token_transfers_log').on(t.token, t.txHash, t.logIndex),
     index('token_transfers_order').on(t.token, t.blockNumber, t.logIndex),
   ],
+);
+
+/**
+ * Who accumulated between a token's consecutive snapshots (reorganised ones left out), one row per scope:
+ * figure 1 of the token page, computed once when the later snapshot is stored (flows/flows.server.ts), so
+ * no request reads transfers.
+ */
+export const tokenFlowSpans = sqliteTable(
+  'token_flow_spans',
+  {
+    token: text('token').notNull(),
+    fromSnapshot: integer('from_snapshot')
+      .notNull()
+      .references(() => tokenSnapshots.id, { onDelete: 'cascade' }),
+    toSnapshot: integer('to_snapshot')
+      .notNull()
+      .references(() => tokenSnapshots.id, { onDelete: 'cascade' }),
+    scope: text('scope', { enum: ['all', 'excludingLabelled', 'circulating'] }).notNull(),
+    fromBlock: integer('from_block').notNull(),
+    toBlock: integer('to_block').notNull(),
+    /** The later snapshot's time, ms: spans are chosen by it. */
+    toTime: integer('to_time').notNull(),
+    figures: text('figures', { mode: 'json' }).$type<FlowSpanFigures>().notNull(),
+    computedAt: integer('computed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.toSnapshot, t.scope] }), index('token_flow_spans_time').on(t.token, t.toTime)],
 );
 
 /**

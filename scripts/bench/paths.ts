@@ -5,7 +5,8 @@
  * limit raised. Each round measures every figure once, with the article page between every few of them; a figure's
  * ratio is its rate over the article page runs on either side of it (figures.ts: bracketedRatios), and the report
  * gives the median of three rounds beside their noise and the goal. `npm run bench -- article` runs only the article
- * page and its two yardsticks. Why it is built this way: docs/decisions/0023-bench-under-wrk.md.
+ * page and its two yardsticks; BENCH_ONLY="poll list" measures only the figures whose names hold it (with the
+ * yardsticks). Why it is built this way: docs/decisions/0023-bench-under-wrk.md.
  */
 import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -483,7 +484,11 @@ function summarize(
 export async function benchPaths(articleOnly = false): Promise<void> {
   const setup = await setUp(articleOnly);
   const { driver, server, targets } = setup;
-  const figures = articleOnly ? YARDSTICKS : [...YARDSTICKS, ...READS, ...VOTES];
+  // BENCH_ONLY (a piece of the figures' names, e.g. "poll list"): those figures alone, between article-page runs.
+  const only = process.env.BENCH_ONLY;
+  const figures = articleOnly
+    ? YARDSTICKS
+    : [...YARDSTICKS, ...READS, ...VOTES].filter((f) => !only || f.target !== 'site' || f.name.includes(only));
   const section = articleOnly ? 'article' : 'paths';
   try {
     const bytes = await Promise.all(

@@ -1,3 +1,4 @@
+import { refreshAllFlowSpans } from '../lib/flows/flows.server.ts';
 import type { Server } from 'node:http';
 import { backfillStoredSnapshots } from '../lib/chain/backfill.server.ts';
 import { loadDemoFixture, prepareDemo } from '../lib/demo/demo.server.ts';
@@ -87,6 +88,8 @@ export async function startServices(env: Record<string, string | undefined>, opt
     await reweightPolls(db, Date.now());
     // Polls the chain settled while no server ran (their weighting snapshot, chosen just above, is where they start).
     await resolvePolls(db, Date.now());
+    // Figure 1's spans for snapshots stored while no server ran (the demo fixture's among them).
+    await refreshAllFlowSpans(db, (symbol) => loadTokenDefinition(symbol), Date.now());
     return createServices(db, config, {
       site,
       connections,

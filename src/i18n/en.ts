@@ -657,6 +657,32 @@ export const EN = {
   'fresh.nextAt': 'the next one is due {time}',
   'fresh.retryNow': 'the last attempt failed and is being retried now',
   'fresh.retryAt': 'the last attempt failed; the next is due {time}',
+
+  // Who accumulates (flows between holder groups)
+  'flows.title': 'Who accumulates',
+  'flows.caption': 'Net change of each group of holders over the last {days} days ({scope})',
+  'flows.explain':
+    'Each wallet is counted in the group it was in at the start of each span between two snapshots, so a buyer who grows into a whale still counts where they started; wallets the earlier snapshot did not have are new addresses. The rows add up to zero.',
+  'flows.sourceTransfers': 'From {count} transfers between blocks {from} and {to}, in {spans} spans between snapshots.',
+  'flows.sourceNet':
+    'From the balances of the snapshots between blocks {from} and {to}: a net change per group, not a flow. Without the transfers nothing says who sent to whom.',
+  'flows.sourceMixed':
+    'Between blocks {from} and {to}, partly from transfers and partly from the balances of snapshots (net changes only).',
+  'flows.none': 'There are no two snapshots in the last {days} days to compare yet.',
+  'flows.group': 'Group',
+  'flows.net': 'Net change ({symbol})',
+  'flows.share': 'Share of supply',
+  'flows.wallets': 'Wallets',
+  'flows.group.new': 'New addresses',
+  'flows.group.outside': 'Outside this scope',
+  'flows.group.minted': 'Minted',
+  'flows.group.burned': 'Burned',
+  'flows.group.unaccounted': 'Minted or burned, net',
+  'flows.group.exchange': 'Exchanges',
+  'flows.group.lp': 'Liquidity pools',
+  'flows.group.bridge': 'Bridges',
+  'flows.group.contract': 'Contracts',
+  'flows.data': 'These figures from the API',
   'fresh.reorganised': 'The chain reorganised below block {block}; updates stop until the data is rewound',
   'fresh.depth': ' (read {count} blocks behind the chain’s newest, which a reorganisation does not reach)',
 

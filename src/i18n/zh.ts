@@ -632,6 +632,31 @@ export const ZH: Record<MessageKey, string> = {
   'fresh.nextAt': '下一次预计在 {time}',
   'fresh.retryNow': '上一次更新失败，正在重试',
   'fresh.retryAt': '上一次更新失败，将于 {time}重试',
+
+  // 谁在吸筹（持有者分组之间的流动）
+  'flows.title': '谁在吸筹',
+  'flows.caption': '最近 {days} 天各持有者分组的净变化（{scope}）',
+  'flows.explain':
+    '每个钱包都按它在两次快照之间每段时间开始时所属的分组计算，所以一个逐渐成长为大户的买家仍计入它起初的分组；之前快照中没有的钱包算作新地址。各行相加为零。',
+  'flows.sourceTransfers': '根据区块 {from} 到 {to} 之间的 {count} 笔转账，分为快照之间的 {spans} 段。',
+  'flows.sourceNet':
+    '根据区块 {from} 到 {to} 之间各快照的余额：这是各分组的净变化，不是流动。没有转账数据，无法得知谁转给了谁。',
+  'flows.sourceMixed': '区块 {from} 到 {to} 之间，部分来自转账，部分来自快照余额（仅为净变化）。',
+  'flows.none': '最近 {days} 天内还没有两次快照可以比较。',
+  'flows.group': '分组',
+  'flows.net': '净变化（{symbol}）',
+  'flows.share': '占供应量',
+  'flows.wallets': '钱包数',
+  'flows.group.new': '新地址',
+  'flows.group.outside': '不在此范围内',
+  'flows.group.minted': '新铸造',
+  'flows.group.burned': '已销毁',
+  'flows.group.unaccounted': '新铸造或销毁（净额）',
+  'flows.group.exchange': '交易所',
+  'flows.group.lp': '流动性池',
+  'flows.group.bridge': '跨链桥',
+  'flows.group.contract': '合约',
+  'flows.data': '从 API 获取这些数据',
   'fresh.reorganised': '区块 {block} 以下的链发生了重组；在数据回退之前暂停更新',
   'fresh.depth': '（数据读取落后链上最新区块 {count} 个，链重组影响不到这些区块）',
 

@@ -6,9 +6,10 @@ import { isScope } from './scopes.ts';
 
 /*
  * Token pages as the page memory sees them (platform/http/page-memory.server.ts). A token page is built
- * from the token files and posts (fixed by the build), the token's snapshots and its schedule's state
- * (chainDataVersion), the unlock schedule's state (by the day) and the track record of its resolved polls,
- * which waits for the page memory's age limit. Its "last snapshot" line says the time itself, not an age.
+ * from the token files and posts (fixed by the build), the token's snapshots, their flow spans and its
+ * schedule's state (chainDataVersion), the unlock schedule's state (by the day) and the track record of its
+ * resolved polls, which waits for the page memory's age limit. Its "last snapshot" line says the time itself,
+ * not an age.
  */
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNotNull, isNull, lt, lte, max, min, or, sql, type SQL } from 'drizzle-orm';
-import { snapshotSchedule, tokenCursors, tokenSnapshots } from '../../../db/schema.ts';
+import { snapshotSchedule, tokenCursors, tokenFlowSpans, tokenSnapshots } from '../../../db/schema.ts';
 import type { Database } from '../platform/db/db.server.ts';
 import type { ServerConfig } from '../platform/runtime/config.ts';
 import { confirmationsFor } from './confirmations.ts';
@@ -209,13 +209,18 @@ export async function tokenFreshness(
  * (src/app/application.server.ts) moves with it.
  */
 export async function chainDataVersion(db: Database): Promise<string> {
-  const [snapshots, states, reorganised] = await Promise.all([
+  const [snapshots, states, reorganised, spans] = await Promise.all([
     db
       .select({ token: tokenSnapshots.token, id: max(tokenSnapshots.id) })
       .from(tokenSnapshots)
       .groupBy(tokenSnapshots.token),
     scheduleStates(db),
     reorganisedTokens(db),
+    // Flow spans are stored just after their snapshot: a page rendered between the two must not be kept.
+    db
+      .select({ token: tokenFlowSpans.token, at: max(tokenFlowSpans.computedAt) })
+      .from(tokenFlowSpans)
+      .groupBy(tokenFlowSpans.token),
   ]);
-  return JSON.stringify([snapshots, [...states.values()], [...reorganised]]);
+  return JSON.stringify([snapshots, [...states.values()], [...reorganised], spans]);
 }

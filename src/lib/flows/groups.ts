@@ -48,8 +48,7 @@ export interface GroupingInput {
 export function groupOf(input: GroupingInput): (address: string) => FlowGroup {
   const { earlier, labels, thresholds, scope } = input;
   const inScope = (address: string): boolean => countsIn(scope, labels.get(address));
-  let supply = 0n;
-  for (const [address, balance] of earlier) if (balance > 0n && address !== DEAD && inScope(address)) supply += balance;
+  const supply = scopeSupply(input);
   const known = new Map<string, FlowGroup>();
   return (address) => {
     const found = known.get(address);
@@ -69,6 +68,15 @@ export function groupOf(input: GroupingInput): (address: string) => FlowGroup {
     if (balance <= 0n) return 'new';
     return cohortOf(supply > 0n ? ratio(balance, supply) : 0, thresholds) satisfies Cohort;
   }
+}
+
+/** Tokens held in the scope at the earlier snapshot (the burn sink holds none): what the shares are of. */
+export function scopeSupply({ earlier, labels, scope }: Omit<GroupingInput, 'thresholds'>): bigint {
+  let supply = 0n;
+  for (const [address, balance] of earlier) {
+    if (balance > 0n && address !== DEAD && address !== ZERO && countsIn(scope, labels.get(address))) supply += balance;
+  }
+  return supply;
 }
 
 /** a ÷ b as a float without losing the small end of large base-unit amounts. */

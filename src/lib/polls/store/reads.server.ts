@@ -132,7 +132,8 @@ export async function getReaderBallot(
  * where the poll counts them. Each half is an equality on one of the unique indexes, so it costs an index
  * lookup per poll however many ballots there are; one OR over both leaves SQLite free to walk a poll's ballots.
  */
-export function readerBallotsQuery(db: Database, pollIds: readonly string[], reader: Reader) {
+export function readerBallotsQuery(db: Database, pollIds: readonly string[]) {
+  const address = sql.placeholder('address');
   const half = (match: SQL) =>
     db
       .select({
@@ -150,13 +151,21 @@ export function readerBallotsQuery(db: Database, pollIds: readonly string[], rea
       .where(inArray(polls.id, [...pollIds]));
   // A ballot both halves find (the wallet's, cast in this browser) comes once: union, not union all.
   return union(
-    half(sql`${votes.address} = ${reader.address}`),
+    half(sql`${votes.address} = ${address}`),
     half(
-      sql`${polls.voters} <> 'wallet' and ${votes.voterId} = ${reader.voterId}
-        and (${reader.address} is null or ${votes.address} is null)`,
+      sql`${polls.voters} <> 'wallet' and ${votes.voterId} = ${sql.placeholder('voterId')}
+        and (${address} is null or ${votes.address} is null)`,
     ),
   );
 }
+
+/**
+ * The statement, prepared once per list of polls (which changes only when a poll is added): built and
+ * compiled per request, it cost /polls/ more than the reads it saved. A few lists at most are kept.
+ */
+const readerBallotStatements = perDatabase(
+  () => new Map<string, ReturnType<ReturnType<typeof readerBallotsQuery>['prepare']>>(),
+);
 
 /** The reader's ballot in each of these polls (getReaderBallot's rule), in one statement; absent where none. */
 export async function getReaderBallots(
@@ -166,7 +175,15 @@ export async function getReaderBallots(
 ): Promise<Map<string, ReaderBallot>> {
   const ballots = new Map<string, ReaderBallot>();
   if (pollIds.length === 0 || (reader.voterId === null && reader.address === null)) return ballots;
-  const rows = await readerBallotsQuery(db, pollIds, reader);
+  const kept = readerBallotStatements(db);
+  const key = pollIds.join('\n');
+  let statement = kept.get(key);
+  if (!statement) {
+    if (kept.size >= 8) kept.clear();
+    statement = readerBallotsQuery(db, pollIds).prepare();
+    kept.set(key, statement);
+  }
+  const rows = await statement.all({ address: reader.address, voterId: reader.voterId });
   // The wallet's ballot first in each poll: that one is the reader's.
   rows.sort(
     (a, b) =>

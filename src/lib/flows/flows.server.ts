@@ -1,0 +1,188 @@
+import { and, asc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
+import type { FlowSpanFigures } from '../../../db/json-columns.ts';
+import { tokenCursors, tokenFlowSpans, tokenSnapshots, tokenTransfers } from '../../../db/schema.ts';
+import { snapshotBalances } from '../chain/repo.server.ts';
+import { labelKinds, SCOPES, type Scope } from '../chain/scopes.ts';
+import type { TokenDefinition } from '../chain/schemas.ts';
+import type { Database } from '../platform/db/db.server.ts';
+import { groupFlows, groupNetChanges, groupOf, scopeSupply, type GroupingInput } from './groups.ts';
+import type { StoredSpan } from './query.ts';
+
+/**
+ * Figure 1 ("who accumulates") kept per span between consecutive snapshots of a token, one row per scope,
+ * computed once after a snapshot is stored, so no request ever reads transfers. A snapshot a rewind marked
+ * as reorganised is no end of a span: its spans go, and the snapshots either side of it make a new one.
+ */
+
+export type FlowToken = Pick<TokenDefinition, 'symbol' | 'labels' | 'cohorts'>;
+
+interface SnapshotEnds {
+  id: number;
+  block: number;
+  takenAt: number;
+  source: { kind: string };
+}
+
+/** Stores every missing span of the token and drops those that no longer join consecutive snapshots. */
+export async function refreshFlowSpans(db: Database, token: FlowToken, now: number): Promise<number> {
+  const snapshots: SnapshotEnds[] = await db
+    .select({
+      id: tokenSnapshots.id,
+      block: tokenSnapshots.block,
+      takenAt: tokenSnapshots.takenAt,
+      source: tokenSnapshots.source,
+    })
+    .from(tokenSnapshots)
+    .where(and(eq(tokenSnapshots.token, token.symbol), eq(tokenSnapshots.reorganised, false)))
+    .orderBy(asc(tokenSnapshots.block));
+  const wanted = new Map<number, number>();
+  for (let i = 1; i < snapshots.length; i++) wanted.set(snapshots[i]?.id ?? -1, snapshots[i - 1]?.id ?? -1);
+  const stored = await db
+    .selectDistinct({ from: tokenFlowSpans.fromSnapshot, to: tokenFlowSpans.toSnapshot })
+    .from(tokenFlowSpans)
+    .where(eq(tokenFlowSpans.token, token.symbol));
+  const stale = stored.filter((span) => wanted.get(span.to) !== span.from).map((span) => span.to);
+  if (stale.length > 0) {
+    await db
+      .delete(tokenFlowSpans)
+      .where(and(eq(tokenFlowSpans.token, token.symbol), inArray(tokenFlowSpans.toSnapshot, stale)));
+  }
+  const have = new Set(stored.filter((span) => wanted.get(span.to) === span.from).map((span) => span.to));
+  const cursor = await db
+    .select({ transfersFrom: tokenCursors.transfersFrom, nextBlock: tokenCursors.nextBlock })
+    .from(tokenCursors)
+    .where(eq(tokenCursors.token, token.symbol))
+    .get();
+  let added = 0;
+  for (let i = 1; i < snapshots.length; i++) {
+    const earlier = snapshots[i - 1];
+    const later = snapshots[i];
+    if (!earlier || !later || have.has(later.id)) continue;
+    // Transfers say who moved what only where every block of the span was scanned with them kept.
+    const fromTransfers =
+      earlier.source.kind === 'rpc' &&
+      later.source.kind === 'rpc' &&
+      cursor?.transfersFrom != null &&
+      cursor.transfersFrom <= earlier.block + 1 &&
+      later.block < cursor.nextBlock;
+    await storeSpan(db, token, earlier, later, fromTransfers, now);
+    added++;
+  }
+  return added;
+}
+
+async function storeSpan(
+  db: Database,
+  token: FlowToken,
+  earlier: SnapshotEnds,
+  later: SnapshotEnds,
+  fromTransfers: boolean,
+  now: number,
+): Promise<void> {
+  const balances = new Map((await snapshotBalances(db, earlier.id)).map((h) => [h.address, h.balance]));
+  const labels = labelKinds(token.labels);
+  const input = (scope: Scope): GroupingInput => ({ earlier: balances, labels, thresholds: token.cohorts, scope });
+  let figures: (scope: Scope) => FlowSpanFigures;
+  if (fromTransfers) {
+    const rows = await db
+      .select({ from: tokenTransfers.fromAddress, to: tokenTransfers.toAddress, amount: tokenTransfers.amount })
+      .from(tokenTransfers)
+      .where(
+        and(
+          eq(tokenTransfers.token, token.symbol),
+          gt(tokenTransfers.blockNumber, earlier.block),
+          lte(tokenTransfers.blockNumber, later.block),
+        ),
+      );
+    const transfers = rows.map((t) => ({ from: t.from, to: t.to, amount: BigInt(t.amount) }));
+    figures = (scope) => {
+      const flows = groupFlows(transfers, groupOf(input(scope)));
+      return {
+        kind: 'transfers',
+        net: strings(flows.net),
+        matrix: Object.fromEntries([...flows.matrix].map(([g, row]) => [g, strings(row)])),
+        addresses: Object.fromEntries(flows.addresses),
+        transfers: flows.transfers,
+        scopeSupply: scopeSupply(input(scope)).toString(),
+      };
+    };
+  } else {
+    const after = new Map((await snapshotBalances(db, later.id)).map((h) => [h.address, h.balance]));
+    figures = (scope) => {
+      const changes = groupNetChanges(after, input(scope));
+      return {
+        kind: 'net',
+        net: strings(changes.net),
+        matrix: {},
+        addresses: Object.fromEntries(changes.addresses),
+        transfers: 0,
+        scopeSupply: scopeSupply(input(scope)).toString(),
+      };
+    };
+  }
+  await db
+    .insert(tokenFlowSpans)
+    .values(
+      SCOPES.map((scope) => ({
+        token: token.symbol,
+        fromSnapshot: earlier.id,
+        toSnapshot: later.id,
+        scope,
+        fromBlock: earlier.block,
+        toBlock: later.block,
+        toTime: later.takenAt,
+        figures: figures(scope),
+        computedAt: now,
+      })),
+    )
+    // Another process (a scan's, or another instance's start) may have stored the same span meanwhile.
+    .onConflictDoNothing();
+}
+
+const strings = (amounts: ReadonlyMap<string, bigint>): Record<string, string> =>
+  Object.fromEntries([...amounts].map(([k, v]) => [k, v.toString()]));
+
+/**
+ * Every token's spans, for start-up: snapshots stored while no server ran (a fixture, an import, a scan that
+ * stopped before its spans) get theirs. Tokens without a token file are left alone (their labels are unknown).
+ */
+export async function refreshAllFlowSpans(
+  db: Database,
+  load: (symbol: string) => FlowToken | null,
+  now: number,
+): Promise<number> {
+  const tokens = await db.selectDistinct({ token: tokenSnapshots.token }).from(tokenSnapshots);
+  let added = 0;
+  for (const { token } of tokens) {
+    const definition = load(token);
+    if (definition) added += await refreshFlowSpans(db, definition, now);
+  }
+  return added;
+}
+
+/** The stored spans of one scope that end inside the window (ms), oldest first. */
+export async function readFlowSpans(
+  db: Database,
+  symbol: string,
+  scope: Scope,
+  fromMs: number,
+  toMs: number,
+): Promise<StoredSpan[]> {
+  return db
+    .select({
+      fromBlock: tokenFlowSpans.fromBlock,
+      toBlock: tokenFlowSpans.toBlock,
+      toTime: tokenFlowSpans.toTime,
+      figures: tokenFlowSpans.figures,
+    })
+    .from(tokenFlowSpans)
+    .where(
+      and(
+        eq(tokenFlowSpans.token, symbol),
+        eq(tokenFlowSpans.scope, scope),
+        gte(tokenFlowSpans.toTime, fromMs),
+        lte(tokenFlowSpans.toTime, toMs),
+      ),
+    )
+    .orderBy(asc(tokenFlowSpans.toBlock));
+}

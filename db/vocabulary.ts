@@ -19,8 +19,21 @@ export type Cohort = (typeof COHORTS)[number];
 export const COHORT_IDS = ['whale', 'dolphin', 'fish', 'shrimp', 'insiders', 'none', 'unverified'] as const;
 export type CohortId = (typeof COHORT_IDS)[number];
 
-/** What a labelled address is, as token files and `polls.weighting_token` name it. */
-export const LABEL_KINDS = ['exchange', 'team', 'treasury', 'vesting', 'lp', 'bridge', 'burn', 'contract'] as const;
+/**
+ * What a labelled address is, as token files and `polls.weighting_token` name it. `rewards`: a reward
+ * distributor or emission contract (the source of node operators' rewards), held for others like `contract`.
+ */
+export const LABEL_KINDS = [
+  'exchange',
+  'team',
+  'treasury',
+  'vesting',
+  'lp',
+  'bridge',
+  'burn',
+  'contract',
+  'rewards',
+] as const;
 export type LabelKind = (typeof LABEL_KINDS)[number];
 
 /**

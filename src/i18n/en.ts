@@ -559,6 +559,7 @@ export const EN = {
   'labelKind.bridge': 'bridge',
   'labelKind.burn': 'burn',
   'labelKind.contract': 'contract',
+  'labelKind.rewards': 'rewards',
 
   // Token page
   'token.description': 'Research, community polls and on-chain holder data for ${symbol}.',
@@ -682,6 +683,7 @@ export const EN = {
   'flows.group.lp': 'Liquidity pools',
   'flows.group.bridge': 'Bridges',
   'flows.group.contract': 'Contracts',
+  'flows.group.rewards': 'Reward distributors',
   'flows.data': 'These figures from the API',
   'fresh.reorganised': 'The chain reorganised below block {block}; updates stop until the data is rewound',
   'fresh.depth': ' (read {count} blocks behind the chain’s newest, which a reorganisation does not reach)',

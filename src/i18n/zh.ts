@@ -538,6 +538,7 @@ export const ZH: Record<MessageKey, string> = {
   'labelKind.bridge': '跨链桥',
   'labelKind.burn': '销毁地址',
   'labelKind.contract': '合约',
+  'labelKind.rewards': '奖励分发',
 
   // 代币页
   'token.description': '关于 ${symbol} 的研究、社区投票和链上持仓数据。',
@@ -656,6 +657,7 @@ export const ZH: Record<MessageKey, string> = {
   'flows.group.lp': '流动性池',
   'flows.group.bridge': '跨链桥',
   'flows.group.contract': '合约',
+  'flows.group.rewards': '奖励分发合约',
   'flows.data': '从 API 获取这些数据',
   'fresh.reorganised': '区块 {block} 以下的链发生了重组；在数据回退之前暂停更新',
   'fresh.depth': '（数据读取落后链上最新区块 {count} 个，链重组影响不到这些区块）',

@@ -220,7 +220,7 @@ describe('the token page in three scopes', () => {
   it('describes each scope from the label roles, in English as scopes.ts does', () => {
     for (const scope of SCOPES) expect(scopeDescription(scope, en)).toBe(SCOPE_DESCRIPTIONS[scope]);
     expect(scopeDescription('excludingLabelled', zh)).toBe(
-      '去掉标记为交易所、流动性池、跨链桥、销毁地址或合约的地址：它们替许多人持有，或者不属于任何人。',
+      '去掉标记为交易所、流动性池、跨链桥、销毁地址、合约或奖励分发的地址：它们替许多人持有，或者不属于任何人。',
     );
   });
 

@@ -19,6 +19,7 @@ describe('which holders each scope counts', () => {
     ['team', true, true, false],
     ['vesting', true, true, false],
     ['treasury', true, true, false],
+    ['rewards', true, false, false],
   ];
 
   it('covers every label kind in the token schema', () => {
@@ -40,7 +41,14 @@ describe('which holders each scope counts', () => {
 
   it('names exactly the kinds it leaves out', () => {
     expect(SCOPE_EXCLUDES.all).toEqual([]);
-    expect([...SCOPE_EXCLUDES.excludingLabelled].sort()).toEqual(['bridge', 'burn', 'contract', 'exchange', 'lp']);
+    expect([...SCOPE_EXCLUDES.excludingLabelled].sort()).toEqual([
+      'bridge',
+      'burn',
+      'contract',
+      'exchange',
+      'lp',
+      'rewards',
+    ]);
     expect([...SCOPE_EXCLUDES.circulating].sort()).toEqual([...LABEL_KINDS].sort());
     for (const kind of SCOPE_EXCLUDES.excludingLabelled) expect(SCOPE_DESCRIPTIONS.excludingLabelled).toContain(kind);
     for (const kind of ['team', 'vesting', 'treasury']) expect(SCOPE_DESCRIPTIONS.circulating).toContain(kind);

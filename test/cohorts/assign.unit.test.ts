@@ -185,6 +185,7 @@ describe('labels and empty wallets', () => {
     bridge: 'none',
     burn: 'none',
     contract: 'none',
+    rewards: 'none',
     team: 'insiders',
     vesting: 'insiders',
     treasury: 'insiders',

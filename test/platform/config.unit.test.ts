@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { confirmationsFor } from '../../src/lib/chain/confirmations.ts';
 import { readServerConfig } from '../../src/lib/platform/runtime/config.ts';
 
 describe('readServerConfig', () => {
@@ -14,6 +15,7 @@ describe('readServerConfig', () => {
       csvRateLimit: 30,
       siweChainIds: [1, 8453],
       rpcUrls: {},
+      confirmations: {},
       adminAddresses: [],
       demo: true,
       snapshotEvery: 6 * 3_600_000,
@@ -34,6 +36,17 @@ describe('readServerConfig', () => {
       RPC_URL_10: '',
     });
     expect(rpcUrls).toEqual({ 1: 'https://eth.example/v1', 42161: 'https://arb.example/' });
+  });
+
+  it('reads CONFIRMATIONS_<chainId> for any chain; a chain without one gets 12, the local chain 0', () => {
+    const { confirmations } = readServerConfig({
+      CONFIRMATIONS_1: '64',
+      CONFIRMATIONS_8453: ' 5 ',
+      CONFIRMATIONS_X: '3',
+    });
+    expect(confirmations).toEqual({ 1: 64, 8453: 5 });
+    expect([1, 8453, 56, 31337].map((chain) => confirmationsFor(confirmations, chain))).toEqual([64, 5, 12, 0]);
+    expect(confirmationsFor(readServerConfig({ CONFIRMATIONS_31337: '2' }).confirmations, 31337)).toBe(2);
   });
 
   it('reads CARD_DRAWER_IDLE as a duration', () => {
@@ -59,6 +72,8 @@ describe('readServerConfig', () => {
     [{ ADMIN_ADDRESSES: '0x123' }, /ADMIN_ADDRESSES/],
     [{ RPC_URL_1: 'nope' }, /RPC_URL_1/],
     [{ RPC_URL_42161: 'ftp://rpc.example' }, /RPC_URL_42161 must be an http\(s\) or ws\(s\) URL/],
+    [{ CONFIRMATIONS_1: 'twelve' }, /CONFIRMATIONS_1=twelve must be a whole number of blocks \(0 to 9999\)/],
+    [{ CONFIRMATIONS_1: '-1' }, /CONFIRMATIONS_1=-1 must be a whole number/],
     [{ TRUSTED_PROXIES: '127.0.0.1,nginx' }, /TRUSTED_PROXIES entry "nginx"/],
     [{ DEMO: 'no' }, /DEMO.*on/],
     [{ SNAPSHOT_EVERY: '6 hours' }, /SNAPSHOT_EVERY=6 hours must be a duration such as 6h/],

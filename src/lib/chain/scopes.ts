@@ -29,6 +29,8 @@ export const LABEL_ROLES: Readonly<Record<LabelKind, LabelRole>> = {
   lp: 'custodian',
   bridge: 'custodian',
   contract: 'custodian',
+  // A reward distributor holds tokens for the operators it pays: as a contract does, in every figure.
+  rewards: 'custodian',
   burn: 'custodian',
   team: 'insider',
   vesting: 'insider',

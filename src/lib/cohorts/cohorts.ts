@@ -31,9 +31,9 @@ export const COHORT_LABELS: Readonly<Record<CohortId, string>> = {
 
 /**
  * What a label makes of a wallet. Custodial and programmatic addresses
- * (exchanges, pools, bridges, burn addresses, contracts) hold other people's
- * tokens or nobody's, so their balance speaks for no one: no cohort, no
- * weight. Team, vesting and treasury wallets are people with a stake in the
+ * (exchanges, pools, bridges, burn addresses, contracts, reward
+ * distributors) hold other people's tokens or nobody's, so their balance
+ * speaks for no one: no cohort, no weight. Team, vesting and treasury wallets are people with a stake in the
  * outcome: a cohort of their own, weight kept. A Record, so a new label kind
  * cannot be added without deciding here.
  */
@@ -43,6 +43,7 @@ const LABEL_COHORT: Readonly<Record<LabelKind, 'none' | 'insiders'>> = {
   bridge: 'none',
   burn: 'none',
   contract: 'none',
+  rewards: 'none',
   team: 'insiders',
   vesting: 'insiders',
   treasury: 'insiders',

@@ -27,6 +27,7 @@ const COHORT_NAMES: Readonly<Record<string, MessageKey>> = {
   lp: 'flows.group.lp',
   bridge: 'flows.group.bridge',
   contract: 'flows.group.contract',
+  rewards: 'flows.group.rewards',
   new: 'flows.group.new',
   outside: 'flows.group.outside',
   minted: 'flows.group.minted',

@@ -67,7 +67,7 @@ const refOf = (s: { block: number; takenAt: number }): BadgeSnapshotRef => ({
  * A wallet's badge at the token's latest snapshot, or null while the token
  * has none. The cohort is `holderCohort`'s, the one a poll weighting by the
  * same snapshot would count the wallet in. A custodial label (exchange, pool,
- * bridge, burn, contract) is shown by its name: "holds none" would hide that
+ * bridge, burn, contract, rewards) is shown by its name: "holds none" would hide that
  * the address holds other people's tokens.
  *
  * @example holderBadge({ symbol: 'OPG', decimals: 18, thresholds: { whale: 0.1, dolphin: 0.01, fish: 0.001 }, labels: {} },

@@ -67,6 +67,7 @@ describe('GET /api/tokens/<symbol>/snapshots', () => {
       'contract',
       'exchange',
       'lp',
+      'rewards',
     ]);
     expect(body.scopes.circulating?.excludesLabelKinds).toEqual(
       expect.arrayContaining(['team', 'vesting', 'treasury']),

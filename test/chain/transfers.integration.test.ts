@@ -183,6 +183,17 @@ describe('ingestion keeps the transfers', () => {
     }
   });
 
+  it('reads a block again from the chain when the hash stored for it (by another token’s scan) is another fork’s', async () => {
+    const first = sent[0]?.blockNumber ?? 1;
+    await run(temp.db, { toBlock: first - 1 });
+    const later = sent.at(-1)?.blockNumber ?? 1;
+    await temp.db.insert(chainBlocks).values({ chainId: 31337, number: later, hash: '0xforgotten', timestamp: 1 });
+    await run(temp.db);
+    expect((await storedTransfers(temp.db)).map(({ blockTime: _, ...row }) => row)).toEqual(sent);
+    const [block] = await temp.db.select().from(chainBlocks).where(eq(chainBlocks.number, later));
+    expect(block?.hash).toBe((await chain.publicClient.getBlock({ blockNumber: BigInt(later) })).hash.toLowerCase());
+  });
+
   it('stays the confirmations behind the head, and refuses an explicit block nearer than that', async () => {
     const now = await head();
     const result = await run(temp.db, { confirmations: 2 });
@@ -228,11 +239,11 @@ describe('a reorganisation below what was scanned', () => {
     // Still refused on the next run, though nothing new happened on the chain.
     await expect(run(temp.db)).rejects.toThrow('the chain reorganised below block');
 
-    const rewound = await rewindTo(
-      temp.db,
-      { token: TOKEN.symbol, chainId: 31337, contract: contract.toLowerCase() },
-      before,
+    const key = { token: TOKEN.symbol, chainId: 31337, contract: contract.toLowerCase() };
+    await expect(rewindTo(temp.db, key, before + 1)).rejects.toThrow(
+      `the chain reorganised below block ${before + 1}: rewind to block ${before} or earlier`,
     );
+    const rewound = await rewindTo(temp.db, key, before);
     expect(rewound.transfers).toBe(2);
     expect(rewound.snapshots).toBe(1);
     await run(temp.db);

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { getAddress, type Hex, type PublicClient } from 'viem';
@@ -222,16 +222,23 @@ export async function ingest(options: IngestOptions): Promise<{ scannedTo: numbe
       if (isRangeTooLarge(error) && planner.shrink()) continue;
       throw error;
     }
-    const blocks = await readBlocks(db, client, retry, chainId, [
-      ...new Set([...batch.map((log) => Number(log.blockNumber)), range.to]),
-    ]);
-    for (const log of batch) {
-      // A log from another fork than the block read for it: the chain moved under this range.
-      if (blocks.get(Number(log.blockNumber))?.hash !== log.blockHash.toLowerCase()) {
-        throw new IngestError(
-          `block ${Number(log.blockNumber)} changed while it was read (a reorganisation at the head): run again`,
-        );
+    const numbers = [...new Set([...batch.map((log) => Number(log.blockNumber)), range.to])];
+    const blocks = await readBlocks(db, client, retry, chainId, numbers);
+    const differs = (log: RawLog): boolean => blocks.get(Number(log.blockNumber))?.hash !== log.blockHash.toLowerCase();
+    // A block another token's scan stored before a reorganisation it has not found yet: the chain's own answer
+    // replaces it (and the stored row, in this range's transaction).
+    const stale = [...new Set(batch.filter(differs).map((log) => Number(log.blockNumber)))];
+    if (stale.length > 0) {
+      for (const [number, block] of await readBlocks(db, client, retry, chainId, stale, { fromChain: true })) {
+        blocks.set(number, block);
       }
+    }
+    const changed = batch.find(differs);
+    // Still another fork than the block read for it: the chain moved under this range.
+    if (changed) {
+      throw new IngestError(
+        `block ${Number(changed.blockNumber)} changed while it was read (a reorganisation at the head): run again`,
+      );
     }
     last = blocks.get(range.to) ?? null;
     await applyRange(db, { ...where, transfersFrom }, batch, blocks, range.to + 1);
@@ -349,14 +356,17 @@ async function readBlocks(
   retry: Retry,
   chainId: number,
   numbers: readonly number[],
+  options: { fromChain?: boolean } = {},
 ): Promise<Map<number, BlockRow>> {
   const found = new Map<number, BlockRow>();
   if (numbers.length === 0) return found;
-  const stored = await db
-    .select({ number: chainBlocks.number, hash: chainBlocks.hash, timestamp: chainBlocks.timestamp })
-    .from(chainBlocks)
-    .where(and(eq(chainBlocks.chainId, chainId), inArray(chainBlocks.number, [...numbers])));
-  for (const block of stored) found.set(block.number, block);
+  if (!options.fromChain) {
+    const stored = await db
+      .select({ number: chainBlocks.number, hash: chainBlocks.hash, timestamp: chainBlocks.timestamp })
+      .from(chainBlocks)
+      .where(and(eq(chainBlocks.chainId, chainId), inJson(chainBlocks.number, numbers)));
+    for (const block of stored) found.set(block.number, block);
+  }
   const missing = numbers.filter((n) => !found.has(n));
   for (let i = 0; i < missing.length; i += BLOCK_READS_AT_ONCE) {
     const read = await Promise.all(
@@ -429,9 +439,8 @@ async function applyRange(
           .onConflictDoNothing(),
       );
     }
-    const kept = [...blocks.values()].filter(
-      (b) => b.number === nextBlock - 1 || transfers.some((t) => t.blockNumber === b.number),
-    );
+    // The range's blocks with transfers, and its last (the cursor's hash): what readBlocks was asked for.
+    const kept = [...blocks.values()];
     if (kept.length > 0) {
       writes.push(
         tx
@@ -545,6 +554,12 @@ export async function rewindTo(
     if (toBlock >= cursor.nextBlock - 1 && cursor.reorgBelow === null) {
       throw new IngestError(`${key.token} is scanned to block ${cursor.nextBlock - 1}: nothing to rewind`);
     }
+    // Not below the reorganisation: the next run would only find it again.
+    if (cursor.reorgBelow !== null && toBlock >= cursor.reorgBelow) {
+      throw new IngestError(
+        `the chain reorganised below block ${cursor.reorgBelow}: rewind to block ${cursor.reorgBelow - 1} or earlier`,
+      );
+    }
     const later = await tx
       .select({
         fromAddress: tokenTransfers.fromAddress,
@@ -613,6 +628,6 @@ async function storedBalances(q: Queries, token: string, addresses?: readonly st
  * `column IN` the given values, sent as one JSON parameter: a range can touch
  * thousands of addresses, more than SQLite binds as separate parameters.
  */
-function inJson(column: SQLiteColumn, values: readonly string[]): SQL {
+function inJson(column: SQLiteColumn, values: readonly (string | number)[]): SQL {
   return sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
 }

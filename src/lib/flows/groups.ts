@@ -14,9 +14,12 @@ import type { LabelKind } from '../chain/schemas.ts';
  * net changes sum to zero: nothing is lost or made up in the accounting.
  */
 
-/** Label kinds that hold for many people or for nobody: each is a group of its own when the scope has it. */
-const CUSTODIAL: readonly LabelKind[] = (Object.keys(LABEL_ROLES) as LabelKind[]).filter(
-  (kind) => LABEL_ROLES[kind] === 'custodian',
+/**
+ * Label kinds that hold for many people: each is a group of its own when the scope has it. An address labelled
+ * burn holds for nobody: what it receives is "burned".
+ */
+const CUSTODIAL = (Object.keys(LABEL_ROLES) as LabelKind[]).filter(
+  (kind): kind is Exclude<LabelKind, 'burn'> => LABEL_ROLES[kind] === 'custodian' && kind !== 'burn',
 );
 
 export const FLOW_GROUPS = [...COHORTS, 'insiders', ...CUSTODIAL, 'new', 'outside', 'minted', 'burned'] as const;

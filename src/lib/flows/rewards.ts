@@ -160,13 +160,19 @@ export function rewardsToExchange(
     if (!queue) queues.set(payment.to, (queue = []));
     queue.push({ payment, left: payment.amount, reached: 0n });
   }
+  // Where each recipient's unmatched rewards start: sales come in order, so what one cannot use (spent, or
+  // older than the window) no later one can, and each reward is passed over once.
+  const firstOpen = new Map<string, number>();
   for (const out of [...toExchange].sort((a, b) => a.order - b.order)) {
+    const queue = queues.get(out.from) ?? [];
+    let start = firstOpen.get(out.from) ?? 0;
+    for (let e = queue[start]; e && (e.left === 0n || out.time - e.payment.time > window); e = queue[++start]);
+    firstOpen.set(out.from, start);
     let amount = out.amount;
-    for (const entry of queues.get(out.from) ?? []) {
-      if (amount === 0n) break;
-      // Only rewards paid before this transfer, and within the window of it, can have reached it.
-      if (entry.payment.order >= out.order || entry.left === 0n) continue;
-      if (out.time - entry.payment.time > window) continue;
+    for (let i = start; i < queue.length && amount > 0n; i++) {
+      const entry = queue[i];
+      // Only rewards paid before this transfer can have reached it.
+      if (!entry || entry.payment.order >= out.order) break;
       const taken = entry.left < amount ? entry.left : amount;
       entry.left -= taken;
       entry.reached += taken;

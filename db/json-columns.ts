@@ -108,3 +108,66 @@ export interface FlowSpanFigures {
   /** Tokens held in the scope at the earlier snapshot: what shares are of. */
   scopeSupply: string;
 }
+
+/** Who received what and passed it on to exchanges, per period (`token_flow_figures`, figure `rewards`). */
+export interface RewardFigures {
+  kind: 'rewards';
+  period: 'day' | 'week' | 'month';
+  /** The addresses whose transfers are reward payments (labelled rewards), lower-case. */
+  payers: string[];
+  /** Mints from this block on are rewards too (the zero address labelled rewards with `since`); else null. */
+  mintsSince: number | null;
+  /** The publisher's floor, base units a week; null when the token file sets none. */
+  floorPerWeek: string | null;
+  periods: {
+    key: string;
+    start: number;
+    end: number;
+    incomplete: boolean;
+    paid: string;
+    recipients: number;
+    top10Share: number;
+    gini: number;
+    median: string;
+    belowFloor: number | null;
+    floor: string | null;
+    /** Of the period's rewards, what reached an exchange within 7 and 30 days; pending is not yet known. */
+    toExchange: Record<'d7' | 'd30', { reached: string; known: string; pending: string; share: number | null }>;
+  }[];
+}
+
+/** Around each unlock event, what insiders sent to exchanges (`token_flow_figures`, figure `unlocks`). */
+export interface UnlockFigures {
+  kind: 'unlocks';
+  windows: {
+    at: number;
+    kind: 'cliff' | 'linear-cliff';
+    recipient: string;
+    released: string;
+    from: number;
+    to: number;
+    direct: string;
+    viaHop: string;
+    share: number | null;
+    /** Day −7 to day 29. */
+    daily: string[];
+    hops: number;
+    overlaps: number[];
+    open: boolean;
+  }[];
+}
+
+/** Per UTC day, tokens into and out of exchanges by the other side's group (`token_flow_figures`, `exchanges`). */
+export interface ExchangeFigures {
+  kind: 'exchanges';
+  days: {
+    day: string;
+    inflow: Record<string, string>;
+    outflow: Record<string, string>;
+    venues: Record<'exchange' | 'lp', { inflow: string; outflow: string }>;
+    net: string;
+    transfers: number;
+  }[];
+}
+
+export type FlowFigureData = RewardFigures | UnlockFigures | ExchangeFigures;

@@ -12,13 +12,14 @@ import {
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
 import type {
+  FlowFigureData,
   FlowSpanFigures,
   ResolutionDefinition,
   SnapshotMetrics,
   SnapshotSource,
   WeightingToken,
 } from './json-columns.ts';
-import { COHORT_IDS, MODERATION_ACTIONS, REPORT_REASONS } from './vocabulary.ts';
+import { COHORT_IDS, FLOW_FIGURES, MODERATION_ACTIONS, REPORT_REASONS } from './vocabulary.ts';
 
 /**
  * Every table of the site, in one place. Timestamps are integer milliseconds
@@ -532,6 +533,9 @@ export const tokenTransfers = sqliteTable(
   (t) => [
     uniqueIndex('token_transfers_log').on(t.token, t.txHash, t.logIndex),
     index('token_transfers_order').on(t.token, t.blockNumber, t.logIndex),
+    // Figures 2–4 read a few addresses' transfers (reward payers, insiders, exchanges), never all of them.
+    index('token_transfers_from').on(t.token, t.fromAddress, t.blockNumber),
+    index('token_transfers_to').on(t.token, t.toAddress, t.blockNumber),
   ],
 );
 
@@ -559,6 +563,35 @@ export const tokenFlowSpans = sqliteTable(
     computedAt: integer('computed_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.toSnapshot, t.scope] }), index('token_flow_spans_time').on(t.token, t.toTime)],
+);
+
+/**
+ * Figures 2–4 of a token (where the rewards go, per period kind; what unlocked tokens do; exchange flows), each
+ * computed from the stored transfers up to one snapshot's block once that snapshot is stored
+ * (flows/figures.server.ts), so that every figure on a page comes from the same data version and no request
+ * reads transfers. Only tokens whose transfers were kept have rows.
+ */
+export const tokenFlowFigures = sqliteTable(
+  'token_flow_figures',
+  {
+    token: text('token').notNull(),
+    figure: text('figure', { enum: FLOW_FIGURES }).notNull(),
+    /** The period kind for `rewards` (day, week, month); '' for the others. */
+    variant: text('variant').notNull(),
+    snapshotId: integer('snapshot_id')
+      .notNull()
+      .references(() => tokenSnapshots.id, { onDelete: 'cascade' }),
+    /** The transfers read: from the first block kept to the snapshot's block. */
+    fromBlock: integer('from_block').notNull(),
+    toBlock: integer('to_block').notNull(),
+    /** The snapshot's time, ms: what "incomplete", "pending" and "so far" are judged against. */
+    asOf: integer('as_of').notNull(),
+    /** A hash of the token file's parts the figures read (labels, unlocks, cohorts, floor): editing them recomputes. */
+    definition: text('definition').notNull(),
+    data: text('data', { mode: 'json' }).$type<FlowFigureData>().notNull(),
+    computedAt: integer('computed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.token, t.figure, t.variant] })],
 );
 
 /**

@@ -58,3 +58,10 @@ export type ReportReason = (typeof REPORT_REASONS)[number];
 /** What a moderator did, as the audit log names it (`moderation_actions.action`). */
 export const MODERATION_ACTIONS = ['hide', 'unhide', 'dismiss', 'block', 'unblock'] as const;
 export type ModerationActionKind = (typeof MODERATION_ACTIONS)[number];
+
+/**
+ * The token figures kept per token in `token_flow_figures` (figures 2–4 of issue 39): where rewards go, what
+ * unlocked tokens do, and exchange flows.
+ */
+export const FLOW_FIGURES = ['rewards', 'unlocks', 'exchanges'] as const;
+export type FlowFigure = (typeof FLOW_FIGURES)[number];

@@ -1,40 +1,50 @@
 /**
  * `npm run demo:chain [-- --out FILE]`: regenerates the simulated demo.
  *
- * 1. A local EVM node, the OPGSIM token and a scripted history in phases, with
- *    a snapshot after each through the same RPC ingestion as real tokens,
- *    into a scratch database; every snapshot is stored as simulated.
- * 2. The built site on that database: the scripted holders sign in with SIWE
- *    and vote in the demo poll through the HTTP API, beside some cookie ballots.
- * 3. What that left (snapshots with every balance, ballots) goes to
- *    db/demo/opgsim.json, which `npm start` loads, so the demo needs no chain.
+ * 1. A local EVM node, the OPGSIM token and ninety-one simulated days of history (node rewards every day,
+ *    whales buying through fresh wallets, an unlock sold through an intermediate wallet, retail selling),
+ *    with a snapshot a week through the same RPC ingestion as real tokens, into a scratch database; every
+ *    snapshot is stored as simulated, and every transfer is kept.
+ * 2. The scripted holders' ballots, signed in as their wallets, and cookie ballots, through the vote
+ *    endpoint's own function at instants spread over the weeks each poll was open.
+ * 3. What that left (snapshots with every balance, transfers, ballots) goes to db/demo/opgsim.json, which
+ *    `npm start` loads, so the demo needs no chain.
  *
  * Nothing here is real: the wallets' keys are derived from public strings and
  * only ever hold simulated tokens on a throwaway local chain.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { and, eq, ne } from 'drizzle-orm';
 import { format, resolveConfig } from 'prettier';
 import { createPublicClient, http, keccak256, stringToHex, type Hex } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { votes } from '../db/schema.ts';
 import { ingest } from '../src/lib/chain/ingest.server.ts';
 import { loadTokenDefinition } from '../src/lib/chain/tokens.server.ts';
+import { weightingTokenOf } from '../src/lib/cohorts/weighting.ts';
+import { reweightPolls } from '../src/lib/cohorts/weighting.server.ts';
 import { exportDemoFixture } from '../src/lib/demo/demo.server.ts';
+import { loadPollDefinitions } from '../src/lib/polls/definitions.server.ts';
+import { syncPollDefinitions } from '../src/lib/polls/store/definitions.server.ts';
 import { castVote } from '../src/lib/polls/store/cast.server.ts';
 import { getPoll } from '../src/lib/polls/store/reads.server.ts';
 import { HOUR_MS } from '../src/lib/polls/history.ts';
 import { newVoterId } from '../src/lib/polls/voter.ts';
 import { submitVote, type VotingDeps } from '../src/lib/polls/votes.server.ts';
-import { readBuildInfo } from '../src/lib/platform/runtime/build-info.server.ts';
 import { migrateDatabase, openDatabase } from '../src/lib/platform/db/db.server.ts';
-import { advanceTime, deployToken, fund, mintMany, startChain, transferFrom } from '../test/helpers/chain.ts';
-import { getResults, vote } from '../test/helpers/polls.ts';
-import { startServer, type TestServer } from '../test/helpers/server.ts';
-import { signIn } from '../test/helpers/wallet.ts';
+import {
+  advanceTime,
+  deployToken,
+  fund,
+  mintMany,
+  startChain,
+  transferAs,
+  transferFrom,
+} from '../test/helpers/chain.ts';
 import { answerHelp } from './usage.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -60,9 +70,11 @@ const scripted = (role: string, n: number): PrivateKeyAccount[] =>
   Array.from({ length: n }, (_, i) => privateKeyToAccount(keccak256(stringToHex(`sentiment-desk demo ${role} ${i}`))));
 const whales = scripted('whale', 7);
 const retail = scripted('retail', 40);
+/** The days of the token file's team cliff (13 October) and its linear schedule's cliff (10 November). */
+const TEAM_CLIFF_DAY = 42;
+const LINEAR_CLIFF_DAY = 70;
 const small = scripted('small holder', 10);
 const bystanders = Array.from({ length: 200 }, (_, i) => `0x${(0xa11ce000 + i).toString(16).padStart(40, '0')}` as Hex);
-const retailTokens = (i: number): number => 2_000 + (i % 8) * 1_500;
 
 // Who votes for what: the largest holders say the supply is spreading out, most small ones say the opposite.
 const WHALE_CHOICES = ['toward-retail', 'toward-retail', 'unchanged', 'toward-retail', 'toward-retail', 'unchanged'];
@@ -99,7 +111,6 @@ const db = await openDatabase({ url: databaseUrl });
 await migrateDatabase(db);
 const chain = await startChain({ startDate: '2026-09-01T00:00:00Z' });
 const client = createPublicClient({ transport: http(chain.url, { retryCount: 0 }), cacheTime: 0 });
-let server: TestServer | null = null;
 
 async function snapshot(phase: string): Promise<void> {
   if (!token) return;
@@ -112,112 +123,136 @@ async function snapshot(phase: string): Promise<void> {
   );
 }
 
-/** The history, phase by phase, on a fresh chain. */
+/** The first block whose mints are node rewards: the token file labels the zero address `rewards` from it. */
+const REWARDS_SINCE = 3;
+const HISTORY_DAYS = 91;
+/** Fresh wallets of two whales: never in any earlier snapshot, so figure 1 counts them as new addresses. */
+const freshWallets = [scripted('whale 0 fresh wallet', 4), scripted('whale 1 fresh wallet', 4)].flat();
+const largeOperators = scripted('large node operator', 4);
+/** Retail node operators who take rewards every day: the first 30 of the retail wallets. */
+const operators = retail.slice(0, 30);
+/** An unlabelled wallet the vesting contract pays at the team cliff, which passes tokens on to the exchange. */
+const teamDesk = scripted('team desk', 1)[0];
+
+/**
+ * Ninety-one simulated days, one block of rewards a day, a snapshot a week: the story the token file tells.
+ * Node rewards are minted to four large operators (most of them) and thirty retail operators (a little each);
+ * retail operators sell part of theirs on the simulated exchange every week; two whales buy from the
+ * exchange through four fresh wallets each; at the team cliff the vesting contract pays an unlabelled wallet
+ * that sends most of it to the exchange over the next days, and at the linear schedule's cliff it sells
+ * directly.
+ */
 async function playHistory(): Promise<void> {
   const address = await deployToken(chain, 'OpenGradient (simulated)', 'OPGSIM');
   if (address.toLowerCase() !== token?.address?.toLowerCase())
     throw new Error(`demo token deployed at ${address}, expected ${token?.address}`);
 
-  // Phase 1, launch: treasury, vesting contract, a few early backers.
+  // Day 0, launch: treasury, vesting contract, the exchange's float and the early backers.
   await mintMany(
     chain,
     address,
-    [TREASURY, VESTING, ...whales.map((w) => w.address)],
-    [tokens(12_000_000), tokens(20_000_000), ...whales.map(() => tokens(1_600_000))],
+    [TREASURY, VESTING, EXCHANGE, ...whales.map((w) => w.address)],
+    [tokens(12_000_000), tokens(20_000_000), tokens(8_000_000), ...whales.map(() => tokens(1_600_000))],
   );
-  await snapshot('launch');
+  const launch = await chain.publicClient.getBlockNumber();
+  if (launch >= REWARDS_SINCE) throw new Error(`launch mints at block ${launch}, not before ${REWARDS_SINCE}`);
+  for (const account of [...operators, ...freshWallets, ...(teamDesk ? [teamDesk] : [])])
+    await fund(chain, account.address, 10n ** 17n);
+  await snapshot('day 0, launch');
 
-  // Phase 2, two weeks on: early whales accumulate from the treasury's OTC sales.
-  await advanceTime(chain, 14 * DAY);
-  await mintMany(
-    chain,
-    address,
-    whales.map((w) => w.address),
-    whales.map((_, i) => tokens(900_000 + i * 150_000)),
-  );
-  await snapshot('whales accumulate');
-
-  // Phase 3: node rewards reach retail operators in small amounts; a crowd of small buyers arrives.
-  // The demo poll opens after this snapshot, so it weighs the ballots.
-  await advanceTime(chain, 14 * DAY);
-  await mintMany(
-    chain,
-    address,
-    [...retail, ...small].map((r) => r.address),
-    [...retail.map((_, i) => tokens(retailTokens(i))), ...small.map((_, i) => tokens(150 + i * 30))],
-  );
-  await mintMany(
-    chain,
-    address,
-    bystanders,
-    bystanders.map((_, i) => tokens(200 + (i % 13) * 90)),
-  );
-  await snapshot('retail rewards');
-
-  // Phase 4, around the team cliff: retail sells a quarter of its tokens to the exchange, whales buy more.
-  await advanceTime(chain, 14 * DAY);
-  for (const account of retail.slice(0, 24)) await fund(chain, account.address, 10n ** 16n);
-  for (const [i, account] of retail.slice(0, 24).entries())
-    await transferFrom(chain, address, account, EXCHANGE, tokens(retailTokens(i) / 4));
-  await mintMany(
-    chain,
-    address,
-    whales.map((w) => w.address),
-    whales.map(() => tokens(400_000)),
-  );
-  await snapshot('unlock: retail sells');
-
-  // Phase 5: a month after the cliff.
-  await advanceTime(chain, 28 * DAY);
-  for (const account of retail.slice(24)) await fund(chain, account.address, 10n ** 16n);
-  for (const account of retail.slice(24)) await transferFrom(chain, address, account, EXCHANGE, tokens(1_000));
-  await snapshot('a month after');
+  for (let day = 1; day <= HISTORY_DAYS; day++) {
+    await advanceTime(chain, DAY);
+    // Node rewards: the four large operators take about 80% of each day's emission.
+    await mintMany(
+      chain,
+      address,
+      [...largeOperators.map((o) => o.address), ...operators.map((o) => o.address)],
+      [
+        ...largeOperators.map((_, i) => tokens(9_000 + i * 1_500)),
+        ...operators.map((_, i) => tokens(60 + (i % 10) * 30)),
+      ],
+    );
+    if (day === 1 && (await chain.publicClient.getBlockNumber()) < REWARDS_SINCE)
+      throw new Error(`the first rewards were minted before block ${REWARDS_SINCE}`);
+    if (day === 21) {
+      // Small buyers arrive from the exchange: ten small holders and two hundred bystanders (they make the
+      // cohorts). Bought, not minted: every mint from now on is a node reward.
+      for (const [i, buyer] of small.entries())
+        await transferAs(chain, address, EXCHANGE, buyer.address, tokens(150 + i * 30));
+      for (const [i, buyer] of bystanders.entries())
+        await transferAs(chain, address, EXCHANGE, buyer, tokens(200 + (i % 13) * 90));
+    }
+    if (day % 6 === 0) {
+      // The two whales buy from the exchange, each through its own fresh wallets in turn.
+      for (const [w, wallet] of freshWallets.entries())
+        if ((day / 6 + w) % 2 === 0)
+          await transferAs(chain, address, EXCHANGE, wallet.address, tokens(60_000 + w * 5_000));
+    }
+    if (day % 7 === 3 && day > 7) {
+      // Retail operators sell about half of a week's rewards, the first twenty of them.
+      for (const [i, account] of operators.slice(0, 20).entries())
+        await transferFrom(chain, address, account, EXCHANGE, tokens(((60 + (i % 10) * 30) * 7) / 2));
+    }
+    if (day === TEAM_CLIFF_DAY)
+      await transferAs(chain, address, VESTING, teamDesk?.address ?? VESTING, tokens(4_000_000));
+    if (day > TEAM_CLIFF_DAY && day <= TEAM_CLIFF_DAY + 6 && teamDesk)
+      await transferFrom(chain, address, teamDesk, EXCHANGE, tokens(500_000));
+    if (day === TEAM_CLIFF_DAY - 3) await transferAs(chain, address, TREASURY, EXCHANGE, tokens(250_000));
+    if (day === LINEAR_CLIFF_DAY + 2) await transferAs(chain, address, VESTING, EXCHANGE, tokens(1_200_000));
+    if (day % 7 === 0) await snapshot(`day ${day}`);
+  }
 }
 
-/** The built site, with the demo's poll but without any fixture: the database holds what the chain gave. */
-async function startSite(): Promise<TestServer> {
-  const built = readBuildInfo(new URL('../dist/', import.meta.url));
-  if (!built?.demo) {
-    console.log('demo:chain: building the site (with the demo)');
-    execFileSync(process.execPath, ['node_modules/astro/bin/astro.mjs', 'build', '--silent'], {
-      cwd: ROOT,
-      env: { ...process.env, DEMO: 'on' },
-      stdio: 'inherit',
-    });
+/** When the open poll's ballots were cast: spread from its opening to the end of the history, a little apart. */
+const OPEN_POLL_OPENS = Date.parse('2026-10-01T00:00:00Z');
+const HISTORY_ENDS = Date.parse('2026-09-01T00:00:00Z') + HISTORY_DAYS * DAY * 1000;
+
+/**
+ * The open poll's ballots, cast through the vote endpoint's own function (submitVote: its rules, then
+ * castVote) at instants spread over the weeks it has been open, since the HTTP API only takes ballots now:
+ * the scripted holders as themselves, signed in, then cookie voters among them.
+ */
+async function castBallots(): Promise<void> {
+  const ballots = [
+    ...voters.map(({ account, choice }) => ({ address: account.address as string | null, choice })),
+    ...Array.from({ length: ANONYMOUS }, (_, i) => ({ address: null, choice: cycle(ANONYMOUS_CHOICES, i) })),
+  ];
+  // Interleaved, so each week has wallets of every kind and some cookie ballots.
+  const order = ballots.map((_, i) => i).sort((a, b) => ((a * 37) % ballots.length) - ((b * 37) % ballots.length));
+  const step = (HISTORY_ENDS - OPEN_POLL_OPENS - 2 * HOUR_MS) / ballots.length;
+  for (const [n, index] of order.entries()) {
+    const ballot = ballots[index];
+    if (!ballot) continue;
+    await submit(POLL, ballot.address, ballot.choice, OPEN_POLL_OPENS + HOUR_MS + Math.round(n * step) + n * 61_000);
   }
-  return startServer({
-    databaseUrl,
-    env: {
-      DEMO: 'on',
-      DEMO_FIXTURE: 'none',
-      POLLS_DIR: '',
-      TOKENS_DIR: '',
-      SIWE_CHAIN_IDS: '31337',
-      VOTE_RATE_LIMIT: '0',
-      // Every scripted holder signs in from this one client.
-      VERIFY_RATE_LIMIT: '0',
-    },
+  const cohorts = await db
+    .selectDistinct({ cohort: votes.cohort })
+    .from(votes)
+    .where(and(eq(votes.pollId, POLL), ne(votes.cohort, 'unverified')));
+  console.log(
+    `${POLL}: ${ballots.length} ballots over ${Math.round((HISTORY_ENDS - OPEN_POLL_OPENS) / 86_400_000)} days; cohorts ${cohorts.map((c) => c.cohort).join(', ')}`,
+  );
+  if (cohorts.length < 3) throw new Error(`only ${cohorts.length} holder cohorts voted; the demo needs 3`);
+}
+
+const deps: VotingDeps = {
+  db,
+  definition: (id) => getPoll(db, id),
+  cast: (input) => castVote(db, input),
+  newVoterId,
+  changed: () => {},
+};
+
+async function submit(pollId: string, address: string | null, choice: string, now: number): Promise<void> {
+  const outcome = await submitVote(deps, {
+    pollId,
+    voterId: null,
+    address,
+    optionIds: [choice],
+    clientKey: 'demo',
+    now,
   });
-}
-
-/** Each scripted holder signs in with SIWE and votes; then the cookie ballots. */
-async function castBallots(site: TestServer): Promise<void> {
-  for (const { account, choice } of voters) {
-    const cookie = await signIn(site.url, account, { chainId: token?.chainId ?? 31337 });
-    const cast = await vote(site.url, POLL, [choice], { cookie });
-    if (cast.status !== 201) throw new Error(`${account.address} could not vote: ${JSON.stringify(cast.body)}`);
-  }
-  for (let i = 0; i < ANONYMOUS; i++) {
-    const cast = await vote(site.url, POLL, [cycle(ANONYMOUS_CHOICES, i)]);
-    if (cast.status !== 201) throw new Error(`a cookie ballot was refused: ${JSON.stringify(cast.body)}`);
-  }
-  const results = (await getResults(site.url, POLL)) as {
-    cohorts: { id: string; hidden: boolean; voters: number | null }[] | null;
-  };
-  const shown = (results.cohorts ?? []).filter((c) => !c.hidden && c.id !== 'unverified');
-  console.log(`${POLL}: ${(results.cohorts ?? []).map((c) => `${c.id} ${c.voters ?? 'hidden'}`).join(', ')}`);
-  if (shown.length < 3)
-    throw new Error(`only ${shown.length} holder cohorts clear the privacy floor; the demo needs 3`);
+  if (!outcome.ok) throw new Error(`${pollId}: a ballot was refused: ${outcome.message}`);
 }
 
 /**
@@ -227,40 +262,28 @@ async function castBallots(site: TestServer): Promise<void> {
  * themselves, signed in; the rest as cookie voters.
  */
 async function castSettledBallots(): Promise<void> {
-  const deps: VotingDeps = {
-    db,
-    definition: (id) => getPoll(db, id),
-    cast: (input) => castVote(db, input),
-    newVoterId,
-    changed: () => {},
-  };
   const wallets = [
     ...whales.map((w, i) => ({ address: w.address, choice: cycle(SETTLED_CHOICES.whale, i) })),
     ...retail.slice(0, 28).map((r, i) => ({ address: r.address, choice: cycle(SETTLED_CHOICES.retail, i) })),
     ...small.slice(0, 9).map((s, i) => ({ address: s.address, choice: cycle(SETTLED_CHOICES.small, i) })),
   ];
   const ballots = [...wallets, ...SETTLED_CHOICES.anonymous.map((choice) => ({ address: null, choice }))];
-  for (const [i, { address, choice }] of ballots.entries()) {
-    // Spread over the poll's first ten days, an hour and a bit apart.
-    const now = SETTLED_OPENS + HOUR_MS + i * 4 * HOUR_MS + i * 61_000;
-    const outcome = await submitVote(deps, {
-      pollId: SETTLED_POLL,
-      voterId: null,
-      address,
-      optionIds: [choice],
-      clientKey: 'demo',
-      now,
-    });
-    if (!outcome.ok) throw new Error(`${SETTLED_POLL}: a ballot was refused: ${outcome.message}`);
-  }
+  // Spread over the poll's first ten days, an hour and a bit apart.
+  for (const [i, { address, choice }] of ballots.entries())
+    await submit(SETTLED_POLL, address, choice, SETTLED_OPENS + HOUR_MS + i * 4 * HOUR_MS + i * 61_000);
   console.log(`${SETTLED_POLL}: ${ballots.length} ballots, ${wallets.length} from wallets`);
 }
 
 try {
   await playHistory();
-  server = await startSite();
-  await castBallots(server);
-  await server.stop();
+  // The demo polls as the server syncs them, each weighted at the snapshot it opens after.
+  await syncPollDefinitions(
+    db,
+    loadPollDefinitions(join(ROOT, 'src/content/polls')).filter((d) => d.demo),
+    (symbol) => (symbol === token.symbol ? weightingTokenOf(token) : null),
+  );
+  await reweightPolls(db, Date.now(), token.symbol);
+  await castBallots();
   await castSettledBallots();
   const fixture = await exportDemoFixture(db, token.symbol, [POLL, SETTLED_POLL], ABOUT);
   const config = (await resolveConfig(out)) ?? {};
@@ -268,8 +291,6 @@ try {
   writeFileSync(out, await format(JSON.stringify(fixture), { ...config, filepath: out }));
   console.log(`demo:chain: wrote ${out}; npm start loads it (simulated, labelled so wherever it appears).`);
 } finally {
-  await server?.stop();
-  server?.cleanup();
   await chain.stop();
   db.$client.close();
   rmSync(scratch, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { refreshAllFlowSpans } from '../lib/flows/flows.server.ts';
+import { refreshAllFlows } from '../lib/flows/flows.server.ts';
 import type { Server } from 'node:http';
 import { backfillStoredSnapshots } from '../lib/chain/backfill.server.ts';
 import { loadDemoFixture, prepareDemo } from '../lib/demo/demo.server.ts';
@@ -86,10 +86,11 @@ export async function startServices(env: Record<string, string | undefined>, opt
     if (demo.claimed) console.log(await loadDemoFixture(db, demo.claimed, Date.now()));
     // Snapshots taken while no server ran, or an edited token definition, change what ballots weigh.
     await reweightPolls(db, Date.now());
+    // The flow figures of snapshots stored while no server ran (the demo fixture's among them), before the
+    // resolutions that may be scored on them.
+    await refreshAllFlows(db, (symbol) => loadTokenDefinition(symbol), Date.now());
     // Polls the chain settled while no server ran (their weighting snapshot, chosen just above, is where they start).
     await resolvePolls(db, Date.now());
-    // Figure 1's spans for snapshots stored while no server ran (the demo fixture's among them).
-    await refreshAllFlowSpans(db, (symbol) => loadTokenDefinition(symbol), Date.now());
     return createServices(db, config, {
       site,
       connections,

@@ -22,7 +22,7 @@ describe('snapshot freshness on the token page, in Chromium', () => {
           await page.waitForTimeout(500);
         }
         await expect(line.innerText()).resolves.toMatch(
-          /^Updated every 2 s; last snapshot 10 Nov 2026, \d\d:\d\d UTC \(block 90\); the last attempt failed(; the next is due \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC| and is being retried now)$/,
+          /^Updated every 2 s; last snapshot 1 Dec 2026, \d\d:\d\d UTC \(block 742\); the last attempt failed(; the next is due \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC| and is being retried now)$/,
         );
         const style = await line.evaluate((el) => ({
           color: getComputedStyle(el).color,

@@ -188,7 +188,7 @@ describe('the Chinese token page', () => {
         expect(painted).toHaveLength(6);
         expect(painted.every((n) => n > 500)).toBe(true);
         const legends = await page.locator('token-charts .chart-legend').allInnerTexts();
-        expect(legends.join('\n')).toMatch(/大户：当前 10.*海豚：当前 20.*小鱼：当前 156.*虾米：当前 74/s);
+        expect(legends.join('\n')).toMatch(/大户：当前 23.*海豚：当前 25.*小鱼：当前 141.*虾米：当前 74/s);
         expect(legends.join('\n')).toContain('前十大持有者占比');
         expect(leftovers(await interfaceText(page), TOKEN_PAGE_WORDS)).toEqual([]);
         // The token file's own texts in Chinese: its name, description, label names and unlock recipients.
@@ -255,7 +255,7 @@ describe('the Chinese page of a token poll', () => {
         const zhHistory = await numbers(page, '[data-cohort-history-table]');
         expect(zhHistory).toEqual(history);
         await expect(page.locator('[data-weighting]').innerText()).resolves.toMatch(
-          /^按区块 7 的快照（2026年9月29日）加权/,
+          /^按区块 383 的快照（2026年9月29日）加权/,
         );
         await expect(page.locator('[data-tally-summary="tokens"]').innerText()).resolves.toMatch(/领先。$/);
         // The widget's line says what the cohorts add, in Chinese too.
@@ -290,7 +290,7 @@ describe('the Chinese page of a token poll', () => {
     const page = await open(context, '/zh/polls/opgsim-top-ten-november/');
     await expect(page.locator('#resolution-title').innerText()).resolves.toBe('已由链上数据结算');
     await expect(page.locator('.resolution-outcome').innerText()).resolves.toBe(
-      '链上数据选定了“差不多：升降幅度都在 2 个百分点以内”：流通供应量的前十大钱包持仓占比从 98.1% 升至 98.5%。',
+      '链上数据选定了“更少：占比下降超过 2 个百分点”：流通供应量的前十大钱包持仓占比从 87.4% 降至 74.5%。',
     );
     await expect(page.locator('[data-resolution-accuracy] tbody th').allInnerTexts()).resolves.toEqual(
       expect.arrayContaining(['一票一投', '按代币加权', '大户', '内部人士', '未持有', '未验证']),

@@ -99,7 +99,9 @@ describe('GET /api/tokens/<symbol>/snapshots', () => {
     const page = await (await fetch(`${server.url}/tokens/opgsim/`)).text();
     for (const name of ['All holders', 'Without custodians', 'Circulating']) expect(page).toContain(`<dt>${name}</dt>`);
     expect(page).toContain('Also leaves out insiders, addresses labelled team, treasury or vesting');
-    expect(page).toContain('Labels, the publisher’s list of known addresses: 1 exchange, 1 treasury, 1 vesting');
+    expect(page).toContain(
+      'Labels, the publisher’s list of known addresses: 1 exchange, 1 rewards, 1 treasury, 1 vesting',
+    );
     // Holders 6 / 5 / 3, supply counted 1,000 / 850 / 350 tokens.
     expect(page).toMatch(
       /Holders<\/th>\s*<td class="num"[^>]*>6<\/td>\s*<td class="num"[^>]*>5<\/td>\s*<td class="num"[^>]*>3<\/td>/,

@@ -10,12 +10,16 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 
 /**
  * `npm run demo:chain` end to end: the scripted history on a real local
- * chain, scripted wallets signing in and voting over HTTP, the fixture it
+ * chain, scripted wallets' ballots spread over the weeks, the fixture it
  * writes, and a server that loads that fixture with no chain running.
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const POLL = 'opgsim-distribution-retail';
+const DAY = 86_400_000;
+/** The snapshot a poll opening at `opens` is weighted at: the latest before it. */
+const weightingAt = (opens: string): Record<string, string> =>
+  fixture.snapshots.filter((s) => s.takenAt < Date.parse(opens)).at(-1)?.holders ?? {};
 let dir: string;
 let fixture: DemoFixture;
 let server: TestServer;
@@ -42,7 +46,10 @@ afterAll(async () => {
 describe('npm run demo:chain', () => {
   it('records a simulated chain snapshot after each phase, with every balance', () => {
     expect(fixture.token).toBe('OPGSIM');
-    expect(fixture.snapshots).toHaveLength(5);
+    // Ninety-one simulated days, a snapshot a week.
+    expect(fixture.snapshots).toHaveLength(14);
+    const first = fixture.snapshots[0]?.takenAt ?? 0;
+    expect((fixture.snapshots.at(-1)?.takenAt ?? 0) - first).toBeGreaterThanOrEqual(90 * DAY);
     for (const s of fixture.snapshots) {
       expect(s.simulated).toBe(true);
       expect(s.source).toMatchObject({ kind: 'rpc', chainId: 31337, block: s.block });
@@ -51,7 +58,7 @@ describe('npm run demo:chain', () => {
       expect(sum).toBe(BigInt(s.totalSupply));
     }
     // The script's story: a handful of holders at launch, a retail crowd later.
-    expect(Object.keys(fixture.snapshots[0]?.holders ?? {}).length).toBeLessThan(10);
+    expect(Object.keys(fixture.snapshots[0]?.holders ?? {}).length).toBeLessThanOrEqual(10);
     expect(Object.keys(fixture.snapshots.at(-1)?.holders ?? {}).length).toBeGreaterThan(200);
   });
 
@@ -61,7 +68,11 @@ describe('npm run demo:chain', () => {
     expect(signed.length).toBeGreaterThanOrEqual(40);
     expect(ballots.length - signed.length).toBeGreaterThanOrEqual(5);
     expect(new Set(ballots.map((b) => b.voterId)).size).toBe(ballots.length);
-    const weighting = fixture.snapshots[2]?.holders ?? {};
+    // Spread over the weeks the poll has been open, so the over-time charts have more than one column.
+    const days = new Set(ballots.map((b) => new Date(b.at).toISOString().slice(0, 10)));
+    expect(days.size).toBeGreaterThanOrEqual(30);
+    expect(ballots.every((b) => b.at > Date.parse('2026-10-01T00:00:00Z'))).toBe(true);
+    const weighting = weightingAt('2026-10-01T00:00:00Z');
     for (const b of signed) expect(weighting[b.address?.toLowerCase() ?? '']).toBeDefined();
   });
 
@@ -71,7 +82,7 @@ describe('npm run demo:chain', () => {
     const [opens, closes] = [Date.parse('2026-10-01T00:00:00Z'), Date.parse('2026-10-12T00:00:00Z')];
     expect(ballots.every((b) => b.at > opens && b.at < closes)).toBe(true);
     expect(ballots.some((b) => b.address === null)).toBe(true);
-    const weighting = fixture.snapshots[2]?.holders ?? {};
+    const weighting = weightingAt('2026-10-01T00:00:00Z');
     for (const b of ballots.filter((x) => x.address)) expect(weighting[b.address?.toLowerCase() ?? '']).toBeDefined();
     const body = (await (await fetch(`${server.url}/api/polls/opgsim-top-ten-november`)).json()) as {
       resolution: { status: string; simulated: boolean };
@@ -106,6 +117,36 @@ describe('npm run demo:chain', () => {
     expect(results.totalVotes).toBe(fixture.polls[0]?.ballots.length);
     expect(results.weighting.simulated).toBe(true);
     expect(results.cohorts.filter((c) => !c.hidden && c.id !== 'unverified').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps every transfer, and the server answers the post’s questions from them', async () => {
+    expect(fixture.transfers.rows.length).toBeGreaterThan(3_000);
+    const rewards = (await (await fetch(`${server.url}/api/tokens/opgsim/rewards?period=week`)).json()) as {
+      mintsSince: number;
+      periods: { recipients: number; top10Share: number; belowFloor: number }[];
+    };
+    // A reward every day for thirteen weeks, four large operators taking most of it, many retail ones below the floor.
+    expect(rewards.mintsSince).toBe(3);
+    expect(rewards.periods.length).toBeGreaterThanOrEqual(13);
+    for (const p of rewards.periods) {
+      expect(p.recipients).toBe(34);
+      expect(p.top10Share).toBeGreaterThan(0.8);
+      expect(p.belowFloor).toBeGreaterThan(0);
+    }
+    const unlocks = (await (await fetch(`${server.url}/api/tokens/opgsim/unlocks`)).json()) as {
+      windows: { kind: string; at: string; direct: string; viaHop: string; hops: number; overlaps: number[] }[];
+    };
+    const cliff = unlocks.windows.find((w) => w.at.startsWith('2026-10-13'));
+    // The team cliff's tokens went to the exchange through an intermediate wallet.
+    expect(BigInt(cliff?.viaHop ?? '0')).toBe(3_000_000n * 10n ** 18n);
+    expect(cliff?.hops).toBe(1);
+    expect(cliff?.overlaps.length).toBe(1);
+    const exchanges = (await (
+      await fetch(`${server.url}/api/tokens/opgsim/exchanges?from=2026-09-01&to=2026-12-31`)
+    ).json()) as { days: { inflow: Record<string, string>; outflow: Record<string, string> }[] };
+    expect(exchanges.days.length).toBeGreaterThan(30);
+    // Whales' fresh wallets bought on the exchange: new addresses took tokens out.
+    expect(exchanges.days.some((d) => d.outflow.new !== undefined)).toBe(true);
   });
 
   it('labels the data as simulated on the token page, and leaves OPG itself without data', async () => {

@@ -64,10 +64,14 @@ afterAll(async () => {
 });
 
 const get = (path: string, at = server): Promise<Response> => fetch(`${at.url}${path}`);
+/** The fixture's last snapshot before an instant: where a poll opening then is weighted. */
+const lastBefore = (iso: string) => FIXTURE.snapshots.filter((s) => s.takenAt < Date.parse(iso)).at(-1);
 
 describe('the demo on a fresh database', () => {
   it('is loaded from db/demo/opgsim.json on the first start', () => {
-    expect(server.output()).toContain(`demo: loaded opgsim (simulated): 5 OPGSIM snapshots, ${ALL_BALLOTS} ballots`);
+    expect(server.output()).toContain(
+      `demo: loaded opgsim (simulated): ${FIXTURE.snapshots.length} OPGSIM snapshots, ${ALL_BALLOTS} ballots`,
+    );
   });
 
   it('has a poll the simulated chain settled, scored from its ballots, and a track record labelled simulated', async () => {
@@ -83,12 +87,12 @@ describe('the demo on a fresh database', () => {
         };
       }
     ).resolution;
-    // From the weighting snapshot (the third, before it opened) to the first on or after 1 November (the fifth).
+    // From the weighting snapshot (the last before it opened) to the first on or after 1 November.
     expect(resolution).toMatchObject({
       status: 'resolved',
       simulated: true,
-      start: { block: FIXTURE.snapshots[2]?.block },
-      end: { block: FIXTURE.snapshots[4]?.block },
+      start: { block: lastBefore('2026-10-01T00:00:00Z')?.block },
+      end: { block: FIXTURE.snapshots.find((s) => s.takenAt >= Date.parse('2026-11-01T00:00:00Z'))?.block },
     });
     // Every ballot carries a date inside the poll's days, and the accuracy is counted from them here.
     const opens = Date.parse('2026-10-01T00:00:00Z');
@@ -127,7 +131,7 @@ describe('the demo on a fresh database', () => {
     expect(results.totalVotes).toBe(BALLOTS.length);
     expect(results.verifiedVotes).toBe(BALLOTS.filter((b) => b.address !== null).length);
     // Weighted at the third snapshot, the last before the poll opened.
-    expect(results.weighting).toMatchObject({ block: FIXTURE.snapshots[2]?.block, simulated: true });
+    expect(results.weighting).toMatchObject({ block: lastBefore('2026-10-01T00:00:00Z')?.block, simulated: true });
     const shown = results.cohorts.filter((c) => !c.hidden && c.id !== 'unverified');
     expect(shown.length).toBeGreaterThanOrEqual(3);
     for (const c of shown) expect(c.voters).toBeGreaterThanOrEqual(5);

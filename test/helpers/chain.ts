@@ -129,7 +129,17 @@ export async function transferFrom(
   to: Hex,
   amount: bigint,
 ): Promise<TransactionReceipt> {
-  const wallet = createWalletClient({ account: from, transport: http(chain.url, { retryCount: 0 }) });
+  return sendTransfer(chain, token, from, to, amount);
+}
+
+async function sendTransfer(
+  chain: LocalChain,
+  token: Hex,
+  from: PrivateKeyAccount | Hex,
+  to: Hex,
+  amount: bigint,
+): Promise<TransactionReceipt> {
+  const wallet = createWalletClient({ transport: http(chain.url, { retryCount: 0 }) });
   const hash = await wallet.writeContract({
     address: token,
     abi: TOKEN_ABI,
@@ -151,4 +161,17 @@ export async function fund(chain: LocalChain, to: Hex, wei = 10n ** 18n): Promis
 export async function advanceTime(chain: LocalChain, seconds: number): Promise<void> {
   await chain.publicClient.request({ method: 'evm_increaseTime' as never, params: [seconds] as never });
   await chain.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
+}
+
+/**
+ * A transfer sent as `from` without its key (Hardhat's impersonation, with gas money set for it): for
+ * addresses a script names but holds no key for, such as the demo's simulated exchange.
+ */
+export async function transferAs(chain: LocalChain, token: Hex, from: Hex, to: Hex, amount: bigint): Promise<void> {
+  await chain.publicClient.request({ method: 'hardhat_impersonateAccount' as never, params: [from] as never });
+  await chain.publicClient.request({
+    method: 'hardhat_setBalance' as never,
+    params: [from, `0x${(10n ** 20n).toString(16)}`] as never,
+  });
+  await sendTransfer(chain, token, from, to, amount);
 }

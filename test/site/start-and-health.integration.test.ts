@@ -59,8 +59,8 @@ describe('the server', () => {
         token: 'OPGSIM',
         scheduled: false,
         unscheduledBecause: 'RPC_URL_31337 is not set',
-        block: 90,
-        takenAt: expect.stringMatching(/^2026-11-\d\dT/),
+        block: 742,
+        takenAt: expect.stringMatching(/^2026-12-01T/),
       }),
     );
   });
@@ -130,7 +130,7 @@ describe('pages', () => {
       new RegExp(`data-token="${symbol}">([\\s\\S]*?)</li>`).exec(html)?.[1] ?? '';
     expect(card('OPG')).toContain('No on-chain data yet: the contract address is not public.');
     expect(card('OPGSIM')).toMatch(/class="kicker">Simulated data</);
-    expect(card('OPGSIM')).toMatch(/data-latest-snapshot>Latest snapshot 10 Nov 2026</);
+    expect(card('OPGSIM')).toMatch(/data-latest-snapshot>Latest snapshot 1 Dec 2026</);
   });
 
   it('publishes RSS and a sitemap that list the article', async () => {

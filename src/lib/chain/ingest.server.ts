@@ -76,16 +76,8 @@ interface RawLog {
   logIndex: Hex;
 }
 
-/** A Transfer as stored (token_transfers). */
-interface TransferRow {
-  blockNumber: number;
-  logIndex: number;
-  blockTime: number;
-  txHash: string;
-  fromAddress: string;
-  toAddress: string;
-  amount: string;
-}
+/** A Transfer as stored (token_transfers), without its token. */
+type TransferRow = Omit<typeof tokenTransfers.$inferSelect, 'token'>;
 
 /** A block as read from the chain (chain_blocks). */
 interface BlockRow {

@@ -1,6 +1,7 @@
-import { and, eq, getTableColumns, sql, type Table } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { tokenSnapshotBalances, tokenSnapshotHolders, tokenSnapshots } from '../../../db/schema.ts';
 import { fieldOf, jsonRows, writeTransaction, type Database } from '../platform/db/db.server.ts';
+import { columnsExcept } from '../platform/db/columns.ts';
 import type { Holder } from './holders-csv.ts';
 import type { Snapshot } from './snapshot.ts';
 
@@ -116,14 +117,4 @@ export async function topHolders(
     .from(tokenSnapshotHolders)
     .where(eq(tokenSnapshotHolders.snapshotId, snapshotId))
     .orderBy(tokenSnapshotHolders.rank);
-}
-
-/** A table's columns but the named ones, as a selection. */
-function columnsExcept<T extends Table, K extends keyof T['_']['columns'] & string>(
-  table: T,
-  ...left: K[]
-): Omit<T['_']['columns'], K> {
-  const columns: Record<string, unknown> = { ...getTableColumns(table) };
-  for (const key of left) delete columns[key];
-  return columns as Omit<T['_']['columns'], K>;
 }

@@ -1,5 +1,11 @@
 import { and, desc, eq, isNotNull, isNull, lt, lte, max, min, or, sql, type SQL } from 'drizzle-orm';
-import { snapshotSchedule, tokenCursors, tokenFlowSpans, tokenSnapshots } from '../../../db/schema.ts';
+import {
+  snapshotSchedule,
+  tokenCursors,
+  tokenFlowFigures,
+  tokenFlowSpans,
+  tokenSnapshots,
+} from '../../../db/schema.ts';
 import type { Database } from '../platform/db/db.server.ts';
 import type { ServerConfig } from '../platform/runtime/config.ts';
 import { confirmationsFor } from './confirmations.ts';
@@ -209,7 +215,7 @@ export async function tokenFreshness(
  * (src/app/application.server.ts) moves with it.
  */
 export async function chainDataVersion(db: Database): Promise<string> {
-  const [snapshots, states, reorganised, spans] = await Promise.all([
+  const [snapshots, states, reorganised, spans, figures] = await Promise.all([
     db
       .select({ token: tokenSnapshots.token, id: max(tokenSnapshots.id) })
       .from(tokenSnapshots)
@@ -221,6 +227,10 @@ export async function chainDataVersion(db: Database): Promise<string> {
       .select({ token: tokenFlowSpans.token, at: max(tokenFlowSpans.computedAt) })
       .from(tokenFlowSpans)
       .groupBy(tokenFlowSpans.token),
+    db
+      .select({ token: tokenFlowFigures.token, at: max(tokenFlowFigures.computedAt) })
+      .from(tokenFlowFigures)
+      .groupBy(tokenFlowFigures.token),
   ]);
-  return JSON.stringify([snapshots, [...states.values()], [...reorganised], spans]);
+  return JSON.stringify([snapshots, [...states.values()], [...reorganised], spans, figures]);
 }

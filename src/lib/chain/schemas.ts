@@ -77,10 +77,34 @@ export const tokenDefinitionSchema = z.object({
   labels: z
     .record(
       ADDRESS,
-      z.object({ name: z.string().min(1), nameLabels: labelsSchema.optional(), kind: z.enum(LABEL_KINDS) }),
+      z.object({
+        name: z.string().min(1),
+        nameLabels: labelsSchema.optional(),
+        kind: z.enum(LABEL_KINDS),
+        /**
+         * Only on the zero address labelled `rewards`: mints from this block on are reward payments, and the
+         * initial supply minted before it is not.
+         */
+        since: z.number().int().min(0).optional(),
+      }),
     )
-    .default({}),
+    .default({})
+    .superRefine((labels, ctx) => {
+      for (const [address, label] of Object.entries(labels)) {
+        if (label.since !== undefined && (BigInt(address) !== 0n || label.kind !== 'rewards'))
+          ctx.addIssue({
+            code: 'custom',
+            path: [address, 'since'],
+            message: 'since is for the zero address labelled rewards (mints from that block on are rewards)',
+          });
+      }
+    }),
   unlocks: z.array(unlockSchema).default([]),
+  /**
+   * Whole tokens a week below which a reward does not pay for running a node: the publisher's assumption, shown
+   * as such beside figure 2 ("received less than …").
+   */
+  rewardFloor: AMOUNT.optional(),
   cohorts: cohortsSchema.default({ whale: 0.1, dolphin: 0.01, fish: 0.001 }),
   /** The simulated demo token: its page and data are left out when DEMO=off. */
   demo: z.boolean().default(false),

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import {
   demoFixtures,
   polls,
   tokenBalances,
   tokenCursors,
   tokenSnapshots,
+  tokenTransfers,
   voteChoices,
   votes,
 } from '../../../db/schema.ts';
@@ -19,8 +20,15 @@ import { reweightPolls } from '../cohorts/weighting.server.ts';
 import { loadYamlDir } from '../content/yaml.server.ts';
 import { castVotes } from '../polls/store/cast.server.ts';
 import type { PollDefinition } from '../polls/schemas.ts';
+import { columnsExcept } from '../platform/db/columns.ts';
 import { writeTransaction, type Database, type Queries } from '../platform/db/db.server.ts';
-import { DEMO_FIXTURE_FORMAT, demoFixtureSchema, type DemoFixture } from './fixture.ts';
+import {
+  DEMO_FIXTURE_FORMAT,
+  demoFixtureSchema,
+  fixtureTransferLine,
+  parseFixtureTransfer,
+  type DemoFixture,
+} from './fixture.ts';
 
 /**
  * The simulated demo at start-up: with DEMO on, the committed fixture is
@@ -166,6 +174,7 @@ async function loadClaimed(db: Database, claimed: ClaimedFixture, now: number): 
     });
     await saveSnapshot(db, snapshot, now, holders);
   }
+  await loadTransfers(db, claimed, now);
   await reweightPolls(db, now, token.symbol);
   const ballots = fixture.polls.flatMap((poll) =>
     poll.ballots.map((b) => ({
@@ -196,6 +205,37 @@ async function loadClaimed(db: Database, claimed: ClaimedFixture, now: number): 
 }
 
 /**
+ * The fixture's transfers, with what a scan that stopped at the last snapshot would have left: the cursor
+ * after its block (transfers kept from the fixture's first block) and the balances at it. Flow figures are
+ * then computed from them at start-up like any scanned token's.
+ */
+async function loadTransfers(db: Database, { fixture, token }: ClaimedFixture, now: number): Promise<void> {
+  const last = fixture.snapshots.at(-1);
+  if (!last || !token.address) return;
+  const rows = fixture.transfers.rows.map((line) => ({ token: token.symbol, ...parseFixtureTransfer(line) }));
+  await writeTransaction(db, async (tx) => {
+    // SQLite caps a statement's parameters; 8 columns a row stays far below it at this size.
+    for (let i = 0; i < rows.length; i += 500) await tx.insert(tokenTransfers).values(rows.slice(i, i + 500));
+    const balances = Object.entries(last.holders).map(([address, balance]) => ({
+      token: token.symbol,
+      address,
+      balance,
+    }));
+    for (let i = 0; i < balances.length; i += 500) await tx.insert(tokenBalances).values(balances.slice(i, i + 500));
+    await tx.insert(tokenCursors).values({
+      token: token.symbol,
+      chainId: last.source.chainId,
+      contract: last.source.contract.toLowerCase(),
+      nextBlock: last.block + 1,
+      scannedHash: null,
+      reorgBelow: null,
+      transfersFrom: fixture.transfers.fromBlock,
+      updatedAt: now,
+    });
+  });
+}
+
+/**
  * Deletes the demo's polls (their ballots and counters go with them), its
  * tokens' snapshots and balances, and the record of which fixture was loaded.
  */
@@ -214,6 +254,7 @@ async function removeDemoRows(tx: Queries, { tokens, pollIds }: DemoContent): Pr
     tx.delete(tokenSnapshots).where(inArray(tokenSnapshots.token, [...tokens])),
     tx.delete(tokenBalances).where(inArray(tokenBalances.token, [...tokens])),
     tx.delete(tokenCursors).where(inArray(tokenCursors.token, [...tokens])),
+    tx.delete(tokenTransfers).where(inArray(tokenTransfers.token, [...tokens])),
   ]);
 }
 
@@ -264,5 +305,23 @@ export async function exportDemoFixture(
       })),
     });
   }
-  return { format: DEMO_FIXTURE_FORMAT, about, token, snapshots, polls: polled };
+  const lastBlock = snapshots.at(-1)?.block ?? 0;
+  const cursor = await db
+    .select({ transfersFrom: tokenCursors.transfersFrom })
+    .from(tokenCursors)
+    .where(eq(tokenCursors.token, token))
+    .get();
+  const transfers = await db
+    .select(columnsExcept(tokenTransfers, 'token'))
+    .from(tokenTransfers)
+    .where(and(eq(tokenTransfers.token, token), lte(tokenTransfers.blockNumber, lastBlock)))
+    .orderBy(asc(tokenTransfers.blockNumber), asc(tokenTransfers.logIndex));
+  return {
+    format: DEMO_FIXTURE_FORMAT,
+    about,
+    token,
+    snapshots,
+    transfers: { fromBlock: cursor?.transfersFrom ?? 0, rows: transfers.map(fixtureTransferLine) },
+    polls: polled,
+  };
 }

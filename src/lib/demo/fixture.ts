@@ -1,16 +1,18 @@
 import { z } from 'zod';
+import type { tokenTransfers } from '../../../db/schema.ts';
 import { TOKEN_SYMBOL } from '../content/schemas.ts';
 
 /**
  * The demo fixture: what `npm run demo:chain` recorded of its simulated run
  * (db/demo/<name>.json), so a server can recreate the demo without a chain.
  * Raw data only: each snapshot's block, time, source and every holder's
- * balance, and each ballot as the server stored it. Metrics, cohorts and
+ * balance, every transfer from the token's deployment to the last snapshot, and each ballot as the server
+ * stored it. Metrics, cohorts and
  * weights are computed on load by the code that computes them for real
  * tokens, so they follow that code as it changes.
  */
 
-export const DEMO_FIXTURE_FORMAT = 1;
+export const DEMO_FIXTURE_FORMAT = 2;
 
 const LOWER_ADDRESS = z.string().regex(/^0x[0-9a-f]{40}$/, 'a holder is a lower-case 0x address');
 const WALLET = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a wallet is a 0x address');
@@ -42,6 +44,21 @@ export const demoFixtureSchema = z.object({
       }),
     )
     .min(1),
+  /**
+   * Every Transfer log from `fromBlock` to the last snapshot's block, one string each so the file stays one line
+   * a transfer: `block:logIndex:blockTimeMs:txHash:from:to:amount` (lower-case addresses, base units).
+   */
+  transfers: z.object({
+    fromBlock: z.number().int().min(0),
+    rows: z.array(
+      z
+        .string()
+        .regex(
+          /^\d+:\d+:\d+:0x[0-9a-f]{64}:0x[0-9a-f]{40}:0x[0-9a-f]{40}:\d+$/,
+          'a transfer is block:logIndex:timeMs:txHash:from:to:amount',
+        ),
+    ),
+  }),
   polls: z.array(
     z.object({
       id: z.string().min(1),
@@ -60,3 +77,24 @@ export const demoFixtureSchema = z.object({
 });
 
 export type DemoFixture = z.infer<typeof demoFixtureSchema>;
+
+/** A transfer as token_transfers stores it, without its token (the fixture's). */
+export type FixtureTransfer = Omit<typeof tokenTransfers.$inferSelect, 'token'>;
+
+/** One fixture transfer line, as the schema's pattern has checked it. */
+export function parseFixtureTransfer(line: string): FixtureTransfer {
+  const [block = '', logIndex = '', time = '', txHash = '', fromAddress = '', toAddress = '', amount = ''] =
+    line.split(':');
+  return {
+    blockNumber: Number(block),
+    logIndex: Number(logIndex),
+    blockTime: Number(time),
+    txHash,
+    fromAddress,
+    toAddress,
+    amount,
+  };
+}
+
+export const fixtureTransferLine = (t: FixtureTransfer): string =>
+  [t.blockNumber, t.logIndex, t.blockTime, t.txHash, t.fromAddress, t.toAddress, t.amount].join(':');

@@ -6,6 +6,7 @@ import { labelKinds, SCOPES, type Scope } from '../chain/scopes.ts';
 import type { TokenDefinition } from '../chain/schemas.ts';
 import type { Database } from '../platform/db/db.server.ts';
 import { groupFlows, groupNetChanges, groupOf, scopeSupply, type GroupingInput } from './groups.ts';
+import { refreshFlowFigures, type FigureToken } from './figures.server.ts';
 import type { StoredSpan } from './query.ts';
 
 /**
@@ -143,21 +144,28 @@ const strings = (amounts: ReadonlyMap<string, bigint>): Record<string, string> =
   Object.fromEntries([...amounts].map(([k, v]) => [k, v.toString()]));
 
 /**
- * Every token's spans, for start-up: snapshots stored while no server ran (a fixture, an import, a scan that
- * stopped before its spans) get theirs. Tokens without a token file are left alone (their labels are unknown).
+ * After a snapshot is stored: figure 1's spans, then figures 2–4 at the new latest snapshot, so that a
+ * resolution or a page that follows reads them at the same data version.
  */
-export async function refreshAllFlowSpans(
+export async function refreshFlows(db: Database, token: FigureToken, now: number): Promise<void> {
+  await refreshFlowSpans(db, token, now);
+  await refreshFlowFigures(db, token, now);
+}
+
+/**
+ * Every token's flows, for start-up: snapshots stored while no server ran (a fixture, an import, a scan that
+ * stopped before its figures) get theirs. Tokens without a token file are left alone (their labels are unknown).
+ */
+export async function refreshAllFlows(
   db: Database,
-  load: (symbol: string) => FlowToken | null,
+  load: (symbol: string) => FigureToken | null,
   now: number,
-): Promise<number> {
+): Promise<void> {
   const tokens = await db.selectDistinct({ token: tokenSnapshots.token }).from(tokenSnapshots);
-  let added = 0;
   for (const { token } of tokens) {
     const definition = load(token);
-    if (definition) added += await refreshFlowSpans(db, definition, now);
+    if (definition) await refreshFlows(db, definition, now);
   }
-  return added;
 }
 
 /** The stored spans of one scope that end inside the window (ms), oldest first. */

@@ -25,8 +25,8 @@ const CUSTODIAL = (Object.keys(LABEL_ROLES) as LabelKind[]).filter(
 export const FLOW_GROUPS = [...COHORTS, 'insiders', ...CUSTODIAL, 'new', 'outside', 'minted', 'burned'] as const;
 export type FlowGroup = (typeof FLOW_GROUPS)[number];
 
-const ZERO = '0x0000000000000000000000000000000000000000';
-const DEAD = '0x000000000000000000000000000000000000dead';
+export const ZERO = '0x0000000000000000000000000000000000000000';
+export const DEAD = '0x000000000000000000000000000000000000dead';
 
 export interface FlowTransfer {
   /** Lower-case addresses. */
@@ -42,6 +42,11 @@ export interface GroupingInput {
   labels: ReadonlyMap<string, LabelKind>;
   thresholds: CohortThresholds;
   scope: Scope;
+  /**
+   * The scope's supply at the earlier snapshot, when `earlier` holds only the addresses asked about (figure 4
+   * looks up a few counterparties per snapshot); else it is summed from `earlier`.
+   */
+  supply?: bigint;
 }
 
 /**
@@ -51,7 +56,7 @@ export interface GroupingInput {
 export function groupOf(input: GroupingInput): (address: string) => FlowGroup {
   const { earlier, labels, thresholds, scope } = input;
   const inScope = (address: string): boolean => countsIn(scope, labels.get(address));
-  const supply = scopeSupply(input);
+  const supply = input.supply ?? scopeSupply(input);
   const known = new Map<string, FlowGroup>();
   return (address) => {
     const found = known.get(address);

@@ -41,7 +41,7 @@ export function groupName(group: string, i: Translator): string {
 }
 
 /** Base units as whole tokens (a float: these figures are read, not summed again). */
-function tokens(amount: string, decimals: number): number {
+export function tokenAmount(amount: string, decimals: number): number {
   const units = BigInt(amount);
   const scale = 10n ** BigInt(decimals);
   return Number(units / scale) + Number(units % scale) / Number(scale);
@@ -52,7 +52,7 @@ export function flowRows(view: FlowsView, decimals: number, i: Translator): Flow
   return [...view.groups]
     .sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group))
     .map((g) => {
-      const value = tokens(g.net, decimals);
+      const value = tokenAmount(g.net, decimals);
       return {
         group: g.group,
         name: groupName(g.group, i),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FlowSpanFigures } from '../../../db/json-columns.ts';
 import { SCOPES, type Scope } from '../chain/scopes.ts';
 import { FLOW_GROUPS } from './groups.ts';
+import { REWARD_PERIODS } from './rewards.ts';
 
 /**
  * GET /api/tokens/<symbol>/flows: which spans between snapshots a request asks for, and what they add up to.
@@ -43,21 +44,61 @@ export interface FlowsWindow {
   format: 'json' | 'csv';
 }
 
-/** The query, checked: a clear message naming the parameter when it is not right. */
-export function parseFlowsQuery(params: URLSearchParams, now: number): FlowsWindow | { problem: string } {
-  const parsed = flowsQuerySchema.safeParse(Object.fromEntries(params));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const unknown = issue?.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : null;
-    return { problem: unknown ?? issue?.message ?? 'bad query' };
-  }
-  const { scope, format } = parsed.data;
-  const to = parsed.data.to ?? new Date(now).toISOString().slice(0, 10);
+/** GET /api/tokens/<symbol>/rewards: the period kind, ISO weeks unless asked. */
+export const rewardsQuerySchema = z
+  .object({
+    period: z.enum(REWARD_PERIODS, { message: `period must be one of ${REWARD_PERIODS.join(', ')}` }).default('week'),
+  })
+  .strict();
+
+/** GET /api/tokens/<symbol>/unlocks takes no parameters. */
+export const unlocksQuerySchema = z.object({}).strict();
+
+/** GET /api/tokens/<symbol>/exchanges: a window of UTC days, as the flows endpoint's. */
+export const exchangesQuerySchema = z
+  .object({ from: isoDate('from').optional(), to: isoDate('to').optional() })
+  .strict();
+
+/** A query checked against its schema: its value, or a clear message naming the parameter that is not right. */
+export function parseQuery<T extends z.ZodType>(
+  schema: T,
+  params: URLSearchParams,
+): { ok: true; value: z.infer<T> } | { ok: false; problem: string } {
+  const parsed = schema.safeParse(Object.fromEntries(params));
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  const unknown = issue?.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : null;
+  return { ok: false, problem: unknown ?? issue?.message ?? 'bad query' };
+}
+
+export interface DayWindow {
+  fromMs: number;
+  /** The last millisecond of `to`'s day. */
+  toMs: number;
+  from: string;
+  to: string;
+}
+
+/** `from`..`to` as UTC days: `to` defaults to `now`'s day, `from` to DEFAULT_WINDOW_DAYS before it. */
+export function dayWindow(
+  asked: { from?: string | undefined; to?: string | undefined },
+  now: number,
+): DayWindow | { problem: string } {
+  const to = asked.to ?? new Date(now).toISOString().slice(0, 10);
   const toMs = Date.parse(`${to}T00:00:00Z`) + DAY_MS - 1;
-  const from = parsed.data.from ?? new Date(toMs + 1 - DEFAULT_WINDOW_DAYS * DAY_MS).toISOString().slice(0, 10);
+  const from = asked.from ?? new Date(toMs + 1 - DEFAULT_WINDOW_DAYS * DAY_MS).toISOString().slice(0, 10);
   const fromMs = Date.parse(`${from}T00:00:00Z`);
   if (fromMs > toMs) return { problem: `from (${from}) is after to (${to})` };
-  return { fromMs, toMs, from, to, scope, format };
+  return { fromMs, toMs, from, to };
+}
+
+/** The query, checked: a clear message naming the parameter when it is not right. */
+export function parseFlowsQuery(params: URLSearchParams, now: number): FlowsWindow | { problem: string } {
+  const parsed = parseQuery(flowsQuerySchema, params);
+  if (!parsed.ok) return { problem: parsed.problem };
+  const window = dayWindow(parsed.value, now);
+  if ('problem' in window) return window;
+  return { ...window, scope: parsed.value.scope, format: parsed.value.format };
 }
 
 export interface StoredSpan {

@@ -1,0 +1,3 @@
+import { defineLazyChart } from './charts/lazy';
+
+defineLazyChart('flow-charts', async () => (await import('./charts/flow-charts')).mountFlowCharts);

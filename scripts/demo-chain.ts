@@ -52,6 +52,21 @@ const POLL = 'opgsim-distribution-retail';
 /** The settled poll: it ran from 1 to 12 October, so its ballots carry those dates (src/content/polls/opgsim-top-ten-november.yaml). */
 const SETTLED_POLL = 'opgsim-top-ten-november';
 const SETTLED_OPENS = Date.parse('2026-10-01T00:00:00Z');
+/** The seed post's poll, asked again of the simulated holders (src/content/polls/opgsim-liquidity-ghost.yaml). */
+const SEED_POLL = 'opgsim-liquidity-ghost';
+// Whales want to talk about unlocks; node operators about their losses; small holders split.
+const SEED_CHOICES = {
+  whale: ['unlock-selling-pressure', 'retail-fights-back', 'unlock-selling-pressure', 'whales-accumulating'],
+  retail: ['node-losses', 'node-losses', 'whales-accumulating', 'node-losses', 'retail-fights-back'],
+  small: ['whales-accumulating', 'retail-fights-back', 'unlock-selling-pressure'],
+  anonymous: [
+    'whales-accumulating',
+    'node-losses',
+    'retail-fights-back',
+    'whales-accumulating',
+    'unlock-selling-pressure',
+  ],
+};
 const DAY = 86_400;
 const tokens = (n: number): bigint => BigInt(Math.round(n * 1e6)) * 10n ** 12n;
 const TREASURY: Hex = '0x000000000000000000000000000000000000cafe';
@@ -203,6 +218,27 @@ async function playHistory(): Promise<void> {
   }
 }
 
+/** The seed poll's ballots, spread over the same weeks as the open poll's. */
+async function castSeedBallots(): Promise<void> {
+  const ballots = [
+    ...whales.map((w, i) => ({ address: w.address as string | null, choice: cycle(SEED_CHOICES.whale, i) })),
+    ...retail
+      .slice(0, 25)
+      .map((r, i) => ({ address: r.address as string | null, choice: cycle(SEED_CHOICES.retail, i) })),
+    ...small.slice(0, 6).map((r, i) => ({ address: r.address as string | null, choice: cycle(SEED_CHOICES.small, i) })),
+    ...Array.from({ length: 10 }, (_, i) => ({ address: null, choice: cycle(SEED_CHOICES.anonymous, i) })),
+  ];
+  const step = (HISTORY_ENDS - OPEN_POLL_OPENS - 2 * HOUR_MS) / ballots.length;
+  for (const [n, ballot] of ballots.entries())
+    await submit(
+      SEED_POLL,
+      ballot.address,
+      ballot.choice,
+      OPEN_POLL_OPENS + 2 * HOUR_MS + Math.round(((n * 17) % ballots.length) * step),
+    );
+  console.log(`${SEED_POLL}: ${ballots.length} ballots`);
+}
+
 /** When the open poll's ballots were cast: spread from its opening to the end of the history, a little apart. */
 const OPEN_POLL_OPENS = Date.parse('2026-10-01T00:00:00Z');
 const HISTORY_ENDS = Date.parse('2026-09-01T00:00:00Z') + HISTORY_DAYS * DAY * 1000;
@@ -284,8 +320,9 @@ try {
   );
   await reweightPolls(db, Date.now(), token.symbol);
   await castBallots();
+  await castSeedBallots();
   await castSettledBallots();
-  const fixture = await exportDemoFixture(db, token.symbol, [POLL, SETTLED_POLL], ABOUT);
+  const fixture = await exportDemoFixture(db, token.symbol, [POLL, SEED_POLL, SETTLED_POLL], ABOUT);
   const config = (await resolveConfig(out)) ?? {};
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, await format(JSON.stringify(fixture), { ...config, filepath: out }));

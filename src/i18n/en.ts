@@ -673,7 +673,7 @@ export const EN = {
   'flows.group': 'Group',
   'flows.net': 'Net change ({symbol})',
   'flows.share': 'Share of supply',
-  'flows.wallets': 'Wallets',
+  'flows.wallets': 'Wallets, each span’s added up',
   'flows.group.new': 'New addresses',
   'flows.group.outside': 'Outside this scope',
   'flows.group.minted': 'Minted',
@@ -756,6 +756,35 @@ export const EN = {
   'exchanges.group': 'Other side',
   'exchanges.beforeFirst': 'Before the first snapshot',
   'exchanges.none': 'No transfer to or from an exchange in the last {days} days.',
+  'evidence.title': 'What the chain shows for each option',
+  'evidence.explain':
+    'Each answer beside the figure the poll names for it, as of the token’s latest snapshot. The figures are on the token page, with their tables and sources.',
+  'evidence.none': 'No chain figure can answer this one: it is about what people do, not what wallets do.',
+  'evidence.flows': '{group}: {net} {symbol} ({share} of {scope} supply) in the last {days} days.',
+  'evidence.flowsWallets':
+    '{group}: {net} {symbol} ({share} of {scope} supply) in the last {days} days, {wallets} wallets.',
+  'evidence.flowsNet':
+    '{group}: net change of {net} {symbol} ({share} of {scope} supply) in the last {days} days, from snapshots only (not a flow).',
+  'evidence.flows.none': 'There are no two snapshots to compare in that window yet.',
+  'evidence.rewards.top10Share':
+    'In the week of {period}, the ten largest of {recipients} recipients took {value} of the {paid} {symbol} paid in rewards.',
+  'evidence.rewards.gini': 'In the week of {period}, rewards across {recipients} recipients had a Gini of {value}.',
+  'evidence.rewards.belowFloor':
+    'In the week of {period}, {value} recipients got less than the publisher’s floor for running a node.',
+  'evidence.rewards.toExchange7':
+    'Of the rewards paid in the week of {period}, {value} reached an exchange within 7 days.',
+  'evidence.rewards.toExchange30':
+    'Of the rewards paid in the week of {period}, {value} reached an exchange within 30 days.',
+  'evidence.rewards.noFloor': 'The token file sets no reward floor, so this cannot be counted.',
+  'evidence.unlocks':
+    'Of the {released} {symbol} the unlock of {date} released, {sent} ({share}) went to exchanges within 30 days.',
+  'evidence.unlocks.sofar':
+    'Of the {released} {symbol} the unlock of {date} released, {sent} ({share}) has gone to exchanges so far.',
+  'evidence.unlocks.none': 'No unlock has happened yet.',
+  'evidence.exchanges':
+    'In the last {days} days, {inflow} {symbol} went into exchanges and {outflow} came out: net {net}.',
+  'evidence.noData': 'There is no on-chain data for ${symbol} yet, so the chain cannot answer this yet.',
+  'evidence.figureLink': 'The figure',
   'fresh.reorganised': 'The chain reorganised below block {block}; updates stop until the data is rewound',
   'fresh.depth': ' (read {count} blocks behind the chain’s newest, which a reorganisation does not reach)',
 

@@ -39,8 +39,9 @@ describe('the seed poll', () => {
     };
     expect(polls.map((p) => [p.id, p.status])).toEqual([
       ['opg-distribution-retail', 'open'],
-      // The simulated demo's poll (DEMO is on by default).
+      // The simulated demo's polls (DEMO is on by default).
       ['opgsim-distribution-retail', 'open'],
+      ['opgsim-liquidity-ghost', 'open'],
       ['opg-liquidity-ghost', 'closed'],
       ['opgsim-top-ten-november', 'closed'],
     ]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolutionProblems, resolutionSchema } from '../resolution/definition.ts';
 import { TOKEN_SYMBOL } from '../content/schemas.ts';
+import { evidenceSchema } from '../flows/evidence-schema.ts';
 
 const SLUG = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and single hyphens');
 
@@ -13,6 +14,8 @@ export const pollOptionSchema = z.object({
   labels: labelsSchema.optional(),
   /** Votes carried over from where the poll first ran (see `source`). */
   importedVotes: z.number().int().min(0).default(0),
+  /** The chain figure this option is about, shown beside it on the poll page; `{ figure: none }` when none can answer it. */
+  evidence: evidenceSchema.optional(),
 });
 
 export const pollSourceSchema = z.object({
@@ -82,6 +85,11 @@ export const pollDefinitionSchema = z
       const path = poll.weighting ? 'weighting' : 'publicBallots';
       ctx.addIssue({ code: 'custom', message: `${path} needs a token to weight ballots by`, path: [path] });
     }
+    poll.options.forEach((option, i) => {
+      if (option.evidence !== undefined && option.evidence.figure !== 'none' && !poll.token) {
+        ctx.addIssue({ code: 'custom', message: 'evidence needs the poll’s token', path: ['options', i, 'evidence'] });
+      }
+    });
     if (poll.resolution) {
       for (const problem of resolutionProblems(poll.resolution, poll)) {
         ctx.addIssue({ code: 'custom', message: problem.message, path: ['resolution', ...problem.path] });

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- paths|article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz|abuse]`: throughput and
+ * `npm run bench [-- paths|article|polls|cohorts|metrics|ingest|flows|scale|sse|soak|memory|fuzz|abuse]`: throughput and
  * latency of the built site, each figure beside a yardstick measured in the same run. HTTP load comes from the load
  * driver (driver.ts: wrk off the server's core where it can). `memory` and `soak` take a built checkout of earlier
  * code as a second argument, measured in the same run as this one. `article` (part of `paths`) and `wrk --before
@@ -19,6 +19,7 @@ import { BENCH_SECONDS, BENCH_VOTE_RATE_LIMIT, envCount, saveResults } from './l
 import { combinedRuns, drive, loadDriver, printRuns, serverPin, type DriveResult } from './driver.ts';
 import { benchAbuse } from './abuse.ts';
 import { benchCohorts } from './cohorts.ts';
+import { benchFlows } from './flows.ts';
 import { benchMemory } from './memory.ts';
 import { benchPaths } from './paths.ts';
 import { benchScale, benchSoak, benchSse } from './scale.ts';
@@ -29,7 +30,7 @@ import { answerHelp } from '../usage.ts';
 answerHelp(
   process.argv[2] === 'wrk'
     ? WRK_USAGE
-    : 'usage: npm run bench [-- paths|article|polls|cohorts|metrics|ingest|scale|sse|soak|memory|fuzz|abuse [before-dir]]\n' +
+    : 'usage: npm run bench [-- paths|article|polls|cohorts|metrics|ingest|flows|scale|sse|soak|memory|fuzz|abuse [before-dir]]\n' +
         "HTTP load from wrk (apt-get install wrk), pinned off the server's core; autocannon, with a warning, without it\n" +
         'paths: the hot paths ÷ the article page, and the article page ÷ bare node:http and nginx (article: those alone)\n' +
         'memory and soak take a built checkout of earlier code as the second argument\n' +
@@ -206,6 +207,7 @@ if (!only || only === 'polls') await benchPolls();
 if (!only || only === 'cohorts') await benchCohorts();
 if (!only || only === 'metrics') await benchMetrics();
 if (!only || only === 'ingest') await benchIngest();
+if (!only || only === 'flows') await benchFlows();
 if (!only || only === 'scale') await benchScale();
 if (!only || only === 'sse') await benchSse();
 if (!only || only === 'soak') await benchSoak(beforeDir);

@@ -10,7 +10,14 @@ import type { Database } from '../platform/db/db.server.ts';
 import type { StoredFigure } from './answers.ts';
 import { BEFORE_FIRST_SNAPSHOT, dayNet, exchangeDays, type Venue } from './exchanges.ts';
 import { DEAD, groupOf, ZERO } from './groups.ts';
-import { REWARD_PERIODS, rewardsByPeriod, rewardsToExchange, type RewardPayment } from './rewards.ts';
+import {
+  matchRewards,
+  reachedByPeriod,
+  REWARD_PERIODS,
+  rewardsByPeriod,
+  type PeriodToExchange,
+  type RewardPayment,
+} from './rewards.ts';
 import { baseUnits, unlockReleases, unlockWindows, type TimedTransfer } from './unlock-windows.ts';
 
 /**
@@ -158,13 +165,20 @@ async function computeFlowFigures(
     .map((t) => ({ from: t.from, amount: t.amount, time: t.time, order: t.order }));
   const floorPerWeek = token.rewardFloor === undefined ? null : baseUnits(token.rewardFloor, token.decimals);
   const asOf = latest.takenAt;
+  // Matching rewards to sales does not depend on the period kind: once a window, grouped three ways below.
+  const matched = {
+    d7: matchRewards(payments, sales, REWARD_WINDOWS.d7),
+    d30: matchRewards(payments, sales, REWARD_WINDOWS.d30),
+  };
   const rewards = REWARD_PERIODS.map((period): ComputedFigure => {
     const reached = Object.fromEntries(
       Object.entries(REWARD_WINDOWS).map(([key, days]) => [
         key,
-        new Map(rewardsToExchange(payments, sales, period, days, asOf).map((p) => [p.key, p])),
+        new Map(
+          reachedByPeriod(matched[key as keyof typeof REWARD_WINDOWS], period, days, asOf).map((p) => [p.key, p]),
+        ),
       ]),
-    ) as Record<keyof typeof REWARD_WINDOWS, Map<string, ReturnType<typeof rewardsToExchange>[number]>>;
+    ) as Record<keyof typeof REWARD_WINDOWS, Map<string, PeriodToExchange>>;
     const toExchange = (key: string) =>
       Object.fromEntries(
         (Object.keys(REWARD_WINDOWS) as (keyof typeof REWARD_WINDOWS)[]).map((w) => {

@@ -151,6 +151,24 @@ export function rewardsToExchange(
   windowDays: number,
   now: number,
 ): PeriodToExchange[] {
+  return reachedByPeriod(matchRewards(payments, toExchange, windowDays), period, windowDays, now);
+}
+
+/** A reward and how much of it reached an exchange within the window. */
+export interface MatchedReward {
+  payment: RewardPayment;
+  reached: bigint;
+}
+
+/**
+ * Each reward matched against its recipient's transfers to an exchange within `windowDays` (see
+ * rewardsToExchange): independent of the period kind, so it is done once a window and then grouped by each.
+ */
+export function matchRewards(
+  payments: readonly RewardPayment[],
+  toExchange: readonly Outflow[],
+  windowDays: number,
+): MatchedReward[] {
   const window = windowDays * DAY_MS;
   // Each recipient's rewards, oldest first, with what is still unmatched.
   const queues = new Map<string, { payment: RewardPayment; left: bigint; reached: bigint }[]>();
@@ -179,21 +197,30 @@ export function rewardsToExchange(
       amount -= taken;
     }
   }
+  return [...queues.values()].flatMap((queue) => queue.map(({ payment, reached }) => ({ payment, reached })));
+}
+
+/** Matched rewards by period: reached and known for payments older than the window at `now`, the rest pending. */
+export function reachedByPeriod(
+  matched: readonly MatchedReward[],
+  period: RewardPeriod,
+  windowDays: number,
+  now: number,
+): PeriodToExchange[] {
+  const window = windowDays * DAY_MS;
   const byPeriod = new Map<string, PeriodToExchange>();
   const starts = new Map<string, number>();
-  for (const queue of queues.values()) {
-    for (const { payment, reached } of queue) {
-      const at = periodOf(payment.time, period);
-      let entry = byPeriod.get(at.key);
-      if (!entry) {
-        byPeriod.set(at.key, (entry = { key: at.key, reached: 0n, known: 0n, pending: 0n, share: null }));
-        starts.set(at.key, at.start);
-      }
-      if (now - payment.time < window) entry.pending += payment.amount;
-      else {
-        entry.known += payment.amount;
-        entry.reached += reached;
-      }
+  for (const { payment, reached } of matched) {
+    const at = periodOf(payment.time, period);
+    let entry = byPeriod.get(at.key);
+    if (!entry) {
+      byPeriod.set(at.key, (entry = { key: at.key, reached: 0n, known: 0n, pending: 0n, share: null }));
+      starts.set(at.key, at.start);
+    }
+    if (now - payment.time < window) entry.pending += payment.amount;
+    else {
+      entry.known += payment.amount;
+      entry.reached += reached;
     }
   }
   return [...byPeriod.values()]

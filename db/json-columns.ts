@@ -1,4 +1,4 @@
-import type { Cohort, LabelKind, PlainMetric } from './vocabulary.ts';
+import type { Cohort, LabelKind, MovingGroup, PlainMetric, SpanMetric } from './vocabulary.ts';
 
 /**
  * What the JSON columns hold: the stored shape is the database's contract, so it is declared beside the schema
@@ -66,8 +66,11 @@ export interface WeightingToken {
   labels: Record<string, { name: string; kind: LabelKind }>;
 }
 
-/** A plain metric, or one cohort's share of the scope's supply (`cohortShare.whale`). */
-export type ResolutionMetric = PlainMetric | `cohortShare.${Cohort}`;
+/** A snapshot figure: a plain metric, or one cohort's share of the scope's supply (`cohortShare.whale`). */
+export type SnapshotMetric = PlainMetric | `cohortShare.${Cohort}`;
+/** A figure over the span between two snapshots: a group's net flow (`netFlow.whale`) or a span metric. */
+export type FlowMetric = `netFlow.${MovingGroup}` | SpanMetric;
+export type ResolutionMetric = SnapshotMetric | FlowMetric;
 
 /** The YAML names of the scopes (the counterparty issue's three sets of holders). */
 export type ResolutionScopeName = 'all' | 'custodians-excluded' | 'circulating';
@@ -107,6 +110,11 @@ export interface FlowSpanFigures {
   transfers: number;
   /** Tokens held in the scope at the earlier snapshot: what shares are of. */
   scopeSupply: string;
+  /**
+   * Node rewards paid in the span, by recipient (base units), as figure 2 counts payments: in the `all` scope's
+   * row of a span from transfers only (a resolution on rewards' top-10 share adds spans up).
+   */
+  rewards?: Record<string, string>;
 }
 
 /** Who received what and passed it on to exchanges, per period (`token_flow_figures`, figure `rewards`). */

@@ -560,6 +560,11 @@ export const tokenFlowSpans = sqliteTable(
     /** The later snapshot's time, ms: spans are chosen by it. */
     toTime: integer('to_time').notNull(),
     figures: text('figures', { mode: 'json' }).$type<FlowSpanFigures>().notNull(),
+    /**
+     * A hash of what the token file said that grouping depends on (labels, cohorts): an edit recomputes the
+     * spans. Null for spans stored before it was kept, which are recomputed too.
+     */
+    definition: text('definition'),
     computedAt: integer('computed_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.toSnapshot, t.scope] }), index('token_flow_spans_time').on(t.token, t.toTime)],

@@ -51,6 +51,20 @@ export const PLAIN_METRICS = [
 ] as const;
 export type PlainMetric = (typeof PLAIN_METRICS)[number];
 
+/**
+ * The groups of holders whose movements a poll can be about (an option's `evidence:` and the `netFlow.<group>`
+ * resolution metrics): the cohorts, insiders, fresh wallets, and the custodial kinds that move.
+ */
+export const MOVING_GROUPS = [...COHORTS, 'insiders', 'new', 'exchange', 'lp', 'rewards'] as const;
+export type MovingGroup = (typeof MOVING_GROUPS)[number];
+
+/**
+ * Figures over the span between a resolution's two snapshots rather than at one snapshot (flows/measures.ts):
+ * with `netFlow.<group>` they make the flow metrics of `ResolutionMetric`.
+ */
+export const SPAN_METRICS = ['exchangeInflow', 'rewardsTop10Share', 'unlockedToExchanges'] as const;
+export type SpanMetric = (typeof SPAN_METRICS)[number];
+
 /** Why a reader reports a comment (`comment_reports.reason`). */
 export const REPORT_REASONS = ['spam', 'scam', 'harassment', 'off-topic', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];

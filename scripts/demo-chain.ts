@@ -110,6 +110,15 @@ const SETTLED_CHOICES = {
   small: ['more', 'unsure', 'less', 'more', 'same', 'more'],
   anonymous: ['more', 'unsure', 'less', 'same', 'more', 'unsure', 'less', 'more'],
 };
+// The flow-settled poll: insiders and whales expect little to reach the exchange, node operators a lot.
+const CLIFF_POLL = 'opgsim-team-cliff';
+const CLIFF_OPENS = Date.parse('2026-10-02T00:00:00Z');
+const CLIFF_CHOICES = {
+  whale: ['little', 'little', 'some', 'unsure', 'little', 'little', 'some'],
+  retail: ['most', 'some', 'most', 'unsure', 'most', 'some', 'little'],
+  small: ['some', 'most', 'unsure', 'little', 'some', 'most'],
+  anonymous: ['most', 'unsure', 'some', 'little', 'most', 'some'],
+};
 const cycle = (choices: readonly string[], i: number): string => choices[i % choices.length] ?? 'cannot-tell';
 const voters: { account: PrivateKeyAccount; choice: string }[] = [
   ...whales.map((account, i) => ({ account, choice: cycle(WHALE_CHOICES, i) })),
@@ -292,22 +301,26 @@ async function submit(pollId: string, address: string | null, choice: string, no
 }
 
 /**
- * The settled poll's ballots, cast through the vote endpoint's own function
- * (submitVote: its rules, then castVote) at past instants within the poll's
- * eleven days, since the HTTP API only takes ballots now. Wallets vote as
- * themselves, signed in; the rest as cookie voters.
+ * A closed poll's ballots (the two the chain settles), cast through the vote
+ * endpoint's own function (submitVote: its rules, then castVote) at past
+ * instants within its first days, since the HTTP API only takes ballots now.
+ * Wallets vote as themselves, signed in; the rest as cookie voters.
  */
-async function castSettledBallots(): Promise<void> {
+async function castClosedBallots(
+  pollId: string,
+  opens: number,
+  choices: Record<'whale' | 'retail' | 'small' | 'anonymous', readonly string[]>,
+): Promise<void> {
   const wallets = [
-    ...whales.map((w, i) => ({ address: w.address, choice: cycle(SETTLED_CHOICES.whale, i) })),
-    ...retail.slice(0, 28).map((r, i) => ({ address: r.address, choice: cycle(SETTLED_CHOICES.retail, i) })),
-    ...small.slice(0, 9).map((s, i) => ({ address: s.address, choice: cycle(SETTLED_CHOICES.small, i) })),
+    ...whales.map((w, i) => ({ address: w.address, choice: cycle(choices.whale, i) })),
+    ...retail.slice(0, 28).map((r, i) => ({ address: r.address, choice: cycle(choices.retail, i) })),
+    ...small.slice(0, 9).map((s, i) => ({ address: s.address, choice: cycle(choices.small, i) })),
   ];
-  const ballots = [...wallets, ...SETTLED_CHOICES.anonymous.map((choice) => ({ address: null, choice }))];
-  // Spread over the poll's first ten days, an hour and a bit apart.
+  const ballots = [...wallets, ...choices.anonymous.map((choice) => ({ address: null, choice }))];
+  // Spread over the poll's first days, an hour and a bit apart.
   for (const [i, { address, choice }] of ballots.entries())
-    await submit(SETTLED_POLL, address, choice, SETTLED_OPENS + HOUR_MS + i * 4 * HOUR_MS + i * 61_000);
-  console.log(`${SETTLED_POLL}: ${ballots.length} ballots, ${wallets.length} from wallets`);
+    await submit(pollId, address, choice, opens + HOUR_MS + i * 4 * HOUR_MS + i * 61_000);
+  console.log(`${pollId}: ${ballots.length} ballots, ${wallets.length} from wallets`);
 }
 
 try {
@@ -321,8 +334,9 @@ try {
   await reweightPolls(db, Date.now(), token.symbol);
   await castBallots();
   await castSeedBallots();
-  await castSettledBallots();
-  const fixture = await exportDemoFixture(db, token.symbol, [POLL, SEED_POLL, SETTLED_POLL], ABOUT);
+  await castClosedBallots(SETTLED_POLL, SETTLED_OPENS, SETTLED_CHOICES);
+  await castClosedBallots(CLIFF_POLL, CLIFF_OPENS, CLIFF_CHOICES);
+  const fixture = await exportDemoFixture(db, token.symbol, [POLL, SEED_POLL, SETTLED_POLL, CLIFF_POLL], ABOUT);
   const config = (await resolveConfig(out)) ?? {};
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, await format(JSON.stringify(fixture), { ...config, filepath: out }));

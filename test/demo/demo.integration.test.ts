@@ -24,6 +24,7 @@ const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'db/demo/opgsim.json'), 'utf8
 const BALLOTS = FIXTURE.polls.find((p) => p.id === POLL)?.ballots ?? [];
 const SETTLED = 'opgsim-top-ten-november';
 const SETTLED_BALLOTS = FIXTURE.polls.find((p) => p.id === SETTLED)?.ballots ?? [];
+const CLIFF = 'opgsim-team-cliff';
 const ALL_BALLOTS = FIXTURE.polls.reduce((n, p) => n + p.ballots.length, 0);
 
 interface Results {
@@ -107,11 +108,75 @@ describe('the demo on a fresh database', () => {
     const record = (await (await get('/api/track-record?token=OPGSIM')).json()) as {
       polls: { id: string; simulated: boolean }[];
     };
-    expect(record.polls).toEqual([expect.objectContaining({ id: SETTLED, simulated: true })]);
+    expect(record.polls.map((p) => p.id).sort()).toEqual([SETTLED, CLIFF].sort());
+    expect(record.polls.every((p) => p.simulated)).toBe(true);
     const page = await (await get(`/polls/${SETTLED}/`)).text();
     expect(page).toContain('data-resolution-simulated');
     expect(page).toContain('Resolved by the chain');
     expect(await (await get('/polls/')).text()).toContain('simulated data</span>');
+  });
+
+  it('has a poll the chain settled on a flow: what insiders sent to exchanges around the team cliff', async () => {
+    const resolution = (
+      (await (await get(`/api/polls/${CLIFF}`)).json()) as {
+        resolution: {
+          status: string;
+          outcome: string;
+          change: number;
+          start: { block: number; value: number };
+          end: { block: number };
+          description: string;
+        };
+      }
+    ).resolution;
+    const start = lastBefore('2026-10-02T00:00:00Z');
+    const end = FIXTURE.snapshots.find((s) => s.takenAt >= Date.parse('2026-11-02T00:00:00Z'));
+    if (!start || !end) throw new Error('the demo has the snapshots either side');
+    // Counted here from the fixture's own transfers: the one cliff between the two snapshots (13 October,
+    // 15,000,000 released), its window from 7 days before to 30 after, up to the settling block. Insiders'
+    // own transfers to the exchange, and the unlabelled wallets they paid in the window, after and up to
+    // what those were paid.
+    const cliff = Date.parse('2026-10-13T00:00:00Z');
+    const DAY = 86_400_000;
+    const insiders = new Set([
+      '0x000000000000000000000000000000000000cafe',
+      '0x000000000000000000000000000000000000feed',
+    ]);
+    const EXCHANGE = '0x00000000000000000000000000000000000e0e0e';
+    const rows = FIXTURE.transfers.rows
+      .map((line) => line.split(':'))
+      .map(([block, , time, , from, to, amount]) => ({
+        block: Number(block),
+        time: Number(time),
+        from: String(from),
+        to: String(to),
+        amount: BigInt(amount ?? '0'),
+      }))
+      .filter((t) => t.time >= cliff - 7 * DAY && t.time < cliff + 30 * DAY && t.block <= end.block);
+    const paid = new Map<string, bigint>();
+    let sent = 0n;
+    for (const t of rows) {
+      if (insiders.has(t.from) && t.to === EXCHANGE) sent += t.amount;
+      else if (insiders.has(t.from) && !insiders.has(t.to)) paid.set(t.to, (paid.get(t.to) ?? 0n) + t.amount);
+      else if (t.to === EXCHANGE && (paid.get(t.from) ?? 0n) > 0n) {
+        const counted = t.amount < (paid.get(t.from) ?? 0n) ? t.amount : (paid.get(t.from) ?? 0n);
+        sent += counted;
+        paid.set(t.from, (paid.get(t.from) ?? 0n) - counted);
+      }
+    }
+    const share = Number((sent * 1_000_000_000n) / (15_000_000n * 10n ** 18n)) / 1e9;
+    expect(share).toBeGreaterThan(0.1);
+    expect(resolution).toMatchObject({
+      status: 'resolved',
+      start: { block: start.block, value: 0 },
+      end: { block: end.block },
+      change: Number(share.toFixed(6)),
+      outcome: share > 0.5 ? 'most' : share >= 0.1 ? 'some' : 'little',
+    });
+    expect(resolution.description).toContain('insiders sent to exchanges came to');
+    const page = await (await get(`/polls/${CLIFF}/`)).text();
+    expect(page).toContain('Resolved by the chain');
+    expect(page).toContain(`${(share * 100).toFixed(1)}%`);
   });
 
   it('lists the demo post, which says it is simulated and embeds the poll and the chain chart', async () => {

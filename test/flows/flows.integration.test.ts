@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenFlowSpans } from '../../db/schema.ts';
 import { ingest, rewindTo } from '../../src/lib/chain/ingest.server.ts';
 import { listSnapshots } from '../../src/lib/chain/repo.server.ts';
-import { readFlowSpans, refreshFlowSpans } from '../../src/lib/flows/flows.server.ts';
+import type { FlowMetric } from '../../db/json-columns.ts';
+import { readFlowSpans, readSpansBetween, refreshFlowSpans } from '../../src/lib/flows/flows.server.ts';
+import { flowMeasure } from '../../src/lib/flows/measures.ts';
 import { flowsView } from '../../src/lib/flows/query.ts';
 import { deployToken, fund, mintMany, startChain, transferFrom, type LocalChain } from '../helpers/chain.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
@@ -18,6 +20,7 @@ import { tempDatabase } from '../helpers/temp-db.ts';
 
 const THRESHOLDS = { whale: 10, dolphin: 1, fish: 0.1 };
 const DEAD = '0x000000000000000000000000000000000000dEaD';
+const ZERO = '0x0000000000000000000000000000000000000000';
 const milli = (n: number): bigint => BigInt(n) * 10n ** 15n;
 
 let chain: LocalChain;
@@ -130,5 +133,35 @@ describe('who accumulates, from the transfers', () => {
       [first, false],
       [second, false],
     ]);
+  });
+
+  it('recomputes the spans when the token file changes what they depend on, and measures flows from them', async () => {
+    const both = { block: first, takenAt: 0 };
+    const end = { block: second, takenAt: 0 };
+    const measure = async (metric: FlowMetric) => {
+      const spans = await readSpansBetween(temp.db, 'FLW', ['all'], first, second);
+      return flowMeasure(metric, { scoped: spans, all: spans, unlocks: null }, both, end);
+    };
+    // Sent to the exchange by others: the shrimp's 0.001 and the hop's 20; of 1,750.001 at the first snapshot.
+    const supply = milli(1_750_001);
+    const share = (a: bigint) => Number((a * 1_000_000_000n) / supply) / 1e9;
+    expect(await measure('exchangeInflow')).toBe(share(10n ** 15n + milli(20_000)));
+    expect(await measure('netFlow.new')).toBe(share(milli(150_000)));
+    // No reward payer is labelled: the spans keep an empty reward map, and there is nothing to measure.
+    expect(await measure('rewardsTop10Share')).toBe('nothing-to-measure');
+
+    // Label the dolphin's minter (the zero address) a reward payer from the first block on: the same spans, a
+    // new definition, so they are computed again, and the mint of 5 to the dolphin is a node reward.
+    const paying = {
+      ...TOKEN,
+      labels: { ...TOKEN.labels, [ZERO]: { name: 'Emission', kind: 'rewards' as const, since: first + 1 } },
+    };
+    expect(await refreshFlowSpans(temp.db, paying, Date.now())).toBe(1);
+    const [span] = await readSpansBetween(temp.db, 'FLW', ['all'], first, second);
+    expect(span?.figures.rewards).toEqual({ [dolphin.address.toLowerCase()]: milli(5_000).toString() });
+    expect(await measure('rewardsTop10Share')).toBe(1);
+    // Unchanged again: nothing to do.
+    expect(await refreshFlowSpans(temp.db, paying, Date.now())).toBe(0);
+    expect(await refreshFlowSpans(temp.db, TOKEN, Date.now())).toBe(1);
   });
 });

@@ -23,6 +23,8 @@ import {
   roundedChange,
 } from '../../src/lib/resolution/resolve.ts';
 import { resolutionState } from '../../src/lib/resolution/status.ts';
+import { UNSCOPED_FLOW_METRICS } from '../../src/lib/flows/measures.ts';
+import type { FlowMetric } from '../../db/json-columns.ts';
 import { buildTrackRecord, trackRecordCsv } from '../../src/lib/resolution/track-record.ts';
 import { presentResolution, type ResolutionView } from '../../src/lib/resolution/view.ts';
 
@@ -87,9 +89,10 @@ describe('resolution definitions', () => {
     ]);
   });
 
-  it('accepts every metric, every scope and a start date', () => {
+  it('accepts every metric, every scope it is measured over, and a start date', () => {
     for (const metric of RESOLUTION_METRICS) {
       for (const scope of Object.keys(RESOLUTION_SCOPES)) {
+        if (UNSCOPED_FLOW_METRICS.includes(metric as FlowMetric) && scope !== 'all') continue;
         const resolution = { metric, scope, from: '2027-01-15', at: '2027-03-01', outcomes: THREE_WAY };
         expect(refusals(poll({ resolution })), `${metric} ${scope}`).toEqual([]);
       }
@@ -100,6 +103,12 @@ describe('resolution definitions', () => {
     ['an unknown metric', { metric: 'top5Share' }, 'resolution.metric: metric must be one of top1Share'],
     ['an unknown scope', { scope: 'everyone' }, 'resolution.scope: scope must be one of all, custodians-excluded'],
     ['an unknown cohort', { metric: 'cohortShare.kraken' }, 'resolution.metric: metric must be one of'],
+    ['an unknown flow group', { metric: 'netFlow.outside' }, 'resolution.metric: metric must be one of'],
+    [
+      'a scope for rewards, which are nobody’s holdings',
+      { metric: 'rewardsTop10Share', scope: 'circulating' },
+      'resolution.scope: rewardsTop10Share is not measured over one set of holders: use scope: all',
+    ],
     ['an impossible date', { at: '2027-02-30' }, 'resolution.at: not a calendar date'],
     ['a date that is not a day', { at: 'March' }, 'resolution.at: use a date as YYYY-MM-DD'],
     ['at before from', { from: '2027-03-05' }, 'resolution.from: from (2027-03-05) must be before at (2027-03-01)'],
@@ -412,6 +421,85 @@ describe('where a resolving poll stands', () => {
       status: 'pending',
       reason: 'not-measurable',
     });
+  });
+});
+
+describe('a poll that resolves on a flow', () => {
+  const DAY_MS = 86_400_000;
+  const at = Date.parse('2027-03-01T00:00:00Z');
+  const closesAt = Date.parse('2027-02-01T00:00:00Z');
+  const snapshot = (id: number, block: number, takenAt: number) => ({
+    id,
+    block,
+    takenAt,
+    metrics: METRICS,
+    source: { kind: 'rpc' as const, chainId: 1, block, contract: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+    simulated: false,
+  });
+  const definition = pollDefinitionSchema.parse(
+    poll({
+      resolution: {
+        metric: 'netFlow.whale',
+        scope: 'circulating',
+        from: 'opens',
+        at: '2027-03-01',
+        outcomes: THREE_WAY,
+      },
+    }),
+  ).resolution;
+  if (!definition) throw new Error('the example poll resolves');
+  const weighting = snapshot(1, 100, Date.parse('2026-12-20T00:00:00Z'));
+  const midway = snapshot(2, 200, Date.parse('2027-02-10T00:00:00Z'));
+  const settling = snapshot(3, 300, at + DAY_MS);
+  const state = { closesAt, weightingBlock: 100 };
+  /** Whales' flow: 1% by block 200, 3.5% by block 300, measured from block 100 only. */
+  const between = (from: { block: number }, to: { block: number }) => {
+    if (from.block !== 100) throw new Error(`measured from block ${from.block}`);
+    return to.block === 200 ? 0.01 : to.block === 300 ? 0.035 : 'needs-transfers';
+  };
+
+  it('starts at zero and shows the flow so far while it waits', () => {
+    const result = resolutionState(definition, state, [weighting, midway], at + 5 * DAY_MS, between);
+    expect(result).toMatchObject({ status: 'pending', reason: 'no-settling-snapshot' });
+    if (result.status !== 'pending') return;
+    expect(result.from).toMatchObject({ value: 0 });
+    expect(result.current).toMatchObject({ value: 0.01, change: 0.01 });
+  });
+
+  it('is settled by the flow itself, as the change from zero', () => {
+    const result = resolutionState(definition, state, [weighting, midway, settling], at + 2 * DAY_MS, between);
+    expect(result).toMatchObject({ status: 'resolved', change: 0.035, outcome: 'toward-whales' });
+    if (result.status !== 'resolved') return;
+    expect(result.description).toBe(
+      'whales’ net flow, as a share of circulating supply came to +3.5% between the two snapshots',
+    );
+    expect(describeChange(definition, 0, 0.035, zh)).toBe('两次快照之间，大户的净流入（占流通供应量的比例）为 +3.5%');
+  });
+
+  it('waits, saying why, while the transfers behind it are missing or nothing it measures happened', () => {
+    const missing = resolutionState(definition, state, [weighting, settling], at + 2 * DAY_MS, () => 'needs-transfers');
+    expect(missing).toMatchObject({ status: 'pending', reason: 'needs-transfers', current: null });
+    const nothing = resolutionState(
+      definition,
+      state,
+      [weighting, settling],
+      at + 2 * DAY_MS,
+      () => 'nothing-to-measure',
+    );
+    expect(nothing).toMatchObject({ status: 'pending', reason: 'nothing-to-measure' });
+    // Without a way to measure flows, a flow metric never reads a snapshot's own metrics.
+    expect(resolutionState(definition, state, [weighting, settling], at + 2 * DAY_MS)).toMatchObject({
+      status: 'pending',
+      reason: 'needs-transfers',
+    });
+    expect(metricValue(METRICS, 'netFlow.whale', 'circulating')).toBeNull();
+  });
+
+  it('words the span metrics without a scope', () => {
+    const rewards = { ...definition, metric: 'rewardsTop10Share' as const, scope: 'all' as const };
+    expect(describeChange(rewards, 0, 0.88, en)).toBe(
+      'ten largest recipients’ share of the node rewards paid came to 88.0% between the two snapshots',
+    );
   });
 });
 

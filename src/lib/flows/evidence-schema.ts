@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COHORTS } from '../../../db/vocabulary.ts';
+import { MOVING_GROUPS } from '../../../db/vocabulary.ts';
 import type { Scope } from '../chain/scopes.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { Scope } from '../chain/scopes.ts';
  */
 
 /** The groups an option can be about: the cohorts, insiders, fresh wallets, and the custodial kinds that move. */
-export const EVIDENCE_GROUPS = [...COHORTS, 'insiders', 'new', 'exchange', 'lp', 'rewards'] as const;
+export const EVIDENCE_GROUPS = MOVING_GROUPS;
 /** The scopes, by their YAML names as resolutions spell them. */
 const EVIDENCE_SCOPES = { all: 'all', 'custodians-excluded': 'excludingLabelled', circulating: 'circulating' } as const;
 export const REWARD_MEASURES = ['top10Share', 'gini', 'belowFloor', 'toExchange7', 'toExchange30'] as const;

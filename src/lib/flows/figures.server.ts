@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { ExchangeFigures, FlowFigureData, RewardFigures, UnlockFigures } from '../../../db/json-columns.ts';
 import { tokenCursors, tokenFlowFigures, tokenSnapshots, tokenTransfers } from '../../../db/schema.ts';
-import type { FlowFigure } from '../../../db/vocabulary.ts';
+import { FLOW_FIGURES, type FlowFigure } from '../../../db/vocabulary.ts';
 import { snapshotBalances } from '../chain/repo.server.ts';
 import { LABEL_ROLES, labelKinds } from '../chain/scopes.ts';
 import type { TokenDefinition } from '../chain/schemas.ts';
@@ -11,8 +11,10 @@ import type { StoredFigure } from './answers.ts';
 import { BEFORE_FIRST_SNAPSHOT, dayNet, exchangeDays, type Venue } from './exchanges.ts';
 import { DEAD, groupOf, ZERO } from './groups.ts';
 import {
+  isRewardPayment,
   matchRewards,
   reachedByPeriod,
+  rewardPayers,
   REWARD_PERIODS,
   rewardsByPeriod,
   type PeriodToExchange,
@@ -38,8 +40,9 @@ const REWARD_WINDOWS = { d7: 7, d30: 30 } as const;
 
 /** "Before" and "first" by (block, log index), as one number: log indexes stay far below a million a block. */
 const orderOf = (block: number, logIndex: number): number => block * 1_000_000 + logIndex;
+const blockOf = (t: TimedTransfer): number => Math.floor(t.order / 1_000_000);
 
-interface LatestSnapshot {
+export interface LatestSnapshot {
   id: number;
   block: number;
   takenAt: number;
@@ -94,6 +97,25 @@ export async function refreshFlowFigures(db: Database, token: FigureToken, now: 
   return true;
 }
 
+/**
+ * Figure 3 as it stood at one snapshot (a resolution settled by a snapshot older than the latest): null when the
+ * transfers kept do not cover every block up to it.
+ */
+export async function unlockFigureAt(
+  db: Database,
+  token: FigureToken,
+  snapshot: LatestSnapshot,
+): Promise<UnlockFigures | null> {
+  const cursor = await db
+    .select({ transfersFrom: tokenCursors.transfersFrom, nextBlock: tokenCursors.nextBlock })
+    .from(tokenCursors)
+    .where(eq(tokenCursors.token, token.symbol))
+    .get();
+  if (cursor?.transfersFrom == null || snapshot.block >= cursor.nextBlock) return null;
+  const [figure] = await computeFlowFigures(db, token, snapshot, cursor.transfersFrom, new Set(['unlocks']));
+  return figure?.data.kind === 'unlocks' ? figure.data : null;
+}
+
 function definitionHash(token: FigureToken): string {
   const { labels, unlocks, cohorts, decimals, rewardFloor } = token;
   return createHash('sha256')
@@ -112,17 +134,17 @@ async function computeFlowFigures(
   token: FigureToken,
   latest: LatestSnapshot,
   fromBlock: number,
+  wanted: ReadonlySet<FlowFigure> = new Set(FLOW_FIGURES),
 ): Promise<ComputedFigure[]> {
   const kinds = labelKinds(token.labels);
   const withKind = (wanted: (kind: string) => boolean): string[] =>
     [...kinds].filter(([address, kind]) => address !== ZERO && wanted(kind)).map(([address]) => address);
-  const payers = withKind((k) => k === 'rewards');
+  const paying = rewardPayers(token.labels);
+  const { payers, mintsSince } = paying;
   const venues = new Map<string, Venue>(
     [...kinds].filter((e): e is [string, Venue] => e[1] === 'exchange' || e[1] === 'lp'),
   );
   const insiders = withKind((k) => k in LABEL_ROLES && LABEL_ROLES[k as keyof typeof LABEL_ROLES] === 'insider');
-  const zeroLabel = Object.entries(token.labels).find(([address]) => BigInt(address) === 0n)?.[1];
-  const mintsSince = zeroLabel?.kind === 'rewards' ? (zeroLabel.since ?? null) : null;
 
   const inRange = and(
     eq(tokenTransfers.token, token.symbol),
@@ -145,19 +167,20 @@ async function computeFlowFigures(
       time: t.time,
       order: orderOf(t.block, t.logIndex),
     }));
+  const rewarding = wanted.has('rewards');
   const [paid, minted, intoVenues, outOfVenues, fromInsiders] = await Promise.all([
-    payers.length > 0 ? read(inArray(tokenTransfers.fromAddress, payers)) : [],
-    mintsSince === null
+    rewarding && payers.length > 0 ? read(inArray(tokenTransfers.fromAddress, payers)) : [],
+    !rewarding || mintsSince === null
       ? []
       : read(and(eq(tokenTransfers.fromAddress, ZERO), gte(tokenTransfers.blockNumber, mintsSince))),
     venues.size > 0 ? read(inArray(tokenTransfers.toAddress, [...venues.keys()])) : [],
-    venues.size > 0 ? read(inArray(tokenTransfers.fromAddress, [...venues.keys()])) : [],
-    insiders.length > 0 ? read(inArray(tokenTransfers.fromAddress, insiders)) : [],
+    wanted.has('exchanges') && venues.size > 0 ? read(inArray(tokenTransfers.fromAddress, [...venues.keys()])) : [],
+    wanted.has('unlocks') && insiders.length > 0 ? read(inArray(tokenTransfers.fromAddress, insiders)) : [],
   ]);
 
-  // Figure 2: payments to anyone but another reward payer (moving the budget between contracts pays no one).
+  // Figure 2.
   const payments: RewardPayment[] = [...paid, ...minted]
-    .filter((t) => kinds.get(t.to) !== 'rewards' && t.to !== ZERO)
+    .filter((t) => isRewardPayment({ ...t, block: blockOf(t) }, paying, kinds))
     .map((t) => ({ to: t.to, amount: t.amount, time: t.time, order: t.order }));
   const recipients = new Set(payments.map((p) => p.to));
   const sales = intoVenues
@@ -170,7 +193,7 @@ async function computeFlowFigures(
     d7: matchRewards(payments, sales, REWARD_WINDOWS.d7),
     d30: matchRewards(payments, sales, REWARD_WINDOWS.d30),
   };
-  const rewards = REWARD_PERIODS.map((period): ComputedFigure => {
+  const rewards = (rewarding ? REWARD_PERIODS : []).map((period): ComputedFigure => {
     const reached = Object.fromEntries(
       Object.entries(REWARD_WINDOWS).map(([key, days]) => [
         key,
@@ -243,6 +266,8 @@ async function computeFlowFigures(
     },
   };
 
+  if (!wanted.has('exchanges')) return [...rewards, ...(wanted.has('unlocks') ? [unlocks] : [])];
+
   // Figure 4: the other side's group at the latest snapshot before each transfer.
   const venueTransfers = dedupe([...intoVenues, ...outOfVenues]);
   const groupAt = await groupsAtSnapshots(db, token, venueTransfers, venues, latest.block);
@@ -298,7 +323,6 @@ async function groupsAtSnapshots(
       ),
     )
     .orderBy(asc(tokenSnapshots.block), asc(tokenSnapshots.id));
-  const blockOf = (t: TimedTransfer): number => Math.floor(t.order / 1_000_000);
   /** Index of the latest snapshot strictly before the transfer's block; -1 when none. */
   const snapshotBefore = (t: TimedTransfer): number => {
     const block = blockOf(t);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
 import type { FlowSpanFigures } from '../../../db/json-columns.ts';
 import { tokenCursors, tokenFlowSpans, tokenSnapshots, tokenTransfers } from '../../../db/schema.ts';
@@ -7,6 +8,7 @@ import type { TokenDefinition } from '../chain/schemas.ts';
 import type { Database } from '../platform/db/db.server.ts';
 import { groupFlows, groupNetChanges, groupOf, scopeSupply, type GroupingInput } from './groups.ts';
 import { refreshFlowFigures, type FigureToken } from './figures.server.ts';
+import { isRewardPayment, rewardPayers } from './rewards.ts';
 import type { StoredSpan } from './query.ts';
 
 /**
@@ -38,17 +40,24 @@ export async function refreshFlowSpans(db: Database, token: FlowToken, now: numb
     .orderBy(asc(tokenSnapshots.block));
   const wanted = new Map<number, number>();
   for (let i = 1; i < snapshots.length; i++) wanted.set(snapshots[i]?.id ?? -1, snapshots[i - 1]?.id ?? -1);
+  const definition = spanDefinition(token);
   const stored = await db
-    .selectDistinct({ from: tokenFlowSpans.fromSnapshot, to: tokenFlowSpans.toSnapshot })
+    .selectDistinct({
+      from: tokenFlowSpans.fromSnapshot,
+      to: tokenFlowSpans.toSnapshot,
+      definition: tokenFlowSpans.definition,
+    })
     .from(tokenFlowSpans)
     .where(eq(tokenFlowSpans.token, token.symbol));
-  const stale = stored.filter((span) => wanted.get(span.to) !== span.from).map((span) => span.to);
+  const current = (span: (typeof stored)[number]): boolean =>
+    wanted.get(span.to) === span.from && span.definition === definition;
+  const stale = stored.filter((span) => !current(span)).map((span) => span.to);
   if (stale.length > 0) {
     await db
       .delete(tokenFlowSpans)
       .where(and(eq(tokenFlowSpans.token, token.symbol), inArray(tokenFlowSpans.toSnapshot, stale)));
   }
-  const have = new Set(stored.filter((span) => wanted.get(span.to) === span.from).map((span) => span.to));
+  const have = new Set(stored.filter(current).map((span) => span.to));
   const cursor = await db
     .select({ transfersFrom: tokenCursors.transfersFrom, nextBlock: tokenCursors.nextBlock })
     .from(tokenCursors)
@@ -66,7 +75,7 @@ export async function refreshFlowSpans(db: Database, token: FlowToken, now: numb
       cursor?.transfersFrom != null &&
       cursor.transfersFrom <= earlier.block + 1 &&
       later.block < cursor.nextBlock;
-    await storeSpan(db, token, earlier, later, fromTransfers, now);
+    await storeSpan(db, token, earlier, later, fromTransfers, definition, now);
     added++;
   }
   return added;
@@ -78,6 +87,7 @@ async function storeSpan(
   earlier: SnapshotEnds,
   later: SnapshotEnds,
   fromTransfers: boolean,
+  definition: string,
   now: number,
 ): Promise<void> {
   const balances = new Map((await snapshotBalances(db, earlier.id)).map((h) => [h.address, h.balance]));
@@ -86,7 +96,12 @@ async function storeSpan(
   let figures: (scope: Scope) => FlowSpanFigures;
   if (fromTransfers) {
     const rows = await db
-      .select({ from: tokenTransfers.fromAddress, to: tokenTransfers.toAddress, amount: tokenTransfers.amount })
+      .select({
+        block: tokenTransfers.blockNumber,
+        from: tokenTransfers.fromAddress,
+        to: tokenTransfers.toAddress,
+        amount: tokenTransfers.amount,
+      })
       .from(tokenTransfers)
       .where(
         and(
@@ -95,10 +110,16 @@ async function storeSpan(
           lte(tokenTransfers.blockNumber, later.block),
         ),
       );
-    const transfers = rows.map((t) => ({ from: t.from, to: t.to, amount: BigInt(t.amount) }));
+    const transfers = rows.map((t) => ({ block: t.block, from: t.from, to: t.to, amount: BigInt(t.amount) }));
+    // Rewards do not depend on the scope: kept once, in the `all` row.
+    const paying = rewardPayers(token.labels);
+    const rewards = new Map<string, bigint>();
+    for (const t of transfers)
+      if (isRewardPayment(t, paying, labels)) rewards.set(t.to, (rewards.get(t.to) ?? 0n) + t.amount);
     figures = (scope) => {
       const flows = groupFlows(transfers, groupOf(input(scope)));
       return {
+        ...(scope === 'all' ? { rewards: strings(rewards) } : {}),
         kind: 'transfers',
         net: strings(flows.net),
         matrix: Object.fromEntries([...flows.matrix].map(([g, row]) => [g, strings(row)])),
@@ -133,11 +154,18 @@ async function storeSpan(
         toBlock: later.block,
         toTime: later.takenAt,
         figures: figures(scope),
+        definition,
         computedAt: now,
       })),
     )
     // Another process (a scan's, or another instance's start) may have stored the same span meanwhile.
     .onConflictDoNothing();
+}
+
+/** What grouping and reward payments depend on in the token file: an edit to it recomputes every span. */
+function spanDefinition(token: FlowToken): string {
+  const { labels, cohorts } = token;
+  return createHash('sha256').update(JSON.stringify({ labels, cohorts })).digest('base64url');
 }
 
 const strings = (amounts: ReadonlyMap<string, bigint>): Record<string, string> =>
@@ -168,6 +196,14 @@ export async function refreshAllFlows(
   }
 }
 
+/** What a stored span says (query.ts's StoredSpan). */
+const SPAN = {
+  fromBlock: tokenFlowSpans.fromBlock,
+  toBlock: tokenFlowSpans.toBlock,
+  toTime: tokenFlowSpans.toTime,
+  figures: tokenFlowSpans.figures,
+};
+
 /** The stored spans of one scope that end inside the window (ms), oldest first. */
 export async function readFlowSpans(
   db: Database,
@@ -177,12 +213,7 @@ export async function readFlowSpans(
   toMs: number,
 ): Promise<StoredSpan[]> {
   return db
-    .select({
-      fromBlock: tokenFlowSpans.fromBlock,
-      toBlock: tokenFlowSpans.toBlock,
-      toTime: tokenFlowSpans.toTime,
-      figures: tokenFlowSpans.figures,
-    })
+    .select(SPAN)
     .from(tokenFlowSpans)
     .where(
       and(
@@ -190,6 +221,28 @@ export async function readFlowSpans(
         eq(tokenFlowSpans.scope, scope),
         gte(tokenFlowSpans.toTime, fromMs),
         lte(tokenFlowSpans.toTime, toMs),
+      ),
+    )
+    .orderBy(asc(tokenFlowSpans.toBlock));
+}
+
+/** The stored spans of some scopes that lie between two blocks, oldest first, in one read. */
+export async function readSpansBetween(
+  db: Database,
+  symbol: string,
+  scopes: readonly Scope[],
+  fromBlock: number,
+  toBlock: number,
+): Promise<(StoredSpan & { scope: Scope })[]> {
+  return db
+    .select({ scope: tokenFlowSpans.scope, ...SPAN })
+    .from(tokenFlowSpans)
+    .where(
+      and(
+        eq(tokenFlowSpans.token, symbol),
+        inArray(tokenFlowSpans.scope, [...scopes]),
+        gte(tokenFlowSpans.fromBlock, fromBlock),
+        lte(tokenFlowSpans.toBlock, toBlock),
       ),
     )
     .orderBy(asc(tokenFlowSpans.toBlock));

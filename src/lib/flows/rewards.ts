@@ -1,3 +1,4 @@
+import type { LabelKind } from '../../../db/vocabulary.ts';
 import { distributionMetrics } from '../chain/metrics.ts';
 
 /**
@@ -42,6 +43,42 @@ export function periodOf(time: number, period: RewardPeriod): Period {
   const isoYear = thursday.getUTCFullYear();
   const week = Math.floor((thursday.getTime() - Date.UTC(isoYear, 0, 1)) / (7 * DAY_MS)) + 1;
   return { key: `${isoYear}-W${String(week).padStart(2, '0')}`, start, end: start + 7 * DAY_MS };
+}
+
+const ZERO = '0x0000000000000000000000000000000000000000';
+
+/** Who pays node rewards, as the token file says: addresses labelled rewards, and the zero address's mints from `since`. */
+export interface RewardPayers {
+  /** Lower-case addresses labelled rewards, the zero address left out. */
+  payers: string[];
+  /** Mints from this block on are rewards too; null when the zero address is not labelled rewards with `since`. */
+  mintsSince: number | null;
+}
+
+export function rewardPayers(
+  labels: Readonly<Record<string, { kind: LabelKind; since?: number | undefined }>>,
+): RewardPayers {
+  const payers: string[] = [];
+  let mintsSince: number | null = null;
+  for (const [address, label] of Object.entries(labels)) {
+    if (label.kind !== 'rewards') continue;
+    if (BigInt(address) === 0n) mintsSince = label.since ?? null;
+    else payers.push(address.toLowerCase());
+  }
+  return { payers, mintsSince };
+}
+
+/**
+ * Whether a transfer is a reward payment: from a payer (or a mint from `since` on) to anyone but another reward
+ * payer or the zero address (moving the budget between contracts pays no one).
+ */
+export function isRewardPayment(
+  t: { from: string; to: string; block: number },
+  { payers, mintsSince }: RewardPayers,
+  labels: ReadonlyMap<string, LabelKind>,
+): boolean {
+  const paid = t.from === ZERO ? mintsSince !== null && t.block >= mintsSince : payers.includes(t.from);
+  return paid && t.to !== ZERO && labels.get(t.to) !== 'rewards';
 }
 
 export interface RewardPayment {
@@ -103,7 +140,7 @@ export function rewardsByPeriod(
         incomplete: at.end > now,
         paid,
         recipients: amounts.length,
-        top10Share: top10(amounts, paid),
+        top10Share: topTenShare(amounts, paid),
         gini: metrics.gini,
         median: amounts[Math.floor((amounts.length - 1) / 2)] ?? 0n,
         belowFloor: amounts.filter((a) => a < floor).length,
@@ -112,7 +149,8 @@ export function rewardsByPeriod(
     });
 }
 
-function top10(ascending: readonly bigint[], total: bigint): number {
+/** What the ten largest amounts (of amounts sorted ascending) are of the total; 0 when nothing was paid. */
+export function topTenShare(ascending: readonly bigint[], total: bigint): number {
   if (total === 0n) return 0;
   const top = ascending.slice(-10).reduce((sum, a) => sum + a, 0n);
   return Number((top * 1_000_000_000n) / total) / 1e9;

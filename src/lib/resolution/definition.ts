@@ -7,6 +7,7 @@ import type {
 } from '../../../db/json-columns.ts';
 import { PLAIN_METRICS } from '../../../db/vocabulary.ts';
 import { COHORTS } from '../chain/metrics.ts';
+import { FLOW_METRICS, UNSCOPED_FLOW_METRICS } from '../flows/measures.ts';
 import type { Scope } from '../chain/scopes.ts';
 
 /**
@@ -30,6 +31,7 @@ export type {
 export const RESOLUTION_METRICS: readonly ResolutionMetric[] = [
   ...PLAIN_METRICS,
   ...COHORTS.map((c) => `cohortShare.${c}` as const),
+  ...FLOW_METRICS,
 ];
 
 /** The YAML names of the scopes (the counterparty issue's three sets of holders). */
@@ -58,7 +60,10 @@ const DAY = z.preprocess(
     ),
 );
 
-/** A condition on the change (to − from, in the metric's own unit): `below`/`above` strict, `between` closed. */
+/**
+ * A condition on the change (to − from, in the metric's own unit; a flow metric's value, since a flow starts at
+ * zero): `below`/`above` strict, `between` closed.
+ */
 export const conditionSchema = z.union([
   z.object({ below: z.number() }).strict(),
   z.object({ above: z.number() }).strict(),
@@ -175,6 +180,12 @@ export function resolutionProblems(
   const optionIds = new Set(poll.options.map((o) => o.id));
   for (const id of Object.keys(resolution.outcomes)) {
     if (!optionIds.has(id)) problems.push({ path: ['outcomes', id], message: `"${id}" is not an option of this poll` });
+  }
+  if ((UNSCOPED_FLOW_METRICS as readonly string[]).includes(resolution.metric) && resolution.scope !== 'all') {
+    problems.push({
+      path: ['scope'],
+      message: `${resolution.metric} is not measured over one set of holders: use scope: all`,
+    });
   }
   const gaps = outcomeGaps(resolution.outcomes);
   if (gaps) problems.push({ path: ['outcomes'], message: gaps });

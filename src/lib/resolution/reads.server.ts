@@ -1,7 +1,16 @@
 import type { CohortResults } from '../cohorts/present.ts';
 import type { PollRecord } from '../polls/records.ts';
 import type { Database } from '../platform/db/db.server.ts';
-import { getStoredResolution, resolutionSnapshots, resolvePolls, type StoredResolution } from './repo.server.ts';
+import {
+  flowBetween,
+  getStoredResolution,
+  resolutionSnapshots,
+  resolvePolls,
+  type StoredResolution,
+  type TokenFiles,
+} from './repo.server.ts';
+import { loadTokenDefinition } from '../chain/tokens.server.ts';
+import type { MissingMeasure } from '../flows/measures.ts';
 import { resolutionState, type ResolutionState } from './status.ts';
 import { presentResolution, type ResolutionView } from './view.ts';
 import { IdentityCache } from '../platform/caching/identity.ts';
@@ -25,11 +34,15 @@ export interface Standing {
 export class ResolutionReads {
   private readonly db: Database;
   private readonly now: () => number;
+  private readonly tokens: TokenFiles;
+  /** Flow metrics measured between two stored snapshots: they do not change, so each pair is measured once. */
+  private readonly measured = new Map<string, number | MissingMeasure>();
   private readonly kept = new Map<string, { standing: Standing; pending: Promise<Standing> | null }>();
 
-  constructor(db: Database, now: () => number = Date.now) {
+  constructor(db: Database, now: () => number = Date.now, tokens: TokenFiles = loadTokenDefinition) {
     this.db = db;
     this.now = now;
+    this.tokens = tokens;
   }
 
   private readonly views = new IdentityCache<
@@ -93,15 +106,21 @@ export class ResolutionReads {
     const stored = await getStoredResolution(this.db, poll.id);
     if (stored) return { at: now, settled: stored, pending: null };
     const snapshots = await resolutionSnapshots(this.db, poll.token);
-    const state = resolutionState(
+    const standing = { closesAt: poll.closesAt, weightingBlock: poll.weightingBlock };
+    const between = await flowBetween(
+      this.db,
+      poll.token,
       definition,
-      { closesAt: poll.closesAt, weightingBlock: poll.weightingBlock },
+      standing,
       snapshots,
       now,
+      this.tokens,
+      this.measured,
     );
+    const state = resolutionState(definition, standing, snapshots, now, between);
     if (state.status === 'pending') return { at: now, settled: null, pending: state };
     // Settled since the last snapshot script ran (the poll closed after it): store it, then show what is stored.
-    await resolvePolls(this.db, now, poll.token);
+    await resolvePolls(this.db, now, poll.token, this.tokens);
     return { at: now, settled: await getStoredResolution(this.db, poll.id), pending: null };
   }
 }

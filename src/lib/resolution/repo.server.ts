@@ -2,7 +2,21 @@ import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { pollResolutions, polls, tokenSnapshots } from '../../../db/schema.ts';
 import { symbolKey } from '../content/schemas.ts';
 import type { Database } from '../platform/db/db.server.ts';
-import { resolutionState, type ResolutionSnapshot } from './status.ts';
+import {
+  resolutionEnds,
+  resolutionState,
+  type Between,
+  type ResolutionSnapshot,
+  type ResolvingPollState,
+} from './status.ts';
+import { loadTokenDefinition } from '../chain/tokens.server.ts';
+import type { FigureToken } from '../flows/figures.server.ts';
+import { isFlowMetric, type MissingMeasure } from '../flows/measures.ts';
+import { measureFlows } from '../flows/measures.server.ts';
+import { RESOLUTION_SCOPES, type ResolutionDefinition } from './definition.ts';
+
+/** The token file of a symbol, for flow metrics that need it (figure 3 at an older snapshot). */
+export type TokenFiles = (symbol: string) => FigureToken | null;
 
 /** A poll the chain settled, as stored. */
 export type StoredResolution = typeof pollResolutions.$inferSelect;
@@ -13,7 +27,12 @@ export type StoredResolution = typeof pollResolutions.$inferSelect;
  * the insert keeps the first outcome if two instances race, so a snapshot
  * stored later never changes one. Run at start-up and after snapshots land.
  */
-export async function resolvePolls(db: Database, now: number, token?: string): Promise<StoredResolution[]> {
+export async function resolvePolls(
+  db: Database,
+  now: number,
+  token?: string,
+  tokens: TokenFiles = loadTokenDefinition,
+): Promise<StoredResolution[]> {
   const waiting = await db
     .select({
       id: polls.id,
@@ -41,12 +60,9 @@ export async function resolvePolls(db: Database, now: number, token?: string): P
       snapshots = await resolutionSnapshots(db, poll.token);
       snapshotsOf.set(poll.token, snapshots);
     }
-    const state = resolutionState(
-      poll.resolution,
-      { closesAt: poll.closesAt, weightingBlock: poll.weightingBlock },
-      snapshots,
-      now,
-    );
+    const standing = { closesAt: poll.closesAt, weightingBlock: poll.weightingBlock };
+    const between = await flowBetween(db, poll.token, poll.resolution, standing, snapshots, now, tokens);
+    const state = resolutionState(poll.resolution, standing, snapshots, now, between);
     if (state.status !== 'resolved') continue;
     const [row] = await db
       .insert(pollResolutions)
@@ -71,6 +87,43 @@ export async function resolvePolls(db: Database, now: number, token?: string): P
     if (row) stored.push(row);
   }
   return stored;
+}
+
+/**
+ * For a poll on a flow metric: its values from the starting snapshot to the settling one and to the latest,
+ * measured from stored flow figures; undefined for a snapshot metric (resolutionState then needs none).
+ */
+export async function flowBetween(
+  db: Database,
+  symbol: string,
+  definition: ResolutionDefinition,
+  poll: ResolvingPollState,
+  snapshots: readonly ResolutionSnapshot[],
+  now: number,
+  tokens: TokenFiles,
+  memo?: Map<string, number | MissingMeasure>,
+): Promise<Between | undefined> {
+  const { metric } = definition;
+  if (!isFlowMetric(metric)) return undefined;
+  const { start, settling, latest } = resolutionEnds(definition, poll, snapshots, now);
+  if (!start) return undefined;
+  const key = (to: ResolutionSnapshot): string => `${symbol}|${metric}|${definition.scope}|${start.id}|${to.id}`;
+  const ends = [settling, latest].filter((s): s is ResolutionSnapshot => s !== null && !memo?.has(key(s)));
+  const values = await measureFlows(
+    db,
+    symbol,
+    ends.length > 0 ? tokens(symbol) : null,
+    metric,
+    RESOLUTION_SCOPES[definition.scope],
+    start,
+    ends,
+  );
+  // What two stored snapshots' figures give does not change; only a span not stored yet may still come.
+  for (const [id, value] of values) {
+    const to = ends.find((s) => s.id === id);
+    if (to && value !== 'needs-transfers') memo?.set(key(to), value);
+  }
+  return (_from, to) => memo?.get(key(to)) ?? values.get(to.id) ?? 'needs-transfers';
 }
 
 /** What resolution reads of every stored snapshot of a token but those of blocks a reorganisation replaced. */

@@ -3,6 +3,7 @@ import type { DistributionMetrics } from '../chain/metrics.ts';
 import type { CohortId } from '../cohorts/cohorts.ts';
 import type { CohortResult } from '../cohorts/privacy.ts';
 import { metricsOf, type SnapshotMetrics } from '../chain/snapshot.ts';
+import { isFlowMetric, UNSCOPED_FLOW_METRICS } from '../flows/measures.ts';
 import {
   RESOLUTION_SCOPES,
   type Condition,
@@ -10,6 +11,7 @@ import {
   type ResolutionMetric,
   type ResolutionScopeName,
 } from './definition.ts';
+import type { SnapshotMetric } from '../../../db/json-columns.ts';
 
 /**
  * Scoring a poll against the chain, from two stored snapshots' metrics only,
@@ -22,19 +24,23 @@ export interface ResolutionWords {
   number(value: number): string;
 }
 
-/** A metric's value in one scope of a snapshot, or null when the snapshot lacks that scope. */
+/**
+ * A metric's value in one scope of a snapshot, or null when the snapshot lacks that scope. A flow metric has no
+ * value at one snapshot (flows/measures.ts measures it between two).
+ */
 export function metricValue(
   metrics: SnapshotMetrics,
   metric: ResolutionMetric,
   scope: ResolutionScopeName,
 ): number | null {
+  if (isFlowMetric(metric)) return null;
   const measured: DistributionMetrics | null = metricsOf(metrics, RESOLUTION_SCOPES[scope]);
   if (!measured) return null;
   if (metric.startsWith('cohortShare.')) {
     const cohort = metric.slice('cohortShare.'.length) as keyof DistributionMetrics['cohorts'];
     return measured.cohorts[cohort].share;
   }
-  return measured[metric as Exclude<ResolutionMetric, `cohortShare.${string}`>];
+  return measured[metric as Exclude<SnapshotMetric, `cohortShare.${string}`>];
 }
 
 /** to − from, rounded to 6 decimals (as the definition promises) before any condition sees it. */
@@ -147,11 +153,13 @@ const SHARES = new Set<ResolutionMetric>([
   'cohortShare.shrimp',
 ]);
 
-/** Whether a metric's change is in percentage points (a share) rather than in its own unit. */
-export const isShareMetric = (metric: ResolutionMetric): boolean => SHARES.has(metric);
+/** Whether a metric's change is in percentage points (a share, as every flow metric is) rather than in its own unit. */
+export const isShareMetric = (metric: ResolutionMetric): boolean => SHARES.has(metric) || isFlowMetric(metric);
 
 /** A metric's value as the site prints it: shares as percentages, counts whole, indices to 3 decimals. */
 export function formatMetric(metric: ResolutionMetric, value: number, words: Pick<ResolutionWords, 'number'>): string {
+  if (isFlowMetric(metric))
+    return `${value > 0 && metric.startsWith('netFlow.') ? '+' : ''}${(value * 100).toFixed(1)}%`;
   if (SHARES.has(metric)) return `${(value * 100).toFixed(1)}%`;
   if (metric === 'holderCount' || metric === 'nakamoto') return words.number(value);
   return value.toFixed(3);
@@ -164,6 +172,11 @@ export function describeMeasure(
 ): string {
   const { metric, scope } = definition;
   const named = { metric: words.t(`resolution.metric.${metric}`), scope: words.t(`resolution.scope.${scope}`) };
+  if (isFlowMetric(metric)) {
+    return (UNSCOPED_FLOW_METRICS as readonly string[]).includes(metric)
+      ? named.metric
+      : words.t('resolution.measureFlow', named);
+  }
   // Counts are "in" a set of holders, shares and indices "of" it.
   return words.t(
     metric === 'holderCount' || metric === 'nakamoto' ? 'resolution.measureIn' : 'resolution.measureOf',
@@ -189,6 +202,8 @@ export function describeChange(
     from: formatMetric(metric, from, words),
     to: formatMetric(metric, to, words),
   };
+  // A flow starts at zero at the first snapshot: what it came to is the whole story.
+  if (isFlowMetric(metric)) return words.t('resolution.cameTo', values);
   if (change === 0) return words.t('resolution.stayed', values);
   return words.t(change > 0 ? 'resolution.rose' : 'resolution.fell', values);
 }

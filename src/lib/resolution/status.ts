@@ -2,6 +2,7 @@ import type { SnapshotMetrics, SnapshotSource } from '../chain/snapshot.ts';
 import { dayStart, type ResolutionDefinition } from './definition.ts';
 import { chainOutcome, describeChange, metricValue, roundedChange } from './resolve.ts';
 import { translator } from '../i18n/i18n.ts';
+import { isFlowMetric, type MissingMeasure } from '../flows/measures.ts';
 
 /** The API's words: GET /api/polls/<id> and the stored outcome speak English; pages word the figures themselves. */
 const API_WORDS = translator('en');
@@ -44,7 +45,11 @@ export type PendingReason =
   /** No snapshot at or after the resolution date, other than the starting one. */
   | 'no-settling-snapshot'
   /** A snapshot lacks the scope the metric is measured in (stored before that scope existed). */
-  | 'not-measurable';
+  | 'not-measurable'
+  /** A flow metric's span lacks kept transfers (or its figures are not stored yet). */
+  | 'needs-transfers'
+  /** Nothing a flow metric measures happened between the snapshots (no unlock, no reward paid). */
+  | 'nothing-to-measure';
 
 export type ResolutionState<S extends ResolutionSnapshot = ResolutionSnapshot> =
   | {
@@ -96,36 +101,67 @@ function settlingSnapshot<S extends ResolutionSnapshot>(
   return inTimeOrder(snapshots).find((s) => s.takenAt >= at && s.id !== start?.id) ?? null;
 }
 
+/** The snapshots a resolution is measured between at `now`: its start, the one that settles it, the latest so far. */
+export function resolutionEnds<S extends ResolutionSnapshot>(
+  definition: Pick<ResolutionDefinition, 'from' | 'at'>,
+  poll: Pick<ResolvingPollState, 'weightingBlock'>,
+  snapshots: readonly S[],
+  now: number,
+): { start: S | null; settling: S | null; latest: S | null } {
+  const start = startingSnapshot(definition, poll, snapshots);
+  return {
+    start,
+    settling: settlingSnapshot(definition, start, snapshots),
+    latest: inTimeOrder(snapshots.filter((s) => s.takenAt <= now)).at(-1) ?? null,
+  };
+}
+
+/** A flow metric's value from one snapshot to a later one (flows/measures.ts), or why it has none. */
+export type Between<S extends ResolutionSnapshot = ResolutionSnapshot> = (from: S, to: S) => number | MissingMeasure;
+
 /**
  * Where the poll stands at `now`. It resolves only once it has closed and the
  * settling snapshot exists; the caller stores the first resolved state, so a
- * snapshot written later cannot change an outcome.
+ * snapshot written later cannot change an outcome. A flow metric is zero at the
+ * start and `between` measures it at a later snapshot; without `between` it
+ * waits for its transfers.
  */
 export function resolutionState<S extends ResolutionSnapshot>(
   definition: ResolutionDefinition,
   poll: ResolvingPollState,
   snapshots: readonly S[],
   now: number,
+  between?: Between<S>,
 ): ResolutionState<S> {
   const resolvesOn = dayStart(definition.at);
-  const measure = (snapshot: S | null): Measured<S> | null => {
+  const flow = isFlowMetric(definition.metric);
+  const { start, settling, latest } = resolutionEnds(definition, poll, snapshots, now);
+  const measure = (snapshot: S | null): Measured<S> | PendingReason | null => {
     if (!snapshot) return null;
+    if (flow) {
+      if (!start) return null;
+      if (snapshot.id === start.id) return { snapshot, value: 0 };
+      const value = between ? between(start, snapshot) : 'needs-transfers';
+      return typeof value === 'number' ? { snapshot, value } : value;
+    }
     const value = metricValue(snapshot.metrics, definition.metric, definition.scope);
-    return value === null ? null : { snapshot, value };
+    return value === null ? 'not-measurable' : { snapshot, value };
   };
-  const start = startingSnapshot(definition, poll, snapshots);
-  const from = measure(start);
-  const settling = settlingSnapshot(definition, start, snapshots);
+  const measured = (m: Measured<S> | PendingReason | null): Measured<S> | null =>
+    m !== null && typeof m === 'object' ? m : null;
+  const from = measured(measure(start));
   const pending = (reason: PendingReason): ResolutionState<S> => {
-    const latest = measure(inTimeOrder(snapshots.filter((s) => s.takenAt <= now)).at(-1) ?? null);
-    const current = from && latest ? { ...latest, change: roundedChange(from.value, latest.value) } : null;
+    const sofar = measured(measure(latest));
+    const current = from && sofar ? { ...sofar, change: roundedChange(from.value, sofar.value) } : null;
     return { status: 'pending', reason, resolvesOn, from, current };
   };
   if (now < poll.closesAt) return pending('open');
   if (!start) return pending('no-start');
   if (!settling) return pending('no-settling-snapshot');
-  const to = measure(settling);
-  if (!from || !to) return pending('not-measurable');
+  const settled = measure(settling);
+  const to = measured(settled);
+  if (!from) return pending('not-measurable');
+  if (!to) return pending(typeof settled === 'string' ? settled : 'not-measurable');
   const change = roundedChange(from.value, to.value);
   return {
     status: 'resolved',

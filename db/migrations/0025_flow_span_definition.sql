@@ -1,0 +1,1 @@
+ALTER TABLE `token_flow_spans` ADD `definition` text;

@@ -179,3 +179,32 @@ export interface ExchangeFigures {
 }
 
 export type FlowFigureData = RewardFigures | UnlockFigures | ExchangeFigures;
+
+/**
+ * Where figures 2 and 4 stood at a snapshot (`token_flow_state.state`), so that the next snapshot adds only
+ * the transfers after it (flows/reward-ledger.ts). Amounts are base units as decimal strings.
+ */
+export interface FlowFigureState {
+  rewards: {
+    /** Every recipient the entries below name, once: they refer to it by index (a state holds many rewards). */
+    recipients: string[];
+    /** Per window (7 and 30 days): rewards young enough to be matched still, and what older ones came to. */
+    windows: Record<
+      'd7' | 'd30',
+      {
+        /** [recipient index, order, time, amount, left, reached], oldest first. */
+        queued: [number, number, number, string, string, string][];
+        /** Per period kind, period key → [known, reached] of the rewards that left the queue. */
+        settled: Record<'day' | 'week' | 'month', Record<string, [string, string]>>;
+      }
+    >;
+    /** Periods not yet ended: per kind, key → its bounds and what each recipient (by index) received so far. */
+    current: Record<
+      'day' | 'week' | 'month',
+      Record<string, { start: number; end: number; received: [number, string][] }>
+    >;
+    /** Ended periods' figures, oldest first (toExchange is worked out from the windows). */
+    ended: Record<'day' | 'week' | 'month', Omit<RewardFigures['periods'][number], 'toExchange'>[]>;
+  };
+  exchangeDays: ExchangeFigures['days'];
+}

@@ -13,6 +13,7 @@ import {
 } from 'drizzle-orm/sqlite-core';
 import type {
   FlowFigureData,
+  FlowFigureState,
   FlowSpanFigures,
   ResolutionDefinition,
   SnapshotMetrics,
@@ -598,6 +599,26 @@ export const tokenFlowFigures = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.token, t.figure, t.variant] })],
 );
+
+/**
+ * Where figures 2 and 4 stood at the snapshot the figures were last computed at (flows/reward-ledger.ts), one
+ * row per token: the next snapshot carries it forward with only the transfers after this block, so a new
+ * snapshot's figures do not read every transfer since launch. Dropped with its snapshot; not used when the
+ * definition or the first kept block differ, or its snapshot was reorganised away (then all is read again).
+ */
+export const tokenFlowState = sqliteTable('token_flow_state', {
+  token: text('token').primaryKey(),
+  snapshotId: integer('snapshot_id')
+    .notNull()
+    .references(() => tokenSnapshots.id, { onDelete: 'cascade' }),
+  /** The snapshot's block: every transfer up to it is in the state. */
+  block: integer('block').notNull(),
+  /** The first block kept, as the figures' `fromBlock`. */
+  fromBlock: integer('from_block').notNull(),
+  definition: text('definition').notNull(),
+  state: text('state', { mode: 'json' }).$type<FlowFigureState>().notNull(),
+  computedAt: integer('computed_at').notNull(),
+});
 
 /**
  * Blocks ingestion has read, by chain: the hash each had when it was read (a reorganisation changes it) and

@@ -43,6 +43,7 @@ describe('the seed poll', () => {
       ['opgsim-distribution-retail', 'open'],
       ['opgsim-liquidity-ghost', 'open'],
       ['opg-liquidity-ghost', 'closed'],
+      ['opgsim-team-cliff', 'closed'],
       ['opgsim-top-ten-november', 'closed'],
     ]);
   });

@@ -27,6 +27,7 @@ const PAGES = [
   '/tokens/opgsim/',
   '/polls/opgsim-distribution-retail/',
   '/polls/opgsim-top-ten-november/',
+  '/polls/opgsim-team-cliff/',
   '/polls/',
   '/posts/opgsim-demo/',
   '/polls/opg-liquidity-ghost/',

@@ -1,3 +1,4 @@
+import type { ExchangeFigures } from '../../../db/json-columns.ts';
 import type { TimedTransfer } from './unlock-windows.ts';
 
 /**
@@ -70,4 +71,62 @@ export function exchangeDays({ transfers, venues, groupAt }: ExchangeFlowInput):
 /** Inflow minus outflow: positive when more went onto exchanges than came off them. */
 export function dayNet(day: Pick<ExchangeDay, 'venues'>): bigint {
   return day.venues.exchange.inflow + day.venues.lp.inflow - day.venues.exchange.outflow - day.venues.lp.outflow;
+}
+
+type StoredDay = ExchangeFigures['days'][number];
+
+/** A day as `token_flow_figures` stores it. */
+export function storedDay(d: ExchangeDay): StoredDay {
+  const strings = (amounts: ReadonlyMap<string, bigint>): Record<string, string> =>
+    Object.fromEntries([...amounts].map(([k, v]) => [k, v.toString()]));
+  return {
+    day: d.day,
+    inflow: strings(d.inflow),
+    outflow: strings(d.outflow),
+    venues: {
+      exchange: { inflow: d.venues.exchange.inflow.toString(), outflow: d.venues.exchange.outflow.toString() },
+      lp: { inflow: d.venues.lp.inflow.toString(), outflow: d.venues.lp.outflow.toString() },
+    },
+    net: dayNet(d).toString(),
+    transfers: d.transfers,
+  };
+}
+
+/**
+ * The days so far with the days of later transfers added: a UTC day a snapshot cut in two is summed, so carrying
+ * the days forward snapshot by snapshot gives what one pass over every transfer gives.
+ */
+export function mergeDays(earlier: readonly StoredDay[], later: readonly StoredDay[]): StoredDay[] {
+  const days = new Map(earlier.map((d) => [d.day, d]));
+  const sum = (a: Record<string, string>, b: Record<string, string>): Record<string, string> => {
+    const out = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = (BigInt(out[k] ?? '0') + BigInt(v)).toString();
+    return out;
+  };
+  const add = (a: string, b: string): string => (BigInt(a) + BigInt(b)).toString();
+  for (const d of later) {
+    const before = days.get(d.day);
+    if (!before) {
+      days.set(d.day, d);
+      continue;
+    }
+    days.set(d.day, {
+      day: d.day,
+      inflow: sum(before.inflow, d.inflow),
+      outflow: sum(before.outflow, d.outflow),
+      venues: {
+        exchange: {
+          inflow: add(before.venues.exchange.inflow, d.venues.exchange.inflow),
+          outflow: add(before.venues.exchange.outflow, d.venues.exchange.outflow),
+        },
+        lp: {
+          inflow: add(before.venues.lp.inflow, d.venues.lp.inflow),
+          outflow: add(before.venues.lp.outflow, d.venues.lp.outflow),
+        },
+      },
+      net: add(before.net, d.net),
+      transfers: before.transfers + d.transfers,
+    });
+  }
+  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 }

@@ -1,25 +1,23 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm';
-import type { ExchangeFigures, FlowFigureData, RewardFigures, UnlockFigures } from '../../../db/json-columns.ts';
-import { tokenCursors, tokenFlowFigures, tokenSnapshots, tokenTransfers } from '../../../db/schema.ts';
-import { FLOW_FIGURES, type FlowFigure } from '../../../db/vocabulary.ts';
+import { and, asc, desc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
+import type {
+  ExchangeFigures,
+  FlowFigureData,
+  FlowFigureState,
+  RewardFigures,
+  UnlockFigures,
+} from '../../../db/json-columns.ts';
+import { tokenCursors, tokenFlowFigures, tokenFlowState, tokenSnapshots, tokenTransfers } from '../../../db/schema.ts';
+import type { FlowFigure } from '../../../db/vocabulary.ts';
 import { snapshotBalances } from '../chain/repo.server.ts';
 import { LABEL_ROLES, labelKinds } from '../chain/scopes.ts';
 import type { TokenDefinition } from '../chain/schemas.ts';
 import type { Database } from '../platform/db/db.server.ts';
 import type { StoredFigure } from './answers.ts';
-import { BEFORE_FIRST_SNAPSHOT, dayNet, exchangeDays, type Venue } from './exchanges.ts';
+import { BEFORE_FIRST_SNAPSHOT, exchangeDays, mergeDays, storedDay, type Venue } from './exchanges.ts';
 import { DEAD, groupOf, ZERO } from './groups.ts';
-import {
-  isRewardPayment,
-  matchRewards,
-  reachedByPeriod,
-  rewardPayers,
-  REWARD_PERIODS,
-  rewardsByPeriod,
-  type PeriodToExchange,
-  type RewardPayment,
-} from './rewards.ts';
+import { advanceLedger, emptyLedger, ledgerFigures, ledgerFromJson, ledgerToJson } from './reward-ledger.ts';
+import { isRewardPayment, REWARD_PERIODS, rewardPayers, type RewardPayment } from './rewards.ts';
 import { baseUnits, unlockReleases, unlockWindows, type TimedTransfer } from './unlock-windows.ts';
 
 /**
@@ -35,9 +33,6 @@ export type FigureToken = Pick<
   'symbol' | 'labels' | 'cohorts' | 'unlocks' | 'decimals' | 'rewardFloor'
 >;
 
-/** How long after a payment its recipient's transfers to an exchange count as passing the reward on. */
-const REWARD_WINDOWS = { d7: 7, d30: 30 } as const;
-
 /** "Before" and "first" by (block, log index), as one number: log indexes stay far below a million a block. */
 const orderOf = (block: number, logIndex: number): number => block * 1_000_000 + logIndex;
 const blockOf = (t: TimedTransfer): number => Math.floor(t.order / 1_000_000);
@@ -51,7 +46,9 @@ export interface LatestSnapshot {
 /**
  * Brings the token's figures to its latest snapshot. Without transfers covering every block up to it (a token
  * known from CSV snapshots, or one scanned before transfers were kept), the token has no such figures and any
- * it had go. Returns whether anything was computed.
+ * it had go. Figures 2 and 4 carry forward the state stored at the last snapshot they were computed at, so only
+ * the transfers after it are read; without a usable state, every kept transfer is. Returns whether anything
+ * was computed.
  */
 export async function refreshFlowFigures(db: Database, token: FigureToken, now: number): Promise<boolean> {
   const latest: LatestSnapshot | undefined = await db
@@ -67,9 +64,13 @@ export async function refreshFlowFigures(db: Database, token: FigureToken, now: 
     .get();
   const covered = latest && cursor?.transfersFrom != null && latest.block < cursor.nextBlock;
   if (!latest || !covered || cursor.transfersFrom == null) {
-    await db.delete(tokenFlowFigures).where(eq(tokenFlowFigures.token, token.symbol));
+    await db.batch([
+      db.delete(tokenFlowFigures).where(eq(tokenFlowFigures.token, token.symbol)),
+      db.delete(tokenFlowState).where(eq(tokenFlowState.token, token.symbol)),
+    ]);
     return false;
   }
+  const fromBlock = cursor.transfersFrom;
   const definition = definitionHash(token);
   const stored = await db
     .selectDistinct({ snapshotId: tokenFlowFigures.snapshotId, definition: tokenFlowFigures.definition })
@@ -77,24 +78,62 @@ export async function refreshFlowFigures(db: Database, token: FigureToken, now: 
     .where(eq(tokenFlowFigures.token, token.symbol));
   if (stored.length === 1 && stored[0]?.snapshotId === latest.id && stored[0].definition === definition) return false;
 
-  const figures = await computeFlowFigures(db, token, latest, cursor.transfersFrom);
+  const carried = await usableState(db, token.symbol, latest, fromBlock, definition);
+  const { figures, state } = await computeFlowFigures(db, token, latest, fromBlock, carried);
   const rows = figures.map(({ figure, variant, data }) => ({
     token: token.symbol,
     figure,
     variant,
     snapshotId: latest.id,
-    fromBlock: cursor.transfersFrom ?? 0,
+    fromBlock,
     toBlock: latest.block,
     asOf: latest.takenAt,
     definition,
     data,
     computedAt: now,
   }));
+  const kept = { snapshotId: latest.id, block: latest.block, fromBlock, definition, state, computedAt: now };
   await db.batch([
     db.delete(tokenFlowFigures).where(eq(tokenFlowFigures.token, token.symbol)),
     db.insert(tokenFlowFigures).values(rows).onConflictDoNothing(),
+    db
+      .insert(tokenFlowState)
+      .values({ token: token.symbol, ...kept })
+      .onConflictDoUpdate({ target: tokenFlowState.token, set: kept }),
   ]);
   return true;
+}
+
+/** The state figures 2 and 4 stood at, when it can be carried forward to `latest`; else null. */
+async function usableState(
+  db: Database,
+  symbol: string,
+  latest: LatestSnapshot,
+  fromBlock: number,
+  definition: string,
+): Promise<{ block: number; state: FlowFigureState } | null> {
+  const row = await db
+    .select({
+      block: tokenFlowState.block,
+      fromBlock: tokenFlowState.fromBlock,
+      definition: tokenFlowState.definition,
+      state: tokenFlowState.state,
+      snapshotBlock: tokenSnapshots.block,
+      reorganised: tokenSnapshots.reorganised,
+    })
+    .from(tokenFlowState)
+    .innerJoin(tokenSnapshots, eq(tokenSnapshots.id, tokenFlowState.snapshotId))
+    .where(eq(tokenFlowState.token, symbol))
+    .get();
+  // A rewind below it marks its snapshot reorganised; a state from other labels, floor or first block is wrong.
+  const usable =
+    row &&
+    !row.reorganised &&
+    row.snapshotBlock === row.block &&
+    row.block <= latest.block &&
+    row.fromBlock === fromBlock &&
+    row.definition === definition;
+  return usable ? { block: row.block, state: row.state } : null;
 }
 
 /**
@@ -112,8 +151,7 @@ export async function unlockFigureAt(
     .where(eq(tokenCursors.token, token.symbol))
     .get();
   if (cursor?.transfersFrom == null || snapshot.block >= cursor.nextBlock) return null;
-  const [figure] = await computeFlowFigures(db, token, snapshot, cursor.transfersFrom, new Set(['unlocks']));
-  return figure?.data.kind === 'unlocks' ? figure.data : null;
+  return unlockFigure(db, token, snapshot, cursor.transfersFrom);
 }
 
 function definitionHash(token: FigureToken): string {
@@ -129,171 +167,148 @@ interface ComputedFigure {
   data: FlowFigureData;
 }
 
-async function computeFlowFigures(
-  db: Database,
-  token: FigureToken,
-  latest: LatestSnapshot,
-  fromBlock: number,
-  wanted: ReadonlySet<FlowFigure> = new Set(FLOW_FIGURES),
-): Promise<ComputedFigure[]> {
-  const kinds = labelKinds(token.labels);
-  const withKind = (wanted: (kind: string) => boolean): string[] =>
-    [...kinds].filter(([address, kind]) => address !== ZERO && wanted(kind)).map(([address]) => address);
-  const paying = rewardPayers(token.labels);
-  const { payers, mintsSince } = paying;
-  const venues = new Map<string, Venue>(
-    [...kinds].filter((e): e is [string, Venue] => e[1] === 'exchange' || e[1] === 'lp'),
-  );
-  const insiders = withKind((k) => k in LABEL_ROLES && LABEL_ROLES[k as keyof typeof LABEL_ROLES] === 'insider');
+const TRANSFER_COLUMNS = {
+  block: tokenTransfers.blockNumber,
+  logIndex: tokenTransfers.logIndex,
+  time: tokenTransfers.blockTime,
+  from: tokenTransfers.fromAddress,
+  to: tokenTransfers.toAddress,
+  amount: tokenTransfers.amount,
+};
 
+/** Reads a token's transfers in a block range ([after + 1, upTo]) that also meet `where`. */
+function transferReader(db: Database, symbol: string, after: number, upTo: number) {
   const inRange = and(
-    eq(tokenTransfers.token, token.symbol),
-    gte(tokenTransfers.blockNumber, fromBlock),
-    lte(tokenTransfers.blockNumber, latest.block),
+    eq(tokenTransfers.token, symbol),
+    gt(tokenTransfers.blockNumber, after),
+    lte(tokenTransfers.blockNumber, upTo),
   );
-  const columns = {
-    block: tokenTransfers.blockNumber,
-    logIndex: tokenTransfers.logIndex,
-    time: tokenTransfers.blockTime,
-    from: tokenTransfers.fromAddress,
-    to: tokenTransfers.toAddress,
-    amount: tokenTransfers.amount,
-  };
-  const read = async (where: ReturnType<typeof and>): Promise<TimedTransfer[]> =>
-    (await db.select(columns).from(tokenTransfers).where(and(inRange, where))).map((t) => ({
+  return async (where: ReturnType<typeof and>): Promise<TimedTransfer[]> =>
+    (await db.select(TRANSFER_COLUMNS).from(tokenTransfers).where(and(inRange, where))).map((t) => ({
       from: t.from,
       to: t.to,
       amount: BigInt(t.amount),
       time: t.time,
       order: orderOf(t.block, t.logIndex),
     }));
-  const rewarding = wanted.has('rewards');
-  const [paid, minted, intoVenues, outOfVenues, fromInsiders] = await Promise.all([
-    rewarding && payers.length > 0 ? read(inArray(tokenTransfers.fromAddress, payers)) : [],
-    !rewarding || mintsSince === null
+}
+
+/** The token file's addresses by what the figures do with them. */
+function roles(token: FigureToken) {
+  const kinds = labelKinds(token.labels);
+  const venues = new Map<string, Venue>(
+    [...kinds].filter((e): e is [string, Venue] => e[1] === 'exchange' || e[1] === 'lp'),
+  );
+  const insiders = [...kinds]
+    .filter(([address, kind]) => address !== ZERO && LABEL_ROLES[kind] === 'insider')
+    .map(([address]) => address);
+  return { kinds, venues, insiders, paying: rewardPayers(token.labels) };
+}
+
+/**
+ * Figures 2–4 at `latest`: figure 2's ledger and figure 4's days carried forward from `carried` (or from
+ * nothing) with the transfers after it, figure 3 from the insiders' transfers and those of the wallets they
+ * paid.
+ */
+async function computeFlowFigures(
+  db: Database,
+  token: FigureToken,
+  latest: LatestSnapshot,
+  fromBlock: number,
+  carried: { block: number; state: FlowFigureState } | null,
+): Promise<{ figures: ComputedFigure[]; state: FlowFigureState }> {
+  const { kinds, venues, paying } = roles(token);
+  const { payers, mintsSince } = paying;
+  const after = carried?.block ?? fromBlock - 1;
+  const read = transferReader(db, token.symbol, after, latest.block);
+  const venueList = [...venues.keys()];
+  const [paid, minted, intoVenues, outOfVenues, unlocks] = await Promise.all([
+    payers.length > 0 ? read(inArray(tokenTransfers.fromAddress, payers)) : [],
+    mintsSince === null
       ? []
       : read(and(eq(tokenTransfers.fromAddress, ZERO), gte(tokenTransfers.blockNumber, mintsSince))),
-    venues.size > 0 ? read(inArray(tokenTransfers.toAddress, [...venues.keys()])) : [],
-    wanted.has('exchanges') && venues.size > 0 ? read(inArray(tokenTransfers.fromAddress, [...venues.keys()])) : [],
-    wanted.has('unlocks') && insiders.length > 0 ? read(inArray(tokenTransfers.fromAddress, insiders)) : [],
+    venues.size > 0 ? read(inArray(tokenTransfers.toAddress, venueList)) : [],
+    venues.size > 0 ? read(inArray(tokenTransfers.fromAddress, venueList)) : [],
+    unlockFigure(db, token, latest, fromBlock),
   ]);
 
   // Figure 2.
   const payments: RewardPayment[] = [...paid, ...minted]
     .filter((t) => isRewardPayment({ ...t, block: blockOf(t) }, paying, kinds))
     .map((t) => ({ to: t.to, amount: t.amount, time: t.time, order: t.order }));
-  const recipients = new Set(payments.map((p) => p.to));
-  const sales = intoVenues
-    .filter((t) => recipients.has(t.from))
-    .map((t) => ({ from: t.from, amount: t.amount, time: t.time, order: t.order }));
+  const sales = intoVenues.map((t) => ({ from: t.from, amount: t.amount, time: t.time, order: t.order }));
   const floorPerWeek = token.rewardFloor === undefined ? null : baseUnits(token.rewardFloor, token.decimals);
   const asOf = latest.takenAt;
-  // Matching rewards to sales does not depend on the period kind: once a window, grouped three ways below.
-  const matched = {
-    d7: matchRewards(payments, sales, REWARD_WINDOWS.d7),
-    d30: matchRewards(payments, sales, REWARD_WINDOWS.d30),
-  };
-  const rewards = (rewarding ? REWARD_PERIODS : []).map((period): ComputedFigure => {
-    const reached = Object.fromEntries(
-      Object.entries(REWARD_WINDOWS).map(([key, days]) => [
-        key,
-        new Map(
-          reachedByPeriod(matched[key as keyof typeof REWARD_WINDOWS], period, days, asOf).map((p) => [p.key, p]),
-        ),
-      ]),
-    ) as Record<keyof typeof REWARD_WINDOWS, Map<string, PeriodToExchange>>;
-    const toExchange = (key: string) =>
-      Object.fromEntries(
-        (Object.keys(REWARD_WINDOWS) as (keyof typeof REWARD_WINDOWS)[]).map((w) => {
-          const p = reached[w].get(key);
-          return [
-            w,
-            {
-              reached: (p?.reached ?? 0n).toString(),
-              known: (p?.known ?? 0n).toString(),
-              pending: (p?.pending ?? 0n).toString(),
-              share: p?.share ?? null,
-            },
-          ];
-        }),
-      ) as RewardFigures['periods'][number]['toExchange'];
-    const data: RewardFigures = {
+  const ledger = carried ? ledgerFromJson(carried.state.rewards) : emptyLedger();
+  advanceLedger(ledger, payments, sales, asOf, floorPerWeek ?? 0n);
+  const byKind = ledgerFigures(ledger, asOf, floorPerWeek);
+  const rewards = REWARD_PERIODS.map((period): ComputedFigure => ({
+    figure: 'rewards',
+    variant: period,
+    data: {
       kind: 'rewards',
       period,
       payers,
       mintsSince,
       floorPerWeek: floorPerWeek?.toString() ?? null,
-      periods: rewardsByPeriod(payments, period, floorPerWeek ?? 0n, asOf).map((p) => ({
-        key: p.key,
-        start: p.start,
-        end: p.end,
-        incomplete: p.incomplete,
-        paid: p.paid.toString(),
-        recipients: p.recipients,
-        top10Share: p.top10Share,
-        gini: p.gini,
-        median: p.median.toString(),
-        belowFloor: floorPerWeek === null ? null : p.belowFloor,
-        floor: floorPerWeek === null ? null : p.floor.toString(),
-        toExchange: toExchange(p.key),
-      })),
-    };
-    return { figure: 'rewards', variant: period, data };
-  });
-
-  // Figure 3.
-  const labelled = new Set(kinds.keys());
-  const windows = unlockWindows({
-    releases: unlockReleases(token.unlocks, token.decimals),
-    insiders: new Set(insiders),
-    exchanges: new Set(venues.keys()),
-    labelled,
-    transfers: dedupe([...fromInsiders, ...intoVenues]),
-    asOf,
-  });
-  const unlocks: ComputedFigure = {
-    figure: 'unlocks',
-    variant: '',
-    data: {
-      kind: 'unlocks',
-      windows: windows.map((w) => ({
-        ...w,
-        released: w.released.toString(),
-        direct: w.direct.toString(),
-        viaHop: w.viaHop.toString(),
-        daily: w.daily.map(String),
-      })),
+      periods: byKind[period],
     },
-  };
-
-  if (!wanted.has('exchanges')) return [...rewards, ...(wanted.has('unlocks') ? [unlocks] : [])];
+  }));
 
   // Figure 4: the other side's group at the latest snapshot before each transfer.
   const venueTransfers = dedupe([...intoVenues, ...outOfVenues]);
   const groupAt = await groupsAtSnapshots(db, token, venueTransfers, venues, latest.block);
-  const exchanges: ComputedFigure = {
-    figure: 'exchanges',
-    variant: '',
-    data: {
-      kind: 'exchanges',
-      days: exchangeDays({ transfers: venueTransfers, venues, groupAt }).map((d) => ({
-        day: d.day,
-        inflow: strings(d.inflow),
-        outflow: strings(d.outflow),
-        venues: {
-          exchange: { inflow: d.venues.exchange.inflow.toString(), outflow: d.venues.exchange.outflow.toString() },
-          lp: { inflow: d.venues.lp.inflow.toString(), outflow: d.venues.lp.outflow.toString() },
-        },
-        net: dayNet(d).toString(),
-        transfers: d.transfers,
-      })),
-    },
+  const days = mergeDays(
+    carried?.state.exchangeDays ?? [],
+    exchangeDays({ transfers: venueTransfers, venues, groupAt }).map(storedDay),
+  );
+  const exchanges: ComputedFigure = { figure: 'exchanges', variant: '', data: { kind: 'exchanges', days } };
+  return {
+    figures: [...rewards, { figure: 'unlocks', variant: '', data: unlocks }, exchanges],
+    state: { rewards: ledgerToJson(ledger), exchangeDays: days },
   };
-  return [...rewards, unlocks, exchanges];
 }
 
-const strings = (amounts: ReadonlyMap<string, bigint>): Record<string, string> =>
-  Object.fromEntries([...amounts].map(([k, v]) => [k, v.toString()]));
+/**
+ * Figure 3 at a snapshot: the insiders' transfers, and the transfers to exchanges of the unlabelled wallets they
+ * paid (the only ones a window can count), read by sender.
+ */
+async function unlockFigure(
+  db: Database,
+  token: FigureToken,
+  at: LatestSnapshot,
+  fromBlock: number,
+): Promise<UnlockFigures> {
+  const { kinds, venues, insiders } = roles(token);
+  const read = transferReader(db, token.symbol, fromBlock - 1, at.block);
+  const fromInsiders = insiders.length > 0 ? await read(inArray(tokenTransfers.fromAddress, insiders)) : [];
+  const hops = [...new Set(fromInsiders.map((t) => t.to).filter((to) => !kinds.has(to) && to !== ZERO))];
+  const fromHops: TimedTransfer[] = [];
+  // By sender only, so the (token, from) index serves it (with the recipients too, SQLite may scan every deposit
+  // at an exchange instead); in slices, as a statement takes a bounded number of parameters.
+  for (let i = 0; i < hops.length && venues.size > 0; i += 500) {
+    const sent = await read(inArray(tokenTransfers.fromAddress, hops.slice(i, i + 500)));
+    fromHops.push(...sent.filter((t) => venues.has(t.to)));
+  }
+  const windows = unlockWindows({
+    releases: unlockReleases(token.unlocks, token.decimals),
+    insiders: new Set(insiders),
+    exchanges: new Set(venues.keys()),
+    labelled: new Set(kinds.keys()),
+    transfers: dedupe([...fromInsiders, ...fromHops]),
+    asOf: at.takenAt,
+  });
+  return {
+    kind: 'unlocks',
+    windows: windows.map((w) => ({
+      ...w,
+      released: w.released.toString(),
+      direct: w.direct.toString(),
+      viaHop: w.viaHop.toString(),
+      daily: w.daily.map(String),
+    })),
+  };
+}
 
 function dedupe(transfers: readonly TimedTransfer[]): TimedTransfer[] {
   const seen = new Map<number, TimedTransfer>();

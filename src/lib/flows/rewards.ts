@@ -22,8 +22,23 @@ export interface Period {
   end: number;
 }
 
+/** Periods by kind and UTC day: a period depends only on the day a moment falls in, and many rewards share one. */
+const periodsByDay = new Map<string, Period>();
+
 /** The period a moment falls in. */
 export function periodOf(time: number, period: RewardPeriod): Period {
+  const day = Math.floor(time / DAY_MS);
+  const cacheKey = `${period}${day}`;
+  const known = periodsByDay.get(cacheKey);
+  if (known) return known;
+  const found = periodOfDay(day * DAY_MS, period);
+  // Bounded by the days a token has existed; cleared past a few years' worth all the same.
+  if (periodsByDay.size > 10_000) periodsByDay.clear();
+  periodsByDay.set(cacheKey, found);
+  return found;
+}
+
+function periodOfDay(time: number, period: RewardPeriod): Period {
   const date = new Date(time);
   const y = date.getUTCFullYear();
   const m = date.getUTCMonth();
@@ -119,34 +134,44 @@ export function rewardsByPeriod(
   now: number,
 ): PeriodRewards[] {
   const byPeriod = new Map<string, { period: Period; received: Map<string, bigint> }>();
-  for (const p of payments) {
-    if (p.amount <= 0n) continue;
-    const at = periodOf(p.time, period);
-    let entry = byPeriod.get(at.key);
-    if (!entry) byPeriod.set(at.key, (entry = { period: at, received: new Map() }));
-    entry.received.set(p.to, (entry.received.get(p.to) ?? 0n) + p.amount);
-  }
+  for (const p of payments) addPayment(byPeriod, p, period);
   return [...byPeriod.values()]
     .sort((a, b) => a.period.start - b.period.start)
-    .map(({ period: at, received }) => {
-      const amounts = [...received.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const paid = amounts.reduce((sum, a) => sum + a, 0n);
-      // The site's one Gini (chain/metrics.ts); float64 keeps any two amounts' ratio to 16 digits.
-      const metrics = distributionMetrics(amounts.map(Number), { whale: 100, dolphin: 100, fish: 100 });
-      const days = BigInt(Math.round((at.end - at.start) / DAY_MS));
-      const floor = (floorPerWeek * days) / 7n;
-      return {
-        ...at,
-        incomplete: at.end > now,
-        paid,
-        recipients: amounts.length,
-        top10Share: topTenShare(amounts, paid),
-        gini: metrics.gini,
-        median: amounts[Math.floor((amounts.length - 1) / 2)] ?? 0n,
-        belowFloor: amounts.filter((a) => a < floor).length,
-        floor,
-      };
-    });
+    .map(({ period: at, received }) => periodStats(at, received.values(), floorPerWeek, now));
+}
+
+/** Adds a payment to what its recipient received in its period. */
+export function addPayment(
+  byPeriod: Map<string, { period: Period; received: Map<string, bigint> }>,
+  p: RewardPayment,
+  period: RewardPeriod,
+): void {
+  if (p.amount <= 0n) return;
+  const at = periodOf(p.time, period);
+  let entry = byPeriod.get(at.key);
+  if (!entry) byPeriod.set(at.key, (entry = { period: at, received: new Map() }));
+  entry.received.set(p.to, (entry.received.get(p.to) ?? 0n) + p.amount);
+}
+
+/** One period's figures from what each recipient received in it. */
+export function periodStats(at: Period, received: Iterable<bigint>, floorPerWeek: bigint, now: number): PeriodRewards {
+  const amounts = [...received].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const paid = amounts.reduce((sum, a) => sum + a, 0n);
+  // The site's one Gini (chain/metrics.ts); float64 keeps any two amounts' ratio to 16 digits.
+  const metrics = distributionMetrics(amounts.map(Number), { whale: 100, dolphin: 100, fish: 100 });
+  const days = BigInt(Math.round((at.end - at.start) / DAY_MS));
+  const floor = (floorPerWeek * days) / 7n;
+  return {
+    ...at,
+    incomplete: at.end > now,
+    paid,
+    recipients: amounts.length,
+    top10Share: topTenShare(amounts, paid),
+    gini: metrics.gini,
+    median: amounts[Math.floor((amounts.length - 1) / 2)] ?? 0n,
+    belowFloor: amounts.filter((a) => a < floor).length,
+    floor,
+  };
 }
 
 /** What the ten largest amounts (of amounts sorted ascending) are of the total; 0 when nothing was paid. */
@@ -207,20 +232,44 @@ export function matchRewards(
   toExchange: readonly Outflow[],
   windowDays: number,
 ): MatchedReward[] {
-  const window = windowDays * DAY_MS;
-  // Each recipient's rewards, oldest first, with what is still unmatched.
-  const queues = new Map<string, { payment: RewardPayment; left: bigint; reached: bigint }[]>();
+  const queues: RewardQueues = new Map();
+  enqueueRewards(queues, payments);
+  matchQueues(queues, toExchange, windowDays);
+  return [...queues.values()].flatMap((queue) => queue.map(({ payment, reached }) => ({ payment, reached })));
+}
+
+/** A reward waiting to be matched: what of it is still unmatched, and what reached an exchange so far. */
+export interface QueuedReward {
+  payment: RewardPayment;
+  left: bigint;
+  reached: bigint;
+}
+
+/** Each recipient's rewards, oldest first. */
+export type RewardQueues = Map<string, QueuedReward[]>;
+
+/** Adds payments to their recipients' queues; they must come after every payment already queued. */
+export function enqueueRewards(queues: RewardQueues, payments: readonly RewardPayment[]): void {
   for (const payment of [...payments].sort((a, b) => a.order - b.order)) {
     if (payment.amount <= 0n) continue;
     let queue = queues.get(payment.to);
     if (!queue) queues.set(payment.to, (queue = []));
     queue.push({ payment, left: payment.amount, reached: 0n });
   }
+}
+
+/**
+ * Matches transfers to an exchange against their senders' queued rewards, oldest first, within `windowDays`
+ * of payment. The transfers must come after every one matched before.
+ */
+export function matchQueues(queues: RewardQueues, toExchange: readonly Outflow[], windowDays: number): void {
+  const window = windowDays * DAY_MS;
   // Where each recipient's unmatched rewards start: sales come in order, so what one cannot use (spent, or
   // older than the window) no later one can, and each reward is passed over once.
   const firstOpen = new Map<string, number>();
   for (const out of [...toExchange].sort((a, b) => a.order - b.order)) {
-    const queue = queues.get(out.from) ?? [];
+    const queue = queues.get(out.from);
+    if (!queue) continue;
     let start = firstOpen.get(out.from) ?? 0;
     for (let e = queue[start]; e && (e.left === 0n || out.time - e.payment.time > window); e = queue[++start]);
     firstOpen.set(out.from, start);
@@ -235,7 +284,6 @@ export function matchRewards(
       amount -= taken;
     }
   }
-  return [...queues.values()].flatMap((queue) => queue.map(({ payment, reached }) => ({ payment, reached })));
 }
 
 /** Matched rewards by period: reached and known for payments older than the window at `now`, the rest pending. */

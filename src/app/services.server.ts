@@ -119,6 +119,7 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
   const merged = new Map<string, { definition: PollRecord; counts: FreshCounts; poll: PollRecord }>();
   const ids = new TtlCache<readonly string[]>(1000);
   const chain = new TtlCache<string>(1000);
+  const chainVersion = async (): Promise<string> => (await chain.get('all', () => chainDataVersion(db))) ?? '';
   return {
     config,
     site: options.site,
@@ -134,9 +135,9 @@ export function createServices(db: Database, config: ServerConfig, options: Serv
     streams: new StreamGate(connections),
     connections,
     cohorts,
-    resolutions: new ResolutionReads(db),
+    resolutions: new ResolutionReads(db, { chainVersion }),
     pollIds: async () => (await ids.get('all', async () => (await listPolls(db)).map((p) => p.id))) ?? [],
-    chainVersion: async () => (await chain.get('all', () => chainDataVersion(db))) ?? '',
+    chainVersion,
     async poll(id, minVersion) {
       const [found, current] = await Promise.all([definition(id), counts.get(id, minVersion)]);
       if (!found || !current) return null;

@@ -46,6 +46,10 @@ export function votersFromPlan<Cohort extends string, Option extends string>(
 
 export interface TokenPollServer {
   server: TestServer;
+  /** The token file's directory, for another `snapshot:import` while the server runs. */
+  tokensDir: string;
+  /** A directory for more CSV exports. */
+  dir: string;
   /** Stops the server and removes every temp file. */
   stop(): Promise<void>;
 }
@@ -97,6 +101,8 @@ export async function startTokenPollServer(
   });
   return {
     server,
+    tokensDir: tokens,
+    dir,
     async stop() {
       await server.stop();
       server.cleanup();

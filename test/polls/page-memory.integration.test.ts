@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SNAPSHOT_BLOCK, startTokenPollServer } from '../helpers/cohorts.ts';
+import { importSnapshot, writeHoldersCsv } from '../helpers/snapshot-import.ts';
+import { newAccount } from '../helpers/wallet.ts';
 import { FIXTURE_POLLS, vote } from '../helpers/polls.ts';
 import { serverForTests } from '../helpers/server.ts';
 
@@ -93,4 +96,62 @@ describe('poll pages from memory', () => {
     expect(anyone.body).not.toContain('You voted');
     expect((await page('/polls/')).body).toBe(anyone.body);
   });
+});
+
+describe('a token poll’s page from memory', () => {
+  it('is rendered anew once a snapshot lands, without waiting for the age limit', async () => {
+    const holders = [
+      { account: newAccount(), tokens: 1_000n },
+      { account: newAccount(), tokens: 10n },
+    ];
+    const setup = await startTokenPollServer(holders, {
+      'tst-memory': [
+        'id: tst-memory',
+        'question: Will the top ten hold more?',
+        'token: TST',
+        'opensAt: 2025-12-05T00:00:00Z',
+        'closesAt: 2027-01-01T00:00:00Z',
+        'options:',
+        '  - { id: down, label: Less }',
+        '  - { id: same, label: The same }',
+        '  - { id: up, label: More }',
+        'resolution:',
+        '  { metric: top10Share, scope: all, from: opens, at: 2027-02-01,',
+        '    outcomes: { down: { below: 0 }, same: { between: [0, 0] }, up: { above: 0 } } }',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const read = async () => {
+        const response = await fetch(`${setup.server.url}/polls/tst-memory/`);
+        expect(response.status).toBe(200);
+        return { etag: response.headers.get('etag'), body: await response.text() };
+      };
+      const before = await read();
+      expect((await read()).etag).toBe(before.etag);
+      // Pending: measured from the snapshot before it opened, the latest one so far the same.
+      expect(before.body).toContain('block 777');
+      expect(before.body).not.toContain('block 877');
+      // A second snapshot: the poll's record is the same, the chain's data is not.
+      const csv = writeHoldersCsv(setup.dir, 'later.csv', [
+        [holders[0]?.account.address ?? '', 400n],
+        [holders[1]?.account.address ?? '', 610n],
+      ]);
+      const imported = await importSnapshot(
+        setup.server.databaseUrl,
+        ['TST', csv, '--block', String(SNAPSHOT_BLOCK + 100), '--date', '2025-12-08'],
+        { TOKENS_DIR: setup.tokensDir },
+      );
+      expect(imported.code, imported.output).toBe(0);
+      // The chain's version is kept a second.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const after = await read();
+      expect(after.etag).not.toBe(before.etag);
+      // The resolution's latest snapshot, in the page at once (a pending standing is read again when the
+      // chain's data moves, not only every 10 s).
+      expect(after.body).toContain('block 877');
+    } finally {
+      await setup.stop();
+    }
+  }, 90_000);
 });

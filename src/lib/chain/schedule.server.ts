@@ -1,5 +1,6 @@
 import { and, desc, eq, isNotNull, isNull, lt, lte, max, min, or, sql, type SQL } from 'drizzle-orm';
 import {
+  pollResolutions,
   snapshotSchedule,
   tokenCursors,
   tokenFlowFigures,
@@ -211,11 +212,11 @@ export async function tokenFreshness(
 
 /**
  * What the chain data every token page shows stands at, as one string: each token's newest snapshot row
- * (a re-import at the same block is a new row) and its schedule's state. A token page's version
- * (src/app/application.server.ts) moves with it.
+ * (a re-import at the same block is a new row), its schedule's state, its flow figures and the polls the
+ * chain settled. Token pages' and token polls' versions (src/app/application.server.ts) move with it.
  */
 export async function chainDataVersion(db: Database): Promise<string> {
-  const [snapshots, states, reorganised, spans, figures] = await Promise.all([
+  const [snapshots, states, reorganised, spans, figures, settled] = await Promise.all([
     db
       .select({ token: tokenSnapshots.token, id: max(tokenSnapshots.id) })
       .from(tokenSnapshots)
@@ -231,6 +232,8 @@ export async function chainDataVersion(db: Database): Promise<string> {
       .select({ token: tokenFlowFigures.token, at: max(tokenFlowFigures.computedAt) })
       .from(tokenFlowFigures)
       .groupBy(tokenFlowFigures.token),
+    // Polls the chain settles are stored after the figures their snapshot brought.
+    db.select({ at: max(pollResolutions.resolvedAt) }).from(pollResolutions),
   ]);
-  return JSON.stringify([snapshots, [...states.values()], [...reorganised], spans, figures]);
+  return JSON.stringify([snapshots, [...states.values()], [...reorganised], spans, figures, settled]);
 }

@@ -21,6 +21,8 @@ const REREAD_MS = 10_000;
 /** Where a resolving poll stands, as read at `at`. */
 export interface Standing {
   at: number;
+  /** The chain's data version it was read at ('' without one). */
+  chain?: string;
   settled: StoredResolution | null;
   pending: ResolutionState | null;
 }
@@ -39,10 +41,20 @@ export class ResolutionReads {
   private readonly measured = new Map<string, number | MissingMeasure>();
   private readonly kept = new Map<string, { standing: Standing; pending: Promise<Standing> | null }>();
 
-  constructor(db: Database, now: () => number = Date.now, tokens: TokenFiles = loadTokenDefinition) {
+  private readonly chainVersion: () => Promise<string>;
+
+  /**
+   * `chainVersion` (the chain's data version, chain/schedule.server.ts): a pending poll is read again as soon
+   * as it moves, so a page rendered for a new snapshot shows it.
+   */
+  constructor(
+    db: Database,
+    options: { now?: () => number; tokens?: TokenFiles; chainVersion?: () => Promise<string> } = {},
+  ) {
     this.db = db;
-    this.now = now;
-    this.tokens = tokens;
+    this.now = options.now ?? Date.now;
+    this.tokens = options.tokens ?? loadTokenDefinition;
+    this.chainVersion = options.chainVersion ?? (async () => '');
   }
 
   private readonly views = new IdentityCache<
@@ -85,15 +97,23 @@ export class ResolutionReads {
     if (!poll.resolution) return null;
     const kept = this.kept.get(poll.id);
     const now = this.now();
-    if (kept && (kept.standing.settled || now - kept.standing.at < REREAD_MS)) return kept.standing;
+    if (kept?.standing.settled) return kept.standing;
+    const chain = await this.chainVersion();
+    if (kept && now - kept.standing.at < REREAD_MS && kept.standing.chain === chain) return kept.standing;
     if (kept?.pending) return kept.standing;
-    const reading = this.read(poll, now);
+    const reading = this.read(poll, now).then((standing) => ({ ...standing, chain }));
     if (kept) kept.pending = reading;
     try {
       const standing = await reading;
-      const same = kept && sameStanding(kept.standing, standing);
-      this.kept.set(poll.id, { standing: same ? kept.standing : standing, pending: null });
-      return same ? kept.standing : standing;
+      if (kept && sameStanding(kept.standing, standing)) {
+        // The same object (views built from it are kept by identity), read again now.
+        kept.standing.at = standing.at;
+        kept.standing.chain = standing.chain;
+        kept.pending = null;
+        return kept.standing;
+      }
+      this.kept.set(poll.id, { standing, pending: null });
+      return standing;
     } catch (error) {
       if (kept) kept.pending = null;
       throw error;

@@ -48,11 +48,11 @@ async function pollWithBallot(
  * the poll's record (counts, status, weighting, resolution), what the clock
  * says of it, the language, the origin its links name, the query it reads,
  * and the reader's own part: their ballot and whether it is verified,
- * signed in or not. Cohort and resolution views follow the record; what they
- * read beyond it (a snapshot landing) waits for the page memory's age limit.
+ * signed in or not. For a token's poll, the chain's data version too: a
+ * snapshot landing changes its cohorts, resolution and evidence.
  */
 export async function pollPageVersion(
-  services: Pick<PollVoteDeps, 'db' | 'poll' | 'voting'>,
+  services: Pick<PollVoteDeps, 'db' | 'poll' | 'voting'> & ChainVersion,
   request: { id: string; locale: string | undefined; url: URL; reader: Reader; origin: string; now: number },
 ): Promise<string | null> {
   const { id, url, reader, now } = request;
@@ -75,7 +75,13 @@ export async function pollPageVersion(
     ballot ? [...ballot.optionIds].sort() : null,
     ballot?.verified ?? false,
     reader.address !== null,
+    poll.token ? await services.chainVersion() : null,
   ]);
+}
+
+/** The chain's data version (chain/repo.server.ts's chainDataVersion, kept a second). */
+interface ChainVersion {
+  chainVersion: () => Promise<string>;
 }
 
 /** The language prefix of a page's path: any language but the default, whose pages have none. */
@@ -83,7 +89,7 @@ export /** What a page route needs of the request context. */
 type PageReader = Reader & { origin: string };
 
 /** What the poll pages' versions read of the application's services. */
-type PollPagesDeps = PollVoteDeps & { pollIds: () => Promise<readonly string[]> };
+type PollPagesDeps = PollVoteDeps & ChainVersion & { pollIds: () => Promise<readonly string[]> };
 
 /** The poll page, its embed and /polls/, sent from memory while their version holds (see pollPageVersion). */
 export const POLL_PAGE_ROUTES: readonly PageRoute<PollPagesDeps, PageReader>[] = [
@@ -111,11 +117,11 @@ export const POLL_PAGE_ROUTES: readonly PageRoute<PollPagesDeps, PageReader>[] =
 ];
 
 /**
- * Everything /polls/ is built from but the track record (which waits for the page memory's age limit):
- * each poll's record, what the clock says of it and the reader's ballot in it, the language and origin.
+ * Everything /polls/ is built from: each poll's record, what the clock says of it and the reader's ballot in
+ * it, the language and origin, and the chain's data version (the track record settles as snapshots land).
  */
 export async function pollListVersion(
-  services: Pick<PollVoteDeps, 'db' | 'poll' | 'voting'> & { pollIds: () => Promise<readonly string[]> },
+  services: Pick<PollVoteDeps, 'db' | 'poll' | 'voting'> & ChainVersion & { pollIds: () => Promise<readonly string[]> },
   request: { locale: string | undefined; reader: Reader; origin: string; now: number },
 ): Promise<string> {
   const { reader, now } = request;
@@ -128,6 +134,7 @@ export async function pollListVersion(
     i.locale,
     request.origin,
     Math.floor(now / DAY_MS),
+    await services.chainVersion(),
     polls.map(
       (found) =>
         found && [

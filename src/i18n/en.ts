@@ -780,6 +780,7 @@ export const EN = {
     'Of the {released} {symbol} the unlock of {date} released, {sent} ({share}) went to exchanges within 30 days.',
   'evidence.unlocks.sofar':
     'Of the {released} {symbol} the unlock of {date} released, {sent} ({share}) has gone to exchanges so far.',
+  'evidence.unlocks.noneOn': 'No unlock on {date} has happened by the latest snapshot.',
   'evidence.unlocks.none': 'No unlock has happened yet.',
   'evidence.exchanges':
     'In the last {days} days, {inflow} {symbol} went into exchanges and {outflow} came out: net {net}.',

@@ -742,6 +742,7 @@ export const ZH: Record<MessageKey, string> = {
   'evidence.rewards.noFloor': '代币文件没有设定奖励门槛，因此无法统计。',
   'evidence.unlocks': '{date} 那次解锁释放的 {released} {symbol} 中，有 {sent}（{share}）在 30 天内转入了交易所。',
   'evidence.unlocks.sofar': '{date} 那次解锁释放的 {released} {symbol} 中，目前已有 {sent}（{share}）转入交易所。',
+  'evidence.unlocks.noneOn': '截至最新快照，{date} 没有发生解锁。',
   'evidence.unlocks.none': '还没有发生过解锁。',
   'evidence.exchanges': '最近 {days} 天，有 {inflow} {symbol} 转入交易所，{outflow} 转出：净额 {net}。',
   'evidence.noData': '还没有 ${symbol} 的链上数据，所以链上暂时无法回答这一项。',

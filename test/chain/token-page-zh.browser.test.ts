@@ -310,4 +310,39 @@ describe('the Chinese page of a token poll', () => {
     expect(leftovers(await interfaceText(polls), TOKEN_PAGE_WORDS)).toEqual([]);
     await context.close();
   });
+
+  it('shows the poll the chain settled on a flow, in both languages, light and dark, phone and desktop', async () => {
+    const words = {
+      en: {
+        path: '/polls/opgsim-team-cliff/',
+        outcome:
+          'The chain picked Some: from a tenth to half: the share of the tokens unlocked in between that insiders ' +
+          'sent to exchanges came to 21.7% between the two snapshots.',
+        from: /^block 383, 29 Sept 2026\s*Source:/,
+      },
+      zh: {
+        path: '/zh/polls/opgsim-team-cliff/',
+        outcome:
+          '链上数据选定了“一部分：一成到五成”：两次快照之间，期间解锁的代币中被内部人士转入交易所的比例为 21.7%。',
+        from: /^区块 383，2026年9月29日\s*来源：/,
+      },
+    } as const;
+    for (const [lang, expected] of Object.entries(words)) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        for (const [device, options] of Object.entries(DEVICES)) {
+          const context = await env.browser.newContext({ ...options, colorScheme, javaScriptEnabled: false });
+          const page = await open(context, expected.path);
+          await expect(page.locator('.resolution-outcome').innerText()).resolves.toBe(expected.outcome);
+          // A flow starts at zero: the first snapshot is named without a value, the settling one with the flow.
+          const [from, settled] = await page.locator('.resolution-snapshots dd').allInnerTexts();
+          expect(from).toMatch(expected.from);
+          expect(settled).toContain('21.7%');
+          await page
+            .locator('#resolution')
+            .screenshot({ path: screenshotPath(`flow-resolution-${lang}-${colorScheme}-${device}`) });
+          await context.close();
+        }
+      }
+    }
+  });
 });

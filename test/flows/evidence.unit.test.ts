@@ -125,6 +125,19 @@ describe('evidence beside a poll’s options', () => {
     expect(sold.text).toBe(
       'Of the 4,000 OPGSIM the unlock of 10 Nov 2026 released, 1,000 (25%) has gone to exchanges so far.',
     );
+    // An unlock named by its day, and a day with none.
+    const day = new Date(AS_OF - 21 * DAY).toISOString().slice(0, 10);
+    expect(evidenceLine('unlock', { figure: 'unlocks', at: day }, data, en).text).toBe(sold.text);
+    expect(evidenceLine('unlock', { figure: 'unlocks', at: '2026-01-01' }, data, en).text).toBe(
+      'No unlock on 1 Jan 2026 has happened by the latest snapshot.',
+    );
+    expect(evidenceSchema.parse({ figure: 'unlocks', at: new Date('2026-10-13T00:00:00Z') })).toEqual({
+      figure: 'unlocks',
+      at: '2026-10-13',
+    });
+    expect(evidenceSchema.safeParse({ figure: 'unlocks', at: 'October' }).error?.issues[0]?.message).toBe(
+      'at must be a date as YYYY-MM-DD',
+    );
     expect(evidenceLine('push', { figure: 'none' }, data, zh)).toMatchObject({ kind: 'none', source: null });
     expect(evidenceLine('push', { figure: 'none' }, data, zh).text).toContain('没有链上数据能回答');
     // No transfers kept: the figure says it needs them.

@@ -14,6 +14,10 @@ export const EVIDENCE_GROUPS = MOVING_GROUPS;
 const EVIDENCE_SCOPES = { all: 'all', 'custodians-excluded': 'excludingLabelled', circulating: 'circulating' } as const;
 export const REWARD_MEASURES = ['top10Share', 'gini', 'belowFloor', 'toExchange7', 'toExchange30'] as const;
 
+// An unquoted YAML date (`at: 2026-10-13`) reaches the schema as a Date at UTC midnight.
+const asDay = (value: unknown): unknown =>
+  value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString().slice(0, 10) : value;
+
 const DAYS = z.number().int().min(1).max(365).default(30);
 
 export const evidenceSchema = z.discriminatedUnion('figure', [
@@ -34,7 +38,13 @@ export const evidenceSchema = z.discriminatedUnion('figure', [
       period: z.enum(['week', 'month']).default('week'),
     })
     .strict(),
-  z.object({ figure: z.literal('unlocks') }).strict(),
+  z
+    .object({
+      figure: z.literal('unlocks'),
+      /** The unlock of this UTC day; without it, the latest one that has happened. */
+      at: z.preprocess(asDay, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'at must be a date as YYYY-MM-DD')).optional(),
+    })
+    .strict(),
   z.object({ figure: z.literal('exchanges'), days: DAYS }).strict(),
 ]);
 

@@ -107,8 +107,14 @@ export function evidenceLine(optionId: string, spec: Evidence, data: EvidenceDat
     const stored = data.unlocks;
     if (!stored) return needs;
     const begun = stored.data.windows.filter((w) => w.at <= stored.asOf);
-    const last = begun.at(-1);
-    if (!last) return { ...needs, text: i.t('evidence.unlocks.none') };
+    const asked = spec.at;
+    const last = asked ? begun.find((w) => new Date(w.at).toISOString().startsWith(asked)) : begun.at(-1);
+    if (!last) {
+      const none = asked
+        ? i.t('evidence.unlocks.noneOn', { date: i.date(new Date(`${asked}T00:00:00Z`)) })
+        : i.t('evidence.unlocks.none');
+      return { ...needs, text: none };
+    }
     const sent = BigInt(last.direct) + BigInt(last.viaHop);
     return {
       optionId,

@@ -86,6 +86,8 @@ export const tokenDefinitionSchema = z.object({
          * initial supply minted before it is not.
          */
         since: z.number().int().min(0).optional(),
+        /** Labels with the same name belong to one owner (issue 40's "named together"), whatever their kind. */
+        entity: z.string().min(1).max(80).optional(),
       }),
     )
     .default({})
@@ -105,6 +107,19 @@ export const tokenDefinitionSchema = z.object({
    * as such beside figure 2 ("received less than …").
    */
   rewardFloor: AMOUNT.optional(),
+  /** The grouping rules' limits for this token (entities/grouping.ts), each defaulted there. */
+  entities: z
+    .object({
+      maxFanout: z.number().int().min(1).max(100_000).optional(),
+      sweepShare: z
+        .number()
+        .gt(0.5, 'sweepShare must be above 0.5 (more than half sent to one address)')
+        .max(1)
+        .optional(),
+      maxEntitySize: z.number().int().min(2).max(1_000_000).optional(),
+    })
+    .strict()
+    .optional(),
   cohorts: cohortsSchema.default({ whale: 0.1, dolphin: 0.01, fish: 0.001 }),
   /** The simulated demo token: its page and data are left out when DEMO=off. */
   demo: z.boolean().default(false),

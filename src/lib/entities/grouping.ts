@@ -1,0 +1,214 @@
+import type { LabelKind } from '../../../db/vocabulary.ts';
+
+/**
+ * Which wallets belong to one owner (issue 40), pure: explainable edges between two addresses drawn from a
+ * token's own transfers, and the owners they make. Three rules, each with its evidence:
+ * - funded by: B's first incoming transfer of the token came from A, and A was the first sender of at most
+ *   `maxFanout` addresses in all (a wallet that seeds hundreds is a distributor or an airdrop, not one owner);
+ * - swept to: A sent at least `sweepShare` of everything it ever sent to one address B, in two transfers or
+ *   more, and at most `maxFanout` addresses sweep into B (a deposit contract many sweep into is no owner);
+ * - named together: labels in the token file with the same `entity:` name.
+ * No transfer edge touches the zero address, the burn address or an address labelled exchange, lp, bridge, burn,
+ * contract or rewards: they join only by name, and no path runs through them. Owners are the connected
+ * components of the edges; one larger than `maxEntitySize` is not merged (a mistake cannot swallow the token):
+ * it is listed as a large cluster and each of its wallets is its own owner. "First" is by (block, log index).
+ */
+
+export interface EntityRules {
+  maxFanout: number;
+  /** 0..1, compared exactly against base-unit sums (to six decimals). */
+  sweepShare: number;
+  maxEntitySize: number;
+}
+
+export const DEFAULT_ENTITY_RULES: EntityRules = { maxFanout: 25, sweepShare: 0.9, maxEntitySize: 200 };
+
+/** A token file's `entities:` over the defaults. */
+export function entityRules(
+  overrides: { [K in keyof EntityRules]?: EntityRules[K] | undefined } | undefined,
+): EntityRules {
+  return {
+    ...DEFAULT_ENTITY_RULES,
+    ...Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined)),
+  };
+}
+
+const ZERO = '0x0000000000000000000000000000000000000000';
+const DEAD = '0x000000000000000000000000000000000000dead';
+/** Label kinds that hold for many people or for no one: they take no transfer edge. */
+const NO_EDGES: ReadonlySet<LabelKind> = new Set(['exchange', 'lp', 'bridge', 'burn', 'contract', 'rewards']);
+
+export interface GroupingTransfer {
+  block: number;
+  logIndex: number;
+  txHash: string;
+  /** Lower-case addresses. */
+  from: string;
+  to: string;
+  amount: bigint;
+}
+
+export interface EntityLabel {
+  kind: LabelKind;
+  /** Labels with the same name belong to one owner. */
+  entity?: string | undefined;
+}
+
+/** A transfer an edge rests on. */
+export interface EdgeEvidence {
+  block: number;
+  txHash: string;
+}
+
+export type EntityEdge =
+  | { rule: 'funded'; from: string; to: string; evidence: EdgeEvidence[] }
+  | { rule: 'swept'; from: string; to: string; evidence: EdgeEvidence[] }
+  | { rule: 'named'; from: string; to: string; name: string };
+
+/** Whether an address may take a transfer edge. */
+function takesEdges(address: string, labels: ReadonlyMap<string, EntityLabel>): boolean {
+  if (address === ZERO || address === DEAD) return false;
+  const kind = labels.get(address)?.kind;
+  return kind === undefined || !NO_EDGES.has(kind);
+}
+
+/** Six decimals of a share, as a fraction over a million: exact comparisons in base units. */
+const MILLION = 1_000_000n;
+
+/**
+ * Every edge the rules draw from the transfers (in any order: they are put in (block, log index) order here)
+ * and the labels.
+ */
+export function entityEdges(
+  transfers: readonly GroupingTransfer[],
+  labels: ReadonlyMap<string, EntityLabel>,
+  rules: EntityRules = DEFAULT_ENTITY_RULES,
+): EntityEdge[] {
+  const ordered = [...transfers].sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
+  const edges: EntityEdge[] = [];
+
+  // Funded by: each address's first incoming transfer, then how many addresses each sender was first to.
+  const firstIn = new Map<string, GroupingTransfer>();
+  for (const t of ordered) if (t.amount > 0n && !firstIn.has(t.to)) firstIn.set(t.to, t);
+  const firstTo = new Map<string, number>();
+  for (const t of firstIn.values()) if (t.from !== ZERO) firstTo.set(t.from, (firstTo.get(t.from) ?? 0) + 1);
+  for (const [to, t] of firstIn) {
+    if (t.from === ZERO || t.from === to || !takesEdges(t.from, labels) || !takesEdges(to, labels)) continue;
+    if ((firstTo.get(t.from) ?? 0) > rules.maxFanout) continue;
+    edges.push({ rule: 'funded', from: t.from, to, evidence: [{ block: t.block, txHash: t.txHash }] });
+  }
+
+  // Swept to: what each address sent in all, and to each recipient.
+  const sent = new Map<string, bigint>();
+  const pairs = new Map<string, Map<string, GroupingTransfer[]>>();
+  for (const t of ordered) {
+    if (t.amount <= 0n || t.from === ZERO) continue;
+    sent.set(t.from, (sent.get(t.from) ?? 0n) + t.amount);
+    let to = pairs.get(t.from);
+    if (!to) pairs.set(t.from, (to = new Map()));
+    const list = to.get(t.to);
+    if (list) list.push(t);
+    else to.set(t.to, [t]);
+  }
+  const share = BigInt(Math.round(rules.sweepShare * 1_000_000));
+  const sweeps: { from: string; to: string; transfers: GroupingTransfer[] }[] = [];
+  for (const [from, byRecipient] of pairs) {
+    const total = sent.get(from) ?? 0n;
+    for (const [to, list] of byRecipient) {
+      if (list.length < 2 || to === from) continue;
+      const amount = list.reduce((sum, t) => sum + t.amount, 0n);
+      if (amount * MILLION >= share * total) sweeps.push({ from, to, transfers: list });
+    }
+  }
+  const sweptInto = new Map<string, number>();
+  for (const s of sweeps) sweptInto.set(s.to, (sweptInto.get(s.to) ?? 0) + 1);
+  for (const s of sweeps) {
+    if ((sweptInto.get(s.to) ?? 0) > rules.maxFanout) continue;
+    if (!takesEdges(s.from, labels) || !takesEdges(s.to, labels)) continue;
+    edges.push({
+      rule: 'swept',
+      from: s.from,
+      to: s.to,
+      evidence: s.transfers.map((t) => ({ block: t.block, txHash: t.txHash })),
+    });
+  }
+
+  // Named together: each named label joins the first address of its name.
+  const named = new Map<string, string>();
+  for (const [address, label] of [...labels].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!label.entity) continue;
+    const first = named.get(label.entity);
+    if (first === undefined) named.set(label.entity, address);
+    else edges.push({ rule: 'named', from: first, to: address, name: label.entity });
+  }
+  return edges;
+}
+
+export interface Entity {
+  /** Its wallets, sorted; the first names the entity. */
+  wallets: string[];
+  /** The edges that joined it. */
+  edges: EntityEdge[];
+}
+
+export interface Grouping {
+  /** Owners of two wallets or more, within the size cap, largest first. */
+  entities: Entity[];
+  /** Components over the cap: not merged, each wallet its own owner. */
+  largeClusters: Entity[];
+  /** Each grouped wallet's owner: the entity's first wallet. Wallets not in it are their own owners. */
+  ownerOf: Map<string, string>;
+}
+
+/** The owners the edges make: connected components (direction is evidence only), capped in size. */
+export function groupEntities(edges: readonly EntityEdge[], rules: EntityRules = DEFAULT_ENTITY_RULES): Grouping {
+  const parent = new Map<string, string>();
+  const find = (a: string): string => {
+    let root = a;
+    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root) ?? root;
+    // Path compression: every address on the way points at the root.
+    let at = a;
+    while (at !== root) {
+      const next = parent.get(at) ?? root;
+      parent.set(at, root);
+      at = next;
+    }
+    return root;
+  };
+  for (const e of edges) {
+    for (const a of [e.from, e.to]) if (!parent.has(a)) parent.set(a, a);
+    const [ra, rb] = [find(e.from), find(e.to)];
+    // The smaller address becomes the root, so the result does not depend on the edges' order.
+    if (ra < rb) parent.set(rb, ra);
+    else if (rb < ra) parent.set(ra, rb);
+  }
+  const members = new Map<string, string[]>();
+  for (const a of parent.keys()) {
+    const root = find(a);
+    const list = members.get(root);
+    if (list) list.push(a);
+    else members.set(root, [a]);
+  }
+  const edgesOf = new Map<string, EntityEdge[]>();
+  for (const e of edges) {
+    const root = find(e.from);
+    const list = edgesOf.get(root);
+    if (list) list.push(e);
+    else edgesOf.set(root, [e]);
+  }
+  const entities: Entity[] = [];
+  const largeClusters: Entity[] = [];
+  const ownerOf = new Map<string, string>();
+  for (const [root, wallets] of members) {
+    const entity = { wallets: wallets.sort(), edges: edgesOf.get(root) ?? [] };
+    if (wallets.length > rules.maxEntitySize) {
+      largeClusters.push(entity);
+      continue;
+    }
+    entities.push(entity);
+    for (const w of wallets) ownerOf.set(w, entity.wallets[0] ?? w);
+  }
+  const bySize = (a: Entity, b: Entity) =>
+    b.wallets.length - a.wallets.length || (a.wallets[0] ?? '').localeCompare(b.wallets[0] ?? '');
+  return { entities: entities.sort(bySize), largeClusters: largeClusters.sort(bySize), ownerOf };
+}

@@ -880,7 +880,7 @@ export const ZH: Record<MessageKey, string> = {
   'resolution.metric.netFlow.rewards': '奖励分发合约的净流入',
   'resolution.metric.exchangeInflow': '转入交易所和流动性池的代币',
   'resolution.metric.rewardsTop10Share': '节点奖励中前十大接收者所占份额',
-  'resolution.metric.unlockedToExchanges': '期间解锁的代币中被内部人士转入交易所的比例',
+  'resolution.metric.unlockedToExchanges': '解锁代币中被内部人士转入交易所的比例',
   'resolution.scope.all': '全部供应量',
   'resolution.scope.custodians-excluded': '不含托管地址的供应量',
   'resolution.scope.circulating': '流通供应量',

@@ -322,8 +322,7 @@ describe('the Chinese page of a token poll', () => {
       },
       zh: {
         path: '/zh/polls/opgsim-team-cliff/',
-        outcome:
-          '链上数据选定了“一部分：一成到五成”：两次快照之间，期间解锁的代币中被内部人士转入交易所的比例为 21.7%。',
+        outcome: '链上数据选定了“一部分：一成到五成”：两次快照之间，解锁代币中被内部人士转入交易所的比例为 21.7%。',
         from: /^区块 383，2026年9月29日\s*来源：/,
       },
     } as const;

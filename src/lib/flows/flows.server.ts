@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
 import type { FlowSpanFigures } from '../../../db/json-columns.ts';
 import { tokenCursors, tokenFlowSpans, tokenSnapshots, tokenTransfers } from '../../../db/schema.ts';
 import { snapshotBalances } from '../chain/repo.server.ts';
 import { labelKinds, SCOPES, type Scope } from '../chain/scopes.ts';
 import type { TokenDefinition } from '../chain/schemas.ts';
+import { fingerprint } from '../platform/caching/identity.ts';
 import type { Database } from '../platform/db/db.server.ts';
 import { groupFlows, groupNetChanges, groupOf, scopeSupply, type GroupingInput } from './groups.ts';
 import { refreshFlowFigures, type FigureToken } from './figures.server.ts';
@@ -165,7 +165,7 @@ async function storeSpan(
 /** What grouping and reward payments depend on in the token file: an edit to it recomputes every span. */
 function spanDefinition(token: FlowToken): string {
   const { labels, cohorts } = token;
-  return createHash('sha256').update(JSON.stringify({ labels, cohorts })).digest('base64url');
+  return fingerprint({ labels, cohorts });
 }
 
 const strings = (amounts: ReadonlyMap<string, bigint>): Record<string, string> =>

@@ -108,7 +108,10 @@ export async function flowBetween(
   const { start, settling, latest } = resolutionEnds(definition, poll, snapshots, now);
   if (!start) return undefined;
   const key = (to: ResolutionSnapshot): string => `${symbol}|${metric}|${definition.scope}|${start.id}|${to.id}`;
-  const ends = [settling, latest].filter((s): s is ResolutionSnapshot => s !== null && !memo?.has(key(s)));
+  // The settling snapshot is often the latest too: measured once.
+  const ends = [...new Set([settling, latest])].filter(
+    (s): s is ResolutionSnapshot => s !== null && !memo?.has(key(s)),
+  );
   const values = await measureFlows(
     db,
     symbol,

@@ -208,3 +208,42 @@ export interface FlowFigureState {
   };
   exchangeDays: ExchangeFigures['days'];
 }
+
+/** A transfer an entity's edge rests on (entities/grouping.ts). */
+export interface EdgeEvidence {
+  block: number;
+  logIndex: number;
+  txHash: string;
+}
+
+/** Why two wallets belong to one owner: a rule and its evidence (`token_entities.edges`). */
+export type EntityEdge =
+  | { rule: 'funded'; from: string; to: string; evidence: EdgeEvidence[] }
+  | { rule: 'swept'; from: string; to: string; evidence: EdgeEvidence[] }
+  | { rule: 'named'; from: string; to: string; name: string };
+
+/**
+ * A token's owners at one snapshot (`token_entity_groupings.summary`, entities/owners.ts): the figures counted by
+ * owner beside those counted by address, and what the grouping rested on.
+ */
+export interface EntityGroupingSummary {
+  /** 'transfers': the rules over the kept transfers; 'named': only the token file's `entity:` names (no transfers). */
+  kind: 'transfers' | 'named';
+  /** The transfers read: from the first block kept to the snapshot's block; null for 'named'. */
+  fromBlock: number | null;
+  toBlock: number;
+  transfers: number;
+  rules: { maxFanout: number; sweepShare: number; maxEntitySize: number };
+  /** Owners with two wallets or more that hold tokens at the snapshot, and their wallets holding tokens. */
+  entities: number;
+  groupedWallets: number;
+  /** Components over the size cap, not merged (each wallet its own owner): the first wallet and the size, largest first. */
+  largeClusters: { first: string; wallets: number }[];
+  edges: { funded: number; swept: number; named: number };
+  /** The metrics with each owner as one holder, per scope. */
+  metrics: Record<'all' | 'excludingLabelled' | 'circulating', DistributionMetrics>;
+  /** Per scope: the wallets behind the ten largest owners, and how many of those owners have several. */
+  top10: Record<'all' | 'excludingLabelled' | 'circulating', { wallets: number; multiWalletOwners: number }>;
+  /** Wallets with no insider label that leave the circulating scope because their owner has an insider wallet. */
+  insiderWallets: number;
+}

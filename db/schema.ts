@@ -12,6 +12,8 @@ import {
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
 import type {
+  EntityEdge,
+  EntityGroupingSummary,
   FlowFigureData,
   FlowFigureState,
   FlowSpanFigures,
@@ -619,6 +621,71 @@ export const tokenFlowState = sqliteTable('token_flow_state', {
   state: text('state', { mode: 'json' }).$type<FlowFigureState>().notNull(),
   computedAt: integer('computed_at').notNull(),
 });
+
+/**
+ * A token's owners at each snapshot (entities/entities.server.ts): the grouping's figures, counted by owner, kept
+ * per snapshot so the token page can show them over time. Computed once the snapshot is stored, from the stored
+ * transfers up to its block; recomputed when the token file's labels, cohorts or `entities:` change.
+ */
+export const tokenEntityGroupings = sqliteTable(
+  'token_entity_groupings',
+  {
+    snapshotId: integer('snapshot_id')
+      .primaryKey()
+      .references(() => tokenSnapshots.id, { onDelete: 'cascade' }),
+    token: text('token').notNull(),
+    /** A hash of what the grouping read in the token file. */
+    definition: text('definition').notNull(),
+    summary: text('summary', { mode: 'json' }).$type<EntityGroupingSummary>().notNull(),
+    /** The grouping whose entities and wallets' owners are in token_entities and token_entity_wallets. */
+    kept: integer('kept', { mode: 'boolean' }).notNull().default(false),
+    computedAt: integer('computed_at').notNull(),
+  },
+  (t) => [index('token_entity_groupings_token').on(t.token)],
+);
+
+/**
+ * The owners of two wallets or more at a token's latest grouped snapshot, with the edges that joined each (the
+ * "why grouped" list). Replaced whole by each new grouping.
+ */
+export const tokenEntities = sqliteTable(
+  'token_entities',
+  {
+    token: text('token').notNull(),
+    /** The entity's first wallet (by address): its name wherever an owner is meant. */
+    owner: text('owner').notNull(),
+    snapshotId: integer('snapshot_id')
+      .notNull()
+      .references(() => tokenSnapshots.id, { onDelete: 'cascade' }),
+    /** 1 for the largest combined balance, then down; ties by owner address. */
+    rank: integer('rank').notNull(),
+    /** Lower-case addresses, sorted. */
+    wallets: text('wallets', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The wallets' balances added up at the snapshot, base units. */
+    balance: text('balance').notNull(),
+    /** Holds a team, vesting or treasury wallet: an insider as a whole. */
+    insider: integer('insider', { mode: 'boolean' }).notNull(),
+    /** The first transfer into any of its wallets; null when none was read (named only). */
+    firstSeenBlock: integer('first_seen_block'),
+    firstSeenTime: integer('first_seen_time'),
+    edges: text('edges', { mode: 'json' }).$type<EntityEdge[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.token, t.owner] }), index('token_entities_rank').on(t.token, t.rank)],
+);
+
+/** Each grouped wallet's owner at the token's latest grouping (wallets not here are their own owners). */
+export const tokenEntityWallets = sqliteTable(
+  'token_entity_wallets',
+  {
+    token: text('token').notNull(),
+    address: text('address').notNull(),
+    owner: text('owner').notNull(),
+    snapshotId: integer('snapshot_id')
+      .notNull()
+      .references(() => tokenSnapshots.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.token, t.address] })],
+);
 
 /**
  * Blocks ingestion has read, by chain: the hash each had when it was read (a reorganisation changes it) and

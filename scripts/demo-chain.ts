@@ -150,8 +150,14 @@ async function snapshot(phase: string): Promise<void> {
 /** The first block whose mints are node rewards: the token file labels the zero address `rewards` from it. */
 const REWARDS_SINCE = 3;
 const HISTORY_DAYS = 91;
-/** Fresh wallets of two whales: never in any earlier snapshot, so figure 1 counts them as new addresses. */
+/**
+ * Fresh wallets of two whales: never in any earlier snapshot, so figure 1 counts them as new addresses. Each whale
+ * seeds its wallets before their first purchase (one owner by "funded by"), except whale 1's first, which buys on
+ * its own and later sends nearly everything back to whale 1 (one owner by "swept to").
+ */
 const freshWallets = [scripted('whale 0 fresh wallet', 4), scripted('whale 1 fresh wallet', 4)].flat();
+const ownerOfFresh = (w: number): PrivateKeyAccount | undefined => whales[w < 4 ? 0 : 1];
+const SWEEPER = 4;
 const largeOperators = scripted('large node operator', 4);
 /** Retail node operators who take rewards every day: the first 30 of the retail wallets. */
 const operators = retail.slice(0, 30);
@@ -180,7 +186,7 @@ async function playHistory(): Promise<void> {
   );
   const launch = await chain.publicClient.getBlockNumber();
   if (launch >= REWARDS_SINCE) throw new Error(`launch mints at block ${launch}, not before ${REWARDS_SINCE}`);
-  for (const account of [...operators, ...freshWallets, ...(teamDesk ? [teamDesk] : [])])
+  for (const account of [...operators, ...freshWallets, ...whales.slice(0, 2), ...(teamDesk ? [teamDesk] : [])])
     await fund(chain, account.address, 10n ** 17n);
   await snapshot('day 0, launch');
 
@@ -208,15 +214,22 @@ async function playHistory(): Promise<void> {
     }
     if (day % 6 === 0) {
       // The two whales buy from the exchange, each through its own fresh wallets in turn.
-      for (const [w, wallet] of freshWallets.entries())
-        if ((day / 6 + w) % 2 === 0)
-          await transferAs(chain, address, EXCHANGE, wallet.address, tokens(60_000 + w * 5_000));
+      for (const [w, wallet] of freshWallets.entries()) {
+        if ((day / 6 + w) % 2 !== 0) continue;
+        const owner = ownerOfFresh(w);
+        if (day <= 12 && w !== SWEEPER && owner) await transferFrom(chain, address, owner, wallet.address, tokens(500));
+        await transferAs(chain, address, EXCHANGE, wallet.address, tokens(60_000 + w * 5_000));
+      }
     }
     if (day % 7 === 3 && day > 7) {
       // Retail operators sell about half of a week's rewards, the first twenty of them.
       for (const [i, account] of operators.slice(0, 20).entries())
         await transferFrom(chain, address, account, EXCHANGE, tokens(((60 + (i % 10) * 30) * 7) / 2));
     }
+    const sweeper = freshWallets[SWEEPER];
+    const sweptTo = ownerOfFresh(SWEEPER);
+    if ((day === 60 || day === 66) && sweeper && sweptTo)
+      await transferFrom(chain, address, sweeper, sweptTo.address, tokens(40_000));
     if (day === TEAM_CLIFF_DAY)
       await transferAs(chain, address, VESTING, teamDesk?.address ?? VESTING, tokens(4_000_000));
     if (day > TEAM_CLIFF_DAY && day <= TEAM_CLIFF_DAY + 6 && teamDesk)

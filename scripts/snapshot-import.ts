@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHoldersCsv } from '../src/lib/chain/holders-csv.ts';
 import { saveSnapshot } from '../src/lib/chain/repo.server.ts';
-import { refreshFlows } from '../src/lib/flows/flows.server.ts';
+import { refreshSnapshotFigures } from '../src/app/snapshot-figures.server.ts';
 import { reportReweighted, reweightPolls } from '../src/lib/cohorts/weighting.server.ts';
 import { reportResolved, resolvePolls } from '../src/lib/resolution/repo.server.ts';
 import { buildSnapshot } from '../src/lib/chain/snapshot.ts';
@@ -75,7 +75,7 @@ try {
   const db = await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken });
   await migrateDatabase(db);
   await saveSnapshot(db, snapshot, Date.now(), result.holders);
-  await refreshFlows(db, token, Date.now());
+  await refreshSnapshotFigures(db, token, Date.now());
   reportReweighted(await reweightPolls(db, Date.now(), symbol));
   reportResolved(await resolvePolls(db, Date.now(), symbol));
   db.$client.close();

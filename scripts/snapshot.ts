@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { createPublicClient, http, isAddress, type Hex } from 'viem';
 import { confirmationsFor } from '../src/lib/chain/confirmations.ts';
-import { refreshFlows } from '../src/lib/flows/flows.server.ts';
+import { refreshSnapshotFigures } from '../src/app/snapshot-figures.server.ts';
 import { ingest, IngestError, rewindTo as rewindTokenTo } from '../src/lib/chain/ingest.server.ts';
 import { describeSnapshotFailure } from '../src/lib/chain/schedule.ts';
 import { reportReweighted, reweightPolls } from '../src/lib/cohorts/weighting.server.ts';
@@ -132,7 +132,7 @@ try {
     },
   });
   if (process.stderr.isTTY) process.stderr.write('\n');
-  await refreshFlows(db, token, Date.now());
+  await refreshSnapshotFigures(db, token, Date.now());
   reportReweighted(await reweightPolls(db, Date.now(), symbol));
   reportResolved(await resolvePolls(db, Date.now(), symbol));
   const { all } = result.snapshot.metrics;

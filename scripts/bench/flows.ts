@@ -1,10 +1,14 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { tokenCursors, tokenTransfers } from '../../db/schema.ts';
 import { saveSnapshot } from '../../src/lib/chain/repo.server.ts';
 import { tokenDefinitionSchema } from '../../src/lib/chain/schemas.ts';
 import { buildSnapshot } from '../../src/lib/chain/snapshot.ts';
+import { entityGroupings, refreshEntities } from '../../src/lib/entities/entities.server.ts';
 import { refreshFlowFigures } from '../../src/lib/flows/figures.server.ts';
 import { refreshFlowSpans, refreshFlows } from '../../src/lib/flows/flows.server.ts';
 import { migrateDatabase, openDatabase, writeTransaction } from '../../src/lib/platform/db/db.server.ts';
@@ -19,6 +23,7 @@ import { envCount, saveResults } from './lib.ts';
  * million transfers take with their indexes.
  */
 
+const run = promisify(execFile);
 const DAY_MS = 86_400_000;
 const UNIT = 10n ** 18n;
 const START = Date.parse('2026-09-01T00:00:00Z');
@@ -34,6 +39,21 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+const GROUP_OWNERS = fileURLToPath(new URL('./group-owners.ts', import.meta.url));
+
+/** Runs group-owners.ts on the database (with `idleOnly`, on an empty token: what the process takes doing nothing). */
+async function groupIn(
+  file: string,
+  token: object,
+  { idleOnly = false }: { idleOnly?: boolean },
+): Promise<{ seconds: number; maxRssBytes: number }> {
+  const definition = idleOnly ? { ...token, symbol: 'IDLE' } : token;
+  const { stdout } = await run(process.execPath, [GROUP_OWNERS, file], {
+    env: { ...process.env, BENCH_TOKEN: JSON.stringify(definition) },
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { seconds: number; maxRssBytes: number };
 }
 
 const address = (n: number): string => `0x${n.toString(16).padStart(40, '0')}`;
@@ -104,11 +124,28 @@ export async function benchFlows(): Promise<void> {
   const perBlock = 10;
   const span = (DAYS * DAY_MS) / ((transfers - rows.length) / perBlock);
   let time = START;
+  // Owners with several wallets, from a generator of their own so the rest of the history stays as it was: every
+  // 50th transfer, one of an eighth of the holders funds a fresh wallet, or a funded wallet sends back to its funder.
+  const ownerRand = random(40);
+  const funded: { owner: string; wallet: string }[] = [];
+  let fresh = 0;
   while (rows.length < transfers) {
     if (log >= perBlock) {
       block++;
       log = 0;
       time += span;
+    }
+    if (rows.length % 50 === 0) {
+      const sweep = funded.length > 0 && ownerRand() < 0.3;
+      const pick = funded[Math.floor(ownerRand() * funded.length)];
+      if (sweep && pick) push(pick.wallet, pick.owner, UNIT / 4n, time);
+      else {
+        const owner = address(0x10000 + Math.floor(ownerRand() * (holders / 8)) * 8);
+        const wallet = address(0x900000 + fresh++);
+        funded.push({ owner, wallet });
+        push(owner, wallet, UNIT, time);
+      }
+      continue;
     }
     const r = rand();
     const exchange = r < 0.5 ? CEX : r < 0.8 ? CEX2 : POOL;
@@ -185,6 +222,9 @@ export async function benchFlows(): Promise<void> {
   const warm = Date.now();
   await refreshFlows(db, token, Date.now());
   const warmSeconds = (Date.now() - warm) / 1000;
+  const warmGroup = Date.now();
+  await refreshEntities(db, token, Date.now());
+  const warmGroupSeconds = (Date.now() - warmGroup) / 1000;
   // The new snapshot: one span more, figures 2–4 again.
   await saveAt(snapshotBlocks.at(-1) ?? lastBlock);
   const timed = Date.now();
@@ -192,6 +232,12 @@ export async function benchFlows(): Promise<void> {
   const spanSeconds = (Date.now() - timed) / 1000;
   await refreshFlowFigures(db, token, Date.now());
   const refreshSeconds = (Date.now() - timed) / 1000;
+  // The owners at the new snapshot, in a process of their own: its peak memory is the grouping's alone.
+  const idle = groupIn(file, token, { idleOnly: true });
+  const child = groupIn(file, token, {});
+  const [baseline, grouped] = [await idle, await child];
+  const groupSeconds = grouped.seconds;
+  const [summary] = (await entityGroupings(db, token.symbol)).slice(-1);
 
   const perMillion = ((after - before) / rows.length) * 1_000_000;
   console.log(
@@ -206,7 +252,14 @@ export async function benchFlows(): Promise<void> {
   console.log(
     `after a new snapshot, figure 1's new span and figures 2–4: ${refreshSeconds.toFixed(2)} s (goal < 5 s; the span ${spanSeconds.toFixed(2)} s)`,
   );
+  console.log(
+    `owners grouped at the new snapshot: ${groupSeconds.toFixed(2)} s (goal < 10 s), peak memory ${((grouped.maxRssBytes - baseline.maxRssBytes) / 1e6).toFixed(0)} MB above the same process doing nothing (${(grouped.maxRssBytes / 1e6).toFixed(0)} MB against ${(baseline.maxRssBytes / 1e6).toFixed(0)} MB: Node's TypeScript loader and the driver); ${summary?.summary.entities ?? 0} multi-wallet owners of ${summary?.summary.groupedWallets ?? 0} wallets, ${summary?.summary.largeClusters.length ?? 0} large clusters; all 14 snapshots from scratch ${warmGroupSeconds.toFixed(1)} s`,
+  );
   saveResults('flows', {
+    groupSeconds,
+    groupMaxRssBytes: grouped.maxRssBytes,
+    groupIdleRssBytes: baseline.maxRssBytes,
+    warmGroupSeconds,
     transfers: rows.length,
     holders,
     writeSeconds,

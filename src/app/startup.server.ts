@@ -1,4 +1,4 @@
-import { refreshAllFlows } from '../lib/flows/flows.server.ts';
+import { refreshAllSnapshotFigures } from './snapshot-figures.server.ts';
 import type { Server } from 'node:http';
 import { backfillStoredSnapshots } from '../lib/chain/backfill.server.ts';
 import { loadDemoFixture, prepareDemo } from '../lib/demo/demo.server.ts';
@@ -88,7 +88,7 @@ export async function startServices(env: Record<string, string | undefined>, opt
     await reweightPolls(db, Date.now());
     // The flow figures of snapshots stored while no server ran (the demo fixture's among them), before the
     // resolutions that may be scored on them.
-    await refreshAllFlows(db, (symbol) => loadTokenDefinition(symbol), Date.now());
+    await refreshAllSnapshotFigures(db, (symbol) => loadTokenDefinition(symbol), Date.now());
     // Polls the chain settled while no server ran (their weighting snapshot, chosen just above, is where they start).
     await resolvePolls(db, Date.now());
     return createServices(db, config, {

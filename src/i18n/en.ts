@@ -609,6 +609,68 @@ export const EN = {
   'token.noResearch': 'None yet.',
   'token.cohortThresholds':
     'Whales hold at least {whale}% of the supply counted, dolphins {dolphin}%, fish {fish}%, shrimp less.',
+  // Owners, not addresses (entities/)
+  'owners.title': 'Owners, not addresses',
+  'owners.intro':
+    'One owner can hold tokens in many wallets, and counted by address a whale split into twenty fresh wallets looks like twenty small holders. Wallets are grouped by three rules over the token’s own transfers: a wallet whose first tokens came from another wallet that was the first sender to at most {maxFanout} addresses; a wallet that sent at least {sweepShare} of everything it ever sent to one address, in two transfers or more, where at most {maxFanout} addresses send to it that way; and addresses the publisher names together. Exchanges, pools, bridges, contracts, reward payers, the zero and burn addresses never join anything by a transfer, and a group larger than {maxSize} wallets is not merged.',
+  'owners.limits':
+    'What this cannot see: the site does not ask the chain which addresses are contracts, so a contract wallet such as a Safe can belong to an owner; and funding in the chain’s own coin (gas) is not read, so wallets joined only that way stay apart. The grouping is a lower bound on what one owner holds.',
+  'owners.source': 'Grouped at the latest snapshot from {transfers} transfers, blocks {from} to {to}.',
+  'owners.namedOnly':
+    'This token’s snapshots come from holder lists without transfers, so only the wallets the publisher names together are grouped.',
+  'owners.counts.one': '{count} owner holds {wallets} wallets between them.',
+  'owners.counts.other': '{count} owners hold {wallets} wallets between them.',
+  'owners.largeClusters.one':
+    '{count} group of more than {max} wallets (the largest: {size}) was not merged: each of its wallets counts as its own owner, so one wrong link cannot swallow the token.',
+  'owners.largeClusters.other':
+    '{count} groups of more than {max} wallets (the largest: {size}) were not merged: each of their wallets counts as its own owner, so one wrong link cannot swallow the token.',
+  'owners.insiders.one':
+    '{count} wallet without an insider label leaves the circulating set counted by owner: its owner also holds a team, vesting or treasury wallet.',
+  'owners.insiders.other':
+    '{count} wallets without an insider label leave the circulating set counted by owner: their owners also hold team, vesting or treasury wallets.',
+  'owners.figuresCaption': '{symbol} at the latest snapshot, counted by address and by owner, in each set of holders',
+  'owners.byAddress': 'By address',
+  'owners.byOwner': 'By owner',
+  'owners.scopeOf.all': 'all holdings',
+  'owners.scopeOf.excludingLabelled': 'holdings without custodians',
+  'owners.scopeOf.circulating': 'circulating supply',
+  'owners.top10':
+    'Counted by owner, the top 10 hold {byOwner} of {scope}, not {byAddress}: they own {wallets} wallets, and {owners} of them own more than one.',
+  'owners.top10Same':
+    'Counted by owner, the top 10 hold {byOwner} of {scope}, as by address: {owners} of them own more than one wallet ({wallets} wallets in all), which changes nothing at this precision.',
+  'owners.top10Alone':
+    'Counted by owner, the top 10 hold {byOwner} of {scope}, as by address: none of them owns more than one wallet.',
+  'owners.entities': 'Largest owners of several wallets',
+  'owners.entitiesCaption':
+    'The {count} largest owners of several wallets at the latest snapshot, and why their wallets were grouped',
+  'owners.col.owner': 'Owner (largest wallet)',
+  'owners.col.wallets': 'Wallets',
+  'owners.col.balance': 'Combined balance',
+  'owners.col.share': 'Share of all holdings',
+  'owners.col.cohort': 'Cohort, combined',
+  'owners.col.firstSeen': 'First tokens',
+  'owners.col.why': 'Why grouped',
+  'owners.insider': 'insider',
+  'owners.firstSeenBlock': 'block {block}',
+  'owners.reasons.one': '{count} link',
+  'owners.reasons.other': '{count} links',
+  'owners.reason.funded': '{to} got its first tokens from {from} (block {block}, transaction {tx})',
+  'owners.reason.swept.one': '{from} sent nearly all it ever sent to {to}, in {count} transfer (block {blocks})',
+  'owners.reason.swept.other': '{from} sent nearly all it ever sent to {to}, in {count} transfers (blocks {blocks})',
+  'owners.reason.named': 'the publisher names {from} and {to} together as “{name}”',
+  'owners.more.one': '… and {count} more link, in the API',
+  'owners.more.other': '… and {count} more links, in the API',
+  'owners.none': 'No two wallets were grouped at the latest snapshot.',
+  'owners.privacy': 'Addresses are public chain data. Nothing here shows how anyone voted.',
+  'owners.history': 'Over time: {scope}',
+  'owners.historyCaption':
+    'The top 10’s share, the Gini coefficient and the number of holders, by address and by owner, at each snapshot ({scope})',
+  'owners.col.snapshot': 'Snapshot',
+  'owners.col.top10': 'Top 10 share',
+  'owners.col.gini': 'Gini',
+  'owners.col.holders': 'Holders',
+  'owners.pending': 'The wallets of the latest snapshot have not been grouped yet; they will be once it is processed.',
+  'owners.api': 'Every owner of several wallets, with all its evidence:',
   // Tokens index (/tokens/)
   'tokens.title': 'Tokens',
   'tokens.description': 'Every token sentiment-desk follows on-chain, with its latest holder snapshot and key figures.',

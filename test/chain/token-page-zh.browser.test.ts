@@ -261,7 +261,7 @@ describe('the Chinese page of a token poll', () => {
         const zhHistory = await numbers(page, '[data-cohort-history-table]');
         expect(zhHistory).toEqual(history);
         await expect(page.locator('[data-weighting]').innerText()).resolves.toMatch(
-          /^按区块 383 的快照（2026年9月29日）加权/,
+          /^按区块 392 的快照（2026年9月29日）加权/,
         );
         await expect(page.locator('[data-tally-summary="tokens"]').innerText()).resolves.toMatch(/领先。$/);
         // The widget's line says what the cohorts add, in Chinese too.
@@ -296,7 +296,7 @@ describe('the Chinese page of a token poll', () => {
     const page = await open(context, '/zh/polls/opgsim-top-ten-november/');
     await expect(page.locator('#resolution-title').innerText()).resolves.toBe('已由链上数据结算');
     await expect(page.locator('.resolution-outcome').innerText()).resolves.toBe(
-      '链上数据选定了“更少：占比下降超过 2 个百分点”：流通供应量的前十大钱包持仓占比从 87.4% 降至 74.5%。',
+      '链上数据选定了“更少：占比下降超过 2 个百分点”：流通供应量的前十大钱包持仓占比从 87.4% 降至 74.7%。',
     );
     await expect(page.locator('[data-resolution-accuracy] tbody th').allInnerTexts()).resolves.toEqual(
       expect.arrayContaining(['一票一投', '按代币加权', '大户', '内部人士', '未持有', '未验证']),
@@ -318,12 +318,12 @@ describe('the Chinese page of a token poll', () => {
         outcome:
           'The chain picked Some: from a tenth to half: the share of the tokens unlocked in between that insiders ' +
           'sent to exchanges came to 21.7% between the two snapshots.',
-        from: /^block 383, 29 Sept 2026\s*Source:/,
+        from: /^block 392, 29 Sept 2026\s*Source:/,
       },
       zh: {
         path: '/zh/polls/opgsim-team-cliff/',
         outcome: '链上数据选定了“一部分：一成到五成”：两次快照之间，解锁代币中被内部人士转入交易所的比例为 21.7%。',
-        from: /^区块 383，2026年9月29日\s*来源：/,
+        from: /^区块 392，2026年9月29日\s*来源：/,
       },
     } as const;
     for (const [lang, expected] of Object.entries(words)) {

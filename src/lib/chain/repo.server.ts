@@ -1,5 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { tokenSnapshotBalances, tokenSnapshotHolders, tokenSnapshots } from '../../../db/schema.ts';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { tokenCursors, tokenSnapshotBalances, tokenSnapshotHolders, tokenSnapshots } from '../../../db/schema.ts';
 import { fieldOf, jsonRows, writeTransaction, type Database } from '../platform/db/db.server.ts';
 import { columnsExcept } from '../platform/db/columns.ts';
 import type { Holder } from './holders-csv.ts';
@@ -117,4 +117,51 @@ export async function topHolders(
     .from(tokenSnapshotHolders)
     .where(eq(tokenSnapshotHolders.snapshotId, snapshotId))
     .orderBy(tokenSnapshotHolders.rank);
+}
+
+/** A snapshot's place in the chain: what the figures computed after it need to know of it. */
+export interface LiveSnapshot {
+  id: number;
+  block: number;
+  takenAt: number;
+  source: { kind: string };
+}
+
+const LIVE = {
+  id: tokenSnapshots.id,
+  block: tokenSnapshots.block,
+  takenAt: tokenSnapshots.takenAt,
+  source: tokenSnapshots.source,
+};
+const live = (token: string) => and(eq(tokenSnapshots.token, token), eq(tokenSnapshots.reorganised, false));
+
+/** A token's snapshots that a reorganisation did not replace, oldest first. */
+export async function liveSnapshots(db: Database, token: string): Promise<LiveSnapshot[]> {
+  return db.select(LIVE).from(tokenSnapshots).where(live(token)).orderBy(asc(tokenSnapshots.block));
+}
+
+/** The latest of them, or undefined. */
+export async function latestLiveSnapshot(db: Database, token: string): Promise<LiveSnapshot | undefined> {
+  return db
+    .select(LIVE)
+    .from(tokenSnapshots)
+    .where(live(token))
+    .orderBy(desc(tokenSnapshots.block), desc(tokenSnapshots.id))
+    .get();
+}
+
+/**
+ * The blocks whose transfers are kept for a token: from `transfersFrom` up to `nextBlock` − 1; null when none are
+ * (a token known from CSV snapshots, or one scanned before transfers were kept).
+ */
+export async function keptTransfers(
+  db: Database,
+  token: string,
+): Promise<{ transfersFrom: number; nextBlock: number } | null> {
+  const cursor = await db
+    .select({ transfersFrom: tokenCursors.transfersFrom, nextBlock: tokenCursors.nextBlock })
+    .from(tokenCursors)
+    .where(eq(tokenCursors.token, token))
+    .get();
+  return cursor?.transfersFrom == null ? null : { transfersFrom: cursor.transfersFrom, nextBlock: cursor.nextBlock };
 }

@@ -1,4 +1,7 @@
+import type { EdgeEvidence, EntityEdge } from '../../../db/json-columns.ts';
 import type { LabelKind } from '../../../db/vocabulary.ts';
+
+export type { EdgeEvidence, EntityEdge } from '../../../db/json-columns.ts';
 
 /**
  * Which wallets belong to one owner (issue 40), pure: explainable edges between two addresses drawn from a
@@ -33,7 +36,7 @@ export function entityRules(
   };
 }
 
-const ZERO = '0x0000000000000000000000000000000000000000';
+export const ZERO = '0x0000000000000000000000000000000000000000';
 const DEAD = '0x000000000000000000000000000000000000dead';
 /** Label kinds that hold for many people or for no one: they take no transfer edge. */
 const NO_EDGES: ReadonlySet<LabelKind> = new Set(['exchange', 'lp', 'bridge', 'burn', 'contract', 'rewards']);
@@ -41,7 +44,8 @@ const NO_EDGES: ReadonlySet<LabelKind> = new Set(['exchange', 'lp', 'bridge', 'b
 export interface GroupingTransfer {
   block: number;
   logIndex: number;
-  txHash: string;
+  /** Left out where it is read later, for the evidence only: edges come with an empty hash to fill in. */
+  txHash?: string;
   /** Lower-case addresses. */
   from: string;
   to: string;
@@ -54,17 +58,6 @@ export interface EntityLabel {
   entity?: string | undefined;
 }
 
-/** A transfer an edge rests on. */
-export interface EdgeEvidence {
-  block: number;
-  txHash: string;
-}
-
-export type EntityEdge =
-  | { rule: 'funded'; from: string; to: string; evidence: EdgeEvidence[] }
-  | { rule: 'swept'; from: string; to: string; evidence: EdgeEvidence[] }
-  | { rule: 'named'; from: string; to: string; name: string };
-
 /** Whether an address may take a transfer edge. */
 function takesEdges(address: string, labels: ReadonlyMap<string, EntityLabel>): boolean {
   if (address === ZERO || address === DEAD) return false;
@@ -75,73 +68,140 @@ function takesEdges(address: string, labels: ReadonlyMap<string, EntityLabel>): 
 /** Six decimals of a share, as a fraction over a million: exact comparisons in base units. */
 const MILLION = 1_000_000n;
 
+/** The first transfer into an address: its funder, if it is one. */
+export interface FirstIn {
+  from: string;
+  block: number;
+  logIndex: number;
+  txHash: string;
+}
+
 /**
- * Every edge the rules draw from the transfers (in any order: they are put in (block, log index) order here)
- * and the labels.
+ * The rules' edges from transfers fed in two parts, so a database can do the heavy part: every address's first
+ * incoming transfer (`addFirst`, any order), and the sent transfers of every sender that may have swept (`addSent`,
+ * every transfer of a sender together, in any order within). A sender left out must be one that cannot have sent
+ * `sweepShare` of all it sent to one address in two transfers or more. `add` does both for one transfer: what
+ * `entityEdges` does at once.
  */
+export class EdgeCollector {
+  private readonly firstIn = new Map<string, FirstIn>();
+  private readonly sweeps: { from: string; to: string; evidence: EdgeEvidence[] }[] = [];
+  private sender: string | null = null;
+  private sent = 0n;
+  private readonly toRecipient = new Map<string, { amount: bigint; evidence: EdgeEvidence[] }>();
+  private readonly share: bigint;
+
+  private readonly labels: ReadonlyMap<string, EntityLabel>;
+  private readonly rules: EntityRules;
+
+  constructor(labels: ReadonlyMap<string, EntityLabel>, rules: EntityRules = DEFAULT_ENTITY_RULES) {
+    this.labels = labels;
+    this.rules = rules;
+    this.share = BigInt(Math.round(rules.sweepShare * 1_000_000));
+  }
+
+  add(t: GroupingTransfer): void {
+    if (t.amount <= 0n) return;
+    this.addFirst(t.to, { from: t.from, block: t.block, logIndex: t.logIndex, txHash: t.txHash ?? '' });
+    this.addSent(t);
+  }
+
+  /** A transfer into `to` (of a positive amount): the first by (block, log index) is kept. */
+  addFirst(to: string, t: FirstIn): void {
+    const first = this.firstIn.get(to);
+    if (!first || t.block < first.block || (t.block === first.block && t.logIndex < first.logIndex))
+      this.firstIn.set(to, t);
+  }
+
+  /** A transfer of a sender that may have swept; all of its transfers come together. */
+  addSent(t: GroupingTransfer): void {
+    if (t.amount <= 0n || t.from === ZERO) return;
+    if (t.from !== this.sender) this.closeSender(t.from);
+    this.sent += t.amount;
+    const pair = this.toRecipient.get(t.to);
+    if (pair) {
+      pair.amount += t.amount;
+      pair.evidence.push(evidenceOf(t));
+    } else this.toRecipient.set(t.to, { amount: t.amount, evidence: [evidenceOf(t)] });
+  }
+
+  /** The sender read so far is complete: its sweep, if it made one, is kept. */
+  private closeSender(next: string | null): void {
+    if (this.sender !== null) {
+      for (const [to, pair] of this.toRecipient) {
+        if (pair.evidence.length < 2 || to === this.sender) continue;
+        if (pair.amount * MILLION >= this.share * this.sent)
+          this.sweeps.push({ from: this.sender, to, evidence: sortEvidence(pair.evidence) });
+      }
+    }
+    this.sender = next;
+    this.sent = 0n;
+    this.toRecipient.clear();
+  }
+
+  /** Each address's first incoming transfer read. */
+  firstTransfers(): ReadonlyMap<string, FirstIn> {
+    return this.firstIn;
+  }
+
+  /** Every edge, once all transfers are in. */
+  edges(): EntityEdge[] {
+    this.closeSender(null);
+    const { labels, rules } = this;
+    const edges: EntityEdge[] = [];
+    // Funded by: each address's first incoming transfer, and how many addresses each sender was first to.
+    const firstTo = new Map<string, number>();
+    for (const t of this.firstIn.values()) if (t.from !== ZERO) firstTo.set(t.from, (firstTo.get(t.from) ?? 0) + 1);
+    for (const [to, t] of [...this.firstIn].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (t.from === ZERO || t.from === to || !takesEdges(t.from, labels) || !takesEdges(to, labels)) continue;
+      if ((firstTo.get(t.from) ?? 0) > rules.maxFanout) continue;
+      edges.push({ rule: 'funded', from: t.from, to, evidence: [evidenceOf(t)] });
+    }
+    // Swept to, unless more than maxFanout addresses sweep into the same one.
+    const sweptInto = new Map<string, number>();
+    for (const s of this.sweeps) sweptInto.set(s.to, (sweptInto.get(s.to) ?? 0) + 1);
+    for (const s of this.sweeps) {
+      if ((sweptInto.get(s.to) ?? 0) > rules.maxFanout) continue;
+      if (!takesEdges(s.from, labels) || !takesEdges(s.to, labels)) continue;
+      edges.push({ rule: 'swept', from: s.from, to: s.to, evidence: s.evidence });
+    }
+    // Named together: each named label joins the first address of its name.
+    const named = new Map<string, string>();
+    for (const [address, label] of [...labels].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!label.entity) continue;
+      const first = named.get(label.entity);
+      if (first === undefined) named.set(label.entity, address);
+      else edges.push({ rule: 'named', from: first, to: address, name: label.entity });
+    }
+    return edges;
+  }
+}
+
+const evidenceOf = (t: { block: number; logIndex: number; txHash?: string }): EdgeEvidence => ({
+  block: t.block,
+  logIndex: t.logIndex,
+  txHash: t.txHash ?? '',
+});
+
+const sortEvidence = (list: EdgeEvidence[]): EdgeEvidence[] =>
+  list.sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
+
+/**
+ * Below this share of a sender's total, counted in floating point, no pair can be a sweep: a sum of a million
+ * doubles is off by far less than a millionth, so senders above it are a superset of those that swept, to be
+ * checked exactly with `addSent`.
+ */
+export const sweepCandidateShare = (rules: EntityRules): number => rules.sweepShare - 1e-6;
+
+/** Every edge the rules draw from the transfers (in any order) and the labels. */
 export function entityEdges(
   transfers: readonly GroupingTransfer[],
   labels: ReadonlyMap<string, EntityLabel>,
   rules: EntityRules = DEFAULT_ENTITY_RULES,
 ): EntityEdge[] {
-  const ordered = [...transfers].sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
-  const edges: EntityEdge[] = [];
-
-  // Funded by: each address's first incoming transfer, then how many addresses each sender was first to.
-  const firstIn = new Map<string, GroupingTransfer>();
-  for (const t of ordered) if (t.amount > 0n && !firstIn.has(t.to)) firstIn.set(t.to, t);
-  const firstTo = new Map<string, number>();
-  for (const t of firstIn.values()) if (t.from !== ZERO) firstTo.set(t.from, (firstTo.get(t.from) ?? 0) + 1);
-  for (const [to, t] of firstIn) {
-    if (t.from === ZERO || t.from === to || !takesEdges(t.from, labels) || !takesEdges(to, labels)) continue;
-    if ((firstTo.get(t.from) ?? 0) > rules.maxFanout) continue;
-    edges.push({ rule: 'funded', from: t.from, to, evidence: [{ block: t.block, txHash: t.txHash }] });
-  }
-
-  // Swept to: what each address sent in all, and to each recipient.
-  const sent = new Map<string, bigint>();
-  const pairs = new Map<string, Map<string, GroupingTransfer[]>>();
-  for (const t of ordered) {
-    if (t.amount <= 0n || t.from === ZERO) continue;
-    sent.set(t.from, (sent.get(t.from) ?? 0n) + t.amount);
-    let to = pairs.get(t.from);
-    if (!to) pairs.set(t.from, (to = new Map()));
-    const list = to.get(t.to);
-    if (list) list.push(t);
-    else to.set(t.to, [t]);
-  }
-  const share = BigInt(Math.round(rules.sweepShare * 1_000_000));
-  const sweeps: { from: string; to: string; transfers: GroupingTransfer[] }[] = [];
-  for (const [from, byRecipient] of pairs) {
-    const total = sent.get(from) ?? 0n;
-    for (const [to, list] of byRecipient) {
-      if (list.length < 2 || to === from) continue;
-      const amount = list.reduce((sum, t) => sum + t.amount, 0n);
-      if (amount * MILLION >= share * total) sweeps.push({ from, to, transfers: list });
-    }
-  }
-  const sweptInto = new Map<string, number>();
-  for (const s of sweeps) sweptInto.set(s.to, (sweptInto.get(s.to) ?? 0) + 1);
-  for (const s of sweeps) {
-    if ((sweptInto.get(s.to) ?? 0) > rules.maxFanout) continue;
-    if (!takesEdges(s.from, labels) || !takesEdges(s.to, labels)) continue;
-    edges.push({
-      rule: 'swept',
-      from: s.from,
-      to: s.to,
-      evidence: s.transfers.map((t) => ({ block: t.block, txHash: t.txHash })),
-    });
-  }
-
-  // Named together: each named label joins the first address of its name.
-  const named = new Map<string, string>();
-  for (const [address, label] of [...labels].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!label.entity) continue;
-    const first = named.get(label.entity);
-    if (first === undefined) named.set(label.entity, address);
-    else edges.push({ rule: 'named', from: first, to: address, name: label.entity });
-  }
-  return edges;
+  const collector = new EdgeCollector(labels, rules);
+  for (const t of [...transfers].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) collector.add(t);
+  return collector.edges();
 }
 
 export interface Entity {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
 import type {
   ExchangeFigures,
   FlowFigureData,
@@ -7,9 +7,9 @@ import type {
   RewardFigures,
   UnlockFigures,
 } from '../../../db/json-columns.ts';
-import { tokenCursors, tokenFlowFigures, tokenFlowState, tokenSnapshots, tokenTransfers } from '../../../db/schema.ts';
+import { tokenFlowFigures, tokenFlowState, tokenSnapshots, tokenTransfers } from '../../../db/schema.ts';
 import type { FlowFigure } from '../../../db/vocabulary.ts';
-import { snapshotBalances } from '../chain/repo.server.ts';
+import { keptTransfers, latestLiveSnapshot, snapshotBalances } from '../chain/repo.server.ts';
 import { LABEL_ROLES, labelKinds } from '../chain/scopes.ts';
 import type { TokenDefinition } from '../chain/schemas.ts';
 import type { Database } from '../platform/db/db.server.ts';
@@ -51,19 +51,9 @@ export interface LatestSnapshot {
  * was computed.
  */
 export async function refreshFlowFigures(db: Database, token: FigureToken, now: number): Promise<boolean> {
-  const latest: LatestSnapshot | undefined = await db
-    .select({ id: tokenSnapshots.id, block: tokenSnapshots.block, takenAt: tokenSnapshots.takenAt })
-    .from(tokenSnapshots)
-    .where(and(eq(tokenSnapshots.token, token.symbol), eq(tokenSnapshots.reorganised, false)))
-    .orderBy(desc(tokenSnapshots.block), desc(tokenSnapshots.id))
-    .get();
-  const cursor = await db
-    .select({ transfersFrom: tokenCursors.transfersFrom, nextBlock: tokenCursors.nextBlock })
-    .from(tokenCursors)
-    .where(eq(tokenCursors.token, token.symbol))
-    .get();
-  const covered = latest && cursor?.transfersFrom != null && latest.block < cursor.nextBlock;
-  if (!latest || !covered || cursor.transfersFrom == null) {
+  const latest: LatestSnapshot | undefined = await latestLiveSnapshot(db, token.symbol);
+  const cursor = await keptTransfers(db, token.symbol);
+  if (!latest || !cursor || latest.block >= cursor.nextBlock) {
     await db.batch([
       db.delete(tokenFlowFigures).where(eq(tokenFlowFigures.token, token.symbol)),
       db.delete(tokenFlowState).where(eq(tokenFlowState.token, token.symbol)),
@@ -145,12 +135,8 @@ export async function unlockFigureAt(
   token: FigureToken,
   snapshot: LatestSnapshot,
 ): Promise<UnlockFigures | null> {
-  const cursor = await db
-    .select({ transfersFrom: tokenCursors.transfersFrom, nextBlock: tokenCursors.nextBlock })
-    .from(tokenCursors)
-    .where(eq(tokenCursors.token, token.symbol))
-    .get();
-  if (cursor?.transfersFrom == null || snapshot.block >= cursor.nextBlock) return null;
+  const cursor = await keptTransfers(db, token.symbol);
+  if (!cursor || snapshot.block >= cursor.nextBlock) return null;
   return unlockFigure(db, token, snapshot, cursor.transfersFrom);
 }
 

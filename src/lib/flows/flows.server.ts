@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
 import type { FlowSpanFigures } from '../../../db/json-columns.ts';
-import { tokenCursors, tokenFlowSpans, tokenSnapshots, tokenTransfers } from '../../../db/schema.ts';
-import { snapshotBalances } from '../chain/repo.server.ts';
+import { tokenFlowSpans, tokenTransfers } from '../../../db/schema.ts';
+import { keptTransfers, liveSnapshots, snapshotBalances, type LiveSnapshot } from '../chain/repo.server.ts';
 import { labelKinds, SCOPES, type Scope } from '../chain/scopes.ts';
 import type { TokenDefinition } from '../chain/schemas.ts';
 import { fingerprint } from '../platform/caching/identity.ts';
@@ -19,25 +19,11 @@ import type { StoredSpan } from './query.ts';
 
 export type FlowToken = Pick<TokenDefinition, 'symbol' | 'labels' | 'cohorts'>;
 
-interface SnapshotEnds {
-  id: number;
-  block: number;
-  takenAt: number;
-  source: { kind: string };
-}
+type SnapshotEnds = LiveSnapshot;
 
 /** Stores every missing span of the token and drops those that no longer join consecutive snapshots. */
 export async function refreshFlowSpans(db: Database, token: FlowToken, now: number): Promise<number> {
-  const snapshots: SnapshotEnds[] = await db
-    .select({
-      id: tokenSnapshots.id,
-      block: tokenSnapshots.block,
-      takenAt: tokenSnapshots.takenAt,
-      source: tokenSnapshots.source,
-    })
-    .from(tokenSnapshots)
-    .where(and(eq(tokenSnapshots.token, token.symbol), eq(tokenSnapshots.reorganised, false)))
-    .orderBy(asc(tokenSnapshots.block));
+  const snapshots: SnapshotEnds[] = await liveSnapshots(db, token.symbol);
   const wanted = new Map<number, number>();
   for (let i = 1; i < snapshots.length; i++) wanted.set(snapshots[i]?.id ?? -1, snapshots[i - 1]?.id ?? -1);
   const definition = spanDefinition(token);
@@ -58,11 +44,7 @@ export async function refreshFlowSpans(db: Database, token: FlowToken, now: numb
       .where(and(eq(tokenFlowSpans.token, token.symbol), inArray(tokenFlowSpans.toSnapshot, stale)));
   }
   const have = new Set(stored.filter(current).map((span) => span.to));
-  const cursor = await db
-    .select({ transfersFrom: tokenCursors.transfersFrom, nextBlock: tokenCursors.nextBlock })
-    .from(tokenCursors)
-    .where(eq(tokenCursors.token, token.symbol))
-    .get();
+  const cursor = await keptTransfers(db, token.symbol);
   let added = 0;
   for (let i = 1; i < snapshots.length; i++) {
     const earlier = snapshots[i - 1];
@@ -72,7 +54,7 @@ export async function refreshFlowSpans(db: Database, token: FlowToken, now: numb
     const fromTransfers =
       earlier.source.kind === 'rpc' &&
       later.source.kind === 'rpc' &&
-      cursor?.transfersFrom != null &&
+      cursor !== null &&
       cursor.transfersFrom <= earlier.block + 1 &&
       later.block < cursor.nextBlock;
     await storeSpan(db, token, earlier, later, fromTransfers, definition, now);
@@ -178,22 +160,6 @@ const strings = (amounts: ReadonlyMap<string, bigint>): Record<string, string> =
 export async function refreshFlows(db: Database, token: FigureToken, now: number): Promise<void> {
   await refreshFlowSpans(db, token, now);
   await refreshFlowFigures(db, token, now);
-}
-
-/**
- * Every token's flows, for start-up: snapshots stored while no server ran (a fixture, an import, a scan that
- * stopped before its figures) get theirs. Tokens without a token file are left alone (their labels are unknown).
- */
-export async function refreshAllFlows(
-  db: Database,
-  load: (symbol: string) => FigureToken | null,
-  now: number,
-): Promise<void> {
-  const tokens = await db.selectDistinct({ token: tokenSnapshots.token }).from(tokenSnapshots);
-  for (const { token } of tokens) {
-    const definition = load(token);
-    if (definition) await refreshFlows(db, definition, now);
-  }
 }
 
 /** What a stored span says (query.ts's StoredSpan). */

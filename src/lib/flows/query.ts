@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FlowSpanFigures } from '../../../db/json-columns.ts';
 import { SCOPES, type Scope } from '../chain/scopes.ts';
 import { FLOW_GROUPS } from './groups.ts';
+import { parseQuery } from '../platform/http/query.ts';
 import { REWARD_PERIODS } from './rewards.ts';
 
 /**
@@ -58,19 +59,6 @@ export const unlocksQuerySchema = z.object({}).strict();
 export const exchangesQuerySchema = z
   .object({ from: isoDate('from').optional(), to: isoDate('to').optional() })
   .strict();
-
-/** A query checked against its schema: its value, or a clear message naming the parameter that is not right. */
-export function parseQuery<T extends z.ZodType>(
-  schema: T,
-  params: URLSearchParams,
-): { ok: true; value: z.infer<T> } | { ok: false; problem: string } {
-  const parsed = schema.safeParse(Object.fromEntries(params));
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0];
-  const unknown = issue?.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : null;
-  return { ok: false, problem: unknown ?? issue?.message ?? 'bad query' };
-}
-
 export interface DayWindow {
   fromMs: number;
   /** The last millisecond of `to`'s day. */

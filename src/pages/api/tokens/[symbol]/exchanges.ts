@@ -4,7 +4,8 @@ import { getServices } from '../../../../app/app.server';
 import { symbolKey } from '../../../../lib/content/schemas';
 import { EXCHANGE_ASSUMPTIONS, figureSource, NEEDS_TRANSFERS } from '../../../../lib/flows/answers';
 import { readFlowFigure } from '../../../../lib/flows/figures.server';
-import { dayWindow, exchangesQuerySchema, parseQuery } from '../../../../lib/flows/query';
+import { dayWindow, exchangesQuerySchema } from '../../../../lib/flows/query';
+import { parseQuery } from '../../../../lib/platform/http/query';
 import { json, problem } from '../../../../lib/platform/http/results';
 
 export const prerender = false;

@@ -4,7 +4,8 @@ import { getServices } from '../../../../app/app.server';
 import { symbolKey } from '../../../../lib/content/schemas';
 import { figureSource, NEEDS_TRANSFERS, REWARD_ASSUMPTIONS } from '../../../../lib/flows/answers';
 import { readFlowFigure } from '../../../../lib/flows/figures.server';
-import { parseQuery, rewardsQuerySchema } from '../../../../lib/flows/query';
+import { rewardsQuerySchema } from '../../../../lib/flows/query';
+import { parseQuery } from '../../../../lib/platform/http/query';
 import { json, problem } from '../../../../lib/platform/http/results';
 
 export const prerender = false;

@@ -4,7 +4,8 @@ import { getServices } from '../../../../app/app.server';
 import { symbolKey } from '../../../../lib/content/schemas';
 import { figureSource, NEEDS_TRANSFERS, UNLOCK_ASSUMPTIONS } from '../../../../lib/flows/answers';
 import { readFlowFigure } from '../../../../lib/flows/figures.server';
-import { parseQuery, unlocksQuerySchema } from '../../../../lib/flows/query';
+import { unlocksQuerySchema } from '../../../../lib/flows/query';
+import { parseQuery } from '../../../../lib/platform/http/query';
 import { json, problem } from '../../../../lib/platform/http/results';
 
 export const prerender = false;

@@ -91,6 +91,11 @@ export interface ResolutionDefinition {
   at: string;
   /** Option id → condition on the change. Options left out are never scored right or wrong. */
   outcomes: Record<string, Condition>;
+  /**
+   * `entity`: a snapshot metric counted with each owner as one holder (entities/owners.ts), at each snapshot's
+   * grouping; `address` (or absent): one holder per address.
+   */
+  by?: 'address' | 'entity' | undefined;
 }
 
 /**

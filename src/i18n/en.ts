@@ -947,6 +947,7 @@ export const EN = {
   'resolution.reason.not-measurable': 'A snapshot lacks the holders this is measured over.',
   'resolution.reason.needs-transfers':
     'This is measured from the transfers between the two snapshots, and they are not all kept (or not yet added up).',
+  'resolution.reason.not-grouped': 'The wallets of a snapshot it is measured at have not been grouped into owners yet.',
   'resolution.reason.nothing-to-measure': 'Nothing this measures happened between the two snapshots.',
   'resolution.simulated':
     'The snapshots this poll is scored on come from a scripted history on a local test chain, not from real holders.',
@@ -995,6 +996,7 @@ export const EN = {
   'resolution.scope.custodians-excluded': 'supply without custodians',
   'resolution.scope.circulating': 'circulating supply',
   'resolution.measureOf': '{metric} of {scope}',
+  'resolution.byOwner': '{measure} counted by owner',
   'resolution.measureIn': '{metric} in {scope}',
   'resolution.rose': '{subject} rose from {from} to {to}',
   'resolution.fell': '{subject} fell from {from} to {to}',

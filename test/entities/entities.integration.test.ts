@@ -10,6 +10,8 @@ import {
   readOwners,
   refreshEntities,
 } from '../../src/lib/entities/entities.server.ts';
+import { resolutionSnapshots } from '../../src/lib/resolution/repo.server.ts';
+import { resolutionState } from '../../src/lib/resolution/status.ts';
 import { deployToken, fund, mintMany, startChain, transferFrom, type LocalChain } from '../helpers/chain.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
 
@@ -197,6 +199,33 @@ describe('owners from a real chain', () => {
     const history = await entityGroupings(temp.db, 'ENT');
     expect(history.map((h) => h.summary.entities)).toEqual([1, 4]);
     expect((await listSnapshots(temp.db, 'ENT')).map((s) => s.id)).toEqual(history.map((h) => h.snapshotId));
+  });
+
+  it('settles a poll on a metric counted by owner, from the snapshots the resolutions read', async () => {
+    const snapshots = await resolutionSnapshots(temp.db, 'ENT');
+    const groupings = await entityGroupings(temp.db, 'ENT');
+    expect(snapshots.map((s) => s.ownerMetrics)).toEqual(groupings.map((g) => g.summary.metrics));
+    const [first, second] = [...snapshots].sort((a, b) => a.block - b.block);
+    if (!first || !second) throw new Error('two snapshots');
+    const definition = {
+      metric: 'top10Share' as const,
+      scope: 'all' as const,
+      from: 'opens',
+      at: new Date(second.takenAt).toISOString().slice(0, 10),
+      outcomes: { down: { below: 0 }, same: { between: [0, 0] as [number, number] }, up: { above: 0 } },
+      by: 'entity' as const,
+    };
+    const state = resolutionState(
+      definition,
+      { closesAt: first.takenAt, weightingBlock: first.block },
+      snapshots,
+      second.takenAt + 1,
+    );
+    expect(state.status).toBe('resolved');
+    if (state.status !== 'resolved') return;
+    expect(state.from.value).toBe(first.ownerMetrics?.all.top10Share);
+    expect(state.to.value).toBe(second.ownerMetrics?.all.top10Share);
+    expect(state.description).toContain('counted by owner');
   });
 
   it('regroups every snapshot when the token file’s rules change', async () => {

@@ -424,6 +424,81 @@ describe('where a resolving poll stands', () => {
   });
 });
 
+describe('a poll that resolves on a metric counted by owner', () => {
+  const DAY_MS = 86_400_000;
+  const at = Date.parse('2027-03-01T00:00:00Z');
+  const closesAt = Date.parse('2027-02-01T00:00:00Z');
+  /** Counted by address the top 10 barely move; counted by owner (one whale's wallets together) they rise. */
+  const snapshot = (id: number, block: number, takenAt: number, byAddress: number, byOwner: number | null) => ({
+    id,
+    block,
+    takenAt,
+    metrics: { ...METRICS, circulating: { ...METRICS.all, top10Share: byAddress } } as SnapshotMetrics,
+    ownerMetrics:
+      byOwner === null
+        ? null
+        : ({ ...METRICS, circulating: { ...METRICS.all, top10Share: byOwner } } as SnapshotMetrics),
+    source: { kind: 'csv' as const, file: `opg-${block}.csv`, sha256: 'ab'.repeat(32) },
+    simulated: false,
+  });
+  const parsed = pollDefinitionSchema.parse(
+    poll({
+      resolution: {
+        metric: 'top10Share',
+        scope: 'circulating',
+        from: 'opens',
+        at: '2027-03-01',
+        outcomes: THREE_WAY,
+        by: 'entity',
+      },
+    }),
+  ).resolution;
+  if (!parsed) throw new Error('the poll resolves');
+  const definition = parsed;
+  const state = { closesAt, weightingBlock: 100 };
+
+  it('is scored on the figures by owner, not by address, and says so', () => {
+    const result = resolutionState(
+      definition,
+      state,
+      [snapshot(1, 100, at - 60 * DAY_MS, 0.6, 0.7), snapshot(2, 200, at + DAY_MS, 0.601, 0.75)],
+      at + 2 * DAY_MS,
+    );
+    expect(result).toMatchObject({ status: 'resolved', change: 0.05, outcome: 'toward-whales' });
+    if (result.status !== 'resolved') return;
+    expect(result.description).toBe('top-10 share of circulating supply counted by owner rose from 70.0% to 75.0%');
+    expect(describeChange(definition, 0.7, 0.75, zh)).toContain('（按所有者计）');
+    // The same poll counted by address would have stayed put.
+    const byAddress = resolutionState(
+      { ...definition, by: 'address' },
+      state,
+      [snapshot(1, 100, at - 60 * DAY_MS, 0.6, 0.7), snapshot(2, 200, at + DAY_MS, 0.601, 0.75)],
+      at + 2 * DAY_MS,
+    );
+    expect(byAddress).toMatchObject({ status: 'resolved', outcome: 'unchanged' });
+  });
+
+  it('waits, saying why, while a snapshot it is measured at has not been grouped', () => {
+    const result = resolutionState(
+      definition,
+      state,
+      [snapshot(1, 100, at - 60 * DAY_MS, 0.6, 0.7), snapshot(2, 200, at + DAY_MS, 0.601, null)],
+      at + 2 * DAY_MS,
+    );
+    expect(result).toMatchObject({ status: 'pending', reason: 'not-grouped' });
+  });
+
+  it('refuses by: entity on a flow, and any other value of by', () => {
+    const flow = { metric: 'exchangeInflow', scope: 'all', from: 'opens', at: '2027-03-01', outcomes: THREE_WAY };
+    expect(refusals(poll({ resolution: { ...flow, by: 'entity' } }))).toEqual([
+      'resolution.by: exchangeInflow is a flow between groups of addresses: by: entity is for snapshot metrics',
+    ]);
+    expect(refusals(poll({ resolution: { ...flow, metric: 'gini', by: 'owner' } }))).toEqual([
+      'resolution.by: by must be address or entity (each owner counted once)',
+    ]);
+  });
+});
+
 describe('a poll that resolves on a flow', () => {
   const DAY_MS = 86_400_000;
   const at = Date.parse('2027-03-01T00:00:00Z');

@@ -6,6 +6,7 @@ import {
   tokenFlowFigures,
   tokenFlowSpans,
   tokenSnapshots,
+  tokenEntityGroupings,
 } from '../../../db/schema.ts';
 import type { Database } from '../platform/db/db.server.ts';
 import type { ServerConfig } from '../platform/runtime/config.ts';
@@ -216,7 +217,7 @@ export async function tokenFreshness(
  * chain settled. Token pages' and token polls' versions (src/app/application.server.ts) move with it.
  */
 export async function chainDataVersion(db: Database): Promise<string> {
-  const [snapshots, states, reorganised, spans, figures, settled] = await Promise.all([
+  const [snapshots, states, reorganised, spans, figures, settled, owners] = await Promise.all([
     db
       .select({ token: tokenSnapshots.token, id: max(tokenSnapshots.id) })
       .from(tokenSnapshots)
@@ -234,6 +235,11 @@ export async function chainDataVersion(db: Database): Promise<string> {
       .groupBy(tokenFlowFigures.token),
     // Polls the chain settles are stored after the figures their snapshot brought.
     db.select({ at: max(pollResolutions.resolvedAt) }).from(pollResolutions),
+    // Owners are grouped after the flow figures.
+    db
+      .select({ token: tokenEntityGroupings.token, at: max(tokenEntityGroupings.computedAt) })
+      .from(tokenEntityGroupings)
+      .groupBy(tokenEntityGroupings.token),
   ]);
-  return JSON.stringify([snapshots, [...states.values()], [...reorganised], spans, figures, settled]);
+  return JSON.stringify([snapshots, [...states.values()], [...reorganised], spans, figures, settled, owners]);
 }

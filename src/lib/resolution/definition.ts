@@ -7,7 +7,7 @@ import type {
 } from '../../../db/json-columns.ts';
 import { PLAIN_METRICS } from '../../../db/vocabulary.ts';
 import { COHORTS } from '../chain/metrics.ts';
-import { FLOW_METRICS, UNSCOPED_FLOW_METRICS } from '../flows/measures.ts';
+import { FLOW_METRICS, isFlowMetric, UNSCOPED_FLOW_METRICS } from '../flows/measures.ts';
 import type { Scope } from '../chain/scopes.ts';
 
 /**
@@ -90,6 +90,10 @@ export const resolutionSchema = z
     at: DAY,
     /** Option id → condition on the change. Options left out are never scored right or wrong. */
     outcomes: z.record(z.string(), conditionSchema),
+    /** `entity`: the snapshot metric counted with each owner as one holder. */
+    by: z
+      .enum(['address', 'entity'], { error: () => 'by must be address or entity (each owner counted once)' })
+      .optional(),
   })
   .strict();
 
@@ -185,6 +189,12 @@ export function resolutionProblems(
     problems.push({
       path: ['scope'],
       message: `${resolution.metric} is not measured over one set of holders: use scope: all`,
+    });
+  }
+  if (resolution.by === 'entity' && isFlowMetric(resolution.metric)) {
+    problems.push({
+      path: ['by'],
+      message: `${resolution.metric} is a flow between groups of addresses: by: entity is for snapshot metrics`,
     });
   }
   const gaps = outcomeGaps(resolution.outcomes);

@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { pollResolutions, polls, tokenSnapshots } from '../../../db/schema.ts';
+import { pollResolutions, polls, tokenSnapshots, tokenEntityGroupings } from '../../../db/schema.ts';
 import { symbolKey } from '../content/schemas.ts';
 import type { Database } from '../platform/db/db.server.ts';
 import {
@@ -137,11 +137,14 @@ export async function resolutionSnapshots(db: Database, token: string): Promise<
       block: tokenSnapshots.block,
       takenAt: tokenSnapshots.takenAt,
       metrics: tokenSnapshots.metrics,
+      grouping: tokenEntityGroupings.summary,
       source: tokenSnapshots.source,
       simulated: tokenSnapshots.simulated,
     })
     .from(tokenSnapshots)
-    .where(and(eq(tokenSnapshots.token, token), eq(tokenSnapshots.reorganised, false)));
+    .leftJoin(tokenEntityGroupings, eq(tokenEntityGroupings.snapshotId, tokenSnapshots.id))
+    .where(and(eq(tokenSnapshots.token, token), eq(tokenSnapshots.reorganised, false)))
+    .then((rows) => rows.map(({ grouping, ...s }) => ({ ...s, ownerMetrics: grouping?.metrics ?? null })));
 }
 
 /** The polls the chain has settled, optionally of one token (its symbol in any case). */

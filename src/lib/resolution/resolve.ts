@@ -167,10 +167,12 @@ export function formatMetric(metric: ResolutionMetric, value: number, words: Pic
 
 /** What a resolution measures, in words: "top-10 share of circulating supply". */
 export function describeMeasure(
-  definition: Pick<ResolutionDefinition, 'metric' | 'scope'>,
+  definition: Pick<ResolutionDefinition, 'metric' | 'scope' | 'by'>,
   words: Pick<ResolutionWords, 't'>,
 ): string {
   const { metric, scope } = definition;
+  if (definition.by === 'entity')
+    return words.t('resolution.byOwner', { measure: describeMeasure({ metric, scope }, words) });
   const named = { metric: words.t(`resolution.metric.${metric}`), scope: words.t(`resolution.scope.${scope}`) };
   if (isFlowMetric(metric)) {
     return (UNSCOPED_FLOW_METRICS as readonly string[]).includes(metric)
@@ -190,7 +192,7 @@ export function describeMeasure(
  * // "top-10 share of circulating supply fell from 62.1% to 58.4%"
  */
 export function describeChange(
-  definition: Pick<ResolutionDefinition, 'metric' | 'scope'>,
+  definition: Pick<ResolutionDefinition, 'metric' | 'scope' | 'by'>,
   from: number,
   to: number,
   words: ResolutionWords,

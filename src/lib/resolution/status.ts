@@ -20,6 +20,8 @@ export interface ResolutionSnapshot {
   /** Epoch ms. */
   takenAt: number;
   metrics: SnapshotMetrics;
+  /** The same metrics with each owner as one holder, at the snapshot's grouping; null while it has none. */
+  ownerMetrics?: SnapshotMetrics | null;
   source: SnapshotSource;
   simulated: boolean;
 }
@@ -46,6 +48,8 @@ export type PendingReason =
   | 'no-settling-snapshot'
   /** A snapshot lacks the scope the metric is measured in (stored before that scope existed). */
   | 'not-measurable'
+  /** A metric counted by owner, at a snapshot whose wallets have not been grouped. */
+  | 'not-grouped'
   /** A flow metric's span lacks kept transfers (or its figures are not stored yet). */
   | 'needs-transfers'
   /** Nothing a flow metric measures happened between the snapshots (no unlock, no reward paid). */
@@ -144,7 +148,9 @@ export function resolutionState<S extends ResolutionSnapshot>(
       const value = between ? between(start, snapshot) : 'needs-transfers';
       return typeof value === 'number' ? { snapshot, value } : value;
     }
-    const value = metricValue(snapshot.metrics, definition.metric, definition.scope);
+    if (definition.by === 'entity' && !snapshot.ownerMetrics) return 'not-grouped';
+    const metrics = definition.by === 'entity' ? snapshot.ownerMetrics : snapshot.metrics;
+    const value = metrics ? metricValue(metrics, definition.metric, definition.scope) : null;
     return value === null ? 'not-measurable' : { snapshot, value };
   };
   const measured = (m: Measured<S> | PendingReason | null): Measured<S> | null =>

@@ -1,5 +1,5 @@
 import { leadingIds } from '../polls/tally.ts';
-import { percentagesOfWeights } from '../cohorts/shares.ts';
+import { percentagesOfWeights } from './shares.ts';
 
 /**
  * The fifth tally of a token poll, one owner one vote (issue 40), pure. Each owner with verified ballots counts

@@ -6,7 +6,7 @@ import {
   shownFigures,
   type FloorBallot,
   type FloorFigure,
-} from '../../src/lib/entities/owner-floor.ts';
+} from '../../src/lib/cohorts/owner-floor.ts';
 
 const ballot = (owner: string, ...optionIds: string[]): FloorBallot => ({ owner, optionIds });
 const indices = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);

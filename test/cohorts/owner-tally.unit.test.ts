@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ownerBuckets, ownerCounts, ownerTally } from '../../src/lib/entities/owner-tally.ts';
+import { ownerBuckets, ownerCounts, ownerTally } from '../../src/lib/cohorts/owner-tally.ts';
 
 const OPTIONS = ['a', 'b', 'c'];
 const tally = (ballots: { owner: string; optionIds: string[] }[], options = OPTIONS) =>

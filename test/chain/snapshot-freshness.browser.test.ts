@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEMO_LATEST_BLOCK } from '../helpers/demo-fixture.ts';
 import { screenshotPath, serverAndBrowser } from '../helpers/browser.ts';
 
 // The demo's snapshots, and a scheduler whose RPC never answers (nothing listens on port 9).
@@ -22,7 +23,10 @@ describe('snapshot freshness on the token page, in Chromium', () => {
           await page.waitForTimeout(500);
         }
         await expect(line.innerText()).resolves.toMatch(
-          /^Updated every 2 s; last snapshot 1 Dec 2026, \d\d:\d\d UTC \(block 742\); the last attempt failed(; the next is due \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC| and is being retried now)$/,
+          new RegExp(
+            `^Updated every 2 s; last snapshot 1 Dec 2026, \\d\\d:\\d\\d UTC \\(block ${DEMO_LATEST_BLOCK}\\); the last attempt failed` +
+              '(; the next is due \\d{1,2} [A-Z][a-z]{2} \\d{4}, \\d\\d:\\d\\d UTC| and is being retried now)$',
+          ),
         );
         const style = await line.evaluate((el) => ({
           color: getComputedStyle(el).color,

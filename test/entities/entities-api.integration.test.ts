@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoFixture } from '../../src/lib/demo/fixture.ts';
+import { DEMO_FIXTURE as FIXTURE } from '../helpers/demo-fixture.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 /**
@@ -11,8 +8,6 @@ import { startServer, type TestServer } from '../helpers/server.ts';
  * no code from the site.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'db/demo/opgsim.json'), 'utf8')) as DemoFixture;
 const ZERO = '0x0000000000000000000000000000000000000000';
 const EXCHANGE = '0x00000000000000000000000000000000000e0e0e';
 /** src/content/tokens/opgsim.yaml names these two together. */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_LATEST_BLOCK } from '../helpers/demo-fixture.ts';
 import { startExpectingFailure, startServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
@@ -59,7 +60,7 @@ describe('the server', () => {
         token: 'OPGSIM',
         scheduled: false,
         unscheduledBecause: 'RPC_URL_31337 is not set',
-        block: 742,
+        block: DEMO_LATEST_BLOCK,
         takenAt: expect.stringMatching(/^2026-12-01T/),
       }),
     );

@@ -224,7 +224,8 @@ export interface EdgeEvidence {
 /** Why two wallets belong to one owner: a rule and its evidence (`token_entities.edges`). */
 export type EntityEdge =
   | { rule: 'funded'; from: string; to: string; evidence: EdgeEvidence[] }
-  | { rule: 'swept'; from: string; to: string; evidence: EdgeEvidence[] }
+  /** `evidence`: the first transfers of the sweep (at most EVIDENCE_KEPT), `transfers`: how many there were. */
+  | { rule: 'swept'; from: string; to: string; evidence: EdgeEvidence[]; transfers: number }
   | { rule: 'named'; from: string; to: string; name: string };
 
 /**

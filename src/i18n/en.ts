@@ -657,6 +657,7 @@ export const EN = {
   'owners.reason.funded': '{to} got its first tokens from {from} (block {block}, transaction {tx})',
   'owners.reason.swept.one': '{from} sent nearly all it ever sent to {to}, in {count} transfer (block {blocks})',
   'owners.reason.swept.other': '{from} sent nearly all it ever sent to {to}, in {count} transfers (blocks {blocks})',
+  'owners.firstBlocks': 'the first {blocks}',
   'owners.reason.named': 'the publisher names {from} and {to} together as “{name}”',
   'owners.more.one': '… and {count} more link, in the API',
   'owners.more.other': '… and {count} more links, in the API',

@@ -630,6 +630,7 @@ export const ZH: Record<MessageKey, string> = {
   'owners.reason.funded': '{to} 的第一笔代币来自 {from}（区块 {block}，交易 {tx}）',
   'owners.reason.swept.one': '{from} 把它发出的几乎全部代币转给了 {to}，共 {count} 笔（区块 {blocks}）',
   'owners.reason.swept.other': '{from} 把它发出的几乎全部代币转给了 {to}，共 {count} 笔（区块 {blocks}）',
+  'owners.firstBlocks': '前几笔：{blocks}',
   'owners.reason.named': '发布者将 {from} 与 {to} 标明为同一主体“{name}”',
   'owners.more.one': '……另有 {count} 条连接，见 API',
   'owners.more.other': '……另有 {count} 条连接，见 API',

@@ -101,7 +101,7 @@ afterAll(async () => {
 
 describe('the demo token’s owners', () => {
   it('are the owners the rules make of the fixture’s transfers, with the balances of its latest snapshot', async () => {
-    const response = await fetch(`${server.url}/api/tokens/opgsim/entities?limit=500`);
+    const response = await fetch(`${server.url}/api/tokens/opgsim/entities?limit=100`);
     expect(response.status).toBe(200);
     const answer = (await response.json()) as EntitiesAnswer;
     const latest = FIXTURE.snapshots.at(-1);
@@ -132,8 +132,8 @@ describe('the demo token’s owners', () => {
     ).json()) as EntitiesAnswer;
     expect(page.entities.map((e) => e.rank)).toEqual([2]);
     for (const [query, message] of [
-      ['limit=0', 'limit must be a whole number from 1 to 500'],
-      ['limit=abc', 'limit must be a whole number from 1 to 500'],
+      ['limit=0', 'limit must be a whole number from 1 to 100'],
+      ['limit=abc', 'limit must be a whole number from 1 to 100'],
       ['offset=-1', 'offset must be a whole number, 0 or more'],
       ['scope=all', 'unknown parameter scope'],
     ] as const) {

@@ -1,5 +1,5 @@
 import type { Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import type { PrivateKeyAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../src/lib/chain/ingest.server.ts';
 import { latestLiveSnapshot, listSnapshots } from '../../src/lib/chain/repo.server.ts';
@@ -12,7 +12,15 @@ import {
 } from '../../src/lib/entities/entities.server.ts';
 import { resolutionSnapshots } from '../../src/lib/resolution/repo.server.ts';
 import { resolutionState } from '../../src/lib/resolution/status.ts';
-import { deployToken, fund, mintMany, startChain, transferFrom, type LocalChain } from '../helpers/chain.ts';
+import {
+  deployToken,
+  freshAccounts,
+  fund,
+  mintMany,
+  startChain,
+  transferFrom,
+  type LocalChain,
+} from '../helpers/chain.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
 
 /**
@@ -23,24 +31,10 @@ import { tempDatabase } from '../helpers/temp-db.ts';
  */
 
 const unit = (n: number): bigint => BigInt(n) * 10n ** 18n;
-const account = (): PrivateKeyAccount => privateKeyToAccount(generatePrivateKey());
 const [whale, fresh1, fresh2, fresh3, whale2, sweeper, exchange, team, teamFresh, deskA, deskB, distributor] =
-  Array.from({ length: 12 }, account) as PrivateKeyAccount[] as [
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-    PrivateKeyAccount,
-  ];
+  freshAccounts(12);
 /** Seeded by the distributor: one more than the default fan-out, so none of them joins it. */
-const airdropped = Array.from({ length: 26 }, account);
+const airdropped = freshAccounts(26);
 const lower = (a: { address: string }): string => a.address.toLowerCase();
 const TOKEN = {
   symbol: 'ENT',
@@ -131,9 +125,9 @@ describe('owners from a real chain', () => {
     expect(owners.entities.map((e) => [...e.wallets].sort()).sort()).toEqual(EXPECTED().sort());
     expect(await ownerCount(temp.db, 'ENT', latest.id)).toBe(4);
     // Each wallet's owner is its entity's lowest address; an airdropped wallet is its own.
-    const lookup = await ownersOf(temp.db, 'ENT', [lower(fresh2), lower(airdropped[0] as PrivateKeyAccount)]);
+    const lookup = await ownersOf(temp.db, 'ENT', [lower(fresh2), lower(airdropped[0])]);
     expect(lookup.get(lower(fresh2))).toBe(EXPECTED()[0]?.[0]);
-    expect(lookup.get(lower(airdropped[0] as PrivateKeyAccount))).toBe(lower(airdropped[0] as PrivateKeyAccount));
+    expect(lookup.get(lower(airdropped[0]))).toBe(lower(airdropped[0]));
   });
 
   it('keeps the transfer behind every edge, and each owner’s combined balance as the ledger has it', async () => {

@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tokenDefinitionSchema } from '../../src/lib/chain/schemas.ts';
+import { describeEdge } from '../../src/lib/entities/presentation.ts';
+import { translator } from '../../src/lib/i18n/i18n.ts';
 import {
   DEFAULT_ENTITY_RULES,
+  EVIDENCE_KEPT,
   entityEdges,
   entityRules,
   groupEntities,
@@ -120,6 +123,19 @@ describe('swept to', () => {
       ...sweepers.flatMap((s) => [[s, B, 5n] as [string, string, bigint], [s, B, 5n] as [string, string, bigint]]),
     ];
     expect(pairs(entityEdges(history(moves), NO_LABELS), 'swept')).toHaveLength(joined ? fanin : 0);
+  });
+
+  it('keeps the first transfers of a long sweep as evidence, and counts them all', () => {
+    const moves: [string, string, bigint][] = [
+      ...funded,
+      ...Array.from({ length: 30 }, () => [A, B, 10n] as [string, string, bigint]),
+    ];
+    const [sweep] = entityEdges(history(moves), NO_LABELS);
+    expect(sweep).toMatchObject({ rule: 'swept', transfers: 30 });
+    expect(sweep?.rule === 'swept' && sweep.evidence.map((e) => e.block)).toEqual(
+      Array.from({ length: EVIDENCE_KEPT }, (_, i) => i + 4),
+    );
+    expect(describeEdge(sweep as EntityEdge, translator('en'))).toMatch(/in 30 transfers \(blocks the first 4, 5, /);
   });
 });
 

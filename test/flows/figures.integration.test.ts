@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import type { PrivateKeyAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenDefinition } from '../../src/lib/chain/schemas.ts';
 import { tokenFlowFigures, tokenFlowState } from '../../db/schema.ts';
@@ -10,6 +10,7 @@ import { periodOf } from '../../src/lib/flows/rewards.ts';
 import {
   advanceTime,
   deployToken,
+  freshAccounts,
   fund,
   mintMany,
   startChain,
@@ -27,17 +28,7 @@ import { tempDatabase } from '../helpers/temp-db.ts';
 
 const UNIT = 10n ** 18n;
 const DAY = 86_400;
-const named = (): PrivateKeyAccount => privateKeyToAccount(generatePrivateKey());
-const [distributor, opA, opB, exchange, pool, team, hop, buyer] = Array.from({ length: 8 }, named) as [
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-];
+const [distributor, opA, opB, exchange, pool, team, hop, buyer] = freshAccounts(8);
 const lower = (a: PrivateKeyAccount): string => a.address.toLowerCase();
 
 let chain: LocalChain;

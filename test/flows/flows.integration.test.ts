@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenFlowSpans } from '../../db/schema.ts';
 import { ingest, rewindTo } from '../../src/lib/chain/ingest.server.ts';
@@ -9,7 +9,15 @@ import type { FlowMetric } from '../../db/json-columns.ts';
 import { readFlowSpans, readSpansBetween, refreshFlowSpans } from '../../src/lib/flows/flows.server.ts';
 import { flowMeasure } from '../../src/lib/flows/measures.ts';
 import { flowsView } from '../../src/lib/flows/query.ts';
-import { deployToken, fund, mintMany, startChain, transferFrom, type LocalChain } from '../helpers/chain.ts';
+import {
+  deployToken,
+  freshAccounts,
+  fund,
+  mintMany,
+  startChain,
+  transferFrom,
+  type LocalChain,
+} from '../helpers/chain.ts';
 import { tempDatabase } from '../helpers/temp-db.ts';
 
 /**
@@ -26,17 +34,7 @@ const milli = (n: number): bigint => BigInt(n) * 10n ** 15n;
 let chain: LocalChain;
 let contract: Hex;
 let temp: Awaited<ReturnType<typeof tempDatabase>>;
-const named = (): PrivateKeyAccount => privateKeyToAccount(generatePrivateKey());
-const [whale, dolphin, shrimp, exchange, team, fresh1, fresh2, hop] = Array.from({ length: 8 }, named) as [
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-  PrivateKeyAccount,
-];
+const [whale, dolphin, shrimp, exchange, team, fresh1, fresh2, hop] = freshAccounts(8);
 const TOKEN = {
   symbol: 'FLW',
   chainId: 31337,

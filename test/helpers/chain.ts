@@ -9,7 +9,7 @@ import {
   type TransactionReceipt,
   type WalletClient,
 } from 'viem';
-import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import artifact from '../../scripts/chain/token-artifact.json' with { type: 'json' };
 import { freePort } from './ports.ts';
 
@@ -19,6 +19,14 @@ const CONFIG = fileURLToPath(new URL('../chain/hardhat.config.cjs', import.meta.
 /** Hardhat's first well-known development key: the deployer and minter. Never used off the local chain. */
 export const DEPLOYER_KEY: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 export const TOKEN_ABI = artifact.abi;
+
+/** A tuple of N items of T, so that destructuring it gives each a T. */
+type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [T, ...R]>;
+
+/** `n` fresh accounts with random keys (fund them before they send). */
+export function freshAccounts<N extends number>(n: N): Tuple<PrivateKeyAccount, N> {
+  return Array.from({ length: n }, () => privateKeyToAccount(generatePrivateKey())) as Tuple<PrivateKeyAccount, N>;
+}
 
 export interface LocalChain {
   url: string;

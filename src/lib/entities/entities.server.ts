@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { EntityGroupingSummary } from '../../../db/json-columns.ts';
 import {
   tokenEntities,
@@ -331,10 +331,16 @@ export async function readOwners(db: Database, symbol: string, snapshotId: numbe
   const rows = await db
     .select(columnsExcept(tokenEntities, 'token', 'snapshotId'))
     .from(tokenEntities)
-    .where(and(eq(tokenEntities.token, symbol), eq(tokenEntities.snapshotId, snapshotId)))
-    .orderBy(asc(tokenEntities.rank))
-    .limit(limit)
-    .offset(offset);
+    .where(
+      and(
+        eq(tokenEntities.token, symbol),
+        eq(tokenEntities.snapshotId, snapshotId),
+        // Ranks run 1, 2, 3, … within a grouping: a page is a range of the rank index, however deep.
+        gt(tokenEntities.rank, offset),
+        lte(tokenEntities.rank, offset + limit),
+      ),
+    )
+    .orderBy(asc(tokenEntities.rank));
   return { ...grouping, entities: rows.map((row) => ({ ...row, balance: BigInt(row.balance) })) };
 }
 

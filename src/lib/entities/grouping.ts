@@ -36,6 +36,9 @@ export function entityRules(
   };
 }
 
+/** The transfers a sweep's evidence keeps, its first by (block, log index). */
+export const EVIDENCE_KEPT = 20;
+
 export const ZERO = '0x0000000000000000000000000000000000000000';
 const DEAD = '0x000000000000000000000000000000000000dead';
 /** Label kinds that hold for many people or for no one: they take no transfer edge. */
@@ -85,7 +88,7 @@ export interface FirstIn {
  */
 export class EdgeCollector {
   private readonly firstIn = new Map<string, FirstIn>();
-  private readonly sweeps: { from: string; to: string; evidence: EdgeEvidence[] }[] = [];
+  private readonly sweeps: { from: string; to: string; evidence: EdgeEvidence[]; transfers: number }[] = [];
   private sender: string | null = null;
   private sent = 0n;
   private readonly toRecipient = new Map<string, { amount: bigint; evidence: EdgeEvidence[] }>();
@@ -131,7 +134,14 @@ export class EdgeCollector {
       for (const [to, pair] of this.toRecipient) {
         if (pair.evidence.length < 2 || to === this.sender) continue;
         if (pair.amount * MILLION >= this.share * this.sent)
-          this.sweeps.push({ from: this.sender, to, evidence: sortEvidence(pair.evidence) });
+          this.sweeps.push({
+            from: this.sender,
+            to,
+            // A sweep of thousands of transfers is shown by its first few and its count: stored, served and
+            // drawn in bounded size.
+            evidence: sortEvidence(pair.evidence).slice(0, EVIDENCE_KEPT),
+            transfers: pair.evidence.length,
+          });
       }
     }
     this.sender = next;
@@ -163,7 +173,7 @@ export class EdgeCollector {
     for (const s of this.sweeps) {
       if ((sweptInto.get(s.to) ?? 0) > rules.maxFanout) continue;
       if (!takesEdges(s.from, labels) || !takesEdges(s.to, labels)) continue;
-      edges.push({ rule: 'swept', from: s.from, to: s.to, evidence: s.evidence });
+      edges.push({ rule: 'swept', from: s.from, to: s.to, evidence: s.evidence, transfers: s.transfers });
     }
     // Named together: each named label joins the first address of its name.
     const named = new Map<string, string>();

@@ -95,7 +95,11 @@ export function describeEdge(edge: EntityEdge, words: TokenWords): string {
   const tx = edge.evidence[0]?.txHash ? `${edge.evidence[0].txHash.slice(0, 10)}…` : '';
   return edge.rule === 'funded'
     ? words.t('owners.reason.funded', { from, to, block: blocks, tx })
-    : words.plural('owners.reason.swept', edge.evidence.length, { from, to, blocks });
+    : words.plural('owners.reason.swept', edge.transfers, {
+        from,
+        to,
+        blocks: edge.transfers > edge.evidence.length ? words.t('owners.firstBlocks', { blocks }) : blocks,
+      });
 }
 
 /** The entity table's rows: combined balances as a share of every holder's, each owner's cohort as one holder. */
